@@ -1,0 +1,4 @@
+export * from './access.js';
+export * from './docNames.js';
+export * from './ids.js';
+export * from './model/index.js';

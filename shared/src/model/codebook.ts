@@ -1,0 +1,118 @@
+import * as Y from 'yjs';
+import { newId } from '../ids.js';
+
+/**
+ * The codebook document (`p/<project>/codebook`, frozen per round as `p/<project>/r/<round>/codebook`): codes
+ * under `codes`, keyed by code id. Each code is a nested `Y.Map` so that two people editing different fields of
+ * one code (a definition and a colour) both keep their change; codes are few, so the memory cost is small.
+ */
+export const CODES_KEY = 'codes';
+
+export interface CodeFields {
+  name: string;
+  /** Parent code id, or null for a top-level code. */
+  parent: string | null;
+  /** CSS colour, `#rrggbb`. */
+  colour: string;
+  definition: string;
+  inclusion: string;
+  exclusion: string;
+  examples: string;
+  /** Position among siblings (ascending). */
+  order: number;
+  createdAt: number;
+}
+
+export interface Code extends CodeFields {
+  id: string;
+}
+
+export function codesMap(doc: Y.Doc): Y.Map<Y.Map<unknown>> {
+  return doc.getMap<Y.Map<unknown>>(CODES_KEY);
+}
+
+/** Okabe & Ito's palette (distinguishable with the common colour-vision deficiencies), then Paul Tol's muted. */
+export const CODE_PALETTE: readonly string[] = [
+  '#e69f00',
+  '#56b4e9',
+  '#009e73',
+  '#f0e442',
+  '#0072b2',
+  '#d55e00',
+  '#cc79a7',
+  '#332288',
+  '#88ccee',
+  '#44aa99',
+  '#117733',
+  '#999933',
+  '#ddcc77',
+  '#cc6677',
+  '#882255',
+  '#aa4499',
+];
+
+const DEFAULTS: Omit<CodeFields, 'name' | 'createdAt' | 'order' | 'colour'> = {
+  parent: null,
+  definition: '',
+  inclusion: '',
+  exclusion: '',
+  examples: '',
+};
+
+export function addCode(doc: Y.Doc, fields: Partial<CodeFields> & { name: string }, id: string = newId()): string {
+  const codes = codesMap(doc);
+  const complete: CodeFields = {
+    ...DEFAULTS,
+    colour: CODE_PALETTE[codes.size % CODE_PALETTE.length]!,
+    order: codes.size,
+    createdAt: Date.now(),
+    ...fields,
+  };
+  const code = new Y.Map<unknown>();
+  for (const [key, value] of Object.entries(complete)) code.set(key, value);
+  codes.set(id, code);
+  return id;
+}
+
+export function updateCode(doc: Y.Doc, id: string, fields: Partial<CodeFields>): void {
+  const code = codesMap(doc).get(id);
+  if (code === undefined) throw new RangeError(`no code ${id}`);
+  doc.transact(() => {
+    for (const [key, value] of Object.entries(fields)) code.set(key, value);
+  });
+}
+
+export function readCode(id: string, code: Y.Map<unknown>): Code {
+  const get = <T>(key: keyof CodeFields, fallback: T): T => (code.get(key) as T | undefined) ?? fallback;
+  return {
+    id,
+    name: get('name', ''),
+    parent: get<string | null>('parent', null),
+    colour: get('colour', CODE_PALETTE[0]!),
+    definition: get('definition', ''),
+    inclusion: get('inclusion', ''),
+    exclusion: get('exclusion', ''),
+    examples: get('examples', ''),
+    order: get('order', 0),
+    createdAt: get('createdAt', 0),
+  };
+}
+
+/** All codes, sorted by their order then name (parents and children mixed; build the tree with `parent`). */
+export function readCodes(doc: Y.Doc): Code[] {
+  const codes: Code[] = [];
+  for (const [id, code] of codesMap(doc)) codes.push(readCode(id, code));
+  return codes.sort((a, b) => a.order - b.order || a.name.localeCompare(b.name));
+}
+
+/** The path of a code from its top-level ancestor, e.g. `["Barriers", "Stigma"]`; cycles are cut. */
+export function codePath(codes: ReadonlyMap<string, Code>, id: string): string[] {
+  const path: string[] = [];
+  const seen = new Set<string>();
+  for (let current = codes.get(id); current !== undefined && !seen.has(current.id); ) {
+    seen.add(current.id);
+    path.unshift(current.name);
+    current = current.parent === null ? undefined : codes.get(current.parent);
+  }
+  return path;
+}

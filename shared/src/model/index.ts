@@ -1,0 +1,4 @@
+export * from './codebook.js';
+export * from './codings.js';
+export * from './memo.js';
+export * from './transcript.js';
