@@ -98,3 +98,24 @@ export function awarenessPolicy(state: ProjectState, kind: DocKind): AwarenessPo
   const blindRunning = round !== null && round.mode === 'blind' && round.phase === 'running';
   return blindRunning && kind === 'text' ? 'presence' : 'full';
 }
+
+/** What a member may do with the project itself (not its documents). */
+export type ProjectAction = 'view' | 'manage' | 'editTranscripts' | 'viewAudit';
+export const PROJECT_ACTIONS: readonly ProjectAction[] = ['view', 'manage', 'editTranscripts', 'viewAudit'];
+
+/**
+ * `manage` covers members, roles, rounds, settings, rename, archive and delete; it stays open in an archived
+ * project so that an owner can unarchive it. Transcripts cannot be added or changed in an archived project.
+ */
+export function projectPermission(role: Role | null, state: Pick<ProjectState, 'archived'>, action: ProjectAction): boolean {
+  if (role === null) return false;
+  switch (action) {
+    case 'view':
+      return true;
+    case 'manage':
+    case 'viewAudit':
+      return role === 'owner';
+    case 'editTranscripts':
+      return role === 'owner' && !state.archived;
+  }
+}
