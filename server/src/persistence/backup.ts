@@ -1,0 +1,76 @@
+import { copyFile, mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { isNotFound } from './fsUtil.js';
+import { docNameOf, docsRoot, generations, logFile, SNAPSHOTS_DIR, snapFile } from './layout.js';
+
+const ATTEMPTS = 20;
+
+/**
+ * Copies every document of `dataDir` into `destDir/docs` while a server may be writing them from another process.
+ * Each document is copied as one generation (its newest snapshot plus the logs from that generation on); when
+ * a compaction replaces files mid-copy (ENOENT), that document is copied again. A log copied while it grows may
+ * end in a torn record, which loading truncates: every copied document loads to a state the server had.
+ */
+export async function copyDocsConsistently(dataDir: string, destDir: string): Promise<void> {
+  const source = docsRoot(dataDir);
+  const dest = docsRoot(destDir);
+  await mkdir(dest, { recursive: true });
+  let entries: string[];
+  try {
+    entries = await readdir(source);
+  } catch (error) {
+    if (isNotFound(error)) return;
+    throw error;
+  }
+  for (const entry of entries) {
+    if (docNameOf(entry) === null) continue;
+    await copyDoc(join(source, entry), join(dest, entry));
+  }
+}
+
+async function copyDoc(from: string, to: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    // Dot-prefixed, so an interrupted copy is never taken for a document.
+    const staging = join(dirname(to), `.copying-${basename(to)}`);
+    await rm(staging, { recursive: true, force: true });
+    try {
+      await mkdir(staging, { recursive: true });
+      await copyGeneration(from, staging);
+      await rm(to, { recursive: true, force: true });
+      await rename(staging, to);
+      return;
+    } catch (error) {
+      await rm(staging, { recursive: true, force: true });
+      if (!isNotFound(error) || attempt >= ATTEMPTS) {
+        // The whole document vanished (deleted meanwhile): nothing to copy.
+        if (isNotFound(error) && !(await exists(from))) return;
+        throw error;
+      }
+    }
+  }
+}
+
+async function copyGeneration(from: string, to: string): Promise<void> {
+  const { snaps, logs } = generations(await readdir(from));
+  const base = snaps[0] ?? -1;
+  if (base >= 0) await copyFile(join(from, snapFile(base)), join(to, snapFile(base)));
+  for (const gen of logs) if (gen >= base) await copyFile(join(from, logFile(gen)), join(to, logFile(gen)));
+  // A log of the next generation may have appeared after the listing: it only holds updates newer than the copy.
+  let named: string[] = [];
+  try {
+    named = (await readdir(join(from, SNAPSHOTS_DIR))).filter((name) => name.endsWith('.snap'));
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+  }
+  if (named.length > 0) await mkdir(join(to, SNAPSHOTS_DIR));
+  for (const name of named) await copyFile(join(from, SNAPSHOTS_DIR, name), join(to, SNAPSHOTS_DIR, name));
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await readdir(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,4 @@
+export { copyDocsConsistently } from './backup.js';
+export { CorruptFileError } from './fileLog.js';
+export { FileStorage, type FileStorageOptions } from './fileStore.js';
+export type { DocLog, LoadedDoc, SnapshotInfo, Storage, StorageStats } from './types.js';

@@ -1,0 +1,63 @@
+import { join } from 'node:path';
+
+/**
+ * On-disk layout of the file engine:
+ *
+ *   <dataDir>/docs/<doc>/<gen>.snap          compaction snapshot of generation <gen> (absent for generation 0)
+ *   <dataDir>/docs/<doc>/<gen>.log           updates appended after that snapshot
+ *   <dataDir>/docs/<doc>/snapshots/<id>.snap immutable named snapshots
+ *
+ * A document's state is the newest valid `<base>.snap` (or nothing) plus every `<gen>.log` with gen >= base, in
+ * order. Compaction writes `<gen+1>.snap` while new appends already go to `<gen+1>.log`, then deletes the older
+ * generation: at every instant the files on disk load to a complete state, which is what lets a backup running
+ * in another process copy them without stopping the server.
+ */
+const NAME = /^[a-z0-9_\-/]{1,240}$/;
+
+/** Doc names are `[a-z0-9_-]` segments joined by `/`; `.` never occurs in them, so it is a safe reversible separator. */
+export function docDirName(docName: string): string {
+  if (!NAME.test(docName) || docName.startsWith('/') || docName.endsWith('/') || docName.includes('//')) {
+    throw new Error(`invalid document name: ${JSON.stringify(docName)}`);
+  }
+  return docName.replaceAll('/', '.');
+}
+
+export function docNameOf(dirName: string): string | null {
+  const name = dirName.replaceAll('.', '/');
+  return !dirName.startsWith('.') && NAME.test(name) ? name : null;
+}
+
+export const docsRoot = (dataDir: string): string => join(dataDir, 'docs');
+
+export const SNAPSHOTS_DIR = 'snapshots';
+const SNAPSHOT_ID = /^[a-z0-9][a-z0-9_-]{0,127}$/;
+
+export function snapshotFileName(snapshotId: string): string {
+  if (!SNAPSHOT_ID.test(snapshotId)) throw new Error(`invalid snapshot id: ${JSON.stringify(snapshotId)}`);
+  return `${snapshotId}.snap`;
+}
+
+export interface Generations {
+  /** Generations with a compaction snapshot, newest first. */
+  snaps: number[];
+  /** Generations with a log, oldest first. */
+  logs: number[];
+  temps: string[];
+}
+
+export function generations(entries: readonly string[]): Generations {
+  const snaps: number[] = [];
+  const logs: number[] = [];
+  const temps: string[] = [];
+  for (const entry of entries) {
+    const match = /^(\d{1,15})\.(snap|log)$/.exec(entry);
+    if (match) (match[2] === 'snap' ? snaps : logs).push(Number(match[1]));
+    else if (entry.endsWith('.tmp')) temps.push(entry);
+  }
+  snaps.sort((a, b) => b - a);
+  logs.sort((a, b) => a - b);
+  return { snaps, logs, temps };
+}
+
+export const snapFile = (gen: number): string => `${gen}.snap`;
+export const logFile = (gen: number): string => `${gen}.log`;

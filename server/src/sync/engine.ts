@@ -1,0 +1,389 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { getHeapStatistics } from 'node:v8';
+import type { Access, AwarenessPolicy } from '@accord/shared';
+import { type WebSocket, WebSocketServer } from 'ws';
+import * as Y from 'yjs';
+import type { Logger } from '../log.js';
+import { FileStorage } from '../persistence/index.js';
+import { DocHost, type HostEnv } from './docHost.js';
+import { defaultLimits, type SyncLimits } from './limits.js';
+import { Counters, type RejectReason, type SyncMetrics } from './metrics.js';
+import { KeyedMutex } from './mutex.js';
+import { CLOSE, Peer, type PeerContext } from './peer.js';
+import { type ClientMessage, decodeClientMessage } from './protocol.js';
+
+export interface SyncEngine {
+  /** Completes the WebSocket upgrade and serves the peer; the caller has authenticated it and checked access. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, ctx: PeerContext): void;
+  /** Re-decides every open peer (role change, round start/reveal): 'none' closes it, 'read' downgrades, etc. */
+  recheck(decide: (ctx: PeerContext) => { access: Access; awareness: AwarenessPolicy }): void;
+  /**
+   * Mutex-protected server-side access to a doc (import, export, agreement, rounds); loads it if needed. Changes
+   * made in fn are persisted and broadcast like a client's, and durable when the promise resolves. fn must not
+   * call withDoc/snapshot on the same doc (it would wait for itself).
+   */
+  withDoc<T>(docName: string, fn: (doc: Y.Doc) => T | Promise<T>): Promise<T>;
+  /** Immutable named snapshot of a doc's current state: written once (temp, fsync, link), never overwritten. */
+  snapshot(docName: string, snapshotId: string): Promise<{ sha256: string; bytes: number }>;
+  /** A named snapshot's bytes (a Yjs update), after verifying its SHA-256. */
+  readSnapshot(docName: string, snapshotId: string): Promise<Uint8Array>;
+  /** Deletes every doc (and snapshot) whose name starts with prefix and closes their peers. */
+  deletePrefix(prefix: string): Promise<void>;
+  metrics(): SyncMetrics;
+  /** Flushes everything durably and closes every socket (graceful shutdown). */
+  close(): Promise<void>;
+}
+
+export interface SyncEngineOptions {
+  dataDir: string;
+  logger: Logger;
+  limits?: Partial<SyncLimits>;
+}
+
+/** Thrown when a document cannot be loaded now (too many loaded, heap bound): the client should retry later. */
+export class TryAgainError extends Error {
+  override name = 'TryAgainError';
+}
+
+const LAG_SWEEP_MS = 50;
+
+export async function createSyncEngine(options: SyncEngineOptions): Promise<SyncEngine> {
+  const engine = new Engine(options);
+  await engine.start();
+  return engine;
+}
+
+class Engine implements SyncEngine, HostEnv {
+  readonly limits: SyncLimits;
+  readonly counters = new Counters();
+  readonly logger: Logger;
+  private storage!: FileStorage;
+  private readonly wss: WebSocketServer;
+  private readonly hosts = new Map<string, DocHost>();
+  private readonly peers = new Set<Peer>();
+  private readonly mutex = new KeyedMutex();
+  private readonly awarenessDirty = new Set<DocHost>();
+  private awarenessTimer: NodeJS.Timeout | null = null;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private closing = false;
+
+  constructor(private readonly options: SyncEngineOptions) {
+    this.limits = { ...defaultLimits(), ...options.limits };
+    this.logger = options.logger.child({ component: 'sync' });
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: this.limits.maxPayloadBytes,
+      perMessageDeflate: false,
+      clientTracking: false,
+    });
+  }
+
+  async start(): Promise<void> {
+    this.storage = await FileStorage.open({
+      dataDir: this.options.dataDir,
+      logger: this.logger,
+      onLogFailure: (docName) => this.failDoc(docName),
+    });
+    this.timers.push(setInterval(() => this.sweepLagging(), LAG_SWEEP_MS));
+    this.timers.push(setInterval(() => this.ping(), this.limits.pingIntervalMs));
+    for (const timer of this.timers) timer.unref();
+  }
+
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, ctx: PeerContext): void {
+    if (this.closing) {
+      socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, { ...ctx, user: { ...ctx.user } }));
+  }
+
+  private accept(ws: WebSocket, ctx: PeerContext): void {
+    const peer = new Peer(ws, ctx, this.limits, this.counters);
+    this.peers.add(peer);
+    ws.on('message', (data, isBinary) => this.receive(peer, data as Buffer, isBinary));
+    ws.on('pong', () => {
+      peer.alive = true;
+    });
+    ws.on('error', (error) => this.logger.debug('sync.socket_error', { docName: ctx.docName, error }));
+    ws.on('close', () => this.onClose(peer));
+    void this.join(peer);
+  }
+
+  private async join(peer: Peer): Promise<void> {
+    const name = peer.docName;
+    try {
+      await this.mutex.run(name, async () => {
+        if (peer.closed) return;
+        const host = this.hosts.get(name) ?? (await this.load(name));
+        if (peer.closed) {
+          // Gone while the document loaded: keep it warm for a moment, like any other last leave.
+          this.scheduleUnloadIfIdle(host);
+          return;
+        }
+        host.attach(peer);
+        const queued = peer.queue ?? [];
+        peer.queue = null;
+        for (const frame of queued) this.process(peer, host, frame);
+        this.scheduleUnloadIfIdle(host);
+      });
+    } catch (error) {
+      if (error instanceof TryAgainError) {
+        this.counters.tryAgainRefusals++;
+        peer.close(CLOSE.tryAgain, 'try again later');
+      } else {
+        this.logger.error('sync.join_failed', { docName: name, error });
+        peer.close(CLOSE.internal, 'document unavailable');
+      }
+    }
+  }
+
+  /** Must run under the document's lock. */
+  private async load(name: string): Promise<DocHost> {
+    const overDocs = this.hosts.size >= this.limits.maxLoadedDocs;
+    if (overDocs || getHeapStatistics().used_heap_size > this.limits.maxHeapBytes) {
+      this.evictIdle();
+      throw new TryAgainError(overDocs ? 'too many loaded documents' : 'memory bound reached');
+    }
+    const { updates, log } = await this.storage.load(name);
+    const doc = new Y.Doc();
+    Y.transact(doc, () => {
+      for (const update of updates) Y.applyUpdate(doc, update);
+    });
+    const host = new DocHost(name, doc, log, this);
+    this.hosts.set(name, host);
+    this.counters.docsLoaded++;
+    return host;
+  }
+
+  private receive(peer: Peer, data: Buffer, isBinary: boolean): void {
+    if (peer.closed) return;
+    peer.alive = true;
+    this.counters.messagesIn++;
+    this.counters.bytesIn += data.length;
+    if (!peer.admit(data.length)) {
+      this.reject(peer, 'rateLimited', CLOSE.policy);
+      return;
+    }
+    if (!isBinary) {
+      this.reject(peer, 'notBinary', CLOSE.policy);
+      return;
+    }
+    if (peer.queue !== null) {
+      if (peer.queue.length >= this.limits.maxQueuedMessages) this.reject(peer, 'queueOverflow', CLOSE.policy);
+      else peer.queue.push(data);
+      return;
+    }
+    const host = this.hosts.get(peer.docName);
+    if (host?.peers.has(peer)) this.process(peer, host, data);
+  }
+
+  private process(peer: Peer, host: DocHost, frame: Buffer): void {
+    if (peer.closed) return;
+    let message: ClientMessage;
+    try {
+      message = decodeClientMessage(frame);
+    } catch (error) {
+      this.reject(peer, 'malformed', CLOSE.policy, error);
+      return;
+    }
+    try {
+      host.handle(peer, message);
+    } catch (error) {
+      this.reject(peer, 'malformed', CLOSE.policy, error);
+    }
+  }
+
+  reject(peer: Peer, reason: RejectReason, code: number, detail?: unknown): void {
+    this.counters.reject(reason);
+    this.logger.warn('sync.frame_rejected', {
+      docName: peer.docName,
+      userId: peer.userId,
+      reason,
+      detail: detail instanceof Error ? detail.message : detail,
+    });
+    peer.close(code, reason);
+  }
+
+  private onClose(peer: Peer): void {
+    peer.closed = true;
+    this.peers.delete(peer);
+    const host = this.hosts.get(peer.docName);
+    if (!host) return;
+    host.detach(peer);
+    this.scheduleUnloadIfIdle(host);
+  }
+
+  awarenessChanged(host: DocHost): void {
+    this.awarenessDirty.add(host);
+    this.awarenessTimer ??= setTimeout(() => {
+      this.awarenessTimer = null;
+      for (const dirty of this.awarenessDirty) dirty.sendAwareness();
+      this.awarenessDirty.clear();
+    }, this.limits.awarenessTickMs);
+  }
+
+  private scheduleUnloadIfIdle(host: DocHost): void {
+    if (host.peers.size > 0 || host.unloadTimer || this.closing) return;
+    host.unloadTimer = setTimeout(() => {
+      host.unloadTimer = null;
+      void this.unload(host);
+    }, this.limits.unloadGraceMs);
+    host.unloadTimer.unref();
+  }
+
+  private unload(host: DocHost): Promise<void> {
+    return this.mutex.run(host.name, async () => {
+      if (this.hosts.get(host.name) !== host || host.peers.size > 0) return;
+      this.hosts.delete(host.name);
+      this.counters.docsUnloaded++;
+      await host.close().catch((error) => this.logger.error('sync.unload_failed', { docName: host.name, error }));
+    });
+  }
+
+  private evictIdle(): void {
+    for (const host of this.hosts.values()) if (host.peers.size === 0) void this.unload(host);
+  }
+
+  /** A log that cannot be written: peers are closed (they keep their edits and resend them on reconnect). */
+  private failDoc(docName: string): void {
+    const host = this.hosts.get(docName);
+    if (!host || host.failed) return;
+    host.failed = true;
+    for (const peer of host.peers) peer.close(CLOSE.internal, 'storage failure');
+    this.hosts.delete(docName);
+    void this.mutex.run(docName, () => host.close().catch(() => {}));
+  }
+
+  private sweepLagging(): void {
+    const now = Date.now();
+    for (const peer of this.peers) {
+      const lag = peer.lag;
+      if (lag === null || peer.closed) continue;
+      if (peer.ws.bufferedAmount <= this.limits.lowWaterBytes) {
+        this.hosts.get(peer.docName)?.catchUp(peer);
+      } else if (now - lag.since > this.limits.maxLagMs) {
+        this.counters.slowPeersClosed++;
+        this.logger.info('sync.slow_peer_closed', { docName: peer.docName, userId: peer.userId });
+        peer.close(CLOSE.tryAgain, 'too slow, resync');
+      }
+    }
+  }
+
+  private ping(): void {
+    for (const peer of this.peers) {
+      if (!peer.alive) {
+        peer.ws.terminate();
+        continue;
+      }
+      peer.alive = false;
+      peer.ws.ping();
+    }
+  }
+
+  recheck(decide: (ctx: PeerContext) => { access: Access; awareness: AwarenessPolicy }): void {
+    for (const peer of this.peers) {
+      if (peer.closed) continue;
+      const decision = decide({ ...peer.ctx, user: { ...peer.ctx.user } });
+      if (decision.access === 'none') {
+        peer.close(CLOSE.forbidden, 'access revoked');
+        continue;
+      }
+      const narrowed = peer.ctx.awareness === 'full' && decision.awareness === 'presence';
+      peer.ctx.access = decision.access;
+      peer.ctx.awareness = decision.awareness;
+      const host = this.hosts.get(peer.docName);
+      if (narrowed && host?.peers.has(peer)) {
+        const clear = host.awareness.clearFor(peer.awarenessClientId);
+        if (clear) peer.send(clear);
+      }
+    }
+  }
+
+  withDoc<T>(docName: string, fn: (doc: Y.Doc) => T | Promise<T>): Promise<T> {
+    return this.mutex.run(docName, async () => {
+      const host = this.hosts.get(docName) ?? (await this.load(docName));
+      try {
+        return await fn(host.doc);
+      } finally {
+        await host.log.flush();
+        this.scheduleUnloadIfIdle(host);
+      }
+    });
+  }
+
+  snapshot(docName: string, snapshotId: string): Promise<{ sha256: string; bytes: number }> {
+    return this.mutex.run(docName, async () => {
+      const host = this.hosts.get(docName) ?? (await this.load(docName));
+      const state = Y.encodeStateAsUpdate(host.doc);
+      this.scheduleUnloadIfIdle(host);
+      return this.storage.writeSnapshot(docName, snapshotId, state);
+    });
+  }
+
+  readSnapshot(docName: string, snapshotId: string): Promise<Uint8Array> {
+    return this.storage.readSnapshot(docName, snapshotId);
+  }
+
+  async deletePrefix(prefix: string): Promise<void> {
+    const names = new Set([...this.hosts.keys()].filter((name) => name.startsWith(prefix)));
+    for (const peer of this.peers) if (peer.docName.startsWith(prefix)) names.add(peer.docName);
+    await Promise.all(
+      [...names].map((name) =>
+        this.mutex.run(name, async () => {
+          for (const peer of this.peers) if (peer.docName === name) peer.close(CLOSE.deleted, 'document deleted');
+          const host = this.hosts.get(name);
+          if (!host) return;
+          this.hosts.delete(name);
+          await host.close();
+        }),
+      ),
+    );
+    await this.storage.deletePrefix(prefix);
+  }
+
+  metrics(): SyncMetrics {
+    const c = this.counters;
+    let lagging = 0;
+    for (const peer of this.peers) if (peer.lag) lagging++;
+    return {
+      loadedDocs: this.hosts.size,
+      connections: this.peers.size,
+      laggingPeers: lagging,
+      messagesIn: c.messagesIn,
+      messagesOut: c.messagesOut,
+      bytesIn: c.bytesIn,
+      bytesOut: c.bytesOut,
+      rejectedFrames: c.rejectedFrames,
+      rejectedByReason: { ...c.rejected },
+      droppedReadOnlyUpdates: c.droppedReadOnlyUpdates,
+      slowPeersClosed: c.slowPeersClosed,
+      catchUps: c.catchUps,
+      tryAgainRefusals: c.tryAgainRefusals,
+      docsLoaded: c.docsLoaded,
+      docsUnloaded: c.docsUnloaded,
+      eventLoopDelayP99Ms: c.eventLoopDelayP99Ms(),
+      heapUsedBytes: getHeapStatistics().used_heap_size,
+      storage: { ...this.storage.stats },
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    for (const timer of this.timers) clearInterval(timer);
+    if (this.awarenessTimer) clearTimeout(this.awarenessTimer);
+    for (const peer of this.peers) peer.close(CLOSE.goingAway, 'server shutting down');
+    await Promise.all(
+      [...this.hosts.values()].map((host) =>
+        this.mutex.run(host.name, async () => {
+          this.hosts.delete(host.name);
+          await host.close().catch((error) => this.logger.error('sync.close_failed', { docName: host.name, error }));
+        }),
+      ),
+    );
+    for (const peer of this.peers) peer.ws.terminate();
+    this.counters.stop();
+    this.logger.info('sync.closed', {});
+  }
+}
