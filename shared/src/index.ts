@@ -2,3 +2,4 @@ export * from './access.js';
 export * from './docNames.js';
 export * from './ids.js';
 export * from './model/index.js';
+export * from './agreement/index.js';

@@ -1,0 +1,141 @@
+import type { SegmentUnits, SpansData } from './input.js';
+import { unionInto } from './intervals.js';
+
+/**
+ * Every coder's union of codings per (code, document), as runs in one pair of arrays.
+ * Group g = (code * documents + document) * coders + coder owns runs [offsets[g], offsets[g + 1]).
+ * `lengths` is the number of units per document (characters, or segments when segments are the unit).
+ */
+export interface CodedRuns {
+  offsets: Int32Array;
+  starts: Float64Array;
+  ends: Float64Array;
+  covered: Float64Array;
+  lengths: Float64Array;
+}
+
+export function groupOf(code: number, document: number, coder: number, documents: number, coders: number): number {
+  return (code * documents + document) * coders + coder;
+}
+
+/** Sort codings once (by start, then stably by group) and fuse each group's intervals into runs. */
+export function buildRuns(data: SpansData): CodedRuns {
+  const documents = data.documents.length;
+  const coders = data.coders.length;
+  const groups = data.codes.length * documents * coders;
+  const n = data.codingCount;
+  const byStart = new Int32Array(n);
+  for (let i = 0; i < n; i++) byStart[i] = i;
+  const starts = data.codingStart;
+  byStart.sort((a, b) => starts[a]! - starts[b]!);
+  const offsets = new Int32Array(groups + 1);
+  const groupOfCoding = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const g = groupOf(data.codingCode[i]!, data.codingDocument[i]!, data.codingCoder[i]!, documents, coders);
+    groupOfCoding[i] = g;
+    offsets[g + 1]! += 1;
+  }
+  for (let g = 0; g < groups; g++) offsets[g + 1]! += offsets[g]!;
+  const order = new Int32Array(n);
+  const cursor = offsets.slice(0, groups);
+  for (const i of byStart) order[cursor[groupOfCoding[i]!]!++] = i;
+
+  const runStarts = new Float64Array(n);
+  const runEnds = new Float64Array(n);
+  const runOffsets = new Int32Array(groups + 1);
+  const covered = new Float64Array(groups);
+  let out = 0;
+  for (let g = 0; g < groups; g++) {
+    const next = unionInto(order, offsets[g]!, offsets[g + 1]!, starts, data.codingEnd, runStarts, runEnds, out);
+    let length = 0;
+    for (let r = out; r < next; r++) length += runEnds[r]! - runStarts[r]!;
+    covered[g] = length;
+    out = next;
+    runOffsets[g + 1] = out;
+  }
+  return {
+    offsets: runOffsets,
+    starts: runStarts.subarray(0, out),
+    ends: runEnds.subarray(0, out),
+    covered,
+    lengths: data.lengths,
+  };
+}
+
+function firstSegmentEndingAfter(ends: Float64Array, position: number): number {
+  let lo = 0;
+  let hi = ends.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ends[mid]! <= position) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Re-express runs over segment indices: a segment is coded when its covered share reaches minCoverage
+ * (any overlap when minCoverage is 0). Only segments that meet a run are visited.
+ */
+export function toSegmentRuns(runs: CodedRuns, segments: SegmentUnits, documents: number, coders: number): CodedRuns {
+  const groups = runs.covered.length;
+  const lengths = Float64Array.from(segments.starts, (s) => s.length);
+  const capacity = runs.starts.length + groups;
+  let starts: Float64Array = new Float64Array(capacity);
+  let ends: Float64Array = new Float64Array(capacity);
+  const offsets = new Int32Array(groups + 1);
+  const covered = new Float64Array(groups);
+  let out = 0;
+  let currentGroup = 0;
+  const push = (index: number) => {
+    if (out > 0 && ends[out - 1] === index && offsets[currentGroup]! < out) {
+      ends[out - 1] = index + 1;
+    } else {
+      if (out === starts.length) {
+        starts = grow(starts);
+        ends = grow(ends);
+      }
+      starts[out] = index;
+      ends[out] = index + 1;
+      out++;
+    }
+    covered[currentGroup]! += 1;
+  };
+  for (let g = 0; g < groups; g++) {
+    currentGroup = g;
+    offsets[g] = out;
+    const document = Math.floor(g / coders) % documents;
+    const segStarts = segments.starts[document]!;
+    const segEnds = segments.ends[document]!;
+    let pending = -1;
+    let pendingCovered = 0;
+    const settle = () => {
+      if (pending < 0) return;
+      const size = segEnds[pending]! - segStarts[pending]!;
+      const coded = segments.minCoverage === 0 ? pendingCovered > 0 : pendingCovered >= segments.minCoverage * size;
+      if (coded) push(pending);
+    };
+    for (let r = runs.offsets[g]!; r < runs.offsets[g + 1]!; r++) {
+      const s = runs.starts[r]!;
+      const e = runs.ends[r]!;
+      for (let i = firstSegmentEndingAfter(segEnds, s); i < segStarts.length && segStarts[i]! < e; i++) {
+        const overlap = Math.min(e, segEnds[i]!) - Math.max(s, segStarts[i]!);
+        if (i !== pending) {
+          settle();
+          pending = i;
+          pendingCovered = 0;
+        }
+        pendingCovered += overlap;
+      }
+    }
+    settle();
+  }
+  offsets[groups] = out;
+  return { offsets, starts: starts.subarray(0, out), ends: ends.subarray(0, out), covered, lengths };
+}
+
+function grow(array: Float64Array): Float64Array {
+  const bigger = new Float64Array(array.length * 2 + 16);
+  bigger.set(array);
+  return bigger;
+}

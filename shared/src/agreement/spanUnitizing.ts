@@ -1,0 +1,169 @@
+import { type Coefficient, undefinedCoefficient } from './coefficient.js';
+import type { SpansData } from './input.js';
+import type { RunList } from './intervals.js';
+import type { CodedRuns } from './runs.js';
+import { uAlpha, uAlphaFamily, uAlphaParts, type ValuedUnitization } from './unitizing.js';
+
+export interface CodeUnitizing {
+  /** Krippendorff (1995/2004) u-alpha for this code: sensitive to where each coded stretch begins and ends. */
+  u_alpha: Coefficient;
+  /** Krippendorff (2019) |u-alpha: agreement on which stretches carry this code at all. */
+  binary_u_alpha: Coefficient;
+  /** Krippendorff (2019) (c)u-alpha of this code among all codes, on stretches that coders both coded. */
+  cu_alpha: Coefficient;
+  coverage?: number;
+}
+
+export interface ProjectUnitizing {
+  n_documents: number;
+  u_alpha: Coefficient;
+  binary_u_alpha: Coefficient;
+  cu_alpha: Coefficient;
+}
+
+export interface ProjectUnitizingResult {
+  report: ProjectUnitizing;
+  perValue: Coefficient[] | null;
+  coverage: number[] | null;
+  reason: string;
+}
+
+/** The documents every coder was assigned, laid end to end as one continuum. */
+function continuum(data: SpansData): { documents: number[]; offsets: Float64Array } {
+  const coders = data.coders.length;
+  const documents: number[] = [];
+  for (let d = 0; d < data.documents.length; d++) {
+    let all = true;
+    for (let c = 0; c < coders; c++) if (!data.assigned[d * coders + c]) all = false;
+    if (all) documents.push(d);
+  }
+  const offsets = new Float64Array(documents.length + 1);
+  documents.forEach((d, i) => {
+    offsets[i + 1] = offsets[i]! + data.lengths[d]!;
+  });
+  return { documents, offsets };
+}
+
+function whyNot(data: SpansData, documents: number[], length: number): string | null {
+  if (data.segments !== null)
+    return 'unitizing alpha compares boundaries on the character continuum; not computed for segment units';
+  if (data.coders.length < 2) return 'needs at least two coders';
+  if (documents.length === 0) return 'no document was assigned to every coder';
+  if (length === 0) return 'the documents assigned to every coder are empty';
+  return null;
+}
+
+function codeRuns(
+  runs: CodedRuns,
+  data: SpansData,
+  code: number,
+  coder: number,
+  documents: number[],
+  offsets: Float64Array,
+) {
+  const nDocuments = data.documents.length;
+  const coders = data.coders.length;
+  let count = 0;
+  for (const d of documents) {
+    const g = (code * nDocuments + d) * coders + coder;
+    count += runs.offsets[g + 1]! - runs.offsets[g]!;
+  }
+  const starts = new Float64Array(count);
+  const ends = new Float64Array(count);
+  let at = 0;
+  documents.forEach((d, i) => {
+    const g = (code * nDocuments + d) * coders + coder;
+    for (let r = runs.offsets[g]!; r < runs.offsets[g + 1]!; r++) {
+      starts[at] = runs.starts[r]! + offsets[i]!;
+      ends[at] = runs.ends[r]! + offsets[i]!;
+      at++;
+    }
+  });
+  return { starts, ends };
+}
+
+export function codeUnitizing(
+  data: SpansData,
+  runs: CodedRuns,
+  code: number,
+  project: ProjectUnitizingResult,
+): CodeUnitizing {
+  const { documents, offsets } = continuum(data);
+  const length = offsets[offsets.length - 1]!;
+  const reason = whyNot(data, documents, length);
+  if (reason !== null) {
+    const missing = undefinedCoefficient(reason);
+    return { u_alpha: missing, binary_u_alpha: missing, cu_alpha: missing };
+  }
+  const raters: RunList[] = data.coders.map((_, c) => codeRuns(runs, data, code, c, documents, offsets));
+  const observers: ValuedUnitization[] = raters.map((r) => ({ ...r, values: new Int32Array(r.starts.length).fill(1) }));
+  const result: CodeUnitizing = {
+    u_alpha: uAlpha(uAlphaParts(raters, offsets)),
+    binary_u_alpha: uAlphaFamily(observers, length, 1).binary_u_alpha,
+    cu_alpha: project.perValue?.[code] ?? undefinedCoefficient(project.reason),
+  };
+  const coverage = project.coverage?.[code];
+  if (coverage !== undefined) result.coverage = coverage;
+  return result;
+}
+
+/** The 2019 family over all codes, when no coder gave two codes to the same stretch (each stretch has one value). */
+export function projectUnitizing(data: SpansData, runs: CodedRuns): ProjectUnitizingResult {
+  const { documents, offsets } = continuum(data);
+  const length = offsets[offsets.length - 1]!;
+  const blocked = (reason: string): ProjectUnitizingResult => {
+    const missing = undefinedCoefficient(reason);
+    return {
+      report: { n_documents: documents.length, u_alpha: missing, binary_u_alpha: missing, cu_alpha: missing },
+      perValue: null,
+      coverage: null,
+      reason,
+    };
+  };
+  const reason = whyNot(data, documents, length);
+  if (reason !== null) return blocked(reason);
+  if (data.codes.length === 0) return blocked('no codes');
+  const observers: ValuedUnitization[] = [];
+  for (let c = 0; c < data.coders.length; c++) {
+    const perCode = data.codes.map((_, k) => codeRuns(runs, data, k, c, documents, offsets));
+    const total = perCode.reduce((sum, r) => sum + r.starts.length, 0);
+    const order = new Int32Array(total);
+    const starts = new Float64Array(total);
+    const ends = new Float64Array(total);
+    const values = new Int32Array(total);
+    let at = 0;
+    perCode.forEach((r, k) => {
+      starts.set(r.starts, at);
+      ends.set(r.ends, at);
+      values.fill(k + 1, at, at + r.starts.length);
+      at += r.starts.length;
+    });
+    for (let i = 0; i < total; i++) order[i] = i;
+    order.sort((x, y) => starts[x]! - starts[y]!);
+    const sorted: ValuedUnitization = {
+      starts: Float64Array.from(order, (i) => starts[i]!),
+      ends: Float64Array.from(order, (i) => ends[i]!),
+      values: Int32Array.from(order, (i) => values[i]!),
+    };
+    for (let i = 1; i < total; i++) {
+      if (sorted.starts[i]! < sorted.ends[i - 1]!) {
+        return blocked(
+          `coder ${JSON.stringify(data.coders[c])} gave two codes to the same stretch; the u-alpha family across codes needs one code per stretch (see each code's binary_u_alpha)`,
+        );
+      }
+    }
+    observers.push(sorted);
+  }
+  const family = uAlphaFamily(observers, length, data.codes.length);
+  return {
+    report: {
+      n_documents: documents.length,
+      u_alpha: family.u_alpha,
+      binary_u_alpha: family.binary_u_alpha,
+      cu_alpha: family.cu_alpha,
+    },
+    perValue: family.per_value,
+    coverage: family.coverage,
+    reason: '',
+  };
+}
