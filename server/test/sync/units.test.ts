@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { RoomAwareness } from '../../src/sync/awareness.js';
+import { TokenBucket } from '../../src/sync/limits.js';
+import { KeyedMutex } from '../../src/sync/mutex.js';
+import {
+  decodeClientMessage,
+  encodeAwarenessMessage,
+  encodeSyncMessage,
+  ProtocolError,
+} from '../../src/sync/protocol.js';
+import { isSelfContained } from '../../src/sync/updates.js';
+
+describe('protocol', () => {
+  it('decodes the y-websocket messages and rejects anything else', () => {
+    expect(decodeClientMessage(encodeSyncMessage(0, new Uint8Array([0])))).toEqual({
+      type: 'syncStep1',
+      stateVector: new Uint8Array([0]),
+    });
+    expect(decodeClientMessage(new Uint8Array([3]))).toEqual({ type: 'queryAwareness' });
+    const awareness = encodeAwarenessMessage([{ clientId: 7, clock: 2, state: '{"a":1}' }]);
+    expect(decodeClientMessage(awareness)).toEqual({
+      type: 'awareness',
+      entries: [{ clientId: 7, clock: 2, state: '{"a":1}' }],
+    });
+    for (const bad of [[], [0], [0, 9, 0], [0, 2, 5, 1], [2], [1, 1, 255], [3, 0]]) {
+      expect(() => decodeClientMessage(new Uint8Array(bad)), JSON.stringify(bad)).toThrow(ProtocolError);
+    }
+  });
+});
+
+describe('isSelfContained', () => {
+  it('accepts updates whose dependencies exist and rejects those that would stay pending', () => {
+    const source = new Y.Doc();
+    source.getText('t').insert(0, 'abc');
+    const first = Y.encodeStateAsUpdate(source);
+    const sv = Y.encodeStateVector(source);
+    source.getText('t').insert(1, 'X');
+    const second = Y.encodeStateAsUpdate(source, sv);
+    const sv2 = Y.encodeStateVector(source);
+    source.getText('t').delete(0, 2);
+    const deletion = Y.encodeStateAsUpdate(source, sv2);
+
+    const server = new Y.Doc();
+    expect(isSelfContained(server, second)).toBe(false);
+    expect(isSelfContained(server, first)).toBe(true);
+    expect(isSelfContained(server, Y.mergeUpdates([first, second]))).toBe(true);
+    Y.applyUpdate(server, first);
+    expect(isSelfContained(server, second)).toBe(true);
+
+    // Another client's insert next to content the server has not seen yet.
+    const other = new Y.Doc();
+    Y.applyUpdate(other, Y.encodeStateAsUpdate(source));
+    const before = Y.encodeStateVector(other);
+    other.getText('t').insert(1, 'Z');
+    const dependent = Y.encodeStateAsUpdate(other, before);
+    expect(isSelfContained(server, dependent)).toBe(false);
+    expect(isSelfContained(server, deletion)).toBe(false);
+    expect(() => isSelfContained(server, new Uint8Array([5, 5, 5]))).toThrow();
+  });
+});
+
+describe('RoomAwareness', () => {
+  const owner = (userId: string) => ({ userId, userName: `N ${userId}`, awarenessClientId: null as number | null });
+
+  it('binds a connection to its client id, stamps states, filters presence and throttles renewals', () => {
+    const room = new RoomAwareness(1000, 10_000);
+    const alice = owner('alice');
+    expect(
+      room.apply(alice, [{ clientId: 1, clock: 1, state: '{"cursor":3,"user":{"name":"Eve","color":"red"}}' }], 0),
+    ).toBe('ok');
+    expect(alice.awarenessClientId).toBe(1);
+    const batch = room.takeBatch(0)!;
+    expect(decodeClientMessage(batch.full)).toEqual({
+      type: 'awareness',
+      entries: [{ clientId: 1, clock: 1, state: '{"cursor":3,"user":{"name":"N alice","color":"red","id":"alice"}}' }],
+    });
+    expect(decodeClientMessage(batch.presence)).toMatchObject({
+      entries: [{ state: '{"user":{"name":"N alice","color":"red","id":"alice"}}' }],
+    });
+
+    // Renewal of an unchanged state: relayed only after the renewal interval.
+    room.apply(alice, [{ clientId: 1, clock: 2, state: '{"cursor":3,"user":{"name":"Eve","color":"red"}}' }], 1000);
+    expect(room.takeBatch(1000)).toBeNull();
+    room.apply(alice, [{ clientId: 1, clock: 3, state: '{"cursor":3,"user":{"name":"Eve","color":"red"}}' }], 20_000);
+    expect(room.takeBatch(20_000)).not.toBeNull();
+
+    const bob = owner('bob');
+    expect(room.apply(bob, [{ clientId: 1, clock: 2, state: 'null' }], 0)).toBe('ok'); // a stale echo: ignored
+    expect(room.apply(bob, [{ clientId: 1, clock: 9, state: '{}' }], 0)).toBe('spoof');
+    expect(room.apply(owner('carol'), [{ clientId: 5, clock: 1, state: '[1]' }], 0)).toBe('invalid');
+    expect(room.apply(owner('dave'), [{ clientId: 6, clock: 1, state: 'x'.repeat(2000) }], 0)).toBe('invalid');
+
+    room.removeOwner(alice);
+    expect(decodeClientMessage(room.takeBatch(0)!.full)).toMatchObject({
+      entries: [{ clientId: 1, clock: 3, state: 'null' }],
+    });
+    expect(room.snapshot('full')).toBeNull();
+  });
+});
+
+describe('limits and mutex', () => {
+  it('a token bucket allows its burst, then refuses', () => {
+    const bucket = new TokenBucket(1, 3);
+    expect([bucket.take(1), bucket.take(1), bucket.take(1), bucket.take(1)]).toEqual([true, true, true, false]);
+  });
+
+  it('runs tasks of one key one at a time, in order, surviving failures', async () => {
+    const mutex = new KeyedMutex();
+    const order: string[] = [];
+    const slow = mutex.run('a', async () => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      order.push('a1');
+      throw new Error('boom');
+    });
+    const next = mutex.run('a', () => order.push('a2'));
+    const other = mutex.run('b', () => order.push('b1'));
+    await expect(slow).rejects.toThrow('boom');
+    await Promise.all([next, other]);
+    expect(order).toEqual(['b1', 'a1', 'a2']);
+  });
+});
