@@ -19,7 +19,9 @@ export function createLogger(
   const threshold = level === 'silent' ? Number.POSITIVE_INFINITY : RANK[level];
   const emit = (at: LogLevel, event: string, fields?: Record<string, unknown>) => {
     if (RANK[at] < threshold) return;
-    write(`${JSON.stringify({ time: new Date().toISOString(), level: at, event, ...bound, ...fields }, errorReplacer)}\n`);
+    write(
+      `${JSON.stringify({ time: new Date().toISOString(), level: at, event, ...bound, ...fields }, errorReplacer)}\n`,
+    );
   };
   return {
     debug: (event, fields) => emit('debug', event, fields),

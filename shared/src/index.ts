@@ -1,5 +1,6 @@
 export * from './access.js';
+export * from './agreement/index.js';
 export * from './docNames.js';
 export * from './ids.js';
 export * from './model/index.js';
-export * from './agreement/index.js';
+export * from './rounds/index.js';

@@ -1,0 +1,141 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import express, { type Express } from 'express';
+import type { Config } from './config.js';
+import type { AppContext } from './context.js';
+import { notFound } from './errors.js';
+import { errorHandler } from './http/errorHandler.js';
+import { authRoutes } from './http/routes/auth.js';
+import { projectRoutes } from './http/routes/projects.js';
+import { userRoutes } from './http/routes/users.js';
+import { csrfProtection, readSession } from './http/session.js';
+import { handleUpgrade, recheckConnections } from './http/upgrade.js';
+import { createLogger, type Logger } from './log.js';
+import { AuditLog } from './metadata/audit.js';
+import { type DataDirLock, lockDataDir } from './metadata/lock.js';
+import { MetadataStore } from './metadata/store.js';
+import { createSyncEngine } from './sync/index.js';
+import { VERSION } from './version.js';
+
+export interface AccordServer {
+  ctx: AppContext;
+  http: http.Server;
+  /** The address actually bound (the port is real even when 0 was asked for). */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Opens the data directory (lock, metadata, documents) and everything that works on it, without listening. */
+export async function openContext(
+  config: Config,
+  command: string,
+  logger?: Logger,
+): Promise<{ ctx: AppContext; close(): Promise<void> }> {
+  const log = logger ?? createLogger(config.logLevel);
+  const lock: DataDirLock = lockDataDir(config.dataDir, command);
+  try {
+    const store = await MetadataStore.open(config.dataDir);
+    const audit = new AuditLog(config.dataDir);
+    const sync = await createSyncEngine({ dataDir: config.dataDir, logger: log.child({ component: 'sync' }) });
+    const ctx: AppContext = {
+      config,
+      store,
+      audit,
+      sync,
+      logger: log,
+      recheckConnections: () => recheckConnections(ctx),
+    };
+    return {
+      ctx,
+      close: async () => {
+        await sync.close();
+        audit.close();
+        lock.release();
+      },
+    };
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+export function createApp(ctx: AppContext, startedAt: number): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', ctx.config.trustProxy);
+  app.use((_req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('X-Frame-Options', 'DENY');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    next();
+  });
+  const api = express.Router();
+  api.use(express.json({ limit: '1mb', strict: true }));
+  api.use(readSession(ctx));
+  api.use(csrfProtection(ctx));
+  api.get('/health', (_req, res) => {
+    res.json({
+      status: 'ok',
+      version: VERSION,
+      uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+      storage: { dataDir: ctx.config.dataDir, metadata: 'ok', sync: ctx.sync.metrics() },
+    });
+  });
+  api.use(authRoutes(ctx));
+  api.use(userRoutes(ctx));
+  api.use(projectRoutes(ctx));
+  api.use((req, _res, next) => next(notFound(`no route ${req.method} /api${req.path}`)));
+  api.use(errorHandler(ctx.logger));
+  app.use('/api', api);
+  serveClient(app, ctx.config.clientDir);
+  return app;
+}
+
+/** The built client at `/`, with every other non-API path answered by `index.html` (client-side routing). */
+function serveClient(app: Express, clientDir: string): void {
+  const index = path.join(clientDir, 'index.html');
+  app.use(express.static(clientDir, { index: false, maxAge: '1h' }));
+  app.get(/^\/(?!api\/|ws\/).*/, (_req, res) => {
+    if (fs.existsSync(index)) res.sendFile(index, { maxAge: 0 });
+    else res.status(503).type('text/plain').send('The Accord client is not built: run `npx -y pnpm@10.34.9 build`.\n');
+  });
+}
+
+export async function startServer(config: Config, logger?: Logger): Promise<AccordServer> {
+  const startedAt = Date.now();
+  const opened = await openContext(config, 'accord serve', logger);
+  const { ctx } = opened;
+  const server = http.createServer(createApp(ctx, startedAt));
+  server.on('upgrade', (req, socket, head) => handleUpgrade(ctx, req, socket, head));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, resolve);
+    });
+  } catch (error) {
+    await opened.close();
+    throw error;
+  }
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : config.port;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = `http://${host}:${port}`;
+  ctx.logger.info('listening', { url, port, dataDir: config.dataDir, version: VERSION });
+  let closing: Promise<void> | undefined;
+  return {
+    ctx,
+    http: server,
+    url,
+    close: () => {
+      closing ??= (async () => {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        await opened.close();
+        server.closeAllConnections();
+        await closed;
+        ctx.logger.info('stopped');
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,61 @@
+import { UsageError } from './args.js';
+
+/**
+ * `accord <command>`: each command lives in its own module, loaded only when called, so that a quick command
+ * (e.g. `accord agreement` on a big file) does not pay for loading the server.
+ */
+interface Command {
+  summary: string;
+  run(argv: string[]): Promise<number>;
+}
+
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  serve: () => import('./serve.js'),
+  user: () => import('./user.js'),
+  backup: () => import('./backup.js'),
+  restore: () => import('./restore.js'),
+  agreement: () => import('./agreement.js'),
+};
+
+const SUMMARIES: Record<string, string> = {
+  serve: 'start the Accord server',
+  user: 'add accounts and set passwords (offline)',
+  backup: 'write a consistent backup of the data directory (safe while the server runs)',
+  restore: 'restore a backup into a data directory (offline)',
+  agreement: 'compute inter-rater agreement from JSON (ratings, a table, or coded spans)',
+};
+
+function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
+  const lines = Object.keys(COMMANDS).map((name) => `  ${name.padEnd(width)}  ${SUMMARIES[name] ?? ''}`);
+  return `Usage: accord <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun "accord <command> --help" for a command's options.\n`;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(usage());
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version') {
+    const { VERSION } = await import('../version.js');
+    process.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  const load = COMMANDS[name];
+  if (load === undefined) {
+    process.stderr.write(`accord: unknown command "${name}"\n${usage()}`);
+    return 2;
+  }
+  try {
+    return await (await load()).run(rest);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`accord ${name}: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

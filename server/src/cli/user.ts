@@ -1,0 +1,63 @@
+import { createUser, findUserByEmail, setPassword } from '../accounts/users.js';
+import { DATA_OPTION, parseFlags, promptHidden, readStdin, UsageError } from './args.js';
+import { withMetadata } from './offline.js';
+
+export const summary = 'add accounts and set passwords (offline)';
+
+const HELP = `Usage:
+  accord user add --email EMAIL --name NAME [--admin] [--password-stdin] [--data DIR]
+  accord user passwd --email EMAIL [--password-stdin] [--data DIR]
+
+Works on a data directory that no server holds (stop the server first, or use the web interface).
+Without --password-stdin the password is asked for on the terminal. An administrator creates accounts;
+the first administrator comes from this command or from the one-time setup page.
+`;
+
+export async function run(argv: string[]): Promise<number> {
+  const [action, ...rest] = argv;
+  const { values } = parseFlags(rest, {
+    email: { type: 'string' },
+    name: { type: 'string' },
+    admin: { type: 'boolean' },
+    'password-stdin': { type: 'boolean' },
+    ...DATA_OPTION,
+  });
+  if (values.help || action === '--help' || action === '-h') {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  if (action !== 'add' && action !== 'passwd')
+    throw new UsageError('expected "user add" or "user passwd" (see --help)');
+  if (!values.email) throw new UsageError('--email is required');
+  if (action === 'add' && !values.name) throw new UsageError('--name is required');
+  const password = values['password-stdin'] ? (await readStdin()).replace(/\r?\n$/, '') : await askTwice();
+  const email = values.email;
+  return withMetadata(`accord user ${action}`, values.data, async (store, audit) => {
+    if (action === 'add') {
+      const user = await createUser(store, { email, name: values.name!, password, admin: values.admin ?? false });
+      audit.record({
+        actor: null,
+        action: 'user.create',
+        details: { user: user.id, email: user.email, admin: user.admin, via: 'cli' },
+      });
+      process.stdout.write(`added ${user.admin ? 'administrator' : 'user'} ${user.email} (id ${user.id})\n`);
+      return 0;
+    }
+    const user = findUserByEmail(store, email);
+    if (user === undefined) {
+      process.stderr.write(`accord user passwd: no account with email ${email}\n`);
+      return 1;
+    }
+    await setPassword(store, user.id, password);
+    audit.record({ actor: null, action: 'user.password', details: { user: user.id, via: 'cli' } });
+    process.stdout.write(`password of ${user.email} changed; their sessions were ended\n`);
+    return 0;
+  });
+}
+
+async function askTwice(): Promise<string> {
+  const first = await promptHidden('Password: ');
+  const second = await promptHidden('Repeat password: ');
+  if (first !== second) throw new UsageError('the passwords differ');
+  return first;
+}

@@ -1,0 +1,90 @@
+import path from 'node:path';
+import type { LogLevel } from './log.js';
+
+/** Everything the server can be told, from flags (`accord serve --port`) or environment (`ACCORD_PORT`). */
+export interface Config {
+  host: string;
+  port: number;
+  dataDir: string;
+  /** Origins allowed to open WebSockets and send cookie-authenticated writes, besides the server's own. */
+  origins: string[];
+  /** Express `trust proxy`: set when behind a TLS-terminating reverse proxy, so `Secure` cookies and client IPs work. */
+  trustProxy: boolean | number | string;
+  sessionTtlHours: number;
+  logLevel: LogLevel | 'silent';
+  /** Where the built client lives; the server serves it at `/`. */
+  clientDir: string;
+  /** Largest accepted REST body for uploads (imports), in bytes. */
+  maxUploadBytes: number;
+}
+
+export const DEFAULTS: Config = {
+  host: '127.0.0.1',
+  port: 8080,
+  dataDir: './data',
+  origins: [],
+  trustProxy: false,
+  sessionTtlHours: 24 * 7,
+  logLevel: 'info',
+  clientDir: path.resolve(import.meta.dirname, '../../client/dist'),
+  maxUploadBytes: 200 * 1024 * 1024,
+};
+
+/** The environment variable for each setting; flags win over the environment, which wins over defaults. */
+export const ENVIRONMENT: Record<keyof Config, string> = {
+  host: 'ACCORD_HOST',
+  port: 'ACCORD_PORT',
+  dataDir: 'ACCORD_DATA',
+  origins: 'ACCORD_ORIGINS',
+  trustProxy: 'ACCORD_TRUST_PROXY',
+  sessionTtlHours: 'ACCORD_SESSION_TTL_HOURS',
+  logLevel: 'ACCORD_LOG_LEVEL',
+  clientDir: 'ACCORD_CLIENT_DIR',
+  maxUploadBytes: 'ACCORD_MAX_UPLOAD_BYTES',
+};
+
+export class ConfigError extends Error {}
+
+type Raw = Partial<Record<keyof Config, string | undefined>>;
+
+export function resolveConfig(flags: Raw, env: NodeJS.ProcessEnv = process.env): Config {
+  const raw: Raw = {};
+  for (const key of Object.keys(ENVIRONMENT) as (keyof Config)[]) raw[key] = flags[key] ?? env[ENVIRONMENT[key]];
+  const config: Config = { ...DEFAULTS };
+  if (raw.host !== undefined) config.host = raw.host;
+  if (raw.port !== undefined) config.port = integer('port', raw.port, 0, 65535);
+  if (raw.dataDir !== undefined) config.dataDir = raw.dataDir;
+  if (raw.origins !== undefined)
+    config.origins = raw.origins
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter(Boolean);
+  if (raw.trustProxy !== undefined) config.trustProxy = trustProxy(raw.trustProxy);
+  if (raw.sessionTtlHours !== undefined)
+    config.sessionTtlHours = integer('session TTL', raw.sessionTtlHours, 1, 24 * 365);
+  if (raw.logLevel !== undefined) config.logLevel = logLevel(raw.logLevel);
+  if (raw.clientDir !== undefined) config.clientDir = raw.clientDir;
+  if (raw.maxUploadBytes !== undefined)
+    config.maxUploadBytes = integer('upload limit', raw.maxUploadBytes, 1024, 2 ** 32);
+  config.dataDir = path.resolve(config.dataDir);
+  return config;
+}
+
+function integer(name: string, value: string, min: number, max: number): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < min || number > max) {
+    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${value}"`);
+  }
+  return number;
+}
+
+function trustProxy(value: string): boolean | number | string {
+  if (value === 'true') return true;
+  if (value === 'false' || value === '') return false;
+  return /^\d+$/.test(value) ? Number(value) : value;
+}
+
+function logLevel(value: string): LogLevel | 'silent' {
+  if (['debug', 'info', 'warn', 'error', 'silent'].includes(value)) return value as LogLevel | 'silent';
+  throw new ConfigError(`log level must be debug, info, warn, error or silent, got "${value}"`);
+}

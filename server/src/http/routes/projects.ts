@@ -1,0 +1,223 @@
+import { type DocRef, docName, isId, type ProjectAction, projectPermission, ROLES, type Role } from '@accord/shared';
+import { type Request, Router } from 'express';
+import { z } from 'zod';
+import { findUserByEmail } from '../../accounts/users.js';
+import type { AppContext } from '../../context.js';
+import { AccordError, notFound } from '../../errors.js';
+import { readAudit } from '../../metadata/audit.js';
+import type { Project } from '../../metadata/schema.js';
+import { decideDocAccess } from '../../projects/docAccess.js';
+import {
+  createProject,
+  deleteProject,
+  memberProject,
+  projectsOf,
+  setMemberRole,
+  summarise,
+  updateProject,
+} from '../../projects/projects.js';
+import {
+  createTranscript,
+  deleteTranscript,
+  getTranscript,
+  transcriptsOf,
+  updateTranscript,
+} from '../../projects/transcripts.js';
+import { requireAuth } from '../session.js';
+import { parse } from '../validate.js';
+
+const name = z.string().trim().min(1).max(200);
+const role = z.enum(ROLES as [Role, ...Role[]]);
+const attributes = z.record(z.string().max(100), z.string().max(1000));
+const newProject = z.strictObject({ name, description: z.string().max(10_000).optional() });
+const projectPatch = z.strictObject({
+  name: name.optional(),
+  description: z.string().max(10_000).optional(),
+  archived: z.boolean().optional(),
+  settings: z
+    .strictObject({
+      codersEditCodebook: z.boolean().optional(),
+      kappaThreshold: z.number().min(-1).max(1).optional(),
+      alphaThreshold: z.number().min(-1).max(1).optional(),
+    })
+    .optional(),
+});
+const newMember = z.strictObject({ email: z.string().min(1).max(320), role });
+const memberPatch = z.strictObject({ role });
+const newTranscript = z.strictObject({
+  title: name,
+  participant: z.string().max(200).optional(),
+  attributes: attributes.optional(),
+  text: z.string().max(10_000_000).optional(),
+  turns: z
+    .array(
+      z.strictObject({
+        start: z.number().int().nonnegative(),
+        speaker: z.string().max(200),
+        time: z.number().nonnegative().optional(),
+      }),
+    )
+    .max(100_000)
+    .optional(),
+});
+const transcriptPatch = z.strictObject({
+  title: name.optional(),
+  participant: z.string().max(200).optional(),
+  attributes: attributes.optional(),
+});
+
+export function projectRoutes(ctx: AppContext): Router {
+  const router = Router();
+
+  /** The project, if the signed-in user is a member allowed `action`; outsiders get "not found". */
+  const authorise = (req: Request, action: ProjectAction) => {
+    const { user } = requireAuth(req);
+    const projectId = String(req.params.project);
+    if (!isId(projectId)) throw notFound('no such project');
+    const { project, role } = memberProject(ctx, projectId, user.id);
+    if (!projectPermission(role, project, action)) {
+      throw new AccordError(403, 'forbidden', `your role (${role}) does not allow this`);
+    }
+    return { user, project, role };
+  };
+
+  const members = (project: Project) =>
+    project.members.map((member) => {
+      const user = ctx.store.data.users.find((candidate) => candidate.id === member.userId);
+      return {
+        userId: member.userId,
+        name: user?.name ?? '',
+        email: user?.email ?? '',
+        role: member.role,
+        addedAt: member.addedAt,
+      };
+    });
+
+  router.get('/projects', (req, res) => {
+    const { user } = requireAuth(req);
+    res.json({ projects: projectsOf(ctx, user.id) });
+  });
+
+  router.post('/projects', async (req, res) => {
+    const { user } = requireAuth(req);
+    const project = await createProject(ctx, user.id, parse(newProject, req.body));
+    res.status(201).json({ project: summarise(project, 'owner') });
+  });
+
+  router.get('/projects/:project', (req, res) => {
+    const { project, role } = authorise(req, 'view');
+    res.json({ project: summarise(project, role), members: members(project) });
+  });
+
+  router.patch('/projects/:project', async (req, res) => {
+    const { user, project, role } = authorise(req, 'manage');
+    const updated = await updateProject(ctx, user.id, project.id, parse(projectPatch, req.body));
+    res.json({ project: summarise(updated, role) });
+  });
+
+  router.delete('/projects/:project', async (req, res) => {
+    const { user, project } = authorise(req, 'manage');
+    await deleteProject(ctx, user.id, project.id);
+    res.status(204).end();
+  });
+
+  router.get('/projects/:project/members', (req, res) => {
+    const { project } = authorise(req, 'view');
+    res.json({ members: members(project) });
+  });
+
+  router.post('/projects/:project/members', async (req, res) => {
+    const { user, project } = authorise(req, 'manage');
+    const body = parse(newMember, req.body);
+    const member = findUserByEmail(ctx.store, body.email);
+    if (member === undefined) throw notFound(`no account with email ${body.email}; an administrator must create it`);
+    await setMemberRole(ctx, user.id, project.id, member.id, body.role);
+    res.status(201).json({ members: members(ctx.store.data.projects.find((p) => p.id === project.id)!) });
+  });
+
+  router.patch('/projects/:project/members/:user', async (req, res) => {
+    const { user, project } = authorise(req, 'manage');
+    const memberId = String(req.params.user);
+    if (!project.members.some((member) => member.userId === memberId)) throw notFound('no such member');
+    await setMemberRole(ctx, user.id, project.id, memberId, parse(memberPatch, req.body).role);
+    res.json({ members: members(ctx.store.data.projects.find((p) => p.id === project.id)!) });
+  });
+
+  router.delete('/projects/:project/members/:user', async (req, res) => {
+    const { user, project } = authorise(req, 'manage');
+    const memberId = String(req.params.user);
+    if (!project.members.some((member) => member.userId === memberId)) throw notFound('no such member');
+    await setMemberRole(ctx, user.id, project.id, memberId, null);
+    res.status(204).end();
+  });
+
+  router.get('/projects/:project/transcripts', (req, res) => {
+    const { project } = authorise(req, 'view');
+    res.json({ transcripts: transcriptsOf(ctx, project.id) });
+  });
+
+  router.post('/projects/:project/transcripts', async (req, res) => {
+    const { user, project } = authorise(req, 'editTranscripts');
+    const transcript = await createTranscript(ctx, user.id, project.id, parse(newTranscript, req.body));
+    res.status(201).json({ transcript });
+  });
+
+  router.get('/projects/:project/transcripts/:transcript', (req, res) => {
+    const { project } = authorise(req, 'view');
+    res.json({ transcript: getTranscript(ctx, project.id, String(req.params.transcript)) });
+  });
+
+  /** Changing or deleting a transcript needs write access to its text: never while a round containing it runs. */
+  const authoriseTextWrite = (req: Request) => {
+    const authorised = authorise(req, 'editTranscripts');
+    const transcript = getTranscript(ctx, authorised.project.id, String(req.params.transcript));
+    const ref: DocRef = { kind: 'text', project: authorised.project.id, transcript: transcript.id };
+    if (decideDocAccess(ctx.store, authorised.user.id, ref).access !== 'write') {
+      throw new AccordError(
+        409,
+        'in_round',
+        'the transcript is part of a running round; it is read-only until the round ends',
+      );
+    }
+    return { ...authorised, transcript };
+  };
+
+  router.patch('/projects/:project/transcripts/:transcript', async (req, res) => {
+    const { project, transcript } = authoriseTextWrite(req);
+    res.json({ transcript: await updateTranscript(ctx, project.id, transcript.id, parse(transcriptPatch, req.body)) });
+  });
+
+  router.delete('/projects/:project/transcripts/:transcript', async (req, res) => {
+    const { user, project, transcript } = authoriseTextWrite(req);
+    await deleteTranscript(ctx, user.id, project.id, transcript.id);
+    res.status(204).end();
+  });
+
+  /** The documents this user may open, with their access: the only place a client learns doc names. */
+  router.get('/projects/:project/docs', (req, res) => {
+    const { user, project } = authorise(req, 'view');
+    const layerOwners = new Set([user.id, ...project.members.filter((m) => m.role !== 'viewer').map((m) => m.userId)]);
+    const refs: DocRef[] = [{ kind: 'codebook', project: project.id }];
+    for (const round of ctx.store.data.rounds) {
+      if (round.projectId === project.id) refs.push({ kind: 'roundCodebook', project: project.id, round: round.id });
+    }
+    for (const transcript of transcriptsOf(ctx, project.id)) {
+      refs.push({ kind: 'text', project: project.id, transcript: transcript.id });
+      refs.push({ kind: 'consensus', project: project.id, transcript: transcript.id });
+      for (const coder of layerOwners)
+        refs.push({ kind: 'codings', project: project.id, transcript: transcript.id, coder });
+    }
+    const docs = refs.flatMap((ref) => {
+      const decision = decideDocAccess(ctx.store, user.id, ref);
+      return decision.access === 'none' ? [] : [{ name: docName(ref), ...ref, access: decision.access }];
+    });
+    res.json({ docs });
+  });
+
+  router.get('/projects/:project/audit', (req, res) => {
+    const { project } = authorise(req, 'viewAudit');
+    res.json({ entries: readAudit(ctx.config.dataDir, project.id) });
+  });
+
+  return router;
+}

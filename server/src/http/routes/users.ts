@@ -1,0 +1,62 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { createUser, publicUser, setPassword } from '../../accounts/users.js';
+import { verifyPassword } from '../../auth/passwords.js';
+import type { AppContext } from '../../context.js';
+import { AccordError } from '../../errors.js';
+import { requireAdmin, requireAuth } from '../session.js';
+import { parse } from '../validate.js';
+
+const newUser = z.strictObject({
+  email: z.email().max(320),
+  name: z.string().trim().min(1).max(200),
+  password: z.string().max(1024),
+  admin: z.boolean().default(false),
+});
+const profile = z.strictObject({ name: z.string().trim().min(1).max(200) });
+const passwordChange = z.strictObject({ currentPassword: z.string().max(1024), password: z.string().max(1024) });
+
+/** Accounts are created by administrators (a lab server has no self sign-up); anyone may edit their own. */
+export function userRoutes(ctx: AppContext): Router {
+  const router = Router();
+
+  router.get('/users', (req, res) => {
+    requireAdmin(req);
+    res.json({ users: ctx.store.data.users.map(publicUser) });
+  });
+
+  router.post('/users', async (req, res) => {
+    const { user: admin } = requireAdmin(req);
+    const user = await createUser(ctx.store, parse(newUser, req.body));
+    ctx.audit.record({
+      actor: admin.id,
+      action: 'user.create',
+      details: { user: user.id, email: user.email, admin: user.admin },
+    });
+    res.status(201).json({ user: publicUser(user) });
+  });
+
+  router.patch('/users/me', async (req, res) => {
+    const { user } = requireAuth(req);
+    const { name } = parse(profile, req.body);
+    const updated = await ctx.store.mutate((data) => {
+      const me = data.users.find((candidate) => candidate.id === user.id)!;
+      me.name = name;
+      return me;
+    });
+    res.json({ user: publicUser(updated) });
+  });
+
+  router.post('/users/me/password', async (req, res) => {
+    const { user } = requireAuth(req);
+    const { currentPassword, password } = parse(passwordChange, req.body);
+    if (!(await verifyPassword(currentPassword, user.passwordHash))) {
+      throw new AccordError(401, 'bad_credentials', 'the current password is wrong');
+    }
+    await setPassword(ctx.store, user.id, password);
+    ctx.audit.record({ actor: user.id, action: 'user.password' });
+    res.status(204).end();
+  });
+
+  return router;
+}

@@ -1,0 +1,71 @@
+import type { NextFunction, Request, Response } from 'express';
+import { findSession, readCookie, SESSION_COOKIE } from '../accounts/sessions.js';
+import type { AppContext } from '../context.js';
+import { AccordError } from '../errors.js';
+import type { Session, User } from '../metadata/schema.js';
+
+export interface Authenticated {
+  user: User;
+  session: Session;
+  token: string;
+}
+
+const authenticated = new WeakMap<Request, Authenticated>();
+
+/** Attaches the session named by the cookie, if it is valid; does not refuse anything by itself. */
+export function readSession(ctx: AppContext) {
+  return (req: Request, _res: Response, next: NextFunction) => {
+    const token = readCookie(req.headers.cookie, SESSION_COOKIE);
+    const found = findSession(ctx.store, token);
+    if (found !== null && token !== undefined) authenticated.set(req, { ...found, token });
+    next();
+  };
+}
+
+export function currentAuth(req: Request): Authenticated | undefined {
+  return authenticated.get(req);
+}
+
+/** The signed-in user, or a 401 that tells the client its session is missing or expired. */
+export function requireAuth(req: Request): Authenticated {
+  const auth = authenticated.get(req);
+  if (auth === undefined) throw new AccordError(401, 'unauthenticated', 'sign in first (no session, or it expired)');
+  return auth;
+}
+
+export function requireAdmin(req: Request): Authenticated {
+  const auth = requireAuth(req);
+  if (!auth.user.admin) throw new AccordError(403, 'forbidden', 'only an administrator may do this');
+  return auth;
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * CSRF: a cookie-authenticated state change must carry the session's token in `X-CSRF-Token`, which another
+ * site cannot read. Requests without a session (login, first-run setup) must come from an allowed Origin.
+ */
+export function csrfProtection(ctx: AppContext) {
+  return (req: Request, _res: Response, next: NextFunction) => {
+    if (SAFE_METHODS.has(req.method)) return next();
+    const origin = req.headers.origin;
+    if (origin !== undefined && !isAllowedOrigin(ctx, origin, req.headers.host)) {
+      return next(new AccordError(403, 'bad_origin', `requests from origin ${origin} are not accepted`));
+    }
+    const auth = authenticated.get(req);
+    if (auth !== undefined && req.get('x-csrf-token') !== auth.session.csrfToken) {
+      return next(new AccordError(403, 'csrf', 'missing or wrong X-CSRF-Token header (get it from GET /api/session)'));
+    }
+    next();
+  };
+}
+
+/** Same-origin (the Host the client used) or one of the configured origins. */
+export function isAllowedOrigin(ctx: AppContext, origin: string, host: string | undefined): boolean {
+  if (ctx.config.origins.includes(origin)) return true;
+  try {
+    return host !== undefined && new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,97 @@
+import { ID_PATTERN, ROLES } from '@accord/shared';
+import { z } from 'zod';
+
+/**
+ * The shape of `meta.json`, validated whenever it is loaded: a file edited by hand or cut short is refused with
+ * the reason, never silently "repaired" (and never overwritten).
+ */
+const id = z.string().regex(ID_PATTERN);
+const timestamp = z.number().int().nonnegative();
+
+export const userSchema = z.object({
+  id,
+  email: z.string(),
+  name: z.string(),
+  passwordHash: z.string(),
+  admin: z.boolean(),
+  createdAt: timestamp,
+});
+
+export const sessionSchema = z.object({
+  /** SHA-256 of the cookie token: a copy of meta.json gives no usable sessions. */
+  tokenHash: z.string(),
+  userId: id,
+  csrfToken: z.string(),
+  createdAt: timestamp,
+  expiresAt: timestamp,
+});
+
+export const memberSchema = z.object({ userId: id, role: z.enum(ROLES as [string, ...string[]]), addedAt: timestamp });
+
+export const projectSettingsSchema = z.object({
+  codersEditCodebook: z.boolean(),
+  kappaThreshold: z.number(),
+  alphaThreshold: z.number(),
+});
+
+export const projectSchema = z.object({
+  id,
+  name: z.string(),
+  description: z.string(),
+  archived: z.boolean(),
+  createdAt: timestamp,
+  createdBy: id,
+  settings: projectSettingsSchema,
+  members: z.array(memberSchema),
+});
+
+export const transcriptSchema = z.object({
+  id,
+  projectId: id,
+  title: z.string(),
+  participant: z.string(),
+  attributes: z.record(z.string(), z.string()),
+  createdBy: id,
+  createdAt: timestamp,
+});
+
+export const roundSchema = z.object({
+  id,
+  projectId: id,
+  name: z.string(),
+  mode: z.enum(['blind', 'open']),
+  status: z.enum(['running', 'revealed']),
+  ownerMayLook: z.boolean(),
+  assignments: z.array(z.object({ transcriptId: id, coders: z.array(id) })),
+  createdAt: timestamp,
+  createdBy: id,
+  revealedAt: timestamp.nullable(),
+});
+
+export const metadataSchema = z.object({
+  version: z.literal(1),
+  users: z.array(userSchema),
+  sessions: z.array(sessionSchema),
+  projects: z.array(projectSchema),
+  transcripts: z.array(transcriptSchema),
+  rounds: z.array(roundSchema),
+});
+
+export type User = z.infer<typeof userSchema>;
+export type Session = z.infer<typeof sessionSchema>;
+export type Member = Omit<z.infer<typeof memberSchema>, 'role'> & { role: import('@accord/shared').Role };
+export type ProjectSettings = z.infer<typeof projectSettingsSchema>;
+export type Project = Omit<z.infer<typeof projectSchema>, 'members'> & { members: Member[] };
+export type TranscriptMeta = z.infer<typeof transcriptSchema>;
+export type Round = z.infer<typeof roundSchema>;
+export type Metadata = Omit<z.infer<typeof metadataSchema>, 'projects'> & { projects: Project[] };
+
+export function emptyMetadata(): Metadata {
+  return { version: 1, users: [], sessions: [], projects: [], transcripts: [], rounds: [] };
+}
+
+export const DEFAULT_PROJECT_SETTINGS: ProjectSettings = {
+  codersEditCodebook: true,
+  kappaThreshold: 0.6,
+  alphaThreshold: 0.667,
+};

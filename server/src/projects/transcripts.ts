@@ -1,0 +1,96 @@
+import { docName, initTranscript, newId, type Turn, transcriptText } from '@accord/shared';
+import type { AppContext } from '../context.js';
+import { badRequest, notFound } from '../errors.js';
+import type { TranscriptMeta } from '../metadata/schema.js';
+
+export interface TranscriptInput {
+  title: string;
+  participant?: string;
+  attributes?: Record<string, string>;
+  text?: string;
+  turns?: Turn[];
+}
+
+export function transcriptsOf(ctx: AppContext, projectId: string): TranscriptMeta[] {
+  return ctx.store.data.transcripts.filter((transcript) => transcript.projectId === projectId);
+}
+
+export function getTranscript(ctx: AppContext, projectId: string, transcriptId: string): TranscriptMeta {
+  const transcript = ctx.store.data.transcripts.find((t) => t.id === transcriptId && t.projectId === projectId);
+  if (transcript === undefined) throw notFound('no such transcript');
+  return transcript;
+}
+
+/**
+ * Text must already be normalised (LF, no BOM): offsets are counted in it from now on and it is never
+ * re-normalised. The text document is written before the index entry, so a failure leaves no visible half.
+ */
+export async function createTranscript(
+  ctx: AppContext,
+  userId: string,
+  projectId: string,
+  input: TranscriptInput,
+): Promise<TranscriptMeta> {
+  const text = input.text ?? '';
+  if (text.includes('\r') || text.startsWith('\uFEFF')) {
+    throw badRequest('unnormalised_text', 'transcript text must use LF line endings and have no byte-order mark');
+  }
+  for (const turn of input.turns ?? []) {
+    if (turn.start < 0 || turn.start > text.length)
+      throw badRequest('bad_turn', `turn start ${turn.start} is outside the text`);
+  }
+  const transcript: TranscriptMeta = {
+    id: newId(),
+    projectId,
+    title: input.title.trim(),
+    participant: input.participant?.trim() ?? '',
+    attributes: input.attributes ?? {},
+    createdBy: userId,
+    createdAt: Date.now(),
+  };
+  await ctx.sync.withDoc(docName({ kind: 'text', project: projectId, transcript: transcript.id }), (doc) => {
+    if (transcriptText(doc).length === 0) initTranscript(doc, text, input.turns ?? []);
+  });
+  await ctx.store.mutate((data) => {
+    data.transcripts.push(transcript);
+  });
+  ctx.audit.record({ actor: userId, action: 'transcript.create', project: projectId, details: { id: transcript.id } });
+  return transcript;
+}
+
+export interface TranscriptPatch {
+  title?: string;
+  participant?: string;
+  attributes?: Record<string, string>;
+}
+
+export async function updateTranscript(
+  ctx: AppContext,
+  projectId: string,
+  transcriptId: string,
+  patch: TranscriptPatch,
+): Promise<TranscriptMeta> {
+  return ctx.store.mutate((data) => {
+    const transcript = data.transcripts.find((t) => t.id === transcriptId && t.projectId === projectId);
+    if (transcript === undefined) throw notFound('no such transcript');
+    if (patch.title !== undefined) transcript.title = patch.title.trim();
+    if (patch.participant !== undefined) transcript.participant = patch.participant.trim();
+    if (patch.attributes !== undefined) transcript.attributes = patch.attributes;
+    return transcript;
+  });
+}
+
+export async function deleteTranscript(
+  ctx: AppContext,
+  userId: string,
+  projectId: string,
+  transcriptId: string,
+): Promise<void> {
+  getTranscript(ctx, projectId, transcriptId);
+  await ctx.store.mutate((data) => {
+    data.transcripts = data.transcripts.filter((t) => !(t.id === transcriptId && t.projectId === projectId));
+  });
+  ctx.recheckConnections();
+  await ctx.sync.deletePrefix(`p/${projectId}/t/${transcriptId}/`);
+  ctx.audit.record({ actor: userId, action: 'transcript.delete', project: projectId, details: { id: transcriptId } });
+}
