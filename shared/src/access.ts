@@ -83,7 +83,13 @@ function blindLook(user: AccessUser, role: Role, round: RoundState): boolean {
  * Whether granting `kind`/`docOwner` to this user is an owner's look into a running blind round, which the
  * server must write to the audit log.
  */
-export function isBlindLook(user: AccessUser, role: Role | null, state: ProjectState, kind: DocKind, docOwner: string | null): boolean {
+export function isBlindLook(
+  user: AccessUser,
+  role: Role | null,
+  state: ProjectState,
+  kind: DocKind,
+  docOwner: string | null,
+): boolean {
   const round = state.round;
   if (role !== 'owner' || round === null || round.mode !== 'blind' || round.phase !== 'running') return false;
   if (kind === 'codings' && docOwner === user.id) return false;
@@ -107,7 +113,11 @@ export const PROJECT_ACTIONS: readonly ProjectAction[] = ['view', 'manage', 'edi
  * `manage` covers members, roles, rounds, settings, rename, archive and delete; it stays open in an archived
  * project so that an owner can unarchive it. Transcripts cannot be added or changed in an archived project.
  */
-export function projectPermission(role: Role | null, state: Pick<ProjectState, 'archived'>, action: ProjectAction): boolean {
+export function projectPermission(
+  role: Role | null,
+  state: Pick<ProjectState, 'archived'>,
+  action: ProjectAction,
+): boolean {
   if (role === null) return false;
   switch (action) {
     case 'view':

@@ -12,7 +12,12 @@ import {
 import type { DocKind } from '../src/docNames.js';
 
 const me = { id: 'me' };
-const round = (mode: RoundState['mode'], phase: RoundState['phase'], coders: string[], ownerMayLook = false): RoundState => ({
+const round = (
+  mode: RoundState['mode'],
+  phase: RoundState['phase'],
+  coders: string[],
+  ownerMayLook = false,
+): RoundState => ({
   mode,
   phase,
   coders,
@@ -72,7 +77,9 @@ describe('access(user, role, state, kind, owner)', () => {
         });
       }
       it('a non-member gets nothing', () => {
-        expect(COLUMNS.map(([kind, owner]) => access(me, null, projectState, kind, owner))).toEqual(COLUMNS.map(() => 'none'));
+        expect(COLUMNS.map(([kind, owner]) => access(me, null, projectState, kind, owner))).toEqual(
+          COLUMNS.map(() => 'none'),
+        );
       });
     });
   }
