@@ -1,0 +1,71 @@
+import type { Coefficient } from '../agreement/coefficient.js';
+import type { SpansReport } from '../agreement/spans.js';
+
+/**
+ * The dashboard's and the report's reading of a spans report: one row per code with the headline coefficients
+ * and threshold flags. With two coders the headline is the pair's pooled Cohen's kappa; with three or more it is
+ * Fleiss' kappa over all coders (the pairwise Cohen matrix stays available), and Krippendorff's alpha always.
+ */
+export interface Thresholds {
+  /** Below this kappa a code is flagged "discuss". */
+  kappa: number;
+  /** Below this alpha a code is flagged "unreliable". */
+  alpha: number;
+}
+
+export const DEFAULT_THRESHOLDS: Thresholds = { kappa: 0.6, alpha: 0.667 };
+
+export type AgreementFlag = 'discuss' | 'unreliable';
+
+export interface CodeSummary {
+  code: string;
+  kappaName: "Cohen's kappa" | "Fleiss' kappa";
+  kappa: Coefficient;
+  percentAgreement: Coefficient;
+  /** PABAK (two coders) or Brennan & Prediger (more): the same statistic for a coded / not coded table. */
+  pabak: Coefficient;
+  ac1: Coefficient;
+  alpha: Coefficient;
+  flags: AgreementFlag[];
+}
+
+export function flagsFor(kappa: number | null, alpha: number | null, thresholds: Thresholds): AgreementFlag[] {
+  const flags: AgreementFlag[] = [];
+  if (kappa !== null && kappa < thresholds.kappa) flags.push('discuss');
+  if (alpha !== null && alpha < thresholds.alpha) flags.push('unreliable');
+  return flags;
+}
+
+export function summariseCodes(report: SpansReport, thresholds: Thresholds = DEFAULT_THRESHOLDS): CodeSummary[] {
+  return report.codes.map((code) => {
+    const pair = code.pairs.length === 1 ? code.pairs[0]! : null;
+    const all = code.all_coders;
+    const row: Omit<CodeSummary, 'flags'> =
+      pair !== null
+        ? {
+            code: code.code,
+            kappaName: "Cohen's kappa",
+            kappa: pair.pooled.cohen_kappa,
+            percentAgreement: pair.pooled.percent_agreement,
+            pabak: pair.pooled.pabak,
+            ac1: pair.pooled.gwet_ac1,
+            alpha: pair.pooled.krippendorff_alpha,
+          }
+        : {
+            code: code.code,
+            kappaName: "Fleiss' kappa",
+            kappa: all.fleiss_kappa,
+            percentAgreement: all.percent_agreement,
+            pabak: all.brennan_prediger,
+            ac1: all.gwet_ac1,
+            alpha: all.krippendorff_alpha,
+          };
+    return { ...row, flags: flagsFor(row.kappa.value, row.alpha.value, thresholds) };
+  });
+}
+
+/** The mean of the defined headline values over codes: one point of the history across rounds. */
+export function meanOf(rows: readonly CodeSummary[], pick: (row: CodeSummary) => Coefficient): number | null {
+  const values = rows.map((row) => pick(row).value).filter((value): value is number => value !== null);
+  return values.length === 0 ? null : values.reduce((sum, value) => sum + value, 0) / values.length;
+}
