@@ -1,0 +1,406 @@
+import type {
+  BundleCode,
+  BundleCoding,
+  BundleMemo,
+  BundleTranscript,
+  BundleUser,
+  ProjectBundle,
+} from '../interchange/bundle.js';
+import { splitDescription } from '../interchange/codeDescription.js';
+import { normaliseColour } from '../interchange/colour.js';
+import { canonicalGuid, derivedGuid } from '../interchange/guid.js';
+import { type Archive, readArchive } from './archive.js';
+import { ImportError } from './errors.js';
+import { checkFileSize, type ImportLimits } from './limits.js';
+import { chooseConvention, describeConvention, type PositionedSelection } from './refiPositions.js';
+import { detectTurns } from './speakers.js';
+import { normaliseText } from './text.js';
+import { attribute, child, children, childText, parseXml, type XmlElement } from './xml.js';
+
+/**
+ * Reads REFI-QDA projects (`.qdpx`: a ZIP with a `.qde` project XML and `sources/`) and codebooks (`.qdc`) into a
+ * bundle, tolerating what real producers (NVivo, ATLAS.ti, MAXQDA, QualCoder...) do differently: see the quirks in
+ * the fixtures README. Anything that would make the project wrong (a selection outside its source, a coding of a
+ * code that does not exist, a source that is missing) is an error, so nothing half-imported is ever stored;
+ * anything merely unsupported (pictures, PDFs, graphs) is skipped with a warning.
+ */
+export interface RefiImport {
+  bundle: ProjectBundle;
+  warnings: string[];
+}
+
+const REPEATED = new Set([
+  'User',
+  'Code',
+  'Variable',
+  'Case',
+  'VariableValue',
+  'SourceRef',
+  'TextSource',
+  'PictureSource',
+  'PDFSource',
+  'AudioSource',
+  'VideoSource',
+  'PlainTextSelection',
+  'Coding',
+  'NoteRef',
+  'Note',
+  'Set',
+  'Link',
+  'Graph',
+]);
+
+export function readQdpx(file: string, bytes: Uint8Array, limits: ImportLimits): RefiImport {
+  checkFileSize(file, bytes, limits);
+  const archive = readArchive(file, bytes, limits);
+  const projectFiles = archive.paths.filter((path) => !path.includes('/') && path.toLowerCase().endsWith('.qde'));
+  const projectPath = projectFiles.find((path) => path.toLowerCase() === 'project.qde') ?? projectFiles[0];
+  if (projectPath === undefined) {
+    throw new ImportError(
+      file,
+      'not_refi_qda',
+      'not a REFI-QDA project: no .qde project file at the top of the archive',
+    );
+  }
+  return readProjectXml(file, utf8(file, archive.get(projectPath)!, projectPath), archive);
+}
+
+export function readQdc(file: string, bytes: Uint8Array, limits: ImportLimits): BundleCode[] {
+  checkFileSize(file, bytes, limits);
+  const root = parseXml(file, utf8(file, bytes, file), REPEATED);
+  const codebook = child(root, 'CodeBook');
+  if (codebook === undefined || !hasNamespace(codebook, 'codebook')) {
+    throw new ImportError(file, 'not_refi_qda', 'not a REFI-QDA codebook (root element is not a QDA-XML CodeBook)');
+  }
+  const reader = new ProjectReader(file, undefined);
+  reader.readCodes(child(codebook, 'Codes'), null);
+  return reader.codes;
+}
+
+export function readProjectXml(file: string, xml: string, archive: Archive | undefined): RefiImport {
+  const root = parseXml(file, xml, REPEATED);
+  const project = child(root, 'Project');
+  if (project === undefined || !hasNamespace(project, 'project')) {
+    throw new ImportError(file, 'not_refi_qda', 'not a REFI-QDA project (root element is not a QDA-XML Project)');
+  }
+  return new ProjectReader(file, archive).read(project);
+}
+
+/** `urn:QDA-XML:project:1.0`, and the `1:0` and `0:10` spellings in the wild: any version is accepted. */
+function hasNamespace(element: XmlElement, kind: 'project' | 'codebook'): boolean {
+  return Object.entries(element).some(
+    ([key, value]) =>
+      key.startsWith('@_xmlns') && typeof value === 'string' && value.toLowerCase().startsWith(`urn:qda-xml:${kind}`),
+  );
+}
+
+function utf8(file: string, bytes: Uint8Array, what: string): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new ImportError(file, 'unsupported_encoding', `${what} is not valid UTF-8`);
+  }
+}
+
+const UNKNOWN_USER = derivedGuid('00000000-0000-0000-0000-000000000000', 'unknown-user');
+
+class ProjectReader {
+  readonly codes: BundleCode[] = [];
+  private readonly codeGuids = new Set<string>();
+  private readonly users = new Map<string, BundleUser>();
+  private readonly notes = new Map<
+    string,
+    { title: string; text: string; userGuid: string | null; createdAt: number }
+  >();
+  /** Notes attached to a coding or selection end up in the coding's memo, not as memos of their own. */
+  private readonly usedNotes = new Set<string>();
+  private readonly memos: BundleMemo[] = [];
+  private readonly warnings: string[] = [];
+  private readonly codingGuids = new Set<string>();
+
+  constructor(
+    private readonly file: string,
+    private readonly archive: Archive | undefined,
+  ) {}
+
+  read(project: XmlElement): RefiImport {
+    for (const user of children(child(project, 'Users'), 'User')) {
+      const guid = this.guid(user, 'guid', 'user');
+      this.users.set(guid, { guid, name: attribute(user, 'name') ?? '' });
+    }
+    // Notes first: codes, sources and selections refer to them.
+    for (const note of children(child(project, 'Notes'), 'Note')) this.readNote(note);
+    this.readCodes(child(child(project, 'CodeBook') ?? {}, 'Codes'), null);
+    const variables = new Map<string, string>();
+    for (const variable of children(child(project, 'Variables'), 'Variable')) {
+      variables.set(this.guid(variable, 'guid', 'variable'), attribute(variable, 'name') ?? '');
+    }
+    const sources = child(project, 'Sources');
+    const transcripts = children(sources, 'TextSource').map((source) => this.readTextSource(source, variables));
+    for (const kind of ['PictureSource', 'PDFSource', 'AudioSource', 'VideoSource']) {
+      const skipped = children(sources, kind).length;
+      if (skipped > 0) this.warnings.push(`${skipped} ${kind}(s) skipped: Accord codes text sources only`);
+    }
+    this.readCases(children(child(project, 'Cases'), 'Case'), variables, transcripts);
+    for (const noteRef of children(project, 'NoteRef')) this.memoAbout(noteRef, null);
+    for (const guid of this.notes.keys()) {
+      if (!this.usedNotes.has(guid)) this.memoAbout({ '@_targetGUID': guid }, null);
+    }
+    for (const part of ['Sets', 'Links', 'Graphs']) {
+      if (child(project, part) !== undefined) this.warnings.push(`${part} are not imported`);
+    }
+    const bundle: ProjectBundle = {
+      name: attribute(project, 'name') ?? '',
+      description: childText(project, 'Description'),
+      users: [...this.users.values()],
+      codes: this.codes,
+      transcripts,
+      memos: this.memos,
+    };
+    return { bundle, warnings: this.warnings };
+  }
+
+  readCodes(codes: XmlElement | undefined, parentGuid: string | null): void {
+    for (const code of children(codes, 'Code')) this.readCode(code, parentGuid);
+  }
+
+  private readCode(code: XmlElement, parentGuid: string | null): void {
+    const guid = this.guid(code, 'guid', 'code');
+    if (this.codeGuids.has(guid)) throw this.error('not_refi_qda', `code ${guid} appears twice in the codebook`);
+    this.codeGuids.add(guid);
+    this.codes.push({
+      guid,
+      name: attribute(code, 'name') ?? '',
+      parentGuid,
+      colour: normaliseColour(attribute(code, 'color')),
+      ...splitDescription(normaliseText(childText(code, 'Description'))),
+    });
+    for (const noteRef of children(code, 'NoteRef')) this.memoAbout(noteRef, { kind: 'code', guid });
+    for (const nested of children(code, 'Code')) this.readCode(nested, guid);
+  }
+
+  private readNote(note: XmlElement): void {
+    const guid = this.guid(note, 'guid', 'note');
+    const inline = child(note, 'PlainTextContent') !== undefined || note.PlainTextContent !== undefined;
+    const path = attribute(note, 'plainTextPath');
+    const text =
+      inline || path === undefined ? childText(note, 'PlainTextContent') : this.sourceText(path, `note ${guid}`);
+    this.notes.set(guid, {
+      title: attribute(note, 'name') ?? '',
+      text: normaliseText(text),
+      userGuid: this.userOf(note, undefined, false),
+      createdAt: timeOf(note),
+    });
+  }
+
+  private memoAbout(noteRef: XmlElement, about: BundleMemo['about']): void {
+    const guid = this.reference(noteRef, 'note');
+    const note = this.notes.get(guid);
+    if (note === undefined) {
+      this.warnings.push(`note ${guid} is referenced but not in the project; skipped`);
+      return;
+    }
+    if (this.usedNotes.has(guid)) return;
+    this.usedNotes.add(guid);
+    this.memos.push({ guid, about, ...note });
+  }
+
+  private readTextSource(source: XmlElement, variables: ReadonlyMap<string, string>): BundleTranscript {
+    const guid = this.guid(source, 'guid', 'source');
+    const title = attribute(source, 'name') ?? guid;
+    const path = attribute(source, 'plainTextPath');
+    const raw = path === undefined ? childText(source, 'PlainTextContent') : this.sourceText(path, `source "${title}"`);
+    const text = normaliseText(raw);
+    const selections = children(source, 'PlainTextSelection').map((selection) => ({
+      selection,
+      start: integer(attribute(selection, 'startPosition')),
+      end: integer(attribute(selection, 'endPosition')),
+      name: attribute(selection, 'name'),
+    }));
+    const choice = chooseConvention(raw, text, selections as PositionedSelection[]);
+    if (choice.convention.unit !== 'codepoint' || choice.convention.crlf !== 2 || choice.convention.bom) {
+      this.warnings.push(
+        `source "${title}": positions read as ${describeConvention(choice.convention)} ` +
+          `(${choice.matched} of ${choice.named} selection names match the text that way)`,
+      );
+    }
+    const layers = new Map<string, BundleCoding[]>();
+    const addCoding = (
+      coding: XmlElement,
+      start: number,
+      end: number,
+      owner: XmlElement | undefined,
+      memo: string[],
+    ) => {
+      const userGuid = this.userOf(coding, owner, true)!;
+      const codingGuid = this.codingGuid(coding, owner);
+      const codeGuid = this.reference(child(coding, 'CodeRef') ?? {}, 'code');
+      if (!this.codeGuids.has(codeGuid)) {
+        throw this.error(
+          'unknown_reference',
+          `a coding in source "${title}" refers to code ${codeGuid}, not in the codebook`,
+        );
+      }
+      const memos = [...memo, ...children(coding, 'NoteRef').map((ref) => this.noteText(ref))].filter(Boolean);
+      const bundleCoding: BundleCoding = { guid: codingGuid, codeGuid, start, end, createdAt: timeOf(coding, owner) };
+      if (memos.length > 0) bundleCoding.memo = memos.join('\n\n');
+      layers.set(userGuid, [...(layers.get(userGuid) ?? []), bundleCoding]);
+    };
+    for (const { selection, start, end } of selections) {
+      const last = choice.map.length - 1;
+      if (!(Number.isInteger(start) && Number.isInteger(end)) || start < 0 || end > last || start > end) {
+        throw this.error(
+          'selection_outside_source',
+          `selection ${attribute(selection, 'guid')} [${attribute(selection, 'startPosition')}, ${attribute(selection, 'endPosition')}) is outside source "${title}" (${last} characters)`,
+        );
+      }
+      const from = choice.map[start]!;
+      const to = choice.map[end]!;
+      if (to <= from) {
+        this.warnings.push(`source "${title}": empty selection ${attribute(selection, 'guid')} skipped`);
+        continue;
+      }
+      const description = childText(selection, 'Description');
+      const memo = [description, ...children(selection, 'NoteRef').map((ref) => this.noteText(ref))];
+      for (const coding of children(selection, 'Coding')) addCoding(coding, from, to, selection, memo);
+    }
+    // A Coding directly on the source codes all of it.
+    if (text.length > 0) for (const coding of children(source, 'Coding')) addCoding(coding, 0, text.length, source, []);
+    for (const noteRef of children(source, 'NoteRef')) this.memoAbout(noteRef, { kind: 'transcript', guid });
+    const attributes: Record<string, string> = {};
+    for (const value of children(source, 'VariableValue')) this.readVariableValue(value, variables, attributes);
+    return {
+      guid,
+      title,
+      participant: '',
+      attributes,
+      text,
+      turns: detectTurns(text).turns,
+      layers: [...layers].map(([userGuid, codings]) => ({ userGuid, codings })),
+    };
+  }
+
+  /** Cases are participants: a source's first case names its participant, and case variables become attributes. */
+  private readCases(
+    cases: XmlElement[],
+    variables: ReadonlyMap<string, string>,
+    transcripts: BundleTranscript[],
+  ): void {
+    const byGuid = new Map(transcripts.map((transcript) => [transcript.guid, transcript]));
+    for (const kase of cases) {
+      const name = attribute(kase, 'name') ?? this.guid(kase, 'guid', 'case');
+      const attributes: Record<string, string> = {};
+      for (const value of children(kase, 'VariableValue')) this.readVariableValue(value, variables, attributes);
+      for (const ref of children(kase, 'SourceRef')) {
+        const transcript = byGuid.get(this.reference(ref, 'source'));
+        if (transcript === undefined) continue;
+        if (transcript.participant !== '' && transcript.participant !== name) {
+          this.warnings.push(
+            `source "${transcript.title}" is in cases "${transcript.participant}" and "${name}"; kept the first`,
+          );
+          continue;
+        }
+        transcript.participant = name;
+        transcript.attributes = { ...attributes, ...transcript.attributes };
+      }
+    }
+  }
+
+  private readVariableValue(value: XmlElement, variables: ReadonlyMap<string, string>, into: Record<string, string>) {
+    const variableGuid = this.reference(child(value, 'VariableRef') ?? {}, 'variable');
+    const name = variables.get(variableGuid);
+    if (name === undefined)
+      throw this.error('unknown_reference', `a variable value refers to variable ${variableGuid}, not in the project`);
+    for (const kind of ['TextValue', 'BooleanValue', 'IntegerValue', 'FloatValue', 'DateValue', 'DateTimeValue']) {
+      if (value[kind] !== undefined) into[name] = childText(value, kind);
+    }
+  }
+
+  private noteText(noteRef: XmlElement): string {
+    const guid = this.reference(noteRef, 'note');
+    const note = this.notes.get(guid);
+    if (note === undefined) {
+      this.warnings.push(`note ${guid} is referenced but not in the project; skipped`);
+      return '';
+    }
+    this.usedNotes.add(guid);
+    return note.text;
+  }
+
+  /**
+   * A source file named by `internal://name`, `relative:///path`, `absolute:///path` or a bare name: looked up by
+   * its file name under `sources/` (then anywhere) in the archive, case-insensitively, and never on the disk.
+   */
+  private sourceText(path: string, what: string): string {
+    const name = decodeURIComponent(
+      path
+        .replace(/^[a-z]+:\/\/\/?/i, '')
+        .split(/[\\/]/)
+        .pop() ?? '',
+    );
+    const bytes =
+      this.archive?.get(`sources/${name}`) ??
+      this.archive?.paths
+        .filter((entry) => entry.split('/').pop()?.toLowerCase() === name.toLowerCase())
+        .map((entry) => this.archive!.get(entry)!)[0];
+    if (bytes === undefined || name === '') {
+      throw this.error('missing_source', `${what} refers to "${path}", which is not in the archive`);
+    }
+    return utf8(this.file, bytes, `sources/${name}`);
+  }
+
+  private userOf(element: XmlElement, owner: XmlElement | undefined, required: boolean): string | null {
+    const raw =
+      attribute(element, 'creatingUser') ?? (owner === undefined ? undefined : attribute(owner, 'creatingUser'));
+    if (raw === undefined) {
+      if (!required) return null;
+      if (!this.users.has(UNKNOWN_USER)) this.users.set(UNKNOWN_USER, { guid: UNKNOWN_USER, name: 'Unknown coder' });
+      return UNKNOWN_USER;
+    }
+    const guid = canonicalGuid(raw);
+    if (guid === null) throw this.error('not_refi_qda', `creatingUser "${raw}" is not a GUID`);
+    if (!this.users.has(guid)) {
+      this.users.set(guid, { guid, name: '' });
+      this.warnings.push(`user ${guid} is not listed under Users; added without a name`);
+    }
+    return guid;
+  }
+
+  /** Coding GUIDs must be unique in a project; a producer that repeats one gets a derived GUID instead. */
+  private codingGuid(coding: XmlElement, owner: XmlElement | undefined): string {
+    let guid = this.guid(coding, 'guid', 'coding');
+    if (this.codingGuids.has(guid)) {
+      guid = derivedGuid(guid, `duplicate-in:${owner === undefined ? '' : attribute(owner, 'guid')}`);
+      this.warnings.push(`coding GUID repeated; the repeat was given ${guid}`);
+    }
+    this.codingGuids.add(guid);
+    return guid;
+  }
+
+  private guid(element: XmlElement, name: string, what: string): string {
+    const raw = attribute(element, name);
+    const guid = raw === undefined ? null : canonicalGuid(raw);
+    if (guid === null)
+      throw this.error('not_refi_qda', `a ${what} has ${raw === undefined ? 'no GUID' : `an invalid GUID "${raw}"`}`);
+    return guid;
+  }
+
+  private reference(element: XmlElement, what: string): string {
+    return this.guid(element, 'targetGUID', `${what} reference`);
+  }
+
+  private error(code: ConstructorParameters<typeof ImportError>[1], problem: string): ImportError {
+    return new ImportError(this.file, code, problem);
+  }
+}
+
+function integer(value: string | undefined): number {
+  return value === undefined || !/^\s*-?\d+\s*$/.test(value) ? Number.NaN : Number(value);
+}
+
+function timeOf(element: XmlElement, owner?: XmlElement): number {
+  const raw =
+    attribute(element, 'creationDateTime') ?? (owner === undefined ? undefined : attribute(owner, 'creationDateTime'));
+  const time = raw === undefined ? Number.NaN : Date.parse(raw);
+  return Number.isFinite(time) ? time : 0;
+}

@@ -1,0 +1,62 @@
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { ImportError } from './errors.js';
+
+/** An element as fast-xml-parser gives it: attributes under `@_name`, children by tag name, text under `#text`. */
+export type XmlElement = { [key: string]: unknown };
+
+/**
+ * Parses XML with a real parser after a well-formedness check (so a truncated or corrupt file is refused with its
+ * line, not half-read). Namespace prefixes are dropped from tag names (`qda:Project` is `Project`), since real
+ * files bind the REFI-QDA namespace with and without a prefix; the `xmlns` attributes stay for the caller to check.
+ * Tags in `repeated` always come back as arrays, even when they occur once.
+ */
+export function parseXml(file: string, xml: string, repeated: ReadonlySet<string>): XmlElement {
+  const validation = XMLValidator.validate(xml);
+  if (validation !== true) {
+    const { line, msg } = validation.err;
+    throw new ImportError(file, 'bad_xml', `not well-formed XML (line ${line}: ${msg})`);
+  }
+  const parser = new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: '@_',
+    transformTagName: (name) => name.replace(/^[^:]+:/, ''),
+    isArray: (name) => repeated.has(name),
+    parseTagValue: false,
+    parseAttributeValue: false,
+    trimValues: false,
+    // Character references (`&#x1F600;`) are XML, not HTML, but fast-xml-parser decodes them only with this on.
+    htmlEntities: true,
+  });
+  return parser.parse(xml) as XmlElement;
+}
+
+export function attribute(element: XmlElement, name: string): string | undefined {
+  const value = element[`@_${name}`];
+  return typeof value === 'string' ? value : undefined;
+}
+
+export function child(element: XmlElement, name: string): XmlElement | undefined {
+  const value = element[name];
+  const first = Array.isArray(value) ? value[0] : value;
+  return typeof first === 'object' && first !== null ? (first as XmlElement) : undefined;
+}
+
+export function children(element: XmlElement | undefined, name: string): XmlElement[] {
+  if (element === undefined) return [];
+  const value = element[name];
+  const list = Array.isArray(value) ? value : value === undefined ? [] : [value];
+  // An empty element (`<Code/>`) parses as '' rather than an object; it is still an element, with nothing in it.
+  return list.map((item) => (typeof item === 'object' && item !== null ? (item as XmlElement) : {}));
+}
+
+/** The text content of a child element (`<Description>...</Description>`), '' when absent. */
+export function childText(element: XmlElement, name: string): string {
+  const value = element[name];
+  const first = Array.isArray(value) ? value[0] : value;
+  if (typeof first === 'string') return first;
+  if (typeof first === 'object' && first !== null) {
+    const text = (first as XmlElement)['#text'];
+    return typeof text === 'string' ? text : '';
+  }
+  return '';
+}
