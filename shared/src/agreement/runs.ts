@@ -18,16 +18,13 @@ export function groupOf(code: number, document: number, coder: number, documents
   return (code * documents + document) * coders + coder;
 }
 
-/** Sort codings once (by start, then stably by group) and fuse each group's intervals into runs. */
+/** Bucket codings by group (counting sort), order each small bucket by start, and fuse each group into runs. */
 export function buildRuns(data: SpansData): CodedRuns {
   const documents = data.documents.length;
   const coders = data.coders.length;
   const groups = data.codes.length * documents * coders;
   const n = data.codingCount;
-  const byStart = new Int32Array(n);
-  for (let i = 0; i < n; i++) byStart[i] = i;
   const starts = data.codingStart;
-  byStart.sort((a, b) => starts[a]! - starts[b]!);
   const offsets = new Int32Array(groups + 1);
   const groupOfCoding = new Int32Array(n);
   for (let i = 0; i < n; i++) {
@@ -38,7 +35,8 @@ export function buildRuns(data: SpansData): CodedRuns {
   for (let g = 0; g < groups; g++) offsets[g + 1]! += offsets[g]!;
   const order = new Int32Array(n);
   const cursor = offsets.slice(0, groups);
-  for (const i of byStart) order[cursor[groupOfCoding[i]!]!++] = i;
+  for (let i = 0; i < n; i++) order[cursor[groupOfCoding[i]!]!++] = i;
+  for (let g = 0; g < groups; g++) sortByStart(order, offsets[g]!, offsets[g + 1]!, starts);
 
   const runStarts = new Float64Array(n);
   const runEnds = new Float64Array(n);
@@ -60,6 +58,24 @@ export function buildRuns(data: SpansData): CodedRuns {
     covered,
     lengths: data.lengths,
   };
+}
+
+/** Order indices [from, to) by start: insertion sort for the usual handful, the built-in sort beyond. */
+export function sortByStart(order: Int32Array, from: number, to: number, starts: Float64Array): void {
+  if (to - from > 24) {
+    order.subarray(from, to).sort((a, b) => starts[a]! - starts[b]!);
+    return;
+  }
+  for (let i = from + 1; i < to; i++) {
+    const index = order[i]!;
+    const key = starts[index]!;
+    let j = i - 1;
+    while (j >= from && starts[order[j]!]! > key) {
+      order[j + 1] = order[j]!;
+      j--;
+    }
+    order[j + 1] = index;
+  }
 }
 
 function firstSegmentEndingAfter(ends: Float64Array, position: number): number {

@@ -55,18 +55,18 @@ export function sentenceSegments(text: string): Segment[] {
   return segments;
 }
 
-const DEFAULT_SPEAKER = /^[ \t]*(?:\d+[ \t]+)?(\[[^\]\r\n]{1,40}\]|[\p{L}][\p{L}\p{N} .'’-]{0,39}):[ \t]/gmu;
+const DEFAULT_SPEAKER = /^[ \t]*(?:\d+[ \t]+)?(?:\[([^\]\r\n]{1,40})\]|([\p{L}][\p{L}\p{N} .'’-]{0,39}):)[ \t]/gmu;
 
 /**
  * Speaker turns: a turn starts at a line that opens with a speaker label ("Dan: ", "Participant 3: ", "[id1] ",
  * optionally after a paragraph number) and runs to the next label. Text before the first label is a turn with
- * speaker null. Pass your own `label` (global, multiline, capture group 1 = speaker) for other conventions.
+ * speaker null. Pass your own `label` (multiline; the first capture group that matched is the speaker).
  */
 export function speakerTurnSegments(text: string, label: RegExp = DEFAULT_SPEAKER): SpeakerTurn[] {
   const pattern = new RegExp(label.source, label.flags.includes('g') ? label.flags : `${label.flags}g`);
   const starts: { at: number; speaker: string | null }[] = [];
   for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
-    starts.push({ at: match.index, speaker: (match[1] ?? match[0]).replace(/^\[|\]$/g, '').trim() });
+    starts.push({ at: match.index, speaker: (match.slice(1).find((group) => group !== undefined) ?? match[0]).trim() });
     if (match[0].length === 0) pattern.lastIndex++;
   }
   const turns: SpeakerTurn[] = [];

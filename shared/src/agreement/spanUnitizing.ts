@@ -1,8 +1,8 @@
 import { type Coefficient, undefinedCoefficient } from './coefficient.js';
 import type { SpansData } from './input.js';
 import type { RunList } from './intervals.js';
-import type { CodedRuns } from './runs.js';
-import { uAlpha, uAlphaFamily, uAlphaParts, type ValuedUnitization } from './unitizing.js';
+import { type CodedRuns, sortByStart } from './runs.js';
+import { binaryUAlpha, uAlpha, uAlphaFamily, uAlphaParts, type ValuedUnitization } from './unitizing.js';
 
 export interface CodeUnitizing {
   /** Krippendorff (1995/2004) u-alpha for this code: sensitive to where each coded stretch begins and ends. */
@@ -96,15 +96,40 @@ export function codeUnitizing(
     return { u_alpha: missing, binary_u_alpha: missing, cu_alpha: missing };
   }
   const raters: RunList[] = data.coders.map((_, c) => codeRuns(runs, data, code, c, documents, offsets));
-  const observers: ValuedUnitization[] = raters.map((r) => ({ ...r, values: new Int32Array(r.starts.length).fill(1) }));
   const result: CodeUnitizing = {
     u_alpha: uAlpha(uAlphaParts(raters, offsets)),
-    binary_u_alpha: uAlphaFamily(observers, length, 1).binary_u_alpha,
+    binary_u_alpha: binaryUAlpha(raters, length),
     cu_alpha: project.perValue?.[code] ?? undefinedCoefficient(project.reason),
   };
   const coverage = project.coverage?.[code];
   if (coverage !== undefined) result.coverage = coverage;
   return result;
+}
+
+/** Per document, does any coder's runs of different codes overlap? Stops at the first coder that does. */
+function firstCoderWithOverlappingCodes(data: SpansData, runs: CodedRuns, documents: number[]): number | null {
+  const nDocuments = data.documents.length;
+  const coders = data.coders.length;
+  let scratch = new Int32Array(64);
+  for (const d of documents) {
+    for (let c = 0; c < coders; c++) {
+      let count = 0;
+      for (let k = 0; k < data.codes.length; k++) {
+        const g = (k * nDocuments + d) * coders + c;
+        for (let r = runs.offsets[g]!; r < runs.offsets[g + 1]!; r++) {
+          if (count === scratch.length) {
+            const bigger = new Int32Array(count * 2);
+            bigger.set(scratch);
+            scratch = bigger;
+          }
+          scratch[count++] = r;
+        }
+      }
+      sortByStart(scratch, 0, count, runs.starts);
+      for (let i = 1; i < count; i++) if (runs.starts[scratch[i]!]! < runs.ends[scratch[i - 1]!]!) return c;
+    }
+  }
+  return null;
 }
 
 /** The 2019 family over all codes, when no coder gave two codes to the same stretch (each stretch has one value). */
@@ -123,11 +148,15 @@ export function projectUnitizing(data: SpansData, runs: CodedRuns): ProjectUniti
   const reason = whyNot(data, documents, length);
   if (reason !== null) return blocked(reason);
   if (data.codes.length === 0) return blocked('no codes');
-  const observers: ValuedUnitization[] = [];
-  for (let c = 0; c < data.coders.length; c++) {
+  const overlapping = firstCoderWithOverlappingCodes(data, runs, documents);
+  if (overlapping !== null) {
+    return blocked(
+      `coder ${JSON.stringify(data.coders[overlapping])} gave two codes to the same stretch; the u-alpha family across codes needs one code per stretch (see each code's binary_u_alpha)`,
+    );
+  }
+  const observers: ValuedUnitization[] = data.coders.map((_, c) => {
     const perCode = data.codes.map((_, k) => codeRuns(runs, data, k, c, documents, offsets));
     const total = perCode.reduce((sum, r) => sum + r.starts.length, 0);
-    const order = new Int32Array(total);
     const starts = new Float64Array(total);
     const ends = new Float64Array(total);
     const values = new Int32Array(total);
@@ -138,22 +167,14 @@ export function projectUnitizing(data: SpansData, runs: CodedRuns): ProjectUniti
       values.fill(k + 1, at, at + r.starts.length);
       at += r.starts.length;
     });
-    for (let i = 0; i < total; i++) order[i] = i;
-    order.sort((x, y) => starts[x]! - starts[y]!);
-    const sorted: ValuedUnitization = {
+    const order = Int32Array.from({ length: total }, (_, i) => i);
+    sortByStart(order, 0, total, starts);
+    return {
       starts: Float64Array.from(order, (i) => starts[i]!),
       ends: Float64Array.from(order, (i) => ends[i]!),
       values: Int32Array.from(order, (i) => values[i]!),
     };
-    for (let i = 1; i < total; i++) {
-      if (sorted.starts[i]! < sorted.ends[i - 1]!) {
-        return blocked(
-          `coder ${JSON.stringify(data.coders[c])} gave two codes to the same stretch; the u-alpha family across codes needs one code per stretch (see each code's binary_u_alpha)`,
-        );
-      }
-    }
-    observers.push(sorted);
-  }
+  });
   const family = uAlphaFamily(observers, length, data.codes.length);
   return {
     report: {

@@ -29,11 +29,14 @@ export function unitDistance(
   return 0;
 }
 
-/** Sum of distances between two raters' partitions: overlapping units, and units lying inside the other's gap. */
-function pairDisagreement(a: RunList, b: RunList): number {
+/**
+ * Sum of distances between two raters' partitions: overlapping units, and units lying inside the other's gap.
+ * `aOverlapped` and `bOverlapped` are scratch flags, cleared here.
+ */
+function pairDisagreement(a: RunList, b: RunList, aOverlapped: Uint8Array, bOverlapped: Uint8Array): number {
   let total = 0;
-  const aOverlapped = new Uint8Array(a.starts.length);
-  const bOverlapped = new Uint8Array(b.starts.length);
+  aOverlapped.fill(0, 0, a.starts.length);
+  bOverlapped.fill(0, 0, b.starts.length);
   let j0 = 0;
   for (let i = 0; i < a.starts.length; i++) {
     const s = a.starts[i]!;
@@ -47,13 +50,12 @@ function pairDisagreement(a: RunList, b: RunList): number {
       bOverlapped[j] = 1;
     }
   }
-  total += lonelySquares(a, aOverlapped) + lonelySquares(b, bOverlapped);
-  return total;
+  return total + lonelySquares(a, aOverlapped) + lonelySquares(b, bOverlapped);
 }
 
 function lonelySquares(units: RunList, overlapped: Uint8Array): number {
   let total = 0;
-  for (let i = 0; i < overlapped.length; i++) {
+  for (let i = 0; i < units.starts.length; i++) {
     if (overlapped[i]) continue;
     const length = units.ends[i]! - units.starts[i]!;
     total += length * length;
@@ -61,40 +63,52 @@ function lonelySquares(units: RunList, overlapped: Uint8Array): number {
   return total;
 }
 
-function gapLengths(units: RunList, boundaries: Float64Array, into: number[]): void {
+/** Appends the rater's gaps (split at stretch boundaries) to `into` from index `at`; returns the new end. */
+function gapLengths(units: RunList, boundaries: Float64Array, into: Float64Array, at: number): number {
+  let out = at;
   let u = 0;
   for (let k = 0; k + 1 < boundaries.length; k++) {
     const stretchEnd = boundaries[k + 1]!;
     let position = boundaries[k]!;
     while (u < units.starts.length && units.starts[u]! < stretchEnd) {
-      if (units.starts[u]! > position) into.push(units.starts[u]! - position);
+      if (units.starts[u]! > position) into[out++] = units.starts[u]! - position;
       position = units.ends[u]!;
       u++;
     }
-    if (stretchEnd > position) into.push(stretchEnd - position);
+    if (stretchEnd > position) into[out++] = stretchEnd - position;
   }
+  return out;
 }
 
 export function uAlphaParts(raters: readonly RunList[], boundaries: Float64Array): UAlphaParts {
   const r = raters.length;
   const length = boundaries[boundaries.length - 1]! - boundaries[0]!;
+  let unitCount = 0;
+  let mostUnits = 0;
+  for (const units of raters) {
+    unitCount += units.starts.length;
+    mostUnits = Math.max(mostUnits, units.starts.length);
+  }
+  const aOverlapped = new Uint8Array(mostUnits);
+  const bOverlapped = new Uint8Array(mostUnits);
   let observed = 0;
-  for (let a = 0; a < r; a++) for (let b = a + 1; b < r; b++) observed += pairDisagreement(raters[a]!, raters[b]!);
+  for (let a = 0; a < r; a++) {
+    for (let b = a + 1; b < r; b++) observed += pairDisagreement(raters[a]!, raters[b]!, aOverlapped, bOverlapped);
+  }
   observed = (2 * observed) / (r * (r - 1) * length * length);
 
-  const gapList: number[] = [];
-  let unitCount = 0;
+  const gapBuffer = new Float64Array(unitCount + r * boundaries.length);
+  let gapCount = 0;
   let selfPairs = 0;
   for (const units of raters) {
-    gapLengths(units, boundaries, gapList);
+    gapCount = gapLengths(units, boundaries, gapBuffer, gapCount);
     for (let i = 0; i < units.starts.length; i++) {
       const l = units.ends[i]! - units.starts[i]!;
-      unitCount++;
       selfPairs += l * (l - 1);
     }
   }
-  const gaps = Float64Array.from(gapList).sort();
-  // suffix sums so that sum over gaps g >= l of (g - l + 1) costs one binary search per unit
+  const gaps = gapBuffer.subarray(0, gapCount).sort();
+  // suffix sums so that the sum over gaps g >= l of (g - l + 1) costs one binary search per unit
   const suffix = new Float64Array(gaps.length + 1);
   for (let i = gaps.length - 1; i >= 0; i--) suffix[i] = suffix[i + 1]! + gaps[i]!;
   let expected = 0;
@@ -125,6 +139,53 @@ function lowerBound(sorted: Float64Array, value: number): number {
 export function uAlpha(parts: UAlphaParts): Coefficient {
   if (!(parts.expected > 0)) return undefinedCoefficient('no coder marked any unit, so expected disagreement is 0');
   return defined(1 - parts.observed / parts.expected, 'alpha');
+}
+
+function overlapOf(a: RunList, b: RunList): number {
+  let total = 0;
+  let i = 0;
+  let j = 0;
+  while (i < a.starts.length && j < b.starts.length) {
+    const overlap = Math.min(a.ends[i]!, b.ends[j]!) - Math.max(a.starts[i]!, b.starts[j]!);
+    if (overlap > 0) total += overlap;
+    if (a.ends[i]! < b.ends[j]!) i++;
+    else j++;
+  }
+  return total;
+}
+
+/**
+ * Krippendorff's (2019) binary |u-alpha for one value, straight from coverage and overlaps: the same number as
+ * `uAlphaFamily(observers, length, 1).binary_u_alpha` without building partitions (the span engine's hot path).
+ */
+export function binaryUAlpha(raters: readonly RunList[], length: number): Coefficient {
+  const m = raters.length;
+  const covered = new Float64Array(m);
+  let selfPairing = 0;
+  raters.forEach((r, i) => {
+    for (let u = 0; u < r.starts.length; u++) {
+      const l = r.ends[u]! - r.starts[u]!;
+      covered[i]! += l;
+      selfPairing += l * l;
+    }
+    selfPairing += length - covered[i]!;
+  });
+  let codedGap = 0;
+  let codedCoded = 0;
+  for (let a = 0; a < m; a++) {
+    for (let b = a + 1; b < m; b++) {
+      const both = overlapOf(raters[a]!, raters[b]!);
+      codedCoded += 2 * both;
+      codedGap += covered[a]! + covered[b]! - 2 * both;
+    }
+  }
+  codedGap /= m - 1;
+  codedCoded /= m - 1;
+  const total = m * length;
+  const codedRow = codedCoded + codedGap;
+  const gapRow = total - codedRow;
+  const expectedGapCoded = (2 * gapRow * codedRow) / (total - selfPairing / total);
+  return alphaOf(2 * codedGap, expectedGapCoded, 'no coder coded anything, or everyone coded everything');
 }
 
 /** A unitization carrying values: sorted, non-overlapping segments, each with a value index 1..V (0 is the gap). */
