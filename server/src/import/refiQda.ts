@@ -96,7 +96,8 @@ function hasNamespace(element: XmlElement, kind: 'project' | 'codebook'): boolea
 
 function utf8(file: string, bytes: Uint8Array, what: string): string {
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    // The BOM is kept: some producers count it in positions, and `chooseConvention` needs to see it.
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
     throw new ImportError(file, 'unsupported_encoding', `${what} is not valid UTF-8`);
   }
@@ -149,6 +150,9 @@ class ProjectReader {
     for (const part of ['Sets', 'Links', 'Graphs']) {
       if (child(project, part) !== undefined) this.warnings.push(`${part} are not imported`);
     }
+    // Memos in the order of the project's Notes, whatever order they were referred to in.
+    const order = [...this.notes.keys()];
+    this.memos.sort((a, b) => order.indexOf(a.guid) - order.indexOf(b.guid));
     const bundle: ProjectBundle = {
       name: attribute(project, 'name') ?? '',
       description: childText(project, 'Description'),

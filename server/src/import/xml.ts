@@ -10,7 +10,8 @@ export type XmlElement = { [key: string]: unknown };
  * files bind the REFI-QDA namespace with and without a prefix; the `xmlns` attributes stay for the caller to check.
  * Tags in `repeated` always come back as arrays, even when they occur once.
  */
-export function parseXml(file: string, xml: string, repeated: ReadonlySet<string>): XmlElement {
+export function parseXml(file: string, source: string, repeated: ReadonlySet<string>): XmlElement {
+  const xml = source.startsWith('\uFEFF') ? source.slice(1) : source;
   const validation = XMLValidator.validate(xml);
   if (validation !== true) {
     const { line, msg } = validation.err;

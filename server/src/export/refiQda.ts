@@ -1,0 +1,203 @@
+import { XMLBuilder } from 'fast-xml-parser';
+import { strToU8, zipSync } from 'fflate';
+import type { BundleCode, BundleTranscript, ProjectBundle } from '../interchange/bundle.js';
+import { composeDescription } from '../interchange/codeDescription.js';
+import { derivedGuid } from '../interchange/guid.js';
+import { codePointMap } from '../interchange/offsets.js';
+
+/**
+ * Writes REFI-QDA: a `.qdpx` (ZIP of `project.qde` and `sources/<guid>.txt`) and a `.qdc` codebook. Every GUID
+ * comes from the bundle (see `guid.ts`: stable across exports) or is derived from one, entries are written in a
+ * fixed order with a fixed time, so exporting the same project twice gives the same bytes. Sources are UTF-8, LF,
+ * without BOM; positions are code points. Every coder's codings are written, each with its `creatingUser`, one
+ * `PlainTextSelection` per coding (its name is the start of the selected text, which importers use to check
+ * their offset reading), and a coding memo as a `Note` the coding refers to.
+ */
+const PROJECT_NAMESPACE = 'urn:QDA-XML:project:1.0';
+const CODEBOOK_NAMESPACE = 'urn:QDA-XML:codebook:1.0';
+const ORIGIN = 'Accord';
+/** Local midnight, so the DOS timestamps fflate writes from local time are the same in every time zone. */
+const ENTRY_TIME = new Date(2000, 0, 1);
+const SELECTION_NAME_LENGTH = 60;
+
+const builder = new XMLBuilder({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@_',
+  format: true,
+  indentBy: '  ',
+  suppressEmptyNode: true,
+  // Otherwise `isCodable="true"` is written as a bare `isCodable`, which is HTML, not XML.
+  suppressBooleanAttributes: false,
+});
+
+type Element = Record<string, unknown>;
+
+export function writeQdpx(bundle: ProjectBundle): Uint8Array {
+  const entries: Record<string, [Uint8Array, { mtime: Date }]> = {
+    'project.qde': [strToU8(projectXml(bundle)), { mtime: ENTRY_TIME }],
+  };
+  for (const transcript of bundle.transcripts) {
+    entries[`sources/${transcript.guid}.txt`] = [strToU8(transcript.text), { mtime: ENTRY_TIME }];
+  }
+  return zipSync(entries, { level: 6 });
+}
+
+export function writeQdc(codes: readonly BundleCode[]): string {
+  const codebook: Element = {
+    '@_xmlns': CODEBOOK_NAMESPACE,
+    '@_origin': ORIGIN,
+    Codes: { Code: codeTree(codes, null, new Map()) },
+  };
+  return xmlDocument({ CodeBook: codebook });
+}
+
+export function projectXml(bundle: ProjectBundle): string {
+  const notes: Element[] = [];
+  const noteRefsByOwner = new Map<string, Element[]>();
+  for (const memo of bundle.memos) {
+    notes.push(note(memo.guid, memo.title, memo.text, memo.userGuid, memo.createdAt));
+    const owner = memo.about?.guid ?? '';
+    noteRefsByOwner.set(owner, [...(noteRefsByOwner.get(owner) ?? []), { '@_targetGUID': memo.guid }]);
+  }
+  const project: Element = { '@_xmlns': PROJECT_NAMESPACE, '@_name': xmlSafe(bundle.name), '@_origin': ORIGIN };
+  if (bundle.users.length > 0) {
+    project.Users = { User: bundle.users.map((user) => ({ '@_guid': user.guid, '@_name': xmlSafe(user.name) })) };
+  }
+  if (bundle.codes.length > 0) project.CodeBook = { Codes: { Code: codeTree(bundle.codes, null, noteRefsByOwner) } };
+  Object.assign(project, casesAndVariables(bundle.transcripts));
+  if (bundle.transcripts.length > 0) {
+    project.Sources = {
+      TextSource: bundle.transcripts.map((transcript) => textSource(transcript, notes, noteRefsByOwner)),
+    };
+  }
+  if (notes.length > 0) project.Notes = { Note: notes };
+  if (bundle.description !== '') project.Description = xmlSafe(bundle.description);
+  const projectNotes = noteRefsByOwner.get('');
+  if (projectNotes !== undefined) project.NoteRef = projectNotes;
+  return xmlDocument({ Project: project });
+}
+
+function xmlDocument(root: Element): string {
+  return builder.build({ '?xml': { '@_version': '1.0', '@_encoding': 'utf-8' }, ...root }) as string;
+}
+
+function codeTree(codes: readonly BundleCode[], parentGuid: string | null, noteRefs: ReadonlyMap<string, Element[]>) {
+  return codes
+    .filter((code) => code.parentGuid === parentGuid)
+    .map((code) => {
+      const element: Element = { '@_guid': code.guid, '@_name': xmlSafe(code.name), '@_isCodable': 'true' };
+      if (code.colour !== null) element['@_color'] = code.colour;
+      const description = composeDescription(code);
+      if (description !== '') element.Description = xmlSafe(description);
+      const refs = noteRefs.get(code.guid);
+      if (refs !== undefined) element.NoteRef = refs;
+      const nested = codeTree(codes, code.guid, noteRefs);
+      if (nested.length > 0) element.Code = nested;
+      return element;
+    });
+}
+
+/** Participants are cases; their attributes are case variables (all text: Accord does not type attributes). */
+function casesAndVariables(transcripts: readonly BundleTranscript[]): Element {
+  const variableNames = [...new Set(transcripts.flatMap((t) => Object.keys(t.attributes)))];
+  const cases = new Map<string, { attributes: Record<string, string>; sources: string[] }>();
+  for (const transcript of transcripts) {
+    if (transcript.participant === '') continue;
+    const kase = cases.get(transcript.participant) ?? { attributes: {}, sources: [] };
+    Object.assign(kase.attributes, transcript.attributes);
+    kase.sources.push(transcript.guid);
+    cases.set(transcript.participant, kase);
+  }
+  const result: Element = {};
+  if (variableNames.length > 0) {
+    result.Variables = {
+      Variable: variableNames.map((name) => ({
+        '@_guid': variableGuid(name),
+        '@_name': xmlSafe(name),
+        '@_typeOfVariable': 'Text',
+      })),
+    };
+  }
+  if (cases.size > 0) {
+    result.Cases = {
+      Case: [...cases].map(([name, kase]) => {
+        const element: Element = { '@_guid': derivedGuid(name, 'case'), '@_name': xmlSafe(name) };
+        const values = variableValues(kase.attributes);
+        if (values.length > 0) element.VariableValue = values;
+        element.SourceRef = kase.sources.map((guid) => ({ '@_targetGUID': guid }));
+        return element;
+      }),
+    };
+  }
+  return result;
+}
+
+const variableGuid = (name: string) => derivedGuid(name, 'variable');
+
+function variableValues(attributes: Record<string, string>): Element[] {
+  return Object.entries(attributes).map(([variable, value]) => ({
+    VariableRef: { '@_targetGUID': variableGuid(variable) },
+    TextValue: xmlSafe(value),
+  }));
+}
+
+function textSource(transcript: BundleTranscript, notes: Element[], noteRefs: ReadonlyMap<string, Element[]>): Element {
+  const codePoints = codePointMap(transcript.text);
+  const selections: Element[] = [];
+  for (const layer of transcript.layers) {
+    for (const coding of layer.codings) {
+      const coded: Element = { '@_guid': coding.guid, '@_creatingUser': layer.userGuid };
+      if (coding.createdAt > 0) coded['@_creationDateTime'] = new Date(coding.createdAt).toISOString();
+      coded.CodeRef = { '@_targetGUID': coding.codeGuid };
+      if (coding.memo !== undefined && coding.memo !== '') {
+        const noteGuid = derivedGuid(coding.guid, 'memo');
+        notes.push(note(noteGuid, '', coding.memo, layer.userGuid, coding.createdAt));
+        coded.NoteRef = { '@_targetGUID': noteGuid };
+      }
+      const selection: Element = {
+        '@_guid': derivedGuid(coding.guid, 'selection'),
+        '@_name': selectionName(transcript.text.slice(coding.start, coding.end)),
+        '@_startPosition': codePoints.toCodePoint(coding.start),
+        '@_endPosition': codePoints.toCodePoint(coding.end),
+        '@_creatingUser': layer.userGuid,
+      };
+      if (coding.createdAt > 0) selection['@_creationDateTime'] = coded['@_creationDateTime'];
+      selection.Coding = coded;
+      selections.push(selection);
+    }
+  }
+  const source: Element = {
+    '@_guid': transcript.guid,
+    '@_name': xmlSafe(transcript.title),
+    '@_plainTextPath': `internal://${transcript.guid}.txt`,
+  };
+  if (selections.length > 0) source.PlainTextSelection = selections;
+  const refs = noteRefs.get(transcript.guid);
+  if (refs !== undefined) source.NoteRef = refs;
+  // Attributes of a transcript without a participant have no case to hang on; they go on the source itself.
+  if (transcript.participant === '' && Object.keys(transcript.attributes).length > 0) {
+    source.VariableValue = variableValues(transcript.attributes);
+  }
+  return source;
+}
+
+function note(guid: string, title: string, text: string, userGuid: string | null, createdAt: number): Element {
+  const element: Element = { '@_guid': guid };
+  if (title !== '') element['@_name'] = xmlSafe(title);
+  if (userGuid !== null) element['@_creatingUser'] = userGuid;
+  if (createdAt > 0) element['@_creationDateTime'] = new Date(createdAt).toISOString();
+  element.PlainTextContent = xmlSafe(text);
+  return element;
+}
+
+function selectionName(selected: string): string {
+  const characters = Array.from(xmlSafe(selected.replace(/\s+/g, ' ').trim()));
+  return characters.length <= SELECTION_NAME_LENGTH
+    ? characters.join('')
+    : `${characters.slice(0, SELECTION_NAME_LENGTH).join('')}…`;
+}
+
+/** XML 1.0 cannot carry most control characters, even escaped; they are dropped from names and memos. */
+function xmlSafe(text: string): string {
+  return text.replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '');
+}
