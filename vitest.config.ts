@@ -9,7 +9,12 @@ export default defineConfig({
     alias: [{ find: /^@accord\/shared(\/.*)?$/, replacement: `${shared}$1` }],
   },
   test: {
-    include: ['shared/test/**/*.test.ts', 'server/test/**/*.test.ts', 'client/test/**/*.test.{ts,tsx}', 'test/**/*.test.ts'],
+    include: [
+      'shared/test/**/*.test.ts',
+      'server/test/**/*.test.ts',
+      'client/test/**/*.test.{ts,tsx}',
+      'test/**/*.test.ts',
+    ],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
