@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
 import process from 'node:process';
-import { AgreementInputError, agreementCsv, computeAgreement } from '@accord/shared/agreement/index';
+import {
+  type AgreementData,
+  AgreementInputError,
+  agreementCsv,
+  parseAgreementInput,
+  reportFor,
+} from '@accord/shared/agreement/index';
 
 export const summary = 'compute inter-rater agreement from JSON (ratings, a table, or coded spans)';
 
@@ -55,6 +61,18 @@ async function readInput(file: string): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** Parsed and validated in its own frame, so the JSON text and object tree can be collected during the computation. */
+async function readData(file: string): Promise<AgreementData> {
+  let input: unknown;
+  try {
+    input = JSON.parse(await readInput(file));
+  } catch (error) {
+    if (error instanceof BadInput) throw error;
+    throw new BadInput(`input is not valid JSON: ${(error as Error).message}`);
+  }
+  return parseAgreementInput(input);
+}
+
 function oneLine(message: string): string {
   return message.replace(/\s*\n\s*/g, ' ');
 }
@@ -66,14 +84,7 @@ export async function run(argv: string[]): Promise<number> {
       process.stdout.write(USAGE);
       return 0;
     }
-    const text = await readInput(options.file);
-    let input: unknown;
-    try {
-      input = JSON.parse(text);
-    } catch (error) {
-      throw new BadInput(`input is not valid JSON: ${(error as Error).message}`);
-    }
-    const report = computeAgreement(input);
+    const report = reportFor(await readData(options.file));
     const output =
       options.format === 'csv'
         ? agreementCsv(report)

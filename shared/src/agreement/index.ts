@@ -1,5 +1,5 @@
 import { ratingsCsv, spansCsv } from './csv.js';
-import { parseAgreementInput } from './input.js';
+import { type AgreementData, parseAgreementInput } from './input.js';
 import { type RatingsReport, ratingsReport } from './ratings.js';
 import { type SpansReport, spansReport } from './spans.js';
 
@@ -7,7 +7,11 @@ export type AgreementReport = RatingsReport | SpansReport;
 
 /** The whole `accord agreement` computation on a parsed JSON document; throws AgreementInputError on bad input. */
 export function computeAgreement(input: unknown): AgreementReport {
-  const data = parseAgreementInput(input);
+  return reportFor(parseAgreementInput(input));
+}
+
+/** The report for already validated input (lets a caller drop the parsed JSON before computing). */
+export function reportFor(data: AgreementData): AgreementReport {
   return data.kind === 'spans' ? spansReport(data) : ratingsReport(data);
 }
 

@@ -1,0 +1,131 @@
+/**
+ * Agreement benchmark: `node bench/agreement/run.mjs` (after `npx -y pnpm@10.34.9 install`, which builds dist/).
+ * Generates the big-project input in a temp dir, then measures side by side:
+ *   - a Node process that only reads and JSON.parses the file (the floor),
+ *   - the whole `accord agreement` process on it,
+ *   - the naive per-character reference (on a subset of documents, extrapolated linearly).
+ * Options: --runs N (default 5), --naive-documents N (default 20), --keep (leave the input file).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BIG, generateSpansInput } from './generate.mjs';
+import { naiveSpans } from './naive.mjs';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const cli = join(root, 'server/dist/cli/main.js');
+const engineModule = join(root, 'shared/dist/agreement/index.js');
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
+const runs = option('--runs', 5);
+const naiveDocuments = option('--naive-documents', 20);
+
+for (const file of [cli, engineModule]) {
+  if (!existsSync(file)) {
+    console.error(`missing ${file}: run "npx -y pnpm@10.34.9 install" (or "npx tsc -b") first`);
+    process.exit(1);
+  }
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'accord-agreement-bench-'));
+const inputPath = join(dir, 'big-project.json');
+const input = generateSpansInput();
+writeFileSync(inputPath, JSON.stringify(input));
+const inputBytes = statSync(inputPath).size;
+
+const TIME = '/usr/bin/time';
+const haveTime = existsSync(TIME);
+// Without GNU time, each child reports its own peak RSS on exit.
+const RSS_PRELOAD =
+  "data:text/javascript,process.on('exit',()=>process.stderr.write('maxrss_kb '+process.resourceUsage().maxRSS+'\\n'))";
+
+function measure(nodeArgs) {
+  const command = haveTime ? TIME : process.execPath;
+  const commandArgs = haveTime
+    ? ['-f', 'maxrss_kb %M', process.execPath, ...nodeArgs]
+    : ['--import', RSS_PRELOAD, ...nodeArgs];
+  const started = process.hrtime.bigint();
+  const result = spawnSync(command, commandArgs, { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (result.status !== 0) throw new Error(`${nodeArgs.join(' ')} failed: ${result.stderr}`);
+  const rss = Number(/maxrss_kb (\d+)/.exec(result.stderr)?.[1] ?? Number.NaN) * 1024;
+  return { seconds, rss };
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const parseOnly = ['-e', "JSON.parse(require('node:fs').readFileSync(process.argv[1], 'utf8'))", inputPath];
+const accord = [cli, 'agreement', inputPath];
+const baseline = [];
+const whole = [];
+measure(parseOnly);
+measure(accord);
+for (let i = 0; i < runs; i++) {
+  baseline.push(measure(parseOnly));
+  whole.push(measure(accord));
+}
+const baseSeconds = median(baseline.map((r) => r.seconds));
+const accordSeconds = median(whole.map((r) => r.seconds));
+const baseRss = Math.max(...baseline.map((r) => r.rss));
+const accordRss = Math.max(...whole.map((r) => r.rss));
+
+const { computeAgreement } = await import(engineModule);
+const engineTimes = [];
+for (let i = 0; i < runs; i++) {
+  const started = performance.now();
+  computeAgreement(input);
+  engineTimes.push((performance.now() - started) / 1000);
+}
+const engineSeconds = median(engineTimes);
+
+const subset = { ...input, documents: input.documents.slice(0, naiveDocuments) };
+const subsetIds = new Set(subset.documents.map((d) => d.id));
+subset.codings = input.codings.filter((c) => subsetIds.has(c.document));
+const naiveStarted = performance.now();
+const naive = naiveSpans(subset);
+const naiveSubsetSeconds = (performance.now() - naiveStarted) / 1000;
+const naiveSeconds = naiveSubsetSeconds * (input.documents.length / subset.documents.length);
+const engineSubset = computeAgreement(subset);
+let mismatches = 0;
+for (const code of engineSubset.codes) {
+  for (const pair of code.pairs) {
+    const t = naive.tables.get(`${code.code}|${pair.coders[0]}|${pair.coders[1]}`);
+    const { both, a_only, b_only, neither } = pair.pooled.table;
+    if (!t || t[0] !== both || t[1] !== a_only || t[2] !== b_only || t[3] !== neither) mismatches++;
+  }
+}
+
+const mb = (bytes) => `${(bytes / 1048576).toFixed(1)} MB`;
+const s = (seconds) => `${seconds.toFixed(3)} s`;
+const verdict = (ok) => (ok ? 'OK  ' : 'MISS');
+const timeRatio = accordSeconds / baseSeconds;
+const speedup = naiveSeconds / accordSeconds;
+const rssRatio = accordRss / inputBytes;
+console.log(`accord agreement benchmark (${runs} runs each, medians; ${process.version}, ${process.platform})`);
+console.log(
+  `input: ${BIG.documents} transcripts x ${BIG.length} chars, ${BIG.coders} coders, ${BIG.codes} codes, ` +
+    `${input.codings.length} codings, by_document false: ${mb(inputBytes)}`,
+);
+console.log(`read + JSON.parse only (node -e) : ${s(baseSeconds)}   peak RSS ${mb(baseRss)}`);
+console.log(`whole accord agreement process   : ${s(accordSeconds)}   peak RSS ${mb(accordRss)}`);
+console.log(`  engine alone, in process       : ${s(engineSeconds)}`);
+console.log(`${verdict(timeRatio <= 3)} time ratio accord / parse-only  : ${timeRatio.toFixed(2)}x   (target <= 3x)`);
+console.log(
+  `${verdict(speedup >= 100)} naive per-character reference     : ${s(naiveSeconds)} ` +
+    `(measured ${s(naiveSubsetSeconds)} on ${subset.documents.length} of ${input.documents.length} documents, ` +
+    `extrapolated linearly) -> accord is ${speedup.toFixed(0)}x faster (target >= 100x); ` +
+    `engine alone ${(naiveSeconds / engineSeconds).toFixed(0)}x`,
+);
+console.log(
+  `${verdict(rssRatio < 4)} peak RSS / input size               : ${rssRatio.toFixed(2)}x   (target < 4x; ` +
+    `parse-only process alone is ${(baseRss / inputBytes).toFixed(2)}x, accord adds ${mb(accordRss - baseRss)} over it)`,
+);
+console.log(
+  `cross-check on the subset: ${mismatches === 0 ? 'engine tables equal the naive reference' : `${mismatches} MISMATCHES`}`,
+);
+if (args.includes('--keep')) console.log(`input kept at ${inputPath}`);
+else rmSync(dir, { recursive: true, force: true });
