@@ -5,3 +5,4 @@ export * from './ids.js';
 export * from './model/index.js';
 export * from './rounds/index.js';
 export * from './rounds/index.js';
+export * from './analysis/index.js';
