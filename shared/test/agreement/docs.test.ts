@@ -11,7 +11,9 @@ function expectSubset(actual: unknown, expected: unknown, path: string): void {
     expect(typeof actual, path).toBe('number');
     expect(Math.abs((actual as number) - expected), path).toBeLessThanOrEqual(5e-4);
   } else if (Array.isArray(expected)) {
-    expected.forEach((item, i) => expectSubset((actual as unknown[])[i], item, `${path}[${i}]`));
+    expected.forEach((item, i) => {
+      expectSubset((actual as unknown[])[i], item, `${path}[${i}]`);
+    });
   } else if (expected !== null && typeof expected === 'object') {
     for (const [key, value] of Object.entries(expected))
       expectSubset((actual as Record<string, unknown>)[key], value, `${path}.${key}`);
