@@ -1,0 +1,37 @@
+import ExcelJS from 'exceljs';
+import { SEGMENT_COLUMNS, type SegmentRow } from './segments.js';
+
+const WIDTHS: Record<(typeof SEGMENT_COLUMNS)[number], number> = {
+  transcript: 24,
+  participant: 12,
+  speaker: 16,
+  codePath: 32,
+  coder: 16,
+  start: 9,
+  end: 9,
+  text: 80,
+  memo: 40,
+  createdAt: 20,
+};
+
+/**
+ * Coded segments as an Excel workbook: one sheet, a frozen bold header with filters, wrapped text, and the creation
+ * time as a real date. Cells are written as values, never formulas, so text starting with `=` stays text.
+ */
+export async function segmentsXlsx(rows: readonly SegmentRow[]): Promise<Uint8Array> {
+  const workbook = new ExcelJS.Workbook();
+  workbook.creator = 'Accord';
+  // A fixed date keeps repeated exports of the same data identical in their properties.
+  workbook.created = new Date(0);
+  workbook.modified = new Date(0);
+  const sheet = workbook.addWorksheet('Coded segments', { views: [{ state: 'frozen', ySplit: 1 }] });
+  sheet.columns = SEGMENT_COLUMNS.map((key) => ({ header: key, key, width: WIDTHS[key] }));
+  sheet.getRow(1).font = { bold: true };
+  for (const row of rows) {
+    sheet.addRow({ ...row, createdAt: row.createdAt === '' ? null : new Date(row.createdAt) });
+  }
+  sheet.getColumn('text').alignment = { wrapText: true, vertical: 'top' };
+  sheet.getColumn('createdAt').numFmt = 'yyyy-mm-dd hh:mm:ss';
+  sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: SEGMENT_COLUMNS.length } };
+  return new Uint8Array(await workbook.xlsx.writeBuffer());
+}
