@@ -1,14 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-
-function App() {
-  return (
-    <main>
-      <h1>Accord</h1>
-      <p>Collaborative qualitative coding with inter-rater agreement.</p>
-    </main>
-  );
-}
+import { App } from './app/App.js';
+import './styles.css';
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -1,5 +1,6 @@
 export * from './codebook.js';
 export * from './codings.js';
+export * from './consensus.js';
+export * from './edits.js';
 export * from './memo.js';
 export * from './transcript.js';
-export * from './consensus.js';

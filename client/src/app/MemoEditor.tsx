@@ -1,0 +1,71 @@
+import { docName, memoText } from '@accord/shared';
+import { useEffect, useId, useRef } from 'react';
+import { diffText, transformIndex } from '../coding/textDiff.js';
+import { useDoc, useSynced } from '../sync/hooks.js';
+
+const LOCAL = Symbol('local memo edit');
+
+/**
+ * A memo (`p/<project>/memos/<memo>`) as a collaboratively edited plain-text area: each input becomes the
+ * smallest splice of the Y.Text, and remote changes move the local caret with the text instead of resetting it.
+ */
+export function MemoEditor({
+  project,
+  memo,
+  label,
+  readOnly,
+}: {
+  project: string;
+  memo: string;
+  label: string;
+  readOnly: boolean;
+}) {
+  const open = useDoc(docName({ kind: 'memo', project, memo }));
+  const synced = useSynced(open);
+  const area = useRef<HTMLTextAreaElement>(null);
+  const id = useId();
+  const ytext = open ? memoText(open.doc) : null;
+
+  useEffect(() => {
+    const element = area.current;
+    if (!ytext || !element) return;
+    element.value = ytext.toString();
+    const remote = (event: { delta: unknown; transaction: { origin: unknown } }) => {
+      if (event.transaction.origin === LOCAL) return;
+      const delta = event.delta as Parameters<typeof transformIndex>[1];
+      const start = transformIndex(element.selectionStart, delta);
+      const end = transformIndex(element.selectionEnd, delta);
+      element.value = ytext.toString();
+      if (document.activeElement === element) element.setSelectionRange(start, end);
+    };
+    ytext.observe(remote);
+    return () => ytext.unobserve(remote);
+  }, [ytext]);
+
+  const input = () => {
+    const element = area.current;
+    if (!ytext || !element) return;
+    const splice = diffText(ytext.toString(), element.value);
+    if (splice === null) return;
+    ytext.doc!.transact(() => {
+      if (splice.remove > 0) ytext.delete(splice.index, splice.remove);
+      if (splice.insert) ytext.insert(splice.index, splice.insert);
+    }, LOCAL);
+  };
+
+  return (
+    <div className="memo">
+      <label htmlFor={id}>{label}</label>
+      <textarea
+        id={id}
+        ref={area}
+        className="memo-text"
+        rows={8}
+        readOnly={readOnly || !synced}
+        aria-busy={!synced}
+        placeholder={synced ? (readOnly ? 'No memo yet.' : 'Write a memo… (saved and shared as you type)') : 'Loading…'}
+        onInput={input}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,297 @@
+import { docName, ROLES, type Role } from '@accord/shared';
+import { type FormEvent, useEffect, useMemo, useState } from 'react';
+import { api, type Member, type Project } from '../api.js';
+import { CodebookPanel } from '../codebook/CodebookPanel.js';
+import { sumCounts } from '../codebook/counts.js';
+import { useLayerCounts } from '../codebook/useLayerCounts.js';
+import { Link } from '../router.js';
+import { useDoc } from '../sync/hooks.js';
+import { useCodebook } from '../sync/model.js';
+import { errorText } from './App.js';
+import { MemoEditor } from './MemoEditor.js';
+import { PresenceList, usePublishLocation } from './Presence.js';
+import { type ProjectData, useProjectData } from './projectData.js';
+import { useSession } from './session.js';
+
+type Tab = 'transcripts' | 'codebook' | 'memo' | 'settings';
+
+export function ProjectPage({ projectId, tab }: { projectId: string; tab: Tab }) {
+  const { data, error, reload } = useProjectData(projectId);
+  const codebookDoc = useDoc(docName({ kind: 'codebook', project: projectId }));
+  usePublishLocation(codebookDoc, { transcript: null, title: 'project overview' });
+
+  if (error && !data) {
+    return (
+      <p className="error" role="alert">
+        {error} <Link href="/">Back to your projects</Link>
+      </p>
+    );
+  }
+  if (!data) return <p>Loading…</p>;
+  const { project } = data;
+  const tabs: [Tab, string][] = [
+    ['transcripts', 'Transcripts'],
+    ['codebook', 'Codebook'],
+    ['memo', 'Project memo'],
+  ];
+  if (project.role === 'owner') tabs.push(['settings', 'Settings']);
+
+  return (
+    <div className="project-page">
+      <div className="page">
+        <nav aria-label="Breadcrumb" className="crumbs">
+          <Link href="/">Projects</Link> › <span>{project.name}</span>
+        </nav>
+        <h1>
+          {project.name} {project.archived && <span className="tag">archived</span>}
+        </h1>
+        {project.description && <p className="muted">{project.description}</p>}
+        <nav className="tabs" aria-label="Project sections">
+          {tabs.map(([key, label]) => (
+            <Link
+              key={key}
+              href={key === 'transcripts' ? `/p/${project.id}` : `/p/${project.id}/${key}`}
+              aria-current={tab === key ? 'page' : undefined}
+            >
+              {label}
+            </Link>
+          ))}
+        </nav>
+        {tab === 'transcripts' && <TranscriptList data={data} />}
+        {tab === 'codebook' && <ProjectCodebook data={data} />}
+        {tab === 'memo' && (
+          <MemoEditor
+            project={project.id}
+            memo="project"
+            label="Project memo (shared with all members)"
+            readOnly={project.role === 'viewer' || project.archived}
+          />
+        )}
+        {tab === 'settings' && project.role === 'owner' && <Settings data={data} onChange={reload} />}
+      </div>
+      <aside className="side">
+        <PresenceList codebook={codebookDoc} />
+      </aside>
+    </div>
+  );
+}
+
+function TranscriptList({ data }: { data: ProjectData }) {
+  if (data.transcripts.length === 0) return <p>No transcripts yet. An owner can import them.</p>;
+  return (
+    <ul className="card-list">
+      {data.transcripts.map((transcript) => (
+        <li key={transcript.id} className="card">
+          <Link href={`/p/${data.project.id}/t/${transcript.id}`}>{transcript.title}</Link>
+          {transcript.participant && <span className="muted"> · {transcript.participant}</span>}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function ProjectCodebook({ data }: { data: ProjectData }) {
+  const { project, docs } = data;
+  const { user } = useSession();
+  const entry = docs.find((doc) => doc.kind === 'codebook');
+  const open = useDoc(entry?.name ?? null);
+  const codebook = useCodebook(open?.doc ?? null);
+  const layerDocs = useMemo(() => docs.filter((doc) => doc.kind === 'codings').map((doc) => doc.name), [docs]);
+  const { layers, loading } = useLayerCounts(layerDocs, codebook.redirects);
+  const counts = useMemo(() => sumCounts(layers.values()), [layers]);
+  const ownLayers = docs.filter((doc) => doc.kind === 'codings' && doc.coder === user.id).length;
+  return (
+    <>
+      <p className="muted">
+        Counts are over every coding layer you can see ({layerDocs.length}
+        {loading > 0 ? `, ${loading} loading` : ''}; {ownLayers} of them yours).
+      </p>
+      <CodebookPanel
+        open={open}
+        codebook={codebook}
+        projectId={project.id}
+        canEdit={entry?.access === 'write'}
+        canWriteMemos={project.role !== 'viewer' && !project.archived}
+        counts={counts}
+        countScope="in the project"
+        layerDocs={layerDocs}
+      />
+    </>
+  );
+}
+
+function Settings({ data, onChange }: { data: ProjectData; onChange: () => Promise<void> }) {
+  const { project, members } = data;
+  const [error, setError] = useState<string | null>(null);
+  const [saved, setSaved] = useState<string | null>(null);
+  const run = async (what: string, action: () => Promise<unknown>) => {
+    setError(null);
+    setSaved(null);
+    try {
+      await action();
+      await onChange();
+      setSaved(what);
+    } catch (caught) {
+      setError(errorText(caught));
+    }
+  };
+  return (
+    <section aria-label="Project settings" className="settings">
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      {saved && (
+        <output className="ok" aria-live="polite">
+          {saved}
+        </output>
+      )}
+      <ProjectFields project={project} run={run} />
+      <h2>Phase</h2>
+      <p className="muted">
+        Rounds (blind and open coding rounds) come later. An archived project is read-only for everyone; owners can
+        unarchive it.
+      </p>
+      <div className="row">
+        <label>
+          <input
+            type="checkbox"
+            checked={project.settings.codersEditCodebook}
+            onChange={(event) =>
+              run('Codebook permission saved', () =>
+                api.updateProject(project.id, { settings: { codersEditCodebook: event.target.checked } }),
+              )
+            }
+          />{' '}
+          Coders may add and edit codes (inductive coding)
+        </label>
+      </div>
+      <div className="row">
+        <button
+          type="button"
+          onClick={() =>
+            run(project.archived ? 'Project unarchived' : 'Project archived', () =>
+              api.updateProject(project.id, { archived: !project.archived }),
+            )
+          }
+        >
+          {project.archived ? 'Unarchive project' : 'Archive project'}
+        </button>
+      </div>
+      <Members project={project} members={members} run={run} />
+    </section>
+  );
+}
+
+type Run = (what: string, action: () => Promise<unknown>) => Promise<void>;
+
+function ProjectFields({ project, run }: { project: Project; run: Run }) {
+  const [name, setName] = useState(project.name);
+  const [description, setDescription] = useState(project.description);
+  useEffect(() => {
+    setName(project.name);
+    setDescription(project.description);
+  }, [project.name, project.description]);
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    void run('Project saved', () => api.updateProject(project.id, { name, description }));
+  };
+  return (
+    <form className="form" onSubmit={submit} aria-label="Project details">
+      <label htmlFor="project-name">Name</label>
+      <input id="project-name" required maxLength={200} value={name} onChange={(e) => setName(e.target.value)} />
+      <label htmlFor="project-description">Description</label>
+      <textarea id="project-description" value={description} onChange={(e) => setDescription(e.target.value)} />
+      <button type="submit">Save</button>
+    </form>
+  );
+}
+
+function Members({ project, members, run }: { project: Project; members: Member[]; run: Run }) {
+  const { user } = useSession();
+  const [email, setEmail] = useState('');
+  const [role, setRole] = useState<Role>('coder');
+  return (
+    <>
+      <h2>Members</h2>
+      <table className="members">
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Email</th>
+            <th scope="col">Role</th>
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {members.map((member) => (
+            <tr key={member.userId}>
+              <td>
+                {member.name}
+                {member.userId === user.id ? ' (you)' : ''}
+              </td>
+              <td>{member.email}</td>
+              <td>
+                <select
+                  aria-label={`Role of ${member.name}`}
+                  value={member.role}
+                  onChange={(event) =>
+                    run(`Role of ${member.name} changed`, () =>
+                      api.setRole(project.id, member.userId, event.target.value as Role),
+                    )
+                  }
+                >
+                  {ROLES.map((r) => (
+                    <option key={r} value={r}>
+                      {r}
+                    </option>
+                  ))}
+                </select>
+              </td>
+              <td>
+                <button
+                  type="button"
+                  onClick={() => {
+                    if (confirm(`Remove ${member.name} from the project? Their codings are kept.`)) {
+                      void run(`${member.name} removed`, () => api.removeMember(project.id, member.userId));
+                    }
+                  }}
+                >
+                  Remove
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <form
+        className="inline-form"
+        aria-label="Add a member"
+        onSubmit={(event) => {
+          event.preventDefault();
+          void run(`${email} added`, async () => {
+            await api.addMember(project.id, email.trim(), role);
+            setEmail('');
+          });
+        }}
+      >
+        <label htmlFor="member-email">Add by email</label>
+        <input id="member-email" type="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
+        <label htmlFor="member-role" className="visually-hidden">
+          Role
+        </label>
+        <select id="member-role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
+          {ROLES.map((r) => (
+            <option key={r} value={r}>
+              {r}
+            </option>
+          ))}
+        </select>
+        <button type="submit">Add</button>
+      </form>
+    </>
+  );
+}

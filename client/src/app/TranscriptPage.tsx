@@ -1,0 +1,443 @@
+import {
+  addCode,
+  addCoding,
+  codingsMap,
+  migrateLayer,
+  recodeCoding,
+  removeCoding,
+  setCodingMemo,
+  transcriptText,
+} from '@accord/shared';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import * as Y from 'yjs';
+import type { TranscriptMeta } from '../api.js';
+import { CodebookPanel } from '../codebook/CodebookPanel.js';
+import { countCodes, shortcutCodes } from '../codebook/counts.js';
+import { buildTree, flattenTree } from '../codebook/tree.js';
+import type { Block } from '../coding/blocks.js';
+import { buildBlocks } from '../coding/blocks.js';
+import { nextCodeColour, userColour } from '../coding/colours.js';
+import { assignLanes } from '../coding/lanes.js';
+import { diffText } from '../coding/textDiff.js';
+import { CodePicker } from '../reader/CodePicker.js';
+import { CodingDetails } from '../reader/CodingDetails.js';
+import { Reader, type Selection } from '../reader/Reader.js';
+import { LANE_PX, type RemoteSelection } from '../reader/TurnBlock.js';
+import { Link } from '../router.js';
+import { useAwarenessStates, useDoc, useDocs, useObserved, useSynced } from '../sync/hooks.js';
+import { type LayerCoding, useCodebook, useLayers, useTranscript } from '../sync/model.js';
+import { MemoEditor } from './MemoEditor.js';
+import { PresenceList, usePublishLocation } from './Presence.js';
+import { type ProjectData, useProjectData } from './projectData.js';
+import { useSession } from './session.js';
+
+/** The margin has a fixed width, so that stripes appearing while others code never move the text. */
+const MARGIN_LANES = 14;
+
+export function TranscriptPage({ projectId, transcriptId }: { projectId: string; transcriptId: string }) {
+  const { data, error } = useProjectData(projectId);
+  if (error && !data) {
+    return (
+      <p className="error" role="alert">
+        {error} <Link href="/">Back to your projects</Link>
+      </p>
+    );
+  }
+  if (!data) return <p>Loading…</p>;
+  const meta = data.transcripts.find((transcript) => transcript.id === transcriptId);
+  if (!meta) {
+    return (
+      <p className="error" role="alert">
+        No such transcript. <Link href={`/p/${projectId}`}>Back to the project</Link>
+      </p>
+    );
+  }
+  return <Workspace data={data} meta={meta} />;
+}
+
+function Workspace({ data, meta }: { data: ProjectData; meta: TranscriptMeta }) {
+  const { user } = useSession();
+  const { project, docs, members } = data;
+  const textEntry = docs.find((doc) => doc.kind === 'text' && doc.transcript === meta.id);
+  const codebookEntry = docs.find((doc) => doc.kind === 'codebook');
+  const layerEntries = useMemo(
+    () =>
+      docs
+        .filter((doc) => doc.kind === 'codings' && doc.transcript === meta.id)
+        // Own layer first, then the others by name.
+        .sort((a, b) => Number(b.coder === user.id) - Number(a.coder === user.id) || a.name.localeCompare(b.name)),
+    [docs, meta.id, user.id],
+  );
+  const ownEntry = layerEntries.find((doc) => doc.coder === user.id);
+
+  const textOpen = useDoc(textEntry?.name ?? null);
+  const codebookOpen = useDoc(codebookEntry?.name ?? null);
+  const textDoc = textOpen?.doc ?? null;
+  const textSynced = useSynced(textOpen);
+  const codebookSynced = useSynced(codebookOpen);
+  usePublishLocation(codebookOpen, { transcript: meta.id, title: meta.title });
+
+  const transcript = useTranscript(textDoc);
+  const blocks = useMemo(() => buildBlocks(transcript.text, transcript.turns), [transcript]);
+  const codebook = useCodebook(codebookOpen?.doc ?? null);
+
+  const layerOpen = useDocs(layerEntries.map((entry) => entry.name));
+  const ownOpen = ownEntry ? layerOpen[layerEntries.indexOf(ownEntry)]! : null;
+  const ownSynced = useSynced(ownOpen);
+  const [hidden, setHidden] = useState<ReadonlySet<string>>(new Set());
+  const [compare, setCompare] = useState(false);
+  const layerKey = layerOpen.map((open) => open.name).join('\n');
+  // biome-ignore lint/correctness/useExhaustiveDependencies: layerKey stands for the open docs
+  const shownLayers = useMemo(
+    () =>
+      layerOpen
+        .map((open, i) => ({ coder: layerEntries[i]!.coder!, doc: open.doc }))
+        .filter((layer) => !hidden.has(layer.coder)),
+    [layerKey, hidden],
+  );
+  const codings = useLayers(shownLayers, textDoc, codebook.redirects);
+
+  const canCode = ownEntry?.access === 'write' && project.role !== 'viewer';
+  const canEditText = textEntry?.access === 'write';
+  const canEditCodebook = codebookEntry?.access === 'write';
+  const canWriteMemos = project.role !== 'viewer' && !project.archived;
+
+  // Merges and deletes in the codebook reach this coder's own layer here (nobody else may write it).
+  useEffect(() => {
+    if (!ownOpen || !canCode || !ownSynced || !codebookSynced || codebook.redirects.size === 0) return;
+    const stale = [...codingsMap(ownOpen.doc).values()].some((coding) => codebook.redirects.has(coding.code));
+    if (stale) migrateLayer(ownOpen.doc, codebook.redirects);
+  }, [ownOpen, canCode, ownSynced, codebookSynced, codebook.redirects]);
+
+  const ownCounts = useObserved(
+    [ownOpen ? codingsMap(ownOpen.doc) : null],
+    () => countCodes(ownOpen ? [...codingsMap(ownOpen.doc).values()].map((c) => c.code) : [], codebook.redirects),
+    [ownOpen, codebook.redirects],
+  );
+  const treeOrder = useMemo(() => flattenTree(buildTree(codebook.codes)).map((node) => node.code.id), [codebook.codes]);
+  const shortcuts = useMemo(() => shortcutCodes(ownCounts, treeOrder), [ownCounts, treeOrder]);
+  const shownCounts = useMemo(() => countCodes(codings.map((coding) => coding.resolvedCode)), [codings]);
+
+  const names = useMemo(() => new Map(members.map((member) => [member.userId, member.name])), [members]);
+  const coderName = useCallback(
+    (coder: string) => (coder === user.id ? 'you' : (names.get(coder) ?? 'former member')),
+    [names, user.id],
+  );
+  const colourOf = useCallback(
+    (coding: LayerCoding) => codebook.byId.get(coding.resolvedCode)?.colour ?? '#999999',
+    [codebook.byId],
+  );
+  const describe = useCallback(
+    (coding: LayerCoding) => ({
+      title: codebook.byId.get(coding.resolvedCode)?.name ?? 'Unknown code',
+      detail: `${coderName(coding.coder)} · ${new Date(coding.createdAt).toLocaleDateString()}`,
+    }),
+    [codebook.byId, coderName],
+  );
+  const labelOf = useCallback(
+    (coding: LayerCoding) => {
+      const { title, detail } = describe(coding);
+      return `${title} (${detail})${coding.memo ? `: ${coding.memo}` : ''}`;
+    },
+    [describe],
+  );
+
+  const { stripeX, marginWidth } = useMemo(() => {
+    const stripeX = new Map<string, number>();
+    if (!compare) {
+      const layout = assignLanes(codings);
+      for (const [id, lane] of layout.lane) stripeX.set(id, Math.min(lane, MARGIN_LANES - 1) * LANE_PX);
+      return { stripeX, marginWidth: MARGIN_LANES * LANE_PX };
+    }
+    // Compare: one group of lanes per coder, side by side, so that agreement and disagreement line up.
+    let x = 0;
+    for (const layer of shownLayers) {
+      const layout = assignLanes(codings.filter((coding) => coding.coder === layer.coder));
+      for (const [id, lane] of layout.lane) stripeX.set(id, x + lane * LANE_PX);
+      x += Math.max(1, layout.lanes) * LANE_PX + LANE_PX;
+    }
+    return { stripeX, marginWidth: Math.max(MARGIN_LANES * LANE_PX, x) };
+  }, [codings, compare, shownLayers]);
+
+  // Live selections: ours is published on the text doc's awareness; others' are drawn (the server strips them in
+  // a blind round).
+  const awareness = textOpen?.provider.awareness ?? null;
+  useEffect(() => {
+    awareness?.setLocalStateField('user', { id: user.id, name: user.name, colour: userColour(user.id) });
+  }, [awareness, user]);
+  const publishSelection = useCallback(
+    (range: { start: number; end: number } | null) => {
+      if (!awareness || !textDoc) return;
+      const ytext = transcriptText(textDoc);
+      awareness.setLocalStateField(
+        'selection',
+        range && {
+          anchor: Y.relativePositionToJSON(Y.createRelativePositionFromTypeIndex(ytext, range.start)),
+          head: Y.relativePositionToJSON(Y.createRelativePositionFromTypeIndex(ytext, range.end)),
+        },
+      );
+    },
+    [awareness, textDoc],
+  );
+  const states = useAwarenessStates(awareness);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: positions move with the text, so they are re-resolved when it changes
+  const remote = useMemo(() => {
+    const out: RemoteSelection[] = [];
+    if (!textDoc || !awareness) return out;
+    for (const [clientId, state] of states) {
+      if (clientId === awareness.clientID) continue;
+      const selection = state.selection as { anchor: unknown; head: unknown } | null | undefined;
+      const who = state.user as { id?: string; name?: string } | undefined;
+      if (!selection || !who?.id) continue;
+      const resolve = (json: unknown) =>
+        Y.createAbsolutePositionFromRelativePosition(Y.createRelativePositionFromJSON(json), textDoc)?.index ?? null;
+      const a = resolve(selection.anchor);
+      const b = resolve(selection.head);
+      if (a === null || b === null) continue;
+      out.push({
+        clientId,
+        name: who.name ?? '?',
+        colour: userColour(who.id),
+        start: Math.min(a, b),
+        end: Math.max(a, b),
+      });
+    }
+    return out;
+  }, [states, textDoc, awareness, transcript.text]);
+
+  const [picker, setPicker] = useState<Selection | null>(null);
+  const [details, setDetails] = useState<{ ids: string[]; anchor: DOMRect } | null>(null);
+  const pending = useMemo(() => (picker ? { start: picker.start, end: picker.end } : null), [picker]);
+
+  const onSelect = useCallback(
+    (selection: Selection) => {
+      if (canCode) setPicker(selection);
+    },
+    [canCode],
+  );
+  const closePicker = useCallback(() => {
+    setPicker(null);
+    window.getSelection()?.removeAllRanges();
+  }, []);
+  const apply = useCallback(
+    (code: string, keepOpen = false) => {
+      if (!picker || !ownOpen || !textDoc) return;
+      addCoding(ownOpen.doc, textDoc, { code, start: picker.start, end: picker.end });
+      if (!keepOpen) closePicker();
+    },
+    [picker, ownOpen, textDoc, closePicker],
+  );
+  const createAndApply = useCallback(
+    (name: string) => {
+      if (!codebookOpen) return;
+      const id = addCode(codebookOpen.doc, {
+        name,
+        colour: nextCodeColour(codebook.codes.map((code) => code.colour)),
+        order: codebook.codes.filter((code) => code.parent === null).length,
+      });
+      apply(id);
+    },
+    [codebookOpen, codebook.codes, apply],
+  );
+  const applied = useMemo(
+    () =>
+      new Set(
+        picker
+          ? codings
+              .filter((c) => c.coder === user.id && c.start === picker.start && c.end === picker.end)
+              .map((c) => c.resolvedCode)
+          : [],
+      ),
+    [picker, codings, user.id],
+  );
+
+  const onEditText = useCallback(
+    (block: Block, before: string, after: string) => {
+      if (!textDoc) return;
+      const splice = diffText(before, after);
+      if (!splice) return;
+      const ytext = transcriptText(textDoc);
+      textDoc.transact(() => {
+        if (splice.remove > 0) ytext.delete(block.start + splice.index, splice.remove);
+        if (splice.insert) ytext.insert(block.start + splice.index, splice.insert);
+      });
+    },
+    [textDoc],
+  );
+  const openCodings = useCallback((ids: string[], anchor: DOMRect) => setDetails({ ids, anchor }), []);
+
+  const otherCoders = members.filter((member) => member.role !== 'viewer' && member.userId !== user.id).length;
+  const othersHidden = otherCoders > 0 && layerEntries.every((entry) => entry.coder === user.id);
+  const [sideTab, setSideTab] = useState<'codebook' | 'memos' | 'online'>('codebook');
+
+  return (
+    <div className="transcript-page">
+      <div className="transcript-head">
+        <nav aria-label="Breadcrumb" className="crumbs">
+          <Link href="/">Projects</Link> › <Link href={`/p/${project.id}`}>{project.name}</Link> ›{' '}
+          <span>{meta.title}</span>
+        </nav>
+        <h1>{meta.title}</h1>
+        <dl className="attributes">
+          {meta.participant && (
+            <div>
+              <dt>Participant</dt>
+              <dd>{meta.participant}</dd>
+            </div>
+          )}
+          {Object.entries(meta.attributes).map(([key, value]) => (
+            <div key={key}>
+              <dt>{key}</dt>
+              <dd>{value}</dd>
+            </div>
+          ))}
+        </dl>
+        <div className="notices" aria-live="polite">
+          {!canCode && <p className="notice">You can read this transcript but not code it ({project.role}).</p>}
+          {project.role === 'owner' && textEntry?.access === 'read' && !project.archived && (
+            <p className="notice">The text is read-only while a round that contains it is running.</p>
+          )}
+          {othersHidden && <p className="notice">Other coders’ codings are hidden (blind round).</p>}
+        </div>
+        <fieldset className="layers">
+          <legend>Coding layers</legend>
+          {layerEntries.map((entry) => (
+            <label key={entry.name}>
+              <input
+                type="checkbox"
+                checked={!hidden.has(entry.coder!)}
+                onChange={() =>
+                  setHidden((was) => {
+                    const next = new Set(was);
+                    if (next.has(entry.coder!)) next.delete(entry.coder!);
+                    else next.add(entry.coder!);
+                    return next;
+                  })
+                }
+              />{' '}
+              {entry.coder === user.id ? 'Your codings' : (names.get(entry.coder!) ?? 'former member')}
+            </label>
+          ))}
+          {layerEntries.length > 1 && (
+            <label>
+              <input type="checkbox" checked={compare} onChange={() => setCompare((was) => !was)} /> Compare coders side
+              by side
+            </label>
+          )}
+        </fieldset>
+      </div>
+      <div className="workspace">
+        {textSynced ? (
+          <Reader
+            text={transcript.text}
+            blocks={blocks}
+            codings={codings}
+            colourOf={colourOf}
+            labelOf={labelOf}
+            describe={describe}
+            stripeX={stripeX}
+            marginWidth={marginWidth}
+            pending={pending}
+            remote={remote}
+            canEditText={canEditText}
+            onSelect={onSelect}
+            onSelectionChange={publishSelection}
+            onOpenCodings={openCodings}
+            onEditText={onEditText}
+            onEscape={closePicker}
+          />
+        ) : (
+          <p className="reader loading" aria-busy="true">
+            Loading the transcript…
+          </p>
+        )}
+        <aside className="side" aria-label="Side panel">
+          <div className="tabs" role="tablist" aria-label="Side panel">
+            {(
+              [
+                ['codebook', 'Codebook'],
+                ['memos', 'Memos'],
+                ['online', 'Online'],
+              ] as const
+            ).map(([key, label]) => (
+              <button
+                key={key}
+                type="button"
+                role="tab"
+                id={`side-tab-${key}`}
+                aria-selected={sideTab === key}
+                aria-controls={`side-panel-${key}`}
+                onClick={() => setSideTab(key)}
+              >
+                {label}
+              </button>
+            ))}
+          </div>
+          <div role="tabpanel" id={`side-panel-${sideTab}`} aria-labelledby={`side-tab-${sideTab}`}>
+            {sideTab === 'codebook' && (
+              <CodebookPanel
+                open={codebookOpen}
+                codebook={codebook}
+                projectId={project.id}
+                canEdit={canEditCodebook}
+                canWriteMemos={canWriteMemos}
+                counts={shownCounts}
+                countScope="in the shown layers of this transcript"
+                layerDocs={docs.filter((doc) => doc.kind === 'codings').map((doc) => doc.name)}
+                shortcuts={shortcuts}
+                onApply={picker ? (code) => apply(code) : undefined}
+              />
+            )}
+            {sideTab === 'memos' && (
+              <>
+                <MemoEditor
+                  project={project.id}
+                  memo={`t-${meta.id}`}
+                  label="Transcript memo"
+                  readOnly={!canWriteMemos}
+                />
+                <MemoEditor project={project.id} memo="project" label="Project memo" readOnly={!canWriteMemos} />
+              </>
+            )}
+            {sideTab === 'online' && <PresenceList codebook={codebookOpen} />}
+          </div>
+        </aside>
+      </div>
+      {picker && (
+        <CodePicker
+          codebook={codebook}
+          shortcuts={shortcuts}
+          anchor={picker.anchor}
+          excerpt={excerpt(transcript.text, picker.start, picker.end)}
+          applied={applied}
+          canCreate={canEditCodebook}
+          onApply={apply}
+          onCreate={createAndApply}
+          onClose={closePicker}
+        />
+      )}
+      {details && ownOpen !== undefined && (
+        <CodingDetails
+          codings={details.ids.map((id) => codings.find((c) => c.id === id)).filter((c): c is LayerCoding => !!c)}
+          codebook={codebook}
+          anchor={details.anchor}
+          text={transcript.text}
+          ownCoder={canCode ? user.id : null}
+          coderName={coderName}
+          onRemove={(coding) => {
+            if (ownOpen) removeCoding(ownOpen.doc, coding.id);
+            if (details.ids.length <= 1) setDetails(null);
+          }}
+          onRecode={(coding, code) => ownOpen && recodeCoding(ownOpen.doc, coding.id, code)}
+          onMemo={(coding, memo) => ownOpen && setCodingMemo(ownOpen.doc, coding.id, memo)}
+          onClose={() => setDetails(null)}
+        />
+      )}
+    </div>
+  );
+}
+
+function excerpt(text: string, start: number, end: number): string {
+  const passage = text.slice(start, end);
+  return passage.length > 120 ? `${passage.slice(0, 60)} … ${passage.slice(-50)}` : passage;
+}

@@ -1,0 +1,484 @@
+import {
+  addCode,
+  CODE_PALETTE,
+  type Code,
+  deleteCode,
+  isSelfOrDescendant,
+  mergeCode,
+  moveCode,
+  updateCode,
+} from '@accord/shared';
+import { type KeyboardEvent, useEffect, useId, useMemo, useRef, useState } from 'react';
+import { MemoEditor } from '../app/MemoEditor.js';
+import { nextCodeColour } from '../coding/colours.js';
+import type { CodebookView } from '../sync/model.js';
+import type { OpenDoc } from '../sync/pool.js';
+import { impactOf } from './counts.js';
+import { buildTree, type CodeNode, filterCodes, flattenTree } from './tree.js';
+import { useLayerCounts } from './useLayerCounts.js';
+
+export interface CodebookPanelProps {
+  open: OpenDoc | null;
+  codebook: CodebookView;
+  projectId: string;
+  /** May add, edit, move, merge and delete codes (owner, or coder when the project allows it). */
+  canEdit: boolean;
+  canWriteMemos: boolean;
+  counts: ReadonlyMap<string, number>;
+  /** What the counts cover, e.g. "in this transcript". */
+  countScope: string;
+  /** Every codings doc of the project this user may read: merges and deletes say how many codings they touch. */
+  layerDocs: readonly string[];
+  shortcuts?: readonly string[];
+  /** When given (a passage is selected), Enter on a code or its Apply button codes the passage. */
+  onApply?: ((codeId: string) => void) | undefined;
+}
+
+/** The codebook as a tree (ARIA tree, arrow keys), with a details form for the selected code. */
+export function CodebookPanel(props: CodebookPanelProps) {
+  const { open, codebook, canEdit, counts, countScope, shortcuts = [], onApply } = props;
+  const [filter, setFilter] = useState('');
+  const [collapsed, setCollapsed] = useState<Set<string>>(new Set());
+  const [selected, setSelected] = useState<string | null>(null);
+  const [newName, setNewName] = useState('');
+  const treeRef = useRef<HTMLDivElement>(null);
+  const filterId = useId();
+
+  const roots = useMemo(() => buildTree(codebook.codes), [codebook.codes]);
+  const visible = useMemo(() => {
+    const all = flattenTree(roots, filter ? new Set() : collapsed);
+    return filter ? filterCodes(all, filter) : all;
+  }, [roots, collapsed, filter]);
+  const current = selected !== null ? codebook.byId.get(selected) : undefined;
+
+  const focusItem = (id: string) => {
+    setSelected(id);
+    requestAnimationFrame(() => treeRef.current?.querySelector<HTMLElement>(`[data-code="${id}"]`)?.focus());
+  };
+
+  const onTreeKey = (event: KeyboardEvent, node: CodeNode) => {
+    const index = visible.indexOf(node);
+    const move = (to: number) => {
+      const target = visible[Math.max(0, Math.min(visible.length - 1, to))];
+      if (target) focusItem(target.code.id);
+    };
+    switch (event.key) {
+      case 'ArrowDown':
+        move(index + 1);
+        break;
+      case 'ArrowUp':
+        move(index - 1);
+        break;
+      case 'Home':
+        move(0);
+        break;
+      case 'End':
+        move(visible.length - 1);
+        break;
+      case 'ArrowRight':
+        if (node.children.length > 0 && collapsed.has(node.code.id)) toggle(node.code.id);
+        else if (node.children[0]) focusItem(node.children[0].code.id);
+        break;
+      case 'ArrowLeft':
+        if (node.children.length > 0 && !collapsed.has(node.code.id)) toggle(node.code.id);
+        else if (node.code.parent) focusItem(node.code.parent);
+        break;
+      case 'Enter':
+        if (onApply) onApply(node.code.id);
+        else setSelected(node.code.id);
+        break;
+      default:
+        return;
+    }
+    event.preventDefault();
+  };
+
+  const toggle = (id: string) =>
+    setCollapsed((was) => {
+      const next = new Set(was);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
+
+  const create = () => {
+    if (!open || !newName.trim()) return;
+    const parent = current?.id ?? null;
+    const siblings = codebook.codes.filter((code) => code.parent === parent);
+    const id = addCode(open.doc, {
+      name: newName.trim(),
+      parent,
+      colour: nextCodeColour(codebook.codes.map((code) => code.colour)),
+      order: siblings.length,
+    });
+    setNewName('');
+    focusItem(id);
+  };
+
+  return (
+    <section className="codebook" aria-label="Codebook">
+      <div className="codebook-tools">
+        <label htmlFor={filterId} className="visually-hidden">
+          Filter codes
+        </label>
+        <input
+          id={filterId}
+          type="search"
+          placeholder="Filter codes"
+          value={filter}
+          onChange={(event) => setFilter(event.target.value)}
+        />
+      </div>
+      {codebook.codes.length === 0 && <p className="muted">No codes yet.</p>}
+      <div className="code-tree" role="tree" aria-label="Codes" ref={treeRef}>
+        {visible.map((node, index) => {
+          const shortcut = shortcuts.indexOf(node.code.id);
+          const focusable = selected === null ? index === 0 : selected === node.code.id;
+          return (
+            <div
+              key={node.code.id}
+              role="treeitem"
+              data-code={node.code.id}
+              aria-level={node.depth + 1}
+              aria-expanded={node.children.length > 0 && !filter ? !collapsed.has(node.code.id) : undefined}
+              aria-selected={selected === node.code.id}
+              tabIndex={focusable ? 0 : -1}
+              className={selected === node.code.id ? 'code-row selected' : 'code-row'}
+              style={{ paddingLeft: `${0.25 + (filter ? 0 : node.depth) * 1.1}rem` }}
+              onClick={() => setSelected(node.code.id)}
+              onKeyDown={(event) => onTreeKey(event, node)}
+              title={node.code.definition || undefined}
+            >
+              {node.children.length > 0 && !filter ? (
+                <button
+                  type="button"
+                  className="twisty"
+                  tabIndex={-1}
+                  aria-hidden="true"
+                  onClick={(event) => {
+                    event.stopPropagation();
+                    toggle(node.code.id);
+                  }}
+                >
+                  {collapsed.has(node.code.id) ? '▸' : '▾'}
+                </button>
+              ) : (
+                <span className="twisty" />
+              )}
+              <span className="swatch" style={{ background: node.code.colour }} aria-hidden="true" />
+              <span className="code-name">{filter ? node.path.join(' › ') : node.code.name}</span>
+              {shortcut >= 0 && (
+                <kbd className="shortcut" title={`Shortcut: ${shortcut + 1}`}>
+                  {shortcut + 1}
+                </kbd>
+              )}
+              <span className="count" title={`codings ${countScope}`}>
+                {counts.get(node.code.id) ?? 0}
+              </span>
+              {onApply && (
+                <button
+                  type="button"
+                  className="apply"
+                  tabIndex={-1}
+                  onClick={(event) => {
+                    event.stopPropagation();
+                    onApply(node.code.id);
+                  }}
+                >
+                  Apply
+                </button>
+              )}
+            </div>
+          );
+        })}
+      </div>
+      {canEdit && (
+        <form
+          className="inline-form"
+          onSubmit={(event) => {
+            event.preventDefault();
+            create();
+          }}
+        >
+          <label htmlFor={`${filterId}-new`}>
+            {current ? `New code under “${current.name}”` : 'New top-level code'}
+          </label>
+          <input
+            id={`${filterId}-new`}
+            value={newName}
+            maxLength={200}
+            onChange={(event) => setNewName(event.target.value)}
+          />
+          <button type="submit">Add</button>
+          {current && (
+            <button type="button" onClick={() => setSelected(null)}>
+              Top level
+            </button>
+          )}
+        </form>
+      )}
+      {current && (
+        <CodeDetails
+          key={current.id}
+          {...props}
+          code={current}
+          onGone={() => setSelected(null)}
+          onSelect={(id) => setSelected(id)}
+        />
+      )}
+    </section>
+  );
+}
+
+function CodeDetails({
+  open,
+  codebook,
+  projectId,
+  canEdit,
+  canWriteMemos,
+  layerDocs,
+  code,
+  onGone,
+}: CodebookPanelProps & { code: Code; onGone: () => void; onSelect: (id: string) => void }) {
+  const id = useId();
+  const [confirm, setConfirm] = useState<{ kind: 'merge' | 'delete'; into?: string } | null>(null);
+  const [mergeInto, setMergeInto] = useState('');
+  const update = (fields: Partial<Code>) => open && updateCode(open.doc, code.id, fields);
+  const siblings = codebook.codes.filter((other) => other.parent === code.parent);
+  const position = siblings.findIndex((other) => other.id === code.id);
+  const parentChoices = codebook.codes.filter((other) => open && !isSelfOrDescendant(open.doc, code.id, other.id));
+
+  return (
+    <section className="code-details" aria-labelledby={`${id}-title`}>
+      <h3 id={`${id}-title`}>
+        <span className="swatch" style={{ background: code.colour }} aria-hidden="true" /> {code.name}
+      </h3>
+      {canEdit ? (
+        <>
+          <Field label="Name" value={code.name} onCommit={(name) => name.trim() && update({ name: name.trim() })} />
+          <fieldset className="palette">
+            <legend>Colour</legend>
+            {CODE_PALETTE.map((colour) => (
+              <button
+                key={colour}
+                type="button"
+                className={colour === code.colour ? 'colour chosen' : 'colour'}
+                style={{ background: colour }}
+                aria-label={`Colour ${colour}`}
+                aria-pressed={colour === code.colour}
+                onClick={() => update({ colour })}
+              />
+            ))}
+          </fieldset>
+          <Field
+            label="Definition"
+            multiline
+            value={code.definition}
+            onCommit={(definition) => update({ definition })}
+          />
+          <Field
+            label="Include when"
+            multiline
+            value={code.inclusion}
+            onCommit={(inclusion) => update({ inclusion })}
+          />
+          <Field
+            label="Exclude when"
+            multiline
+            value={code.exclusion}
+            onCommit={(exclusion) => update({ exclusion })}
+          />
+          <Field label="Examples" multiline value={code.examples} onCommit={(examples) => update({ examples })} />
+          <div className="row">
+            <label htmlFor={`${id}-parent`}>Parent</label>
+            <select
+              id={`${id}-parent`}
+              value={code.parent ?? ''}
+              onChange={(event) =>
+                open && moveCode(open.doc, code.id, event.target.value || null, Number.MAX_SAFE_INTEGER)
+              }
+            >
+              <option value="">(top level)</option>
+              {parentChoices.map((other) => (
+                <option key={other.id} value={other.id}>
+                  {other.name}
+                </option>
+              ))}
+            </select>
+            <button
+              type="button"
+              disabled={position <= 0}
+              onClick={() => open && moveCode(open.doc, code.id, code.parent, position - 1)}
+            >
+              Move up
+            </button>
+            <button
+              type="button"
+              disabled={position >= siblings.length - 1}
+              onClick={() => open && moveCode(open.doc, code.id, code.parent, position + 1)}
+            >
+              Move down
+            </button>
+          </div>
+          <div className="row">
+            <label htmlFor={`${id}-merge`}>Merge into</label>
+            <select id={`${id}-merge`} value={mergeInto} onChange={(event) => setMergeInto(event.target.value)}>
+              <option value="">(choose a code)</option>
+              {codebook.codes
+                .filter((other) => other.id !== code.id)
+                .map((other) => (
+                  <option key={other.id} value={other.id}>
+                    {other.name}
+                  </option>
+                ))}
+            </select>
+            <button type="button" disabled={!mergeInto} onClick={() => setConfirm({ kind: 'merge', into: mergeInto })}>
+              Merge…
+            </button>
+            <button type="button" className="danger" onClick={() => setConfirm({ kind: 'delete' })}>
+              Delete…
+            </button>
+          </div>
+        </>
+      ) : (
+        <dl className="code-fields">
+          {(
+            [
+              ['Definition', code.definition],
+              ['Include when', code.inclusion],
+              ['Exclude when', code.exclusion],
+              ['Examples', code.examples],
+            ] as const
+          ).map(([label, value]) =>
+            value ? (
+              <div key={label}>
+                <dt>{label}</dt>
+                <dd>{value}</dd>
+              </div>
+            ) : null,
+          )}
+        </dl>
+      )}
+      <MemoEditor project={projectId} memo={`code-${code.id}`} label="Code memo" readOnly={!canWriteMemos} />
+      {confirm && open && (
+        <ConfirmChange
+          kind={confirm.kind}
+          code={code}
+          into={confirm.into ? codebook.byId.get(confirm.into) : undefined}
+          layerDocs={layerDocs}
+          redirects={codebook.redirects}
+          onCancel={() => setConfirm(null)}
+          onConfirm={() => {
+            if (confirm.kind === 'merge' && confirm.into) mergeCode(open.doc, code.id, confirm.into);
+            else deleteCode(open.doc, code.id);
+            setConfirm(null);
+            onGone();
+          }}
+        />
+      )}
+    </section>
+  );
+}
+
+/** A text field bound to one code field: edits are committed on blur or Enter, remote changes shown otherwise. */
+function Field({
+  label,
+  value,
+  multiline = false,
+  onCommit,
+}: {
+  label: string;
+  value: string;
+  multiline?: boolean;
+  onCommit: (value: string) => void;
+}) {
+  const id = useId();
+  const [draft, setDraft] = useState(value);
+  const [editing, setEditing] = useState(false);
+  useEffect(() => {
+    if (!editing) setDraft(value);
+  }, [value, editing]);
+  const commit = () => {
+    setEditing(false);
+    if (draft !== value) onCommit(draft);
+  };
+  const common = {
+    id,
+    value: draft,
+    onFocus: () => setEditing(true),
+    onBlur: commit,
+  };
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      {multiline ? (
+        <textarea {...common} rows={2} onChange={(event) => setDraft(event.target.value)} />
+      ) : (
+        <input
+          {...common}
+          onChange={(event) => setDraft(event.target.value)}
+          onKeyDown={(event) => event.key === 'Enter' && commit()}
+        />
+      )}
+    </div>
+  );
+}
+
+/** The confirmation of a merge or delete, with how many codings it touches across the project (counted live). */
+function ConfirmChange({
+  kind,
+  code,
+  into,
+  layerDocs,
+  redirects,
+  onCancel,
+  onConfirm,
+}: {
+  kind: 'merge' | 'delete';
+  code: Code;
+  into: Code | undefined;
+  layerDocs: readonly string[];
+  redirects: ReadonlyMap<string, string>;
+  onCancel: () => void;
+  onConfirm: () => void;
+}) {
+  const { layers, loading } = useLayerCounts(layerDocs, redirects);
+  const impact = impactOf(layers.values(), code.id);
+  const titleId = useId();
+  const cancel = useRef<HTMLButtonElement>(null);
+  useEffect(() => cancel.current?.focus(), []);
+  const what =
+    kind === 'merge'
+      ? `Merge “${code.name}” into “${into?.name ?? '?'}”?`
+      : `Delete “${code.name}”? Its sub-codes move up one level.`;
+  const effect =
+    kind === 'merge'
+      ? `${impact.codings} coding${impact.codings === 1 ? '' : 's'} will be recoded as “${into?.name ?? '?'}”`
+      : `${impact.codings} coding${impact.codings === 1 ? '' : 's'} will be removed`;
+  return (
+    <div className="modal-backdrop">
+      <div
+        className="modal"
+        role="alertdialog"
+        aria-modal="true"
+        aria-labelledby={titleId}
+        onKeyDown={(event) => event.key === 'Escape' && onCancel()}
+      >
+        <h2 id={titleId}>{what}</h2>
+        <p data-testid="impact" aria-live="polite">
+          {loading > 0
+            ? `Counting codings… (${loading} layers loading)`
+            : `${effect}, in ${impact.layers} coding layer${impact.layers === 1 ? '' : 's'} (coder × transcript) that you can see.`}
+        </p>
+        <div className="row">
+          <button type="button" ref={cancel} onClick={onCancel}>
+            Cancel
+          </button>
+          <button type="button" className="danger" disabled={loading > 0} onClick={onConfirm}>
+            {kind === 'merge' ? 'Merge' : 'Delete'}
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,56 @@
+import { CODE_PALETTE } from '@accord/shared';
+
+/**
+ * The palette colour used least so far (first in palette order on ties), so that codes created one after another
+ * stay distinguishable and the colour-blind-safe colours at the front of the palette are used first.
+ */
+export function nextCodeColour(used: readonly string[]): string {
+  const counts = new Map<string, number>(CODE_PALETTE.map((colour) => [colour, 0]));
+  for (const colour of used) {
+    const key = colour.toLowerCase();
+    if (counts.has(key)) counts.set(key, counts.get(key)! + 1);
+  }
+  let best = CODE_PALETTE[0]!;
+  for (const colour of CODE_PALETTE) if (counts.get(colour)! < counts.get(best)!) best = colour;
+  return best;
+}
+
+/** A stable colour per user (cursors, presence), from the same palette, by a hash of the user id. */
+export function userColour(userId: string): string {
+  let hash = 0;
+  for (let i = 0; i < userId.length; i++) hash = (hash * 31 + userId.charCodeAt(i)) >>> 0;
+  return CODE_PALETTE[hash % 7]!;
+}
+
+/** `#rrggbb` with an alpha, as `rgba()`. */
+export function withAlpha(colour: string, alpha: number): string {
+  const match = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(colour);
+  if (!match) return colour;
+  const [r, g, b] = match.slice(1).map((hex) => Number.parseInt(hex, 16));
+  return `rgba(${r}, ${g}, ${b}, ${alpha})`;
+}
+
+/**
+ * The background of text covered by several codings: one horizontal band per coding (up to four), so that every
+ * overlapping code stays visible in the text itself and not only in the margin.
+ */
+export function highlightBackground(colours: readonly string[]): string | undefined {
+  if (colours.length === 0) return undefined;
+  if (colours.length === 1) return withAlpha(colours[0]!, 0.35);
+  const shown = colours.slice(0, 4);
+  const step = 100 / shown.length;
+  const stops = shown.map((colour, i) => `${withAlpha(colour, 0.45)} ${i * step}% ${(i + 1) * step}%`);
+  return `linear-gradient(to bottom, ${stops.join(', ')})`;
+}
+
+/** Black or white, whichever reads better on the colour (WCAG relative luminance). */
+export function textOn(colour: string): string {
+  const match = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(colour);
+  if (!match) return '#000';
+  const [r, g, b] = match.slice(1).map((hex) => {
+    const c = Number.parseInt(hex, 16) / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  });
+  const luminance = 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+  return luminance > 0.179 ? '#000' : '#fff';
+}

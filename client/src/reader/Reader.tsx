@@ -1,0 +1,249 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { type KeyboardEvent, type MouseEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { Block } from '../coding/blocks.js';
+import { rangeToOffsets, TEXT_ROOT_SELECTOR } from '../coding/offsets.js';
+import { codingsBetween } from '../coding/segments.js';
+import type { LayerCoding } from '../sync/model.js';
+import { type RemoteSelection, TurnBlock } from './TurnBlock.js';
+
+export interface Selection {
+  start: number;
+  end: number;
+  /** Where to show the code picker. */
+  anchor: DOMRect;
+}
+
+export interface ReaderProps {
+  text: string;
+  blocks: readonly Block[];
+  /** Shown codings, sorted by start. */
+  codings: readonly LayerCoding[];
+  colourOf: (coding: LayerCoding) => string;
+  labelOf: (coding: LayerCoding) => string;
+  describe: (coding: LayerCoding) => { title: string; detail: string };
+  stripeX: ReadonlyMap<string, number>;
+  marginWidth: number;
+  pending: { start: number; end: number } | null;
+  remote: readonly RemoteSelection[];
+  canEditText: boolean;
+  /** A passage was selected (mouse or keyboard) and should be coded. */
+  onSelect: (selection: Selection) => void;
+  /** The user's selection in the text moved (for live selections of others), null when it left the text. */
+  onSelectionChange: (range: { start: number; end: number } | null) => void;
+  onOpenCodings: (ids: string[], anchor: DOMRect) => void;
+  onEditText: (block: Block, before: string, after: string) => void;
+  onEscape: () => void;
+}
+
+/** The average height of a line and the characters on it, for the size estimate of a turn not yet measured. */
+const LINE_PX = 24;
+const NONE: RemoteSelection[] = [];
+const CHARS_PER_LINE = 90;
+
+/**
+ * The transcript, virtualised by turn: only the turns in and near the viewport are in the DOM, so a transcript of
+ * any length renders as fast as a short one. Turns are measured once shown; the virtualiser keeps the reading
+ * position when a turn above it changes height.
+ */
+export function Reader(props: ReaderProps) {
+  const { text, blocks, codings, pending, remote } = props;
+  const scroller = useRef<HTMLDivElement>(null);
+  const [focusIndex, setFocusIndex] = useState(0);
+  const [hover, setHover] = useState<{ ids: string[]; x: number; y: number } | null>(null);
+
+  const virtualizer = useVirtualizer({
+    count: blocks.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: (i) => {
+      const block = blocks[i]!;
+      return 40 + LINE_PX * Math.max(1, Math.ceil((block.end - block.start) / CHARS_PER_LINE));
+    },
+    overscan: 4,
+  });
+
+  const maxLength = useMemo(() => codings.reduce((max, c) => Math.max(max, c.end - c.start), 0), [codings]);
+  const byId = useMemo(() => new Map(codings.map((coding) => [coding.id, coding])), [codings]);
+  // Per-block inputs are cached, so that a block re-renders only when its own codings or selections change.
+  const blockCodings = useMemo(() => {
+    const cache = new Map<number, LayerCoding[]>();
+    return (index: number) => {
+      if (!cache.has(index)) {
+        const block = blocks[index]!;
+        cache.set(index, codingsBetween(codings, block.start, block.end, maxLength));
+      }
+      return cache.get(index)!;
+    };
+  }, [codings, blocks, maxLength]);
+  const blockRemote = useMemo(() => {
+    const cache = new Map<number, RemoteSelection[]>();
+    return (index: number) => {
+      if (!cache.has(index)) {
+        const block = blocks[index]!;
+        const inside = remote.filter((r) => r.end >= block.start && r.start <= block.end);
+        cache.set(index, inside.length > 0 ? inside : NONE);
+      }
+      return cache.get(index)!;
+    };
+  }, [remote, blocks]);
+
+  const focusBlock = useCallback(
+    (index: number) => {
+      const target = Math.max(0, Math.min(blocks.length - 1, index));
+      setFocusIndex(target);
+      virtualizer.scrollToIndex(target, { align: 'auto' });
+      requestAnimationFrame(() =>
+        scroller.current?.querySelector<HTMLElement>(`[data-index="${target}"]`)?.focus({ preventScroll: true }),
+      );
+    },
+    [blocks.length, virtualizer],
+  );
+
+  const currentSelection = useCallback((): Selection | null => {
+    const selection = window.getSelection();
+    if (!selection || selection.isCollapsed || selection.rangeCount === 0) return null;
+    const range = selection.getRangeAt(0);
+    if (!scroller.current?.contains(range.commonAncestorContainer)) return null;
+    const offsets = rangeToOffsets(range, text);
+    return offsets ? { ...offsets, anchor: range.getBoundingClientRect() } : null;
+  }, [text]);
+
+  // Publish the local selection (others see it live in open mode).
+  const { onSelectionChange } = props;
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const changed = () => {
+      if (timer !== null) return;
+      timer = setTimeout(() => {
+        timer = null;
+        const selection = window.getSelection();
+        if (!selection || selection.rangeCount === 0) return onSelectionChange(null);
+        const range = selection.getRangeAt(0);
+        if (!scroller.current?.contains(range.commonAncestorContainer)) return onSelectionChange(null);
+        const offsets = rangeToOffsets(range, text);
+        onSelectionChange(offsets);
+      }, 50);
+    };
+    document.addEventListener('selectionchange', changed);
+    return () => {
+      document.removeEventListener('selectionchange', changed);
+      if (timer !== null) clearTimeout(timer);
+    };
+  }, [text, onSelectionChange]);
+
+  const onMouseUp = () => {
+    const selection = currentSelection();
+    if (selection) props.onSelect(selection);
+  };
+
+  const onBlockKey = useCallback(
+    (event: KeyboardEvent<HTMLElement>, block: Block, index: number) => {
+      const selection = window.getSelection();
+      const root = event.currentTarget.querySelector<HTMLElement>(TEXT_ROOT_SELECTOR);
+      if (!selection || !root) return;
+      const extend = (direction: 'forward' | 'backward', unit: 'word' | 'line' | 'character') => {
+        if (selection.rangeCount === 0 || !root.contains(selection.anchorNode)) {
+          // Start a keyboard selection at the edge of the turn it will grow from.
+          if (direction === 'forward') selection.collapse(root, 0);
+          else selection.collapse(root, root.childNodes.length);
+        }
+        selection.modify('extend', direction, unit);
+      };
+      const key = event.key;
+      if (event.shiftKey && (key === 'ArrowRight' || key === 'ArrowLeft')) {
+        extend(key === 'ArrowRight' ? 'forward' : 'backward', event.altKey ? 'character' : 'word');
+      } else if (event.shiftKey && (key === 'ArrowDown' || key === 'ArrowUp')) {
+        extend(key === 'ArrowDown' ? 'forward' : 'backward', 'line');
+      } else if (key === 'ArrowDown' || key === 'j') {
+        focusBlock(index + 1);
+      } else if (key === 'ArrowUp' || key === 'k') {
+        focusBlock(index - 1);
+      } else if (key === 'Home' && event.ctrlKey) {
+        focusBlock(0);
+      } else if (key === 'End' && event.ctrlKey) {
+        focusBlock(blocks.length - 1);
+      } else if (key === 'a' && (event.ctrlKey || event.metaKey)) {
+        selection.selectAllChildren(root);
+      } else if (key === 'Enter' || key === 'c') {
+        // The keyboard selection, or the whole turn.
+        const chosen = currentSelection();
+        const rect = event.currentTarget.getBoundingClientRect();
+        props.onSelect(chosen ?? { start: block.start, end: block.end, anchor: rect });
+      } else if (key === 'Escape') {
+        selection.removeAllRanges();
+        props.onEscape();
+      } else {
+        return;
+      }
+      event.preventDefault();
+    },
+    [blocks.length, currentSelection, focusBlock, props.onSelect, props.onEscape],
+  );
+
+  const onMouseOver = (event: MouseEvent) => {
+    const target = event.target as HTMLElement;
+    const ids = target.dataset?.ids;
+    if (ids) {
+      if (ids !== hover?.ids.join(' ')) setHover({ ids: ids.split(' '), x: event.clientX, y: event.clientY });
+    } else if (hover) setHover(null);
+  };
+
+  const items = virtualizer.getVirtualItems();
+  const hovered = hover?.ids.map((id) => byId.get(id)).filter((c): c is LayerCoding => c !== undefined) ?? [];
+
+  return (
+    // biome-ignore lint/a11y/noStaticElementInteractions: mouse selection and hover; the keyboard has the same on each turn
+    // biome-ignore lint/a11y/useKeyWithMouseEvents: the hover card's content is also the stripe buttons' labels
+    <div
+      className="reader"
+      ref={scroller}
+      onMouseUp={onMouseUp}
+      onMouseOver={onMouseOver}
+      onMouseLeave={() => setHover(null)}
+      style={{ ['--margin' as string]: `${props.marginWidth}px` }}
+      data-testid="reader"
+    >
+      <div className="reader-inner" style={{ height: virtualizer.getTotalSize() }}>
+        <div className="reader-window" style={{ transform: `translateY(${items[0]?.start ?? 0}px)` }}>
+          {items.map((item) => {
+            const block = blocks[item.index]!;
+            return (
+              <div key={item.key} data-index={item.index} ref={virtualizer.measureElement} className="block-slot">
+                <TurnBlock
+                  index={item.index}
+                  block={block}
+                  text={text.slice(block.start, block.end)}
+                  codings={blockCodings(item.index)}
+                  colourOf={props.colourOf}
+                  labelOf={props.labelOf}
+                  stripeX={props.stripeX}
+                  pending={pending && pending.end > block.start && pending.start < block.end ? pending : null}
+                  remote={blockRemote(item.index)}
+                  focusable={item.index === focusIndex}
+                  canEditText={props.canEditText}
+                  onKeyDown={onBlockKey}
+                  onFocusBlock={setFocusIndex}
+                  onOpenCodings={props.onOpenCodings}
+                  onEditText={props.onEditText}
+                />
+              </div>
+            );
+          })}
+        </div>
+      </div>
+      {hovered.length > 0 && hover && (
+        <div className="hover-card" role="tooltip" style={{ left: hover.x + 12, top: hover.y + 12 }}>
+          {hovered.map((coding) => {
+            const { title, detail } = props.describe(coding);
+            return (
+              <div key={coding.id} className="hover-row">
+                <span className="swatch" style={{ background: props.colourOf(coding) }} />
+                <strong>{title}</strong> <span className="muted">{detail}</span>
+                {coding.memo && <p className="memo-preview">{coding.memo}</p>}
+              </div>
+            );
+          })}
+        </div>
+      )}
+    </div>
+  );
+}

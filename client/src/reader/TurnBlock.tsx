@@ -1,0 +1,251 @@
+import { type KeyboardEvent, memo, useLayoutEffect, useRef, useState } from 'react';
+import { type Block, formatTime } from '../coding/blocks.js';
+import { highlightBackground } from '../coding/colours.js';
+import { offsetToPoint } from '../coding/offsets.js';
+import { segment } from '../coding/segments.js';
+import type { LayerCoding } from '../sync/model.js';
+
+/** Width of one margin lane (stripe plus gap), in pixels. */
+export const LANE_PX = 8;
+
+export interface RemoteSelection {
+  clientId: number;
+  name: string;
+  colour: string;
+  start: number;
+  end: number;
+}
+
+export interface BlockProps {
+  index: number;
+  block: Block;
+  /** The block's text (`text.slice(block.start, block.end)`). */
+  text: string;
+  /** Shown codings intersecting the block. */
+  codings: readonly LayerCoding[];
+  colourOf: (coding: LayerCoding) => string;
+  labelOf: (coding: LayerCoding) => string;
+  /** Horizontal position of each coding's stripe in the margin, in pixels. */
+  stripeX: ReadonlyMap<string, number>;
+  pending: { start: number; end: number } | null;
+  remote: readonly RemoteSelection[];
+  focusable: boolean;
+  canEditText: boolean;
+  onKeyDown: (event: KeyboardEvent<HTMLElement>, block: Block, index: number) => void;
+  onFocusBlock: (index: number) => void;
+  onOpenCodings: (ids: string[], anchor: DOMRect) => void;
+  onEditText: (block: Block, before: string, after: string) => void;
+}
+
+interface Measured {
+  stripes: { id: string; top: number; height: number }[];
+  remote: {
+    key: string;
+    colour: string;
+    name: string;
+    rects: { left: number; top: number; width: number; height: number }[];
+  }[];
+}
+
+/**
+ * One speaker turn: the text as segments highlighted by the codings covering them, coding stripes in a fixed-width
+ * margin (so that nothing moves when others code), others' selections as overlays. Stripes and overlays are
+ * positioned after layout from the rendered text; they never take part in the text's layout.
+ */
+export const TurnBlock = memo(function TurnBlock(props: BlockProps) {
+  const { block, text, codings, colourOf, pending, remote, index, canEditText } = props;
+  const textRoot = useRef<HTMLDivElement>(null);
+  const [measured, setMeasured] = useState<Measured>({ stripes: [], remote: [] });
+  const [editing, setEditing] = useState(false);
+  const [width, setWidth] = useState(0);
+
+  const intervals = pending ? [...codings, { id: '\u0000pending', start: pending.start, end: pending.end }] : codings;
+  const segments = segment(block.start, block.end, intervals);
+  const byId = new Map(codings.map((coding) => [coding.id, coding]));
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the text root is a new element after editing
+  useLayoutEffect(() => {
+    const root = textRoot.current;
+    if (!root) return;
+    const observer = new ResizeObserver(([entry]) => setWidth(entry?.contentRect.width ?? 0));
+    observer.observe(root);
+    return () => observer.disconnect();
+  }, [editing]);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: width re-measures after a resize re-wraps the text
+  useLayoutEffect(() => {
+    const root = textRoot.current;
+    if (!root || editing) return;
+    const origin = root.getBoundingClientRect();
+    const rangeRects = (start: number, end: number) => {
+      const range = document.createRange();
+      const from = offsetToPoint(root, Math.max(start, block.start));
+      const to = offsetToPoint(root, Math.min(end, block.end));
+      range.setStart(from.node, from.offset);
+      range.setEnd(to.node, to.offset);
+      return [...range.getClientRects()];
+    };
+    const stripes = codings.map((coding) => {
+      const rects = rangeRects(coding.start, coding.end);
+      const top = rects.length > 0 ? Math.min(...rects.map((r) => r.top)) - origin.top : 0;
+      const bottom = rects.length > 0 ? Math.max(...rects.map((r) => r.bottom)) - origin.top : origin.height;
+      return { id: coding.id, top, height: Math.max(4, bottom - top) };
+    });
+    const overlays = remote.map((selection) => {
+      const rects = rangeRects(selection.start, selection.end).map((r) => ({
+        left: r.left - origin.left,
+        top: r.top - origin.top,
+        width: Math.max(2, r.width),
+        height: r.height,
+      }));
+      return { key: String(selection.clientId), colour: selection.colour, name: selection.name, rects };
+    });
+    setMeasured({ stripes, remote: overlays });
+  }, [codings, remote, text, block.start, block.end, editing, width]);
+
+  const openAt = (ids: string[], target: Element) => {
+    if (ids.length > 0) props.onOpenCodings(ids, target.getBoundingClientRect());
+  };
+
+  return (
+    <article
+      className="block"
+      data-block-start={block.start}
+      data-block-end={block.end}
+      data-index={index}
+      tabIndex={props.focusable ? 0 : -1}
+      aria-label={`${block.speaker || 'Text'}${block.time !== undefined ? ` at ${formatTime(block.time)}` : ''}`}
+      onKeyDown={(event) => {
+        if (event.target === event.currentTarget) props.onKeyDown(event, block, index);
+      }}
+      onFocus={(event) => event.target === event.currentTarget && props.onFocusBlock(index)}
+    >
+      <header className="block-head">
+        {block.speaker && <span className="speaker">{block.speaker}</span>}
+        {block.time !== undefined && <span className="time">{formatTime(block.time)}</span>}
+        {canEditText && !editing && (
+          <button type="button" className="edit-text" onClick={() => setEditing(true)}>
+            Correct text
+          </button>
+        )}
+      </header>
+      <div className="block-body">
+        {editing ? (
+          <TextCorrection
+            text={text}
+            onCancel={() => setEditing(false)}
+            onSave={(after) => {
+              setEditing(false);
+              props.onEditText(block, text, after);
+            }}
+          />
+        ) : (
+          // biome-ignore lint/a11y/useKeyWithClickEvents: the keyboard reaches codings through the margin stripes
+          // biome-ignore lint/a11y/noStaticElementInteractions: a click on highlighted text opens its codings
+          <div
+            className="block-text"
+            data-text-start={block.start}
+            ref={textRoot}
+            onClick={(event) => {
+              const target = event.target as HTMLElement;
+              if (!window.getSelection()?.isCollapsed) return;
+              const ids = target.dataset.ids;
+              if (ids) openAt(ids.split(' '), target);
+            }}
+          >
+            {segments.map((seg) => {
+              const covering = seg.covering.filter((id) => byId.has(id));
+              const colours = [...new Set(covering.map((id) => colourOf(byId.get(id)!)))];
+              const isPending = seg.covering.length > covering.length;
+              return (
+                <span
+                  key={seg.start}
+                  data-ids={covering.length > 0 ? covering.join(' ') : undefined}
+                  className={isPending ? 'seg pending' : covering.length > 0 ? 'seg coded' : undefined}
+                  style={colours.length > 0 ? { background: highlightBackground(colours) } : undefined}
+                >
+                  {text.slice(seg.start - block.start, seg.end - block.start)}
+                </span>
+              );
+            })}
+          </div>
+        )}
+        <div className="overlays" aria-hidden="true">
+          {measured.remote.map((overlay) =>
+            overlay.rects.map((rect, i) => (
+              <div
+                // biome-ignore lint/suspicious/noArrayIndexKey: rects of one selection have no identity but their order
+                key={`${overlay.key}-${i}`}
+                className={rect.width <= 2 ? 'remote-caret' : 'remote-selection'}
+                style={{ ...rect, background: overlay.colour }}
+              >
+                {i === 0 && (
+                  <span className="remote-name" style={{ background: overlay.colour }}>
+                    {overlay.name}
+                  </span>
+                )}
+              </div>
+            )),
+          )}
+        </div>
+        <ul className="stripes" aria-label="Codings in this turn">
+          {measured.stripes.map((stripe) => {
+            const coding = byId.get(stripe.id);
+            if (!coding) return null;
+            const label = props.labelOf(coding);
+            return (
+              <li key={stripe.id}>
+                <button
+                  type="button"
+                  className="stripe"
+                  aria-label={label}
+                  title={label}
+                  style={{
+                    top: stripe.top,
+                    height: stripe.height,
+                    left: props.stripeX.get(stripe.id) ?? 0,
+                    background: colourOf(coding),
+                  }}
+                  onClick={(event) => openAt([stripe.id], event.currentTarget)}
+                />
+              </li>
+            );
+          })}
+        </ul>
+      </div>
+    </article>
+  );
+});
+
+function TextCorrection({
+  text,
+  onSave,
+  onCancel,
+}: {
+  text: string;
+  onSave: (text: string) => void;
+  onCancel: () => void;
+}) {
+  const [draft, setDraft] = useState(text);
+  const area = useRef<HTMLTextAreaElement>(null);
+  useLayoutEffect(() => area.current?.focus(), []);
+  return (
+    <div className="correction">
+      <textarea
+        ref={area}
+        aria-label="Corrected text of this turn"
+        value={draft}
+        rows={Math.min(20, Math.max(3, Math.ceil(text.length / 80)))}
+        onChange={(event) => setDraft(event.target.value)}
+        onKeyDown={(event) => event.key === 'Escape' && onCancel()}
+      />
+      <p className="muted">Codings stay on the words they were on; a coding whose text you delete disappears.</p>
+      <button type="button" onClick={() => onSave(draft)}>
+        Save correction
+      </button>
+      <button type="button" onClick={onCancel}>
+        Cancel
+      </button>
+    </div>
+  );
+}
