@@ -1,4 +1,4 @@
-import type { LayerCoding } from './types.js';
+import type { AnalysisCoding } from './types.js';
 
 /**
  * Code co-occurrence.
@@ -19,7 +19,7 @@ export interface CooccurrenceMatrix {
 }
 
 /** The positions in `codings` sorted by transcript, layer, start; each group is swept separately. */
-function sweepOrder(codings: readonly LayerCoding[], keep: (coding: LayerCoding) => boolean) {
+function sweepOrder(codings: readonly AnalysisCoding[], keep: (coding: AnalysisCoding) => boolean) {
   // Group ids come from a two-level map so that no key string is built per coding.
   const groups = new Map<string, Map<string, number>>();
   let groupCount = 0;
@@ -52,9 +52,9 @@ function sweepOrder(codings: readonly LayerCoding[], keep: (coding: LayerCoding)
  * ending at or before the next start is closed. Cost: a sort plus the number of overlapping pairs.
  */
 export function forEachOverlap(
-  codings: readonly LayerCoding[],
+  codings: readonly AnalysisCoding[],
   visit: (earlier: number, later: number) => void,
-  keep: (coding: LayerCoding) => boolean = () => true,
+  keep: (coding: AnalysisCoding) => boolean = () => true,
 ): void {
   const { order, group } = sweepOrder(codings, keep);
   const open = new Uint32Array(order.length);
@@ -78,13 +78,13 @@ export function forEachOverlap(
 }
 
 /** The co-occurrence matrix of `codes`; codings of other codes (deleted, filtered out) are ignored. */
-export function cooccurrence(codings: readonly LayerCoding[], codes: readonly string[]): CooccurrenceMatrix {
+export function cooccurrence(codings: readonly AnalysisCoding[], codes: readonly string[]): CooccurrenceMatrix {
   const n = codes.length;
   const indexOf = new Map(codes.map((code, i) => [code, i]));
   const row = new Int32Array(codings.length).fill(-1);
   for (let i = 0; i < codings.length; i++) row[i] = indexOf.get(codings[i]!.code) ?? -1;
   const counts = new Uint32Array(n * n);
-  const keep = (coding: LayerCoding) => indexOf.has(coding.code);
+  const keep = (coding: AnalysisCoding) => indexOf.has(coding.code);
   for (let i = 0; i < codings.length; i++) {
     const r = row[i]!;
     if (r >= 0 && codings[i]!.end > codings[i]!.start) counts[r * n + r]!++;
@@ -129,14 +129,14 @@ export function cCoefficient(matrix: CooccurrenceMatrix, i: number, j: number): 
 export interface CooccurringPair {
   transcript: string;
   layer: string;
-  a: LayerCoding;
-  b: LayerCoding;
+  a: AnalysisCoding;
+  b: AnalysisCoding;
   start: number;
   end: number;
 }
 
 /** The overlapping pairs of codings of codes `a` and `b` (a click on a heat map cell), in text order. */
-export function cooccurringPairs(codings: readonly LayerCoding[], a: string, b: string): CooccurringPair[] {
+export function cooccurringPairs(codings: readonly AnalysisCoding[], a: string, b: string): CooccurringPair[] {
   const pairs: CooccurringPair[] = [];
   if (a === b) return pairs;
   forEachOverlap(

@@ -1,4 +1,4 @@
-import type { LayerCoding, SpeakerSpan, TranscriptInfo } from './types.js';
+import type { AnalysisCoding, SpeakerSpan, TranscriptInfo } from './types.js';
 
 /**
  * Code frequencies: codes (rows) by transcript, by attribute value or by speaker (columns).
@@ -51,10 +51,10 @@ export interface GroupedRange {
 }
 
 function tabulate(
-  codings: readonly LayerCoding[],
+  codings: readonly AnalysisCoding[],
   codes: readonly string[],
   columnCount: number,
-  place: (coding: LayerCoding) => Iterable<Placement>,
+  place: (coding: AnalysisCoding) => Iterable<Placement>,
   options: FrequencyOptions,
 ): FrequencyCell[][] {
   const rowOf = new Map(codes.map((code, row) => [code, row]));
@@ -120,7 +120,7 @@ export function unionLength(pieces: readonly GroupedRange[]): number {
   return total;
 }
 
-function totalsOf(codings: readonly LayerCoding[], codes: readonly string[], options: FrequencyOptions) {
+function totalsOf(codings: readonly AnalysisCoding[], codes: readonly string[], options: FrequencyOptions) {
   return tabulate(codings, codes, 1, (coding) => [{ column: 0, start: coding.start, end: coding.end }], options).map(
     (row) => row[0]!,
   );
@@ -128,7 +128,7 @@ function totalsOf(codings: readonly LayerCoding[], codes: readonly string[], opt
 
 /** Codes by transcript: one column per transcript in `transcripts`; codings elsewhere are left out. */
 export function frequencyByTranscript(
-  codings: readonly LayerCoding[],
+  codings: readonly AnalysisCoding[],
   codes: readonly string[],
   transcripts: readonly string[],
   options: FrequencyOptions = {},
@@ -156,7 +156,7 @@ export function frequencyByTranscript(
  * with transcripts lacking the attribute under the empty value `''`.
  */
 export function frequencyByAttribute(
-  codings: readonly LayerCoding[],
+  codings: readonly AnalysisCoding[],
   codes: readonly string[],
   transcripts: readonly TranscriptInfo[],
   attribute: string,
@@ -186,7 +186,7 @@ export function frequencyByAttribute(
  * every transcript ("Interviewer"). Codings in transcripts without turns are left out.
  */
 export function frequencyBySpeaker(
-  codings: readonly LayerCoding[],
+  codings: readonly AnalysisCoding[],
   codes: readonly string[],
   turns: ReadonlyMap<string, readonly SpeakerSpan[]>,
   options: FrequencyOptions = {},

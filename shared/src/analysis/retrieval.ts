@@ -1,7 +1,7 @@
 import { type Code, codePath } from '../model/codebook.js';
 import { selfAndDescendants } from './codeTree.js';
 import { turnsOverlapping } from './frequency.js';
-import type { LayerCoding, SpeakerSpan, TranscriptInfo } from './types.js';
+import type { AnalysisCoding, SpeakerSpan, TranscriptInfo } from './types.js';
 
 /**
  * Retrieval: the coded segments matching a query, each with what a researcher needs to read it out of context:
@@ -41,7 +41,7 @@ export interface RetrievedSegment {
 }
 
 export interface RetrievalSource {
-  codings: readonly LayerCoding[];
+  codings: readonly AnalysisCoding[];
   codes: readonly Code[];
   /** In the order results are listed. */
   transcripts: readonly TranscriptInfo[];
@@ -65,11 +65,11 @@ export function transcriptMatches(
  * participant attributes. Statistics use this too, so that a filtered table and a filtered retrieval agree.
  */
 export function selectCodings(
-  codings: readonly LayerCoding[],
+  codings: readonly AnalysisCoding[],
   codes: readonly Pick<Code, 'id' | 'parent'>[],
   transcripts: readonly TranscriptInfo[],
   query: RetrievalQuery,
-): LayerCoding[] {
+): AnalysisCoding[] {
   let wanted: Set<string> | null = null;
   if (query.codes !== undefined && query.codes.length > 0) {
     wanted = new Set<string>();

@@ -4,7 +4,7 @@
  */
 export const CONSENSUS_LAYER = 'consensus';
 
-export interface LayerCoding {
+export interface AnalysisCoding {
   id: string;
   transcript: string;
   /** `CONSENSUS_LAYER`, or the id of the coder whose layer it is. */

@@ -6,13 +6,13 @@ import {
   cooccurringPairs,
   forEachOverlap,
 } from '../../src/analysis/cooccurrence.js';
-import type { LayerCoding } from '../../src/analysis/types.js';
+import type { AnalysisCoding } from '../../src/analysis/types.js';
 import { coding, random } from './helpers.js';
 
 const CODES = ['a', 'b', 'c'];
 
 /** The definition, literally: every pair in the same transcript and layer sharing at least one character. */
-function naiveCount(codings: readonly LayerCoding[], x: string, y: string): number {
+function naiveCount(codings: readonly AnalysisCoding[], x: string, y: string): number {
   let count = 0;
   for (let i = 0; i < codings.length; i++) {
     for (let j = i + 1; j < codings.length; j++) {
@@ -27,7 +27,7 @@ function naiveCount(codings: readonly LayerCoding[], x: string, y: string): numb
 }
 
 describe('co-occurrence', () => {
-  const table: { name: string; codings: LayerCoding[]; expected: Record<string, number> }[] = [
+  const table: { name: string; codings: AnalysisCoding[]; expected: Record<string, number> }[] = [
     { name: 'nothing coded', codings: [], expected: { ab: 0, ac: 0, bc: 0 } },
     { name: 'partial overlap', codings: [coding('a', 0, 10), coding('b', 5, 15)], expected: { ab: 1, ac: 0 } },
     { name: 'the same segment', codings: [coding('a', 3, 9), coding('b', 3, 9)], expected: { ab: 1 } },

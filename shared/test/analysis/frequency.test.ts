@@ -8,7 +8,7 @@ import {
   turnsOverlapping,
   unionLength,
 } from '../../src/analysis/frequency.js';
-import type { LayerCoding, TranscriptInfo } from '../../src/analysis/types.js';
+import type { AnalysisCoding, TranscriptInfo } from '../../src/analysis/types.js';
 import { coding } from './helpers.js';
 
 const cell = (codings: number, characters: number, transcripts: number): FrequencyCell => ({
@@ -81,7 +81,7 @@ describe('union length', () => {
 describe('frequency by transcript', () => {
   const table: {
     name: string;
-    codings: LayerCoding[];
+    codings: AnalysisCoding[];
     rollUp?: boolean;
     expected: Record<string, FrequencyCell[]>;
   }[] = [
@@ -211,7 +211,7 @@ describe('frequency by speaker', () => {
     ],
     ['t2', [{ start: 0, end: 100, speaker: 'P2' }]],
   ]);
-  const table: { name: string; codings: LayerCoding[]; expected: Record<string, FrequencyCell> }[] = [
+  const table: { name: string; codings: AnalysisCoding[]; expected: Record<string, FrequencyCell> }[] = [
     { name: 'inside one turn', codings: [coding('mood', 12, 20)], expected: { P1: cell(1, 8, 1), I: cell(0, 0, 0) } },
     {
       name: 'across a turn change counts for both speakers, characters split',
