@@ -8,6 +8,7 @@ import { notFound } from './errors.js';
 import { errorHandler } from './http/errorHandler.js';
 import { authRoutes } from './http/routes/auth.js';
 import { projectRoutes } from './http/routes/projects.js';
+import { roundRoutes } from './http/routes/rounds.js';
 import { userRoutes } from './http/routes/users.js';
 import { csrfProtection, readSession } from './http/session.js';
 import { handleUpgrade, recheckConnections } from './http/upgrade.js';
@@ -85,6 +86,7 @@ export function createApp(ctx: AppContext, startedAt: number): Express {
   api.use(authRoutes(ctx));
   api.use(userRoutes(ctx));
   api.use(projectRoutes(ctx));
+  api.use(roundRoutes(ctx));
   api.use((req, _res, next) => next(notFound(`no route ${req.method} /api${req.path}`)));
   api.use(errorHandler(ctx.logger));
   app.use('/api', api);

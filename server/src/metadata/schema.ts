@@ -55,6 +55,18 @@ export const transcriptSchema = z.object({
   createdAt: timestamp,
 });
 
+/** An immutable named snapshot of a document (see SyncEngine.snapshot); reports cite its SHA-256. */
+export const snapshotRecordSchema = z.object({
+  docName: z.string(),
+  snapshotId: z.string(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  bytes: z.number().int().nonnegative(),
+});
+
+/**
+ * Fields added after the first release default so that older meta.json files still load. A round's frozen
+ * codebook is the document `p/<project>/r/<round>/codebook`, snapshotted when the round is created.
+ */
 export const roundSchema = z.object({
   id,
   projectId: id,
@@ -66,6 +78,33 @@ export const roundSchema = z.object({
   createdAt: timestamp,
   createdBy: id,
   revealedAt: timestamp.nullable(),
+  /** How the transcripts were chosen: by hand, or a seeded random sample of `percent` of `population`. */
+  sample: z
+    .object({ percent: z.number(), seed: z.number().int().nonnegative(), population: z.array(id) })
+    .nullable()
+    .default(null),
+  codebookSnapshot: snapshotRecordSchema.nullable().default(null),
+  /** Who may resolve disagreements into the consensus layer (owners always may). */
+  adjudicators: z.array(id).default([]),
+  /** Coders' "done" marks per transcript. */
+  done: z.array(z.object({ transcriptId: id, coder: id, at: timestamp })).default([]),
+  revealedBy: id.nullable().default(null),
+  /** Revealed before every coder was done (the owner was warned). */
+  forced: z.boolean().default(false),
+  /** The coder layers and transcript texts as they were at reveal. */
+  snapshots: z.array(snapshotRecordSchema).default([]),
+  /** Codebook changes made during the review of this round. */
+  codebookChanges: z
+    .array(
+      z.object({
+        code: id,
+        fields: z.record(z.string(), z.object({ before: z.unknown(), after: z.unknown() })),
+        memo: z.string(),
+        by: id,
+        at: timestamp,
+      }),
+    )
+    .default([]),
 });
 
 export const metadataSchema = z.object({
@@ -84,6 +123,7 @@ export type ProjectSettings = z.infer<typeof projectSettingsSchema>;
 export type Project = Omit<z.infer<typeof projectSchema>, 'members'> & { members: Member[] };
 export type TranscriptMeta = z.infer<typeof transcriptSchema>;
 export type Round = z.infer<typeof roundSchema>;
+export type SnapshotRecord = z.infer<typeof snapshotRecordSchema>;
 export type Metadata = Omit<z.infer<typeof metadataSchema>, 'projects'> & { projects: Project[] };
 
 export function emptyMetadata(): Metadata {

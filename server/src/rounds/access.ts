@@ -1,0 +1,90 @@
+import {
+  type Access,
+  type DocRef,
+  docName,
+  isId,
+  type ProjectAction,
+  projectPermission,
+  type Role,
+} from '@accord/shared';
+import type { AppContext } from '../context.js';
+import { AccordError, notFound } from '../errors.js';
+import type { Project, Round } from '../metadata/schema.js';
+import { decideDocAccess } from '../projects/docAccess.js';
+import { memberProject } from '../projects/projects.js';
+
+/**
+ * Round routes decide access exactly as a WebSocket join does (decideDocAccess), per document the answer would
+ * be computed from. A round whose data the user may not read answers as if it did not exist: a blind round's
+ * agreement, disagreements, spans or report are never a side channel into another coder's layer.
+ */
+export interface RoundActor {
+  userId: string;
+  project: Project;
+  role: Role;
+}
+
+export function projectActor(ctx: AppContext, userId: string, projectId: string, action: ProjectAction): RoundActor {
+  if (!isId(projectId)) throw notFound('no such project');
+  const { project, role } = memberProject(ctx, projectId, userId);
+  if (!projectPermission(role, project, action)) {
+    throw new AccordError(403, 'forbidden', `your role (${role}) does not allow this`);
+  }
+  return { userId, project, role };
+}
+
+export function findRound(ctx: AppContext, project: Project, roundId: string): Round {
+  const round = isId(roundId)
+    ? ctx.store.data.rounds.find((r) => r.id === roundId && r.projectId === project.id)
+    : undefined;
+  if (round === undefined) throw notFound('no such round');
+  return round;
+}
+
+/** Every coder layer and transcript text of the round, as DocRefs. */
+export function roundDocRefs(round: Round): DocRef[] {
+  const refs: DocRef[] = [];
+  for (const { transcriptId, coders } of round.assignments) {
+    refs.push({ kind: 'text', project: round.projectId, transcript: transcriptId });
+    for (const coder of coders)
+      refs.push({ kind: 'codings', project: round.projectId, transcript: transcriptId, coder });
+  }
+  return refs;
+}
+
+/**
+ * Requires read access to every layer and text of the round (what agreement, spans, disagreements and reports
+ * are computed from); an owner's permitted look into a running blind round is written to the audit log.
+ */
+export function requireRoundData(ctx: AppContext, actor: RoundActor, round: Round, purpose: string): void {
+  let looked = false;
+  for (const ref of roundDocRefs(round)) {
+    const decision = decideDocAccess(ctx.store, actor.userId, ref);
+    if (decision.access === 'none') throw notFound('no such round');
+    looked ||= decision.blindLook;
+  }
+  if (looked) {
+    ctx.audit.record({
+      actor: actor.userId,
+      action: 'round.look',
+      project: round.projectId,
+      details: { round: round.id, via: purpose },
+    });
+  }
+}
+
+export function docAccess(ctx: AppContext, userId: string, ref: DocRef): Access {
+  return decideDocAccess(ctx.store, userId, ref).access;
+}
+
+/** The coder layers of the round this user may open now, by name: the only way a client learns them. */
+export function visibleLayers(ctx: AppContext, userId: string, round: Round) {
+  const layers: { transcriptId: string; coder: string; docName: string; access: Access }[] = [];
+  for (const ref of roundDocRefs(round)) {
+    if (ref.kind !== 'codings') continue;
+    const access = docAccess(ctx, userId, ref);
+    if (access !== 'none')
+      layers.push({ transcriptId: ref.transcript, coder: ref.coder, docName: docName(ref), access });
+  }
+  return layers;
+}

@@ -1,0 +1,105 @@
+import { createHash } from 'node:crypto';
+import { type Coding, docName, type ResolvedTurn, readCodings, readTurns, transcriptText } from '@accord/shared';
+import * as Y from 'yjs';
+import type { AppContext } from '../context.js';
+import type { Round, SnapshotRecord } from '../metadata/schema.js';
+
+/**
+ * A round's documents as agreement and review read them: after reveal from the immutable reveal snapshots
+ * (cached, they never change), while a round runs from the live documents (an open round's live dashboard, or an
+ * owner's audited look into a blind one).
+ */
+export interface RoundTranscript {
+  id: string;
+  text: string;
+  turns: ResolvedTurn[];
+  coders: string[];
+  textDoc: Y.Doc;
+  /** Per coder: the layer document (for anchors) and its codings at absolute offsets. */
+  layers: Map<string, { doc: Y.Doc; codings: Coding[] }>;
+}
+
+export interface RoundData {
+  source: 'snapshot' | 'live';
+  transcripts: RoundTranscript[];
+}
+
+export const revealSnapshotId = (round: Pick<Round, 'id'>) => `round-${round.id}`;
+export const FROZEN_CODEBOOK_SNAPSHOT = 'frozen';
+
+export const textDocName = (projectId: string, transcript: string) =>
+  docName({ kind: 'text', project: projectId, transcript });
+export const layerDocName = (projectId: string, transcript: string, coder: string) =>
+  docName({ kind: 'codings', project: projectId, transcript, coder });
+
+/** Writes a named snapshot, or (after a crash half-way through a reveal) verifies and reuses the one written. */
+export async function snapshotOnce(ctx: AppContext, name: string, snapshotId: string): Promise<SnapshotRecord> {
+  try {
+    const { sha256, bytes } = await ctx.sync.snapshot(name, snapshotId);
+    return { docName: name, snapshotId, sha256, bytes };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    const state = await ctx.sync.readSnapshot(name, snapshotId);
+    return { docName: name, snapshotId, sha256: createHash('sha256').update(state).digest('hex'), bytes: state.length };
+  }
+}
+
+/** A private copy of a live document: read without holding its lock while computing. */
+export async function copyOfLiveDoc(ctx: AppContext, name: string): Promise<Y.Doc> {
+  const state = await ctx.sync.withDoc(name, (doc) => Y.encodeStateAsUpdate(doc));
+  const copy = new Y.Doc();
+  Y.applyUpdate(copy, state);
+  return copy;
+}
+
+async function snapshotDoc(ctx: AppContext, round: Round, name: string): Promise<Y.Doc> {
+  const record = round.snapshots.find((snapshot) => snapshot.docName === name);
+  if (record === undefined) throw new Error(`round ${round.id} has no reveal snapshot of ${name}`);
+  const state = await ctx.sync.readSnapshot(name, record.snapshotId);
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, state);
+  return doc;
+}
+
+async function load(ctx: AppContext, round: Round, source: RoundData['source']): Promise<RoundData> {
+  const open = (name: string) => (source === 'snapshot' ? snapshotDoc(ctx, round, name) : copyOfLiveDoc(ctx, name));
+  const transcripts: RoundTranscript[] = [];
+  for (const assignment of round.assignments) {
+    const textDoc = await open(textDocName(round.projectId, assignment.transcriptId));
+    const layers: RoundTranscript['layers'] = new Map();
+    for (const coder of assignment.coders) {
+      const doc = await open(layerDocName(round.projectId, assignment.transcriptId, coder));
+      layers.set(coder, { doc, codings: readCodings(doc, textDoc) });
+    }
+    transcripts.push({
+      id: assignment.transcriptId,
+      text: transcriptText(textDoc).toString(),
+      turns: readTurns(textDoc),
+      coders: [...assignment.coders],
+      textDoc,
+      layers,
+    });
+  }
+  return { source, transcripts };
+}
+
+const SNAPSHOT_CACHE_ROUNDS = 8;
+const snapshotCache = new Map<string, Promise<RoundData>>();
+
+/** The round's data: the reveal snapshots once revealed, the live documents before. */
+export function loadRoundData(ctx: AppContext, round: Round): Promise<RoundData> {
+  if (round.status === 'running') return load(ctx, round, 'live');
+  const key = `${ctx.config.dataDir}\u0000${round.id}`;
+  let cached = snapshotCache.get(key);
+  if (cached === undefined) {
+    cached = load(ctx, round, 'snapshot');
+    cached.catch(() => snapshotCache.delete(key));
+    snapshotCache.set(key, cached);
+    if (snapshotCache.size > SNAPSHOT_CACHE_ROUNDS) snapshotCache.delete(snapshotCache.keys().next().value!);
+  } else {
+    // Most recently used last, so the oldest is evicted first.
+    snapshotCache.delete(key);
+    snapshotCache.set(key, cached);
+  }
+  return cached;
+}
