@@ -4,3 +4,4 @@ export * from './consensus.js';
 export * from './edits.js';
 export * from './memo.js';
 export * from './transcript.js';
+export * from './themes.js';
