@@ -142,21 +142,21 @@ function Workspace({ data, meta }: { data: ProjectData; meta: TranscriptMeta }) 
     [describe],
   );
 
-  const { stripeX, marginWidth } = useMemo(() => {
-    const stripeX = new Map<string, number>();
-    if (!compare) {
-      const layout = assignLanes(codings);
-      for (const [id, lane] of layout.lane) stripeX.set(id, Math.min(lane, MARGIN_LANES - 1) * LANE_PX);
-      return { stripeX, marginWidth: MARGIN_LANES * LANE_PX };
-    }
+  const { stripeLane, stripeBase, marginWidth } = useMemo(() => {
+    const stripeLane = new Map<string, number>();
+    const stripeBase = new Map<string, number>();
     // Compare: one group of lanes per coder, side by side, so that agreement and disagreement line up.
+    const groups = compare ? shownLayers.map((layer) => codings.filter((c) => c.coder === layer.coder)) : [codings];
     let x = 0;
-    for (const layer of shownLayers) {
-      const layout = assignLanes(codings.filter((coding) => coding.coder === layer.coder));
-      for (const [id, lane] of layout.lane) stripeX.set(id, x + lane * LANE_PX);
-      x += Math.max(1, layout.lanes) * LANE_PX + LANE_PX;
+    for (const group of groups) {
+      const layout = assignLanes(group);
+      for (const [id, lane] of layout.lane) {
+        stripeLane.set(id, lane);
+        stripeBase.set(id, x);
+      }
+      x += (compare ? Math.max(1, layout.lanes) + 1 : MARGIN_LANES) * LANE_PX;
     }
-    return { stripeX, marginWidth: Math.max(MARGIN_LANES * LANE_PX, x) };
+    return { stripeLane, stripeBase, marginWidth: Math.max(MARGIN_LANES * LANE_PX, x) };
   }, [codings, compare, shownLayers]);
 
   // Live selections: ours is published on the text doc's awareness; others' are drawn (the server strips them in
@@ -335,7 +335,8 @@ function Workspace({ data, meta }: { data: ProjectData; meta: TranscriptMeta }) 
             colourOf={colourOf}
             labelOf={labelOf}
             describe={describe}
-            stripeX={stripeX}
+            stripeLane={stripeLane}
+            stripeBase={stripeBase}
             marginWidth={marginWidth}
             pending={pending}
             remote={remote}

@@ -28,3 +28,34 @@ export function assignLanes(intervals: readonly Interval[]): LaneLayout {
   }
   return { lane, lanes: laneEnds.length };
 }
+
+/** A stripe's vertical extent in a block, in pixels; `lane` set when it must keep a lane (it continues across blocks). */
+export interface StripeBox {
+  id: string;
+  top: number;
+  bottom: number;
+  lane?: number;
+}
+
+/**
+ * Lanes for the stripes of one block by their drawn extent: two codings on the same line overlap on screen even
+ * when their text does not, so lanes are packed by pixels. Stripes that continue from or into another block keep
+ * their lane (continuity); the others take the lowest lane free over their whole extent.
+ */
+export function packStripes(boxes: readonly StripeBox[]): Map<string, number> {
+  const placed: { top: number; bottom: number; lane: number }[] = [];
+  const lanes = new Map<string, number>();
+  for (const box of boxes) {
+    if (box.lane === undefined) continue;
+    lanes.set(box.id, box.lane);
+    placed.push({ top: box.top, bottom: box.bottom, lane: box.lane });
+  }
+  const free = boxes.filter((box) => box.lane === undefined).sort((a, b) => a.top - b.top || b.bottom - a.bottom);
+  for (const box of free) {
+    let lane = 0;
+    while (placed.some((p) => p.lane === lane && p.top < box.bottom && box.top < p.bottom)) lane++;
+    lanes.set(box.id, lane);
+    placed.push({ top: box.top, bottom: box.bottom, lane });
+  }
+  return lanes;
+}

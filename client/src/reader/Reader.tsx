@@ -21,7 +21,8 @@ export interface ReaderProps {
   colourOf: (coding: LayerCoding) => string;
   labelOf: (coding: LayerCoding) => string;
   describe: (coding: LayerCoding) => { title: string; detail: string };
-  stripeX: ReadonlyMap<string, number>;
+  stripeLane: ReadonlyMap<string, number>;
+  stripeBase: ReadonlyMap<string, number>;
   marginWidth: number;
   pending: { start: number; end: number } | null;
   remote: readonly RemoteSelection[];
@@ -215,7 +216,8 @@ export function Reader(props: ReaderProps) {
                   codings={blockCodings(item.index)}
                   colourOf={props.colourOf}
                   labelOf={props.labelOf}
-                  stripeX={props.stripeX}
+                  stripeLane={props.stripeLane}
+                  stripeBase={props.stripeBase}
                   pending={pending && pending.end > block.start && pending.start < block.end ? pending : null}
                   remote={blockRemote(item.index)}
                   focusable={item.index === focusIndex}

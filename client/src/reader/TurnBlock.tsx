@@ -1,6 +1,7 @@
 import { type KeyboardEvent, memo, useLayoutEffect, useRef, useState } from 'react';
 import { type Block, formatTime } from '../coding/blocks.js';
 import { highlightBackground } from '../coding/colours.js';
+import { packStripes, type StripeBox } from '../coding/lanes.js';
 import { offsetToPoint } from '../coding/offsets.js';
 import { segment } from '../coding/segments.js';
 import type { LayerCoding } from '../sync/model.js';
@@ -25,8 +26,12 @@ export interface BlockProps {
   codings: readonly LayerCoding[];
   colourOf: (coding: LayerCoding) => string;
   labelOf: (coding: LayerCoding) => string;
-  /** Horizontal position of each coding's stripe in the margin, in pixels. */
-  stripeX: ReadonlyMap<string, number>;
+  /**
+   * Margin layout: each coding's lane over the whole text (kept by stripes that cross blocks) and the x where its
+   * lane group starts (one group, or one per coder when comparing).
+   */
+  stripeLane: ReadonlyMap<string, number>;
+  stripeBase: ReadonlyMap<string, number>;
   pending: { start: number; end: number } | null;
   remote: readonly RemoteSelection[];
   focusable: boolean;
@@ -38,7 +43,7 @@ export interface BlockProps {
 }
 
 interface Measured {
-  stripes: { id: string; top: number; height: number }[];
+  stripes: { id: string; top: number; height: number; left: number }[];
   remote: {
     key: string;
     colour: string;
@@ -85,12 +90,21 @@ export const TurnBlock = memo(function TurnBlock(props: BlockProps) {
       range.setEnd(to.node, to.offset);
       return [...range.getClientRects()];
     };
-    const stripes = codings.map((coding) => {
+    const boxes = codings.map((coding): StripeBox => {
       const rects = rangeRects(coding.start, coding.end);
       const top = rects.length > 0 ? Math.min(...rects.map((r) => r.top)) - origin.top : 0;
       const bottom = rects.length > 0 ? Math.max(...rects.map((r) => r.bottom)) - origin.top : origin.height;
-      return { id: coding.id, top, height: Math.max(4, bottom - top) };
+      const crosses = coding.start < block.start || coding.end > block.end;
+      const lane = props.stripeLane.get(coding.id);
+      return crosses && lane !== undefined ? { id: coding.id, top, bottom, lane } : { id: coding.id, top, bottom };
     });
+    const lanes = packStripes(boxes);
+    const stripes = boxes.map((box) => ({
+      id: box.id,
+      top: box.top,
+      height: Math.max(4, box.bottom - box.top),
+      left: props.stripeBase.get(box.id)! + lanes.get(box.id)! * LANE_PX,
+    }));
     const overlays = remote.map((selection) => {
       const rects = rangeRects(selection.start, selection.end).map((r) => ({
         left: r.left - origin.left,
@@ -101,7 +115,7 @@ export const TurnBlock = memo(function TurnBlock(props: BlockProps) {
       return { key: String(selection.clientId), colour: selection.colour, name: selection.name, rects };
     });
     setMeasured({ stripes, remote: overlays });
-  }, [codings, remote, text, block.start, block.end, editing, width]);
+  }, [codings, remote, text, block.start, block.end, editing, width, props.stripeLane, props.stripeBase]);
 
   const openAt = (ids: string[], target: Element) => {
     if (ids.length > 0) props.onOpenCodings(ids, target.getBoundingClientRect());
@@ -203,7 +217,7 @@ export const TurnBlock = memo(function TurnBlock(props: BlockProps) {
                   style={{
                     top: stripe.top,
                     height: stripe.height,
-                    left: props.stripeX.get(stripe.id) ?? 0,
+                    left: stripe.left,
                     background: colourOf(coding),
                   }}
                   onClick={(event) => openAt([stripe.id], event.currentTarget)}

@@ -1,0 +1,322 @@
+import { DISAGREEMENT_KINDS, type DisagreementKind, RESOLUTION_CHOICES, type ResolutionChoice } from '@accord/shared';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { errorText } from '../app/App.js';
+import { Link } from '../router.js';
+import type { ConsensusTranscript, ReviewItem, RoundView } from './api.js';
+import { roundsApi } from './api.js';
+
+const KIND_LABELS: Record<DisagreementKind, string> = {
+  oneCoderOnly: 'Coded by one coder only',
+  differentCodes: 'Same passage, different codes',
+  differentBoundaries: 'Same code, different boundaries',
+};
+
+const CHOICE_LABELS: Record<ResolutionChoice, string> = {
+  keepA: 'Keep A',
+  keepB: 'Keep B',
+  merge: 'Merge',
+  drop: 'Drop',
+  recode: 'Recode',
+};
+
+/**
+ * Disagreement review after reveal: every disagreement with its passage, speaker and both coders' versions side
+ * by side, filters, and (for adjudicators) the consensus decisions; the consensus layer is listed below.
+ */
+export function Review({
+  projectId,
+  round,
+  codeName,
+  codes,
+}: {
+  projectId: string;
+  round: RoundView;
+  codeName: (id: string) => string;
+  codes: { id: string; name: string }[];
+}) {
+  const [items, setItems] = useState<ReviewItem[] | null>(null);
+  const [consensus, setConsensus] = useState<ConsensusTranscript[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [filter, setFilter] = useState({ code: '', pair: '', transcript: '', kind: '' });
+  const coderName = useMemo(() => new Map(round.coders.map((c) => [c.userId, c.name])), [round.coders]);
+  const titles = useMemo(() => new Map(round.transcripts.map((t) => [t.transcriptId, t.title])), [round.transcripts]);
+
+  const reload = useCallback(async () => {
+    try {
+      const [{ disagreements }, { transcripts }] = await Promise.all([
+        roundsApi.disagreements(projectId, round.id),
+        roundsApi.consensus(projectId, round.id),
+      ]);
+      setItems(disagreements);
+      setConsensus(transcripts);
+      setError(null);
+    } catch (caught) {
+      setError(errorText(caught));
+    }
+  }, [projectId, round.id]);
+  useEffect(() => {
+    void reload();
+  }, [reload]);
+
+  if (round.status !== 'revealed') return <p className="notice">Disagreements are reviewed after the round is revealed.</p>;
+  if (error) {
+    return (
+      <p className="error" role="alert">
+        {error}
+      </p>
+    );
+  }
+  if (!items) return <p>Loading disagreements…</p>;
+
+  const pairs = [...new Set(items.map((d) => d.coders.join('|')))];
+  const shown = items.filter(
+    (d) =>
+      (filter.code === '' || d.codes.includes(filter.code)) &&
+      (filter.pair === '' || d.coders.join('|') === filter.pair) &&
+      (filter.transcript === '' || d.transcriptId === filter.transcript) &&
+      (filter.kind === '' || d.kind === filter.kind),
+  );
+  const usedCodes = [...new Set(items.flatMap((d) => d.codes))];
+  const resolved = items.filter((d) => d.resolution !== null).length;
+
+  return (
+    <section className="review" aria-label="Disagreement review">
+      <p>
+        {items.length} disagreements, {resolved} resolved.
+      </p>
+      <div className="row review-filters">
+        <label>
+          Code{' '}
+          <select value={filter.code} onChange={(e) => setFilter({ ...filter, code: e.target.value })}>
+            <option value="">All codes</option>
+            {usedCodes.map((id) => (
+              <option key={id} value={id}>
+                {codeName(id)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Coder pair{' '}
+          <select value={filter.pair} onChange={(e) => setFilter({ ...filter, pair: e.target.value })}>
+            <option value="">All pairs</option>
+            {pairs.map((pair) => (
+              <option key={pair} value={pair}>
+                {pair
+                  .split('|')
+                  .map((c) => coderName.get(c) ?? c)
+                  .join(' / ')}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Transcript{' '}
+          <select value={filter.transcript} onChange={(e) => setFilter({ ...filter, transcript: e.target.value })}>
+            <option value="">All transcripts</option>
+            {round.transcripts.map((t) => (
+              <option key={t.transcriptId} value={t.transcriptId}>
+                {t.title}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Type{' '}
+          <select value={filter.kind} onChange={(e) => setFilter({ ...filter, kind: e.target.value })}>
+            <option value="">All types</option>
+            {DISAGREEMENT_KINDS.map((kind) => (
+              <option key={kind} value={kind}>
+                {KIND_LABELS[kind]}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <ol className="disagreements">
+        {shown.map((item) => (
+          <DisagreementCard
+            key={`${item.transcriptId}-${item.id}`}
+            projectId={projectId}
+            round={round}
+            item={item}
+            title={titles.get(item.transcriptId) ?? item.transcriptId}
+            coderName={(id) => coderName.get(id) ?? id}
+            codeName={codeName}
+            codes={codes}
+            onDecided={reload}
+          />
+        ))}
+      </ol>
+      <h3>Consensus layer</h3>
+      {consensus.map((t) => (
+        <div key={t.transcriptId} className="consensus" data-testid={`consensus-${t.transcriptId}`}>
+          <h4>{titles.get(t.transcriptId) ?? t.transcriptId}</h4>
+          {t.codings.length === 0 ? (
+            <p className="muted">No consensus codings yet.</p>
+          ) : (
+            <table className="agreement-table">
+              <thead>
+                <tr>
+                  <th>Code</th>
+                  <th>Offsets</th>
+                  <th>Decision</th>
+                  <th>By</th>
+                  <th>When</th>
+                  <th>Memo</th>
+                </tr>
+              </thead>
+              <tbody>
+                {t.codings.map((c) => (
+                  <tr key={c.id} data-decision={c.provenance.decision}>
+                    <td>{codeName(c.code)}</td>
+                    <td>
+                      {c.start}–{c.end}
+                    </td>
+                    <td>{c.provenance.decision}</td>
+                    <td>{coderName.get(c.provenance.decidedBy) ?? round.adjudicators.find((a) => a.userId === c.provenance.decidedBy)?.name ?? ''}</td>
+                    <td>{new Date(c.provenance.decidedAt).toLocaleString()}</td>
+                    <td>{c.provenance.memo}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </div>
+      ))}
+    </section>
+  );
+}
+
+function DisagreementCard({
+  projectId,
+  round,
+  item,
+  title,
+  coderName,
+  codeName,
+  codes,
+  onDecided,
+}: {
+  projectId: string;
+  round: RoundView;
+  item: ReviewItem;
+  title: string;
+  coderName: (id: string) => string;
+  codeName: (id: string) => string;
+  codes: { id: string; name: string }[];
+  onDecided: () => Promise<void>;
+}) {
+  const [memo, setMemo] = useState(item.resolution?.memo ?? '');
+  const [recodeTo, setRecodeTo] = useState(item.codes[0] ?? '');
+  const [context, setContext] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const decide = async (choice: ResolutionChoice) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await roundsApi.decide(projectId, round.id, {
+        transcriptId: item.transcriptId,
+        disagreement: item.id,
+        choice,
+        memo,
+        ...(choice === 'recode' ? { code: recodeTo } : {}),
+      });
+      await onDecided();
+    } catch (caught) {
+      setError(errorText(caught));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const version = (side: 'a' | 'b') => {
+    const list = item[side];
+    return (
+      <div className={`version version-${side}`}>
+        <h5>
+          {side.toUpperCase()}: {coderName(item.coders[side === 'a' ? 0 : 1])}
+        </h5>
+        {list.length === 0 ? (
+          <p className="muted">Not coded here.</p>
+        ) : (
+          <ul>
+            {list.map((c) => (
+              <li key={c.id}>
+                <span className="tag">{codeName(c.code)}</span>{' '}
+                <span className="muted">
+                  {c.start}–{c.end}
+                </span>
+                <blockquote>{c.text}</blockquote>
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+    );
+  };
+  return (
+    <li className="disagreement card" data-kind={item.kind} data-id={item.id}>
+      <div className="disagreement-head">
+        <strong>{KIND_LABELS[item.kind]}</strong> · {item.codes.map(codeName).join(', ')} · {title}
+        {item.speaker && <span className="muted"> · {item.speaker}</span>}
+        {item.resolution && (
+          <span className="tag resolved">
+            {item.resolution.decision}
+            {item.resolution.code ? ` → ${codeName(item.resolution.code)}` : ''}
+          </span>
+        )}
+      </div>
+      {context ? (
+        <p className="passage in-context">
+          …{item.before}
+          <mark>{item.text}</mark>
+          {item.after}…
+        </p>
+      ) : (
+        <p className="passage">{item.text}</p>
+      )}
+      <div className="row">
+        <button type="button" className="link" onClick={() => setContext(!context)} aria-expanded={context}>
+          {context ? 'Hide context' : 'Jump to passage'}
+        </button>
+        <Link href={`/p/${projectId}/t/${item.transcriptId}`}>Open the transcript</Link>
+      </div>
+      <div className="versions">
+        {version('a')}
+        {version('b')}
+      </div>
+      {round.mayAdjudicate && (
+        <div className="decide">
+          <label>
+            Memo (why){' '}
+            <input value={memo} onChange={(e) => setMemo(e.target.value)} aria-label="Decision memo" />
+          </label>
+          <div className="row">
+            {RESOLUTION_CHOICES.filter((c) => c !== 'recode').map((choice) => (
+              <button key={choice} type="button" disabled={busy} onClick={() => decide(choice)}>
+                {CHOICE_LABELS[choice]}
+              </button>
+            ))}
+            <select value={recodeTo} onChange={(e) => setRecodeTo(e.target.value)} aria-label="Recode to">
+              {codes.map((code) => (
+                <option key={code.id} value={code.id}>
+                  {code.name}
+                </option>
+              ))}
+            </select>
+            <button type="button" disabled={busy || recodeTo === ''} onClick={() => decide('recode')}>
+              {CHOICE_LABELS.recode}
+            </button>
+          </div>
+          {item.resolution?.memo && <p className="muted">Recorded memo: {item.resolution.memo}</p>}
+          {error && (
+            <p className="error" role="alert">
+              {error}
+            </p>
+          )}
+        </div>
+      )}
+    </li>
+  );
+}

@@ -1,0 +1,172 @@
+import type { Thresholds } from '@accord/shared';
+
+/** Inline SVG charts: no chart library, printable, readable by screen readers through their titles and tables. */
+export interface Bar {
+  id: string;
+  label: string;
+  kappa: number | null;
+  alpha: number | null;
+  flagged: boolean;
+}
+
+const ROW = 26;
+const LABEL = 180;
+const WIDTH = 640;
+
+const fmt = (value: number | null) => (value === null ? 'undefined' : value.toFixed(3));
+
+/** Per-code kappa bars with alpha marks and the project's thresholds as lines. */
+export function CodeBars({ bars, thresholds, kappaName }: { bars: Bar[]; thresholds: Thresholds; kappaName: string }) {
+  const values = bars.flatMap((b) => [b.kappa, b.alpha]).filter((v): v is number => v !== null);
+  const min = Math.min(0, ...values);
+  const plot = WIDTH - LABEL - 20;
+  const x = (value: number) => LABEL + ((value - min) / (1 - min)) * plot;
+  const height = bars.length * ROW + 30;
+  return (
+    <svg
+      className="code-bars"
+      width={WIDTH}
+      height={height}
+      viewBox={`0 0 ${WIDTH} ${height}`}
+      role="img"
+      aria-label={`${kappaName} per code, with thresholds`}
+    >
+      <title>{`${kappaName} per code (bars) and Krippendorff's alpha (diamonds)`}</title>
+      {bars.map((bar, i) => {
+        const y = i * ROW + 4;
+        return (
+          <g key={bar.id} data-code={bar.id} className={bar.flagged ? 'flagged' : undefined}>
+            <text x={LABEL - 8} y={y + 15} textAnchor="end" className="bar-label">
+              {bar.label}
+            </text>
+            {bar.kappa !== null && (
+              <rect
+                x={Math.min(x(0), x(bar.kappa))}
+                y={y + 3}
+                width={Math.abs(x(bar.kappa) - x(0))}
+                height={ROW - 10}
+                className={bar.kappa < thresholds.kappa ? 'bar bar-low' : 'bar'}
+              >
+                <title>{`${bar.label}: ${kappaName} ${fmt(bar.kappa)}, alpha ${fmt(bar.alpha)}`}</title>
+              </rect>
+            )}
+            {bar.kappa === null && (
+              <text x={x(0) + 4} y={y + 15} className="bar-undefined">
+                undefined
+              </text>
+            )}
+            {bar.alpha !== null && (
+              <path
+                d={`M ${x(bar.alpha)} ${y + 3} l 5 8 l -5 8 l -5 -8 z`}
+                className={bar.alpha < thresholds.alpha ? 'alpha alpha-low' : 'alpha'}
+              />
+            )}
+          </g>
+        );
+      })}
+      <line
+        x1={x(thresholds.kappa)}
+        x2={x(thresholds.kappa)}
+        y1={0}
+        y2={height - 26}
+        className="threshold kappa-line"
+      />
+      <line
+        x1={x(thresholds.alpha)}
+        x2={x(thresholds.alpha)}
+        y1={0}
+        y2={height - 26}
+        className="threshold alpha-line"
+      />
+      {[min, 0, 0.5, 1]
+        .filter((tick, i, all) => all.indexOf(tick) === i)
+        .map((tick) => (
+          <text key={tick} x={x(tick)} y={height - 8} textAnchor="middle" className="tick">
+            {tick.toFixed(1)}
+          </text>
+        ))}
+      <text x={x(thresholds.kappa)} y={height - 20} textAnchor="middle" className="tick">
+        κ {thresholds.kappa}
+      </text>
+    </svg>
+  );
+}
+
+/** Colour of an agreement value: red (<= 0) through yellow to blue (1); grey for undefined. */
+export function heat(value: number | null): string {
+  if (value === null) return '#ddd';
+  const v = Math.max(0, Math.min(1, value));
+  const hue = 10 + v * 200;
+  return `hsl(${hue.toFixed(0)} 70% ${(75 - v * 25).toFixed(0)}%)`;
+}
+
+/** The coder-pair matrix of Cohen's kappa for one code. */
+export function PairHeatmap({
+  coders,
+  names,
+  matrix,
+}: {
+  coders: string[];
+  names: Map<string, string>;
+  matrix: (number | null)[][];
+}) {
+  const cell = 64;
+  const label = 120;
+  const size = label + coders.length * cell;
+  return (
+    <svg
+      className="pair-heatmap"
+      width={size}
+      height={size}
+      viewBox={`0 0 ${size} ${size}`}
+      role="img"
+      aria-label="Cohen's kappa for each coder pair"
+    >
+      <title>Cohen's kappa for each coder pair</title>
+      {coders.map((coder, i) => (
+        <g key={coder}>
+          <text x={label - 6} y={label + i * cell + cell / 2 + 4} textAnchor="end" className="bar-label">
+            {names.get(coder) ?? coder}
+          </text>
+          <text
+            x={label + i * cell + cell / 2}
+            y={label - 6}
+            textAnchor="start"
+            transform={`rotate(-35 ${label + i * cell + cell / 2} ${label - 6})`}
+            className="bar-label"
+          >
+            {names.get(coder) ?? coder}
+          </text>
+        </g>
+      ))}
+      {coders.map((a, i) =>
+        coders.map((b, j) => {
+          const value = i === j ? null : (matrix[i]?.[j] ?? null);
+          return (
+            <g key={`${a}-${b}`}>
+              <rect
+                x={label + j * cell}
+                y={label + i * cell}
+                width={cell - 2}
+                height={cell - 2}
+                fill={i === j ? '#f4f4f4' : heat(value)}
+              >
+                <title>{i === j ? '' : `${names.get(a) ?? a} / ${names.get(b) ?? b}: ${fmt(value)}`}</title>
+              </rect>
+              {i !== j && (
+                <text
+                  x={label + j * cell + cell / 2 - 1}
+                  y={label + i * cell + cell / 2 + 4}
+                  textAnchor="middle"
+                  className="cell"
+                >
+                  {value === null ? '–' : value.toFixed(2)}
+                </text>
+              )}
+            </g>
+          );
+        }),
+      )}
+    </svg>
+  );
+}
