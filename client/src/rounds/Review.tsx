@@ -58,7 +58,8 @@ export function Review({
     void reload();
   }, [reload]);
 
-  if (round.status !== 'revealed') return <p className="notice">Disagreements are reviewed after the round is revealed.</p>;
+  if (round.status !== 'revealed')
+    return <p className="notice">Disagreements are reviewed after the round is revealed.</p>;
   if (error) {
     return (
       <p className="error" role="alert">
@@ -174,7 +175,11 @@ export function Review({
                       {c.start}–{c.end}
                     </td>
                     <td>{c.provenance.decision}</td>
-                    <td>{coderName.get(c.provenance.decidedBy) ?? round.adjudicators.find((a) => a.userId === c.provenance.decidedBy)?.name ?? ''}</td>
+                    <td>
+                      {coderName.get(c.provenance.decidedBy) ??
+                        round.adjudicators.find((a) => a.userId === c.provenance.decidedBy)?.name ??
+                        ''}
+                    </td>
                     <td>{new Date(c.provenance.decidedAt).toLocaleString()}</td>
                     <td>{c.provenance.memo}</td>
                   </tr>
@@ -289,8 +294,7 @@ function DisagreementCard({
       {round.mayAdjudicate && (
         <div className="decide">
           <label>
-            Memo (why){' '}
-            <input value={memo} onChange={(e) => setMemo(e.target.value)} aria-label="Decision memo" />
+            Memo (why) <input value={memo} onChange={(e) => setMemo(e.target.value)} aria-label="Decision memo" />
           </label>
           <div className="row">
             {RESOLUTION_CHOICES.filter((c) => c !== 'recode').map((choice) => (

@@ -20,11 +20,18 @@ import { AccordError, badRequest, conflict, notFound } from '../errors.js';
 import type { Round } from '../metadata/schema.js';
 import { copyOfLiveDoc, loadRoundData, type RoundData, type RoundTranscript } from './data.js';
 
+type QuotedCoding = Disagreement['a'][number] & { text: string };
+
 /** Disagreements of a round as the review list shows them: with the passage, its speaker, and both versions. */
-export interface ReviewItem extends Disagreement {
+export interface ReviewItem extends Omit<Disagreement, 'a' | 'b'> {
   transcriptId: string;
   text: string;
   speaker: string | null;
+  /** Text around the passage, so a reviewer reads it in context. */
+  before: string;
+  after: string;
+  a: QuotedCoding[];
+  b: QuotedCoding[];
   /** The decision recorded for it, if any. */
   resolution: { decision: string; decidedBy: string; decidedAt: number; memo: string; code?: string } | null;
 }
@@ -35,6 +42,8 @@ export interface ReviewFilter {
   transcript?: string;
   kind?: DisagreementKind;
 }
+
+const CONTEXT_CHARS = 240;
 
 export const consensusDocName = (projectId: string, transcript: string) =>
   docName({ kind: 'consensus', project: projectId, transcript });
@@ -85,10 +94,15 @@ export async function reviewList(
         : new Map();
     for (const d of found) {
       const decided = decisions.get(d.id);
+      const quote = (c: Disagreement['a'][number]) => ({ ...c, text: describePassage(transcript.text, [], c.start, c.end).text });
       items.push({
         ...d,
+        a: d.a.map(quote),
+        b: d.b.map(quote),
         transcriptId: transcript.id,
         ...describePassage(transcript.text, transcript.turns, d.start, d.end),
+        before: transcript.text.slice(Math.max(0, d.start - CONTEXT_CHARS), d.start),
+        after: transcript.text.slice(d.end, d.end + CONTEXT_CHARS),
         resolution: decided
           ? {
               decision: decided.decision,
