@@ -1,5 +1,6 @@
 import { useCallback, useContext, useEffect, useState } from 'react';
 import { ApiError, api, onSessionExpired, setCsrfToken, type User } from '../api.js';
+import { RoundsPage, roundsRoute } from '../rounds/RoundsPage.js';
 import { Link, navigate, parseRoute, usePath } from '../router.js';
 import { PoolContext } from '../sync/context.js';
 import { ConnectionBadge } from './ConnectionBadge.js';
@@ -115,6 +116,8 @@ export function App() {
           <ProjectsPage />
         ) : route.page === 'project' ? (
           <ProjectPage key={route.project} projectId={route.project} tab={route.tab} />
+        ) : roundsRoute(path) ? (
+          <RoundsPage path={path} />
         ) : route.page === 'transcript' ? (
           <TranscriptPage key={route.transcript} projectId={route.project} transcriptId={route.transcript} />
         ) : (

@@ -56,6 +56,7 @@ export function ProjectPage({ projectId, tab }: { projectId: string; tab: Tab })
               {label}
             </Link>
           ))}
+          <Link href={`/p/${project.id}/rounds`}>Rounds</Link>
         </nav>
         {tab === 'transcripts' && <TranscriptList data={data} />}
         {tab === 'codebook' && <ProjectCodebook data={data} />}
