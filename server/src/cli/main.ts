@@ -15,6 +15,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   backup: () => import('./backup.js'),
   restore: () => import('./restore.js'),
   agreement: () => import('./agreement.js'),
+  import: () => import('./import.js'),
+  export: () => import('./export.js'),
 };
 
 const SUMMARIES: Record<string, string> = {
@@ -23,6 +25,8 @@ const SUMMARIES: Record<string, string> = {
   backup: 'write a consistent backup of the data directory (safe while the server runs)',
   restore: 'restore a backup into a data directory (offline)',
   agreement: 'compute inter-rater agreement from JSON (ratings, a table, or coded spans)',
+  import: 'import transcripts, codebooks, attributes and REFI-QDA projects into a project (offline)',
+  export: 'export a project: REFI-QDA, coded segments, codebook, unit x coder matrix (offline)',
 };
 
 function usage(): string {

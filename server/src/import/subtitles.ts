@@ -1,3 +1,4 @@
+/// <reference path="./webvtt-parser.d.ts" />
 import type { Turn } from '@accord/shared';
 import SrtParser from 'srt-parser-2';
 import webvtt, { type CueNode } from 'webvtt-parser';

@@ -1,6 +1,6 @@
 import { strToU8 } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { attachAttributes, readAttributesCsv } from '../../src/import/attributesCsv.js';
+import { type AttributeTarget, attachAttributes, readAttributesCsv } from '../../src/import/attributesCsv.js';
 import { readCodebookCsv } from '../../src/import/codebookCsv.js';
 import { readCodebookList } from '../../src/import/codebookList.js';
 
@@ -99,7 +99,7 @@ describe('participant attributes', () => {
   });
 
   it('attaches rows by participant, else by title, and reports the rest', () => {
-    const transcripts = [
+    const transcripts: AttributeTarget[] = [
       { title: 'Interview one', participant: 'p1', attributes: { Site: 'old', Extra: 'kept' } },
       { title: 'P2', participant: '', attributes: {} },
       { title: 'Other', participant: '', attributes: {} },
