@@ -18,7 +18,8 @@ const fmt = (value: number | null) => (value === null ? 'undefined' : value.toFi
 /** Per-code kappa bars with alpha marks and the project's thresholds as lines. */
 export function CodeBars({ bars, thresholds, kappaName }: { bars: Bar[]; thresholds: Thresholds; kappaName: string }) {
   const values = bars.flatMap((b) => [b.kappa, b.alpha]).filter((v): v is number => v !== null);
-  const min = Math.min(0, ...values);
+  // The axis starts at 0, or at the next half below the lowest value, so ticks never crowd each other.
+  const min = Math.min(0, Math.floor(Math.min(...values, 0) * 2) / 2);
   const plot = WIDTH - LABEL - 20;
   const x = (value: number) => LABEL + ((value - min) / (1 - min)) * plot;
   const height = bars.length * ROW + 30;
@@ -78,8 +79,8 @@ export function CodeBars({ bars, thresholds, kappaName }: { bars: Bar[]; thresho
         y2={height - 26}
         className="threshold alpha-line"
       />
-      {[min, 0, 0.5, 1]
-        .filter((tick, i, all) => all.indexOf(tick) === i)
+      {[-1, -0.5, 0, 0.5, 1]
+        .filter((tick) => tick >= min)
         .map((tick) => (
           <text key={tick} x={x(tick)} y={height - 8} textAnchor="middle" className="tick">
             {tick.toFixed(1)}
@@ -113,12 +114,14 @@ export function PairHeatmap({
   const cell = 64;
   const label = 120;
   const size = label + coders.length * cell;
+  // Room on the right for the last rotated column label.
+  const width = size + label;
   return (
     <svg
       className="pair-heatmap"
-      width={size}
+      width={width}
       height={size}
-      viewBox={`0 0 ${size} ${size}`}
+      viewBox={`0 0 ${width} ${size}`}
       role="img"
       aria-label="Cohen's kappa for each coder pair"
     >
