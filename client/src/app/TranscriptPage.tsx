@@ -17,8 +17,8 @@ import { buildTree, flattenTree } from '../codebook/tree.js';
 import type { Block } from '../coding/blocks.js';
 import { buildBlocks } from '../coding/blocks.js';
 import { nextCodeColour, userColour } from '../coding/colours.js';
+import { applyCorrection } from '../coding/correction.js';
 import { assignLanes } from '../coding/lanes.js';
-import { diffText } from '../coding/textDiff.js';
 import { CodePicker } from '../reader/CodePicker.js';
 import { CodingDetails } from '../reader/CodingDetails.js';
 import { Reader, type Selection } from '../reader/Reader.js';
@@ -253,14 +253,7 @@ function Workspace({ data, meta }: { data: ProjectData; meta: TranscriptMeta }) 
 
   const onEditText = useCallback(
     (block: Block, before: string, after: string) => {
-      if (!textDoc) return;
-      const splice = diffText(before, after);
-      if (!splice) return;
-      const ytext = transcriptText(textDoc);
-      textDoc.transact(() => {
-        if (splice.remove > 0) ytext.delete(block.start + splice.index, splice.remove);
-        if (splice.insert) ytext.insert(block.start + splice.index, splice.insert);
-      });
+      if (textDoc) applyCorrection(transcriptText(textDoc), block.start, before, after);
     },
     [textDoc],
   );

@@ -2,14 +2,20 @@ import {
   buildSpansInput,
   type CoderLayer,
   type CodeSummary,
+  type Coding,
   computeAgreement,
+  type ResolvedTurn,
   type RoundDocument,
+  readCodings,
+  readTurns,
   type SpansInput,
   type SpansReport,
   summariseCodes,
   type Thresholds,
+  transcriptText,
   type UnitKind,
 } from '@accord/shared';
+import type * as Y from 'yjs';
 
 /**
  * The dashboard's numbers: the same shared engine as `accord agreement` on the same spans input, so a figure
@@ -49,4 +55,56 @@ export function perTranscript(report: SpansReport, code: string) {
     }
   }
   return rows;
+}
+
+export interface LiveAssignment {
+  transcriptId: string;
+  textName: string;
+  textDoc: Y.Doc;
+  coders: string[];
+  layers: { coder: string; name: string; doc: Y.Doc }[];
+}
+
+/**
+ * An open round's dashboard over its live documents. A change marks its document dirty; `recompute` re-reads
+ * only dirty layers (and the layers of a transcript whose text changed, since anchors resolve against it), then
+ * recomputes the whole round: the engine is fast enough that incremental coefficients are not worth their risk.
+ */
+export class LiveRound {
+  private readonly texts = new Map<string, { text: string; turns: ResolvedTurn[] }>();
+  private readonly codings = new Map<string, Coding[]>();
+  private readonly dirty = new Set<string>();
+
+  constructor(private readonly assignments: readonly LiveAssignment[]) {
+    for (const a of assignments) {
+      this.dirty.add(a.textName);
+      for (const layer of a.layers) this.dirty.add(layer.name);
+    }
+  }
+
+  markDirty(name: string): void {
+    this.dirty.add(name);
+  }
+
+  recompute(unit: UnitKind, minCoverage: number, thresholds: Thresholds): DashboardData {
+    for (const a of this.assignments) {
+      const textChanged = this.dirty.has(a.textName);
+      if (textChanged)
+        this.texts.set(a.transcriptId, { text: transcriptText(a.textDoc).toString(), turns: readTurns(a.textDoc) });
+      for (const layer of a.layers) {
+        if (textChanged || this.dirty.has(layer.name)) this.codings.set(layer.name, readCodings(layer.doc, a.textDoc));
+      }
+    }
+    this.dirty.clear();
+    const documents: RoundDocument[] = this.assignments.map((a) => ({
+      id: a.transcriptId,
+      text: this.texts.get(a.transcriptId)?.text ?? '',
+      turns: this.texts.get(a.transcriptId)?.turns ?? [],
+      coders: a.coders,
+    }));
+    const layers: CoderLayer[] = this.assignments.flatMap((a) =>
+      a.layers.map((l) => ({ document: a.transcriptId, coder: l.coder, codings: this.codings.get(l.name) ?? [] })),
+    );
+    return liveDashboard(documents, layers, unit, minCoverage, thresholds);
+  }
 }

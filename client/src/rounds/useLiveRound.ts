@@ -1,23 +1,12 @@
-import {
-  type CoderLayer,
-  type Coding,
-  docName,
-  type ResolvedTurn,
-  type RoundDocument,
-  readCodings,
-  readTurns,
-  type Thresholds,
-  transcriptText,
-  type UnitKind,
-} from '@accord/shared';
+import { docName, type Thresholds, type UnitKind } from '@accord/shared';
 import { useContext, useEffect, useState } from 'react';
 import { PoolContext } from '../sync/context.js';
 import type { RoundView } from './api.js';
-import { type DashboardData, liveDashboard } from './dashboardModel.js';
+import { type DashboardData, type LiveAssignment, LiveRound } from './dashboardModel.js';
 
 export interface LiveResult {
   data: DashboardData | null;
-  /** How long the last recomputation took, in milliseconds (shown, and read by the benchmark). */
+  /** How long the last recomputation took, in milliseconds (shown on the page). */
   lastMs: number | null;
   synced: number;
   total: number;
@@ -28,7 +17,7 @@ const COALESCE_MS = 50;
 
 /**
  * An open round's dashboard, live: every layer the user may open (names from the server) and every transcript
- * text stay open; a change re-reads only the layers it touched, then the whole round is recomputed.
+ * text stay open while the dashboard is shown, and each change triggers a recomputation.
  */
 export function useLiveRound(
   projectId: string,
@@ -45,73 +34,48 @@ export function useLiveRound(
   // biome-ignore lint/correctness/useExhaustiveDependencies: layersKey stands for round.layers
   useEffect(() => {
     if (!enabled) return;
-    const assignments = round.transcripts.map((t) => ({
-      transcriptId: t.transcriptId,
-      textName: docName({ kind: 'text', project: projectId, transcript: t.transcriptId }),
-      layers: round.layers.filter((l) => l.transcriptId === t.transcriptId),
-    }));
-    const coders = new Map<string, string[]>();
-    for (const p of round.progress) coders.set(p.transcriptId, [...(coders.get(p.transcriptId) ?? []), p.coder]);
-    const names = assignments.flatMap((a) => [a.textName, ...a.layers.map((l) => l.docName)]);
-    const open = new Map(names.map((name) => [name, pool.acquire(name)]));
-    const texts = new Map<string, { text: string; turns: ResolvedTurn[] }>();
-    const codings = new Map<string, Coding[]>();
-    const dirty = new Set(names);
-    let timer: ReturnType<typeof setTimeout> | null = null;
-    let stopped = false;
-
-    const run = () => {
-      timer = null;
-      if (stopped) return;
-      const started = performance.now();
-      for (const a of assignments) {
-        const textDoc = open.get(a.textName)!.doc;
-        const textChanged = dirty.has(a.textName);
-        if (textChanged)
-          texts.set(a.transcriptId, { text: transcriptText(textDoc).toString(), turns: readTurns(textDoc) });
-        for (const layer of a.layers) {
-          // Anchors resolve against the text, so a text change re-reads that transcript's layers too.
-          if (textChanged || dirty.has(layer.docName))
-            codings.set(layer.docName, readCodings(open.get(layer.docName)!.doc, textDoc));
-        }
-      }
-      dirty.clear();
-      const documents: RoundDocument[] = assignments.map((a) => ({
-        id: a.transcriptId,
-        text: texts.get(a.transcriptId)?.text ?? '',
-        turns: texts.get(a.transcriptId)?.turns ?? [],
-        coders: coders.get(a.transcriptId) ?? a.layers.map((l) => l.coder),
-      }));
-      const layers: CoderLayer[] = assignments.flatMap((a) =>
-        a.layers.map((l) => ({ document: a.transcriptId, coder: l.coder, codings: codings.get(l.docName) ?? [] })),
-      );
-      const data = liveDashboard(documents, layers, unit, minCoverage, thresholds);
-      const lastMs = performance.now() - started;
-      const synced = [...open.values()].filter((o) => o.provider.synced).length;
-      setResult({ data, lastMs, synced, total: open.size });
+    const names: string[] = [];
+    const acquire = (name: string) => {
+      names.push(name);
+      return pool.acquire(name);
     };
-    const schedule = () => {
-      timer ??= setTimeout(run, COALESCE_MS);
-    };
-    const listeners = [...open].map(([name, entry]) => {
-      const onUpdate = () => {
-        dirty.add(name);
-        schedule();
-      };
-      const onSync = () => {
-        dirty.add(name);
-        schedule();
-      };
-      entry.doc.on('update', onUpdate);
-      entry.provider.on('sync', onSync);
-      return () => {
-        entry.doc.off('update', onUpdate);
-        entry.provider.off('sync', onSync);
+    const assignments: LiveAssignment[] = round.transcripts.map((t) => {
+      const textName = docName({ kind: 'text', project: projectId, transcript: t.transcriptId });
+      return {
+        transcriptId: t.transcriptId,
+        textName,
+        textDoc: acquire(textName).doc,
+        coders: round.progress.filter((p) => p.transcriptId === t.transcriptId).map((p) => p.coder),
+        layers: round.layers
+          .filter((l) => l.transcriptId === t.transcriptId)
+          .map((l) => ({ coder: l.coder, name: l.docName, doc: acquire(l.docName).doc })),
       };
     });
-    schedule();
+    const live = new LiveRound(assignments);
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const run = () => {
+      timer = null;
+      const started = performance.now();
+      const data = live.recompute(unit, minCoverage, thresholds);
+      const lastMs = performance.now() - started;
+      const synced = names.filter((name) => pool.get(name).provider.synced).length;
+      setResult({ data, lastMs, synced, total: names.length });
+    };
+    const listeners = names.map((name) => {
+      const entry = pool.get(name);
+      const changed = () => {
+        live.markDirty(name);
+        timer ??= setTimeout(run, COALESCE_MS);
+      };
+      entry.doc.on('update', changed);
+      entry.provider.on('sync', changed);
+      return () => {
+        entry.doc.off('update', changed);
+        entry.provider.off('sync', changed);
+      };
+    });
+    timer = setTimeout(run, 0);
     return () => {
-      stopped = true;
       if (timer !== null) clearTimeout(timer);
       for (const off of listeners) off();
       for (const name of names) pool.release(name);
