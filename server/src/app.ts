@@ -6,6 +6,7 @@ import type { Config } from './config.js';
 import type { AppContext } from './context.js';
 import { notFound } from './errors.js';
 import { errorHandler } from './http/errorHandler.js';
+import { analysisRoutes } from './http/routes/analysis.js';
 import { authRoutes } from './http/routes/auth.js';
 import { projectRoutes } from './http/routes/projects.js';
 import { roundRoutes } from './http/routes/rounds.js';
@@ -86,6 +87,7 @@ export function createApp(ctx: AppContext, startedAt: number): Express {
   api.use(authRoutes(ctx));
   api.use(userRoutes(ctx));
   api.use(projectRoutes(ctx));
+  api.use(analysisRoutes(ctx));
   api.use(roundRoutes(ctx));
   api.use((req, _res, next) => next(notFound(`no route ${req.method} /api${req.path}`)));
   api.use(errorHandler(ctx.logger));

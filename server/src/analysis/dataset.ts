@@ -1,0 +1,168 @@
+import {
+  type AnalysisCoding,
+  CONSENSUS_LAYER,
+  type Code,
+  codingsMap,
+  type DocRef,
+  docName,
+  readCodes,
+  readRedirects,
+  readTurns,
+  resolveCode,
+  resolveCoding,
+  type SpeakerSpan,
+  type StoredCoding,
+  type TranscriptInfo,
+  transcriptText,
+} from '@accord/shared';
+import * as Y from 'yjs';
+import type { AppContext } from '../context.js';
+import type { Project } from '../metadata/schema.js';
+import { decideDocAccess } from '../projects/docAccess.js';
+import { transcriptsOf } from '../projects/transcripts.js';
+
+/**
+ * Everything the analysis views compute on, for one caller: the live codebook, the transcripts, and the codings
+ * of the chosen layers that this caller may read.
+ *
+ * Each transcript's text and each layer go through `decideDocAccess`, exactly like a WebSocket join: a layer the
+ * caller could not open is left out, silently, so the answer does not tell whether it exists. An owner's look
+ * into a running blind round, which the round may allow (audited), is not taken by analysis: those layers are
+ * read through the round's own views, never aggregated here.
+ */
+export type LayerChoice = { kind: 'consensus' } | { kind: 'coders'; coders: readonly string[] | null };
+
+export interface LayerInfo {
+  id: string;
+  name: string;
+}
+
+export interface AnalysisDataset {
+  codes: Code[];
+  transcripts: TranscriptInfo[];
+  texts: Map<string, string>;
+  /** Turns per transcript, sorted by start. */
+  turns: Map<string, SpeakerSpan[]>;
+  /** Codes resolved through the codebook's merge/delete redirects; codings of deleted codes left out. */
+  codings: AnalysisCoding[];
+  /** The layers that were read (a coder without any readable layer is not listed). */
+  layers: LayerInfo[];
+}
+
+/** Layers that may exist: current coders and owners, and everyone ever assigned in a round (layers outlive roles). */
+export function candidateCoders(ctx: AppContext, project: Project): string[] {
+  const ids = new Set<string>();
+  for (const member of project.members) if (member.role !== 'viewer') ids.add(member.userId);
+  for (const round of ctx.store.data.rounds) {
+    if (round.projectId !== project.id) continue;
+    for (const assignment of round.assignments) for (const coder of assignment.coders) ids.add(coder);
+  }
+  return [...ids].filter((id) => ctx.store.data.users.some((user) => user.id === id));
+}
+
+export function layerName(ctx: AppContext, layer: string): string {
+  if (layer === CONSENSUS_LAYER) return 'Consensus';
+  return ctx.store.data.users.find((user) => user.id === layer)?.name || layer;
+}
+
+/** May this user read the doc for analysis (readable, and not only through an audited blind-round look)? */
+export function readableForAnalysis(ctx: AppContext, userId: string, ref: DocRef): boolean {
+  const decision = decideDocAccess(ctx.store, userId, ref);
+  return decision.access !== 'none' && !decision.blindLook;
+}
+
+/** A private copy of a live document, read without holding its lock while computing. */
+export async function copyOfDoc(ctx: AppContext, name: string): Promise<Y.Doc> {
+  const state = await ctx.sync.withDoc(name, (doc) => Y.encodeStateAsUpdate(doc));
+  const copy = new Y.Doc();
+  Y.applyUpdate(copy, state);
+  return copy;
+}
+
+export interface DatasetOptions {
+  /** Only these transcripts (a round's, say); absent: all of the project. */
+  transcripts?: ReadonlySet<string>;
+  /** Keep each transcript's text document, to anchor or resolve quotes. */
+  keepTextDocs?: boolean;
+}
+
+/** How many documents are read at once: enough to overlap disk reads, few enough to stay gentle on a small server. */
+const PARALLEL_READS = 8;
+
+async function inBatches<T>(items: readonly T[], run: (item: T) => Promise<void>): Promise<void> {
+  for (let i = 0; i < items.length; i += PARALLEL_READS) await Promise.all(items.slice(i, i + PARALLEL_READS).map(run));
+}
+
+export async function loadDataset(
+  ctx: AppContext,
+  userId: string,
+  project: Project,
+  choice: LayerChoice,
+  options: DatasetOptions = {},
+): Promise<AnalysisDataset & { textDocs: Map<string, Y.Doc> }> {
+  const codebook = await copyOfDoc(ctx, docName({ kind: 'codebook', project: project.id }));
+  const codes = readCodes(codebook);
+  const redirects = readRedirects(codebook);
+  const layerIds =
+    choice.kind === 'consensus'
+      ? [CONSENSUS_LAYER]
+      : candidateCoders(ctx, project).filter((id) => choice.coders === null || choice.coders.includes(id));
+  const metas = transcriptsOf(ctx, project.id).filter(
+    (t) =>
+      (options.transcripts === undefined || options.transcripts.has(t.id)) &&
+      readableForAnalysis(ctx, userId, { kind: 'text', project: project.id, transcript: t.id }),
+  );
+  const texts = new Map<string, string>();
+  const turns = new Map<string, SpeakerSpan[]>();
+  const textDocs = new Map<string, Y.Doc>();
+  const perTranscript = new Map<string, AnalysisCoding[]>();
+  const layersRead = new Set<string>();
+  await inBatches(metas, async (meta) => {
+    const ref = (layer: string): DocRef =>
+      layer === CONSENSUS_LAYER
+        ? { kind: 'consensus', project: project.id, transcript: meta.id }
+        : { kind: 'codings', project: project.id, transcript: meta.id, coder: layer };
+    const readable = layerIds.filter((layer) => readableForAnalysis(ctx, userId, ref(layer)));
+    const textDoc = await copyOfDoc(ctx, docName({ kind: 'text', project: project.id, transcript: meta.id }));
+    texts.set(meta.id, transcriptText(textDoc).toString());
+    turns.set(meta.id, readTurns(textDoc));
+    if (options.keepTextDocs) textDocs.set(meta.id, textDoc);
+    const codings: AnalysisCoding[] = [];
+    for (const layer of readable) {
+      // Stored codings are plain values: copy them out under the lock, resolve against the text copy outside it.
+      const stored = await ctx.sync.withDoc(docName(ref(layer)), (doc) => [...codingsMap(doc).entries()]);
+      if (stored.length > 0) layersRead.add(layer);
+      for (const [id, value] of stored) {
+        const coding = resolveStored(textDoc, id, value, redirects);
+        if (coding !== null) codings.push({ ...coding, transcript: meta.id, layer });
+      }
+    }
+    perTranscript.set(meta.id, codings);
+  });
+  return {
+    codes,
+    transcripts: metas.map((t) => ({ id: t.id, title: t.title, participant: t.participant, attributes: t.attributes })),
+    texts,
+    turns,
+    textDocs,
+    codings: metas.flatMap((t) => perTranscript.get(t.id) ?? []),
+    layers: layerIds.filter((id) => layersRead.has(id)).map((id) => ({ id, name: layerName(ctx, id) })),
+  };
+}
+
+function resolveStored(
+  textDoc: Y.Doc,
+  id: string,
+  stored: StoredCoding,
+  redirects: ReadonlyMap<string, string>,
+): Omit<AnalysisCoding, 'transcript' | 'layer'> | null {
+  if (typeof stored?.code !== 'string' || !(stored.start instanceof Uint8Array) || !(stored.end instanceof Uint8Array))
+    return null;
+  const code = resolveCode(redirects, stored.code);
+  if (code === null) return null;
+  const coding = resolveCoding(textDoc, id, stored);
+  if (coding === null) return null;
+  const result: Omit<AnalysisCoding, 'transcript' | 'layer'> = { id, code, start: coding.start, end: coding.end };
+  if (coding.memo !== undefined) result.memo = coding.memo;
+  return result;
+}
