@@ -162,6 +162,28 @@ describe('a blind round', () => {
     expect(decide.status).toBe(404);
   });
 
+  it('gives nothing of the other layer through search, exports and counts', async () => {
+    const analysis = `/api/projects/${cast.project.id}/analysis`;
+    const other = `layer=coders&coder=${cast.coder2.id}`;
+    const get = async (path: string) => {
+      const response = await cast.coder.client.get(`${analysis}/${path}`);
+      const text = typeof response.body === 'string' ? response.body : JSON.stringify(response.body);
+      expect(text, path).not.toContain(n.layer(cast.coder2.id));
+      return response;
+    };
+    const segments = await get(`segments?${other}&format=json`);
+    expect(segments.body).toEqual({ layers: [], segments: [] });
+    const csv = await get(`segments?${other}&format=csv`);
+    expect((csv.body as string).trim().split('\n')).toHaveLength(1);
+    // B coded the passage with "alone" in it; the search hit must not say so.
+    const search = await get(`search?q=alone&${other}`);
+    expect(search.body.hits.map((hit: any) => hit.codes)).toEqual([[]]);
+    const frequency = await get(`frequency?${other}`);
+    expect(frequency.body.totals.every((t: any) => t.codings === 0 && t.characters === 0)).toBe(true);
+    const cooccurrence = await get(`cooccurrence?${other}`);
+    expect(cooccurrence.body.counts.flat().every((count: number) => count === 0)).toBe(true);
+  });
+
   it('hides cursors and selections on the transcript but shows presence', async () => {
     const mine = connect(test, cast.coder.client, n.text);
     const theirs = connect(test, cast.coder2.client, n.text);
