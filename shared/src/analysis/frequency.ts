@@ -43,9 +43,9 @@ interface Placement {
   end: number;
 }
 
-/** A range of text in one group (a transcript and layer). */
+/** A range of text in one group (a transcript and layer, numbered). */
 export interface GroupedRange {
-  group: string;
+  group: number;
   start: number;
   end: number;
 }
@@ -63,12 +63,13 @@ function tabulate(
   const lastCoding = new Int32Array(cellCount).fill(-1);
   const transcripts = new Map<number, Set<string>>();
   const pieces = new Map<number, GroupedRange[]>();
+  const groups = new Map<string, number>();
   codings.forEach((coding, index) => {
     if (!(coding.end > coding.start)) return;
     const targets = options.rollUp?.get(coding.code) ?? [coding.code];
     const rows = targets.map((code) => rowOf.get(code)).filter((row): row is number => row !== undefined);
     if (rows.length === 0) return;
-    const group = `${coding.transcript}\u0000${coding.layer}`;
+    const group = entry(groups, `${coding.transcript}\u0000${coding.layer}`, () => groups.size);
     for (const placement of place(coding)) {
       for (const row of rows) {
         const cell = row * columnCount + placement.column;
@@ -104,9 +105,9 @@ function entry<K, V>(map: Map<K, V>, key: K, create: () => V): V {
 
 /** Characters covered by the pieces, counting each character of each transcript and layer once. */
 export function unionLength(pieces: readonly GroupedRange[]): number {
-  const sorted = [...pieces].sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : a.start - b.start));
+  const sorted = [...pieces].sort((a, b) => a.group - b.group || a.start - b.start);
   let total = 0;
-  let group: string | null = null;
+  let group = -1;
   let coveredTo = 0;
   for (const piece of sorted) {
     if (piece.group !== group) {

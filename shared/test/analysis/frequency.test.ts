@@ -27,46 +27,46 @@ const TREE = [
 ];
 
 describe('union length', () => {
-  const table: { name: string; ranges: [string, number, number][]; expected: number }[] = [
+  const table: { name: string; ranges: [number, number, number][]; expected: number }[] = [
     { name: 'nothing', ranges: [], expected: 0 },
     {
       name: 'disjoint',
       ranges: [
-        ['g', 0, 5],
-        ['g', 10, 12],
+        [0, 0, 5],
+        [0, 10, 12],
       ],
       expected: 7,
     },
     {
       name: 'overlapping',
       ranges: [
-        ['g', 0, 5],
-        ['g', 3, 8],
+        [0, 0, 5],
+        [0, 3, 8],
       ],
       expected: 8,
     },
     {
       name: 'nested',
       ranges: [
-        ['g', 0, 50],
-        ['g', 10, 20],
-        ['g', 15, 30],
+        [0, 0, 50],
+        [0, 10, 20],
+        [0, 15, 30],
       ],
       expected: 50,
     },
     {
       name: 'touching',
       ranges: [
-        ['g', 0, 5],
-        ['g', 5, 8],
+        [0, 0, 5],
+        [0, 5, 8],
       ],
       expected: 8,
     },
     {
       name: 'same range in two groups counts twice',
       ranges: [
-        ['g', 0, 5],
-        ['h', 0, 5],
+        [0, 0, 5],
+        [1, 0, 5],
       ],
       expected: 10,
     },
