@@ -141,4 +141,31 @@ describe('a blind round in the browser', () => {
     await consensus.locator('tr[data-decision="keepA"]', { hasText: 'A stops where the distrust stops' }).waitFor();
     await screenshot(owner, 'round-consensus');
   }, 120_000);
+
+  it("updates an open round's dashboard live as people code", async () => {
+    const second = await seed.owner.client.post(`/api/projects/${seed.project.id}/transcripts`, {
+      title: 'Interview 2',
+      text: TEXT,
+    });
+    const created = await seed.owner.client.post(`/api/projects/${seed.project.id}/rounds`, {
+      name: 'Open round',
+      mode: 'open',
+      transcripts: { ids: [second.body.transcript.id] },
+      coders: [seed.coder.id, seed.coder2.id],
+    });
+    expect(created.status).toBe(201);
+    const owner = await open(seed.owner.email);
+    await owner.goto(`${test.url}/p/${seed.project.id}/rounds/${created.body.round.id}/agreement`);
+    await owner.getByText('No codings yet.').waitFor();
+    const coder = await open(seed.coder.email);
+    await coder.goto(`${test.url}/p/${seed.project.id}/t/${second.body.transcript.id}`);
+    await coder.getByText('A nurse who listened').waitFor();
+    await codePassage(coder, 'A nurse who listened', 'turning');
+    const row = owner.locator('tr[data-code-name="Turning point"]');
+    await row.waitFor({ timeout: 10_000 });
+    await expect
+      .poll(() => owner.getByTestId('dashboard-source').textContent())
+      .toMatch(/Live: .*recomputed in \d+ ms/);
+    await screenshot(owner, 'round-open-live');
+  }, 90_000);
 });
