@@ -52,7 +52,7 @@ describe('writeQdc', () => {
   it('reads back to the same codes', () => {
     const codes = sampleBundle().codes;
     const qdc = writeQdc(codes);
-    expect(qdc).toMatch(/^<\?xml version="1.0" encoding="utf-8"\?>\n<CodeBook xmlns="urn:QDA-XML:codebook:1.0"/);
+    expect(qdc).toMatch(/^<\?xml version="1.0" encoding="utf-8"\?><CodeBook xmlns="urn:QDA-XML:codebook:1.0"/);
     expect(readQdc('x.qdc', Buffer.from(qdc), DEFAULT_LIMITS)).toEqual(codes);
     expect(qdc.indexOf(CODES.stigma)).toBeGreaterThan(qdc.indexOf(CODES.barriers));
   });

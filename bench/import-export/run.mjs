@@ -1,0 +1,173 @@
+#!/usr/bin/env node
+// Import/export speed (issue 6): 50 interview transcripts of ~60,000 characters as .docx imported in one batch
+// (target < 10 s in total), then a .qdpx export of that project with 4 coders x 10,000 codings (target < 5 s).
+// Runs on the built server (`npx tsc -b` first). Usage: pnpm bench import-export [--transcripts N] [--codings N]
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+
+const server = new URL('../../server/', import.meta.url);
+const { values } = parseArgs({ options: { transcripts: { type: 'string' }, codings: { type: 'string' } } });
+const TRANSCRIPTS = Number(values.transcripts ?? 50);
+const CODINGS_PER_CODER = Number(values.codings ?? 10_000);
+const CHARACTERS = 60_000;
+const CODERS = 4;
+
+const load = (module) => import(new URL(`dist/${module}`, server).href);
+const requireFromServer = createRequire(new URL('package.json', server));
+const { unzipSync, zipSync, strToU8, strFromU8 } = await import(requireFromServer.resolve('fflate'));
+const { openContext } = await load('app.js');
+const { resolveConfig } = await load('config.js');
+const { createUser } = await load('accounts/users.js');
+const { readImport } = await load('import/index.js');
+const { DEFAULT_LIMITS } = await load('import/limits.js');
+const { readBundle, writeBundle } = await load('projects/bundleIo.js');
+const { writeQdpx } = await load('export/refiQda.js');
+
+/** A deterministic pseudo-random interview: alternating turns of plausible words, about `length` characters. */
+function interview(seed, length) {
+  const words =
+    'the I think we that it was really because data model plot feature people kind of you know like so and when'.split(
+      ' ',
+    );
+  let state = seed * 7919 + 1;
+  const next = (n) => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state % n;
+  };
+  const paragraphs = [];
+  let total = 0;
+  for (let turn = 0; total < length; turn++) {
+    const count = 20 + next(80);
+    const sentence = Array.from({ length: count }, () => words[next(words.length)]).join(' ');
+    const paragraph = `${turn % 2 === 0 ? 'Interviewer' : `P${seed}`}: ${sentence[0].toUpperCase()}${sentence.slice(1)}.`;
+    paragraphs.push(paragraph);
+    total += paragraph.length + 2;
+  }
+  return paragraphs;
+}
+
+/** A real Word document: the QualCoder fixture with its body replaced by the interview's paragraphs. */
+function docx(template, paragraphs) {
+  const entries = unzipSync(template);
+  const document = strFromU8(entries['word/document.xml']);
+  const body = paragraphs
+    .map(
+      (text) =>
+        `<w:p><w:r><w:t xml:space="preserve">${text.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</w:t></w:r></w:p>`,
+    )
+    .join('');
+  entries['word/document.xml'] = strToU8(document.replace(/<w:body>[\s\S]*<w:sectPr/, `<w:body>${body}<w:sectPr`));
+  return zipSync(entries);
+}
+
+const template = new Uint8Array(
+  fs.readFileSync(new URL('../../test/fixtures/transcripts/qualcoder-examples/ID1.docx', import.meta.url)),
+);
+const files = Array.from({ length: TRANSCRIPTS }, (_, i) => ({
+  name: `P${i + 1}.docx`,
+  bytes: docx(template, interview(i + 1, CHARACTERS)),
+}));
+const megabytes = files.reduce((sum, file) => sum + file.bytes.byteLength, 0) / 1024 / 1024;
+
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'accord-bench-io-'));
+const opened = await openContext(resolveConfig({ dataDir, logLevel: 'silent' }, {}), 'bench');
+const { ctx } = opened;
+try {
+  const lead = await createUser(ctx.store, {
+    email: 'lead@example.org',
+    name: 'Lead',
+    password: 'a long password',
+    admin: true,
+  });
+
+  let started = performance.now();
+  const { bundle } = await readImport(files, { limits: DEFAULT_LIMITS });
+  const read = performance.now() - started;
+  const imported = await writeBundle(ctx, bundle, { actorId: lead.id, project: { create: 'Bench' } });
+  const importSeconds = (performance.now() - started) / 1000;
+  const characters = bundle.transcripts.reduce((sum, t) => sum + t.text.length, 0);
+  const turns = bundle.transcripts.reduce((sum, t) => sum + t.turns.length, 0);
+
+  // The coders: 4 x N codings spread over the transcripts, written straight into the project.
+  const codes = Array.from({ length: 30 }, (_, i) => ({
+    guid: `c0de0000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+    name: `Code ${i + 1}`,
+    parentGuid: i < 5 ? null : `c0de0000-0000-4000-8000-${String(i % 5).padStart(12, '0')}`,
+    colour: null,
+    definition: `Definition of code ${i + 1}`,
+    inclusion: '',
+    exclusion: '',
+    examples: '',
+  }));
+  const users = Array.from({ length: CODERS }, (_, i) => ({
+    guid: `0000c0de-0000-4000-8000-${String(i).padStart(12, '0')}`,
+    name: `Coder ${i + 1}`,
+  }));
+  const coded = await readBundle(ctx, imported.projectId);
+  const perTranscript = Math.ceil(CODINGS_PER_CODER / coded.transcripts.length);
+  let serial = 0;
+  const codingBundle = {
+    ...coded,
+    users,
+    codes,
+    transcripts: coded.transcripts.map((transcript, t) => ({
+      ...transcript,
+      guid: `7a000000-0000-4000-8000-${String(t).padStart(12, '0')}`,
+      layers: users.map((user, u) => ({
+        userGuid: user.guid,
+        codings: Array.from({ length: Math.min(perTranscript, CODINGS_PER_CODER - t * perTranscript) }, (_, k) => {
+          const start = Math.floor(((k + u * 0.1) / perTranscript) * (transcript.text.length - 400));
+          serial += 1;
+          return {
+            guid: `c0d10000-0000-4000-8000-${String(serial).padStart(12, '0')}`,
+            codeGuid: codes[(k * 7 + u) % codes.length].guid,
+            start,
+            end: start + 40 + ((k * 13) % 300),
+            createdAt: 1_700_000_000_000 + serial,
+            ...(k % 10 === 0 ? { memo: `memo ${serial}` } : {}),
+          };
+        }).filter((coding) => coding.end > coding.start),
+      })),
+    })),
+  };
+  started = performance.now();
+  const codingProject = await writeBundle(ctx, codingBundle, { actorId: lead.id, project: { create: 'Bench coded' } });
+  const writeCodingsSeconds = (performance.now() - started) / 1000;
+
+  started = performance.now();
+  const exportedBundle = await readBundle(ctx, codingProject.projectId);
+  const readSeconds = (performance.now() - started) / 1000;
+  const qdpx = writeQdpx(exportedBundle);
+  const exportSeconds = (performance.now() - started) / 1000;
+  const codings = exportedBundle.transcripts.reduce(
+    (sum, t) => sum + t.layers.reduce((s, l) => s + l.codings.length, 0),
+    0,
+  );
+
+  const line = (label, value, target) => `${label.padEnd(52)}${value}${target ? `   (target ${target})` : ''}`;
+  console.log(`import/export benchmark, node ${process.version}, ${os.cpus().length} cores`);
+  console.log(
+    line(
+      `import ${TRANSCRIPTS} docx (${megabytes.toFixed(1)} MiB, ${characters} chars, ${turns} turns)`,
+      `${importSeconds.toFixed(2)} s (read ${(read / 1000).toFixed(2)} s)`,
+      '< 10 s',
+    ),
+  );
+  console.log(
+    line(`write ${CODERS} coders x ${CODINGS_PER_CODER} codings into a project`, `${writeCodingsSeconds.toFixed(2)} s`),
+  );
+  console.log(
+    line(
+      `qdpx export, ${codings} codings (${(qdpx.byteLength / 1024 / 1024).toFixed(1)} MiB)`,
+      `${exportSeconds.toFixed(2)} s (project read ${readSeconds.toFixed(2)} s)`,
+      '< 5 s',
+    ),
+  );
+  process.exitCode = importSeconds < 10 && exportSeconds < 5 ? 0 : 1;
+} finally {
+  await opened.close();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+}
