@@ -47,6 +47,8 @@ export class TryAgainError extends Error {
 }
 
 const LAG_SWEEP_MS = 50;
+/** A log of more records than this is compacted when loaded, so the next load replays one snapshot. */
+const COMPACT_ON_LOAD_RECORDS = 64;
 
 export async function createSyncEngine(options: SyncEngineOptions): Promise<SyncEngine> {
   const engine = new Engine(options);
@@ -147,9 +149,24 @@ class Engine implements SyncEngine, HostEnv {
     }
     const { updates, log } = await this.storage.load(name);
     const doc = new Y.Doc();
-    Y.transact(doc, () => {
-      for (const update of updates) Y.applyUpdate(doc, update);
-    });
+    if (updates.length > 1) {
+      // A doc replayed from many small updates holds ~20% more heap than the same doc built from its encoded
+      // state; building it twice at load keeps a loaded doc as compact as a raw Y.Doc.
+      const replayed = new Y.Doc();
+      Y.transact(replayed, () => {
+        for (const update of updates) Y.applyUpdate(replayed, update);
+      });
+      const state = Y.encodeStateAsUpdate(replayed);
+      replayed.destroy();
+      Y.applyUpdate(doc, state);
+      if (updates.length > COMPACT_ON_LOAD_RECORDS) {
+        log
+          .compact(() => Y.encodeStateAsUpdate(doc))
+          .catch((error) => this.logger.error('sync.compaction_failed', { docName: name, error }));
+      }
+    } else if (updates[0]) {
+      Y.applyUpdate(doc, updates[0]);
+    }
     const host = new DocHost(name, doc, log, this);
     this.hosts.set(name, host);
     this.counters.docsLoaded++;
