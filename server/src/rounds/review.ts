@@ -82,6 +82,10 @@ export async function reviewList(
   for (const transcript of data.transcripts) {
     if (filter.transcript !== undefined && transcript.id !== filter.transcript) continue;
     const found = transcriptDisagreements(transcript, filter);
+    const quote = (c: Disagreement['a'][number]) => ({
+      ...c,
+      text: describePassage(transcript.text, [], c.start, c.end).text,
+    });
     if (found.length === 0) continue;
     const decisions =
       round.status === 'revealed'
@@ -94,7 +98,6 @@ export async function reviewList(
         : new Map();
     for (const d of found) {
       const decided = decisions.get(d.id);
-      const quote = (c: Disagreement['a'][number]) => ({ ...c, text: describePassage(transcript.text, [], c.start, c.end).text });
       items.push({
         ...d,
         a: d.a.map(quote),
