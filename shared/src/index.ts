@@ -4,5 +4,4 @@ export * from './docNames.js';
 export * from './ids.js';
 export * from './model/index.js';
 export * from './rounds/index.js';
-export * from './rounds/index.js';
 export * from './analysis/index.js';
