@@ -50,6 +50,7 @@ function render(blocks: readonly Block[], codings: readonly LayerCoding[] = [], 
             stripeBase={new Map(codings.map((c) => [c.id, 0]))}
             pending={null}
             remote={[]}
+            width={800}
             focusable={index === 0}
             canEditText={false}
             onKeyDown={() => {}}

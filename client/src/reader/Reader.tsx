@@ -39,6 +39,15 @@ export interface ReaderProps {
 /** The average height of a line and the characters on it, for the size estimate of a turn not yet measured. */
 const LINE_PX = 24;
 const NONE: RemoteSelection[] = [];
+
+interface BlockCodings {
+  key: string;
+  start: number;
+  end: number;
+  codings: LayerCoding[];
+  lanes: Map<string, number>;
+  bases: Map<string, number>;
+}
 const CHARS_PER_LINE = 90;
 
 /**
@@ -47,9 +56,18 @@ const CHARS_PER_LINE = 90;
  * position when a turn above it changes height.
  */
 export function Reader(props: ReaderProps) {
-  const { text, blocks, codings, pending, remote } = props;
+  const { text, blocks, codings, pending, remote, stripeLane, stripeBase } = props;
   const scroller = useRef<HTMLDivElement>(null);
   const [focusIndex, setFocusIndex] = useState(0);
+  // One observer for the reader's width (a re-wrap moves the stripes), instead of one per turn.
+  const [width, setWidth] = useState(0);
+  useEffect(() => {
+    const element = scroller.current;
+    if (!element) return;
+    const observer = new ResizeObserver(([entry]) => setWidth(Math.round(entry?.contentRect.width ?? 0)));
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
   const [hover, setHover] = useState<{ ids: string[]; x: number; y: number } | null>(null);
 
   const virtualizer = useVirtualizer({
@@ -64,17 +82,40 @@ export function Reader(props: ReaderProps) {
 
   const maxLength = useMemo(() => codings.reduce((max, c) => Math.max(max, c.end - c.start), 0), [codings]);
   const byId = useMemo(() => new Map(codings.map((coding) => [coding.id, coding])), [codings]);
-  // Per-block inputs are cached, so that a block re-renders only when its own codings or selections change.
+  // Per-block inputs are kept identical while their content is, so that a new coding re-renders only its turns.
+  const previous = useRef(new Map<number, BlockCodings>());
   const blockCodings = useMemo(() => {
-    const cache = new Map<number, LayerCoding[]>();
-    return (index: number) => {
-      if (!cache.has(index)) {
+    const cache = new Map<number, BlockCodings>();
+    const before = previous.current;
+    previous.current = cache;
+    return (index: number): BlockCodings => {
+      let found = cache.get(index);
+      if (!found) {
         const block = blocks[index]!;
-        cache.set(index, codingsBetween(codings, block.start, block.end, maxLength));
+        const codingsHere = codingsBetween(codings, block.start, block.end, maxLength);
+        const key = codingsHere
+          .map(
+            (c) =>
+              `${c.id}:${c.start}:${c.end}:${c.resolvedCode}:${c.memo ?? ''}:${stripeLane.get(c.id)}:${stripeBase.get(c.id)}`,
+          )
+          .join('|');
+        const old = before.get(index);
+        found =
+          old && old.key === key && old.start === block.start && old.end === block.end
+            ? old
+            : {
+                key,
+                start: block.start,
+                end: block.end,
+                codings: codingsHere,
+                lanes: new Map(codingsHere.map((c) => [c.id, stripeLane.get(c.id) ?? 0])),
+                bases: new Map(codingsHere.map((c) => [c.id, stripeBase.get(c.id) ?? 0])),
+              };
+        cache.set(index, found);
       }
-      return cache.get(index)!;
+      return found;
     };
-  }, [codings, blocks, maxLength]);
+  }, [codings, blocks, maxLength, stripeLane, stripeBase]);
   const blockRemote = useMemo(() => {
     const cache = new Map<number, RemoteSelection[]>();
     return (index: number) => {
@@ -207,17 +248,19 @@ export function Reader(props: ReaderProps) {
         <div className="reader-window" style={{ transform: `translateY(${items[0]?.start ?? 0}px)` }}>
           {items.map((item) => {
             const block = blocks[item.index]!;
+            const here = blockCodings(item.index);
             return (
               <div key={item.key} data-index={item.index} ref={virtualizer.measureElement} className="block-slot">
                 <TurnBlock
                   index={item.index}
                   block={block}
                   text={text.slice(block.start, block.end)}
-                  codings={blockCodings(item.index)}
+                  codings={here.codings}
                   colourOf={props.colourOf}
                   labelOf={props.labelOf}
-                  stripeLane={props.stripeLane}
-                  stripeBase={props.stripeBase}
+                  stripeLane={here.lanes}
+                  stripeBase={here.bases}
+                  width={width}
                   pending={pending && pending.end > block.start && pending.start < block.end ? pending : null}
                   remote={blockRemote(item.index)}
                   focusable={item.index === focusIndex}

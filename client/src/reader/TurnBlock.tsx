@@ -32,6 +32,8 @@ export interface BlockProps {
    */
   stripeLane: ReadonlyMap<string, number>;
   stripeBase: ReadonlyMap<string, number>;
+  /** The reader's width: a change re-wraps the text, so stripes and overlays are measured again. */
+  width: number;
   pending: { start: number; end: number } | null;
   remote: readonly RemoteSelection[];
   focusable: boolean;
@@ -42,15 +44,14 @@ export interface BlockProps {
   onEditText: (block: Block, before: string, after: string) => void;
 }
 
-interface Measured {
-  stripes: { id: string; top: number; height: number; left: number }[];
-  remote: {
-    key: string;
-    colour: string;
-    name: string;
-    rects: { left: number; top: number; width: number; height: number }[];
-  }[];
+interface Overlay {
+  key: string;
+  colour: string;
+  name: string;
+  rects: { left: number; top: number; width: number; height: number }[];
 }
+
+const NO_OVERLAYS: Overlay[] = [];
 
 /**
  * One speaker turn: the text as segments highlighted by the codings covering them, coding stripes in a fixed-width
@@ -58,24 +59,15 @@ interface Measured {
  * positioned after layout from the rendered text; they never take part in the text's layout.
  */
 export const TurnBlock = memo(function TurnBlock(props: BlockProps) {
-  const { block, text, codings, colourOf, pending, remote, index, canEditText } = props;
+  const { block, text, codings, colourOf, pending, remote, index, canEditText, width } = props;
   const textRoot = useRef<HTMLDivElement>(null);
-  const [measured, setMeasured] = useState<Measured>({ stripes: [], remote: [] });
+  const [overlays, setOverlays] = useState<Overlay[]>(NO_OVERLAYS);
+  const stripeList = useRef<HTMLUListElement>(null);
   const [editing, setEditing] = useState(false);
-  const [width, setWidth] = useState(0);
 
   const intervals = pending ? [...codings, { id: '\u0000pending', start: pending.start, end: pending.end }] : codings;
   const segments = segment(block.start, block.end, intervals);
   const byId = new Map(codings.map((coding) => [coding.id, coding]));
-
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the text root is a new element after editing
-  useLayoutEffect(() => {
-    const root = textRoot.current;
-    if (!root) return;
-    const observer = new ResizeObserver(([entry]) => setWidth(entry?.contentRect.width ?? 0));
-    observer.observe(root);
-    return () => observer.disconnect();
-  }, [editing]);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: width re-measures after a resize re-wraps the text
   useLayoutEffect(() => {
@@ -99,13 +91,23 @@ export const TurnBlock = memo(function TurnBlock(props: BlockProps) {
       return crosses && lane !== undefined ? { id: coding.id, top, bottom, lane } : { id: coding.id, top, bottom };
     });
     const lanes = packStripes(boxes);
-    const stripes = boxes.map((box) => ({
-      id: box.id,
-      top: box.top,
-      height: Math.max(4, box.bottom - box.top),
-      left: props.stripeBase.get(box.id)! + lanes.get(box.id)! * LANE_PX,
-    }));
-    const overlays = remote.map((selection) => {
+    // Stripes are placed on the DOM directly, before paint: a second React render per turn would double the cost
+    // of every turn that scrolls into view.
+    const buttons = stripeList.current?.querySelectorAll<HTMLElement>('[data-coding]') ?? [];
+    const byCoding = new Map(boxes.map((box) => [box.id, box]));
+    for (const button of buttons) {
+      const box = byCoding.get(button.dataset.coding!);
+      if (!box) continue;
+      button.style.top = `${box.top}px`;
+      button.style.height = `${Math.max(4, box.bottom - box.top)}px`;
+      button.style.left = `${(props.stripeBase.get(box.id) ?? 0) + (lanes.get(box.id) ?? 0) * LANE_PX}px`;
+      button.style.visibility = 'visible';
+    }
+    if (remote.length === 0) {
+      setOverlays(NO_OVERLAYS);
+      return;
+    }
+    const measuredOverlays = remote.map((selection) => {
       const rects = rangeRects(selection.start, selection.end).map((r) => ({
         left: r.left - origin.left,
         top: r.top - origin.top,
@@ -114,7 +116,7 @@ export const TurnBlock = memo(function TurnBlock(props: BlockProps) {
       }));
       return { key: String(selection.clientId), colour: selection.colour, name: selection.name, rects };
     });
-    setMeasured({ stripes, remote: overlays });
+    setOverlays(measuredOverlays);
   }, [codings, remote, text, block.start, block.end, editing, width, props.stripeLane, props.stripeBase]);
 
   const openAt = (ids: string[], target: Element) => {
@@ -185,7 +187,7 @@ export const TurnBlock = memo(function TurnBlock(props: BlockProps) {
           </div>
         )}
         <div className="overlays" aria-hidden="true">
-          {measured.remote.map((overlay) =>
+          {overlays.map((overlay) =>
             overlay.rects.map((rect, i) => (
               <div
                 // biome-ignore lint/suspicious/noArrayIndexKey: rects of one selection have no identity but their order
@@ -202,25 +204,19 @@ export const TurnBlock = memo(function TurnBlock(props: BlockProps) {
             )),
           )}
         </div>
-        <ul className="stripes" aria-label="Codings in this turn">
-          {measured.stripes.map((stripe) => {
-            const coding = byId.get(stripe.id);
-            if (!coding) return null;
+        <ul className="stripes" aria-label="Codings in this turn" ref={stripeList}>
+          {codings.map((coding) => {
             const label = props.labelOf(coding);
             return (
-              <li key={stripe.id}>
+              <li key={coding.id}>
                 <button
                   type="button"
                   className="stripe"
+                  data-coding={coding.id}
                   aria-label={label}
                   title={label}
-                  style={{
-                    top: stripe.top,
-                    height: stripe.height,
-                    left: stripe.left,
-                    background: colourOf(coding),
-                  }}
-                  onClick={(event) => openAt([stripe.id], event.currentTarget)}
+                  style={{ background: colourOf(coding) }}
+                  onClick={(event) => openAt([coding.id], event.currentTarget)}
                 />
               </li>
             );
