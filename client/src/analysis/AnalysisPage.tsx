@@ -1,0 +1,99 @@
+import { docName } from '@accord/shared';
+import { useEffect, useState } from 'react';
+import { errorText } from '../app/App.js';
+import { useProjectData } from '../app/projectData.js';
+import { Link } from '../router.js';
+import { useDoc } from '../sync/hooks.js';
+import { useCodebook } from '../sync/model.js';
+import { type AnalysisFilters, type AnalysisOptions, analysisApi, NO_FILTERS } from './api.js';
+import { FiltersPanel } from './FiltersPanel.js';
+import { ReportView } from './ReportView.js';
+import { RetrievalView } from './RetrievalView.js';
+import { StatisticsView } from './StatisticsView.js';
+import { ThemeBoard } from './ThemeBoard.js';
+import './analysis.css';
+
+/** `/p/<project>/analysis` (retrieval) and its `statistics`, `themes` and `report` tabs. */
+export type AnalysisTab = 'retrieval' | 'statistics' | 'themes' | 'report';
+
+const ID = '([a-z0-9][a-z0-9_-]{0,63})';
+const PATTERN = new RegExp(`^/p/${ID}/analysis(?:/(statistics|themes|report))?$`);
+
+export function analysisRoute(path: string): { project: string; tab: AnalysisTab } | null {
+  const match = PATTERN.exec(path);
+  if (!match) return null;
+  return { project: match[1]!, tab: (match[2] as AnalysisTab | undefined) ?? 'retrieval' };
+}
+
+const TABS: [AnalysisTab, string][] = [
+  ['retrieval', 'Retrieval'],
+  ['statistics', 'Statistics'],
+  ['themes', 'Themes'],
+  ['report', 'Final report'],
+];
+
+export function AnalysisPage({ path }: { path: string }) {
+  const route = analysisRoute(path)!;
+  const { data, error } = useProjectData(route.project);
+  const codebookName = docName({ kind: 'codebook', project: route.project });
+  const codebook = useDoc(codebookName);
+  const view = useCodebook(codebook?.doc ?? null);
+  const [options, setOptions] = useState<AnalysisOptions | null>(null);
+  const [filters, setFilters] = useState<AnalysisFilters>(NO_FILTERS);
+  const [optionsError, setOptionsError] = useState<string | null>(null);
+
+  useEffect(() => {
+    analysisApi
+      .options(route.project)
+      .then(setOptions)
+      .catch((caught) => setOptionsError(errorText(caught)));
+  }, [route.project]);
+
+  if ((error || optionsError) && !data) {
+    return (
+      <p className="error" role="alert">
+        {error ?? optionsError} <Link href="/">Back to your projects</Link>
+      </p>
+    );
+  }
+  if (!data || !options || !codebook) return <p>Loading…</p>;
+  const canEditThemes = data.docs.some((doc) => doc.name === codebookName && doc.access === 'write');
+  const base = `/p/${data.project.id}/analysis`;
+  return (
+    <div className="page analysis-page">
+      <nav aria-label="Breadcrumb" className="crumbs">
+        <Link href="/">Projects</Link> › <Link href={`/p/${data.project.id}`}>{data.project.name}</Link> ›{' '}
+        <span>Analysis</span>
+      </nav>
+      <h1>Analysis</h1>
+      <nav className="tabs" aria-label="Analysis views">
+        {TABS.map(([key, label]) => (
+          <Link
+            key={key}
+            href={key === 'retrieval' ? base : `${base}/${key}`}
+            aria-current={route.tab === key ? 'page' : undefined}
+          >
+            {label}
+          </Link>
+        ))}
+      </nav>
+      {(route.tab === 'retrieval' || route.tab === 'statistics') && (
+        <FiltersPanel options={options} codes={view.codes} filters={filters} onChange={setFilters} />
+      )}
+      {route.tab === 'retrieval' && (
+        <RetrievalView
+          project={data.project.id}
+          filters={filters}
+          options={options}
+          codebook={codebook.doc}
+          canQuote={canEditThemes}
+        />
+      )}
+      {route.tab === 'statistics' && <StatisticsView project={data.project.id} filters={filters} options={options} />}
+      {route.tab === 'themes' && (
+        <ThemeBoard project={data.project.id} codebook={codebook.doc} codes={view.codes} canEdit={canEditThemes} />
+      )}
+      {route.tab === 'report' && <ReportView project={data.project.id} />}
+    </div>
+  );
+}

@@ -1,0 +1,131 @@
+import type { Code } from '@accord/shared';
+import { useId } from 'react';
+import { buildTree, flattenTree } from '../codebook/tree.js';
+import type { AnalysisFilters, AnalysisOptions } from './api.js';
+
+/**
+ * The filters shared by retrieval and statistics: which layer (consensus by default, or coders), which codes,
+ * participant attributes, rounds and text. Values of one attribute are alternatives; attributes combine.
+ */
+export function FiltersPanel({
+  options,
+  codes,
+  filters,
+  onChange,
+}: {
+  options: AnalysisOptions;
+  codes: readonly Code[];
+  filters: AnalysisFilters;
+  onChange: (filters: AnalysisFilters) => void;
+}) {
+  const id = useId();
+  const set = (patch: Partial<AnalysisFilters>) => onChange({ ...filters, ...patch });
+  const toggle = (list: readonly string[], value: string) =>
+    list.includes(value) ? list.filter((item) => item !== value) : [...list, value];
+  const coders = options.layers.filter((layer) => layer.id !== 'consensus');
+  const nodes = flattenTree(buildTree(codes));
+  return (
+    <form className="analysis-filters" aria-label="Filters" onSubmit={(event) => event.preventDefault()}>
+      <fieldset>
+        <legend>Layer</legend>
+        <label>
+          <input
+            type="radio"
+            name={`${id}-layer`}
+            checked={filters.layer === 'consensus'}
+            onChange={() => set({ layer: 'consensus', coders: [] })}
+          />{' '}
+          Consensus
+        </label>
+        <label>
+          <input
+            type="radio"
+            name={`${id}-layer`}
+            checked={filters.layer === 'coders'}
+            onChange={() => set({ layer: 'coders' })}
+          />{' '}
+          Coders
+        </label>
+        {filters.layer === 'coders' && (
+          <fieldset className="filter-coders" aria-label="Coders">
+            {coders.map((coder) => (
+              <label key={coder.id}>
+                <input
+                  type="checkbox"
+                  checked={filters.coders.includes(coder.id)}
+                  onChange={() => set({ coders: toggle(filters.coders, coder.id) })}
+                />{' '}
+                {coder.name}
+              </label>
+            ))}
+            {coders.length === 0 && <span className="muted">No coder layer you may read.</span>}
+          </fieldset>
+        )}
+      </fieldset>
+      <fieldset>
+        <legend>Codes</legend>
+        <select
+          multiple
+          aria-label="Codes"
+          size={Math.min(8, Math.max(3, nodes.length))}
+          value={filters.codes}
+          onChange={(event) => set({ codes: [...event.target.selectedOptions].map((option) => option.value) })}
+        >
+          {nodes.map((node) => (
+            <option key={node.code.id} value={node.code.id}>
+              {`${'\u00a0\u00a0'.repeat(node.depth)}${node.code.name}`}
+            </option>
+          ))}
+        </select>
+        <label>
+          <input type="checkbox" checked={filters.subcodes} onChange={(e) => set({ subcodes: e.target.checked })} />{' '}
+          Include subcodes
+        </label>
+      </fieldset>
+      {Object.entries(options.attributes).map(([key, values]) => (
+        <fieldset key={key}>
+          <legend>{key}</legend>
+          {values.map((value) => (
+            <label key={value}>
+              <input
+                type="checkbox"
+                checked={filters.attributes[key]?.includes(value) ?? false}
+                onChange={() => {
+                  const next = toggle(filters.attributes[key] ?? [], value);
+                  const { [key]: _dropped, ...others } = filters.attributes;
+                  set({ attributes: next.length > 0 ? { ...others, [key]: next } : others });
+                }}
+              />{' '}
+              {value || '(none)'}
+            </label>
+          ))}
+        </fieldset>
+      ))}
+      {options.rounds.length > 0 && (
+        <fieldset>
+          <legend>Rounds</legend>
+          {options.rounds.map((round) => (
+            <label key={round.id}>
+              <input
+                type="checkbox"
+                checked={filters.rounds.includes(round.id)}
+                onChange={() => set({ rounds: toggle(filters.rounds, round.id) })}
+              />{' '}
+              {round.name}
+            </label>
+          ))}
+        </fieldset>
+      )}
+      <fieldset>
+        <legend>Text</legend>
+        <input
+          type="search"
+          aria-label="Segment contains"
+          placeholder="Segment contains…"
+          value={filters.contains}
+          onChange={(event) => set({ contains: event.target.value })}
+        />
+      </fieldset>
+    </form>
+  );
+}

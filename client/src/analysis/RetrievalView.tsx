@@ -1,0 +1,187 @@
+import type { RetrievedSegment } from '@accord/shared';
+import { type FormEvent, useEffect, useState } from 'react';
+import type * as Y from 'yjs';
+import { errorText } from '../app/App.js';
+import { Link } from '../router.js';
+import { type AnalysisFilters, type AnalysisOptions, analysisApi, filterQuery, type SearchHitView } from './api.js';
+import { useThemes } from './useThemes.js';
+
+/** Segments for the filters, with export links (the same query), and a text search across transcripts. */
+export function RetrievalView({
+  project,
+  filters,
+  options,
+  codebook,
+  canQuote,
+}: {
+  project: string;
+  filters: AnalysisFilters;
+  options: AnalysisOptions;
+  codebook: Y.Doc;
+  canQuote: boolean;
+}) {
+  const [segments, setSegments] = useState<RetrievedSegment[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    let current = true;
+    // Typing in a filter field should not send a request per key.
+    const timer = setTimeout(() => {
+      analysisApi
+        .segments(project, filters)
+        .then((body) => {
+          if (!current) return;
+          setSegments(body.segments);
+          setError(null);
+        })
+        .catch((caught) => {
+          if (current) setError(errorText(caught));
+        });
+    }, 200);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
+  }, [project, filters]);
+
+  const layerName = (layer: string) => options.layers.find((l) => l.id === layer)?.name ?? layer;
+  const query = filterQuery(filters);
+  return (
+    <section className="retrieval" aria-label="Retrieval">
+      <div className="row">
+        <h2>
+          Segments{' '}
+          {segments && (
+            <span className="muted" data-testid="segment-count">
+              ({segments.length})
+            </span>
+          )}
+        </h2>
+        <span className="spacer" />
+        <a href={`${analysisApi.base(project)}/segments?${query}&format=csv`} download>
+          Export CSV
+        </a>
+        <a href={`${analysisApi.base(project)}/segments?${query}&format=html`} target="_blank" rel="noreferrer">
+          Printable page
+        </a>
+      </div>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      {segments?.length === 0 && <p className="muted">No segments match these filters.</p>}
+      <ol className="segments">
+        {segments?.map((segment) => (
+          <li key={`${segment.layer}-${segment.codingId}`} className="segment" data-testid="segment">
+            <div className="segment-meta">
+              <Link href={`/p/${project}/t/${segment.transcript}`}>{segment.title}</Link>
+              {segment.participant && <span> · {segment.participant}</span>}
+              {Object.entries(segment.attributes).map(([key, value]) => (
+                <span key={key} className="tag">
+                  {key}: {value}
+                </span>
+              ))}
+            </div>
+            <div className="segment-meta">
+              <strong>{segment.codePath.join(' › ')}</strong>
+              {segment.speakers.length > 0 && <span> · {segment.speakers.join(', ')}</span>}
+              <span> · {layerName(segment.layer)}</span>
+            </div>
+            <blockquote>{segment.text}</blockquote>
+            {segment.memo && <p className="muted">Memo: {segment.memo}</p>}
+            {canQuote && <QuotePicker project={project} codebook={codebook} segment={segment} />}
+          </li>
+        ))}
+      </ol>
+      <TextSearch project={project} filters={filters} />
+    </section>
+  );
+}
+
+/** Chooses a segment as a representative quote of a theme (anchored by the server). */
+function QuotePicker({ project, codebook, segment }: { project: string; codebook: Y.Doc; segment: RetrievedSegment }) {
+  const themes = useThemes(codebook);
+  const [status, setStatus] = useState<string | null>(null);
+  if (themes.length === 0) return null;
+  const choose = async (theme: string) => {
+    if (!theme) return;
+    try {
+      await analysisApi.quote(project, theme, {
+        transcript: segment.transcript,
+        layer: segment.layer,
+        coding: segment.codingId,
+        code: segment.code,
+        start: segment.start,
+        end: segment.end,
+      });
+      setStatus(`Quoted in “${themes.find((t) => t.id === theme)?.name ?? ''}”`);
+    } catch (caught) {
+      setStatus(errorText(caught));
+    }
+  };
+  return (
+    <div className="row">
+      <select aria-label="Use as a quote for theme" value="" onChange={(event) => void choose(event.target.value)}>
+        <option value="">Use as a quote for…</option>
+        {themes.map((theme) => (
+          <option key={theme.id} value={theme.id}>
+            {theme.name || '(unnamed theme)'}
+          </option>
+        ))}
+      </select>
+      {status && <span className="muted">{status}</span>}
+    </div>
+  );
+}
+
+function TextSearch({ project, filters }: { project: string; filters: AnalysisFilters }) {
+  const [q, setQ] = useState('');
+  const [result, setResult] = useState<{ hits: SearchHitView[]; truncated: boolean } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const search = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!q.trim()) return;
+    try {
+      setResult(await analysisApi.search(project, { ...filters, contains: '' }, q));
+      setError(null);
+    } catch (caught) {
+      setError(errorText(caught));
+    }
+  };
+  return (
+    <section className="text-search" aria-label="Text search">
+      <h2>Search the transcripts</h2>
+      <form className="row" onSubmit={search} aria-label="Search the transcripts">
+        <input type="search" aria-label="Search text" value={q} onChange={(event) => setQ(event.target.value)} />
+        <button type="submit">Search</button>
+      </form>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      {result && (
+        <p className="muted">
+          {result.hits.length} hit{result.hits.length === 1 ? '' : 's'}
+          {result.truncated ? ' (more not shown)' : ''}
+        </p>
+      )}
+      <ol className="hits">
+        {result?.hits.map((hit) => (
+          <li key={`${hit.transcript}-${hit.start}`} data-testid="hit">
+            <span className="segment-meta">
+              <Link href={`/p/${project}/t/${hit.transcript}`}>{hit.title}</Link>
+              {hit.speaker && ` · ${hit.speaker}`}
+            </span>
+            <p className="kwic">
+              …{hit.before}
+              <mark>{hit.match}</mark>
+              {hit.after}…
+            </p>
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}
