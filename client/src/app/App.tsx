@@ -1,4 +1,5 @@
 import { useCallback, useContext, useEffect, useState } from 'react';
+import { AnalysisPage, analysisRoute } from '../analysis/AnalysisPage.js';
 import { ApiError, api, onSessionExpired, setCsrfToken, type User } from '../api.js';
 import { RoundsPage, roundsRoute } from '../rounds/RoundsPage.js';
 import { Link, navigate, parseRoute, usePath } from '../router.js';
@@ -118,6 +119,8 @@ export function App() {
           <ProjectPage key={route.project} projectId={route.project} tab={route.tab} />
         ) : roundsRoute(path) ? (
           <RoundsPage path={path} />
+        ) : analysisRoute(path) ? (
+          <AnalysisPage path={path} />
         ) : route.page === 'transcript' ? (
           <TranscriptPage key={route.transcript} projectId={route.project} transcriptId={route.transcript} />
         ) : (

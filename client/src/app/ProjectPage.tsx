@@ -57,6 +57,7 @@ export function ProjectPage({ projectId, tab }: { projectId: string; tab: Tab })
             </Link>
           ))}
           <Link href={`/p/${project.id}/rounds`}>Rounds</Link>
+          <Link href={`/p/${project.id}/analysis`}>Analysis</Link>
         </nav>
         {tab === 'transcripts' && <TranscriptList data={data} />}
         {tab === 'codebook' && <ProjectCodebook data={data} />}
