@@ -262,7 +262,7 @@ async function rollBack(
 }
 
 /** An existing account for a coder: the one whose id is the coder's GUID, else the only one with the same name. */
-function matchAccount(accounts: readonly User[], user: { guid: string; name: string }): string | undefined {
+export function matchAccount(accounts: readonly User[], user: { guid: string; name: string }): string | undefined {
   if (accounts.some((account) => account.id === user.guid)) return user.guid;
   const name = user.name.trim().toLowerCase();
   if (name === '') return undefined;
