@@ -410,7 +410,7 @@ function Workspace({ data, meta }: { data: ProjectData; meta: TranscriptMeta }) 
           onClose={closePicker}
         />
       )}
-      {details && ownOpen !== undefined && (
+      {details && (
         <CodingDetails
           codings={details.ids.map((id) => codings.find((c) => c.id === id)).filter((c): c is LayerCoding => !!c)}
           codebook={codebook}
