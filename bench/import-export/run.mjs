@@ -147,7 +147,7 @@ try {
     0,
   );
 
-  const line = (label, value, target) => `${label.padEnd(52)}${value}${target ? `   (target ${target})` : ''}`;
+  const line = (label, value, target) => `${label.padEnd(64)}${value}${target ? `   (target ${target})` : ''}`;
   console.log(`import/export benchmark, node ${process.version}, ${os.cpus().length} cores`);
   console.log(
     line(
