@@ -233,6 +233,8 @@ function Cooccurrence({ project, filters }: { project: string; filters: Analysis
     flat === null ? null : normalised ? cCoefficient(flat, i, j) : matrix!.counts[i]![j]! / max;
   const size = 28;
   const labelWidth = 170;
+  /** Column labels are rotated, so they need less room above than row labels need on the left. */
+  const top = 110;
   const name = (i: number) => matrix?.codes[i]?.path.join(' › ') ?? '';
   return (
     <section className="cooccurrence" aria-label="Code co-occurrence">
@@ -251,15 +253,11 @@ function Cooccurrence({ project, filters }: { project: string; filters: Analysis
       )}
       {matrix && (
         <div className="table-scroll">
-          <svg
-            width={labelWidth + n * size + 10}
-            height={labelWidth + n * size + 10}
-            aria-label="Co-occurrence heat map"
-          >
+          <svg width={labelWidth + n * size + 10} height={top + n * size + 10} aria-label="Co-occurrence heat map">
             {matrix.codes.map((code, j) => (
               <text
                 key={code.id}
-                transform={`translate(${labelWidth + j * size + size / 2}, ${labelWidth - 6}) rotate(-60)`}
+                transform={`translate(${labelWidth + j * size + size / 2}, ${top - 6}) rotate(-60)`}
                 fontSize="11"
               >
                 {truncate(code.path.at(-1) ?? '', 24)}
@@ -269,7 +267,7 @@ function Cooccurrence({ project, filters }: { project: string; filters: Analysis
               <g key={code.id}>
                 <text
                   x={labelWidth - 6}
-                  y={labelWidth + i * size + size / 2}
+                  y={top + i * size + size / 2}
                   textAnchor="end"
                   dominantBaseline="middle"
                   fontSize="11"
@@ -298,7 +296,7 @@ function Cooccurrence({ project, filters }: { project: string; filters: Analysis
                     >
                       <rect
                         x={labelWidth + j * size}
-                        y={labelWidth + i * size}
+                        y={top + i * size}
                         width={size - 1}
                         height={size - 1}
                         fill={i === j ? '#dddddd' : heatColour(value)}
@@ -307,7 +305,7 @@ function Cooccurrence({ project, filters }: { project: string; filters: Analysis
                       />
                       <text
                         x={labelWidth + j * size + size / 2}
-                        y={labelWidth + i * size + size / 2}
+                        y={top + i * size + size / 2}
                         textAnchor="middle"
                         dominantBaseline="middle"
                         fontSize="10"

@@ -1,0 +1,188 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addCodesTree, codePassages } from '../analysis/helpers.js';
+import { seedProject, startTestServer, type TestServer } from '../helpers/server.js';
+import { launchChromium, screenshot, signIn } from './browser.js';
+
+const T1 =
+  'Interviewer: How was treatment?\nP1: Hard at first. The fees were high and I felt alone.\n' +
+  'My sister. She paid the fees.\n';
+const T2 = 'Interviewer: And for you?\nP2: Care was far away. My sister drove me. The fees were fine.\n';
+
+/**
+ * The analysis views in Chromium against a real server: retrieval narrowed by filters, the theme board synced
+ * live between two browsers (a code dragged onto a theme, a code added from the keyboard), the finalisation
+ * warning, and the theme map's PNG export.
+ */
+describe('analysis in the browser', () => {
+  let test: TestServer;
+  let browser: Browser;
+  let seed: Awaited<ReturnType<typeof seedProject>>;
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    test = await startTestServer();
+    seed = await seedProject(test, T1);
+    const p = seed.project.id;
+    await seed.owner.client.patch(`/api/projects/${p}/transcripts/${seed.transcript.id}`, {
+      attributes: { age: '18-30' },
+    });
+    const t2 = (
+      await seed.owner.client.post(`/api/projects/${p}/transcripts`, {
+        title: 'Interview 2',
+        participant: 'P2',
+        attributes: { age: '31-50' },
+        text: T2,
+        turns: [
+          { start: 0, speaker: 'Interviewer' },
+          { start: T2.indexOf('P2:'), speaker: 'P2' },
+        ],
+      })
+    ).body.transcript.id as string;
+    const codes = await addCodesTree(test, p, [
+      { key: 'care', name: 'Care' },
+      { key: 'cost', name: 'Cost', parent: 'care' },
+      { key: 'family', name: 'Family' },
+    ]);
+    await codePassages(test, p, seed.transcript.id, 'consensus', [
+      { code: codes.cost!, text: 'The fees were high' },
+      { code: codes.family!, text: 'My sister. She paid' },
+      { code: codes.cost!, text: 'She paid the fees' },
+    ]);
+    await codePassages(test, p, t2, 'consensus', [
+      { code: codes.care!, text: 'Care was far away' },
+      { code: codes.family!, text: 'My sister drove me' },
+    ]);
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    for (const context of contexts) await context.close().catch(() => {});
+    await browser?.close();
+    await test?.close();
+  });
+
+  const open = async (email: string, acceptDownloads = false): Promise<Page> => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads });
+    contexts.push(context);
+    context.setDefaultTimeout(15_000);
+    const page = await signIn(context, test.url, email);
+    page.on('pageerror', (error) => console.error(`[${email}] page error:`, error));
+    return page;
+  };
+
+  const segmentCount = (page: Page) => page.getByTestId('segment').count();
+
+  it('retrieves segments and narrows them with the code, attribute and text filters', async () => {
+    const page = await open(seed.coder.email);
+    await page.goto(`${test.url}/p/${seed.project.id}`);
+    await page.getByRole('link', { name: 'Analysis' }).click();
+    await page.getByRole('heading', { name: 'Analysis' }).waitFor();
+    await expect.poll(() => segmentCount(page)).toBe(5);
+
+    const filters = page.getByRole('form', { name: 'Filters' });
+    await filters.getByRole('listbox', { name: 'Codes' }).selectOption({ label: 'Care' });
+    await expect.poll(() => segmentCount(page)).toBe(3);
+    await filters.getByLabel('Include subcodes').uncheck();
+    await expect.poll(() => segmentCount(page)).toBe(1);
+    await filters.getByLabel('Include subcodes').check();
+    await filters.getByRole('group', { name: 'age' }).getByLabel('18-30').check();
+    await expect.poll(() => segmentCount(page)).toBe(2);
+    const texts = await page.getByTestId('segment').locator('blockquote').allTextContents();
+    expect(texts).toEqual(['The fees were high', 'She paid the fees']);
+    await expect.poll(() => page.getByTestId('segment-count').textContent()).toBe('(2)');
+    expect(await page.getByTestId('segment').first().textContent()).toContain('age: 18-30');
+    await filters.getByLabel('Segment contains').fill('paid');
+    await expect.poll(() => segmentCount(page)).toBe(1);
+    const csv = page.getByRole('link', { name: 'Export CSV' });
+    expect(await csv.getAttribute('href')).toMatch(/attr=age%3D18-30.*contains=paid.*format=csv/);
+    await screenshot(page, 'analysis-retrieval');
+
+    const search = page.getByRole('form', { name: 'Search the transcripts' });
+    await search.getByLabel('Search text').fill('sister');
+    await search.getByRole('button', { name: 'Search' }).click();
+    await expect.poll(() => page.getByTestId('hit').count()).toBe(1);
+    expect(await page.getByTestId('hit').locator('mark').textContent()).toBe('sister');
+  });
+
+  it('shows code frequencies and opens the segments behind a co-occurrence cell', async () => {
+    const page = await open(seed.viewer.email);
+    await page.goto(`${test.url}/p/${seed.project.id}/analysis/statistics`);
+    const table = page.getByTestId('frequency-table');
+    await table.waitFor();
+    expect(await table.locator('thead th').allTextContents()).toEqual(['Code', 'Interview 1', 'Interview 2', 'Total']);
+    await expect.poll(() => table.locator('tr[data-code="Family"] td').allTextContents()).toEqual(['1', '1', '2']);
+    const cell = page.getByRole('button', { name: 'Family and Care › Cost: 1' });
+    await cell.click();
+    const segments = page.getByTestId('cell-segments');
+    await segments.waitFor();
+    expect(await segments.locator('blockquote').allTextContents()).toEqual(['She paid']);
+    await screenshot(page, 'analysis-statistics');
+  });
+
+  it('syncs the theme board live: a theme, a dragged code and a keyboard-added code appear in the other browser', async () => {
+    const owner = await open(seed.owner.email, true);
+    const coder = await open(seed.coder.email);
+    for (const page of [owner, coder]) {
+      await page.goto(`${test.url}/p/${seed.project.id}/analysis/themes`);
+      await page.getByRole('region', { name: 'Theme board' }).waitFor();
+    }
+    await owner.getByLabel('New theme name').fill('Money worries');
+    await owner.getByRole('button', { name: 'Add theme' }).click();
+    const ownerCard = owner.getByTestId('theme-Money worries');
+    const coderCard = coder.getByTestId('theme-Money worries');
+    await coderCard.waitFor();
+
+    await owner.getByTestId('code-chip-Cost').dragTo(ownerCard);
+    await coderCard.getByRole('list', { name: 'Codes of Money worries' }).getByText('Cost').waitFor();
+
+    await coder.getByLabel('Add a code to Money worries').selectOption({ label: 'Family' });
+    await ownerCard.getByRole('list', { name: 'Codes of Money worries' }).getByText('Family').waitFor();
+    await coderCard.getByLabel('Definition').fill('Paying for care, and who pays');
+    await expect.poll(() => ownerCard.getByLabel('Definition').inputValue()).toBe('Paying for care, and who pays');
+    await screenshot(coder, 'analysis-theme-board');
+
+    const map = owner.getByTestId('theme-map');
+    await expect.poll(() => map.locator('[data-node="code"]').count()).toBe(2);
+    const download = owner.waitForEvent('download');
+    await owner.getByRole('button', { name: 'Export as PNG' }).click();
+    const file = await download;
+    expect(file.suggestedFilename()).toBe('theme-map.png');
+    const bytes = await new Promise<Buffer>((resolve, reject) => {
+      file
+        .createReadStream()
+        .then((stream) => {
+          const chunks: Buffer[] = [];
+          stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+          stream.on('end', () => resolve(Buffer.concat(chunks)));
+          stream.on('error', reject);
+        })
+        .catch(reject);
+    });
+    expect(bytes.subarray(1, 4).toString()).toBe('PNG');
+  });
+
+  it('warns before finalising a theme whose codes were never double-coded, and records the decision', async () => {
+    const owner = await open(seed.owner.email);
+    const coder = await open(seed.coder.email);
+    for (const page of [owner, coder]) {
+      await page.goto(`${test.url}/p/${seed.project.id}/analysis/themes`);
+      await page.getByTestId('theme-Money worries').waitFor();
+    }
+    const card = owner.getByTestId('theme-Money worries');
+    await card.getByRole('button', { name: 'Mark reviewed' }).click();
+    await card.getByRole('button', { name: 'Mark final…' }).click();
+    const dialog = owner.getByRole('dialog');
+    await dialog.getByTestId('gate-warning').waitFor();
+    expect(await dialog.locator('tr[data-reliability="neverDoubleCoded"]').count()).toBe(2);
+    const finalise = dialog.getByRole('button', { name: 'Finalise theme' });
+    expect(await finalise.isDisabled()).toBe(true);
+    await screenshot(owner, 'analysis-finalisation-gate');
+    await dialog.getByLabel('I have discussed this and want to finalise anyway').check();
+    await finalise.click();
+    await dialog.waitFor({ state: 'detached' });
+    const coderCard = coder.getByTestId('theme-Money worries');
+    await expect.poll(() => coderCard.getAttribute('data-status')).toBe('final');
+    expect(await coderCard.getByTestId('finalised-with').textContent()).toContain('warnings acknowledged');
+  });
+});
