@@ -24,16 +24,31 @@ function pin(pid, core) {
   } catch {}
 }
 pin(process.pid, 1);
+// Every WebsocketProvider adds a process 'exit' listener.
+process.setMaxListeners(0);
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const now = () => performance.now();
+
+const children = new Set();
+process.on('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+});
 
 async function startServer(kind) {
   const child = spawn('taskset', ['-c', '0', process.execPath, '--expose-gc', path.join(here, 'server.mjs'), kind], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
   const port = await new Promise((resolve, reject) => {
-    child.stdout.once('data', (chunk) => resolve(JSON.parse(chunk.toString()).port));
+    let out = '';
+    // The reference server logs to stdout too: wait for the line with the port.
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      const line = out.split('\n').find((l) => l.startsWith('{"port"'));
+      if (line) resolve(JSON.parse(line).port);
+    });
     child.once('exit', (code) => reject(new Error(`${kind} exited ${code}`)));
   });
   const stats = async (gc = false) => (await fetch(`http://127.0.0.1:${port}/${gc ? 'gc' : 'stats'}`)).json();
