@@ -8,6 +8,7 @@ import { notFound } from './errors.js';
 import { errorHandler } from './http/errorHandler.js';
 import { analysisRoutes } from './http/routes/analysis.js';
 import { authRoutes } from './http/routes/auth.js';
+import { importExportRoutes } from './http/routes/importExport.js';
 import { projectRoutes } from './http/routes/projects.js';
 import { roundRoutes } from './http/routes/rounds.js';
 import { userRoutes } from './http/routes/users.js';
@@ -89,6 +90,7 @@ export function createApp(ctx: AppContext, startedAt: number): Express {
   api.use(projectRoutes(ctx));
   api.use(analysisRoutes(ctx));
   api.use(roundRoutes(ctx));
+  api.use(importExportRoutes(ctx));
   api.use((req, _res, next) => next(notFound(`no route ${req.method} /api${req.path}`)));
   api.use(errorHandler(ctx.logger));
   app.use('/api', api);

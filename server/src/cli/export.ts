@@ -1,31 +1,14 @@
 import { writeFile } from 'node:fs/promises';
 import type { AppContext } from '../context.js';
 import { AccordError } from '../errors.js';
-import { codebookCsv, codebookHtml, codebookMarkdown } from '../export/codebookDocs.js';
-import { MATRIX_UNITS, type MatrixUnit, matrixCsv, unitCoderMatrix } from '../export/matrix.js';
-import { writeQdc, writeQdpx } from '../export/refiQda.js';
-import { type SegmentFilter, segmentRows } from '../export/segments.js';
-import { segmentsCsv } from '../export/segmentsCsv.js';
-import { segmentsXlsx } from '../export/segmentsXlsx.js';
-import { formatSummary, type ProjectBundle, summariseBundle } from '../interchange/bundle.js';
-import { guidForId } from '../interchange/guid.js';
+import { MATRIX_UNITS, type MatrixUnit } from '../export/matrix.js';
+import { EXPORT_FORMATS, type ExportFormat, render, segmentFilter } from '../export/render.js';
+import { formatSummary, summariseBundle } from '../interchange/bundle.js';
 import { readBundle } from '../projects/bundleIo.js';
 import { DATA_OPTION, parseFlags, UsageError } from './args.js';
 import { offline } from './import.js';
 
 export const summary = 'export a project: REFI-QDA, coded segments, codebook, unit x coder matrix (offline)';
-
-export const EXPORT_FORMATS = [
-  'qdpx',
-  'qdc',
-  'csv',
-  'xlsx',
-  'codebook-csv',
-  'codebook-md',
-  'codebook-html',
-  'matrix',
-] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 const HELP = `Usage: accord export PROJECT --format FORMAT --out FILE [options] [--data DIR]
 
@@ -84,72 +67,10 @@ export async function run(argv: string[]): Promise<number> {
   });
 }
 
-/** Renders one export format from a project bundle; shared by the CLI and the REST export. */
-export async function render(
-  bundle: ProjectBundle,
-  format: ExportFormat,
-  filter: SegmentFilter,
-  options: { unit: MatrixUnit; recal: boolean; code: string | undefined },
-): Promise<string | Uint8Array> {
-  switch (format) {
-    case 'qdpx':
-      return writeQdpx(bundle);
-    case 'qdc':
-      return writeQdc(bundle.codes);
-    case 'csv':
-      return segmentsCsv(segmentRows(bundle, filter));
-    case 'xlsx':
-      return segmentsXlsx(segmentRows(bundle, filter));
-    case 'codebook-csv':
-      return codebookCsv(bundle.codes);
-    case 'codebook-md':
-      return codebookMarkdown(bundle, { excerptsPerCode: 3 });
-    case 'codebook-html':
-      return codebookHtml(bundle, { excerptsPerCode: 3 });
-    case 'matrix': {
-      const [code] = codeGuids(bundle, options.code ?? '');
-      return matrixCsv(unitCoderMatrix(bundle, code!, options.unit), options.recal ? 'recal' : 'irr');
-    }
-  }
-}
-
 function findProject(ctx: AppContext, nameOrId: string): string {
   const projects = ctx.store.data.projects;
   const match = projects.filter((p) => p.id === nameOrId || p.name.toLowerCase() === nameOrId.trim().toLowerCase());
   if (match.length === 0) throw new AccordError(404, 'not_found', `no project "${nameOrId}"`);
   if (match.length > 1) throw new AccordError(409, 'ambiguous', `several projects are named "${nameOrId}"; use the id`);
   return match[0]!.id;
-}
-
-function segmentFilter(
-  bundle: ProjectBundle,
-  values: { code?: string; coder?: string; transcript?: string },
-): SegmentFilter {
-  const filter: SegmentFilter = {};
-  if (values.code) filter.codeGuids = codeGuids(bundle, values.code);
-  if (values.coder) filter.coderGuids = pick(bundle.users, values.coder, 'coder', (u) => u.name);
-  if (values.transcript)
-    filter.transcriptGuids = pick(bundle.transcripts, values.transcript, 'transcript', (t) => t.title);
-  return filter;
-}
-
-function codeGuids(bundle: ProjectBundle, nameOrGuid: string): string[] {
-  return pick(bundle.codes, nameOrGuid, 'code', (code) => code.name);
-}
-
-/** Items whose GUID or name (case-insensitive) is `wanted`; none is an error, so a typo never exports everything. */
-function pick<T extends { guid: string }>(
-  items: readonly T[],
-  wanted: string,
-  what: string,
-  name: (item: T) => string,
-): string[] {
-  const key = wanted.trim().toLowerCase();
-  // Accord ids are accepted too: the GUIDs in a bundle are derived from them.
-  const guids = new Set([key, guidForId(wanted.trim())]);
-  const found = items
-    .filter((item) => guids.has(item.guid) || name(item).toLowerCase() === key)
-    .map((item) => item.guid);
-  if (found.length === 0) throw new AccordError(404, 'not_found', `no ${what} "${wanted}"`);
-  return found;
 }

@@ -12,7 +12,9 @@ import {
   newId,
   readCodes,
   readCodings,
+  readRedirects,
   readTurns,
+  resolveCode,
   transcriptText,
 } from '@accord/shared';
 import { hashPassword } from '../auth/passwords.js';
@@ -27,6 +29,7 @@ import {
 } from '../interchange/bundle.js';
 import { guidForId } from '../interchange/guid.js';
 import { DEFAULT_PROJECT_SETTINGS, type Project, type TranscriptMeta, type User } from '../metadata/schema.js';
+import { decideDocAccess } from './docAccess.js';
 
 /**
  * Moves a bundle into a project and a project out into a bundle. Writing is all or nothing in effect: everything
@@ -300,10 +303,18 @@ function slug(name: string): string {
  * layer of someone no longer a member is not found: layers are looked up by member). Accord ids become GUIDs
  * through `guidForId`, stable across exports. Codings of deleted codes, or whose text was deleted, are left out.
  */
-export async function readBundle(ctx: AppContext, projectId: string): Promise<ProjectBundle> {
+/**
+ * Reads a project into a bundle. With a `reader`, only the coder layers that user may open now are included (an
+ * owner exporting during a blind round gets no hidden layer); the offline CLI, which holds the data directory
+ * itself, reads all. Codings of merged or deleted codes are resolved through the codebook's redirects.
+ */
+export async function readBundle(ctx: AppContext, projectId: string, reader?: string): Promise<ProjectBundle> {
   const project = ctx.store.data.projects.find((p) => p.id === projectId);
   if (project === undefined) throw notFound('no such project');
-  const codes = await ctx.sync.withDoc(docName({ kind: 'codebook', project: projectId }), (doc) => readCodes(doc));
+  const { codes, redirects } = await ctx.sync.withDoc(docName({ kind: 'codebook', project: projectId }), (doc) => ({
+    codes: readCodes(doc),
+    redirects: readRedirects(doc),
+  }));
   const codeIds = new Set(codes.map((code) => code.id));
   const bundleCodes = orderParentsFirst(codes).map(
     (code): BundleCode => ({
@@ -327,11 +338,15 @@ export async function readBundle(ctx: AppContext, projectId: string): Promise<Pr
       await ctx.sync.withDoc(textName, async (textDoc) => {
         const layers: ProjectBundle['transcripts'][number]['layers'] = [];
         for (const coder of memberIds) {
-          const codingsName = docName({ kind: 'codings', project: projectId, transcript: transcript.id, coder });
-          const codings = await ctx.sync.withDoc(codingsName, (doc) =>
+          const ref = { kind: 'codings', project: projectId, transcript: transcript.id, coder } as const;
+          if (reader !== undefined && decideDocAccess(ctx.store, reader, ref).access === 'none') continue;
+          const codings = await ctx.sync.withDoc(docName(ref), (doc) =>
             codingsMap(doc).size === 0 ? [] : readCodings(doc, textDoc),
           );
-          const kept = codings.filter((coding) => codeIds.has(coding.code));
+          const kept = codings.flatMap((coding) => {
+            const code = resolveCode(redirects, coding.code);
+            return code !== null && codeIds.has(code) ? [{ ...coding, code }] : [];
+          });
           if (kept.length === 0) continue;
           coders.add(coder);
           layers.push({

@@ -2,18 +2,16 @@ import { randomBytes } from 'node:crypto';
 import { isId, type ProjectAction, projectPermission } from '@accord/shared';
 import express, { type Request, Router } from 'express';
 import { z } from 'zod';
-import { EXPORT_FORMATS, type ExportFormat, render } from '../../cli/export.js';
 import type { AppContext } from '../../context.js';
 import { AccordError, notFound } from '../../errors.js';
 import { MATRIX_UNITS, type MatrixUnit } from '../../export/matrix.js';
-import type { SegmentFilter } from '../../export/segments.js';
+import { EXPORT_FORMATS, type ExportFormat, render, segmentFilter } from '../../export/render.js';
 import { ImportError } from '../../import/errors.js';
 import { type ImportFile, type ImportKind, readImport } from '../../import/index.js';
 import { DEFAULT_LIMITS, formatBytes } from '../../import/limits.js';
 import { applySpeakerChoices } from '../../import/speakers.js';
 import { readPastedTranscript } from '../../import/transcripts.js';
 import { summariseBundle } from '../../interchange/bundle.js';
-import { guidForId } from '../../interchange/guid.js';
 import { matchAccount, readBundle, writeBundle } from '../../projects/bundleIo.js';
 import { memberProject } from '../../projects/projects.js';
 import { requireAuth } from '../session.js';
@@ -191,27 +189,12 @@ export function importExportRoutes(ctx: AppContext): Router {
     const query = parse(exportQuery, req.query, 'query');
     if (query.format === 'matrix' && query.code === undefined)
       throw new AccordError(400, 'invalid_input', 'format matrix needs ?code=');
-    const bundle = await readBundle(ctx, project.id);
-    const filter: SegmentFilter = {};
-    const guidsOf = (items: readonly { guid: string }[], wanted: string | undefined, name: (item: never) => string) => {
-      if (wanted === undefined) return undefined;
-      const key = wanted.trim().toLowerCase();
-      const found = items.filter(
-        (item) => item.guid === guidForId(wanted) || name(item as never).toLowerCase() === key,
-      );
-      if (found.length === 0) throw notFound(`nothing named "${wanted}" to filter by`);
-      return found.map((item) => item.guid);
-    };
-    const codes = guidsOf(bundle.codes, query.code, (code: { name: string }) => code.name);
-    const coders = guidsOf(bundle.users, query.coder, (coder: { name: string }) => coder.name);
-    const transcripts = guidsOf(bundle.transcripts, query.transcript, (t: { title: string }) => t.title);
-    if (codes !== undefined) filter.codeGuids = codes;
-    if (coders !== undefined) filter.coderGuids = coders;
-    if (transcripts !== undefined) filter.transcriptGuids = transcripts;
+    const bundle = await readBundle(ctx, project.id, user.id);
+    const filter = segmentFilter(bundle, query);
     const content = await render(bundle, query.format, filter, {
       unit: query.unit,
       recal: query.recal === 'true',
-      code: codes?.[0],
+      code: query.code,
     });
     ctx.audit.record({
       actor: user.id,
