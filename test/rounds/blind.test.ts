@@ -184,6 +184,16 @@ describe('a blind round', () => {
     expect(cooccurrence.body.counts.flat().every((count: number) => count === 0)).toBe(true);
   });
 
+  it("leaves the hidden layers out of an owner's project export while the round runs", async () => {
+    for (const format of ['csv', 'qdpx']) {
+      const response = await cast.owner.client.get(`/api/projects/${cast.project.id}/export?format=${format}`);
+      expect(response.status, format).toBe(200);
+    }
+    const csv = await cast.owner.client.get(`/api/projects/${cast.project.id}/export?format=csv`);
+    expect(csv.body as string).not.toContain('Cody Coder');
+    expect(csv.body as string).not.toContain('Cora Coder');
+  });
+
   it('hides cursors and selections on the transcript but shows presence', async () => {
     const mine = connect(test, cast.coder.client, n.text);
     const theirs = connect(test, cast.coder2.client, n.text);
