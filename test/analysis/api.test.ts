@@ -98,7 +98,7 @@ describe('retrieval', () => {
       'My sister drove me',
       'The fees were fine',
     ]);
-    expect(texts(await get('attr=age%3D31-50&attr=age%3D18-30&code=' + s.codes.mood))).toEqual(['I felt alone']);
+    expect(texts(await get(`attr=age%3D31-50&attr=age%3D18-30&code=${s.codes.mood}`))).toEqual(['I felt alone']);
     expect(texts(await get('attr=age%3D31-50&attr=setting%3Durban'))).toEqual([]);
   });
 

@@ -3,5 +3,5 @@ export * from './codings.js';
 export * from './consensus.js';
 export * from './edits.js';
 export * from './memo.js';
-export * from './transcript.js';
 export * from './themes.js';
+export * from './transcript.js';
