@@ -2,6 +2,7 @@ import type { RetrievedSegment } from '@accord/shared';
 import { type FormEvent, useEffect, useState } from 'react';
 import type * as Y from 'yjs';
 import { errorText } from '../app/App.js';
+import { passageHref } from '../importExport/passage.js';
 import { Link } from '../router.js';
 import { type AnalysisFilters, type AnalysisOptions, analysisApi, filterQuery, type SearchHitView } from './api.js';
 import { useThemes } from './useThemes.js';
@@ -75,7 +76,7 @@ export function RetrievalView({
         {segments?.map((segment) => (
           <li key={`${segment.layer}-${segment.codingId}`} className="segment" data-testid="segment">
             <div className="segment-meta">
-              <Link href={`/p/${project}/t/${segment.transcript}`}>{segment.title}</Link>
+              <Link href={passageHref(project, segment.transcript, segment)}>{segment.title}</Link>
               {segment.participant && <span> · {segment.participant}</span>}
               {Object.entries(segment.attributes).map(([key, value]) => (
                 <span key={key} className="tag">
@@ -171,7 +172,7 @@ function TextSearch({ project, filters }: { project: string; filters: AnalysisFi
         {result?.hits.map((hit) => (
           <li key={`${hit.transcript}-${hit.start}`} data-testid="hit">
             <span className="segment-meta">
-              <Link href={`/p/${project}/t/${hit.transcript}`}>{hit.title}</Link>
+              <Link href={passageHref(project, hit.transcript, hit)}>{hit.title}</Link>
               {hit.speaker && ` · ${hit.speaker}`}
             </span>
             <p className="kwic">

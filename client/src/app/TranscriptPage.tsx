@@ -19,6 +19,7 @@ import { buildBlocks } from '../coding/blocks.js';
 import { nextCodeColour, userColour } from '../coding/colours.js';
 import { applyCorrection } from '../coding/correction.js';
 import { assignLanes } from '../coding/lanes.js';
+import { parseAt } from '../importExport/passage.js';
 import { CodePicker } from '../reader/CodePicker.js';
 import { CodingDetails } from '../reader/CodingDetails.js';
 import { Reader, type Selection } from '../reader/Reader.js';
@@ -78,6 +79,8 @@ function Workspace({ data, meta }: { data: ProjectData; meta: TranscriptMeta }) 
   usePublishLocation(codebookOpen, { transcript: meta.id, title: meta.title });
 
   const transcript = useTranscript(textDoc);
+  // `?at=start-end`: open scrolled to that passage (links from the review and the analysis); read once per page.
+  const [jump] = useState(() => parseAt(location.search));
   const blocks = useMemo(() => buildBlocks(transcript.text, transcript.turns), [transcript]);
   const codebook = useCodebook(codebookOpen?.doc ?? null);
 
@@ -339,6 +342,7 @@ function Workspace({ data, meta }: { data: ProjectData; meta: TranscriptMeta }) 
             onOpenCodings={openCodings}
             onEditText={onEditText}
             onEscape={closePicker}
+            jump={jump}
           />
         ) : (
           <p className="reader loading" aria-busy="true">

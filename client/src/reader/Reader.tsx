@@ -3,6 +3,8 @@ import { type KeyboardEvent, type MouseEvent, useCallback, useEffect, useMemo, u
 import type { Block } from '../coding/blocks.js';
 import { rangeToOffsets, TEXT_ROOT_SELECTOR } from '../coding/offsets.js';
 import { codingsBetween } from '../coding/segments.js';
+import type { Passage } from '../importExport/passage.js';
+import { usePassageJump } from '../importExport/useJump.js';
 import type { LayerCoding } from '../sync/model.js';
 import { type RemoteSelection, TurnBlock } from './TurnBlock.js';
 
@@ -34,6 +36,8 @@ export interface ReaderProps {
   onOpenCodings: (ids: string[], anchor: DOMRect) => void;
   onEditText: (block: Block, before: string, after: string) => void;
   onEscape: () => void;
+  /** Open scrolled to this passage and highlight it briefly (`?at=start-end`). */
+  jump?: Passage | null;
 }
 
 /** The average height of a line and the characters on it, for the size estimate of a turn not yet measured. */
@@ -79,6 +83,8 @@ export function Reader(props: ReaderProps) {
     },
     overscan: 4,
   });
+
+  const jumped = usePassageJump(scroller, virtualizer, blocks, props.jump, setFocusIndex);
 
   const maxLength = useMemo(() => codings.reduce((max, c) => Math.max(max, c.end - c.start), 0), [codings]);
   const byId = useMemo(() => new Map(codings.map((coding) => [coding.id, coding])), [codings]);
@@ -250,7 +256,12 @@ export function Reader(props: ReaderProps) {
             const block = blocks[item.index]!;
             const here = blockCodings(item.index);
             return (
-              <div key={item.key} data-index={item.index} ref={virtualizer.measureElement} className="block-slot">
+              <div
+                key={item.key}
+                data-index={item.index}
+                ref={virtualizer.measureElement}
+                className={item.index === jumped ? 'block-slot jumped' : 'block-slot'}
+              >
                 <TurnBlock
                   index={item.index}
                   block={block}

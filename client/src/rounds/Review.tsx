@@ -1,6 +1,7 @@
 import { DISAGREEMENT_KINDS, type DisagreementKind, RESOLUTION_CHOICES, type ResolutionChoice } from '@accord/shared';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { errorText } from '../app/App.js';
+import { passageHref } from '../importExport/passage.js';
 import { Link } from '../router.js';
 import type { ConsensusTranscript, ReviewItem, RoundView } from './api.js';
 import { roundsApi } from './api.js';
@@ -285,7 +286,7 @@ function DisagreementCard({
         <button type="button" className="link" onClick={() => setContext(!context)} aria-expanded={context}>
           {context ? 'Hide context' : 'Jump to passage'}
         </button>
-        <Link href={`/p/${projectId}/t/${item.transcriptId}`}>Open the transcript</Link>
+        <Link href={passageHref(projectId, item.transcriptId, item)}>Open the transcript</Link>
       </div>
       <div className="versions">
         {version('a')}
