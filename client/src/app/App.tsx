@@ -1,6 +1,7 @@
 import { useCallback, useContext, useEffect, useState } from 'react';
 import { AnalysisPage, analysisRoute } from '../analysis/AnalysisPage.js';
 import { ApiError, api, onSessionExpired, setCsrfToken, type User } from '../api.js';
+import { AccessNotice } from '../importExport/AccessNotice.js';
 import { RoundsPage, roundsRoute } from '../rounds/RoundsPage.js';
 import { Link, navigate, parseRoute, usePath } from '../router.js';
 import { PoolContext } from '../sync/context.js';
@@ -93,6 +94,7 @@ export function App() {
           Sign out
         </button>
       </header>
+      <AccessNotice />
       {session.state === 'expired' && (
         <div className="modal-backdrop">
           <div className="modal" role="alertdialog" aria-modal="true" aria-labelledby="expired-title">

@@ -1,5 +1,6 @@
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
+import type { LostDoc } from '../importExport/lostAccess.js';
 
 export type ConnectionStatus = 'online' | 'syncing' | 'offline';
 
@@ -15,6 +16,8 @@ export interface OpenDoc {
 interface Entry extends OpenDoc {
   refs: number;
   closeTimer: ReturnType<typeof setTimeout> | null;
+  /** The server closed it for good (44xx: access revoked, deleted); it is not reconnected. */
+  lost: LostDoc | null;
 }
 
 /** How long a document nobody uses stays open: moving between views does not reload it. */
@@ -30,6 +33,8 @@ export class DocPool {
   private readonly listeners = new Set<() => void>();
   private status: ConnectionStatus = 'online';
   private online = typeof navigator === 'undefined' ? true : navigator.onLine;
+  private lostDocs: readonly LostDoc[] = [];
+  private readonly lostListeners = new Set<() => void>();
 
   /** Told when a connection closes after failing before: the app then checks whether the session expired. */
   onConnectionTrouble: () => void = () => {};
@@ -44,6 +49,7 @@ export class DocPool {
   private setOnline(online: boolean): void {
     this.online = online;
     for (const entry of this.entries.values()) {
+      if (entry.lost) continue;
       if (online) entry.provider.connect();
       else entry.provider.disconnect();
     }
@@ -57,7 +63,7 @@ export class DocPool {
       const doc = new Y.Doc();
       // The broadcast channel would sync tabs of this browser behind the server's back (and its access checks).
       const provider = new WebsocketProvider(this.url, name, doc, { connect: this.online, disableBc: true });
-      const created: Entry = { name, doc, provider, pending: false, refs: 0, closeTimer: null };
+      const created: Entry = { name, doc, provider, pending: false, refs: 0, closeTimer: null, lost: null };
       entry = created;
       doc.on('update', (_update: Uint8Array, origin: unknown) => {
         if (origin !== provider && !provider.synced) {
@@ -72,6 +78,13 @@ export class DocPool {
       });
       provider.on('connection-close', () => {
         if (provider.wsUnsuccessfulReconnects >= 1) this.onConnectionTrouble();
+        this.update();
+      });
+      // y-websocket gives up after a 44xx close; say so instead of showing the document as offline forever.
+      provider.on('closed', ({ code, reason }) => {
+        created.lost = { name, code, reason };
+        this.lostDocs = [...this.lostDocs.filter((lost) => lost.name !== name), created.lost];
+        for (const listener of this.lostListeners) listener();
         this.update();
       });
       this.entries.set(name, entry);
@@ -99,8 +112,8 @@ export class DocPool {
   private scheduleClose(entry: Entry): void {
     if (entry.closeTimer !== null) clearTimeout(entry.closeTimer);
     entry.closeTimer = setTimeout(() => {
-      // A document with unsynced changes stays open until they are through.
-      if (entry.refs > 0 || entry.pending) return;
+      // A document with unsynced changes stays open until they are through (unless they never can be).
+      if (entry.refs > 0 || (entry.pending && !entry.lost)) return;
       entry.provider.destroy();
       entry.doc.destroy();
       this.entries.delete(entry.name);
@@ -116,11 +129,26 @@ export class DocPool {
       entry.doc.destroy();
     }
     this.entries.clear();
+    this.dismissLost();
     this.update();
   }
 
+  /** Documents the server closed for good since the last dismissal (see `importExport/lostAccess.ts`). */
+  getLost = (): readonly LostDoc[] => this.lostDocs;
+
+  subscribeLost = (listener: () => void): (() => void) => {
+    this.lostListeners.add(listener);
+    return () => this.lostListeners.delete(listener);
+  };
+
+  dismissLost(): void {
+    if (this.lostDocs.length === 0) return;
+    this.lostDocs = [];
+    for (const listener of this.lostListeners) listener();
+  }
+
   get hasPending(): boolean {
-    return [...this.entries.values()].some((entry) => entry.pending);
+    return [...this.entries.values()].some((entry) => entry.pending && !entry.lost);
   }
 
   getStatus = (): ConnectionStatus => this.status;
@@ -140,7 +168,8 @@ export class DocPool {
   private computeStatus(): ConnectionStatus {
     if (!this.online) return 'offline';
     let syncing = false;
-    for (const { provider } of this.entries.values()) {
+    for (const { provider, lost } of this.entries.values()) {
+      if (lost) continue;
       if (!provider.wsconnected && provider.wsUnsuccessfulReconnects > 0) return 'offline';
       if (!provider.synced) syncing = true;
     }

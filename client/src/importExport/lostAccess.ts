@@ -1,0 +1,64 @@
+import { parseDocName } from '@accord/shared';
+
+/**
+ * The server closes a document's socket with a 44xx code when reconnecting cannot help (`server/src/sync/peer.ts`
+ * `CLOSE`): 4403 when access was revoked (a role change, a removal, a blind round starting), 4404 when the document
+ * was deleted. y-websocket then stops reconnecting; the pool records it and the app says so.
+ */
+export const CLOSE_FORBIDDEN = 4403;
+export const CLOSE_DELETED = 4404;
+
+export interface LostDoc {
+  name: string;
+  code: number;
+  reason: string;
+}
+
+/** A 44xx close is permanent for y-websocket (it stops reconnecting); anything else is retried. */
+export function isPermanentClose(code: number): boolean {
+  return code >= 4400 && code < 4500;
+}
+
+/** What the document is, in words. */
+export function describeDoc(name: string): string {
+  const ref = parseDocName(name);
+  switch (ref?.kind) {
+    case 'codebook':
+      return 'the codebook';
+    case 'roundCodebook':
+      return 'a round’s codebook';
+    case 'text':
+      return 'a transcript';
+    case 'codings':
+      return 'a coding layer';
+    case 'consensus':
+      return 'a consensus layer';
+    case 'memo':
+      return 'a memo';
+    default:
+      return 'a document';
+  }
+}
+
+/** One sentence per notice; several closed documents of one kind of change make one notice. */
+export function lostAccessMessage(lost: readonly LostDoc[]): string | null {
+  if (lost.length === 0) return null;
+  const what = [...new Set(lost.map((doc) => describeDoc(doc.name)))];
+  const list = what.length <= 3 ? joinWords(what) : `${what.length} documents`;
+  const deleted = lost.every((doc) => doc.code === CLOSE_DELETED);
+  const forbidden = lost.every((doc) => doc.code === CLOSE_FORBIDDEN);
+  if (deleted) return `${capitalise(list)} ${lost.length === 1 ? 'was' : 'were'} deleted, so it is closed here.`;
+  if (forbidden) {
+    return `Your access to ${list} changed (for example your role, or a blind round started), so it is closed here. Reload to see what you can open now.`;
+  }
+  return `Your access to ${list} changed: the server closed ${lost.length === 1 ? 'it' : 'them'} (${lost[0]!.reason || `code ${lost[0]!.code}`}). Reload to open what you can now.`;
+}
+
+function joinWords(words: readonly string[]): string {
+  if (words.length <= 1) return words[0] ?? '';
+  return `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
