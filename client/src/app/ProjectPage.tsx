@@ -4,6 +4,7 @@ import { api, type Member, type Project } from '../api.js';
 import { CodebookPanel } from '../codebook/CodebookPanel.js';
 import { sumCounts } from '../codebook/counts.js';
 import { useLayerCounts } from '../codebook/useLayerCounts.js';
+import { ImportExportTools } from '../importExport/ImportExportTools.js';
 import { Link } from '../router.js';
 import { useDoc } from '../sync/hooks.js';
 import { useCodebook } from '../sync/model.js';
@@ -59,6 +60,7 @@ export function ProjectPage({ projectId, tab }: { projectId: string; tab: Tab })
           <Link href={`/p/${project.id}/rounds`}>Rounds</Link>
           <Link href={`/p/${project.id}/analysis`}>Analysis</Link>
         </nav>
+        {tab === 'transcripts' && project.role === 'owner' && <ImportExportTools data={data} onImported={reload} />}
         {tab === 'transcripts' && <TranscriptList data={data} />}
         {tab === 'codebook' && <ProjectCodebook data={data} />}
         {tab === 'memo' && (

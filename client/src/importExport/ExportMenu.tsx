@@ -1,0 +1,161 @@
+import { useId, useMemo, useState } from 'react';
+import type { Member, TranscriptMeta } from '../api.js';
+import { errorText } from '../app/App.js';
+import { buildTree, flattenTree } from '../codebook/tree.js';
+import { useDoc } from '../sync/hooks.js';
+import { useCodebook } from '../sync/model.js';
+import { importExportApi } from './api.js';
+import {
+  EXPORT_FORMATS,
+  type ExportFormat,
+  exportProblem,
+  exportUrl,
+  MATRIX_UNITS,
+  type MatrixUnit,
+} from './exportModel.js';
+
+/**
+ * The export menu (owners): every format of `GET /api/projects/:project/export`, the segment filters (code,
+ * coder, transcript) for the coded-segment tables, and the unit (and ReCal form) of the unit × coder matrix.
+ */
+export function ExportMenu({
+  projectId,
+  projectName,
+  codebookDoc,
+  members,
+  transcripts,
+}: {
+  projectId: string;
+  projectName: string;
+  codebookDoc: string | null;
+  members: readonly Member[];
+  transcripts: readonly TranscriptMeta[];
+}) {
+  const id = useId();
+  const open = useDoc(codebookDoc);
+  const codebook = useCodebook(open?.doc ?? null);
+  const codes = useMemo(() => flattenTree(buildTree(codebook.codes)), [codebook.codes]);
+  const [format, setFormat] = useState<ExportFormat>('csv');
+  const [code, setCode] = useState('');
+  const [coder, setCoder] = useState('');
+  const [transcript, setTranscript] = useState('');
+  const [unit, setUnit] = useState<MatrixUnit>('turn');
+  const [recal, setRecal] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [saved, setSaved] = useState<string | null>(null);
+
+  const info = EXPORT_FORMATS.find((f) => f.format === format)!;
+  const options = { format, code, coder, transcript, unit, recal };
+  const problem = exportProblem(options);
+
+  const download = async () => {
+    if (problem !== null) return;
+    setBusy(true);
+    setError(null);
+    setSaved(null);
+    try {
+      const name = await importExportApi.download(exportUrl(projectId, options), `${projectName}.${format}`);
+      setSaved(`Downloaded ${name}`);
+    } catch (caught) {
+      setError(errorText(caught));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="export-menu" aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`}>Export</h2>
+      <fieldset>
+        <legend>Format</legend>
+        {EXPORT_FORMATS.map((f) => (
+          <label key={f.format} className="export-format">
+            <input
+              type="radio"
+              name={`${id}-format`}
+              value={f.format}
+              checked={format === f.format}
+              onChange={() => setFormat(f.format)}
+            />{' '}
+            {f.label} <span className="muted">— {f.detail}</span>
+          </label>
+        ))}
+      </fieldset>
+      {(info.filters || format === 'matrix') && (
+        <fieldset className="export-filters">
+          <legend>{format === 'matrix' ? 'Matrix' : 'Filters'}</legend>
+          <label>
+            {format === 'matrix' ? 'Code (with its subcodes)' : 'Code'}{' '}
+            <select value={code} onChange={(event) => setCode(event.target.value)}>
+              <option value="">{format === 'matrix' ? 'Choose a code…' : 'All codes'}</option>
+              {codes.map((node) => (
+                <option key={node.code.id} value={node.code.id}>
+                  {node.path.join(' › ')}
+                </option>
+              ))}
+            </select>
+          </label>
+          {info.filters && (
+            <>
+              <label>
+                Coder{' '}
+                <select value={coder} onChange={(event) => setCoder(event.target.value)}>
+                  <option value="">All coders</option>
+                  {members.map((member) => (
+                    <option key={member.userId} value={member.userId}>
+                      {member.name}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <label>
+                Transcript{' '}
+                <select value={transcript} onChange={(event) => setTranscript(event.target.value)}>
+                  <option value="">All transcripts</option>
+                  {transcripts.map((t) => (
+                    <option key={t.id} value={t.id}>
+                      {t.title}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            </>
+          )}
+          {format === 'matrix' && (
+            <>
+              <label>
+                Unit{' '}
+                <select value={unit} onChange={(event) => setUnit(event.target.value as MatrixUnit)}>
+                  {MATRIX_UNITS.map((u) => (
+                    <option key={u} value={u}>
+                      {u}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <label>
+                <input type="checkbox" checked={recal} onChange={(event) => setRecal(event.target.checked)} /> ReCal
+                form (no header, units every coder rated)
+              </label>
+            </>
+          )}
+        </fieldset>
+      )}
+      <div className="row">
+        <button type="button" onClick={download} disabled={busy || problem !== null}>
+          {busy ? 'Preparing…' : 'Download'}
+        </button>
+        {problem && <span className="muted">To download, {problem}.</span>}
+      </div>
+      {error && (
+        <p className="error" role="alert">
+          The export failed: {error}
+        </p>
+      )}
+      <output className="ok" aria-live="polite">
+        {saved}
+      </output>
+    </section>
+  );
+}

@@ -1,0 +1,79 @@
+import { ApiError, api, request } from '../api.js';
+import { downloadName } from './exportModel.js';
+import type { ImportRequest, UploadPreview } from './files.js';
+
+/**
+ * The import/export REST calls (`server/src/http/routes/importExport.ts`). JSON goes through the app's `request`;
+ * a file upload is a raw `application/octet-stream` body, so it is sent here, with the session's CSRF token (read
+ * from `GET /api/session`, again once if the server says it is stale).
+ */
+let csrfToken: string | null = null;
+
+async function token(fresh: boolean): Promise<string> {
+  if (fresh || csrfToken === null) csrfToken = (await api.session()).csrfToken;
+  return csrfToken;
+}
+
+async function errorOf(response: Response): Promise<ApiError> {
+  const parsed = (await response.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
+  const error = parsed?.error;
+  return new ApiError(response.status, error?.code ?? 'http', error?.message ?? `request failed (${response.status})`);
+}
+
+export interface ImportResult {
+  projectId: string;
+  summary: UploadPreview['summary'];
+  createdAccounts: { id: string; name: string; email: string }[];
+  reusedCodes: number;
+  warnings: string[];
+}
+
+export const importExportApi = {
+  /** Uploads one file for a preview; nothing is written until `confirm`. */
+  async upload(project: string, name: string, body: Blob): Promise<UploadPreview> {
+    for (let attempt = 0; ; attempt++) {
+      let response: Response;
+      try {
+        response = await fetch(`/api/projects/${project}/import/files?name=${encodeURIComponent(name)}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/octet-stream', 'x-csrf-token': await token(attempt > 0) },
+          body,
+          credentials: 'same-origin',
+        });
+      } catch {
+        throw new ApiError(0, 'network', `${name}: the server cannot be reached; check your connection`);
+      }
+      if (response.ok) return ((await response.json()) as { upload: UploadPreview }).upload;
+      const error = await errorOf(response);
+      if (error.code === 'csrf' && attempt === 0) continue;
+      throw error;
+    }
+  },
+
+  /** Imports every upload at once, all or nothing. */
+  confirm: (project: string, body: ImportRequest) =>
+    request<ImportResult>('POST', `/api/projects/${project}/import`, body),
+
+  /** Fetches an export and hands it to the browser as a download (so that an error is shown, not saved). */
+  async download(url: string, fallbackName: string): Promise<string> {
+    let response: Response;
+    try {
+      response = await fetch(url, { credentials: 'same-origin' });
+    } catch {
+      throw new ApiError(0, 'network', 'the server cannot be reached; check your connection');
+    }
+    if (!response.ok) throw await errorOf(response);
+    const name = downloadName(response.headers.get('content-disposition'), fallbackName);
+    const blob = await response.blob();
+    const href = URL.createObjectURL(blob);
+    const link = document.createElement('a');
+    link.href = href;
+    link.download = name;
+    link.style.display = 'none';
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(href), 60_000);
+    return name;
+  },
+};
