@@ -47,9 +47,10 @@ export function lostAccessMessage(lost: readonly LostDoc[]): string | null {
   const list = what.length <= 3 ? joinWords(what) : `${what.length} documents`;
   const deleted = lost.every((doc) => doc.code === CLOSE_DELETED);
   const forbidden = lost.every((doc) => doc.code === CLOSE_FORBIDDEN);
-  if (deleted) return `${capitalise(list)} ${lost.length === 1 ? 'was' : 'were'} deleted, so it is closed here.`;
+  const closed = lost.length === 1 ? 'it is closed here' : 'they are closed here';
+  if (deleted) return `${capitalise(list)} ${lost.length === 1 ? 'was' : 'were'} deleted, so ${closed}.`;
   if (forbidden) {
-    return `Your access to ${list} changed (for example your role, or a blind round started), so it is closed here. Reload to see what you can open now.`;
+    return `Your access to ${list} changed (for example your role, or a blind round started), so ${closed}. Reload to see what you can open now.`;
   }
   return `Your access to ${list} changed: the server closed ${lost.length === 1 ? 'it' : 'them'} (${lost[0]!.reason || `code ${lost[0]!.code}`}). Reload to open what you can now.`;
 }

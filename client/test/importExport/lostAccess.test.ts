@@ -36,7 +36,7 @@ describe('lost access', () => {
       { name: 'p/proj/t/tr/c/u3', code: 4403, reason: 'access revoked' },
       { name: 'p/proj/t/tr/text', code: 4403, reason: 'access revoked' },
     ]);
-    expect(message).toMatch(/^Your access to a coding layer and a transcript changed/);
+    expect(message).toMatch(/^Your access to a coding layer and a transcript changed .* so they are closed here\./);
     expect(message).toMatch(/Reload/);
   });
 
