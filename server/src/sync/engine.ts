@@ -30,6 +30,8 @@ export interface SyncEngine {
   readSnapshot(docName: string, snapshotId: string): Promise<Uint8Array>;
   /** Deletes every doc (and snapshot) whose name starts with prefix and closes their peers. */
   deletePrefix(prefix: string): Promise<void>;
+  /** Names of the stored docs whose name starts with prefix, sorted (a loaded doc is always stored). */
+  listDocs(prefix: string): Promise<string[]>;
   metrics(): SyncMetrics;
   /** Flushes everything durably and closes every socket (graceful shutdown). */
   close(): Promise<void>;
@@ -340,6 +342,10 @@ class Engine implements SyncEngine, HostEnv {
 
   readSnapshot(docName: string, snapshotId: string): Promise<Uint8Array> {
     return this.storage.readSnapshot(docName, snapshotId);
+  }
+
+  listDocs(prefix: string): Promise<string[]> {
+    return this.storage.list(prefix);
   }
 
   async deletePrefix(prefix: string): Promise<void> {
