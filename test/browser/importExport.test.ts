@@ -102,6 +102,11 @@ describe('import and export in the browser', () => {
     const menu = page.getByRole('region', { name: 'Export' });
     await menu.getByRole('radio', { name: /Coded segments \(CSV\)/ }).check();
     await menu.getByRole('combobox', { name: 'Transcript' }).selectOption({ label: ZOOM });
+    // A coder without codings: the error is shown, nothing is saved.
+    await menu.getByRole('combobox', { name: 'Coder' }).selectOption({ label: 'Cody Coder' });
+    await menu.getByRole('button', { name: 'Download' }).click();
+    await expect.poll(() => menu.getByRole('alert').textContent()).toMatch(/has no codings/);
+    await menu.getByRole('combobox', { name: 'Coder' }).selectOption({ label: 'Olive Owner' });
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       menu.getByRole('button', { name: 'Download' }).click(),

@@ -1,5 +1,5 @@
 import { useId, useMemo, useState } from 'react';
-import type { Member, TranscriptMeta } from '../api.js';
+import type { TranscriptMeta } from '../api.js';
 import { errorText } from '../app/App.js';
 import { buildTree, flattenTree } from '../codebook/tree.js';
 import { useDoc } from '../sync/hooks.js';
@@ -22,13 +22,14 @@ export function ExportMenu({
   projectId,
   projectName,
   codebookDoc,
-  members,
+  coders,
   transcripts,
 }: {
   projectId: string;
   projectName: string;
   codebookDoc: string | null;
-  members: readonly Member[];
+  /** Coders who have a coding layer (the export knows no one else). */
+  coders: readonly { id: string; name: string }[];
   transcripts: readonly TranscriptMeta[];
 }) {
   const id = useId();
@@ -58,7 +59,9 @@ export function ExportMenu({
       const name = await importExportApi.download(exportUrl(projectId, options), `${projectName}.${format}`);
       setSaved(`Downloaded ${name}`);
     } catch (caught) {
-      setError(errorText(caught));
+      const message = errorText(caught);
+      // The export knows coders by their codings: a member who has coded nothing is "no coder" to it.
+      setError(/^no coder /.test(message) ? 'this coder has no codings in the project yet' : message);
     } finally {
       setBusy(false);
     }
@@ -102,9 +105,9 @@ export function ExportMenu({
                 Coder{' '}
                 <select value={coder} onChange={(event) => setCoder(event.target.value)}>
                   <option value="">All coders</option>
-                  {members.map((member) => (
-                    <option key={member.userId} value={member.userId}>
-                      {member.name}
+                  {coders.map((c) => (
+                    <option key={c.id} value={c.id}>
+                      {c.name}
                     </option>
                   ))}
                 </select>

@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useId, useMemo, useState } from 'react';
 import type { ProjectData } from '../app/projectData.js';
 import { ExportMenu } from './ExportMenu.js';
 import { ImportWizard } from './ImportWizard.js';
@@ -10,6 +10,13 @@ export function ImportExportTools({ data, onImported }: { data: ProjectData; onI
   const { project } = data;
   const [open, setOpen] = useState<'import' | 'export' | null>(null);
   const canImport = !project.archived;
+  const coders = useMemo(() => {
+    const names = new Map(data.members.map((member) => [member.userId, member.name]));
+    const ids = new Set(data.docs.flatMap((doc) => (doc.kind === 'codings' && doc.coder ? [doc.coder] : [])));
+    return [...ids]
+      .map((coder) => ({ id: coder, name: names.get(coder) ?? `Former member (${coder})` }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }, [data.members, data.docs]);
   const toggle = (panel: 'import' | 'export') => setOpen((was) => (was === panel ? null : panel));
   return (
     <div className="import-export">
@@ -44,7 +51,7 @@ export function ImportExportTools({ data, onImported }: { data: ProjectData; onI
             projectId={project.id}
             projectName={project.name}
             codebookDoc={data.docs.find((doc) => doc.kind === 'codebook')?.name ?? null}
-            members={data.members}
+            coders={coders}
             transcripts={data.transcripts}
           />
         </div>
