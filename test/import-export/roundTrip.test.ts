@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { codesMap, docName, readCodes, transcriptText } from '@accord/shared';
+import { codesMap, docName, memoText, readCodes, transcriptText } from '@accord/shared';
 import { strFromU8, unzipSync } from 'fflate';
 import { afterEach, describe, expect, it } from 'vitest';
 import { validateXML } from 'xmllint-wasm';
@@ -14,7 +14,7 @@ import { readImport } from '../../server/src/import/index.js';
 import { DEFAULT_LIMITS } from '../../server/src/import/limits.js';
 import type { ProjectBundle } from '../../server/src/interchange/bundle.js';
 import { readBundle, writeBundle } from '../../server/src/projects/bundleIo.js';
-import { sampleBundle } from '../../server/test/export/sampleBundle.js';
+import { CODES, sampleBundle } from '../../server/test/export/sampleBundle.js';
 import { runCli } from '../helpers/cli.js';
 
 const FIXTURES = new URL('../fixtures/', import.meta.url);
@@ -123,15 +123,20 @@ describe('an import is all or nothing', () => {
 
   it('a failure while writing removes the documents written so far', async () => {
     const { ctx, lead } = await dataDir();
-    const project = await writeBundle(
-      ctx,
-      { ...sampleBundle(), transcripts: [] },
-      { actorId: lead, project: { create: 'P' } },
-    );
+    const codebookOnly = sampleBundle();
+    codebookOnly.transcripts = [];
+    codebookOnly.memos = codebookOnly.memos.filter((memo) => memo.about?.kind !== 'transcript');
+    const project = await writeBundle(ctx, codebookOnly, { actorId: lead, project: { create: 'P' } });
     const before = await ctx.sync.withDoc(
       docName({ kind: 'codebook', project: project.projectId }),
       (doc) => readCodes(doc).length,
     );
+    const memo = (id: string) =>
+      ctx.sync.withDoc(docName({ kind: 'memo', project: project.projectId, memo: id }), (doc) =>
+        memoText(doc).toString(),
+      );
+    const memosBefore = [await memo('project'), await memo(`code-${CODES.stigma}`)];
+    expect(memosBefore[0]).toContain('Two coders per transcript.');
     const failingStore = Object.create(ctx.store, {
       mutate: { value: async () => Promise.reject(new Error('disk full')) },
     }) as AppContext['store'];
@@ -156,6 +161,8 @@ describe('an import is all or nothing', () => {
     );
     expect(after).toBe(before);
     expect(ctx.store.data.transcripts).toEqual([]);
+    // The notes appended to memos that were there before are taken out again.
+    expect([await memo('project'), await memo(`code-${CODES.stigma}`)]).toEqual(memosBefore);
   });
 });
 

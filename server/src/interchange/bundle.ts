@@ -126,8 +126,17 @@ export function bundleProblems(bundle: ProjectBundle): string[] {
   const problems: string[] = [];
   const userGuids = uniqueGuids(bundle.users, 'user', problems);
   const codeGuids = uniqueGuids(bundle.codes, 'code', problems);
-  uniqueGuids(bundle.transcripts, 'transcript', problems);
+  const transcriptGuids = uniqueGuids(bundle.transcripts, 'transcript', problems);
   uniqueGuids(bundle.memos, 'memo', problems);
+  for (const memo of bundle.memos) {
+    const where = `memo "${memo.title || memo.guid}"`;
+    if (memo.about !== null && !(memo.about.kind === 'code' ? codeGuids : transcriptGuids).has(memo.about.guid)) {
+      problems.push(`${where} is about ${memo.about.kind} ${memo.about.guid}, which is not in the bundle`);
+    }
+    if (memo.userGuid !== null && !userGuids.has(memo.userGuid))
+      problems.push(`${where} is by unknown user ${memo.userGuid}`);
+    if (memo.text.includes('\r')) problems.push(`${where} is not normalised (CR left in its text)`);
+  }
   for (const code of bundle.codes) {
     if (code.parentGuid !== null && !codeGuids.has(code.parentGuid)) {
       problems.push(`code "${code.name}" has a parent ${code.parentGuid} that is not in the codebook`);

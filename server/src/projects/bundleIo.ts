@@ -9,7 +9,9 @@ import {
   docName,
   initTranscript,
   isId,
+  memoText,
   newId,
+  parseDocName,
   readCodes,
   readCodings,
   readRedirects,
@@ -17,17 +19,26 @@ import {
   resolveCode,
   transcriptText,
 } from '@accord/shared';
+import * as Y from 'yjs';
 import { hashPassword } from '../auth/passwords.js';
 import type { AppContext } from '../context.js';
 import { AccordError, notFound } from '../errors.js';
 import {
   type BundleCode,
+  type BundleMemo,
   type BundleSummary,
   bundleProblems,
   type ProjectBundle,
   summariseBundle,
 } from '../interchange/bundle.js';
-import { guidForId } from '../interchange/guid.js';
+import { derivedGuid, guidForId } from '../interchange/guid.js';
+import {
+  codeMemoId,
+  defaultMemoTitle,
+  memoTextToAppend,
+  PROJECT_MEMO,
+  transcriptMemoId,
+} from '../interchange/memos.js';
 import { DEFAULT_PROJECT_SETTINGS, type Project, type TranscriptMeta, type User } from '../metadata/schema.js';
 import { decideDocAccess } from './docAccess.js';
 
@@ -118,6 +129,7 @@ export async function writeBundle(
 
   const createdCodes: string[] = [];
   const writtenTranscripts: string[] = [];
+  const appendedMemos: AppendedMemo[] = [];
   const codebook = docName({ kind: 'codebook', project: projectId });
   try {
     const codeIds = await ctx.sync.withDoc(codebook, (doc) => {
@@ -187,6 +199,33 @@ export async function writeBundle(
       });
     }
 
+    // Free-standing memos: appended to the project's, transcripts' and codes' memo documents.
+    const transcriptIdOf = new Map(
+      bundle.transcripts.map((transcript, index) => [transcript.guid, transcriptIds[index]!]),
+    );
+    for (const { about, notes, targetName } of memoGroups(bundle)) {
+      const memo =
+        about === null
+          ? PROJECT_MEMO
+          : about.kind === 'code'
+            ? codeMemoId(codeIds.get(about.guid)!)
+            : transcriptMemoId(transcriptIdOf.get(about.guid)!);
+      const name = docName({ kind: 'memo', project: projectId, memo });
+      await ctx.sync.withDoc(name, (doc) => {
+        const text = memoText(doc);
+        const added = memoTextToAppend(text.toString(), notes, bundle.users, defaultMemoTitle(about, targetName));
+        if (added === '') return;
+        const at = text.length;
+        text.insert(at, added);
+        // Relative positions still find the appended text if someone edits the memo while the import runs.
+        appendedMemos.push({
+          name,
+          from: Y.createRelativePositionFromTypeIndex(text, at),
+          to: Y.createRelativePositionFromTypeIndex(text, at + added.length, -1),
+        });
+      });
+    }
+
     await ctx.store.mutate((meta) => {
       let project = meta.projects.find((p) => p.id === projectId);
       if (project === undefined) {
@@ -221,7 +260,12 @@ export async function writeBundle(
       });
     });
   } catch (error) {
-    await rollBack(ctx, projectId, existing === undefined, writtenTranscripts, codebook, createdCodes);
+    await rollBack(ctx, projectId, existing === undefined, {
+      transcripts: writtenTranscripts,
+      codebook,
+      codes: createdCodes,
+      memos: appendedMemos,
+    });
     throw error;
   }
   ctx.recheckConnections();
@@ -240,18 +284,58 @@ export async function writeBundle(
   };
 }
 
+interface AppendedMemo {
+  name: string;
+  from: Y.RelativePosition;
+  to: Y.RelativePosition;
+}
+
+/** The bundle's memos grouped by what they are about, in the order each target first appears. */
+function memoGroups(bundle: ProjectBundle): { about: BundleMemo['about']; notes: BundleMemo[]; targetName: string }[] {
+  const groups = new Map<string, { about: BundleMemo['about']; notes: BundleMemo[]; targetName: string }>();
+  for (const memo of bundle.memos) {
+    const key = memo.about === null ? '' : `${memo.about.kind}:${memo.about.guid}`;
+    const group = groups.get(key);
+    if (group !== undefined) {
+      group.notes.push(memo);
+      continue;
+    }
+    const about = memo.about;
+    const targetName =
+      about === null
+        ? ''
+        : about.kind === 'code'
+          ? (bundle.codes.find((code) => code.guid === about.guid)?.name ?? '')
+          : (bundle.transcripts.find((transcript) => transcript.guid === about.guid)?.title ?? '');
+    groups.set(key, { about, notes: [memo], targetName });
+  }
+  return [...groups.values()];
+}
+
 async function rollBack(
   ctx: AppContext,
   projectId: string,
   newProject: boolean,
-  transcripts: readonly string[],
-  codebook: string,
-  codes: readonly string[],
+  written: {
+    transcripts: readonly string[];
+    codebook: string;
+    codes: readonly string[];
+    memos: readonly AppendedMemo[];
+  },
 ): Promise<void> {
+  const { transcripts, codebook, codes, memos } = written;
   try {
     if (newProject) {
       await ctx.sync.deletePrefix(`p/${projectId}/`);
       return;
+    }
+    for (const memo of memos) {
+      await ctx.sync.withDoc(memo.name, (doc) => {
+        const from = Y.createAbsolutePositionFromRelativePosition(memo.from, doc);
+        const to = Y.createAbsolutePositionFromRelativePosition(memo.to, doc);
+        if (from !== null && to !== null && to.index > from.index)
+          memoText(doc).delete(from.index, to.index - from.index);
+      });
     }
     for (const transcript of transcripts) await ctx.sync.deletePrefix(`p/${projectId}/t/${transcript}/`);
     await ctx.sync.withDoc(codebook, (doc) => {
@@ -299,14 +383,14 @@ function slug(name: string): string {
 }
 
 /**
- * The project as a bundle: its codebook, every transcript with its turns, and every member's coding layer (a
- * layer of someone no longer a member is not found: layers are looked up by member). Accord ids become GUIDs
- * through `guidForId`, stable across exports. Codings of deleted codes, or whose text was deleted, are left out.
- */
-/**
- * Reads a project into a bundle. With a `reader`, only the coder layers that user may open now are included (an
- * owner exporting during a blind round gets no hidden layer); the offline CLI, which holds the data directory
- * itself, reads all. Codings of merged or deleted codes are resolved through the codebook's redirects.
+ * Reads a project into a bundle: its codebook, every transcript with its turns, every coder layer stored for it
+ * (found by listing the stored documents, so the layers of former members and of imported coders who are not
+ * members are found too), and the project, transcript and code memos that have text. Accord ids become GUIDs
+ * through `guidForId`, stable across exports. Codings of merged or deleted codes are resolved through the
+ * codebook's redirects; codings of deleted codes, or whose text was deleted, are left out.
+ *
+ * With a `reader`, only the documents that user may open now are included (an owner exporting during a blind
+ * round gets no hidden layer); the offline CLI, which holds the data directory itself, reads all.
  */
 export async function readBundle(ctx: AppContext, projectId: string, reader?: string): Promise<ProjectBundle> {
   const project = ctx.store.data.projects.find((p) => p.id === projectId);
@@ -328,7 +412,15 @@ export async function readBundle(ctx: AppContext, projectId: string, reader?: st
       examples: code.examples,
     }),
   );
-  const memberIds = project.members.map((member) => member.userId);
+  // One listing finds every stored layer and memo; opening a document that does not exist would create it.
+  const layerCoders = new Map<string, string[]>();
+  const storedMemos = new Set<string>();
+  for (const name of await ctx.sync.listDocs(`p/${projectId}/`)) {
+    const ref = parseDocName(name);
+    if (ref?.kind === 'codings')
+      layerCoders.set(ref.transcript, [...(layerCoders.get(ref.transcript) ?? []), ref.coder]);
+    else if (ref?.kind === 'memo') storedMemos.add(ref.memo);
+  }
   const coders = new Set<string>();
   const transcripts = ctx.store.data.transcripts.filter((t) => t.projectId === projectId);
   const bundleTranscripts: ProjectBundle['transcripts'] = [];
@@ -337,7 +429,9 @@ export async function readBundle(ctx: AppContext, projectId: string, reader?: st
     bundleTranscripts.push(
       await ctx.sync.withDoc(textName, async (textDoc) => {
         const layers: ProjectBundle['transcripts'][number]['layers'] = [];
-        for (const coder of memberIds) {
+        // In GUID order, which survives an export and import (account ids need not).
+        const stored = (layerCoders.get(transcript.id) ?? []).sort((a, b) => compare(guidForId(a), guidForId(b)));
+        for (const coder of stored) {
           const ref = { kind: 'codings', project: projectId, transcript: transcript.id, coder } as const;
           if (reader !== undefined && decideDocAccess(ctx.store, reader, ref).access === 'none') continue;
           const codings = await ctx.sync.withDoc(docName(ref), (doc) =>
@@ -375,17 +469,49 @@ export async function readBundle(ctx: AppContext, projectId: string, reader?: st
       }),
     );
   }
-  const users = ctx.store.data.users
-    .filter((user) => coders.has(user.id))
-    .map((user) => ({ guid: guidForId(user.id), name: user.name }));
+  const accounts = ctx.store.data.users.filter((user) => coders.has(user.id));
+  // A layer whose account is gone still has a coder (only the offline CLI sees such a layer: access needs an account).
+  const unnamed = [...coders].filter((coder) => !accounts.some((user) => user.id === coder));
+  const users = [
+    ...accounts.map((user) => ({ guid: guidForId(user.id), name: user.name })),
+    ...unnamed.map((coder) => ({ guid: guidForId(coder), name: '' })).sort((a, b) => compare(a.guid, b.guid)),
+  ];
+
+  const memos: BundleMemo[] = [];
+  const readMemo = async (memo: string, about: BundleMemo['about'], targetName: string, guid: string) => {
+    if (!storedMemos.has(memo)) return;
+    const ref = { kind: 'memo', project: projectId, memo } as const;
+    if (reader !== undefined && decideDocAccess(ctx.store, reader, ref).access === 'none') return;
+    const text = await ctx.sync.withDoc(docName(ref), (doc) => memoText(doc).toString().replace(/\r\n?/g, '\n'));
+    if (text.trim() === '') return;
+    memos.push({ guid, title: defaultMemoTitle(about, targetName), text, about, userGuid: null, createdAt: 0 });
+  };
+  await readMemo(PROJECT_MEMO, null, '', derivedGuid(project.name, 'project-memo'));
+  for (const code of orderParentsFirst(codes)) {
+    const guid = guidForId(code.id);
+    await readMemo(codeMemoId(code.id), { kind: 'code', guid }, code.name, derivedGuid(guid, 'code-memo'));
+  }
+  for (const transcript of transcripts) {
+    const guid = guidForId(transcript.id);
+    await readMemo(
+      transcriptMemoId(transcript.id),
+      { kind: 'transcript', guid },
+      transcript.title,
+      derivedGuid(guid, 'transcript-memo'),
+    );
+  }
   return {
     name: project.name,
     description: project.description,
     users,
     codes: bundleCodes,
     transcripts: bundleTranscripts,
-    memos: [],
+    memos,
   };
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Codes with every parent before its children, siblings in codebook order. */
