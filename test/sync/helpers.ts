@@ -107,7 +107,12 @@ export function connect(
   });
   const synced = new Promise<void>((resolve) => {
     if (provider.synced) resolve();
-    else provider.once('synced', () => resolve());
+    else
+      provider.on('sync', function onSync(isSynced: boolean) {
+        if (!isSynced) return;
+        provider.off('sync', onSync);
+        resolve();
+      });
   });
   return {
     doc,
