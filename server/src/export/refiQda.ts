@@ -5,6 +5,7 @@ import type { BundleCode, BundleTranscript, ProjectBundle } from '../interchange
 import { composeDescription } from '../interchange/codeDescription.js';
 import { derivedGuid } from '../interchange/guid.js';
 import { codePointMap } from '../interchange/offsets.js';
+import { encodeTurns, hasTurnTimes, TURNS_VARIABLE, TURNS_VARIABLE_DESCRIPTION } from '../interchange/turns.js';
 
 /**
  * Writes REFI-QDA: a `.qdpx` (ZIP of `project.qde` and `sources/<guid>.txt`) and a `.qdc` codebook. Every GUID
@@ -12,7 +13,9 @@ import { codePointMap } from '../interchange/offsets.js';
  * fixed order with a fixed time, so exporting the same project twice gives the same bytes. Sources are UTF-8, LF,
  * without BOM; positions are code points. Every coder's codings are written, each with its `creatingUser`, one
  * `PlainTextSelection` per coding (its name is the start of the selected text, which importers use to check
- * their offset reading), and a coding memo as a `Note` the coding refers to.
+ * their offset reading), and a coding memo as a `Note` the coding refers to. Free-standing memos are `Note`s that
+ * their code, their source or the project refers to. Turns with times go in one text variable on their source
+ * (`interchange/turns.ts`).
  */
 const PROJECT_NAMESPACE = 'urn:QDA-XML:project:1.0';
 const CODEBOOK_NAMESPACE = 'urn:QDA-XML:codebook:1.0';
@@ -126,15 +129,20 @@ function casesAndVariables(transcripts: readonly BundleTranscript[]): Element {
     cases.set(transcript.participant, kase);
   }
   const result: Element = {};
-  if (variableNames.length > 0) {
-    result.Variables = {
-      Variable: variableNames.map((name) => ({
-        '@_guid': variableGuid(name),
-        '@_name': xmlSafe(name),
-        '@_typeOfVariable': 'Text',
-      })),
-    };
+  const variables: Element[] = variableNames.map((name) => ({
+    '@_guid': variableGuid(name),
+    '@_name': xmlSafe(name),
+    '@_typeOfVariable': 'Text',
+  }));
+  if (transcripts.some((transcript) => hasTurnTimes(transcript.turns))) {
+    variables.push({
+      '@_guid': TURNS_VARIABLE_GUID,
+      '@_name': TURNS_VARIABLE,
+      '@_typeOfVariable': 'Text',
+      Description: TURNS_VARIABLE_DESCRIPTION,
+    });
   }
+  if (variables.length > 0) result.Variables = { Variable: variables };
   if (cases.size > 0) {
     result.Cases = {
       Case: [...cases].map(([name, kase]) => {
@@ -150,6 +158,8 @@ function casesAndVariables(transcripts: readonly BundleTranscript[]): Element {
 }
 
 const variableGuid = (name: string) => derivedGuid(name, 'variable');
+/** Not `variableGuid(TURNS_VARIABLE)`: an attribute of that name stays a variable of its own. */
+const TURNS_VARIABLE_GUID = derivedGuid('speaker-turns', 'accord-variable');
 
 function variableValues(attributes: Record<string, string>): Element[] {
   return Object.entries(attributes).map(([variable, value]) => ({
@@ -192,9 +202,14 @@ function textSource(transcript: BundleTranscript, notes: Element[], noteRefs: Re
   const refs = noteRefs.get(transcript.guid);
   if (refs !== undefined) source.NoteRef = refs;
   // Attributes of a transcript without a participant have no case to hang on; they go on the source itself.
-  if (transcript.participant === '' && Object.keys(transcript.attributes).length > 0) {
-    source.VariableValue = variableValues(transcript.attributes);
+  const values = transcript.participant === '' ? variableValues(transcript.attributes) : [];
+  if (hasTurnTimes(transcript.turns)) {
+    values.push({
+      VariableRef: { '@_targetGUID': TURNS_VARIABLE_GUID },
+      TextValue: xmlSafe(encodeTurns(transcript.text, transcript.turns)),
+    });
   }
+  if (values.length > 0) source.VariableValue = values;
   return source;
 }
 

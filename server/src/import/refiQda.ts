@@ -9,6 +9,7 @@ import type {
 import { splitDescription } from '../interchange/codeDescription.js';
 import { normaliseColour } from '../interchange/colour.js';
 import { canonicalGuid, derivedGuid } from '../interchange/guid.js';
+import { decodeTurns, TURNS_VARIABLE } from '../interchange/turns.js';
 import { type Archive, readArchive } from './archive.js';
 import { ImportError } from './errors.js';
 import { checkFileSize, type ImportLimits } from './limits.js';
@@ -279,9 +280,21 @@ class ProjectReader {
       participant: '',
       attributes,
       text,
-      turns: detectTurns(text).turns,
+      turns: this.turnsOf(title, text, attributes),
       layers: [...layers].map(([userGuid, codings]) => ({ userGuid, codings })),
     };
+  }
+
+  /** Turns (with their times) that Accord wrote into a source variable, else the turns detected in the text. */
+  private turnsOf(title: string, text: string, attributes: Record<string, string>): BundleTranscript['turns'] {
+    const value = attributes[TURNS_VARIABLE];
+    delete attributes[TURNS_VARIABLE];
+    if (value !== undefined) {
+      const turns = decodeTurns(value, text);
+      if (typeof turns !== 'string') return turns;
+      this.warnings.push(`source "${title}": the "${TURNS_VARIABLE}" variable was ignored (${turns})`);
+    }
+    return detectTurns(text).turns;
   }
 
   /** Cases are participants: a source's first case names its participant, and case variables become attributes. */
@@ -295,6 +308,8 @@ class ProjectReader {
       const name = attribute(kase, 'name') ?? this.guid(kase, 'guid', 'case');
       const attributes: Record<string, string> = {};
       for (const value of children(kase, 'VariableValue')) this.readVariableValue(value, variables, attributes);
+      // Only a source carries turns; on a case the variable means nothing.
+      delete attributes[TURNS_VARIABLE];
       for (const ref of children(kase, 'SourceRef')) {
         const transcript = byGuid.get(this.reference(ref, 'source'));
         if (transcript === undefined) continue;

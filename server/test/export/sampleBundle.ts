@@ -3,7 +3,8 @@ import type { ProjectBundle } from '../../src/interchange/bundle.js';
 /**
  * A small project with what exports must carry: two coders on one transcript (overlapping codings, a memo), a
  * third on another, nested codes with colours and structured definitions, participant attributes, memos, and
- * text outside the Basic Multilingual Plane (code points and UTF-16 offsets differ after the emoji).
+ * text outside the Basic Multilingual Plane (code points and UTF-16 offsets differ after the emoji), and speaker
+ * turns with times (from a subtitle file) on the first transcript.
  */
 export const USERS = {
   ana: '11111111-1111-4111-8111-111111111111',
@@ -85,9 +86,9 @@ export function sampleBundle(): ProjectBundle {
         attributes: { age: '30-39', site: 'North' },
         text: T1,
         turns: [
-          { start: 0, speaker: 'Interviewer' },
-          { start: T1.indexOf('P1:'), speaker: 'P1' },
-          { start: T1.lastIndexOf('Interviewer:'), speaker: 'Interviewer' },
+          { start: 0, speaker: 'Interviewer', time: 0 },
+          { start: T1.indexOf('P1:'), speaker: 'P1', time: 4.5 },
+          { start: T1.lastIndexOf('Interviewer:'), speaker: 'Interviewer', time: 61.25 },
         ],
         layers: [
           {
