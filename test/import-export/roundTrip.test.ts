@@ -82,6 +82,13 @@ describe('REFI-QDA round trip through two data directories', () => {
     expect(written.createdAccounts.map((a) => a.name)).toEqual(['Ana', 'Ben', 'Cy']);
     const exported = await readBundle(first.ctx, written.projectId);
     expect(essence(exported)).toEqual(essence(source));
+    // Notes went into the project's memos, and come out as one note per memo.
+    expect(exported.memos.map((memo) => [memo.title, memo.text])).toEqual([
+      ['Project memo', '--- Imported note: Method (Ana, 2023-11-14) ---\nTwo coders per transcript.'],
+      ['Code memo: Stigma', '--- Imported note: On stigma (Ben, 2023-11-14) ---\nSplit into public and self?'],
+      ['Transcript memo: Interview P2', '--- Imported note: P2 context ---\nRural.'],
+    ]);
+    expect(exported.transcripts.map((t) => t.turns)).toEqual(source.transcripts.map((t) => t.turns));
     const qdpx = writeQdpx(exported);
 
     const second = await dataDir();
@@ -91,11 +98,17 @@ describe('REFI-QDA round trip through two data directories', () => {
     const again = await readBundle(second.ctx, imported.projectId);
     expect(essence(again)).toEqual(essence(exported));
     expect(again.users).toEqual(exported.users);
+    expect(again.memos).toEqual(exported.memos);
+    // Turn times went through REFI-QDA too.
+    expect(again.transcripts.map((t) => t.turns)).toEqual(exported.transcripts.map((t) => t.turns));
+    expect(again.transcripts[0]!.turns.map((turn) => turn.time)).toEqual([0, 4.5, 61.25]);
     expect(Buffer.from(writeQdpx(again)).equals(Buffer.from(qdpx))).toBe(true);
   });
 
-  it('the exported .qde and .qdc validate against the REFI-QDA schemas', async () => {
+  it('the exported .qde (with notes, and turn times as a variable) and .qdc validate against the REFI-QDA schemas', async () => {
     const qde = strFromU8(unzipSync(writeQdpx(sampleBundle()))['project.qde']!);
+    expect(qde).toContain('<NoteRef targetGUID="dddddddd-0000-4000-8000-000000000001"/></Project>');
+    expect(qde).toContain('name="Accord speaker turns"');
     const project = await validate(qde, 'Project-mrt2019.xsd', 'project.qde');
     expect(project.errors).toEqual([]);
     expect(project.valid).toBe(true);
