@@ -1,4 +1,9 @@
-import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
+import {
+  createHistogram,
+  type IntervalHistogram,
+  monitorEventLoopDelay,
+  type RecordableHistogram,
+} from 'node:perf_hooks';
 
 export type RejectReason =
   | 'malformed'
@@ -28,6 +33,11 @@ export interface SyncMetrics {
   docsUnloaded: number;
   /** p99 of event-loop delay over the last complete 10 s window (the current one before the first completes). */
   eventLoopDelayP99Ms: number;
+  /**
+   * p99 of the time from a frame's receipt ('message' event) to the end of its handling, i.e. its last send (fan-out
+   * is synchronous), same window as the event-loop delay: the server's own share of an update's latency.
+   */
+  frameHandlingP99Ms: number;
   heapUsedBytes: number;
   storage: {
     appendedRecords: number;
@@ -64,7 +74,9 @@ export class Counters {
   docsUnloaded = 0;
 
   private readonly delay: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
+  private readonly frames: RecordableHistogram = createHistogram();
   private lastWindowP99Ms: number | null = null;
+  private lastFramesP99Ms: number | null = null;
   private readonly timer: NodeJS.Timeout;
 
   constructor() {
@@ -72,6 +84,8 @@ export class Counters {
     this.timer = setInterval(() => {
       this.lastWindowP99Ms = this.delay.percentile(99) / 1e6;
       this.delay.reset();
+      this.lastFramesP99Ms = this.frames.count > 0 ? this.frames.percentile(99) / 1e6 : 0;
+      this.frames.reset();
     }, WINDOW_MS);
     this.timer.unref();
   }
@@ -82,6 +96,15 @@ export class Counters {
 
   get rejectedFrames(): number {
     return Object.values(this.rejected).reduce((sum, count) => sum + count, 0);
+  }
+
+  /** Records how long one frame took to handle, in milliseconds (from performance.now()). */
+  frameHandled(ms: number): void {
+    this.frames.record(Math.max(1, Math.round(ms * 1e6)));
+  }
+
+  frameHandlingP99Ms(): number {
+    return this.lastFramesP99Ms ?? (this.frames.count > 0 ? this.frames.percentile(99) / 1e6 : 0);
   }
 
   eventLoopDelayP99Ms(): number {
