@@ -104,9 +104,12 @@ describe('memos outside codings', () => {
       actorId: lead,
       project: { create: 'Elsewhere' },
     });
-    // A memo document without text is left out.
+    // A memo document without text is left out; text typed in Accord is kept exactly, edges included.
     const transcript = ctx.store.data.transcripts[0]!;
     await ctx.sync.withDoc(docName({ kind: 'memo', project: projectId, memo: 'theme-x' }), () => {});
+    await ctx.sync.withDoc(docName({ kind: 'memo', project: projectId, memo: 'project' }), (doc) =>
+      memoText(doc).insert(0, '  Typed 😀 in Accord\n\n'),
+    );
     const exported = await readBundle(ctx, projectId);
     expect(exported.memos.map((m) => [m.title, m.about])).toEqual([
       ['Project memo', null],
@@ -133,6 +136,9 @@ describe('memos outside codings', () => {
     for (const id of ['project', `code-${CODE}`, `t-${transcript.id}`]) {
       expect(await memo(second.ctx, again.projectId, id)).toBe(await memo(ctx, projectId, id));
     }
+    expect(await memo(second.ctx, again.projectId, 'project')).toBe('  Typed 😀 in Accord\n\nProject memo');
+    const reexported = writeQdpx(await readBundle(second.ctx, again.projectId));
+    expect(Buffer.from(reexported).equals(Buffer.from(qdpx))).toBe(true);
   });
 });
 
