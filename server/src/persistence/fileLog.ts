@@ -90,7 +90,10 @@ export class LogFile {
   private handle: FileHandle | null = null;
   private pending: Buffer[] = [];
   private scheduled = false;
+  /** Settles when every write started so far is durable. */
   private tail: Promise<void> = Promise.resolve();
+  /** The write that will take everything in `pending`, queued behind the one in flight. */
+  private next: Promise<void> | null = null;
   private failure: Error | null = null;
   /** Bytes in the file once everything queued is written. */
   size: number;
@@ -125,15 +128,22 @@ export class LogFile {
     }
   }
 
-  /** Resolves when everything appended before the call is durable; rejects once the file has failed. */
+  /**
+   * Resolves when everything appended before the call is durable; rejects once the file has failed. Group commit:
+   * while a write + fdatasync is in flight, every later append waits in `pending` and goes out as one batch when it
+   * completes, so a busy document costs one fdatasync per sync latency, not one per event-loop turn (per-turn batches
+   * chained behind each other made the fsync queue grow without bound once syncs were slower than turns).
+   */
   flush(): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
-    if (this.pending.length > 0) {
+    if (this.pending.length === 0) return this.tail;
+    this.next ??= this.tail = this.tail.then(() => {
+      this.next = null;
       const batch = this.pending;
       this.pending = [];
-      this.tail = this.tail.then(() => this.write(batch));
-    }
-    return this.tail;
+      return this.write(batch);
+    });
+    return this.next;
   }
 
   async close(): Promise<void> {
@@ -170,7 +180,8 @@ export class LogFile {
 
   private async writeAll(batch: Buffer[]): Promise<void> {
     const handle = this.handle!;
-    let buffers = batch;
+    // A group-committed batch can hold thousands of records: one buffer keeps it one write (and under IOV_MAX).
+    let buffers = batch.length > 16 ? [Buffer.concat(batch)] : batch;
     while (buffers.length > 0) {
       const { bytesWritten } = await handle.writev(buffers);
       buffers = skipBytes(buffers, bytesWritten);
