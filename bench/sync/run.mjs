@@ -5,9 +5,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import WebSocket from 'ws';
-import { WebsocketProvider } from 'y-websocket';
-import * as Y from 'yjs';
+import { fullClient, lightClient, now, Recorder } from './clients.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -15,7 +13,10 @@ const quick = args.includes('--quick');
 const only = args.includes('--only')
   ? args[args.indexOf('--only') + 1].split(',')
   : ['session', 'fanout', 'ceiling', 'churn', 'heap'];
-const SERVERS = ['accord', 'reference', 'reference-leveldb'];
+const SERVERS = args.includes('--servers')
+  ? args[args.indexOf('--servers') + 1].split(',')
+  : ['accord', 'reference', 'reference-leveldb'];
+const profDir = args.includes('--prof') ? path.resolve(args[args.indexOf('--prof') + 1]) : null;
 const scale = quick ? 0.4 : 1;
 
 function pin(pid, core) {
@@ -28,7 +29,6 @@ pin(process.pid, 1);
 process.setMaxListeners(0);
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const now = () => performance.now();
 
 const children = new Set();
 process.on('exit', () => {
@@ -36,9 +36,16 @@ process.on('exit', () => {
 });
 
 async function startServer(kind) {
-  const child = spawn('taskset', ['-c', '0', process.execPath, '--expose-gc', path.join(here, 'server.mjs'), kind], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const prof = profDir
+    ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`, `--cpu-prof-name=server-${kind}-${Date.now()}.cpuprofile`]
+    : [];
+  const child = spawn(
+    'taskset',
+    ['-c', '0', process.execPath, '--expose-gc', ...prof, path.join(here, 'server.mjs'), kind],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   children.add(child);
   child.once('exit', () => children.delete(child));
   const port = await new Promise((resolve, reject) => {
@@ -63,145 +70,164 @@ async function startServer(kind) {
   };
 }
 
-function client(server, room) {
-  const doc = new Y.Doc();
-  const provider = new WebsocketProvider(server.url, room, doc, { WebSocketPolyfill: WebSocket, disableBc: true });
-  const synced = new Promise((resolve) => provider.once('synced', resolve));
-  const destroy = () => {
-    provider.destroy();
-    doc.destroy();
-  };
-  return { doc, provider, synced, destroy };
-}
-
-/** Latency samples: a write carries its send time; every remote receipt of it is one delivery. */
-class Recorder {
-  samples = [];
-  start = now();
-  observe(c, mapName = 'm') {
-    c.doc.getMap(mapName).observe((event) => {
-      if (event.transaction.local) return;
-      const t = now();
-      for (const key of event.keysChanged) {
-        const value = event.target.get(key);
-        if (value && typeof value.t === 'number') this.samples.push(t - value.t);
-      }
-    });
-  }
-  reset() {
-    this.samples = [];
-    this.start = now();
-  }
-  summary() {
-    const sorted = Float64Array.from(this.samples).sort();
-    const at = (q) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] : Number.NaN);
-    return { n: sorted.length, p50: at(0.5), p99: at(0.99), perSec: sorted.length / ((now() - this.start) / 1000) };
-  }
-}
-
 async function measure(server, run) {
   const before = await server.stats();
+  const genBefore = process.cpuUsage();
   const t0 = now();
   const result = await run();
+  const wall = now() - t0;
+  const gen = process.cpuUsage(genBefore);
   const after = await server.stats();
-  return { ...result, cpu: (after.cpuMs - before.cpuMs) / (now() - t0), rss: after.rss };
+  const m0 = before.metrics;
+  const m1 = after.metrics;
+  return {
+    ...result,
+    cpu: (after.cpuMs - before.cpuMs) / wall,
+    genCpu: (gen.user + gen.system) / 1000 / wall,
+    rss: after.rss,
+    // Accord only: server-side time from a frame's receipt to its last send, and event-loop delay.
+    frameP99: m1?.frameHandlingP99Ms,
+    loopP99: m1?.eventLoopDelayP99Ms,
+    outPerSec: m1 && m0 ? (m1.messagesOut - m0.messagesOut) / (wall / 1000) : undefined,
+  };
 }
 
-const codingValue = (i) => ({ code: `code${i % 30}`, start: 'AAE', end: 'AAF', createdAt: Date.now(), t: now() });
+/** Starts `fn` once per `periodMs`, at a phase spread evenly by `index / count` (clients do not act in lockstep). */
+function every(periodMs, index, count, fn) {
+  const handle = { timer: null };
+  handle.timer = setTimeout(
+    () => {
+      fn();
+      handle.timer = setInterval(fn, periodMs);
+    },
+    Math.floor((index / count) * periodMs),
+  );
+  return handle;
+}
+const stop = (handles) => {
+  for (const h of handles) {
+    clearTimeout(h.timer);
+    clearInterval(h.timer);
+  }
+};
 
+const codingValue = (i) => ({ code: `code${i % 30}`, start: 'AAE', end: 'AAF', createdAt: Date.now() });
+
+/**
+ * 25 transcripts x 4 coders. Each coder: the text doc (full provider, cursor awareness at 1 Hz), its own codings
+ * doc (full provider, writes at 0.5 Hz), the other three coders' codings docs (light receivers, every tenth a full
+ * provider). Writers and cursors are spread over their period.
+ */
 async function session(server) {
   const transcripts = 25;
   const coders = 4;
   const clients = [];
   const writers = [];
   const recorder = new Recorder();
+  let reader = 0;
   for (let tr = 0; tr < transcripts; tr++) {
     for (let coder = 0; coder < coders; coder++) {
-      const text = client(server, `p/bench/t/tr${tr}/text`);
+      const text = fullClient(server, `p/bench/t/tr${tr}/text`);
       clients.push(text);
       for (let other = 0; other < coders; other++) {
-        const c = client(server, `p/bench/t/tr${tr}/c/coder${other}`);
-        clients.push(c);
-        if (other === coder) writers.push({ c, text });
-        else recorder.observe(c, 'codings');
+        const room = `p/bench/t/tr${tr}/c/coder${other}`;
+        if (other === coder) {
+          const c = fullClient(server, room);
+          recorder.trackWriter(c);
+          clients.push(c);
+          writers.push({ c, text });
+        } else {
+          clients.push(reader++ % 10 === 0 ? fullClient(server, room, recorder) : lightClient(server, room, recorder));
+        }
       }
     }
   }
   await Promise.all(clients.map((c) => c.synced));
-  const timers = writers.map(({ c, text }, i) => {
-    let n = 0;
-    const write = setInterval(() => c.doc.getMap('codings').set(`k${i}-${n++}`, codingValue(n)), 2000);
-    const aware = setInterval(
-      () => text.provider.awareness.setLocalStateField('cursor', { anchor: n, head: n + 5 }),
-      1000,
-    );
-    return [write, aware];
-  });
+  let n = 0;
+  const timers = writers.flatMap(({ c, text }, i) => [
+    every(2000, i, writers.length, () => {
+      n++;
+      recorder.write(() => c.doc.getMap('codings').set(`k${i}-${n}`, codingValue(n)));
+    }),
+    every(1000, i, writers.length, () => text.awareness.setLocalStateField('cursor', { anchor: n, head: n + 5 })),
+  ]);
   await sleep(3000);
   return measure(server, async () => {
     recorder.reset();
     await sleep(20_000 * scale);
     const summary = recorder.summary();
-    for (const pair of timers) pair.forEach(clearInterval);
+    stop(timers);
     for (const c of clients) c.destroy();
     return summary;
   });
 }
 
+/** 1 doc x 200 clients: one full-provider writer at 20 Hz, 10 full-provider and 189 light receivers, all with awareness at 1 Hz. */
 async function fanout(server) {
   const clients = [];
   const recorder = new Recorder();
-  for (let i = 0; i < 200; i++) {
-    const c = client(server, 'p/bench/t/fan/text');
-    clients.push(c);
-    if (i > 0) recorder.observe(c);
+  const writer = fullClient(server, 'p/bench/t/fan/text');
+  recorder.trackWriter(writer);
+  clients.push(writer);
+  for (let i = 1; i < 200; i++) {
+    const room = 'p/bench/t/fan/text';
+    clients.push(i % 20 === 1 ? fullClient(server, room, recorder) : lightClient(server, room, recorder));
   }
   await Promise.all(clients.map((c) => c.synced));
   let n = 0;
-  const write = setInterval(() => clients[0].doc.getMap('m').set(`k${n++ % 100}`, { t: now() }), 50);
-  const aware = clients.map((c, i) =>
-    setTimeout(
-      () => {
-        aware[i] = setInterval(
-          () => c.provider.awareness.setLocalStateField('cursor', { anchor: n, head: n + 3 }),
-          1000,
-        );
-      },
-      (i * 5) % 1000,
+  const timers = [
+    every(50, 0, 1, () => {
+      const k = `k${n++ % 100}`;
+      recorder.write(() => writer.doc.getMap('m').set(k, { n }));
+    }),
+    ...clients.map((c, i) =>
+      every(1000, i, clients.length, () => c.awareness.setLocalStateField('cursor', { anchor: n, head: n + 3 })),
     ),
-  );
+  ];
   await sleep(3000);
   return measure(server, async () => {
     recorder.reset();
     await sleep(15_000 * scale);
     const summary = recorder.summary();
-    clearInterval(write);
-    for (const t of aware) clearInterval(t);
+    stop(timers);
     for (const c of clients) c.destroy();
     return summary;
   });
 }
 
-/** Pairs (writer, reader) on separate docs; the aggregate rate doubles until p99 passes 100 ms. */
+const CEILING_PAIRS = 250;
+const CEILING_RATES = process.env.CEILING_RATES
+  ? process.env.CEILING_RATES.split(',').map(Number)
+  : [1000, 2000, 4000, 6000, 8000, 10_000, 12_000, 16_000, 20_000, 24_000, 28_000, 32_000, 40_000];
+
+/**
+ * CEILING_PAIRS docs, each with a full-provider writer and a light reader; the aggregate write rate is raised until
+ * p99 > 100 ms or fewer than 90 % of the writes are delivered. Writes owed are computed from elapsed time, so a late
+ * timer catches up instead of silently lowering the rate.
+ */
 async function ceiling(server) {
   const pairs = [];
   const recorder = new Recorder();
-  for (let d = 0; d < 80; d++) {
-    const writer = client(server, `p/bench/ceil${d}/codebook`);
-    const reader = client(server, `p/bench/ceil${d}/codebook`);
-    recorder.observe(reader);
+  for (let d = 0; d < CEILING_PAIRS; d++) {
+    const writer = fullClient(server, `p/bench/ceil${d}/codebook`);
+    recorder.trackWriter(writer);
+    const reader = lightClient(server, `p/bench/ceil${d}/codebook`, recorder);
     pairs.push({ writer, reader });
   }
   await Promise.all(pairs.flatMap((p) => [p.writer.synced, p.reader.synced]));
   const steps = [];
   let best = 0;
-  for (const rate of [500, 1000, 2000, 3000, 4000, 6000, 8000, 12000]) {
-    const perTick = rate / 100;
-    let carry = 0;
-    let n = 0;
+  let n = 0;
+  for (const rate of CEILING_RATES) {
+    const t0 = now();
+    let issued = 0;
     const tick = setInterval(() => {
-      carry += perTick;
-      for (; carry >= 1; carry--) pairs[n++ % pairs.length].writer.doc.getMap('m').set(`k${n % 50}`, { t: now() });
+      const owed = Math.floor(((now() - t0) / 1000) * rate) - issued;
+      for (let i = 0; i < owed; i++, issued++) {
+        const writer = pairs[n++ % pairs.length].writer;
+        const k = `k${n % 50}`;
+        recorder.write(() => writer.doc.getMap('m').set(k, { n }));
+      }
     }, 10);
     await sleep(1000);
     const step = await measure(server, async () => {
@@ -212,6 +238,10 @@ async function ceiling(server) {
     clearInterval(tick);
     await sleep(1500);
     steps.push({ rate, ...step });
+    console.log(
+      `           ${server.kind.padEnd(18)} step ${String(rate).padStart(6)}/s: p50 ${ms(step.p50)}  p99 ${ms(step.p99)}  ` +
+        `deliveries ${step.perSec.toFixed(0)}/s  server CPU ${(step.cpu * 100).toFixed(0)}%  generator CPU ${(step.genCpu * 100).toFixed(0)}%`,
+    );
     const ok = step.p99 <= 100 && step.perSec >= rate * 0.9;
     if (!ok) break;
     best = rate;
@@ -221,14 +251,14 @@ async function ceiling(server) {
     p.reader.destroy();
   }
   const last = steps.at(-1);
-  return { ceiling: best, p50: last.p50, p99: last.p99, perSec: last.perSec, cpu: last.cpu, rss: last.rss, steps };
+  return { ...last, ceiling: best, steps };
 }
 
 /** 10,000 connect / edit / disconnect cycles, then RSS after the docs unloaded, against a warmed-up baseline. */
 async function churn(server) {
   const cycles = Math.round(10_000 * scale);
   const cycle = async (i) => {
-    const c = client(server, `p/bench/churn${i % 200}/codebook`);
+    const c = fullClient(server, `p/bench/churn${i % 200}/codebook`);
     await c.synced;
     c.doc.getMap('m').set(`k${i}`, { t: now() });
     await sleep(5);
@@ -276,9 +306,12 @@ async function main() {
           workload === 'ceiling'
             ? `  ceiling ${r.ceiling}/s  steps ${r.steps.map((s) => `${s.rate}:${s.p99.toFixed(0)}ms`).join(' ')}`
             : '';
+        const accordOnly =
+          r.frameP99 !== undefined ? `  frame->last send p99 ${ms(r.frameP99)}  loop delay p99 ${ms(r.loopP99)}` : '';
         console.log(
           `${workload.padEnd(8)} ${kind.padEnd(18)} p50 ${ms(r.p50).padStart(9)}  p99 ${ms(r.p99).padStart(9)}  ` +
-            `deliveries ${r.perSec.toFixed(0).padStart(6)}/s  server CPU ${(r.cpu * 100).toFixed(0).padStart(3)}%  RSS ${mb(r.rss)}${extra}`,
+            `(full-provider sample p99 ${ms(r.fullP99)}, n=${r.fullN})  deliveries ${r.perSec.toFixed(0).padStart(6)}/s  ` +
+            `server CPU ${(r.cpu * 100).toFixed(0).padStart(3)}%  RSS ${mb(r.rss)}  generator CPU ${(r.genCpu * 100).toFixed(0)}%${accordOnly}${extra}`,
         );
       } finally {
         await server.stop();
