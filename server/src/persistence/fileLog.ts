@@ -1,4 +1,11 @@
-import { type FileHandle, open } from 'node:fs/promises';
+import {
+  close as fsClose,
+  constants as fsConstants,
+  fdatasync as fsFdatasync,
+  open as fsOpen,
+  fstat,
+  write as fsWrite,
+} from 'node:fs';
 import { crc32 } from 'node:zlib';
 import { syncDir } from './fsUtil.js';
 import type { StorageStats } from './types.js';
@@ -87,7 +94,7 @@ export function parseSnapshotFile(bytes: Uint8Array): Uint8Array {
  * (read-only documents never hold a descriptor) and created with its header and a directory sync.
  */
 export class LogFile {
-  private handle: FileHandle | null = null;
+  private fd: number | null = null;
   private pending: Buffer[] = [];
   private scheduled = false;
   /** Settles when every write started so far is durable. */
@@ -150,26 +157,27 @@ export class LogFile {
     try {
       await this.flush();
     } finally {
-      const handle = this.handle;
-      this.handle = null;
-      await handle?.close();
+      const fd = this.fd;
+      this.fd = null;
+      if (fd !== null) await new Promise<void>((resolve, reject) => fsClose(fd, (e) => (e ? reject(e) : resolve())));
     }
   }
 
   private async write(batch: Buffer[]): Promise<void> {
     if (this.failure) throw this.failure;
     try {
-      if (this.handle === null) {
-        this.handle = await open(this.path, 'a');
-        const created = (await this.handle.stat()).size === 0;
-        await this.writeAll(batch);
-        await this.handle.datasync();
-        // A new file's directory entry is only durable once the directory itself is synced.
-        if (created) await syncDir(this.dir);
-      } else {
-        await this.writeAll(batch);
-        await this.handle.datasync();
+      let created = false;
+      if (this.fd === null) {
+        this.fd = await openLog(this.path);
+        created = (await fdSize(this.fd)) === 0;
       }
+      // One buffer: a group-committed batch can hold thousands of records (one write, under IOV_MAX).
+      const data = batch.length === 1 ? batch[0]! : Buffer.concat(batch);
+      // With O_DSYNC the write returns once the data is durable (what write + fdatasync did, in one call).
+      await writeAll(this.fd, data);
+      if (!O_DSYNC) await fdatasync(this.fd);
+      // A new file's directory entry is only durable once the directory itself is synced.
+      if (created) await syncDir(this.dir);
       this.stats.syncs++;
     } catch (error) {
       this.failure = error instanceof Error ? error : new Error(String(error));
@@ -177,26 +185,32 @@ export class LogFile {
       throw this.failure;
     }
   }
-
-  private async writeAll(batch: Buffer[]): Promise<void> {
-    const handle = this.handle!;
-    // A group-committed batch can hold thousands of records: one buffer keeps it one write (and under IOV_MAX).
-    let buffers = batch.length > 16 ? [Buffer.concat(batch)] : batch;
-    while (buffers.length > 0) {
-      const { bytesWritten } = await handle.writev(buffers);
-      buffers = skipBytes(buffers, bytesWritten);
-    }
-  }
 }
 
-function skipBytes(buffers: Buffer[], count: number): Buffer[] {
-  let left = count;
-  let index = 0;
-  while (index < buffers.length && left >= buffers[index]!.length) {
-    left -= buffers[index]!.length;
-    index++;
+/**
+ * Logs are written through plain descriptors and callbacks (no FileHandle promises: a durable batch is one
+ * thread-pool request and one callback on the event loop), opened O_DSYNC where the platform has it.
+ */
+const O_DSYNC: number | undefined = fsConstants.O_DSYNC;
+const LOG_FLAGS = fsConstants.O_WRONLY | fsConstants.O_APPEND | fsConstants.O_CREAT | (O_DSYNC ?? 0);
+
+function openLog(path: string): Promise<number> {
+  return new Promise((resolve, reject) => fsOpen(path, LOG_FLAGS, 0o644, (e, fd) => (e ? reject(e) : resolve(fd))));
+}
+
+function fdSize(fd: number): Promise<number> {
+  return new Promise((resolve, reject) => fstat(fd, (e, st) => (e ? reject(e) : resolve(st.size))));
+}
+
+function fdatasync(fd: number): Promise<void> {
+  return new Promise((resolve, reject) => fsFdatasync(fd, (e) => (e ? reject(e) : resolve())));
+}
+
+async function writeAll(fd: number, data: Buffer): Promise<void> {
+  let offset = 0;
+  while (offset < data.length) {
+    offset += await new Promise<number>((resolve, reject) =>
+      fsWrite(fd, data, offset, data.length - offset, null, (e, written) => (e ? reject(e) : resolve(written))),
+    );
   }
-  const rest = buffers.slice(index);
-  if (left > 0 && rest.length > 0) rest[0] = rest[0]!.subarray(left);
-  return rest;
 }

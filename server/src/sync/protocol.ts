@@ -84,12 +84,25 @@ function message(write: (encoder: encoding.Encoder) => void): Uint8Array {
   return encoding.toUint8Array(encoder);
 }
 
-export function encodeSyncMessage(step: number, payload: Uint8Array): Uint8Array {
-  return message((encoder) => {
-    encoding.writeVarUint(encoder, MESSAGE_SYNC);
-    encoding.writeVarUint(encoder, step);
-    encoding.writeVarUint8Array(encoder, payload);
-  });
+/**
+ * A sync message, built straight into one Buffer (type and step are single-byte varints): it is encoded once per
+ * update and sent as is to every peer, so neither an encoder's growing buffers nor a copy per send are made.
+ */
+export function encodeSyncMessage(step: number, payload: Uint8Array): Buffer {
+  let lengthBytes = 1;
+  for (let n = payload.length; n > 0x7f; n = Math.floor(n / 0x80)) lengthBytes++;
+  const out = Buffer.allocUnsafe(2 + lengthBytes + payload.length);
+  out[0] = MESSAGE_SYNC;
+  out[1] = step;
+  let offset = 2;
+  let n = payload.length;
+  while (n > 0x7f) {
+    out[offset++] = 0x80 | (n & 0x7f);
+    n = Math.floor(n / 0x80);
+  }
+  out[offset++] = n;
+  out.set(payload, offset);
+  return out;
 }
 
 export function encodeAwarenessMessage(entries: readonly AwarenessEntry[]): Uint8Array {

@@ -1,3 +1,4 @@
+import * as encoding from 'lib0/encoding';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { RoomAwareness } from '../../src/sync/awareness.js';
@@ -12,6 +13,17 @@ import {
 import { isSelfContained } from '../../src/sync/updates.js';
 
 describe('protocol', () => {
+  it('builds sync messages byte for byte like y-protocols (lib0 varints) at every length boundary', () => {
+    for (const length of [0, 1, 127, 128, 129, 16_383, 16_384, 2_097_152]) {
+      const payload = new Uint8Array(length).map((_, i) => i & 0xff);
+      const encoder = encoding.createEncoder();
+      encoding.writeVarUint(encoder, 0);
+      encoding.writeVarUint(encoder, 2);
+      encoding.writeVarUint8Array(encoder, payload);
+      expect(Buffer.from(encodeSyncMessage(2, payload)).equals(Buffer.from(encoding.toUint8Array(encoder)))).toBe(true);
+    }
+  });
+
   it('decodes the y-websocket messages and rejects anything else', () => {
     expect(decodeClientMessage(encodeSyncMessage(0, new Uint8Array([0])))).toEqual({
       type: 'syncStep1',
