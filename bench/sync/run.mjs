@@ -86,7 +86,8 @@ async function measure(server, run) {
     genCpu: (gen.user + gen.system) / 1000 / wall,
     rss: after.rss,
     // Accord only: server-side time from a frame's receipt to its last send, and event-loop delay.
-    frameP99: m1?.frameHandlingP99Ms,
+    updateP99: m1?.updateHandlingP99Ms,
+    updateP50: m1?.updateHandlingP50Ms,
     loopP99: m1?.eventLoopDelayP99Ms,
     outPerSec: m1 && m0 ? (m1.messagesOut - m0.messagesOut) / (wall / 1000) : undefined,
   };
@@ -272,18 +273,38 @@ async function churn(server) {
       }),
     );
   };
+  const snapshot = async () => {
+    await server.stats(true);
+    const s = await server.stats();
+    return {
+      rss: s.rss / 2 ** 20,
+      heap: s.heapUsed / 2 ** 20,
+      external: s.external / 2 ** 20,
+      docs: s.metrics?.loadedDocs,
+    };
+  };
   await run(500);
   await sleep(12_000);
-  await server.stats(true);
-  const baseline = (await server.stats()).rss;
+  const baseline = await snapshot();
   const t0 = now();
   await run(cycles);
   const seconds = (now() - t0) / 1000;
-  const peak = (await server.stats()).rss;
+  const peak = (await server.stats()).rss / 2 ** 20;
+  // Docs unload 10 s after their last peer. Then, every 5 s for up to a minute: a GC (the server runs with
+  // --expose-gc) and an RSS sample, until RSS is within 5 % of the baseline (V8 and malloc return pages lazily).
   await sleep(12_000);
-  await server.stats(true);
-  const after = (await server.stats()).rss;
-  return { cycles, seconds, baselineMB: baseline / 2 ** 20, peakMB: peak / 2 ** 20, afterMB: after / 2 ** 20 };
+  const after = await snapshot();
+  let later = after;
+  let settledAfter = null;
+  for (let waited = 12; waited < 72; waited += 5) {
+    if (later.rss <= baseline.rss * 1.05) {
+      settledAfter = waited;
+      break;
+    }
+    await sleep(5000);
+    later = await snapshot();
+  }
+  return { cycles, seconds, baseline, peak, after, later, settledAfter };
 }
 
 const mb = (bytes) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
@@ -307,7 +328,9 @@ async function main() {
             ? `  ceiling ${r.ceiling}/s  steps ${r.steps.map((s) => `${s.rate}:${s.p99.toFixed(0)}ms`).join(' ')}`
             : '';
         const accordOnly =
-          r.frameP99 !== undefined ? `  frame->last send p99 ${ms(r.frameP99)}  loop delay p99 ${ms(r.loopP99)}` : '';
+          r.updateP99 !== undefined
+            ? `  update receipt->last send p50 ${ms(r.updateP50)} p99 ${ms(r.updateP99)}  loop delay p99 ${ms(r.loopP99)}`
+            : '';
         console.log(
           `${workload.padEnd(8)} ${kind.padEnd(18)} p50 ${ms(r.p50).padStart(9)}  p99 ${ms(r.p99).padStart(9)}  ` +
             `(full-provider sample p99 ${ms(r.fullP99)}, n=${r.fullN})  deliveries ${r.perSec.toFixed(0).padStart(6)}/s  ` +
@@ -333,9 +356,13 @@ async function main() {
     const server = await startServer('accord');
     try {
       const r = await churn(server);
+      const fmt = (x) =>
+        `RSS ${x.rss.toFixed(0)} MB (heap ${x.heap.toFixed(1)} MB, external ${x.external.toFixed(1)} MB, ${x.docs} docs loaded)`;
       console.log(
-        `churn    accord             ${r.cycles} connect/edit/disconnect cycles in ${r.seconds.toFixed(0)} s: RSS baseline ${r.baselineMB.toFixed(0)} MB, ` +
-          `peak ${r.peakMB.toFixed(0)} MB, after unload ${r.afterMB.toFixed(0)} MB (x${(r.afterMB / r.baselineMB).toFixed(2)})`,
+        `churn    accord             ${r.cycles} connect/edit/disconnect cycles in ${r.seconds.toFixed(0)} s, peak RSS ${r.peak.toFixed(0)} MB\n` +
+          `           baseline (warmed up, after GC)      ${fmt(r.baseline)}\n` +
+          `           +12 s after the last cycle, GC      ${fmt(r.after)}  x${(r.after.rss / r.baseline.rss).toFixed(2)}\n` +
+          `           ${r.settledAfter === null ? 'not back within 5 % by +72 s' : `back within 5 % at +${r.settledAfter} s`}, GC${' '.repeat(r.settledAfter === null ? 3 : 12)}${fmt(r.later)}  x${(r.later.rss / r.baseline.rss).toFixed(2)}  (target: back to baseline)`,
       );
     } finally {
       await server.stop();

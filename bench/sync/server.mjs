@@ -11,7 +11,17 @@ let onUpgrade;
 let metrics = () => null;
 let close = async () => {};
 
-if (kind === 'accord') {
+if (kind === 'accord-nolog') {
+  // Diagnostic only (not in the default run): Accord with log appends dropped, to attribute costs to durability.
+  const { FileStorage } = await import('../../server/dist/persistence/index.js');
+  const load = FileStorage.prototype.load;
+  FileStorage.prototype.load = async function (name) {
+    const loaded = await load.call(this, name);
+    loaded.log.append = () => {};
+    return loaded;
+  };
+}
+if (kind.startsWith('accord')) {
   const { createSyncEngine } = await import('../../server/dist/sync/index.js');
   const { createLogger } = await import('../../server/dist/log.js');
   const engine = await createSyncEngine({ dataDir, logger: createLogger('warn') });
@@ -43,7 +53,15 @@ const server = http.createServer((req, res) => {
   const mem = process.memoryUsage();
   res.setHeader('content-type', 'application/json');
   res.end(
-    JSON.stringify({ cpuMs: (cpu.user + cpu.system) / 1000, rss: mem.rss, heapUsed: mem.heapUsed, metrics: metrics() }),
+    JSON.stringify({
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      rss: mem.rss,
+      heapUsed: mem.heapUsed,
+      heapTotal: mem.heapTotal,
+      external: mem.external,
+      arrayBuffers: mem.arrayBuffers,
+      metrics: metrics(),
+    }),
   );
 });
 server.on('upgrade', onUpgrade);

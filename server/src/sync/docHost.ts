@@ -12,8 +12,6 @@ export interface HostEnv {
   limits: SyncLimits;
   counters: Counters;
   logger: Logger;
-  /** Asks the engine to send this host's awareness batch at the next tick. */
-  awarenessChanged(host: DocHost): void;
   reject(peer: Peer, reason: RejectReason, code: number, detail?: unknown): void;
 }
 
@@ -27,6 +25,10 @@ export class DocHost {
   readonly awareness: RoomAwareness;
   unloadTimer: NodeJS.Timeout | null = null;
   failed = false;
+  private awarenessTimeout: NodeJS.Timeout | null = null;
+  private awarenessImmediate: NodeJS.Immediate | null = null;
+  private lastAwarenessSent = Number.NEGATIVE_INFINITY;
+  private closed = false;
 
   constructor(
     readonly name: string,
@@ -53,7 +55,7 @@ export class DocHost {
   detach(peer: Peer): void {
     if (!this.peers.delete(peer)) return;
     this.awareness.removeOwner(peer);
-    if (this.awareness.hasDirty) this.env.awarenessChanged(this);
+    if (this.awareness.hasDirty) this.scheduleAwareness();
   }
 
   handle(peer: Peer, message: ClientMessage): void {
@@ -77,7 +79,7 @@ export class DocHost {
         const verdict = this.awareness.apply(peer, message.entries, Date.now());
         if (verdict === 'spoof') this.env.reject(peer, 'awarenessSpoof', CLOSE.policy);
         else if (verdict === 'invalid') this.env.reject(peer, 'awarenessInvalid', CLOSE.policy);
-        if (this.awareness.hasDirty) this.env.awarenessChanged(this);
+        if (this.awareness.hasDirty) this.scheduleAwareness();
         return;
       }
       case 'queryAwareness': {
@@ -145,8 +147,28 @@ export class DocHost {
     }
   };
 
-  /** The awareness changes of the last tick, one shared buffer per policy. */
-  sendAwareness(): void {
+  /**
+   * Awareness relays are throttled per document to one batch per `awarenessTickMs`, leading edge: after a quiet
+   * tick a change goes out at the end of the current I/O turn (setImmediate, so the frames of one turn share a
+   * batch); under load, one batch per tick. Per document, so that quiet rooms never wait for busy ones and the
+   * batches of many rooms do not go out as one burst.
+   */
+  private scheduleAwareness(): void {
+    if (this.awarenessTimeout || this.awarenessImmediate || this.closed) return;
+    const wait = this.lastAwarenessSent + this.env.limits.awarenessTickMs - performance.now();
+    if (wait <= 0) this.awarenessImmediate = setImmediate(this.flushAwareness);
+    else this.awarenessTimeout = setTimeout(this.flushAwareness, wait);
+  }
+
+  private readonly flushAwareness = (): void => {
+    this.awarenessTimeout = null;
+    this.awarenessImmediate = null;
+    this.lastAwarenessSent = performance.now();
+    this.sendAwareness();
+  };
+
+  /** The awareness changes since the last batch, one shared buffer per policy. */
+  private sendAwareness(): void {
     const batch = this.awareness.takeBatch(Date.now());
     if (!batch) return;
     for (const peer of this.peers) {
@@ -167,7 +189,10 @@ export class DocHost {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     if (this.unloadTimer) clearTimeout(this.unloadTimer);
+    if (this.awarenessTimeout) clearTimeout(this.awarenessTimeout);
+    if (this.awarenessImmediate) clearImmediate(this.awarenessImmediate);
     this.doc.off('update', this.onUpdate);
     try {
       await this.log.close();

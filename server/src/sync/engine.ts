@@ -67,10 +67,6 @@ class Engine implements SyncEngine, HostEnv {
   private readonly hosts = new Map<string, DocHost>();
   private readonly peers = new Set<Peer>();
   private readonly mutex = new KeyedMutex();
-  private readonly awarenessDirty = new Set<DocHost>();
-  private awarenessTimer: NodeJS.Timeout | null = null;
-  private awarenessImmediate: NodeJS.Immediate | null = null;
-  private lastAwarenessFlush = Number.NEGATIVE_INFINITY;
   private readonly timers: NodeJS.Timeout[] = [];
   private closing = false;
 
@@ -198,25 +194,26 @@ class Engine implements SyncEngine, HostEnv {
     const host = this.hosts.get(peer.docName);
     if (host?.peers.has(peer)) {
       const t0 = performance.now();
-      this.process(peer, host, data);
-      this.counters.frameHandled(performance.now() - t0);
+      if (this.process(peer, host, data)) this.counters.updateHandled(performance.now() - t0);
     }
   }
 
-  private process(peer: Peer, host: DocHost, frame: Buffer): void {
-    if (peer.closed) return;
+  /** Handles one frame; true when it carried a document update (for the update-handling histogram). */
+  private process(peer: Peer, host: DocHost, frame: Buffer): boolean {
+    if (peer.closed) return false;
     let message: ClientMessage;
     try {
       message = decodeClientMessage(frame);
     } catch (error) {
       this.reject(peer, 'malformed', CLOSE.policy, error);
-      return;
+      return false;
     }
     try {
       host.handle(peer, message);
     } catch (error) {
       this.reject(peer, 'malformed', CLOSE.policy, error);
     }
+    return message.type === 'update' || message.type === 'syncStep2';
   }
 
   reject(peer: Peer, reason: RejectReason, code: number, detail?: unknown): void {
@@ -238,30 +235,6 @@ class Engine implements SyncEngine, HostEnv {
     host.detach(peer);
     this.scheduleUnloadIfIdle(host);
   }
-
-  /**
-   * Throttles awareness relays to one batch per `awarenessTickMs`, leading edge: after a quiet tick a change goes
-   * out at the end of the current I/O turn (setImmediate, so the frames of one turn still share one batch) instead
-   * of waiting a whole tick; under load batches go out every tick, as before.
-   */
-  awarenessChanged(host: DocHost): void {
-    this.awarenessDirty.add(host);
-    if (this.awarenessTimer || this.awarenessImmediate || this.closing) return;
-    const wait = this.lastAwarenessFlush + this.limits.awarenessTickMs - performance.now();
-    if (wait <= 0) {
-      this.awarenessImmediate = setImmediate(this.flushAwareness);
-    } else {
-      this.awarenessTimer = setTimeout(this.flushAwareness, wait);
-    }
-  }
-
-  private readonly flushAwareness = (): void => {
-    this.awarenessTimer = null;
-    this.awarenessImmediate = null;
-    this.lastAwarenessFlush = performance.now();
-    for (const dirty of this.awarenessDirty) dirty.sendAwareness();
-    this.awarenessDirty.clear();
-  };
 
   private scheduleUnloadIfIdle(host: DocHost): void {
     if (host.peers.size > 0 || host.unloadTimer || this.closing) return;
@@ -407,7 +380,8 @@ class Engine implements SyncEngine, HostEnv {
       docsLoaded: c.docsLoaded,
       docsUnloaded: c.docsUnloaded,
       eventLoopDelayP99Ms: c.eventLoopDelayP99Ms(),
-      frameHandlingP99Ms: c.frameHandlingP99Ms(),
+      updateHandlingP99Ms: c.updateHandling().p99,
+      updateHandlingP50Ms: c.updateHandling().p50,
       heapUsedBytes: getHeapStatistics().used_heap_size,
       storage: { ...this.storage.stats },
     };
@@ -417,9 +391,6 @@ class Engine implements SyncEngine, HostEnv {
     if (this.closing) return;
     this.closing = true;
     for (const timer of this.timers) clearInterval(timer);
-    if (this.awarenessTimer) clearTimeout(this.awarenessTimer);
-    if (this.awarenessImmediate) clearImmediate(this.awarenessImmediate);
-    this.awarenessDirty.clear();
     for (const peer of this.peers) peer.close(CLOSE.goingAway, 'server shutting down');
     await Promise.all(
       [...this.hosts.values()].map((host) =>

@@ -34,10 +34,12 @@ export interface SyncMetrics {
   /** p99 of event-loop delay over the last complete 10 s window (the current one before the first completes). */
   eventLoopDelayP99Ms: number;
   /**
-   * p99 of the time from a frame's receipt ('message' event) to the end of its handling, i.e. its last send (fan-out
-   * is synchronous), same window as the event-loop delay: the server's own share of an update's latency.
+   * p99 of the time from an update frame's receipt ('message' event) to the end of its handling, i.e. its last send
+   * to the document's peers (validation, apply, log append and fan-out are synchronous), same window as the
+   * event-loop delay: the server's own share of an update's latency, queueing before the 'message' event aside.
    */
-  frameHandlingP99Ms: number;
+  updateHandlingP99Ms: number;
+  updateHandlingP50Ms: number;
   heapUsedBytes: number;
   storage: {
     appendedRecords: number;
@@ -74,9 +76,9 @@ export class Counters {
   docsUnloaded = 0;
 
   private readonly delay: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
-  private readonly frames: RecordableHistogram = createHistogram();
+  private readonly updates: RecordableHistogram = createHistogram();
   private lastWindowP99Ms: number | null = null;
-  private lastFramesP99Ms: number | null = null;
+  private lastUpdates: { p50: number; p99: number } | null = null;
   private readonly timer: NodeJS.Timeout;
 
   constructor() {
@@ -84,8 +86,8 @@ export class Counters {
     this.timer = setInterval(() => {
       this.lastWindowP99Ms = this.delay.percentile(99) / 1e6;
       this.delay.reset();
-      this.lastFramesP99Ms = this.frames.count > 0 ? this.frames.percentile(99) / 1e6 : 0;
-      this.frames.reset();
+      this.lastUpdates = this.updatePercentiles();
+      this.updates.reset();
     }, WINDOW_MS);
     this.timer.unref();
   }
@@ -98,13 +100,19 @@ export class Counters {
     return Object.values(this.rejected).reduce((sum, count) => sum + count, 0);
   }
 
-  /** Records how long one frame took to handle, in milliseconds (from performance.now()). */
-  frameHandled(ms: number): void {
-    this.frames.record(Math.max(1, Math.round(ms * 1e6)));
+  /** Records how long one update frame took to handle, in milliseconds (from performance.now()). */
+  updateHandled(ms: number): void {
+    this.updates.record(Math.max(1, Math.round(ms * 1e6)));
   }
 
-  frameHandlingP99Ms(): number {
-    return this.lastFramesP99Ms ?? (this.frames.count > 0 ? this.frames.percentile(99) / 1e6 : 0);
+  /** p50 and p99 of update handling over the last complete window (the current one before the first completes). */
+  updateHandling(): { p50: number; p99: number } {
+    return this.lastUpdates ?? this.updatePercentiles();
+  }
+
+  private updatePercentiles(): { p50: number; p99: number } {
+    if (this.updates.count === 0) return { p50: 0, p99: 0 };
+    return { p50: this.updates.percentile(50) / 1e6, p99: this.updates.percentile(99) / 1e6 };
   }
 
   eventLoopDelayP99Ms(): number {
