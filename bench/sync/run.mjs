@@ -3,6 +3,8 @@
 //   node bench/sync/run.mjs [--quick] [--only session,fanout,ceiling,churn,heap]
 // Prints p50/p99 latency, deliveries/s, server CPU and RSS per workload and server, and Accord/reference ratios.
 import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fullClient, lightClient, now, Recorder } from './clients.mjs';
@@ -34,6 +36,27 @@ const children = new Set();
 process.on('exit', () => {
   for (const child of children) child.kill('SIGKILL');
 });
+
+/** Idle noise probes pinned to each core (see probe.mjs); `noise()` returns and resets what they saw. */
+const probes = [0, 1].map((core) => {
+  const child = spawn('taskset', ['-c', String(core), process.execPath, path.join(here, 'probe.mjs')], {
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  children.add(child);
+  return child;
+});
+async function noise() {
+  const samples = await Promise.all(
+    probes.map(
+      (child) =>
+        new Promise((resolve) => {
+          child.once('message', resolve);
+          child.send('sample');
+        }),
+    ),
+  );
+  return samples.map((x) => `p99 ${x.p99.toFixed(1)} max ${x.max.toFixed(0)} ms`);
+}
 
 async function startServer(kind) {
   const prof = profDir
@@ -71,6 +94,7 @@ async function startServer(kind) {
 }
 
 async function measure(server, run) {
+  await noise();
   const before = await server.stats();
   const genBefore = process.cpuUsage();
   const t0 = now();
@@ -78,6 +102,7 @@ async function measure(server, run) {
   const wall = now() - t0;
   const gen = process.cpuUsage(genBefore);
   const after = await server.stats();
+  const [noiseServerCore, noiseGeneratorCore] = await noise();
   const m0 = before.metrics;
   const m1 = after.metrics;
   return {
@@ -90,6 +115,7 @@ async function measure(server, run) {
     updateP50: m1?.updateHandlingP50Ms,
     loopP99: m1?.eventLoopDelayP99Ms,
     outPerSec: m1 && m0 ? (m1.messagesOut - m0.messagesOut) / (wall / 1000) : undefined,
+    noise: `idle probe timer lateness: server core ${noiseServerCore}, generator core ${noiseGeneratorCore}`,
   };
 }
 
@@ -199,7 +225,7 @@ async function fanout(server) {
 const CEILING_PAIRS = 250;
 const CEILING_RATES = process.env.CEILING_RATES
   ? process.env.CEILING_RATES.split(',').map(Number)
-  : [1000, 2000, 4000, 6000, 8000, 10_000, 12_000, 16_000, 20_000, 24_000, 28_000, 32_000, 40_000];
+  : [1000, 2000, 4000, 6000, 8000, 10_000, 12_000, 14_000, 16_000, 18_000, 20_000, 24_000, 28_000, 32_000, 40_000];
 
 /**
  * CEILING_PAIRS docs, each with a full-provider writer and a light reader; the aggregate write rate is raised until
@@ -219,7 +245,7 @@ async function ceiling(server) {
   const steps = [];
   let best = 0;
   let n = 0;
-  for (const rate of CEILING_RATES) {
+  const runStep = async (rate) => {
     const t0 = now();
     let issued = 0;
     const tick = setInterval(() => {
@@ -238,13 +264,21 @@ async function ceiling(server) {
     });
     clearInterval(tick);
     await sleep(1500);
-    steps.push({ rate, ...step });
+    const ok = step.p99 <= 100 && step.perSec >= rate * 0.9;
     console.log(
       `           ${server.kind.padEnd(18)} step ${String(rate).padStart(6)}/s: p50 ${ms(step.p50)}  p99 ${ms(step.p99)}  ` +
-        `deliveries ${step.perSec.toFixed(0)}/s  server CPU ${(step.cpu * 100).toFixed(0)}%  generator CPU ${(step.genCpu * 100).toFixed(0)}%`,
+        `deliveries ${step.perSec.toFixed(0)}/s  server CPU ${(step.cpu * 100).toFixed(0)}%  generator CPU ${(step.genCpu * 100).toFixed(0)}%` +
+        `${ok ? '' : '  FAILED'}`,
     );
-    const ok = step.p99 <= 100 && step.perSec >= rate * 0.9;
-    if (!ok) break;
+    return { rate, ok, ...step };
+  };
+  for (const rate of CEILING_RATES) {
+    // This machine is shared: one 100 ms stall anywhere fails a step, so a failed step is run once more, and the
+    // ceiling is the last rate before a step that failed twice (the same rule for every server).
+    let step = await runStep(rate);
+    if (!step.ok) step = await runStep(rate);
+    steps.push(step);
+    if (!step.ok) break;
     best = rate;
   }
   for (const p of pairs) {
@@ -310,10 +344,20 @@ async function churn(server) {
 const mb = (bytes) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
 const ms = (value) => (Number.isFinite(value) ? `${value.toFixed(1)} ms` : 'n/a');
 
+const pressure = () => {
+  try {
+    return /avg60=([0-9.]+)/.exec(fs.readFileSync('/proc/pressure/cpu', 'utf8'))[1];
+  } catch {
+    return 'n/a';
+  }
+};
+const verdict = (ok) => (ok ? 'met' : 'MISSED');
+
 async function main() {
   const results = {};
   console.log(
-    `# Accord sync benchmark (${quick ? 'quick' : 'full'}), node ${process.version}, ${new Date().toISOString()}`,
+    `# Accord sync benchmark (${quick ? 'quick' : 'full'}), node ${process.version}, ${new Date().toISOString()}, ` +
+      `nice ${os.getPriority()}, CPU pressure (some, avg60) ${pressure()} %`,
   );
   for (const workload of ['session', 'fanout', 'ceiling']) {
     if (!only.includes(workload)) continue;
@@ -323,34 +367,69 @@ async function main() {
       try {
         const r = await { session, fanout, ceiling }[workload](server);
         results[workload][kind] = r;
-        const extra =
-          workload === 'ceiling'
-            ? `  ceiling ${r.ceiling}/s  steps ${r.steps.map((s) => `${s.rate}:${s.p99.toFixed(0)}ms`).join(' ')}`
-            : '';
         const accordOnly =
           r.updateP99 !== undefined
-            ? `  update receipt->last send p50 ${ms(r.updateP50)} p99 ${ms(r.updateP99)}  loop delay p99 ${ms(r.loopP99)}`
+            ? `\n           server side: update receipt->last send p50 ${ms(r.updateP50)} p99 ${ms(r.updateP99)}, event-loop delay p99 ${ms(r.loopP99)} (last 10 s window)`
             : '';
+        let extra = '';
+        if (workload === 'ceiling') {
+          const last = r.steps.at(-1);
+          const bound = last.ok
+            ? ` (every step passed: the ceiling is at least ${r.ceiling}/s)`
+            : last.genCpu >= 0.9
+              ? ` (the failing step had the generator at ${(last.genCpu * 100).toFixed(0)}% CPU: generator-bound, the server's ceiling is at least ${r.ceiling}/s)`
+              : '';
+          extra = `\n           ceiling ${r.ceiling}/s${bound}; steps ${r.steps.map((x) => `${x.rate}:${x.p99.toFixed(0)}ms`).join(' ')}`;
+        }
         console.log(
           `${workload.padEnd(8)} ${kind.padEnd(18)} p50 ${ms(r.p50).padStart(9)}  p99 ${ms(r.p99).padStart(9)}  ` +
-            `(full-provider sample p99 ${ms(r.fullP99)}, n=${r.fullN})  deliveries ${r.perSec.toFixed(0).padStart(6)}/s  ` +
-            `server CPU ${(r.cpu * 100).toFixed(0).padStart(3)}%  RSS ${mb(r.rss)}  generator CPU ${(r.genCpu * 100).toFixed(0)}%${accordOnly}${extra}`,
+            `deliveries ${r.perSec.toFixed(0).padStart(6)}/s  server CPU ${(r.cpu * 100).toFixed(0).padStart(3)}%  RSS ${mb(r.rss)}  ` +
+            `generator CPU ${(r.genCpu * 100).toFixed(0)}%  (full-provider receivers: p99 ${ms(r.fullP99)}, n=${r.fullN})` +
+            `\n           ${r.noise}${accordOnly}${extra}`,
         );
       } finally {
         await server.stop();
       }
     }
-    const a = results[workload].accord;
-    const ref = results[workload].reference;
-    if (a && ref) {
-      const ratio =
-        workload === 'ceiling'
-          ? `ceiling x${(a.ceiling / ref.ceiling).toFixed(2)}`
-          : `p99 x${(a.p99 / ref.p99).toFixed(2)}`;
-      console.log(
-        `${workload.padEnd(8)} accord / reference (in memory): ${ratio}, CPU x${(a.cpu / ref.cpu).toFixed(2)}, RSS x${(a.rss / ref.rss).toFixed(2)}`,
-      );
-    }
+  }
+  const lines = [];
+  const s = results.session;
+  if (s?.accord && s.reference) {
+    lines.push(
+      `session  p99 accord ${ms(s.accord.p99)} vs reference in memory ${ms(s.reference.p99)}: x${(s.accord.p99 / s.reference.p99).toFixed(2)} ` +
+        `(target <= x1.00, ${verdict(s.accord.p99 <= s.reference.p99)})` +
+        (s['reference-leveldb'] ? `; vs reference LevelDB ${ms(s['reference-leveldb'].p99)}` : '') +
+        `; p50 ${ms(s.accord.p50)} vs ${ms(s.reference.p50)}; CPU x${(s.accord.cpu / s.reference.cpu).toFixed(2)}, RSS x${(s.accord.rss / s.reference.rss).toFixed(2)}`,
+    );
+  }
+  const f = results.fanout;
+  if (f?.accord) {
+    lines.push(
+      `fanout   p99 accord ${ms(f.accord.p99)} (target <= 30 ms, ${verdict(f.accord.p99 <= 30)})` +
+        (f.reference
+          ? `; reference in memory ${ms(f.reference.p99)} (accord x${(f.accord.p99 / f.reference.p99).toFixed(2)}), deliveries/s x${(f.accord.perSec / f.reference.perSec).toFixed(2)}, CPU x${(f.accord.cpu / f.reference.cpu).toFixed(2)}`
+          : ''),
+    );
+  }
+  const c = results.ceiling;
+  if (c?.accord && c.reference) {
+    const ratio = c.accord.ceiling / c.reference.ceiling;
+    lines.push(
+      `ceiling  accord ${c.accord.ceiling}/s vs reference in memory ${c.reference.ceiling}/s: x${ratio.toFixed(2)} (target >= x1.50, ${verdict(ratio >= 1.5)})` +
+        (c['reference-leveldb']
+          ? `; vs reference LevelDB ${c['reference-leveldb'].ceiling}/s: x${(c.accord.ceiling / c['reference-leveldb'].ceiling).toFixed(2)}`
+          : ''),
+    );
+    // p99 on the ceiling workload, at every rate both servers ran (target: accord no worse than the reference).
+    const common = c.accord.steps.filter((x) => c.reference.steps.some((y) => y.rate === x.rate));
+    lines.push(
+      `ceiling  p99 at equal rates, accord vs reference in memory: ${common
+        .map((x) => {
+          const y = c.reference.steps.find((z) => z.rate === x.rate);
+          return `${x.rate}/s ${x.p99.toFixed(0)} vs ${y.p99.toFixed(0)} ms`;
+        })
+        .join(', ')}`,
+    );
   }
   if (only.includes('churn')) {
     const server = await startServer('accord');
@@ -360,9 +439,14 @@ async function main() {
         `RSS ${x.rss.toFixed(0)} MB (heap ${x.heap.toFixed(1)} MB, external ${x.external.toFixed(1)} MB, ${x.docs} docs loaded)`;
       console.log(
         `churn    accord             ${r.cycles} connect/edit/disconnect cycles in ${r.seconds.toFixed(0)} s, peak RSS ${r.peak.toFixed(0)} MB\n` +
-          `           baseline (warmed up, after GC)      ${fmt(r.baseline)}\n` +
-          `           +12 s after the last cycle, GC      ${fmt(r.after)}  x${(r.after.rss / r.baseline.rss).toFixed(2)}\n` +
-          `           ${r.settledAfter === null ? 'not back within 5 % by +72 s' : `back within 5 % at +${r.settledAfter} s`}, GC${' '.repeat(r.settledAfter === null ? 3 : 12)}${fmt(r.later)}  x${(r.later.rss / r.baseline.rss).toFixed(2)}  (target: back to baseline)`,
+          `           baseline (warmed up, after GC)   ${fmt(r.baseline)}\n` +
+          `           +12 s after the last cycle, GC   ${fmt(r.after)}  x${(r.after.rss / r.baseline.rss).toFixed(2)}\n` +
+          `           last sample (+${r.settledAfter ?? 72} s), GC          ${fmt(r.later)}  x${(r.later.rss / r.baseline.rss).toFixed(2)}`,
+      );
+      lines.push(
+        `churn    RSS after ${r.cycles} cycles ${r.later.rss.toFixed(0)} MB vs baseline ${r.baseline.rss.toFixed(0)} MB: x${(r.later.rss / r.baseline.rss).toFixed(2)} ` +
+          `(target: back to baseline (<= x1.05), ${verdict(r.settledAfter !== null)}${r.settledAfter !== null ? `, at +${r.settledAfter} s` : ', not within +72 s'}); ` +
+          `heap ${r.baseline.heap.toFixed(1)} -> ${r.later.heap.toFixed(1)} MB`,
       );
     } finally {
       await server.stop();
@@ -371,7 +455,14 @@ async function main() {
   if (only.includes('heap')) {
     const out = execFileSync(process.execPath, ['--expose-gc', path.join(here, 'heap.mjs')], { encoding: 'utf8' });
     process.stdout.write(out);
+    const ratio = Number(/\(x([0-9.]+),/.exec(out)?.[1]);
+    lines.push(
+      `heap     per loaded doc x${ratio.toFixed(2)} the raw Y.Doc (target <= x1.20, ${verdict(ratio <= 1.2)})`,
+    );
   }
+  console.log(`# Targets (CPU pressure avg60 now ${pressure()} %)`);
+  for (const line of lines) console.log(line);
+  for (const child of probes) child.disconnect();
   process.exit(0);
 }
 

@@ -12,6 +12,7 @@ import { Counters, type RejectReason, type SyncMetrics } from './metrics.js';
 import { KeyedMutex } from './mutex.js';
 import { CLOSE, Peer, type PeerContext } from './peer.js';
 import { type ClientMessage, decodeClientMessage } from './protocol.js';
+import { isEmptyUpdate } from './updates.js';
 
 export interface SyncEngine {
   /** Completes the WebSocket upgrade and serves the peer; the caller has authenticated it and checked access. */
@@ -213,7 +214,7 @@ class Engine implements SyncEngine, HostEnv {
     } catch (error) {
       this.reject(peer, 'malformed', CLOSE.policy, error);
     }
-    return message.type === 'update' || message.type === 'syncStep2';
+    return (message.type === 'update' || message.type === 'syncStep2') && !isEmptyUpdate(message.update);
   }
 
   reject(peer: Peer, reason: RejectReason, code: number, detail?: unknown): void {
