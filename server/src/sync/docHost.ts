@@ -123,15 +123,8 @@ export class DocHost {
   }
 
   private readonly onUpdate = (update: Uint8Array, origin: unknown, _doc: Y.Doc, tr: Y.Transaction): void => {
-    this.log.append(update);
-    const log = this.log;
-    if (log.logBytes > Math.max(this.env.limits.compactMinLogBytes, log.snapshotBytes)) {
-      log
-        .compact(() => Y.encodeStateAsUpdate(this.doc))
-        .catch((error) => {
-          this.env.logger.error('sync.compaction_failed', { docName: this.name, error });
-        });
-    }
+    // Relay first, then append: both happen in this synchronous handler and the log's write is only issued at the
+    // end of the turn (setImmediate), so durability is the same either way, and peers do not wait for the CRC/copy.
     const message = encodeSyncMessage(SYNC_UPDATE, update);
     const highWater = this.env.limits.highWaterBytes;
     let lagFrom: Uint8Array | null = null;
@@ -144,6 +137,15 @@ export class DocHost {
         continue;
       }
       peer.send(message);
+    }
+    const log = this.log;
+    log.append(update);
+    if (log.logBytes > Math.max(this.env.limits.compactMinLogBytes, log.snapshotBytes)) {
+      log
+        .compact(() => Y.encodeStateAsUpdate(this.doc))
+        .catch((error) => {
+          this.env.logger.error('sync.compaction_failed', { docName: this.name, error });
+        });
     }
   };
 
