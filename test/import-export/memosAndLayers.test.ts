@@ -172,7 +172,12 @@ describe('coder layers in an export', () => {
     expect((await readBundle(ctx, projectId, lead)).users.map((u) => u.name)).toEqual(['Ana', 'Ben', 'Cy']);
 
     // A layer of someone who was never a member (written directly, as a script or an old import might have).
-    const dee = await createUser(ctx.store, { email: 'dee@example.org', name: 'Dee', password: 'a long password' });
+    const dee = await createUser(ctx.store, {
+      email: 'dee@example.org',
+      name: 'Dee',
+      password: 'a long password',
+      admin: false,
+    });
     const transcript = ctx.store.data.transcripts[1]!.id;
     await ctx.sync.withDoc(docName({ kind: 'text', project: projectId, transcript }), (text) =>
       ctx.sync.withDoc(docName({ kind: 'codings', project: projectId, transcript, coder: dee.id }), (codings) =>
