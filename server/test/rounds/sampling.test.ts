@@ -1,5 +1,6 @@
+import { seededRandom } from '@accord/shared/agreement/bootstrap';
 import { describe, expect, it } from 'vitest';
-import { mulberry32, sampleSize, sampleTranscripts } from '../../src/rounds/sampling.js';
+import { sampleSize, sampleTranscripts } from '../../src/rounds/sampling.js';
 
 const population = Array.from({ length: 40 }, (_, i) => `t${String(i).padStart(2, '0')}`);
 
@@ -62,7 +63,7 @@ describe('sampleTranscripts', () => {
   });
 
   it('uses a uniform generator', () => {
-    const random = mulberry32(1);
+    const random = seededRandom(1);
     let sum = 0;
     for (let i = 0; i < 10_000; i++) sum += random();
     expect(sum / 10_000).toBeCloseTo(0.5, 1);

@@ -11,7 +11,6 @@ import {
   frequencyBySpeaker,
   frequencyByTranscript,
   ID_PATTERN,
-  isId,
   type RetrievalQuery,
   readThemes,
   retrieveSegments,
@@ -40,8 +39,7 @@ import type { AppContext } from '../../context.js';
 import { AccordError, notFound } from '../../errors.js';
 import type { Project } from '../../metadata/schema.js';
 import { decideDocAccess } from '../../projects/docAccess.js';
-import { memberProject } from '../../projects/projects.js';
-import { requireAuth } from '../session.js';
+import { authoriseProject } from '../projectAuth.js';
 import { parse } from '../validate.js';
 
 const id = z.string().regex(ID_PATTERN);
@@ -118,14 +116,8 @@ function attributeFilter(filters: Filters): Record<string, string[]> {
 export function analysisRoutes(ctx: AppContext): Router {
   const router = Router();
 
-  /** A member of the project (any role may analyse what it can read); outsiders get "not found". */
-  const authorise = (req: Request) => {
-    const { user } = requireAuth(req);
-    const projectId = String(req.params.project);
-    if (!isId(projectId)) throw notFound('no such project');
-    const { project, role } = memberProject(ctx, projectId, user.id);
-    return { user, project, role };
-  };
+  /** Any member may analyse what they can read; which layers that is, each endpoint asks per layer. */
+  const authorise = (req: Request) => authoriseProject(ctx, req, 'view');
 
   /** Transcripts of the chosen rounds and listed transcripts (intersected), or undefined for all. */
   const transcriptScope = (project: Project, filters: Filters): Set<string> | undefined => {

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { isId, type ProjectAction, projectPermission } from '@accord/shared';
+import type { ProjectAction } from '@accord/shared';
 import express, { type Request, Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
-import { AccordError, notFound } from '../../errors.js';
+import { AccordError } from '../../errors.js';
 import { MATRIX_UNITS, type MatrixUnit } from '../../export/matrix.js';
 import { EXPORT_FORMATS, type ExportFormat, render, segmentFilter } from '../../export/render.js';
 import { ImportError } from '../../import/errors.js';
@@ -13,8 +13,7 @@ import { applySpeakerChoices } from '../../import/speakers.js';
 import { readPastedTranscript } from '../../import/transcripts.js';
 import { summariseBundle } from '../../interchange/bundle.js';
 import { matchAccount, readBundle, writeBundle } from '../../projects/bundleIo.js';
-import { memberProject } from '../../projects/projects.js';
-import { requireAuth } from '../session.js';
+import { authoriseProject } from '../projectAuth.js';
 import { parse } from '../validate.js';
 
 /**
@@ -77,16 +76,7 @@ export function importExportRoutes(ctx: AppContext): Router {
   const router = Router();
   const held = new Map<string, HeldUpload>();
 
-  const authorise = (req: Request, action: ProjectAction) => {
-    const { user } = requireAuth(req);
-    const projectId = String(req.params.project);
-    if (!isId(projectId)) throw notFound('no such project');
-    const { project, role } = memberProject(ctx, projectId, user.id);
-    if (!projectPermission(role, project, action)) {
-      throw new AccordError(403, 'forbidden', `your role (${role}) does not allow this`);
-    }
-    return { user, project };
-  };
+  const authorise = (req: Request, action: ProjectAction) => authoriseProject(ctx, req, action);
 
   const forget = () => {
     const now = Date.now();

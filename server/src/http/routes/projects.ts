@@ -1,4 +1,4 @@
-import { type DocRef, docName, isId, type ProjectAction, projectPermission, ROLES, type Role } from '@accord/shared';
+import { type DocRef, docName, type ProjectAction, ROLES, type Role } from '@accord/shared';
 import { type Request, Router } from 'express';
 import { z } from 'zod';
 import { findUserByEmail } from '../../accounts/users.js';
@@ -10,7 +10,6 @@ import { decideDocAccess } from '../../projects/docAccess.js';
 import {
   createProject,
   deleteProject,
-  memberProject,
   projectsOf,
   setMemberRole,
   summarise,
@@ -23,6 +22,7 @@ import {
   transcriptsOf,
   updateTranscript,
 } from '../../projects/transcripts.js';
+import { authoriseProject } from '../projectAuth.js';
 import { requireAuth } from '../session.js';
 import { parse } from '../validate.js';
 
@@ -69,17 +69,7 @@ const transcriptPatch = z.strictObject({
 export function projectRoutes(ctx: AppContext): Router {
   const router = Router();
 
-  /** The project, if the signed-in user is a member allowed `action`; outsiders get "not found". */
-  const authorise = (req: Request, action: ProjectAction) => {
-    const { user } = requireAuth(req);
-    const projectId = String(req.params.project);
-    if (!isId(projectId)) throw notFound('no such project');
-    const { project, role } = memberProject(ctx, projectId, user.id);
-    if (!projectPermission(role, project, action)) {
-      throw new AccordError(403, 'forbidden', `your role (${role}) does not allow this`);
-    }
-    return { user, project, role };
-  };
+  const authorise = (req: Request, action: ProjectAction) => authoriseProject(ctx, req, action);
 
   const members = (project: Project) =>
     project.members.map((member) => {
