@@ -4,9 +4,9 @@
 // times while scrolling, and prints them against the targets. Needs `pnpm build` first (server dist + client dist)
 // and Debian's chromium. Usage: pnpm bench client [--samples 40]
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
+import { CHROMIUM_PATH, launchChromium } from '../chromium.mjs';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const { startServer } = await import(path.join(root, 'server/dist/app.js'));
@@ -14,7 +14,6 @@ const { resolveConfig } = await import(path.join(root, 'server/dist/config.js'))
 const { createUser } = await import(path.join(root, 'server/dist/accounts/users.js'));
 const shared = await import(path.join(root, 'shared/dist/index.js'));
 // playwright-core is a dependency of the test package; the benchmark borrows it from there.
-const { chromium } = createRequire(path.join(root, 'test/package.json'))('playwright-core');
 
 const args = process.argv.slice(2);
 const SAMPLES = Number(args[args.indexOf('--samples') + 1]) || 40;
@@ -116,19 +115,7 @@ await server.ctx.sync.withDoc(textName, async (textDoc) => {
 });
 
 // ---------------------------------------------------------------------------------------------------------
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-dev-shm-usage',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-  ],
-});
+const browser = await launchChromium();
 const transcriptUrl = `${url}/p/${project.id}/t/${transcript.id}`;
 
 async function signedInPage(email) {
@@ -277,7 +264,7 @@ fs.rmSync(dataDir, { recursive: true, force: true });
 
 const slow = scroll.frames.filter((f) => f > TARGET.frameMs + 0.5).length;
 const lines = [
-  `Accord client benchmark (Chromium ${process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'}, loopback)`,
+  `Accord client benchmark (Chromium ${CHROMIUM_PATH}, loopback)`,
   `  transcript: ${text.length} characters, ${turns.length} turns; 2000 codings from 4 coders; 30 codes`,
   '',
   `  first readable render (text on screen, warm, median of 4): ${fmt(median(firstText))}  target < ${TARGET.firstRenderMs} ms  ${verdict(median(firstText) < TARGET.firstRenderMs)}`,
