@@ -1,14 +1,6 @@
-import {
-  close as fsClose,
-  constants as fsConstants,
-  fdatasync as fsFdatasync,
-  open as fsOpen,
-  fstat,
-  write as fsWrite,
-} from 'node:fs';
+import { constants as fsConstants } from 'node:fs';
 import { crc32 } from 'node:zlib';
-import { syncDir } from './fsUtil.js';
-import type { StorageStats } from './types.js';
+import { closeFd, fdatasync, fdSize, openFd, syncDir, writeAll } from './fsUtil.js';
 
 /**
  * On-disk record format shared by logs and snapshots: `u32 length | u32 crc32(payload) | payload`, little endian.
@@ -88,28 +80,42 @@ export function parseSnapshotFile(bytes: Uint8Array): Uint8Array {
   return records[0]!;
 }
 
+/** Where a document log's records become durable first: the write-ahead log shared by all documents. */
+export interface Journal {
+  append(log: LogFile, offset: number, record: Buffer): void;
+  /** Resolves once everything appended so far is durable. */
+  flush(): Promise<void>;
+  /** The log is durable by itself and closed: the journal no longer needs to sync it. */
+  release(log: LogFile): void;
+}
+
 /**
- * An append-only log file with group commit: appends of one event-loop turn go out as one write plus one
- * fdatasync; appends made while a sync is in flight form the next batch. The file is opened on the first write
- * (read-only documents never hold a descriptor) and created with its header and a directory sync.
+ * A document's append-only log file. Its records are durable once the journal (the write-ahead log) has them;
+ * the file itself gets plain writes (one per batch; while one is in flight later appends wait and go out
+ * together) and is fdatasync'd only when the journal checkpoints or the log closes. One durable write per turn
+ * for all documents, instead of one per document, is what lets a busy server keep up (docs/sync.md).
+ * The file is opened on the first write (read-only documents never hold a descriptor) and created with its
+ * header and a directory sync.
  */
 export class LogFile {
   private fd: number | null = null;
   private pending: Buffer[] = [];
-  private scheduled = false;
-  /** Settles when every write started so far is durable. */
+  /** Settles when every write and sync started so far is done. */
   private tail: Promise<void> = Promise.resolve();
   /** The write that will take everything in `pending`, queued behind the one in flight. */
   private next: Promise<void> | null = null;
   private failure: Error | null = null;
+  private unsynced = false;
   /** Bytes in the file once everything queued is written. */
   size: number;
 
   constructor(
     readonly path: string,
     private readonly dir: string,
+    readonly docName: string,
+    readonly gen: number,
     existingSize: number,
-    private readonly stats: StorageStats,
+    private readonly journal: Journal,
     private readonly onFailure: (error: Error) => void,
   ) {
     this.size = existingSize;
@@ -121,27 +127,19 @@ export class LogFile {
       this.size = HEADER_BYTES;
     }
     const record = encodeRecord(payload);
+    const offset = this.size;
     this.pending.push(record);
     this.size += record.length;
-    this.stats.appendedRecords++;
-    this.stats.appendedBytes += payload.length;
-    if (!this.scheduled) {
-      this.scheduled = true;
-      // setImmediate runs after the I/O callbacks of this turn: every update received in the turn joins the batch.
-      setImmediate(() => {
-        this.scheduled = false;
-        this.flush().catch(() => {});
-      });
-    }
+    this.journal.append(this, offset, record);
   }
 
-  /**
-   * Resolves when everything appended before the call is durable; rejects once the file has failed. Group commit:
-   * while a write + fdatasync is in flight, every later append waits in `pending` and goes out as one batch when it
-   * completes, so a busy document costs one fdatasync per sync latency, not one per event-loop turn (per-turn batches
-   * chained behind each other made the fsync queue grow without bound once syncs were slower than turns).
-   */
+  /** Resolves when everything appended before the call is durable and written to this file; rejects once failed. */
   flush(): Promise<void> {
+    return Promise.all([this.writePending(), this.journal.flush()]).then(() => {});
+  }
+
+  /** Issues the file write of everything appended so far (the journal calls this when it writes their records). */
+  writePending(): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
     if (this.pending.length === 0) return this.tail;
     this.next ??= this.tail = this.tail.then(() => {
@@ -153,14 +151,39 @@ export class LogFile {
     return this.next;
   }
 
+  /** Makes every write issued so far durable in this file. */
+  sync(): Promise<void> {
+    this.tail = this.tail.then(async () => {
+      if (this.fd === null || !this.unsynced) return;
+      this.unsynced = false;
+      try {
+        await fdatasync(this.fd);
+      } catch (error) {
+        throw this.fail(error);
+      }
+    });
+    return this.tail;
+  }
+
   async close(): Promise<void> {
     try {
       await this.flush();
+      await this.sync();
+      this.journal.release(this);
     } finally {
       const fd = this.fd;
       this.fd = null;
-      if (fd !== null) await new Promise<void>((resolve, reject) => fsClose(fd, (e) => (e ? reject(e) : resolve())));
+      if (fd !== null) await closeFd(fd);
     }
+  }
+
+  /** Stops the log for good (the first failure is reported); returns the failure to throw. */
+  fail(error: unknown): Error {
+    if (!this.failure) {
+      this.failure = error instanceof Error ? error : new Error(String(error));
+      this.onFailure(this.failure);
+    }
+    return this.failure;
   }
 
   private async write(batch: Buffer[]): Promise<void> {
@@ -168,49 +191,18 @@ export class LogFile {
     try {
       let created = false;
       if (this.fd === null) {
-        this.fd = await openLog(this.path);
+        this.fd = await openFd(this.path, LOG_FLAGS);
         created = (await fdSize(this.fd)) === 0;
       }
-      // One buffer: a group-committed batch can hold thousands of records (one write, under IOV_MAX).
-      const data = batch.length === 1 ? batch[0]! : Buffer.concat(batch);
-      // With O_DSYNC the write returns once the data is durable (what write + fdatasync did, in one call).
-      await writeAll(this.fd, data);
-      if (!O_DSYNC) await fdatasync(this.fd);
+      // One buffer: a batch can hold thousands of records (one write, under IOV_MAX).
+      await writeAll(this.fd, batch.length === 1 ? batch[0]! : Buffer.concat(batch));
+      this.unsynced = true;
       // A new file's directory entry is only durable once the directory itself is synced.
       if (created) await syncDir(this.dir);
-      this.stats.syncs++;
     } catch (error) {
-      this.failure = error instanceof Error ? error : new Error(String(error));
-      this.onFailure(this.failure);
-      throw this.failure;
+      throw this.fail(error);
     }
   }
 }
 
-/**
- * Logs are written through plain descriptors and callbacks (no FileHandle promises: a durable batch is one
- * thread-pool request and one callback on the event loop), opened O_DSYNC where the platform has it.
- */
-const O_DSYNC: number | undefined = fsConstants.O_DSYNC;
-const LOG_FLAGS = fsConstants.O_WRONLY | fsConstants.O_APPEND | fsConstants.O_CREAT | (O_DSYNC ?? 0);
-
-function openLog(path: string): Promise<number> {
-  return new Promise((resolve, reject) => fsOpen(path, LOG_FLAGS, 0o644, (e, fd) => (e ? reject(e) : resolve(fd))));
-}
-
-function fdSize(fd: number): Promise<number> {
-  return new Promise((resolve, reject) => fstat(fd, (e, st) => (e ? reject(e) : resolve(st.size))));
-}
-
-function fdatasync(fd: number): Promise<void> {
-  return new Promise((resolve, reject) => fsFdatasync(fd, (e) => (e ? reject(e) : resolve())));
-}
-
-async function writeAll(fd: number, data: Buffer): Promise<void> {
-  let offset = 0;
-  while (offset < data.length) {
-    offset += await new Promise<number>((resolve, reject) =>
-      fsWrite(fd, data, offset, data.length - offset, null, (e, written) => (e ? reject(e) : resolve(written))),
-    );
-  }
-}
+const LOG_FLAGS = fsConstants.O_WRONLY | fsConstants.O_APPEND | fsConstants.O_CREAT;

@@ -13,8 +13,11 @@ import {
   SNAPSHOTS_DIR,
   snapFile,
   snapshotFileName,
+  walRoot,
 } from './layout.js';
 import type { DocLog, LoadedDoc, SnapshotInfo, Storage, StorageStats } from './types.js';
+import { recoverFromWriteAheadLog } from './walRecovery.js';
+import { WriteAheadLog } from './writeAheadLog.js';
 
 const NAMED_MAGIC = Buffer.from('ACNS\u0001\u0000\u0000\u0000', 'latin1');
 const SHA_BYTES = 32;
@@ -26,20 +29,44 @@ export interface FileStorageOptions {
   onLogFailure?: (docName: string, error: Error) => void;
 }
 
-/** The embedded engine: one directory per document under `<dataDir>/docs` (see layout.ts). */
+/**
+ * The embedded engine: one directory per document under `<dataDir>/docs` (see layout.ts), and one write-ahead log
+ * under `<dataDir>/wal` where appends of every document become durable together (writeAheadLog.ts).
+ */
 export class FileStorage implements Storage {
-  readonly stats: StorageStats = { appendedRecords: 0, appendedBytes: 0, syncs: 0, compactions: 0, recoveredTails: 0 };
-  private readonly root: string;
-
-  private constructor(private readonly options: FileStorageOptions) {
-    this.root = docsRoot(options.dataDir);
-  }
+  private constructor(
+    private readonly options: FileStorageOptions,
+    private readonly root: string,
+    readonly stats: StorageStats,
+    /** @internal the journal of every document log */
+    readonly wal: WriteAheadLog,
+  ) {}
 
   static async open(options: FileStorageOptions): Promise<FileStorage> {
-    const storage = new FileStorage(options);
-    await mkdir(storage.root, { recursive: true });
-    await storage.removeTrash();
-    return storage;
+    const root = docsRoot(options.dataDir);
+    await mkdir(root, { recursive: true });
+    for (const entry of await readdir(root)) {
+      if (entry.startsWith('.trash-')) await rm(join(root, entry), { recursive: true, force: true });
+    }
+    const walDir = walRoot(options.dataDir);
+    const recovered = await recoverFromWriteAheadLog(root, walDir, options.logger);
+    const stats: StorageStats = {
+      appendedRecords: 0,
+      appendedBytes: 0,
+      syncs: 0,
+      compactions: 0,
+      recoveredTails: 0,
+      checkpoints: 0,
+      walReplayedEntries: recovered.entries,
+      walRepairedLogs: recovered.repairedLogs,
+    };
+    const wal = await WriteAheadLog.create(walDir, recovered.nextSeq, stats, options.logger);
+    return new FileStorage(options, root, stats, wal);
+  }
+
+  /** After every document log is closed: makes the logs durable by themselves and removes the write-ahead log. */
+  close(): Promise<void> {
+    return this.wal.close();
   }
 
   async load(docName: string): Promise<LoadedDoc> {
@@ -116,6 +143,8 @@ export class FileStorage implements Storage {
       });
     }
     await syncDir(this.root);
+    // No write-ahead log segment may outlive the deletion: replaying one would bring the documents back.
+    await this.wal.checkpoint();
     await rm(trash, { recursive: true, force: true });
   }
 
@@ -150,12 +179,6 @@ export class FileStorage implements Storage {
   logFailed(docName: string, error: Error): void {
     this.options.logger.error('storage.log_write_failed', { docName, error });
     this.options.onLogFailure?.(docName, error);
-  }
-
-  private async removeTrash(): Promise<void> {
-    for (const entry of await readdir(this.root)) {
-      if (entry.startsWith('.trash-')) await rm(join(this.root, entry), { recursive: true, force: true });
-    }
   }
 }
 
@@ -220,7 +243,7 @@ class FileDocLog implements DocLog {
   }
 
   private logFor(gen: number, size: number): LogFile {
-    return new LogFile(join(this.dir, logFile(gen)), this.dir, size, this.storage.stats, (error) =>
+    return new LogFile(join(this.dir, logFile(gen)), this.dir, this.docName, gen, size, this.storage.wal, (error) =>
       this.storage.logFailed(this.docName, error),
     );
   }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { close as fsClose, fdatasync as fsFdatasync, open as fsOpen, fstat, write as fsWrite } from 'node:fs';
 import { link, open, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -44,4 +45,35 @@ export async function writeFileOnce(dir: string, name: string, data: Uint8Array)
 
 export function isNotFound(error: unknown): boolean {
   return (error as NodeJS.ErrnoException | null)?.code === 'ENOENT';
+}
+
+/*
+ * Plain descriptors and callbacks for the hot path (no FileHandle promises): a durable batch is one thread-pool
+ * request and one callback on the event loop.
+ */
+export function openFd(path: string, flags: number): Promise<number> {
+  return new Promise((resolve, reject) => fsOpen(path, flags, 0o644, (e, fd) => (e ? reject(e) : resolve(fd))));
+}
+
+export function fdSize(fd: number): Promise<number> {
+  return new Promise((resolve, reject) => fstat(fd, (e, st) => (e ? reject(e) : resolve(st.size))));
+}
+
+export function fdatasync(fd: number): Promise<void> {
+  return new Promise((resolve, reject) => fsFdatasync(fd, (e) => (e ? reject(e) : resolve())));
+}
+
+export function closeFd(fd: number): Promise<void> {
+  return new Promise((resolve, reject) => fsClose(fd, (e) => (e ? reject(e) : resolve())));
+}
+
+/** Writes all of `data` at `position` (null: at the end of an O_APPEND file). */
+export async function writeAll(fd: number, data: Uint8Array, position: number | null = null): Promise<void> {
+  let offset = 0;
+  while (offset < data.length) {
+    const at = position === null ? null : position + offset;
+    offset += await new Promise<number>((resolve, reject) =>
+      fsWrite(fd, data, offset, data.length - offset, at, (e, written) => (e ? reject(e) : resolve(written))),
+    );
+  }
 }

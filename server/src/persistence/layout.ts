@@ -6,6 +6,7 @@ import { join } from 'node:path';
  *   <dataDir>/docs/<doc>/<gen>.snap          compaction snapshot of generation <gen> (absent for generation 0)
  *   <dataDir>/docs/<doc>/<gen>.log           updates appended after that snapshot
  *   <dataDir>/docs/<doc>/snapshots/<id>.snap immutable named snapshots
+ *   <dataDir>/wal/<seq>.wal                  write-ahead log segments shared by every document (writeAheadLog.ts)
  *
  * A document's state is the newest valid `<base>.snap` (or nothing) plus every `<gen>.log` with gen >= base, in
  * order. Compaction writes `<gen+1>.snap` while new appends already go to `<gen+1>.log`, then deletes the older
@@ -61,3 +62,16 @@ export function generations(entries: readonly string[]): Generations {
 
 export const snapFile = (gen: number): string => `${gen}.snap`;
 export const logFile = (gen: number): string => `${gen}.log`;
+
+export const walRoot = (dataDir: string): string => join(dataDir, 'wal');
+export const walSegmentFile = (seq: number): string => `${seq}.wal`;
+
+/** Sequence numbers of the write-ahead log segments among `entries`, oldest first. */
+export function walSegments(entries: readonly string[]): number[] {
+  const segments: number[] = [];
+  for (const entry of entries) {
+    const match = /^(\d{1,15})\.wal$/.exec(entry);
+    if (match) segments.push(Number(match[1]));
+  }
+  return segments.sort((a, b) => a - b);
+}

@@ -17,6 +17,8 @@ export interface Storage {
   writeSnapshot(docName: string, snapshotId: string, state: Uint8Array): Promise<SnapshotInfo>;
   /** Reads a named snapshot, verifying its SHA-256. */
   readSnapshot(docName: string, snapshotId: string): Promise<Uint8Array>;
+  /** Once every document's log is closed: leaves the stored state complete without any recovery step. */
+  close(): Promise<void>;
 }
 
 export interface LoadedDoc {
@@ -54,4 +56,9 @@ export interface StorageStats {
   syncs: number;
   compactions: number;
   recoveredTails: number;
+  /** Write-ahead log segments switched after their documents' logs were synced. */
+  checkpoints: number;
+  /** Write-ahead log entries read on start, and document logs they had to complete (after a power loss). */
+  walReplayedEntries: number;
+  walRepairedLogs: number;
 }

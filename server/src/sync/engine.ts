@@ -402,6 +402,7 @@ class Engine implements SyncEngine, HostEnv {
       ),
     );
     for (const peer of this.peers) peer.ws.terminate();
+    await this.storage.close();
     this.counters.stop();
     this.logger.info('sync.closed', {});
   }

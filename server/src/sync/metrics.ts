@@ -4,6 +4,7 @@ import {
   monitorEventLoopDelay,
   type RecordableHistogram,
 } from 'node:perf_hooks';
+import type { StorageStats } from '../persistence/index.js';
 
 export type RejectReason =
   | 'malformed'
@@ -41,13 +42,7 @@ export interface SyncMetrics {
   updateHandlingP99Ms: number;
   updateHandlingP50Ms: number;
   heapUsedBytes: number;
-  storage: {
-    appendedRecords: number;
-    appendedBytes: number;
-    syncs: number;
-    compactions: number;
-    recoveredTails: number;
-  };
+  storage: StorageStats;
 }
 
 const WINDOW_MS = 10_000;

@@ -1,0 +1,235 @@
+import { constants as fsConstants } from 'node:fs';
+import { unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
+import type { Logger } from '../log.js';
+import { fileHeader, HEADER_BYTES, type Journal, type LogFile, RECORD_HEADER_BYTES } from './fileLog.js';
+import { closeFd, fdatasync, openFd, syncDir, writeAll } from './fsUtil.js';
+import { walSegmentFile } from './layout.js';
+import type { StorageStats } from './types.js';
+
+/**
+ * The write-ahead log: one append-only file shared by every document, where an update is durable. Everything
+ * appended in an event-loop turn, for all documents, goes out as one `O_DSYNC` write (group commit: while one is in
+ * flight, later appends wait and go out together), so a server with 250 busy documents pays one durable write per
+ * turn instead of 250. Each entry names its document log and the offset its record takes there; the document
+ * logs get plain writes and are fdatasync'd at checkpoints, after which the segment is deleted. On start,
+ * `recoverFromWriteAheadLog` (walRecovery.ts) puts back into the document logs whatever the segments hold and
+ * they lack.
+ *
+ * Segment file: "ACWL" u32 version, then records (`u32 length | u32 crc32 | payload`, as in document logs) whose
+ * payload is `u16 name length | doc name | u48 generation | u48 offset | the document log's record`.
+ */
+export const WAL_MAGIC = 'ACWL';
+/** A segment that grows past this is checkpointed, which bounds both its size and the replay on start. */
+export const CHECKPOINT_BYTES = 16 * 1024 * 1024;
+
+export interface WalEntry {
+  docName: string;
+  gen: number;
+  offset: number;
+  /** The document log's record (header included), exactly as written there. */
+  record: Uint8Array;
+}
+
+export function encodeWalEntry(docName: string, gen: number, offset: number, record: Uint8Array): Buffer {
+  const nameLength = Buffer.byteLength(docName, 'latin1');
+  const payloadLength = 2 + nameLength + 12 + record.length;
+  const entry = Buffer.allocUnsafe(RECORD_HEADER_BYTES + payloadLength);
+  let at = RECORD_HEADER_BYTES;
+  entry.writeUInt32LE(payloadLength, 0);
+  at = entry.writeUInt16LE(nameLength, at);
+  at += entry.write(docName, at, 'latin1');
+  at = entry.writeUIntLE(gen, at, 6);
+  at = entry.writeUIntLE(offset, at, 6);
+  entry.set(record, at);
+  entry.writeUInt32LE(crc32(entry.subarray(RECORD_HEADER_BYTES)), 4);
+  return entry;
+}
+
+/** Reads one segment record's payload; null when it is not a well-formed entry. */
+export function decodeWalEntry(payload: Uint8Array): WalEntry | null {
+  const view = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+  if (view.length < 2) return null;
+  const nameLength = view.readUInt16LE(0);
+  const recordAt = 2 + nameLength + 12;
+  if (view.length < recordAt + RECORD_HEADER_BYTES) return null;
+  return {
+    docName: view.toString('latin1', 2, 2 + nameLength),
+    gen: view.readUIntLE(2 + nameLength, 6),
+    offset: view.readUIntLE(2 + nameLength + 6, 6),
+    record: view.subarray(recordAt),
+  };
+}
+
+const O_DSYNC: number | undefined = fsConstants.O_DSYNC;
+const SEGMENT_FLAGS = fsConstants.O_WRONLY | fsConstants.O_APPEND | fsConstants.O_CREAT | (O_DSYNC ?? 0);
+
+async function durableWrite(fd: number, data: Uint8Array): Promise<void> {
+  // With O_DSYNC the write returns once the data is durable (write + fdatasync in one call).
+  await writeAll(fd, data);
+  if (!O_DSYNC) await fdatasync(fd);
+}
+
+async function createSegment(dir: string, seq: number): Promise<number> {
+  const fd = await openFd(join(dir, walSegmentFile(seq)), SEGMENT_FLAGS | fsConstants.O_EXCL);
+  try {
+    await durableWrite(fd, fileHeader(WAL_MAGIC));
+    await syncDir(dir);
+    return fd;
+  } catch (error) {
+    await closeFd(fd).catch(() => {});
+    throw error;
+  }
+}
+
+export class WriteAheadLog implements Journal {
+  private pending: Buffer[] = [];
+  private pendingLogs = new Set<LogFile>();
+  /** Logs with records in the current segment: each must be durable by itself before the segment goes. */
+  private segmentLogs = new Set<LogFile>();
+  private size = HEADER_BYTES;
+  private scheduled = false;
+  /** Settles when every write (and segment switch) started so far is done. */
+  private tail: Promise<void> = Promise.resolve();
+  private next: Promise<void> | null = null;
+  private failure: Error | null = null;
+  private checkpoints: Promise<void> = Promise.resolve();
+  private checkpointQueued = false;
+
+  private constructor(
+    private readonly dir: string,
+    private seq: number,
+    private fd: number,
+    private readonly stats: StorageStats,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Starts segment `seq` in `dir` (recovery has emptied the directory of older ones). */
+  static async create(dir: string, seq: number, stats: StorageStats, logger: Logger): Promise<WriteAheadLog> {
+    return new WriteAheadLog(dir, seq, await createSegment(dir, seq), stats, logger);
+  }
+
+  append(log: LogFile, offset: number, record: Buffer): void {
+    if (this.failure) {
+      log.fail(this.failure);
+      return;
+    }
+    this.pending.push(encodeWalEntry(log.docName, log.gen, offset, record));
+    this.pendingLogs.add(log);
+    this.stats.appendedRecords++;
+    this.stats.appendedBytes += record.length - RECORD_HEADER_BYTES;
+    if (!this.scheduled) {
+      this.scheduled = true;
+      // setImmediate runs after the I/O callbacks of this turn: every update received in the turn joins the batch.
+      setImmediate(() => {
+        this.scheduled = false;
+        this.flush().catch(() => {});
+      });
+    }
+  }
+
+  flush(): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (this.pending.length === 0) return this.tail;
+    this.next ??= this.tail = this.tail.then(() => {
+      this.next = null;
+      const batch = this.pending;
+      const logs = this.pendingLogs;
+      this.pending = [];
+      this.pendingLogs = new Set();
+      return this.write(batch, logs);
+    });
+    return this.next;
+  }
+
+  release(log: LogFile): void {
+    this.segmentLogs.delete(log);
+  }
+
+  /**
+   * Switches to a new segment, then deletes the older one once every log with records in it is durable by itself.
+   * Also called when documents are deleted, so that no segment can put their records back.
+   */
+  checkpoint(): Promise<void> {
+    const run = this.checkpoints.then(() => this.runCheckpoint());
+    this.checkpoints = run.catch((error) => this.logger.error('storage.wal_checkpoint_failed', { error }));
+    return run;
+  }
+
+  /** Flushes; once every log with records in the segment is durable by itself, deletes the segment. */
+  async close(): Promise<void> {
+    await this.flush().catch(() => {});
+    await this.checkpoints;
+    this.failure ??= new Error('storage closed');
+    await this.tail.catch(() => {});
+    try {
+      await Promise.all([...this.segmentLogs].map((log) => log.sync()));
+      await closeFd(this.fd);
+      await unlink(join(this.dir, walSegmentFile(this.seq)));
+      await syncDir(this.dir);
+    } catch (error) {
+      // The segment stays and is replayed on the next start: nothing is lost.
+      this.logger.error('storage.wal_close_failed', { error });
+    }
+  }
+
+  private async write(batch: Buffer[], logs: Set<LogFile>): Promise<void> {
+    if (this.failure) throw this.failure;
+    // The documents' own file writes are issued here, before this batch lands in the segment: a checkpoint that
+    // syncs these logs after the segment switch therefore always covers the records of the segment it deletes.
+    for (const log of logs) {
+      log.writePending().catch(() => {});
+      this.segmentLogs.add(log);
+    }
+    try {
+      const data = batch.length === 1 ? batch[0]! : Buffer.concat(batch);
+      await durableWrite(this.fd, data);
+      this.size += data.length;
+      this.stats.syncs++;
+    } catch (error) {
+      throw this.stop(error, logs);
+    }
+    if (this.size >= CHECKPOINT_BYTES && !this.checkpointQueued) {
+      this.checkpointQueued = true;
+      this.checkpoint().catch(() => {});
+    }
+  }
+
+  private async runCheckpoint(): Promise<void> {
+    this.checkpointQueued = false;
+    // Queued behind the writes in flight, so that every batch lands whole in one segment, known to its logs.
+    const switched = this.tail.then(async () => {
+      const seq = this.seq + 1;
+      const fd = await createSegment(this.dir, seq);
+      const retired = { seq: this.seq, fd: this.fd, logs: this.segmentLogs };
+      this.seq = seq;
+      this.fd = fd;
+      this.size = HEADER_BYTES;
+      this.segmentLogs = new Set();
+      return retired;
+    });
+    this.tail = switched.then(
+      () => {},
+      (error) => {
+        throw this.stop(error);
+      },
+    );
+    const retired = await switched;
+    await Promise.all([...retired.logs].map((log) => log.sync()));
+    await closeFd(retired.fd);
+    await unlink(join(this.dir, walSegmentFile(retired.seq)));
+    await syncDir(this.dir);
+    this.stats.checkpoints++;
+  }
+
+  /** The segment cannot be written: every log whose records are not durable yet stops, and so do later appends. */
+  private stop(error: unknown, logs: Iterable<LogFile> = []): Error {
+    if (!this.failure) {
+      this.failure = error instanceof Error ? error : new Error(String(error));
+      this.logger.error('storage.wal_write_failed', { error: this.failure });
+    }
+    for (const log of [...logs, ...this.pendingLogs]) log.fail(this.failure);
+    return this.failure;
+  }
+}

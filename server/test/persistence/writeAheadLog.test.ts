@@ -1,0 +1,222 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { silentLogger } from '../../src/log.js';
+import { encodeRecord, fileHeader, LOG_MAGIC } from '../../src/persistence/fileLog.js';
+import { FileStorage } from '../../src/persistence/index.js';
+import { planRepair } from '../../src/persistence/walRecovery.js';
+import { decodeWalEntry, encodeWalEntry, type WalEntry } from '../../src/persistence/writeAheadLog.js';
+
+const dirs: string[] = [];
+const temp = () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'accord-wal-'));
+  dirs.push(dir);
+  return dir;
+};
+afterEach(() => {
+  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const open = (dataDir: string) => FileStorage.open({ dataDir, logger: silentLogger });
+const docFile = (dataDir: string, name: string, file = '0.log') =>
+  path.join(dataDir, 'docs', name.replaceAll('/', '.'), file);
+const walFiles = (dataDir: string) => fs.readdirSync(path.join(dataDir, 'wal')).sort();
+
+/** Builds a log file's bytes and the journal entries of its records, as LogFile and the write-ahead log do. */
+function journaled(payloads: string[]): { file: Buffer; entries: WalEntry[] } {
+  const parts = [fileHeader(LOG_MAGIC)];
+  const entries: WalEntry[] = [];
+  let offset = parts[0]!.length;
+  for (const payload of payloads) {
+    const record = encodeRecord(Buffer.from(payload));
+    entries.push({ docName: 'p/x/codebook', gen: 0, offset, record });
+    parts.push(record);
+    offset += record.length;
+  }
+  return { file: Buffer.concat(parts), entries };
+}
+
+describe('write-ahead log entries', () => {
+  it('round-trip the document, generation, offset and record', () => {
+    const record = encodeRecord(Buffer.from('update'));
+    const entry = encodeWalEntry('p/abc/t/def/text', 3, 2 ** 40 + 17, record);
+    expect(decodeWalEntry(entry.subarray(8))).toEqual({
+      docName: 'p/abc/t/def/text',
+      gen: 3,
+      offset: 2 ** 40 + 17,
+      record: Buffer.from(record),
+    });
+    expect(decodeWalEntry(new Uint8Array([5]))).toBeNull();
+    expect(decodeWalEntry(entry.subarray(8, 20))).toBeNull();
+  });
+});
+
+describe('planRepair: what a document log needs after a power loss', () => {
+  const { file, entries } = journaled(['one', 'two', 'three']);
+  const second = entries[1]!.offset;
+  const third = entries[2]!.offset;
+  const torn = Buffer.concat([file.subarray(0, third), file.subarray(third, third + 5)]);
+  const flipped = Buffer.from(file);
+  flipped[second + 9] = flipped[second + 9]! ^ 0xff;
+  const rows: { name: string; existing: Uint8Array; expected: ReturnType<typeof planRepair> }[] = [
+    { name: 'every record in place', existing: file, expected: { kind: 'intact' } },
+    {
+      name: 'file longer than the journal knows (later records kept)',
+      existing: Buffer.concat([file, encodeRecord(Buffer.from('four'))]),
+      expected: { kind: 'intact' },
+    },
+    {
+      name: 'last record missing',
+      existing: file.subarray(0, third),
+      expected: { kind: 'repair', keep: third, tail: [entries[2]!.record] },
+    },
+    { name: 'last record torn', existing: torn, expected: { kind: 'repair', keep: third, tail: [entries[2]!.record] } },
+    {
+      name: 'a record damaged in the middle',
+      existing: flipped,
+      expected: { kind: 'repair', keep: second, tail: [entries[1]!.record, entries[2]!.record] },
+    },
+    {
+      name: 'file never reached the disk',
+      existing: new Uint8Array(0),
+      expected: { kind: 'repair', keep: 0, tail: [fileHeader(LOG_MAGIC), ...entries.map((e) => e.record)] },
+    },
+    {
+      name: 'header torn',
+      existing: file.subarray(0, 3),
+      expected: { kind: 'repair', keep: 0, tail: [fileHeader(LOG_MAGIC), ...entries.map((e) => e.record)] },
+    },
+  ];
+  for (const row of rows) {
+    it(row.name, () => {
+      const plan = planRepair(row.existing, entries);
+      expect(plan.kind).toBe(row.expected.kind);
+      if (plan.kind === 'repair' && row.expected.kind === 'repair') {
+        expect(plan.keep).toBe(row.expected.keep);
+        expect(Buffer.concat(plan.tail)).toEqual(Buffer.concat(row.expected.tail));
+      }
+    });
+  }
+  it('bytes lost before the first journaled record are a gap, not something to paper over', () => {
+    expect(planRepair(file.subarray(0, second - 1), entries.slice(1))).toEqual({ kind: 'gap', at: second });
+  });
+});
+
+/** Edits `count` times, appending each update to the log as the engine does; resolves once they are durable. */
+async function edit(storage: FileStorage, name: string, values: number[]) {
+  const { updates, log } = await storage.load(name);
+  const doc = new Y.Doc();
+  for (const update of updates) Y.applyUpdate(doc, update);
+  doc.on('update', (update: Uint8Array) => log.append(update));
+  for (const value of values) doc.getArray<number>('a').push([value]);
+  await log.flush();
+  return { doc, log };
+}
+
+async function contents(dataDir: string, name: string) {
+  const storage = await open(dataDir);
+  const loaded = await storage.load(name);
+  const doc = new Y.Doc();
+  for (const update of loaded.updates) Y.applyUpdate(doc, update);
+  await loaded.log.close();
+  await storage.close();
+  return { items: doc.getArray<number>('a').toArray(), pending: doc.store.pendingStructs, stats: storage.stats };
+}
+
+describe('power loss: the write-ahead log puts back what document logs lost', () => {
+  it('restores records missing from several documents, and nothing when nothing was lost', async () => {
+    const dataDir = temp();
+    const storage = await open(dataDir);
+    const names = ['p/a/codebook', 'p/a/t/one/text', 'p/a/t/two/text'];
+    for (const [i, name] of names.entries()) await edit(storage, name, [i * 10, i * 10 + 1, i * 10 + 2]);
+    // The process dies here (no close): the segment holds every record. Simulate the page cache lost at power off.
+    const intact = fs.readFileSync(docFile(dataDir, names[0]!));
+    fs.truncateSync(docFile(dataDir, names[0]!), 8);
+    fs.truncateSync(docFile(dataDir, names[1]!), fs.statSync(docFile(dataDir, names[1]!)).size - 3);
+    fs.rmSync(docFile(dataDir, names[2]!));
+
+    const first = await contents(dataDir, names[0]!);
+    expect(first.items).toEqual([0, 1, 2]);
+    expect(first.stats.walRepairedLogs).toBe(3);
+    expect(first.stats.walReplayedEntries).toBe(9);
+    expect(fs.readFileSync(docFile(dataDir, names[0]!))).toEqual(intact);
+    expect((await contents(dataDir, names[1]!)).items).toEqual([10, 11, 12]);
+    expect((await contents(dataDir, names[2]!)).items).toEqual([20, 21, 22]);
+    // A clean close leaves nothing to replay.
+    expect(walFiles(dataDir)).toEqual([]);
+  });
+
+  it('replays without touching logs that already hold everything (kill -9 keeps the page cache)', async () => {
+    const dataDir = temp();
+    await edit(await open(dataDir), 'p/a/codebook', [1, 2, 3]);
+    const before = fs.readFileSync(docFile(dataDir, 'p/a/codebook'));
+    const after = await contents(dataDir, 'p/a/codebook');
+    expect(after.items).toEqual([1, 2, 3]);
+    expect(after.stats.walRepairedLogs).toBe(0);
+    expect(fs.readFileSync(docFile(dataDir, 'p/a/codebook'))).toEqual(before);
+  });
+
+  it('skips generations a compaction snapshot covers and completes the current one', async () => {
+    const dataDir = temp();
+    const storage = await open(dataDir);
+    const { doc, log } = await edit(storage, 'p/a/codebook', [0, 1, 2, 3]);
+    await log.compact(() => Y.encodeStateAsUpdate(doc));
+    for (const value of [4, 5]) doc.getArray<number>('a').push([value]);
+    await log.flush();
+    fs.truncateSync(docFile(dataDir, 'p/a/codebook', '1.log'), 8);
+    const after = await contents(dataDir, 'p/a/codebook');
+    expect(after.items).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(after.pending).toBeNull();
+    expect(after.stats.walRepairedLogs).toBe(1);
+  });
+
+  it('a checkpoint syncs the logs and retires the segment; later appends go to the next one', async () => {
+    const dataDir = temp();
+    const storage = await open(dataDir);
+    const { doc, log } = await edit(storage, 'p/a/codebook', [1, 2]);
+    expect(walFiles(dataDir)).toEqual(['0.wal']);
+    await storage.wal.checkpoint();
+    expect(walFiles(dataDir)).toEqual(['1.wal']);
+    expect(storage.stats.checkpoints).toBe(1);
+    doc.getArray<number>('a').push([3]);
+    await log.flush();
+    fs.truncateSync(docFile(dataDir, 'p/a/codebook'), fs.statSync(docFile(dataDir, 'p/a/codebook')).size - 1);
+    const after = await contents(dataDir, 'p/a/codebook');
+    expect(after.items).toEqual([1, 2, 3]);
+    expect(after.stats.walReplayedEntries).toBe(1);
+  });
+
+  it('never brings a deleted document back, nor mixes it into a new one of the same name', async () => {
+    const dataDir = temp();
+    const storage = await open(dataDir);
+    const { log } = await edit(storage, 'p/gone/codebook', [1]);
+    await log.close();
+    await edit(storage, 'p/kept/codebook', [2]);
+    await storage.deletePrefix('p/gone/');
+    const reopened = await open(dataDir);
+    expect(await reopened.list('p/')).toEqual(['p/kept/codebook']);
+    await edit(reopened, 'p/again/codebook', [3]);
+    await (await edit(reopened, 'p/again/codebook', [4])).log.close();
+    await reopened.deletePrefix('p/again/');
+    await edit(reopened, 'p/again/codebook', [5, 6]);
+    fs.truncateSync(docFile(dataDir, 'p/again/codebook'), 8);
+    expect((await contents(dataDir, 'p/again/codebook')).items).toEqual([5, 6]);
+  });
+
+  it('appends after a failed journal write fail their document instead of vanishing', async () => {
+    const dataDir = temp();
+    const failed: string[] = [];
+    const storage = await FileStorage.open({
+      dataDir,
+      logger: silentLogger,
+      onLogFailure: (docName) => failed.push(docName),
+    });
+    const { doc, log } = await edit(storage, 'p/a/codebook', [1]);
+    await storage.close();
+    doc.getArray<number>('a').push([2]);
+    await expect(log.flush()).rejects.toThrow(/closed/);
+    expect(failed).toEqual(['p/a/codebook']);
+  });
+});
