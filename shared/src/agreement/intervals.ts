@@ -39,42 +39,39 @@ export function intersectionLength(
 }
 
 /**
- * Union of intervals given in start order (order[from..to) indexes starts/ends), written as runs at outAt.
+ * Union of the intervals [from, to) of parallel start/end arrays, sorted by start, written back as runs from outAt
+ * (at most from): each run is written after the intervals it fuses were read, so the output never overtakes the input.
  * Empty intervals vanish, overlapping or touching ones fuse, so the result does not depend on how codings were split.
  */
-export function unionInto(
-  order: Int32Array,
-  from: number,
-  to: number,
+export function unionInPlace(
   starts: Float64Array,
   ends: Float64Array,
-  outStarts: Float64Array,
-  outEnds: Float64Array,
+  from: number,
+  to: number,
   outAt: number,
 ): number {
   let out = outAt;
   let runStart = 0;
   let runEnd = -1;
   for (let i = from; i < to; i++) {
-    const index = order[i]!;
-    const s = starts[index]!;
-    const e = ends[index]!;
+    const s = starts[i]!;
+    const e = ends[i]!;
     if (e <= s) continue;
     if (runEnd >= s) {
       if (e > runEnd) runEnd = e;
       continue;
     }
     if (runEnd > runStart) {
-      outStarts[out] = runStart;
-      outEnds[out] = runEnd;
+      starts[out] = runStart;
+      ends[out] = runEnd;
       out++;
     }
     runStart = s;
     runEnd = e;
   }
   if (runEnd > runStart) {
-    outStarts[out] = runStart;
-    outEnds[out] = runEnd;
+    starts[out] = runStart;
+    ends[out] = runEnd;
     out++;
   }
   return out;

@@ -1,5 +1,5 @@
 import type { SegmentUnits, SpansData } from './input.js';
-import { unionInto } from './intervals.js';
+import { unionInPlace } from './intervals.js';
 
 /**
  * Every coder's union of codings per (code, document), as runs in one pair of arrays.
@@ -18,51 +18,83 @@ export function groupOf(code: number, document: number, coder: number, documents
   return (code * documents + document) * coders + coder;
 }
 
-/** Bucket codings by group (counting sort), order each small bucket by start, and fuse each group into runs. */
+/**
+ * Bucket codings by group (counting sort) straight into start/end arrays, order each small bucket by start, and fuse
+ * each group into runs in place: a group's runs never outnumber its codings, so the output never overtakes the input.
+ */
 export function buildRuns(data: SpansData): CodedRuns {
   const documents = data.documents.length;
   const coders = data.coders.length;
   const groups = data.codes.length * documents * coders;
   const n = data.codingCount;
-  const starts = data.codingStart;
   const offsets = new Int32Array(groups + 1);
-  const groupOfCoding = new Int32Array(n);
   for (let i = 0; i < n; i++) {
-    const g = groupOf(data.codingCode[i]!, data.codingDocument[i]!, data.codingCoder[i]!, documents, coders);
-    groupOfCoding[i] = g;
-    offsets[g + 1]! += 1;
+    offsets[groupOf(data.codingCode[i]!, data.codingDocument[i]!, data.codingCoder[i]!, documents, coders) + 1]! += 1;
   }
   for (let g = 0; g < groups; g++) offsets[g + 1]! += offsets[g]!;
-  const order = new Int32Array(n);
+  const starts = new Float64Array(n);
+  const ends = new Float64Array(n);
   const cursor = offsets.slice(0, groups);
-  for (let i = 0; i < n; i++) order[cursor[groupOfCoding[i]!]!++] = i;
-  for (let g = 0; g < groups; g++) sortByStart(order, offsets[g]!, offsets[g + 1]!, starts);
+  for (let i = 0; i < n; i++) {
+    const at = cursor[
+      groupOf(data.codingCode[i]!, data.codingDocument[i]!, data.codingCoder[i]!, documents, coders)
+    ]!++;
+    starts[at] = data.codingStart[i]!;
+    ends[at] = data.codingEnd[i]!;
+  }
 
-  const runStarts = new Float64Array(n);
-  const runEnds = new Float64Array(n);
-  const runOffsets = new Int32Array(groups + 1);
   const covered = new Float64Array(groups);
+  let from = 0;
   let out = 0;
   for (let g = 0; g < groups; g++) {
-    const next = unionInto(order, offsets[g]!, offsets[g + 1]!, starts, data.codingEnd, runStarts, runEnds, out);
+    const to = offsets[g + 1]!;
+    sortIntervalsByStart(starts, ends, from, to);
+    offsets[g] = out;
+    const next = unionInPlace(starts, ends, from, to, out);
     let length = 0;
-    for (let r = out; r < next; r++) length += runEnds[r]! - runStarts[r]!;
+    for (let r = out; r < next; r++) length += ends[r]! - starts[r]!;
     covered[g] = length;
     out = next;
-    runOffsets[g + 1] = out;
+    from = to;
   }
-  return {
-    offsets: runOffsets,
-    starts: runStarts.subarray(0, out),
-    ends: runEnds.subarray(0, out),
-    covered,
-    lengths: data.lengths,
-  };
+  offsets[groups] = out;
+  return { offsets, starts: starts.subarray(0, out), ends: ends.subarray(0, out), covered, lengths: data.lengths };
 }
+
+/**
+ * Order the intervals [from, to) of parallel start/end arrays by start: insertion sort for the usual handful, an
+ * index sort beyond. Ties may land in any order: the union of intervals does not depend on it.
+ */
+function sortIntervalsByStart(starts: Float64Array, ends: Float64Array, from: number, to: number): void {
+  if (to - from > SMALL) {
+    const order = Int32Array.from({ length: to - from }, (_, i) => from + i);
+    sortByStart(order, 0, order.length, starts);
+    const sortedStarts = Float64Array.from(order, (i) => starts[i]!);
+    const sortedEnds = Float64Array.from(order, (i) => ends[i]!);
+    starts.set(sortedStarts, from);
+    ends.set(sortedEnds, from);
+    return;
+  }
+  for (let i = from + 1; i < to; i++) {
+    const start = starts[i]!;
+    const end = ends[i]!;
+    let j = i - 1;
+    while (j >= from && starts[j]! > start) {
+      starts[j + 1] = starts[j]!;
+      ends[j + 1] = ends[j]!;
+      j--;
+    }
+    starts[j + 1] = start;
+    ends[j + 1] = end;
+  }
+}
+
+/** Below this many elements insertion sort beats the built-in sort's call overhead. */
+const SMALL = 24;
 
 /** Order indices [from, to) by start: insertion sort for the usual handful, the built-in sort beyond. */
 export function sortByStart(order: Int32Array, from: number, to: number, starts: Float64Array): void {
-  if (to - from > 24) {
+  if (to - from > SMALL) {
     order.subarray(from, to).sort((a, b) => starts[a]! - starts[b]!);
     return;
   }

@@ -1,8 +1,14 @@
 import { type Coefficient, undefinedCoefficient } from './coefficient.js';
 import type { SpansData } from './input.js';
-import type { RunList } from './intervals.js';
 import { type CodedRuns, sortByStart } from './runs.js';
-import { binaryUAlpha, uAlpha, uAlphaFamily, uAlphaParts, type ValuedUnitization } from './unitizing.js';
+import {
+  binaryUAlphaOf,
+  expectedDisagreement,
+  observedDisagreement,
+  uAlpha,
+  uAlphaFamily,
+  type ValuedUnitization,
+} from './unitizing.js';
 
 export interface CodeUnitizing {
   /** Krippendorff (1995/2004) u-alpha for this code: sensitive to where each coded stretch begins and ends. */
@@ -29,14 +35,15 @@ export interface ProjectUnitizingResult {
 }
 
 /** The documents every coder was assigned, laid end to end as one continuum. */
-function continuum(data: SpansData): { documents: number[]; offsets: Float64Array } {
+function continuum(data: SpansData): { documents: Int32Array; offsets: Float64Array } {
   const coders = data.coders.length;
-  const documents: number[] = [];
+  const everyone: number[] = [];
   for (let d = 0; d < data.documents.length; d++) {
     let all = true;
     for (let c = 0; c < coders; c++) if (!data.assigned[d * coders + c]) all = false;
-    if (all) documents.push(d);
+    if (all) everyone.push(d);
   }
+  const documents = Int32Array.from(everyone);
   const offsets = new Float64Array(documents.length + 1);
   documents.forEach((d, i) => {
     offsets[i + 1] = offsets[i]! + data.lengths[d]!;
@@ -44,7 +51,7 @@ function continuum(data: SpansData): { documents: number[]; offsets: Float64Arra
   return { documents, offsets };
 }
 
-function whyNot(data: SpansData, documents: number[], length: number): string | null {
+function whyNot(data: SpansData, documents: Int32Array, length: number): string | null {
   if (data.segments !== null)
     return 'unitizing alpha compares boundaries on the character continuum; not computed for segment units';
   if (data.coders.length < 2) return 'needs at least two coders';
@@ -53,12 +60,120 @@ function whyNot(data: SpansData, documents: number[], length: number): string | 
   return null;
 }
 
+/**
+ * What every code's unitizing shares: the continuum, why it cannot be computed (null when it can), the project-wide
+ * family, and scratch space for the largest code, so that no code allocates its own.
+ */
+export interface UnitizingPlan {
+  reason: string | null;
+  /** 1 for the documents on the continuum. */
+  onContinuum: Uint8Array;
+  documents: Int32Array;
+  length: number;
+  project: ProjectUnitizingResult;
+  unitLengths: Float64Array;
+  gapLengths: Float64Array;
+  covered: Float64Array;
+}
+
+export function unitizingPlan(data: SpansData, runs: CodedRuns): UnitizingPlan {
+  const { documents, offsets } = continuum(data);
+  const length = offsets[offsets.length - 1]!;
+  const reason = whyNot(data, documents, length);
+  const onContinuum = new Uint8Array(data.documents.length);
+  for (const d of documents) onContinuum[d] = 1;
+  const mostUnits = reason === null ? mostUnitsOfOneCode(data, runs, documents) : 0;
+  return {
+    reason,
+    onContinuum,
+    documents,
+    length,
+    project: projectUnitizing(data, runs, documents, offsets, reason),
+    unitLengths: new Float64Array(mostUnits),
+    // each coder has at most one gap more than units in a document
+    gapLengths: new Float64Array(reason === null ? mostUnits + data.coders.length * documents.length : 0),
+    covered: new Float64Array(data.coders.length),
+  };
+}
+
+function mostUnitsOfOneCode(data: SpansData, runs: CodedRuns, documents: Int32Array): number {
+  const nDocuments = data.documents.length;
+  const coders = data.coders.length;
+  let most = 0;
+  for (let k = 0; k < data.codes.length; k++) {
+    let units = 0;
+    for (let i = 0; i < documents.length; i++) {
+      const g = (k * nDocuments + documents[i]!) * coders;
+      units += runs.offsets[g + coders]! - runs.offsets[g]!;
+    }
+    most = Math.max(most, units);
+  }
+  return most;
+}
+
+/**
+ * One code's unitizing, from the pairs' sums (`comparePair`, pair by pair as in `uAlphaParts`) that the span engine
+ * accumulated over the continuum's documents while counting its tables.
+ */
+export function codeUnitizing(
+  plan: UnitizingPlan,
+  data: SpansData,
+  runs: CodedRuns,
+  code: number,
+  pairSums: Float64Array,
+): CodeUnitizing {
+  const { project, documents, length } = plan;
+  if (plan.reason !== null) {
+    const missing = undefinedCoefficient(plan.reason);
+    return { u_alpha: missing, binary_u_alpha: missing, cu_alpha: missing };
+  }
+  const nDocuments = data.documents.length;
+  const coders = data.coders.length;
+  const { unitLengths, gapLengths, covered } = plan;
+  let unitCount = 0;
+  let gapCount = 0;
+  let selfPairing = 0;
+  for (let c = 0; c < coders; c++) {
+    let coveredByCoder = 0;
+    for (let i = 0; i < documents.length; i++) {
+      const d = documents[i]!;
+      const g = (code * nDocuments + d) * coders + c;
+      let position = 0;
+      for (let r = runs.offsets[g]!; r < runs.offsets[g + 1]!; r++) {
+        const start = runs.starts[r]!;
+        const l = runs.ends[r]! - start;
+        if (start > position) gapLengths[gapCount++] = start - position;
+        position = runs.ends[r]!;
+        unitLengths[unitCount++] = l;
+        coveredByCoder += l;
+        selfPairing += l * l;
+      }
+      if (runs.lengths[d]! > position) gapLengths[gapCount++] = runs.lengths[d]! - position;
+    }
+    covered[c] = coveredByCoder;
+    selfPairing += length - coveredByCoder;
+  }
+  const parts = {
+    observed: observedDisagreement(pairSums, coders, length),
+    expected: expectedDisagreement(unitLengths, unitCount, gapLengths, gapCount, coders, length),
+  };
+  const result: CodeUnitizing = {
+    u_alpha: uAlpha(parts),
+    binary_u_alpha: binaryUAlphaOf(covered, selfPairing, pairSums, length),
+    cu_alpha: project.perValue?.[code] ?? undefinedCoefficient(project.reason),
+  };
+  const coverage = project.coverage?.[code];
+  if (coverage !== undefined) result.coverage = coverage;
+  return result;
+}
+
+/** One coder's runs of one code over the continuum's documents, in continuum coordinates. */
 function codeRuns(
   runs: CodedRuns,
   data: SpansData,
   code: number,
   coder: number,
-  documents: number[],
+  documents: Int32Array,
   offsets: Float64Array,
 ) {
   const nDocuments = data.documents.length;
@@ -82,32 +197,8 @@ function codeRuns(
   return { starts, ends };
 }
 
-export function codeUnitizing(
-  data: SpansData,
-  runs: CodedRuns,
-  code: number,
-  project: ProjectUnitizingResult,
-): CodeUnitizing {
-  const { documents, offsets } = continuum(data);
-  const length = offsets[offsets.length - 1]!;
-  const reason = whyNot(data, documents, length);
-  if (reason !== null) {
-    const missing = undefinedCoefficient(reason);
-    return { u_alpha: missing, binary_u_alpha: missing, cu_alpha: missing };
-  }
-  const raters: RunList[] = data.coders.map((_, c) => codeRuns(runs, data, code, c, documents, offsets));
-  const result: CodeUnitizing = {
-    u_alpha: uAlpha(uAlphaParts(raters, offsets)),
-    binary_u_alpha: binaryUAlpha(raters, length),
-    cu_alpha: project.perValue?.[code] ?? undefinedCoefficient(project.reason),
-  };
-  const coverage = project.coverage?.[code];
-  if (coverage !== undefined) result.coverage = coverage;
-  return result;
-}
-
 /** Per document, does any coder's runs of different codes overlap? Stops at the first coder that does. */
-function firstCoderWithOverlappingCodes(data: SpansData, runs: CodedRuns, documents: number[]): number | null {
+function firstCoderWithOverlappingCodes(data: SpansData, runs: CodedRuns, documents: Int32Array): number | null {
   const nDocuments = data.documents.length;
   const coders = data.coders.length;
   let scratch = new Int32Array(64);
@@ -133,8 +224,13 @@ function firstCoderWithOverlappingCodes(data: SpansData, runs: CodedRuns, docume
 }
 
 /** The 2019 family over all codes, when no coder gave two codes to the same stretch (each stretch has one value). */
-export function projectUnitizing(data: SpansData, runs: CodedRuns): ProjectUnitizingResult {
-  const { documents, offsets } = continuum(data);
+function projectUnitizing(
+  data: SpansData,
+  runs: CodedRuns,
+  documents: Int32Array,
+  offsets: Float64Array,
+  reason: string | null,
+): ProjectUnitizingResult {
   const length = offsets[offsets.length - 1]!;
   const blocked = (reason: string): ProjectUnitizingResult => {
     const missing = undefinedCoefficient(reason);
@@ -145,7 +241,6 @@ export function projectUnitizing(data: SpansData, runs: CodedRuns): ProjectUniti
       reason,
     };
   };
-  const reason = whyNot(data, documents, length);
   if (reason !== null) return blocked(reason);
   if (data.codes.length === 0) return blocked('no codes');
   const overlapping = firstCoderWithOverlappingCodes(data, runs, documents);

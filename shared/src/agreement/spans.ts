@@ -17,7 +17,8 @@ import { type MatchingReport, segmentMatching } from './matching.js';
 import { brennanPrediger, fleissKappa, gwetAc, observedAgreement, percentAgreement } from './multirater.js';
 import { type Profiles, profilesFromCoverage } from './profiles.js';
 import { buildRuns, type CodedRuns, toSegmentRuns } from './runs.js';
-import { type CodeUnitizing, codeUnitizing, type ProjectUnitizing, projectUnitizing } from './spanUnitizing.js';
+import { type CodeUnitizing, codeUnitizing, type ProjectUnitizing, unitizingPlan } from './spanUnitizing.js';
+import { comparePair, PAIR_SLOTS } from './unitizing.js';
 
 export interface PairReport {
   coders: [string, string];
@@ -83,12 +84,12 @@ function coverageHistogram(
       events[count++] = runs.ends[r]! * 2;
     }
   }
-  const window = events.subarray(0, count).sort();
+  sortEvents(events, count);
   let active = 0;
   let previous = 0;
   let coded = 0;
   for (let i = 0; i < count; i++) {
-    const event = window[i]!;
+    const event = events[i]!;
     const position = Math.floor(event / 2);
     if (active > 0 && position > previous) {
       into[at + active]! += position - previous;
@@ -99,6 +100,23 @@ function coverageHistogram(
   }
   into[at]! += runs.lengths[document]! - coded;
   return assigned;
+}
+
+/** Ascending order of events [0, count): insertion sort for the usual few dozen, the built-in sort beyond. */
+function sortEvents(events: Float64Array, count: number): void {
+  if (count > 48) {
+    events.subarray(0, count).sort();
+    return;
+  }
+  for (let i = 1; i < count; i++) {
+    const event = events[i]!;
+    let j = i - 1;
+    while (j >= 0 && events[j]! > event) {
+      events[j + 1] = events[j]!;
+      j--;
+    }
+    events[j + 1] = event;
+  }
 }
 
 function allCodersCoefficients(profiles: Profiles) {
@@ -136,7 +154,8 @@ export function spansReport(data: SpansData): SpansReport {
   const characterRuns = buildRuns(data);
   const runs = data.segments === null ? characterRuns : toSegmentRuns(characterRuns, data.segments, documents, coders);
   const width = coders + 1;
-  const plan = data.bootstrap === null ? null : resamplePlan(documents, data.bootstrap.samples, data.bootstrap.seed);
+  const resamples =
+    data.bootstrap === null ? null : resamplePlan(documents, data.bootstrap.samples, data.bootstrap.seed);
   const samples = data.bootstrap?.samples ?? 0;
 
   let maxEvents = 0;
@@ -154,12 +173,21 @@ export function spansReport(data: SpansData): SpansReport {
   const pairs: [number, number][] = [];
   for (let a = 0; a < coders; a++) for (let b = a + 1; b < coders; b++) pairs.push([a, b]);
 
-  const project = data.unitizing ? projectUnitizing(data, characterRuns) : null;
+  const plan = data.unitizing ? unitizingPlan(data, characterRuns) : null;
+  // The unitizing merges run on the same runs as the tables: unitizing is only computed on characters.
+  const onContinuum = plan !== null && plan.reason === null ? plan.onContinuum : null;
+  const pairSums = new Float64Array(pairs.length * PAIR_SLOTS);
+  const sums = new Float64Array(BINARY_SLOTS);
+  const weights = new Float64Array(BINARY_SLOTS);
+  const counts = new Int32Array(BINARY_SLOTS);
   const codes: CodeReport[] = data.codes.map((code, k) => {
-    const pairReports = pairs.map(([a, b]) => {
-      const pooled = new Float64Array(4);
+    pairSums.fill(0);
+    const pairReports = pairs.map(([a, b], p) => {
+      let pooledBoth = 0;
+      let pooledAOnly = 0;
+      let pooledBOnly = 0;
+      let pooledNeither = 0;
       let pairDocuments = 0;
-      tables.fill(0);
       for (let d = 0; d < documents; d++) {
         if (!data.assigned[d * coders + a] || !data.assigned[d * coders + b]) {
           tables[d * 4 + 3] = -1;
@@ -168,14 +196,25 @@ export function spansReport(data: SpansData): SpansReport {
         pairDocuments++;
         const ga = (k * documents + d) * coders + a;
         const gb = ga - a + b;
-        const both = intersectionLength(
-          runs.starts,
-          runs.ends,
-          runs.offsets[ga]!,
-          runs.offsets[ga + 1]!,
-          runs.offsets[gb]!,
-          runs.offsets[gb + 1]!,
-        );
+        const aFrom = runs.offsets[ga]!;
+        const aTo = runs.offsets[ga + 1]!;
+        const bFrom = runs.offsets[gb]!;
+        const bTo = runs.offsets[gb + 1]!;
+        const both =
+          onContinuum?.[d] === 1
+            ? comparePair(
+                runs.starts,
+                runs.ends,
+                aFrom,
+                aTo,
+                runs.starts,
+                runs.ends,
+                bFrom,
+                bTo,
+                pairSums,
+                p * PAIR_SLOTS,
+              )
+            : intersectionLength(runs.starts, runs.ends, aFrom, aTo, bFrom, bTo);
         const aOnly = runs.covered[ga]! - both;
         const bOnly = runs.covered[gb]! - both;
         const neither = runs.lengths[d]! - both - aOnly - bOnly;
@@ -183,16 +222,21 @@ export function spansReport(data: SpansData): SpansReport {
         tables[d * 4 + 1] = aOnly;
         tables[d * 4 + 2] = bOnly;
         tables[d * 4 + 3] = neither;
-        pooled[0]! += both;
-        pooled[1]! += aOnly;
-        pooled[2]! += bOnly;
-        pooled[3]! += neither;
+        pooledBoth += both;
+        pooledAOnly += aOnly;
+        pooledBOnly += bOnly;
+        pooledNeither += neither;
       }
       const report: PairReport = {
         coders: [data.coders[a]!, data.coders[b]!],
         n_documents: pairDocuments,
-        pooled: binaryCoefficients({ both: pooled[0]!, a_only: pooled[1]!, b_only: pooled[2]!, neither: pooled[3]! }),
-        weighted_mean: weightedMeans(tables, runs.lengths, documentValues),
+        pooled: binaryCoefficients({
+          both: pooledBoth,
+          a_only: pooledAOnly,
+          b_only: pooledBOnly,
+          neither: pooledNeither,
+        }),
+        weighted_mean: weightedMeans(tables, runs.lengths, documentValues, sums, weights, counts),
       };
       if (data.byDocument) {
         report.by_document = [];
@@ -207,7 +251,7 @@ export function spansReport(data: SpansData): SpansReport {
           report.by_document.push({ document: data.documents[d]!, ...binaryCoefficients(table) });
         }
       }
-      if (plan !== null) bootstrapPair(report.pooled, tables, plan, documents, samples, documentValues);
+      if (resamples !== null) bootstrapPair(report.pooled, tables, resamples, documents, samples, documentValues);
       return report;
     });
 
@@ -218,10 +262,10 @@ export function spansReport(data: SpansData): SpansReport {
     const all = allCodersCoefficients(
       profilesFromCoverage(pooledHistogram(histogram, assignedCount, width, null, 0), coders),
     );
-    if (plan !== null) {
+    if (resamples !== null) {
       const perSample = ALL_CODERS_KEYS.map(() => new Float64Array(samples));
       for (let s = 0; s < samples; s++) {
-        const profiles = profilesFromCoverage(pooledHistogram(histogram, assignedCount, width, plan, s), coders);
+        const profiles = profilesFromCoverage(pooledHistogram(histogram, assignedCount, width, resamples, s), coders);
         const values = allCodersCoefficients(profiles);
         ALL_CODERS_KEYS.forEach((key, i) => {
           perSample[i]![s] = values[key].value ?? Number.NaN;
@@ -242,7 +286,7 @@ export function spansReport(data: SpansData): SpansReport {
       pairs: pairReports,
       all_coders: { n_coders: coders, ...all, pairwise: { coders: [...data.coders], cohen_kappa: matrix } },
     };
-    if (project !== null) report.unitizing = codeUnitizing(data, characterRuns, k, project);
+    if (plan !== null) report.unitizing = codeUnitizing(plan, data, characterRuns, k, pairSums);
     if (data.threshold !== null) {
       const alpha = all.krippendorff_alpha.value;
       report.below_threshold = alpha !== null && alpha < data.threshold;
@@ -257,7 +301,7 @@ export function spansReport(data: SpansData): SpansReport {
     coders: [...data.coders],
     codes,
   };
-  if (project !== null) report.unitizing = project.report;
+  if (plan !== null) report.unitizing = plan.project.report;
   if (data.segments !== null) report.min_coverage = data.segments.minCoverage;
   if (data.segmentMatching !== null)
     report.segment_matching = segmentMatching(data, characterRuns, data.segmentMatching.overlap);
@@ -284,31 +328,42 @@ function pooledHistogram(
   return pooled;
 }
 
-/** Length-weighted mean of per-document values over the documents where the value is defined. */
-function weightedMeans(tables: Float64Array, lengths: Float64Array, values: Float64Array): PairReport['weighted_mean'] {
-  const sums = new Float64Array(BINARY_SLOTS);
-  const weights = new Float64Array(BINARY_SLOTS);
-  const counts = new Int32Array(BINARY_SLOTS);
+/** Length-weighted mean of per-document values over the documents where the value is defined (scratch: values on). */
+function weightedMeans(
+  tables: Float64Array,
+  lengths: Float64Array,
+  values: Float64Array,
+  sums: Float64Array,
+  weights: Float64Array,
+  counts: Int32Array,
+): PairReport['weighted_mean'] {
+  sums.fill(0);
+  weights.fill(0);
+  counts.fill(0);
   for (let d = 0; d < lengths.length; d++) {
     const neither = tables[d * 4 + 3]!;
     if (neither < 0) continue;
+    const length = lengths[d]!;
     binaryValues(tables[d * 4]!, tables[d * 4 + 1]!, tables[d * 4 + 2]!, neither, values);
     for (let slot = 0; slot < BINARY_SLOTS; slot++) {
       const value = values[slot]!;
       if (Number.isNaN(value)) continue;
-      sums[slot]! += lengths[d]! * value;
-      weights[slot]! += lengths[d]!;
+      sums[slot]! += length * value;
+      weights[slot]! += length;
       counts[slot]! += 1;
     }
   }
   const result = {} as PairReport['weighted_mean'];
-  BINARY_KEYS.forEach((key, slot) => {
+  for (let slot = 0; slot < BINARY_SLOTS; slot++) {
+    const key = BINARY_KEYS[slot]!;
     if (weights[slot]! > 0) {
-      result[key] = { ...toCoefficient(sums[slot]! / weights[slot]!, key, 1), documents: counts[slot]! };
+      const mean: Coefficient & { documents?: number } = toCoefficient(sums[slot]! / weights[slot]!, key, 1);
+      mean.documents = counts[slot]!;
+      result[key] = mean;
     } else {
       result[key] = undefinedCoefficient('undefined in every document of this pair');
     }
-  });
+  }
   return result;
 }
 

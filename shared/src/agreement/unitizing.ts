@@ -29,38 +29,145 @@ export function unitDistance(
   return 0;
 }
 
+/** Slots of one rater pair's running sums in `comparePair`. */
+export const PAIR_OVERLAP = 0;
+/** dkpro's squared begin and end differences of overlapping units. */
+export const PAIR_SQUARES = 1;
+/** Squared lengths of the first rater's units lying in the second's gaps, and the other way round. */
+export const PAIR_A_ALONE = 2;
+export const PAIR_B_ALONE = 3;
+export const PAIR_SLOTS = 4;
+
 /**
- * Sum of distances between two raters' partitions: overlapping units, and units lying inside the other's gap.
- * `aOverlapped` and `bOverlapped` are scratch flags, cleared here.
+ * One merge pass over two raters' sorted units, A [aFrom, aTo) and B [bFrom, bTo): returns the length both cover and
+ * adds it and dkpro's distance terms to sums[at + PAIR_*]. Overlapping pairs come in (A unit, B unit) order, so calling
+ * it stretch by stretch adds the same terms in the same order as one call over the whole continuum.
  */
-function pairDisagreement(a: RunList, b: RunList, aOverlapped: Uint8Array, bOverlapped: Uint8Array): number {
-  let total = 0;
-  aOverlapped.fill(0, 0, a.starts.length);
-  bOverlapped.fill(0, 0, b.starts.length);
-  let j0 = 0;
-  for (let i = 0; i < a.starts.length; i++) {
-    const s = a.starts[i]!;
-    const e = a.ends[i]!;
-    while (j0 < b.starts.length && b.ends[j0]! <= s) j0++;
-    for (let j = j0; j < b.starts.length && b.starts[j]! < e; j++) {
-      const ds = s - b.starts[j]!;
-      const de = e - b.ends[j]!;
-      total += ds * ds + de * de;
-      aOverlapped[i] = 1;
-      bOverlapped[j] = 1;
+export function comparePair(
+  aStarts: Float64Array,
+  aEnds: Float64Array,
+  aFrom: number,
+  aTo: number,
+  bStarts: Float64Array,
+  bEnds: Float64Array,
+  bFrom: number,
+  bTo: number,
+  sums: Float64Array,
+  at: number,
+): number {
+  let both = 0;
+  let overlapSum = sums[at + PAIR_OVERLAP]!;
+  let squares = sums[at + PAIR_SQUARES]!;
+  let aAlone = sums[at + PAIR_A_ALONE]!;
+  let bAlone = sums[at + PAIR_B_ALONE]!;
+  let a = aFrom;
+  let b = bFrom;
+  let aMet = false;
+  let bMet = false;
+  while (a < aTo && b < bTo) {
+    const aStart = aStarts[a]!;
+    const aEnd = aEnds[a]!;
+    const bStart = bStarts[b]!;
+    const bEnd = bEnds[b]!;
+    const overlap = Math.min(aEnd, bEnd) - Math.max(aStart, bStart);
+    if (overlap > 0) {
+      both += overlap;
+      overlapSum += overlap;
+      const ds = aStart - bStart;
+      const de = aEnd - bEnd;
+      squares += ds * ds + de * de;
+      aMet = true;
+      bMet = true;
+    }
+    if (aEnd < bEnd) {
+      if (!aMet) aAlone += (aEnd - aStart) * (aEnd - aStart);
+      aMet = false;
+      a++;
+    } else {
+      if (!bMet) bAlone += (bEnd - bStart) * (bEnd - bStart);
+      bMet = false;
+      b++;
     }
   }
-  return total + lonelySquares(a, aOverlapped) + lonelySquares(b, bOverlapped);
+  for (; a < aTo; a++, aMet = false) if (!aMet) aAlone += (aEnds[a]! - aStarts[a]!) * (aEnds[a]! - aStarts[a]!);
+  for (; b < bTo; b++, bMet = false) if (!bMet) bAlone += (bEnds[b]! - bStarts[b]!) * (bEnds[b]! - bStarts[b]!);
+  sums[at + PAIR_OVERLAP] = overlapSum;
+  sums[at + PAIR_SQUARES] = squares;
+  sums[at + PAIR_A_ALONE] = aAlone;
+  sums[at + PAIR_B_ALONE] = bAlone;
+  return both;
 }
 
-function lonelySquares(units: RunList, overlapped: Uint8Array): number {
-  let total = 0;
-  for (let i = 0; i < units.starts.length; i++) {
-    if (overlapped[i]) continue;
-    const length = units.ends[i]! - units.starts[i]!;
-    total += length * length;
+/** Each pair (a < b, in order) of raters compared over their whole unit lists, at PAIR_SLOTS per pair. */
+function comparePairs(raters: readonly RunList[]): Float64Array {
+  const r = raters.length;
+  const sums = new Float64Array(((r * (r - 1)) / 2) * PAIR_SLOTS);
+  let at = 0;
+  for (let a = 0; a < r; a++) {
+    for (let b = a + 1; b < r; b++) {
+      const x = raters[a]!;
+      const y = raters[b]!;
+      comparePair(x.starts, x.ends, 0, x.starts.length, y.starts, y.ends, 0, y.starts.length, sums, at);
+      at += PAIR_SLOTS;
+    }
   }
-  return total;
+  return sums;
+}
+
+/** dkpro's observed disagreement from the pairs' sums (`comparePair`) of r raters on a continuum of `length`. */
+export function observedDisagreement(pairSums: Float64Array, r: number, length: number): number {
+  let observed = 0;
+  for (let at = 0; at < pairSums.length; at += PAIR_SLOTS) {
+    observed += pairSums[at + PAIR_SQUARES]! + pairSums[at + PAIR_A_ALONE]! + pairSums[at + PAIR_B_ALONE]!;
+  }
+  return (2 * observed) / (r * (r - 1) * length * length);
+}
+
+/**
+ * dkpro's expected disagreement: every unit (lengths [0, unitCount), rater by rater) placed at random in every gap
+ * (gaps [0, gapCount), any order; reordered here in place) and against every other unit.
+ */
+export function expectedDisagreement(
+  unitLengths: Float64Array,
+  unitCount: number,
+  gapLengths: Float64Array,
+  gapCount: number,
+  r: number,
+  length: number,
+): number {
+  let selfPairs = 0;
+  let longestUnit = 0;
+  for (let i = 0; i < unitCount; i++) {
+    const l = unitLengths[i]!;
+    selfPairs += l * (l - 1);
+    if (l > longestUnit) longestUnit = l;
+  }
+  // Every unit fits every gap at least as long as the longest unit, so only the shorter gaps need sorting.
+  // Lengths are integers, so these sums are exact in any order.
+  let longGaps = 0;
+  let longGapSum = 0;
+  let shortGaps = 0;
+  for (let i = 0; i < gapCount; i++) {
+    const g = gapLengths[i]!;
+    if (g >= longestUnit) {
+      longGaps++;
+      longGapSum += g;
+    } else gapLengths[shortGaps++] = g;
+  }
+  const gaps = gapLengths.subarray(0, shortGaps).sort();
+  // suffix sums so that the sum over gaps g >= l of (g - l + 1) costs one binary search per unit
+  const suffix = new Float64Array(shortGaps + 1);
+  suffix[shortGaps] = longGapSum;
+  for (let i = shortGaps - 1; i >= 0; i--) suffix[i] = suffix[i + 1]! + gaps[i]!;
+  let expected = 0;
+  for (let i = 0; i < unitCount; i++) {
+    const l = unitLengths[i]!;
+    const first = lowerBound(gaps, l);
+    const fitting = longGaps + shortGaps - first;
+    const placements = suffix[first]! - (l - 1) * fitting;
+    expected += ((unitCount - 1) * (2 * l * l * l - 3 * l * l + l)) / 3 + l * l * placements;
+  }
+  return (expected * 2) / length / (r * length * (r * length - 1) - selfPairs);
 }
 
 /** Appends the rater's gaps (split at stretch boundaries) to `into` from index `at`; returns the new end. */
@@ -84,45 +191,19 @@ export function uAlphaParts(raters: readonly RunList[], boundaries: Float64Array
   const r = raters.length;
   const length = boundaries[boundaries.length - 1]! - boundaries[0]!;
   let unitCount = 0;
-  let mostUnits = 0;
-  for (const units of raters) {
-    unitCount += units.starts.length;
-    mostUnits = Math.max(mostUnits, units.starts.length);
-  }
-  const aOverlapped = new Uint8Array(mostUnits);
-  const bOverlapped = new Uint8Array(mostUnits);
-  let observed = 0;
-  for (let a = 0; a < r; a++) {
-    for (let b = a + 1; b < r; b++) observed += pairDisagreement(raters[a]!, raters[b]!, aOverlapped, bOverlapped);
-  }
-  observed = (2 * observed) / (r * (r - 1) * length * length);
-
-  const gapBuffer = new Float64Array(unitCount + r * boundaries.length);
+  for (const units of raters) unitCount += units.starts.length;
+  const unitLengths = new Float64Array(unitCount);
+  const gaps = new Float64Array(unitCount + r * boundaries.length);
+  let at = 0;
   let gapCount = 0;
-  let selfPairs = 0;
   for (const units of raters) {
-    gapCount = gapLengths(units, boundaries, gapBuffer, gapCount);
-    for (let i = 0; i < units.starts.length; i++) {
-      const l = units.ends[i]! - units.starts[i]!;
-      selfPairs += l * (l - 1);
-    }
+    gapCount = gapLengths(units, boundaries, gaps, gapCount);
+    for (let i = 0; i < units.starts.length; i++) unitLengths[at++] = units.ends[i]! - units.starts[i]!;
   }
-  const gaps = gapBuffer.subarray(0, gapCount).sort();
-  // suffix sums so that the sum over gaps g >= l of (g - l + 1) costs one binary search per unit
-  const suffix = new Float64Array(gaps.length + 1);
-  for (let i = gaps.length - 1; i >= 0; i--) suffix[i] = suffix[i + 1]! + gaps[i]!;
-  let expected = 0;
-  for (const units of raters) {
-    for (let i = 0; i < units.starts.length; i++) {
-      const l = units.ends[i]! - units.starts[i]!;
-      const first = lowerBound(gaps, l);
-      const fitting = gaps.length - first;
-      const placements = suffix[first]! - (l - 1) * fitting;
-      expected += ((unitCount - 1) * (2 * l * l * l - 3 * l * l + l)) / 3 + l * l * placements;
-    }
-  }
-  expected = (expected * 2) / length / (r * length * (r * length - 1) - selfPairs);
-  return { observed, expected };
+  return {
+    observed: observedDisagreement(comparePairs(raters), r, length),
+    expected: expectedDisagreement(unitLengths, unitCount, gaps, gapCount, r, length),
+  };
 }
 
 function lowerBound(sorted: Float64Array, value: number): number {
@@ -141,26 +222,12 @@ export function uAlpha(parts: UAlphaParts): Coefficient {
   return defined(1 - parts.observed / parts.expected, 'alpha');
 }
 
-function overlapOf(a: RunList, b: RunList): number {
-  let total = 0;
-  let i = 0;
-  let j = 0;
-  while (i < a.starts.length && j < b.starts.length) {
-    const overlap = Math.min(a.ends[i]!, b.ends[j]!) - Math.max(a.starts[i]!, b.starts[j]!);
-    if (overlap > 0) total += overlap;
-    if (a.ends[i]! < b.ends[j]!) i++;
-    else j++;
-  }
-  return total;
-}
-
 /**
  * Krippendorff's (2019) binary |u-alpha for one value, straight from coverage and overlaps: the same number as
- * `uAlphaFamily(observers, length, 1).binary_u_alpha` without building partitions (the span engine's hot path).
+ * `uAlphaFamily(observers, length, 1).binary_u_alpha` without building partitions.
  */
 export function binaryUAlpha(raters: readonly RunList[], length: number): Coefficient {
-  const m = raters.length;
-  const covered = new Float64Array(m);
+  const covered = new Float64Array(raters.length);
   let selfPairing = 0;
   raters.forEach((r, i) => {
     for (let u = 0; u < r.starts.length; u++) {
@@ -170,13 +237,29 @@ export function binaryUAlpha(raters: readonly RunList[], length: number): Coeffi
     }
     selfPairing += length - covered[i]!;
   });
+  return binaryUAlphaOf(covered, selfPairing, comparePairs(raters), length);
+}
+
+/**
+ * |u-alpha from each rater's covered length, the self-pairing sum (per rater: the squared unit lengths plus the
+ * uncovered length) and the pairs' sums (`comparePair`), so the span engine can reuse its own merges.
+ */
+export function binaryUAlphaOf(
+  covered: Float64Array,
+  selfPairing: number,
+  pairSums: Float64Array,
+  length: number,
+): Coefficient {
+  const m = covered.length;
   let codedGap = 0;
   let codedCoded = 0;
+  let at = 0;
   for (let a = 0; a < m; a++) {
     for (let b = a + 1; b < m; b++) {
-      const both = overlapOf(raters[a]!, raters[b]!);
+      const both = pairSums[at + PAIR_OVERLAP]!;
       codedCoded += 2 * both;
       codedGap += covered[a]! + covered[b]! - 2 * both;
+      at += PAIR_SLOTS;
     }
   }
   codedGap /= m - 1;
