@@ -85,21 +85,25 @@ export interface Journal {
   append(log: LogFile, offset: number, record: Buffer): void;
   /** Resolves once everything appended so far is durable. */
   flush(): Promise<void>;
-  /** The log is durable by itself and closed: the journal no longer needs to sync it. */
+  /** The log is durable by itself and closed: the journal no longer needs to write or sync it. */
   release(log: LogFile): void;
 }
 
+/** Past this many unwritten bytes a log writes them at once instead of waiting for the journal's next round. */
+const MAX_UNWRITTEN_BYTES = 1024 * 1024;
+
 /**
- * A document's append-only log file. Its records are durable once the journal (the write-ahead log) has them;
- * the file itself gets plain writes (one per batch; while one is in flight later appends wait and go out
- * together) and is fdatasync'd only when the journal checkpoints or the log closes. One durable write per turn
- * for all documents, instead of one per document, is what lets a busy server keep up (docs/sync.md).
- * The file is opened on the first write (read-only documents never hold a descriptor) and created with its
- * header and a directory sync.
+ * A document's append-only log file. Its records are durable once the journal (the write-ahead log) has them; the
+ * file itself gets them in plain writes when the journal asks (about once a second), when the log is flushed
+ * or closed, or once a megabyte is waiting, and is fdatasync'd only when the journal checkpoints or the log
+ * closes. One durable write for every document at once, instead of one per document, is what lets a busy server
+ * keep up (docs/sync.md). While a write is in flight, later ones wait and go out together. The file is opened on
+ * the first write (read-only documents never hold a descriptor) and created with its header and a directory sync.
  */
 export class LogFile {
   private fd: number | null = null;
   private pending: Buffer[] = [];
+  private pendingBytes = 0;
   /** Settles when every write and sync started so far is done. */
   private tail: Promise<void> = Promise.resolve();
   /** The write that will take everything in `pending`, queued behind the one in flight. */
@@ -129,8 +133,10 @@ export class LogFile {
     const record = encodeRecord(payload);
     const offset = this.size;
     this.pending.push(record);
+    this.pendingBytes += record.length;
     this.size += record.length;
     this.journal.append(this, offset, record);
+    if (this.pendingBytes >= MAX_UNWRITTEN_BYTES) this.writePending().catch(() => {});
   }
 
   /** Resolves when everything appended before the call is durable and written to this file; rejects once failed. */
@@ -138,7 +144,7 @@ export class LogFile {
     return Promise.all([this.writePending(), this.journal.flush()]).then(() => {});
   }
 
-  /** Issues the file write of everything appended so far (the journal calls this when it writes their records). */
+  /** Issues the file write of everything appended so far. */
   writePending(): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
     if (this.pending.length === 0) return this.tail;
@@ -146,13 +152,15 @@ export class LogFile {
       this.next = null;
       const batch = this.pending;
       this.pending = [];
+      this.pendingBytes = 0;
       return this.write(batch);
     });
     return this.next;
   }
 
-  /** Makes every write issued so far durable in this file. */
+  /** Makes everything appended so far durable in this file itself. */
   sync(): Promise<void> {
+    this.writePending().catch(() => {});
     this.tail = this.tail.then(async () => {
       if (this.fd === null || !this.unsynced) return;
       this.unsynced = false;
