@@ -50,6 +50,11 @@ export class Recorder {
     });
   }
 
+  /** Registers an update the caller is about to send itself (a pre-made frame, see the ceiling workload). */
+  sending(id) {
+    this.sent.set(id, now());
+  }
+
   write(fn) {
     this.pending = now();
     fn();
@@ -118,7 +123,8 @@ const EMPTY_STATE_VECTOR = Y.encodeStateVector(new Y.Doc());
 const EMPTY_UPDATE = Y.encodeStateAsUpdate(new Y.Doc());
 const NULL_STATE = Buffer.from('null');
 
-function syncMessage(step, payload) {
+/** A y-protocols sync message: step 0 (state vector), 1 (reply) or 2 (update), as the stock provider frames it. */
+export function syncMessage(step, payload) {
   const encoder = encoding.createEncoder();
   encoding.writeVarUint(encoder, 0);
   encoding.writeVarUint(encoder, step);
