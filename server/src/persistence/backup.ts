@@ -1,7 +1,17 @@
 import { copyFile, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { isNotFound } from './fsUtil.js';
-import { docNameOf, docsRoot, generations, logFile, SNAPSHOTS_DIR, snapFile } from './layout.js';
+import {
+  docNameOf,
+  docsRoot,
+  generations,
+  logFile,
+  SNAPSHOTS_DIR,
+  snapFile,
+  walRoot,
+  walSegmentFile,
+  walSegments,
+} from './layout.js';
 
 const ATTEMPTS = 20;
 
@@ -10,8 +20,13 @@ const ATTEMPTS = 20;
  * Each document is copied as one generation (its newest snapshot plus the logs from that generation on); when
  * a compaction replaces files mid-copy (ENOENT), that document is copied again. A log copied while it grows may
  * end in a torn record, which loading truncates: every copied document loads to a state the server had.
+ *
+ * The write-ahead log is copied first: document logs lag it by up to a second, and the documents copied after it
+ * hold everything its older segments held (a segment is deleted only once its logs are synced), so replaying the
+ * copy on the first start completes every document up to the moment the segments were copied.
  */
 export async function copyDocsConsistently(dataDir: string, destDir: string): Promise<void> {
+  await copyWriteAheadLog(dataDir, destDir);
   const source = docsRoot(dataDir);
   const dest = docsRoot(destDir);
   await mkdir(dest, { recursive: true });
@@ -25,6 +40,25 @@ export async function copyDocsConsistently(dataDir: string, destDir: string): Pr
   for (const entry of entries) {
     if (docNameOf(entry) === null) continue;
     await copyDoc(join(source, entry), join(dest, entry));
+  }
+}
+
+async function copyWriteAheadLog(dataDir: string, destDir: string): Promise<void> {
+  let segments: number[];
+  try {
+    segments = walSegments(await readdir(walRoot(dataDir)));
+  } catch (error) {
+    if (isNotFound(error)) return;
+    throw error;
+  }
+  await mkdir(walRoot(destDir), { recursive: true });
+  for (const seq of segments) {
+    // A segment deleted meanwhile was checkpointed: the document logs copied next hold its records.
+    await copyFile(join(walRoot(dataDir), walSegmentFile(seq)), join(walRoot(destDir), walSegmentFile(seq))).catch(
+      (error) => {
+        if (!isNotFound(error)) throw error;
+      },
+    );
   }
 }
 

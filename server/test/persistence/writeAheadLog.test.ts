@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { silentLogger } from '../../src/log.js';
 import { encodeRecord, fileHeader, LOG_MAGIC } from '../../src/persistence/fileLog.js';
-import { FileStorage } from '../../src/persistence/index.js';
+import { copyDocsConsistently, FileStorage } from '../../src/persistence/index.js';
 import { planRepair } from '../../src/persistence/walRecovery.js';
 import { decodeWalEntry, encodeWalEntry, type WalEntry } from '../../src/persistence/writeAheadLog.js';
 
@@ -203,6 +203,21 @@ describe('power loss: the write-ahead log puts back what document logs lost', ()
     await edit(reopened, 'p/again/codebook', [5, 6]);
     fs.truncateSync(docFile(dataDir, 'p/again/codebook'), 8);
     expect((await contents(dataDir, 'p/again/codebook')).items).toEqual([5, 6]);
+  });
+
+  it('a backup taken while document logs still lag the write-ahead log holds every acknowledged update', async () => {
+    const dataDir = temp();
+    const storage = await open(dataDir);
+    const { log } = await storage.load('p/a/codebook');
+    const doc = new Y.Doc();
+    doc.on('update', (update: Uint8Array) => log.append(update));
+    for (let i = 0; i < 20; i++) doc.getArray<number>('a').push([i]);
+    await storage.wal.flush();
+    // Durable in the write-ahead log; the document log gets its plain write only later.
+    expect(fs.existsSync(docFile(dataDir, 'p/a/codebook'))).toBe(false);
+    const copy = temp();
+    await copyDocsConsistently(dataDir, copy);
+    expect((await contents(copy, 'p/a/codebook')).items).toEqual(Array.from({ length: 20 }, (_, i) => i));
   });
 
   it('appends after a failed journal write fail their document instead of vanishing', async () => {
