@@ -258,13 +258,87 @@ function parseSpans(input: Json): SpansData {
   }
 
   const n = codingList.length;
-  const codingDocument = new Int32Array(n);
-  const codingCoder = new Int32Array(n);
-  const codingCode = new Int32Array(n);
-  const codingStart = new Float64Array(n);
-  const codingEnd = new Float64Array(n);
+  const columns: CodingColumns = {
+    document: new Int32Array(n),
+    coder: new Int32Array(n),
+    code: new Int32Array(n),
+    start: new Float64Array(n),
+    end: new Float64Array(n),
+  };
+  const kept = readCodings(
+    codingList,
+    documentIndex,
+    lengths,
+    coderIndex,
+    codersGiven !== null,
+    codeIndex,
+    codesGiven !== null,
+    columns,
+  );
+
+  // Observed names are renumbered in sorted order so the output never depends on the order of the codings.
+  const coders = codersGiven ?? [...coderIndex.keys()].sort();
+  const codes = codesGiven ?? [...codeIndex.keys()].sort();
+  if (codersGiven === null) renumber(columns.coder, kept, coderIndex, coders);
+  if (codesGiven === null) renumber(columns.code, kept, codeIndex, codes);
+  const finalCoderIndex = new Map(coders.map((c, i) => [c, i]));
+
+  const assigned = new Uint8Array(documents.length * coders.length).fill(1);
+  for (const [d, list] of assignmentLists) {
+    assigned.fill(0, d * coders.length, (d + 1) * coders.length);
+    for (const coder of list) {
+      const c = finalCoderIndex.get(coder);
+      if (c !== undefined) assigned[d * coders.length + c] = 1;
+    }
+  }
+  checkAssignments(assigned, kept, columns.document, columns.coder, documents, coders);
+
+  return {
+    kind: 'spans',
+    documents,
+    lengths,
+    coders,
+    codes,
+    assigned,
+    codingCount: kept,
+    codingDocument: columns.document.subarray(0, kept),
+    codingCoder: columns.coder.subarray(0, kept),
+    codingCode: columns.code.subarray(0, kept),
+    codingStart: columns.start.subarray(0, kept),
+    codingEnd: columns.end.subarray(0, kept),
+    segments: parseUnit(input.unit, documentIndex, lengths),
+    byDocument: parseBoolean(input.by_document, 'by_document', true),
+    bootstrap: parseBootstrap(input.bootstrap),
+    unitizing: parseBoolean(input.unitizing, 'unitizing', true),
+    segmentMatching: parseSegmentMatching(input.segment_matching),
+    threshold: input.threshold === undefined ? null : fraction(input.threshold, '"threshold"'),
+  };
+}
+
+interface CodingColumns {
+  document: Int32Array;
+  coder: Int32Array;
+  code: Int32Array;
+  start: Float64Array;
+  end: Float64Array;
+}
+
+/**
+ * Validate every coding and keep, as columns, those of known coders and codes (new names are numbered in order of
+ * appearance unless the list was given). Returns how many were kept.
+ */
+function readCodings(
+  codingList: unknown[],
+  documentIndex: Map<string, number>,
+  lengths: Float64Array,
+  coderIndex: Map<string, number>,
+  codersGiven: boolean,
+  codeIndex: Map<string, number>,
+  codesGiven: boolean,
+  columns: CodingColumns,
+): number {
   let kept = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < codingList.length; i++) {
     const coding = codingList[i];
     if (!isObject(coding)) fail(`codings[${i}] must be an object, got ${describe(coding)}`);
     const { document, coder, code, start, end } = coding;
@@ -283,39 +357,34 @@ function parseSpans(input: Json): SpansData {
     }
     let c = coderIndex.get(coder);
     if (c === undefined) {
-      if (codersGiven !== null) continue;
+      if (codersGiven) continue;
       c = coderIndex.size;
       coderIndex.set(coder, c);
     }
     let k = codeIndex.get(code);
     if (k === undefined) {
-      if (codesGiven !== null) continue;
+      if (codesGiven) continue;
       k = codeIndex.size;
       codeIndex.set(code, k);
     }
-    codingDocument[kept] = d;
-    codingCoder[kept] = c;
-    codingCode[kept] = k;
-    codingStart[kept] = start;
-    codingEnd[kept] = end;
+    columns.document[kept] = d;
+    columns.coder[kept] = c;
+    columns.code[kept] = k;
+    columns.start[kept] = start;
+    columns.end[kept] = end;
     kept++;
   }
+  return kept;
+}
 
-  // Observed names are renumbered in sorted order so the output never depends on the order of the codings.
-  const coders = codersGiven ?? [...coderIndex.keys()].sort();
-  const codes = codesGiven ?? [...codeIndex.keys()].sort();
-  if (codersGiven === null) renumber(codingCoder, kept, coderIndex, coders);
-  if (codesGiven === null) renumber(codingCode, kept, codeIndex, codes);
-  const finalCoderIndex = new Map(coders.map((c, i) => [c, i]));
-
-  const assigned = new Uint8Array(documents.length * coders.length).fill(1);
-  for (const [d, list] of assignmentLists) {
-    assigned.fill(0, d * coders.length, (d + 1) * coders.length);
-    for (const coder of list) {
-      const c = finalCoderIndex.get(coder);
-      if (c !== undefined) assigned[d * coders.length + c] = 1;
-    }
-  }
+function checkAssignments(
+  assigned: Uint8Array,
+  kept: number,
+  codingDocument: Int32Array,
+  codingCoder: Int32Array,
+  documents: readonly string[],
+  coders: readonly string[],
+): void {
   for (let i = 0; i < kept; i++) {
     if (!assigned[codingDocument[i]! * coders.length + codingCoder[i]!]) {
       fail(
@@ -323,27 +392,6 @@ function parseSpans(input: Json): SpansData {
       );
     }
   }
-
-  return {
-    kind: 'spans',
-    documents,
-    lengths,
-    coders,
-    codes,
-    assigned,
-    codingCount: kept,
-    codingDocument: codingDocument.subarray(0, kept),
-    codingCoder: codingCoder.subarray(0, kept),
-    codingCode: codingCode.subarray(0, kept),
-    codingStart: codingStart.subarray(0, kept),
-    codingEnd: codingEnd.subarray(0, kept),
-    segments: parseUnit(input.unit, documentIndex, lengths),
-    byDocument: parseBoolean(input.by_document, 'by_document', true),
-    bootstrap: parseBootstrap(input.bootstrap),
-    unitizing: parseBoolean(input.unitizing, 'unitizing', true),
-    segmentMatching: parseSegmentMatching(input.segment_matching),
-    threshold: input.threshold === undefined ? null : fraction(input.threshold, '"threshold"'),
-  };
 }
 
 function renumber(column: Int32Array, count: number, firstSeen: Map<string, number>, sorted: readonly string[]): void {

@@ -23,30 +23,52 @@ export function groupOf(code: number, document: number, coder: number, documents
  * each group into runs in place: a group's runs never outnumber its codings, so the output never overtakes the input.
  */
 export function buildRuns(data: SpansData): CodedRuns {
+  const groups = data.codes.length * data.documents.length * data.coders.length;
+  const offsets = groupOffsets(data, groups);
+  const starts = new Float64Array(data.codingCount);
+  const ends = new Float64Array(data.codingCount);
+  placeCodings(data, offsets, starts, ends);
+  const covered = new Float64Array(groups);
+  const runCount = fuseGroups(offsets, starts, ends, covered);
+  return {
+    offsets,
+    starts: starts.subarray(0, runCount),
+    ends: ends.subarray(0, runCount),
+    covered,
+    lengths: data.lengths,
+  };
+}
+
+/** Where each group's codings start once bucketed: offsets[g] to offsets[g + 1]. */
+function groupOffsets(data: SpansData, groups: number): Int32Array {
   const documents = data.documents.length;
   const coders = data.coders.length;
-  const groups = data.codes.length * documents * coders;
-  const n = data.codingCount;
   const offsets = new Int32Array(groups + 1);
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < data.codingCount; i++) {
     offsets[groupOf(data.codingCode[i]!, data.codingDocument[i]!, data.codingCoder[i]!, documents, coders) + 1]! += 1;
   }
   for (let g = 0; g < groups; g++) offsets[g + 1]! += offsets[g]!;
-  const starts = new Float64Array(n);
-  const ends = new Float64Array(n);
-  const cursor = offsets.slice(0, groups);
-  for (let i = 0; i < n; i++) {
+  return offsets;
+}
+
+function placeCodings(data: SpansData, offsets: Int32Array, starts: Float64Array, ends: Float64Array): void {
+  const documents = data.documents.length;
+  const coders = data.coders.length;
+  const cursor = offsets.slice(0, offsets.length - 1);
+  for (let i = 0; i < data.codingCount; i++) {
     const at = cursor[
       groupOf(data.codingCode[i]!, data.codingDocument[i]!, data.codingCoder[i]!, documents, coders)
     ]!++;
     starts[at] = data.codingStart[i]!;
     ends[at] = data.codingEnd[i]!;
   }
+}
 
-  const covered = new Float64Array(groups);
+/** Each group's codings into runs, in place; offsets and covered lengths are rewritten for the runs. */
+function fuseGroups(offsets: Int32Array, starts: Float64Array, ends: Float64Array, covered: Float64Array): number {
   let from = 0;
   let out = 0;
-  for (let g = 0; g < groups; g++) {
+  for (let g = 0; g < covered.length; g++) {
     const to = offsets[g + 1]!;
     sortIntervalsByStart(starts, ends, from, to);
     offsets[g] = out;
@@ -57,8 +79,8 @@ export function buildRuns(data: SpansData): CodedRuns {
     out = next;
     from = to;
   }
-  offsets[groups] = out;
-  return { offsets, starts: starts.subarray(0, out), ends: ends.subarray(0, out), covered, lengths: data.lengths };
+  offsets[covered.length] = out;
+  return out;
 }
 
 /**

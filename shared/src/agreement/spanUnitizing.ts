@@ -74,6 +74,8 @@ export interface UnitizingPlan {
   unitLengths: Float64Array;
   gapLengths: Float64Array;
   covered: Float64Array;
+  /** Units and gaps collected for the current code. */
+  counts: Int32Array;
 }
 
 export function unitizingPlan(data: SpansData, runs: CodedRuns): UnitizingPlan {
@@ -93,6 +95,7 @@ export function unitizingPlan(data: SpansData, runs: CodedRuns): UnitizingPlan {
     // each coder has at most one gap more than units in a document
     gapLengths: new Float64Array(reason === null ? mostUnits + data.coders.length * documents.length : 0),
     covered: new Float64Array(data.coders.length),
+    counts: new Int32Array(2),
   };
 }
 
@@ -122,14 +125,37 @@ export function codeUnitizing(
   code: number,
   pairSums: Float64Array,
 ): CodeUnitizing {
-  const { project, documents, length } = plan;
+  const { project, length } = plan;
   if (plan.reason !== null) {
     const missing = undefinedCoefficient(plan.reason);
     return { u_alpha: missing, binary_u_alpha: missing, cu_alpha: missing };
   }
+  const coders = data.coders.length;
+  const { unitLengths, gapLengths, covered, counts } = plan;
+  const selfPairing = collectUnits(plan, data, runs, code);
+  const parts = {
+    observed: observedDisagreement(pairSums, coders, length),
+    expected: expectedDisagreement(unitLengths, counts[0]!, gapLengths, counts[1]!, coders, length),
+  };
+  const result: CodeUnitizing = {
+    u_alpha: uAlpha(parts),
+    binary_u_alpha: binaryUAlphaOf(covered, selfPairing, pairSums, length),
+    cu_alpha: project.perValue?.[code] ?? undefinedCoefficient(project.reason),
+  };
+  const coverage = project.coverage?.[code];
+  if (coverage !== undefined) result.coverage = coverage;
+  return result;
+}
+
+/**
+ * Code k's units and gaps on the continuum, coder by coder and document by document, into the plan's scratch (counts:
+ * units, gaps) with each coder's covered length. Returns the self-pairing sum of |u-alpha: per coder the squared unit
+ * lengths plus the uncovered length.
+ */
+function collectUnits(plan: UnitizingPlan, data: SpansData, runs: CodedRuns, code: number): number {
+  const { documents, unitLengths, gapLengths, covered, length } = plan;
   const nDocuments = data.documents.length;
   const coders = data.coders.length;
-  const { unitLengths, gapLengths, covered } = plan;
   let unitCount = 0;
   let gapCount = 0;
   let selfPairing = 0;
@@ -153,18 +179,9 @@ export function codeUnitizing(
     covered[c] = coveredByCoder;
     selfPairing += length - coveredByCoder;
   }
-  const parts = {
-    observed: observedDisagreement(pairSums, coders, length),
-    expected: expectedDisagreement(unitLengths, unitCount, gapLengths, gapCount, coders, length),
-  };
-  const result: CodeUnitizing = {
-    u_alpha: uAlpha(parts),
-    binary_u_alpha: binaryUAlphaOf(covered, selfPairing, pairSums, length),
-    cu_alpha: project.perValue?.[code] ?? undefinedCoefficient(project.reason),
-  };
-  const coverage = project.coverage?.[code];
-  if (coverage !== undefined) result.coverage = coverage;
-  return result;
+  plan.counts[0] = unitCount;
+  plan.counts[1] = gapCount;
+  return selfPairing;
 }
 
 /** One coder's runs of one code over the continuum's documents, in continuum coordinates. */

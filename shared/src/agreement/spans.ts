@@ -17,7 +17,13 @@ import { type MatchingReport, segmentMatching } from './matching.js';
 import { brennanPrediger, fleissKappa, gwetAc, observedAgreement, percentAgreement } from './multirater.js';
 import { type Profiles, profilesFromCoverage } from './profiles.js';
 import { buildRuns, type CodedRuns, toSegmentRuns } from './runs.js';
-import { type CodeUnitizing, codeUnitizing, type ProjectUnitizing, unitizingPlan } from './spanUnitizing.js';
+import {
+  type CodeUnitizing,
+  codeUnitizing,
+  type ProjectUnitizing,
+  type UnitizingPlan,
+  unitizingPlan,
+} from './spanUnitizing.js';
 import { comparePair, PAIR_SLOTS } from './unitizing.js';
 
 export interface PairReport {
@@ -147,166 +153,236 @@ function attachInterval(coefficient: Coefficient, values: Float64Array): void {
   coefficient.bootstrap_samples = interval.defined;
 }
 
-/** Span agreement for every code: pair tables, all-coder coefficients, unitizing, optional bootstrap over documents. */
-export function spansReport(data: SpansData): SpansReport {
+/**
+ * What every code and pair reuses: the runs, scratch space sized once for the largest code, pair and document, the
+ * unitizing plan and the bootstrap draws. Hot loops live in small functions of their own, so that each is optimised
+ * once, quickly, and nothing is allocated per document.
+ */
+interface Workspace {
+  data: SpansData;
+  /** Runs over the units of analysis (characters or segments). */
+  runs: CodedRuns;
+  characterRuns: CodedRuns;
+  pairA: Int32Array;
+  pairB: Int32Array;
+  plan: UnitizingPlan | null;
+  /** Documents whose merges also feed unitizing (null when unitizing is not computed). */
+  onContinuum: Uint8Array | null;
+  pairSums: Float64Array;
+  /** Per document both, a_only, b_only, neither of the current pair; neither = -1 when a coder is not assigned. */
+  tables: Float64Array;
+  pooled: Float64Array;
+  values: Float64Array;
+  sums: Float64Array;
+  weights: Float64Array;
+  counts: Int32Array;
+  events: Float64Array;
+  histogram: Float64Array;
+  assignedCount: Int32Array;
+  resamples: Uint32Array | null;
+}
+
+function workspace(data: SpansData): Workspace {
   const documents = data.documents.length;
   const coders = data.coders.length;
   const characterRuns = buildRuns(data);
   const runs = data.segments === null ? characterRuns : toSegmentRuns(characterRuns, data.segments, documents, coders);
-  const width = coders + 1;
-  const resamples =
-    data.bootstrap === null ? null : resamplePlan(documents, data.bootstrap.samples, data.bootstrap.seed);
-  const samples = data.bootstrap?.samples ?? 0;
-
-  let maxEvents = 0;
-  for (let code = 0; code < data.codes.length; code++) {
-    for (let d = 0; d < documents; d++) {
-      const g = (code * documents + d) * coders;
-      maxEvents = Math.max(maxEvents, 2 * (runs.offsets[g + coders]! - runs.offsets[g]!));
+  const pairCount = (coders * (coders - 1)) / 2;
+  const pairA = new Int32Array(pairCount);
+  const pairB = new Int32Array(pairCount);
+  for (let a = 0, p = 0; a < coders; a++) {
+    for (let b = a + 1; b < coders; b++, p++) {
+      pairA[p] = a;
+      pairB[p] = b;
     }
   }
-  const events = new Float64Array(maxEvents);
-  const tables = new Float64Array(documents * 4);
-  const documentValues = new Float64Array(BINARY_SLOTS);
-  const histogram = new Float64Array(documents * width);
-  const assignedCount = new Int32Array(documents);
-  const pairs: [number, number][] = [];
-  for (let a = 0; a < coders; a++) for (let b = a + 1; b < coders; b++) pairs.push([a, b]);
-
   const plan = data.unitizing ? unitizingPlan(data, characterRuns) : null;
-  // The unitizing merges run on the same runs as the tables: unitizing is only computed on characters.
-  const onContinuum = plan !== null && plan.reason === null ? plan.onContinuum : null;
-  const pairSums = new Float64Array(pairs.length * PAIR_SLOTS);
-  const sums = new Float64Array(BINARY_SLOTS);
-  const weights = new Float64Array(BINARY_SLOTS);
-  const counts = new Int32Array(BINARY_SLOTS);
-  const codes: CodeReport[] = data.codes.map((code, k) => {
-    pairSums.fill(0);
-    const pairReports = pairs.map(([a, b], p) => {
-      let pooledBoth = 0;
-      let pooledAOnly = 0;
-      let pooledBOnly = 0;
-      let pooledNeither = 0;
-      let pairDocuments = 0;
-      for (let d = 0; d < documents; d++) {
-        if (!data.assigned[d * coders + a] || !data.assigned[d * coders + b]) {
-          tables[d * 4 + 3] = -1;
-          continue;
-        }
-        pairDocuments++;
-        const ga = (k * documents + d) * coders + a;
-        const gb = ga - a + b;
-        const aFrom = runs.offsets[ga]!;
-        const aTo = runs.offsets[ga + 1]!;
-        const bFrom = runs.offsets[gb]!;
-        const bTo = runs.offsets[gb + 1]!;
-        const both =
-          onContinuum?.[d] === 1
-            ? comparePair(
-                runs.starts,
-                runs.ends,
-                aFrom,
-                aTo,
-                runs.starts,
-                runs.ends,
-                bFrom,
-                bTo,
-                pairSums,
-                p * PAIR_SLOTS,
-              )
-            : intersectionLength(runs.starts, runs.ends, aFrom, aTo, bFrom, bTo);
-        const aOnly = runs.covered[ga]! - both;
-        const bOnly = runs.covered[gb]! - both;
-        const neither = runs.lengths[d]! - both - aOnly - bOnly;
-        tables[d * 4] = both;
-        tables[d * 4 + 1] = aOnly;
-        tables[d * 4 + 2] = bOnly;
-        tables[d * 4 + 3] = neither;
-        pooledBoth += both;
-        pooledAOnly += aOnly;
-        pooledBOnly += bOnly;
-        pooledNeither += neither;
-      }
-      const report: PairReport = {
-        coders: [data.coders[a]!, data.coders[b]!],
-        n_documents: pairDocuments,
-        pooled: binaryCoefficients({
-          both: pooledBoth,
-          a_only: pooledAOnly,
-          b_only: pooledBOnly,
-          neither: pooledNeither,
-        }),
-        weighted_mean: weightedMeans(tables, runs.lengths, documentValues, sums, weights, counts),
-      };
-      if (data.byDocument) {
-        report.by_document = [];
-        for (let d = 0; d < documents; d++) {
-          if (tables[d * 4 + 3]! < 0) continue;
-          const table: BinaryTable = {
-            both: tables[d * 4]!,
-            a_only: tables[d * 4 + 1]!,
-            b_only: tables[d * 4 + 2]!,
-            neither: tables[d * 4 + 3]!,
-          };
-          report.by_document.push({ document: data.documents[d]!, ...binaryCoefficients(table) });
-        }
-      }
-      if (resamples !== null) bootstrapPair(report.pooled, tables, resamples, documents, samples, documentValues);
-      return report;
-    });
+  return {
+    data,
+    runs,
+    characterRuns,
+    pairA,
+    pairB,
+    plan,
+    // Unitizing is only computed on characters, so its merges are the tables' merges.
+    onContinuum: plan !== null && plan.reason === null ? plan.onContinuum : null,
+    pairSums: new Float64Array(pairCount * PAIR_SLOTS),
+    tables: new Float64Array(documents * 4),
+    pooled: new Float64Array(4),
+    values: new Float64Array(BINARY_SLOTS),
+    sums: new Float64Array(BINARY_SLOTS),
+    weights: new Float64Array(BINARY_SLOTS),
+    counts: new Int32Array(BINARY_SLOTS),
+    events: new Float64Array(mostEvents(runs, data.codes.length, documents, coders)),
+    histogram: new Float64Array(documents * (coders + 1)),
+    assignedCount: new Int32Array(documents),
+    resamples: data.bootstrap === null ? null : resamplePlan(documents, data.bootstrap.samples, data.bootstrap.seed),
+  };
+}
 
-    histogram.fill(0);
-    for (let d = 0; d < documents; d++) {
-      assignedCount[d] = coverageHistogram(runs, data, k, d, events, histogram, d * width);
-    }
-    const all = allCodersCoefficients(
-      profilesFromCoverage(pooledHistogram(histogram, assignedCount, width, null, 0), coders),
-    );
-    if (resamples !== null) {
-      const perSample = ALL_CODERS_KEYS.map(() => new Float64Array(samples));
-      for (let s = 0; s < samples; s++) {
-        const profiles = profilesFromCoverage(pooledHistogram(histogram, assignedCount, width, resamples, s), coders);
-        const values = allCodersCoefficients(profiles);
-        ALL_CODERS_KEYS.forEach((key, i) => {
-          perSample[i]![s] = values[key].value ?? Number.NaN;
-        });
-      }
-      ALL_CODERS_KEYS.forEach((key, i) => {
-        attachInterval(all[key], perSample[i]!);
-      });
-    }
-    const matrix = data.coders.map(() => data.coders.map((): number | null => null));
-    pairs.forEach(([a, b], i) => {
-      const value = pairReports[i]!.pooled.cohen_kappa.value;
-      matrix[a]![b] = value;
-      matrix[b]![a] = value;
-    });
-    const report: CodeReport = {
-      code,
-      pairs: pairReports,
-      all_coders: { n_coders: coders, ...all, pairwise: { coders: [...data.coders], cohen_kappa: matrix } },
-    };
-    if (plan !== null) report.unitizing = codeUnitizing(plan, data, characterRuns, k, pairSums);
-    if (data.threshold !== null) {
-      const alpha = all.krippendorff_alpha.value;
-      report.below_threshold = alpha !== null && alpha < data.threshold;
-    }
-    return report;
-  });
+/** Run boundaries of all coders in the busiest (code, document). */
+function mostEvents(runs: CodedRuns, codes: number, documents: number, coders: number): number {
+  let most = 0;
+  for (let g = 0; g < codes * documents * coders; g += coders) {
+    most = Math.max(most, 2 * (runs.offsets[g + coders]! - runs.offsets[g]!));
+  }
+  return most;
+}
 
+/** Span agreement for every code: pair tables, all-coder coefficients, unitizing, optional bootstrap over documents. */
+export function spansReport(data: SpansData): SpansReport {
+  const space = workspace(data);
+  const codes: CodeReport[] = [];
+  for (let k = 0; k < data.codes.length; k++) codes.push(codeReport(space, k));
   const report: SpansReport = {
     kind: 'spans',
     unit: data.segments === null ? 'character' : 'segment',
-    n_documents: documents,
+    n_documents: data.documents.length,
     coders: [...data.coders],
     codes,
   };
-  if (plan !== null) report.unitizing = plan.project.report;
+  if (space.plan !== null) report.unitizing = space.plan.project.report;
   if (data.segments !== null) report.min_coverage = data.segments.minCoverage;
   if (data.segmentMatching !== null)
-    report.segment_matching = segmentMatching(data, characterRuns, data.segmentMatching.overlap);
+    report.segment_matching = segmentMatching(data, space.characterRuns, data.segmentMatching.overlap);
   if (data.bootstrap !== null) report.bootstrap = { ...data.bootstrap, resampled: 'documents' };
   return report;
+}
+
+function codeReport(space: Workspace, k: number): CodeReport {
+  const { data, pairA, pairB, plan, histogram, assignedCount, resamples } = space;
+  const coders = data.coders.length;
+  const width = coders + 1;
+  space.pairSums.fill(0);
+  const pairReports: PairReport[] = [];
+  for (let p = 0; p < pairA.length; p++) pairReports.push(pairReport(space, k, p));
+
+  codeHistograms(space, k);
+  const all = allCodersCoefficients(
+    profilesFromCoverage(pooledHistogram(histogram, assignedCount, width, null, 0), coders),
+  );
+  if (resamples !== null) {
+    const samples = data.bootstrap!.samples;
+    const perSample = ALL_CODERS_KEYS.map(() => new Float64Array(samples));
+    for (let s = 0; s < samples; s++) {
+      const profiles = profilesFromCoverage(pooledHistogram(histogram, assignedCount, width, resamples, s), coders);
+      const values = allCodersCoefficients(profiles);
+      ALL_CODERS_KEYS.forEach((key, i) => {
+        perSample[i]![s] = values[key].value ?? Number.NaN;
+      });
+    }
+    ALL_CODERS_KEYS.forEach((key, i) => {
+      attachInterval(all[key], perSample[i]!);
+    });
+  }
+  const matrix = data.coders.map(() => data.coders.map((): number | null => null));
+  pairReports.forEach((pair, p) => {
+    const value = pair.pooled.cohen_kappa.value;
+    matrix[pairA[p]!]![pairB[p]!] = value;
+    matrix[pairB[p]!]![pairA[p]!] = value;
+  });
+  const report: CodeReport = {
+    code: data.codes[k]!,
+    pairs: pairReports,
+    all_coders: { n_coders: coders, ...all, pairwise: { coders: [...data.coders], cohen_kappa: matrix } },
+  };
+  if (plan !== null) report.unitizing = codeUnitizing(plan, data, space.characterRuns, k, space.pairSums);
+  if (data.threshold !== null) {
+    const alpha = all.krippendorff_alpha.value;
+    report.below_threshold = alpha !== null && alpha < data.threshold;
+  }
+  return report;
+}
+
+function pairReport(space: Workspace, k: number, p: number): PairReport {
+  const { data, tables, pooled } = space;
+  const documents = data.documents.length;
+  const a = space.pairA[p]!;
+  const b = space.pairB[p]!;
+  const pairDocuments = pairTables(space, k, p);
+  const report: PairReport = {
+    coders: [data.coders[a]!, data.coders[b]!],
+    n_documents: pairDocuments,
+    pooled: binaryCoefficients({ both: pooled[0]!, a_only: pooled[1]!, b_only: pooled[2]!, neither: pooled[3]! }),
+    weighted_mean: weightedMeans(space),
+  };
+  if (data.byDocument) {
+    report.by_document = [];
+    for (let d = 0; d < documents; d++) {
+      if (tables[d * 4 + 3]! < 0) continue;
+      const table: BinaryTable = {
+        both: tables[d * 4]!,
+        a_only: tables[d * 4 + 1]!,
+        b_only: tables[d * 4 + 2]!,
+        neither: tables[d * 4 + 3]!,
+      };
+      report.by_document.push({ document: data.documents[d]!, ...binaryCoefficients(table) });
+    }
+  }
+  if (space.resamples !== null) {
+    bootstrapPair(report.pooled, tables, space.resamples, documents, data.bootstrap!.samples, space.values);
+  }
+  return report;
+}
+
+/**
+ * Pair p's table for each document into `tables` and their sum into `pooled` (for the documents both coders were
+ * assigned); on the unitizing continuum the same merges feed the pair's unitizing sums. Returns the documents counted.
+ */
+function pairTables(space: Workspace, k: number, p: number): number {
+  const { data, runs, tables, onContinuum, pairSums } = space;
+  const documents = data.documents.length;
+  const coders = data.coders.length;
+  const a = space.pairA[p]!;
+  const b = space.pairB[p]!;
+  let pairDocuments = 0;
+  let both = 0;
+  let aOnly = 0;
+  let bOnly = 0;
+  let neither = 0;
+  for (let d = 0; d < documents; d++) {
+    if (!data.assigned[d * coders + a] || !data.assigned[d * coders + b]) {
+      tables[d * 4 + 3] = -1;
+      continue;
+    }
+    pairDocuments++;
+    const ga = (k * documents + d) * coders + a;
+    const gb = ga - a + b;
+    const aFrom = runs.offsets[ga]!;
+    const aTo = runs.offsets[ga + 1]!;
+    const bFrom = runs.offsets[gb]!;
+    const bTo = runs.offsets[gb + 1]!;
+    const documentBoth =
+      onContinuum?.[d] === 1
+        ? comparePair(runs.starts, runs.ends, aFrom, aTo, runs.starts, runs.ends, bFrom, bTo, pairSums, p * PAIR_SLOTS)
+        : intersectionLength(runs.starts, runs.ends, aFrom, aTo, bFrom, bTo);
+    const documentAOnly = runs.covered[ga]! - documentBoth;
+    const documentBOnly = runs.covered[gb]! - documentBoth;
+    const documentNeither = runs.lengths[d]! - documentBoth - documentAOnly - documentBOnly;
+    tables[d * 4] = documentBoth;
+    tables[d * 4 + 1] = documentAOnly;
+    tables[d * 4 + 2] = documentBOnly;
+    tables[d * 4 + 3] = documentNeither;
+    both += documentBoth;
+    aOnly += documentAOnly;
+    bOnly += documentBOnly;
+    neither += documentNeither;
+  }
+  space.pooled[0] = both;
+  space.pooled[1] = aOnly;
+  space.pooled[2] = bOnly;
+  space.pooled[3] = neither;
+  return pairDocuments;
+}
+
+/** Code k's coverage histogram of every document, with the number of coders assigned to each. */
+function codeHistograms(space: Workspace, k: number): void {
+  const { runs, data, events, histogram, assignedCount } = space;
+  const width = data.coders.length + 1;
+  histogram.fill(0);
+  for (let d = 0; d < assignedCount.length; d++) {
+    assignedCount[d] = coverageHistogram(runs, data, k, d, events, histogram, d * width);
+  }
 }
 
 /** Sum of per-document histograms into hist[m * width + k], optionally weighted by a bootstrap sample's draws. */
@@ -328,15 +404,33 @@ function pooledHistogram(
   return pooled;
 }
 
-/** Length-weighted mean of per-document values over the documents where the value is defined (scratch: values on). */
-function weightedMeans(
+/** Length-weighted mean of each pair coefficient over the documents (in `tables`) where it is defined. */
+function weightedMeans(space: Workspace): PairReport['weighted_mean'] {
+  const { sums, weights, counts } = space;
+  accumulateWeighted(space.tables, space.runs.lengths, space.values, sums, weights, counts);
+  const result = {} as PairReport['weighted_mean'];
+  for (let slot = 0; slot < BINARY_SLOTS; slot++) {
+    const key = BINARY_KEYS[slot]!;
+    if (weights[slot]! > 0) {
+      const mean: Coefficient & { documents?: number } = toCoefficient(sums[slot]! / weights[slot]!, key, 1);
+      mean.documents = counts[slot]!;
+      result[key] = mean;
+    } else {
+      result[key] = undefinedCoefficient('undefined in every document of this pair');
+    }
+  }
+  return result;
+}
+
+/** Per slot, the sum of length x value, the sum of lengths and the count over documents where the value is defined. */
+function accumulateWeighted(
   tables: Float64Array,
   lengths: Float64Array,
   values: Float64Array,
   sums: Float64Array,
   weights: Float64Array,
   counts: Int32Array,
-): PairReport['weighted_mean'] {
+): void {
   sums.fill(0);
   weights.fill(0);
   counts.fill(0);
@@ -353,18 +447,6 @@ function weightedMeans(
       counts[slot]! += 1;
     }
   }
-  const result = {} as PairReport['weighted_mean'];
-  for (let slot = 0; slot < BINARY_SLOTS; slot++) {
-    const key = BINARY_KEYS[slot]!;
-    if (weights[slot]! > 0) {
-      const mean: Coefficient & { documents?: number } = toCoefficient(sums[slot]! / weights[slot]!, key, 1);
-      mean.documents = counts[slot]!;
-      result[key] = mean;
-    } else {
-      result[key] = undefinedCoefficient('undefined in every document of this pair');
-    }
-  }
-  return result;
 }
 
 function bootstrapPair(
