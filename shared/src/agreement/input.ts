@@ -1,4 +1,5 @@
 import type { PairTable } from './cohen.js';
+import { newPositions, type Positions } from './intervals.js';
 import { LEVELS, type Level } from './krippendorff.js';
 import { type Profiles, profilesFromTable } from './profiles.js';
 import type { CategoricalData, Category } from './ratings.js';
@@ -19,7 +20,7 @@ export interface SegmentUnits {
 export interface SpansData {
   kind: 'spans';
   documents: string[];
-  lengths: Float64Array;
+  lengths: Positions;
   coders: string[];
   codes: string[];
   /** assigned[doc * coders.length + coder] is 1 when the coder was assigned the document. */
@@ -28,8 +29,8 @@ export interface SpansData {
   codingDocument: Int32Array;
   codingCoder: Int32Array;
   codingCode: Int32Array;
-  codingStart: Float64Array;
-  codingEnd: Float64Array;
+  codingStart: Positions;
+  codingEnd: Positions;
   segments: SegmentUnits | null;
   byDocument: boolean;
   bootstrap: { samples: number; seed: number } | null;
@@ -226,7 +227,7 @@ function parseSpans(input: Json): SpansData {
   if (!Array.isArray(documentList))
     fail(`"documents" must be an array of {"id", "length"}, got ${describe(documentList)}`);
   const documents: string[] = [];
-  const lengths = new Float64Array(documentList.length);
+  const lengthList: number[] = [];
   const documentIndex = new Map<string, number>();
   documentList.forEach((doc, d) => {
     if (!isObject(doc)) fail(`documents[${d}] must be an object with "id" and "length", got ${describe(doc)}`);
@@ -234,8 +235,11 @@ function parseSpans(input: Json): SpansData {
     if (documentIndex.has(doc.id)) fail(`documents[${d}].id ${describe(doc.id)} is listed twice`);
     documentIndex.set(doc.id, d);
     documents.push(doc.id);
-    lengths[d] = nonNegativeInteger(doc.length, `documents[${d}].length`);
+    lengthList.push(nonNegativeInteger(doc.length, `documents[${d}].length`));
   });
+  const longest = lengthList.reduce((most, length) => Math.max(most, length), 0);
+  const lengths = newPositions(lengthList.length, longest);
+  lengths.set(lengthList);
 
   const codingList = input.codings;
   if (!Array.isArray(codingList)) fail(`"codings" must be an array, got ${describe(codingList)}`);
@@ -262,8 +266,8 @@ function parseSpans(input: Json): SpansData {
     document: new Int32Array(n),
     coder: new Int32Array(n),
     code: new Int32Array(n),
-    start: new Float64Array(n),
-    end: new Float64Array(n),
+    start: newPositions(n, longest),
+    end: newPositions(n, longest),
   };
   const kept = readCodings(
     codingList,
@@ -319,8 +323,8 @@ interface CodingColumns {
   document: Int32Array;
   coder: Int32Array;
   code: Int32Array;
-  start: Float64Array;
-  end: Float64Array;
+  start: Positions;
+  end: Positions;
 }
 
 /**
@@ -330,7 +334,7 @@ interface CodingColumns {
 function readCodings(
   codingList: unknown[],
   documentIndex: Map<string, number>,
-  lengths: Float64Array,
+  lengths: Positions,
   coderIndex: Map<string, number>,
   codersGiven: boolean,
   codeIndex: Map<string, number>,
@@ -428,7 +432,7 @@ function parseSegmentMatching(value: unknown): SpansData['segmentMatching'] {
   return { overlap };
 }
 
-function parseUnit(value: unknown, documentIndex: Map<string, number>, lengths: Float64Array): SegmentUnits | null {
+function parseUnit(value: unknown, documentIndex: Map<string, number>, lengths: Positions): SegmentUnits | null {
   if (value === undefined || value === 'character') return null;
   if (!isObject(value) || !isObject(value.segments)) {
     fail(`"unit" must be "character" or {"segments": {"<document id>": [[start, end], ...]}, "minCoverage": 0}`);

@@ -1,23 +1,35 @@
 /**
+ * Offsets and lengths in characters (or segments). An Int32Array whenever every document is shorter than 2^30
+ * characters, which any real transcript is, so that the engine's loops read small integers (code that V8 has not
+ * optimised yet boxes every double it reads); a Float64Array beyond, for declared lengths up to 2^53.
+ */
+export type Positions = Int32Array | Float64Array;
+
+/** Below this, twice a position plus one (a coverage event) still fits an Int32Array. */
+const INT32_LIMIT = 2 ** 30;
+
+export function newPositions(size: number, longest: number): Positions {
+  return longest < INT32_LIMIT ? new Int32Array(size) : new Float64Array(size);
+}
+
+/** Positions of the same kind as `like`. */
+export function positionsLike(like: Positions, size: number): Positions {
+  return like instanceof Int32Array ? new Int32Array(size) : new Float64Array(size);
+}
+
+/**
  * Half-open intervals kept as parallel typed arrays. A "run list" is sorted, non-overlapping and non-touching:
  * the union of one coder's codings of one code in one document.
  */
 export interface RunList {
-  starts: Float64Array;
-  ends: Float64Array;
-}
-
-/** Total length of runs [from, to). */
-export function runsLength(starts: Float64Array, ends: Float64Array, from: number, to: number): number {
-  let total = 0;
-  for (let i = from; i < to; i++) total += ends[i]! - starts[i]!;
-  return total;
+  starts: Positions;
+  ends: Positions;
 }
 
 /** Length of the intersection of two run lists stored in the same arrays, by one merge pass. */
 export function intersectionLength(
-  starts: Float64Array,
-  ends: Float64Array,
+  starts: Positions,
+  ends: Positions,
   aFrom: number,
   aTo: number,
   bFrom: number,
@@ -43,13 +55,7 @@ export function intersectionLength(
  * (at most from): each run is written after the intervals it fuses were read, so the output never overtakes the input.
  * Empty intervals vanish, overlapping or touching ones fuse, so the result does not depend on how codings were split.
  */
-export function unionInPlace(
-  starts: Float64Array,
-  ends: Float64Array,
-  from: number,
-  to: number,
-  outAt: number,
-): number {
+export function unionInPlace(starts: Positions, ends: Positions, from: number, to: number, outAt: number): number {
   let out = outAt;
   let runStart = 0;
   let runEnd = -1;

@@ -1,5 +1,5 @@
 import type { SegmentUnits, SpansData } from './input.js';
-import { unionInPlace } from './intervals.js';
+import { type Positions, positionsLike, unionInPlace } from './intervals.js';
 
 /**
  * Every coder's union of codings per (code, document), as runs in one pair of arrays.
@@ -8,10 +8,10 @@ import { unionInPlace } from './intervals.js';
  */
 export interface CodedRuns {
   offsets: Int32Array;
-  starts: Float64Array;
-  ends: Float64Array;
-  covered: Float64Array;
-  lengths: Float64Array;
+  starts: Positions;
+  ends: Positions;
+  covered: Positions;
+  lengths: Positions;
 }
 
 export function groupOf(code: number, document: number, coder: number, documents: number, coders: number): number {
@@ -25,10 +25,10 @@ export function groupOf(code: number, document: number, coder: number, documents
 export function buildRuns(data: SpansData): CodedRuns {
   const groups = data.codes.length * data.documents.length * data.coders.length;
   const offsets = groupOffsets(data, groups);
-  const starts = new Float64Array(data.codingCount);
-  const ends = new Float64Array(data.codingCount);
+  const starts = positionsLike(data.lengths, data.codingCount);
+  const ends = positionsLike(data.lengths, data.codingCount);
   placeCodings(data, offsets, starts, ends);
-  const covered = new Float64Array(groups);
+  const covered = positionsLike(data.lengths, groups);
   const runCount = fuseGroups(offsets, starts, ends, covered);
   return {
     offsets,
@@ -51,7 +51,7 @@ function groupOffsets(data: SpansData, groups: number): Int32Array {
   return offsets;
 }
 
-function placeCodings(data: SpansData, offsets: Int32Array, starts: Float64Array, ends: Float64Array): void {
+function placeCodings(data: SpansData, offsets: Int32Array, starts: Positions, ends: Positions): void {
   const documents = data.documents.length;
   const coders = data.coders.length;
   const cursor = offsets.slice(0, offsets.length - 1);
@@ -65,7 +65,7 @@ function placeCodings(data: SpansData, offsets: Int32Array, starts: Float64Array
 }
 
 /** Each group's codings into runs, in place; offsets and covered lengths are rewritten for the runs. */
-function fuseGroups(offsets: Int32Array, starts: Float64Array, ends: Float64Array, covered: Float64Array): number {
+function fuseGroups(offsets: Int32Array, starts: Positions, ends: Positions, covered: Positions): number {
   let from = 0;
   let out = 0;
   for (let g = 0; g < covered.length; g++) {
@@ -87,12 +87,12 @@ function fuseGroups(offsets: Int32Array, starts: Float64Array, ends: Float64Arra
  * Order the intervals [from, to) of parallel start/end arrays by start: insertion sort for the usual handful, an
  * index sort beyond. Ties may land in any order: the union of intervals does not depend on it.
  */
-function sortIntervalsByStart(starts: Float64Array, ends: Float64Array, from: number, to: number): void {
+function sortIntervalsByStart(starts: Positions, ends: Positions, from: number, to: number): void {
   if (to - from > SMALL) {
     const order = Int32Array.from({ length: to - from }, (_, i) => from + i);
     sortByStart(order, 0, order.length, starts);
-    const sortedStarts = Float64Array.from(order, (i) => starts[i]!);
-    const sortedEnds = Float64Array.from(order, (i) => ends[i]!);
+    const sortedStarts = Array.from(order, (i) => starts[i]!);
+    const sortedEnds = Array.from(order, (i) => ends[i]!);
     starts.set(sortedStarts, from);
     ends.set(sortedEnds, from);
     return;
@@ -115,7 +115,7 @@ function sortIntervalsByStart(starts: Float64Array, ends: Float64Array, from: nu
 const SMALL = 24;
 
 /** Order indices [from, to) by start: insertion sort for the usual handful, the built-in sort beyond. */
-export function sortByStart(order: Int32Array, from: number, to: number, starts: Float64Array): void {
+export function sortByStart(order: Int32Array, from: number, to: number, starts: Positions): void {
   if (to - from > SMALL) {
     order.subarray(from, to).sort((a, b) => starts[a]! - starts[b]!);
     return;
@@ -145,16 +145,17 @@ function firstSegmentEndingAfter(ends: Float64Array, position: number): number {
 
 /**
  * Re-express runs over segment indices: a segment is coded when its covered share reaches minCoverage
- * (any overlap when minCoverage is 0). Only segments that meet a run are visited.
+ * (any overlap when minCoverage is 0). Only segments that meet a run are visited. Segment indices and counts come
+ * from the JSON input, so they always fit an Int32Array.
  */
 export function toSegmentRuns(runs: CodedRuns, segments: SegmentUnits, documents: number, coders: number): CodedRuns {
   const groups = runs.covered.length;
-  const lengths = Float64Array.from(segments.starts, (s) => s.length);
+  const lengths = Int32Array.from(segments.starts, (s) => s.length);
   const capacity = runs.starts.length + groups;
-  let starts: Float64Array = new Float64Array(capacity);
-  let ends: Float64Array = new Float64Array(capacity);
+  let starts: Int32Array = new Int32Array(capacity);
+  let ends: Int32Array = new Int32Array(capacity);
   const offsets = new Int32Array(groups + 1);
-  const covered = new Float64Array(groups);
+  const covered = new Int32Array(groups);
   let out = 0;
   let currentGroup = 0;
   const push = (index: number) => {
@@ -204,8 +205,8 @@ export function toSegmentRuns(runs: CodedRuns, segments: SegmentUnits, documents
   return { offsets, starts: starts.subarray(0, out), ends: ends.subarray(0, out), covered, lengths };
 }
 
-function grow(array: Float64Array): Float64Array {
-  const bigger = new Float64Array(array.length * 2 + 16);
+function grow(array: Int32Array): Int32Array {
+  const bigger = new Int32Array(array.length * 2 + 16);
   bigger.set(array);
   return bigger;
 }

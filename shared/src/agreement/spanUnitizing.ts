@@ -1,5 +1,6 @@
 import { type Coefficient, undefinedCoefficient } from './coefficient.js';
 import type { SpansData } from './input.js';
+import { type Positions, positionsLike } from './intervals.js';
 import { type CodedRuns, sortByStart } from './runs.js';
 import {
   binaryUAlphaOf,
@@ -71,8 +72,8 @@ export interface UnitizingPlan {
   documents: Int32Array;
   length: number;
   project: ProjectUnitizingResult;
-  unitLengths: Float64Array;
-  gapLengths: Float64Array;
+  unitLengths: Positions;
+  gapLengths: Positions;
   covered: Float64Array;
   /** Units and gaps collected for the current code. */
   counts: Int32Array;
@@ -91,9 +92,9 @@ export function unitizingPlan(data: SpansData, runs: CodedRuns): UnitizingPlan {
     documents,
     length,
     project: projectUnitizing(data, runs, documents, offsets, reason),
-    unitLengths: new Float64Array(mostUnits),
+    unitLengths: positionsLike(runs.lengths, mostUnits),
     // each coder has at most one gap more than units in a document
-    gapLengths: new Float64Array(reason === null ? mostUnits + data.coders.length * documents.length : 0),
+    gapLengths: positionsLike(runs.lengths, reason === null ? mostUnits + data.coders.length * documents.length : 0),
     covered: new Float64Array(data.coders.length),
     counts: new Int32Array(2),
   };

@@ -11,7 +11,7 @@ import {
 import { percentileInterval, resamplePlan } from './bootstrap.js';
 import { type Coefficient, undefinedCoefficient } from './coefficient.js';
 import type { SpansData } from './input.js';
-import { intersectionLength } from './intervals.js';
+import { intersectionLength, type Positions, positionsLike } from './intervals.js';
 import { krippendorffAlpha } from './krippendorff.js';
 import { type MatchingReport, segmentMatching } from './matching.js';
 import { brennanPrediger, fleissKappa, gwetAc, observedAgreement, percentAgreement } from './multirater.js';
@@ -72,7 +72,7 @@ function coverageHistogram(
   data: SpansData,
   code: number,
   document: number,
-  events: Float64Array,
+  events: Positions,
   into: Float64Array,
   at: number,
 ): number {
@@ -109,7 +109,7 @@ function coverageHistogram(
 }
 
 /** Ascending order of events [0, count): insertion sort for the usual few dozen, the built-in sort beyond. */
-function sortEvents(events: Float64Array, count: number): void {
+function sortEvents(events: Positions, count: number): void {
   if (count > 48) {
     events.subarray(0, count).sort();
     return;
@@ -170,13 +170,13 @@ interface Workspace {
   onContinuum: Uint8Array | null;
   pairSums: Float64Array;
   /** Per document both, a_only, b_only, neither of the current pair; neither = -1 when a coder is not assigned. */
-  tables: Float64Array;
+  tables: Positions;
   pooled: Float64Array;
   values: Float64Array;
   sums: Float64Array;
   weights: Float64Array;
   counts: Int32Array;
-  events: Float64Array;
+  events: Positions;
   histogram: Float64Array;
   assignedCount: Int32Array;
   resamples: Uint32Array | null;
@@ -207,13 +207,13 @@ function workspace(data: SpansData): Workspace {
     // Unitizing is only computed on characters, so its merges are the tables' merges.
     onContinuum: plan !== null && plan.reason === null ? plan.onContinuum : null,
     pairSums: new Float64Array(pairCount * PAIR_SLOTS),
-    tables: new Float64Array(documents * 4),
+    tables: positionsLike(runs.lengths, documents * 4),
     pooled: new Float64Array(4),
     values: new Float64Array(BINARY_SLOTS),
     sums: new Float64Array(BINARY_SLOTS),
     weights: new Float64Array(BINARY_SLOTS),
     counts: new Int32Array(BINARY_SLOTS),
-    events: new Float64Array(mostEvents(runs, data.codes.length, documents, coders)),
+    events: positionsLike(runs.lengths, mostEvents(runs, data.codes.length, documents, coders)),
     histogram: new Float64Array(documents * (coders + 1)),
     assignedCount: new Int32Array(documents),
     resamples: data.bootstrap === null ? null : resamplePlan(documents, data.bootstrap.samples, data.bootstrap.seed),
@@ -424,8 +424,8 @@ function weightedMeans(space: Workspace): PairReport['weighted_mean'] {
 
 /** Per slot, the sum of length x value, the sum of lengths and the count over documents where the value is defined. */
 function accumulateWeighted(
-  tables: Float64Array,
-  lengths: Float64Array,
+  tables: Positions,
+  lengths: Positions,
   values: Float64Array,
   sums: Float64Array,
   weights: Float64Array,
@@ -451,7 +451,7 @@ function accumulateWeighted(
 
 function bootstrapPair(
   pooled: BinaryCoefficients,
-  tables: Float64Array,
+  tables: Positions,
   plan: Uint32Array,
   documents: number,
   samples: number,

@@ -1,5 +1,5 @@
 import { type Coefficient, defined, undefinedCoefficient } from './coefficient.js';
-import type { RunList } from './intervals.js';
+import type { Positions, RunList } from './intervals.js';
 
 /**
  * Krippendorff's (1995, 2004) u-alpha for one category, as dkpro-statistics implements it.
@@ -44,12 +44,12 @@ export const PAIR_SLOTS = 4;
  * it stretch by stretch adds the same terms in the same order as one call over the whole continuum.
  */
 export function comparePair(
-  aStarts: Float64Array,
-  aEnds: Float64Array,
+  aStarts: Positions,
+  aEnds: Positions,
   aFrom: number,
   aTo: number,
-  bStarts: Float64Array,
-  bEnds: Float64Array,
+  bStarts: Positions,
+  bEnds: Positions,
   bFrom: number,
   bTo: number,
   sums: Float64Array,
@@ -128,9 +128,9 @@ export function observedDisagreement(pairSums: Float64Array, r: number, length: 
  * (gaps [0, gapCount), any order; reordered here in place) and against every other unit.
  */
 export function expectedDisagreement(
-  unitLengths: Float64Array,
+  unitLengths: Positions,
   unitCount: number,
-  gapLengths: Float64Array,
+  gapLengths: Positions,
   gapCount: number,
   r: number,
   length: number,
@@ -206,7 +206,7 @@ export function uAlphaParts(raters: readonly RunList[], boundaries: Float64Array
   };
 }
 
-function lowerBound(sorted: Float64Array, value: number): number {
+function lowerBound(sorted: Positions, value: number): number {
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {

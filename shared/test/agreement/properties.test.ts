@@ -1,4 +1,12 @@
-import { cohenKappa, computeAgreement, type RatingsReport, type SpansReport } from '@accord/shared/agreement/index';
+import {
+  cohenKappa,
+  computeAgreement,
+  parseAgreementInput,
+  type RatingsReport,
+  type SpansData,
+  type SpansReport,
+  spansReport,
+} from '@accord/shared/agreement/index';
 import { describe, expect, it } from 'vitest';
 import { BINARY_KEYS, BINARY_SLOTS, binaryValues } from '../../src/agreement/binary.js';
 import { krippendorffAlpha } from '../../src/agreement/krippendorff.js';
@@ -144,6 +152,45 @@ describe('span engine invariances', () => {
     expect(missing.codes[0]!.pairs[0]!.n_documents).toBe(1);
     expect(missing.codes[0]!.pairs[0]!.pooled.cohen_kappa.value).toBe(1);
     expect(uncoded.codes[0]!.pairs[0]!.pooled.cohen_kappa.value).toBeLessThan(1);
+  });
+});
+
+describe('positions of 2^30 characters and more', () => {
+  it.each(SEEDS.slice(0, 20))('give the same report held in a Float64Array as in an Int32Array (%i)', (seed) => {
+    const project = randomProject(seed);
+    const narrow = parseAgreementInput({
+      kind: 'spans',
+      documents: project.documents,
+      codings: project.codings,
+      segment_matching: true,
+      bootstrap: { samples: 20, seed },
+    }) as SpansData;
+    expect(narrow.lengths).toBeInstanceOf(Int32Array);
+    const wide: SpansData = {
+      ...narrow,
+      lengths: Float64Array.from(narrow.lengths),
+      codingStart: Float64Array.from(narrow.codingStart),
+      codingEnd: Float64Array.from(narrow.codingEnd),
+    };
+    expect(spansReport(wide)).toEqual(spansReport(narrow));
+  });
+
+  it('count a document longer than 2^31 characters exactly', () => {
+    const far = 3_000_000_000;
+    const r = report({
+      documents: [
+        { id: 'long', length: far + 1000 },
+        { id: 'short', length: 100 },
+      ],
+      codings: [
+        { document: 'long', coder: 'ana', code: 'x', start: far, end: far + 100 },
+        { document: 'long', coder: 'ben', code: 'x', start: far + 50, end: far + 150 },
+        { document: 'short', coder: 'ana', code: 'x', start: 0, end: 10 },
+      ],
+    });
+    expect(r.codes[0]!.pairs[0]!.pooled.table).toEqual({ both: 50, a_only: 60, b_only: 50, neither: far + 940 });
+    expect(r.codes[0]!.all_coders.krippendorff_alpha.value).toEqual(expect.any(Number));
+    expect(r.codes[0]!.unitizing!.u_alpha.value).toEqual(expect.any(Number));
   });
 });
 
