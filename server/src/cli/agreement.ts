@@ -85,11 +85,12 @@ export async function run(argv: string[]): Promise<number> {
       return 0;
     }
     const report = reportFor(await readData(options.file));
-    const output =
-      options.format === 'csv'
-        ? agreementCsv(report)
-        : `${options.pretty ? JSON.stringify(report, null, 2) : JSON.stringify(report)}\n`;
-    process.stdout.write(output);
+    if (options.format === 'csv') process.stdout.write(agreementCsv(report));
+    else {
+      // Two writes rather than one concatenation, which would copy the whole report once more.
+      process.stdout.write(options.pretty ? JSON.stringify(report, null, 2) : JSON.stringify(report));
+      process.stdout.write('\n');
+    }
     return 0;
   } catch (error) {
     if (error instanceof BadInput || error instanceof AgreementInputError) {

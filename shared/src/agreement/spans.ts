@@ -73,7 +73,7 @@ function coverageHistogram(
   code: number,
   document: number,
   events: Positions,
-  into: Float64Array,
+  into: Positions,
   at: number,
 ): number {
   const coders = data.coders.length;
@@ -177,7 +177,8 @@ interface Workspace {
   weights: Float64Array;
   counts: Int32Array;
   events: Positions;
-  histogram: Float64Array;
+  /** Per document, units coded by exactly k coders at [d * (coders + 1) + k]. */
+  histogram: Positions;
   assignedCount: Int32Array;
   resamples: Uint32Array | null;
 }
@@ -214,7 +215,7 @@ function workspace(data: SpansData): Workspace {
     weights: new Float64Array(BINARY_SLOTS),
     counts: new Int32Array(BINARY_SLOTS),
     events: positionsLike(runs.lengths, mostEvents(runs, data.codes.length, documents, coders)),
-    histogram: new Float64Array(documents * (coders + 1)),
+    histogram: positionsLike(runs.lengths, documents * (coders + 1)),
     assignedCount: new Int32Array(documents),
     resamples: data.bootstrap === null ? null : resamplePlan(documents, data.bootstrap.samples, data.bootstrap.seed),
   };
@@ -387,7 +388,7 @@ function codeHistograms(space: Workspace, k: number): void {
 
 /** Sum of per-document histograms into hist[m * width + k], optionally weighted by a bootstrap sample's draws. */
 function pooledHistogram(
-  histogram: Float64Array,
+  histogram: Positions,
   assignedCount: Int32Array,
   width: number,
   plan: Uint32Array | null,
