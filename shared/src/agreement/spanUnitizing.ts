@@ -75,8 +75,6 @@ export interface UnitizingPlan {
   unitLengths: Positions;
   gapLengths: Positions;
   covered: Float64Array;
-  /** Units and gaps collected for the current code. */
-  counts: Int32Array;
 }
 
 export function unitizingPlan(data: SpansData, runs: CodedRuns): UnitizingPlan {
@@ -96,7 +94,6 @@ export function unitizingPlan(data: SpansData, runs: CodedRuns): UnitizingPlan {
     // each coder has at most one gap more than units in a document
     gapLengths: positionsLike(runs.lengths, reason === null ? mostUnits + data.coders.length * documents.length : 0),
     covered: new Float64Array(data.coders.length),
-    counts: new Int32Array(2),
   };
 }
 
@@ -132,15 +129,15 @@ export function codeUnitizing(
     return { u_alpha: missing, binary_u_alpha: missing, cu_alpha: missing };
   }
   const coders = data.coders.length;
-  const { unitLengths, gapLengths, covered, counts } = plan;
-  const selfPairing = collectUnits(plan, data, runs, code);
+  const { unitLengths, gapLengths, covered } = plan;
+  const collected = collectUnits(plan, data, runs, code);
   const parts = {
     observed: observedDisagreement(pairSums, coders, length),
-    expected: expectedDisagreement(unitLengths, counts[0]!, gapLengths, counts[1]!, coders, length),
+    expected: expectedDisagreement(unitLengths, collected.units, gapLengths, collected.gaps, coders, length),
   };
   const result: CodeUnitizing = {
     u_alpha: uAlpha(parts),
-    binary_u_alpha: binaryUAlphaOf(covered, selfPairing, pairSums, length),
+    binary_u_alpha: binaryUAlphaOf(covered, collected.selfPairing, pairSums, length),
     cu_alpha: project.perValue?.[code] ?? undefinedCoefficient(project.reason),
   };
   const coverage = project.coverage?.[code];
@@ -149,11 +146,11 @@ export function codeUnitizing(
 }
 
 /**
- * Code k's units and gaps on the continuum, coder by coder and document by document, into the plan's scratch (counts:
- * units, gaps) with each coder's covered length. Returns the self-pairing sum of |u-alpha: per coder the squared unit
- * lengths plus the uncovered length.
+ * Code k's unit and gap lengths on the continuum, coder by coder and document by document, into the plan's scratch,
+ * and each coder's covered length. Also returns the self-pairing sum of |u-alpha: per coder the squared unit lengths
+ * plus the uncovered length.
  */
-function collectUnits(plan: UnitizingPlan, data: SpansData, runs: CodedRuns, code: number): number {
+function collectUnits(plan: UnitizingPlan, data: SpansData, runs: CodedRuns, code: number) {
   const { documents, unitLengths, gapLengths, covered, length } = plan;
   const nDocuments = data.documents.length;
   const coders = data.coders.length;
@@ -180,9 +177,7 @@ function collectUnits(plan: UnitizingPlan, data: SpansData, runs: CodedRuns, cod
     covered[c] = coveredByCoder;
     selfPairing += length - coveredByCoder;
   }
-  plan.counts[0] = unitCount;
-  plan.counts[1] = gapCount;
-  return selfPairing;
+  return { units: unitCount, gaps: gapCount, selfPairing };
 }
 
 /** One coder's runs of one code over the continuum's documents, in continuum coordinates. */
