@@ -81,6 +81,8 @@ const accordBest = Math.min(...whole.map((r) => r.seconds));
 const bareRss = Math.max(...bare.map((r) => r.rss));
 const baseRss = Math.max(...baseline.map((r) => r.rss));
 const accordRss = Math.max(...whole.map((r) => r.rss));
+// GC and compiler timing move accord's peak by a few MB from run to run.
+const accordMedianRss = median(whole.map((r) => r.rss));
 
 const { computeAgreement } = await import(engineModule);
 const engineTimes = [];
@@ -127,7 +129,10 @@ console.log(
 const row = (label, seconds, rss) => `${label.padEnd(34)}: ${s(seconds)}   peak RSS ${mb(rss)}`;
 console.log(row("bare node process (node -e '')", bareSeconds, bareRss));
 console.log(`${row('read + JSON.parse only (node -e)', baseSeconds, baseRss)}, +${mb(baseRss - bareRss)} over bare`);
-console.log(`${row('whole accord agreement process', accordSeconds, accordRss)}, +${mb(rssAdded)} over bare`);
+console.log(
+  `${row('whole accord agreement process', accordSeconds, accordRss)}, +${mb(rssAdded)} over bare ` +
+    `(median run ${mb(accordMedianRss)}, +${mb(accordMedianRss - bareRss)})`,
+);
 console.log(`${'  engine alone, in process'.padEnd(34)}: ${s(engineSeconds)}`);
 console.log(
   `${verdict(timeRatio <= 3)} time accord / parse-only       : ${timeRatio.toFixed(2)}x medians, ` +
