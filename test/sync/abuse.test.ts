@@ -1,6 +1,5 @@
 import * as encoding from 'lib0/encoding';
 import { afterEach, describe, expect, it } from 'vitest';
-import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import {
   type Client,
