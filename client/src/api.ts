@@ -1,4 +1,4 @@
-import type { DocKind, Role } from '@accord/shared';
+import type { DocKind, ProjectSettings, ProjectSummary, Role } from '@accord/shared';
 
 /** The REST API of the server, as the client uses it. Errors arrive as `{error: {code, message}}`. */
 
@@ -9,22 +9,8 @@ export interface User {
   admin: boolean;
 }
 
-export interface ProjectSettings {
-  codersEditCodebook: boolean;
-  kappaThreshold: number;
-  alphaThreshold: number;
-}
-
-export interface Project {
-  id: string;
-  name: string;
-  description: string;
-  archived: boolean;
-  createdAt: number;
-  role: Role;
-  settings: ProjectSettings;
-  members: number;
-}
+export type { ProjectSettings };
+export type Project = ProjectSummary;
 
 export interface Member {
   userId: string;

@@ -1,8 +1,8 @@
 import type {
   CodeSummary,
   DecisionRecord,
-  Disagreement,
   ResolutionChoice,
+  ReviewItem,
   SpansInput,
   SpansReport,
   Thresholds,
@@ -64,16 +64,7 @@ export interface AgreementResponse {
   agreement: SpansReport;
 }
 
-export interface ReviewItem extends Omit<Disagreement, 'a' | 'b'> {
-  transcriptId: string;
-  text: string;
-  speaker: string | null;
-  before: string;
-  after: string;
-  a: (Disagreement['a'][number] & { text: string })[];
-  b: (Disagreement['b'][number] & { text: string })[];
-  resolution: { decision: string; decidedBy: string; decidedAt: number; memo: string; code?: string } | null;
-}
+export type { ReviewItem };
 
 export interface ConsensusTranscript {
   transcriptId: string;

@@ -1,19 +1,8 @@
-import { newId, type Role } from '@accord/shared';
+import { newId, type ProjectSummary, type Role } from '@accord/shared';
 import type { AppContext } from '../context.js';
 import { conflict, notFound } from '../errors.js';
 import { DEFAULT_PROJECT_SETTINGS, type Project, type ProjectSettings } from '../metadata/schema.js';
 import { roleOf } from './docAccess.js';
-
-export interface ProjectSummary {
-  id: string;
-  name: string;
-  description: string;
-  archived: boolean;
-  createdAt: number;
-  role: Role;
-  settings: ProjectSettings;
-  members: number;
-}
 
 export function summarise(project: Project, role: Role): ProjectSummary {
   const { id, name, description, archived, createdAt, settings } = project;

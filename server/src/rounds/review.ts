@@ -9,6 +9,7 @@ import {
   newId,
   type ResolutionChoice,
   ResolutionError,
+  type ReviewItem,
   readDecisions,
   recordDecision,
   resolveDisagreement,
@@ -19,22 +20,6 @@ import type { AppContext } from '../context.js';
 import { AccordError, badRequest, conflict, notFound } from '../errors.js';
 import type { Round } from '../metadata/schema.js';
 import { copyOfLiveDoc, loadRoundData, type RoundData, type RoundTranscript } from './data.js';
-
-type QuotedCoding = Disagreement['a'][number] & { text: string };
-
-/** Disagreements of a round as the review list shows them: with the passage, its speaker, and both versions. */
-export interface ReviewItem extends Omit<Disagreement, 'a' | 'b'> {
-  transcriptId: string;
-  text: string;
-  speaker: string | null;
-  /** Text around the passage, so a reviewer reads it in context. */
-  before: string;
-  after: string;
-  a: QuotedCoding[];
-  b: QuotedCoding[];
-  /** The decision recorded for it, if any. */
-  resolution: { decision: string; decidedBy: string; decidedAt: number; memo: string; code?: string } | null;
-}
 
 export interface ReviewFilter {
   code?: string;

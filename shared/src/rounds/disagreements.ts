@@ -38,6 +38,22 @@ export interface Disagreement {
   b: LayerCoding[];
 }
 
+type QuotedCoding = Disagreement['a'][number] & { text: string };
+
+/** A disagreement as the review list shows it: with the passage, its speaker, and both versions. */
+export interface ReviewItem extends Omit<Disagreement, 'a' | 'b'> {
+  transcriptId: string;
+  text: string;
+  speaker: string | null;
+  /** Text around the passage, so a reviewer reads it in context. */
+  before: string;
+  after: string;
+  a: QuotedCoding[];
+  b: QuotedCoding[];
+  /** The decision recorded for it, if any. */
+  resolution: { decision: string; decidedBy: string; decidedAt: number; memo: string; code?: string } | null;
+}
+
 export interface LayerComparison {
   /** Codings that are identical (code, start, end) in both layers. */
   agreements: { a: LayerCoding; b: LayerCoding }[];
