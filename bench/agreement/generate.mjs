@@ -2,20 +2,12 @@
  * Deterministic generator of a big project's `accord agreement` spans input: coders code the same underlying
  * passages with jittered boundaries, miss some and add a few of their own, so agreement is realistic (kappa ~0.6).
  */
+import { seededRandom } from '../../shared/dist/agreement/bootstrap.js';
+
 export const BIG = { documents: 400, length: 60_000, coders: 6, codes: 40, passagesPerDocument: 54 };
 
-function xorshift(seed) {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 4294967296;
-  };
-}
-
 export function generateSpansInput(options = BIG, seed = 20240601) {
-  const random = xorshift(seed);
+  const random = seededRandom(seed);
   const int = (n) => Math.floor(random() * n);
   const coders = Array.from({ length: options.coders }, (_, c) => `coder${c + 1}`);
   const codes = Array.from({ length: options.codes }, (_, k) => `code${String(k + 1).padStart(2, '0')}`);

@@ -29,19 +29,9 @@ const runs = runsAt >= 0 ? Number(args[runsAt + 1]) : 7;
 const TARGET_MS = 300;
 const SIZE = { transcripts: 100, length: 40_000, codes: 40, codings: 20_000, turnLength: 400 };
 
-function xorshift(seed) {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 4294967296;
-  };
-}
-
 /** Codings: 70% free passages of 30-1,500 characters, 30% nested inside an earlier coding of the same transcript. */
 function generate(seed = 20260601) {
-  const random = xorshift(seed);
+  const random = shared.seededRandom(seed);
   const int = (n) => Math.floor(random() * n);
   const codes = Array.from({ length: SIZE.codes }, (_, k) => `code${String(k + 1).padStart(2, '0')}`);
   const perTranscript = SIZE.codings / SIZE.transcripts;
@@ -98,7 +88,7 @@ for (let i = 0; i < data.codes.length; i++)
 
 // The same codings stored as a server holds them: text docs with turns, one layer doc per transcript.
 const words = 'she said that the clinic was far and the fees were high but her sister helped every week'.split(' ');
-const random = xorshift(7);
+const random = shared.seededRandom(7);
 const docs = data.transcripts.map((id) => {
   let text = '';
   while (text.length < SIZE.length) text += `${words[Math.floor(random() * words.length)]} `;

@@ -1,4 +1,3 @@
-export function mulberry32(seed: number): () => number;
 export interface SyntheticRound {
   documents: { id: string; length: number }[];
   coderIds: string[];

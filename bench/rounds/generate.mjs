@@ -1,16 +1,7 @@
+import { seededRandom } from '@accord/shared';
+
 // A synthetic round: 40 transcripts of ~30,000 characters, 4 coders on every transcript, 8,000 codings over
 // 20 codes, with the overlap real double-coding has (coders mostly code the same passages, boundaries jitter).
-export function mulberry32(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function syntheticRound({
   transcripts = 40,
   coders = 4,
@@ -19,7 +10,7 @@ export function syntheticRound({
   length = 30_000,
   seed = 7,
 } = {}) {
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   const coderIds = Array.from({ length: coders }, (_, i) => `coder${i + 1}`);
   const codeIds = Array.from({ length: codes }, (_, i) => `code${String(i + 1).padStart(2, '0')}`);
   const documents = Array.from({ length: transcripts }, (_, i) => ({

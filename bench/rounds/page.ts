@@ -1,9 +1,16 @@
 // Runs in Chromium: the dashboard's live recomputation (client/src/rounds/dashboardModel.ts, exactly what the page
 // runs) on a 40-transcript round, 4 coders on each, 8,000 codings in real Yjs documents, after single changes.
-import { addCoding, DEFAULT_THRESHOLDS, initTranscript, transcriptText, type UnitKind } from '@accord/shared';
+import {
+  addCoding,
+  DEFAULT_THRESHOLDS,
+  initTranscript,
+  seededRandom,
+  transcriptText,
+  type UnitKind,
+} from '@accord/shared';
 import * as Y from 'yjs';
 import { type LiveAssignment, LiveRound } from '../../client/src/rounds/dashboardModel.js';
-import { mulberry32, syntheticRound } from './generate.mjs';
+import { syntheticRound } from './generate.mjs';
 
 const WORDS = ['care', 'clinic', 'waiting', 'nurse', 'trust', 'family', 'alone', 'week', 'bus', 'rain', 'talk', 'help'];
 
@@ -29,7 +36,7 @@ interface Timing {
 
 async function main() {
   const round = syntheticRound();
-  const random = mulberry32(11);
+  const random = seededRandom(11);
   const assignments: LiveAssignment[] = [];
   for (const document of round.documents) {
     const textDoc = new Y.Doc();

@@ -21,6 +21,7 @@ export function agreementCsv(report: AgreementReport): string {
 
 export type { BinaryCoefficients, BinaryTable } from './binary.js';
 export { binaryCoefficients } from './binary.js';
+export { seededRandom } from './bootstrap.js';
 export type { Coefficient } from './coefficient.js';
 export type { PairTable } from './cohen.js';
 export { cohenKappa, scottPi } from './cohen.js';

@@ -1,4 +1,5 @@
 import { type Coefficient, cohenKappa, krippendorffAlpha, scottPi } from '@accord/shared/agreement/index';
+import { seededRandom } from '../../src/agreement/bootstrap.js';
 import { fleissKappa, observedAgreement } from '../../src/agreement/multirater.js';
 import type { Profiles } from '../../src/agreement/profiles.js';
 import { agreementWeights } from '../../src/agreement/weights.js';
@@ -98,13 +99,7 @@ export function naiveSpans(input: NaiveInput): NaiveCode[] {
 
 /** A small random project: a seeded generator so failures reproduce. */
 export function randomProject(seed: number, options: { documents?: number; coders?: number; codes?: number } = {}) {
-  let state = seed >>> 0 || 1;
-  const random = () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 4294967296;
-  };
+  const random = seededRandom(seed);
   const int = (n: number) => Math.floor(random() * n);
   const documents = Array.from({ length: options.documents ?? 1 + int(4) }, (_, d) => ({
     id: `t${d}`,

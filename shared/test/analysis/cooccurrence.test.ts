@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../src/agreement/bootstrap.js';
 import {
   cCoefficient,
   cooccurrence,
@@ -7,7 +8,7 @@ import {
   forEachOverlap,
 } from '../../src/analysis/cooccurrence.js';
 import type { AnalysisCoding } from '../../src/analysis/types.js';
-import { coding, random } from './helpers.js';
+import { coding } from './helpers.js';
 
 const CODES = ['a', 'b', 'c'];
 
@@ -102,7 +103,7 @@ describe('co-occurrence', () => {
   });
 
   it('matches the literal definition on random overlapping and nested codings', () => {
-    const next = random(7);
+    const next = seededRandom(7);
     const codes = ['a', 'b', 'c', 'd', 'e'];
     for (let round = 0; round < 20; round++) {
       const codings = Array.from({ length: 80 }, () => {
