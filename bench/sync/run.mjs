@@ -250,21 +250,22 @@ async function ceiling(server) {
   // provider would have sent, on the provider's own socket. The wire traffic is the stock client's; only the
   // generator's Yjs work moves off the clock, so that a server faster than the generator can show it.
   let premade = [];
+  let capturing = false;
   let made = null;
   for (const { writer } of pairs) {
     writer.doc.on('update', (update) => {
-      if (made !== null) made = update;
+      if (capturing) made = update;
     });
   }
   const premake = (count) => {
     const frames = new Array(count);
+    capturing = true;
     for (let i = 0; i < count; i++, n++) {
       const writer = pairs[n % pairs.length].writer;
-      made = undefined;
       writer.doc.transact(() => writer.doc.getMap('m').set(`k${n % 50}`, { n }), writer.provider);
       frames[i] = { writer, id: updateId(made), frame: syncMessage(2, made) };
-      made = null;
     }
+    capturing = false;
     return frames;
   };
   const send = ({ writer, id, frame }) => {

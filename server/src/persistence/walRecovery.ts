@@ -3,7 +3,7 @@ import { mkdir, open, readdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../log.js';
 import { fileHeader, HEADER_BYTES, LOG_MAGIC, parseLog, parseSnapshotFile } from './fileLog.js';
-import { isNotFound, syncDir } from './fsUtil.js';
+import { isNotFound, syncDir, writeAll } from './fsUtil.js';
 import { docDirName, generations, logFile, snapFile, walSegmentFile, walSegments } from './layout.js';
 import { decodeWalEntry, WAL_MAGIC, type WalEntry } from './writeAheadLog.js';
 
@@ -60,7 +60,8 @@ export async function recoverFromWriteAheadLog(
 ): Promise<RecoveryResult> {
   await mkdir(walDir, { recursive: true });
   const segments = walSegments(await readdir(walDir));
-  const byLog = new Map<string, { docName: string; gen: number; entries: WalEntry[] }>();
+  /** Entries per document, then per generation of its log, in the order they were appended. */
+  const byDoc = new Map<string, Map<number, WalEntry[]>>();
   let count = 0;
   for (const seq of segments) {
     const bytes = await readFile(join(walDir, walSegmentFile(seq)));
@@ -72,22 +73,23 @@ export async function recoverFromWriteAheadLog(
         logger.error('storage.wal_entry_malformed', { seq });
         continue;
       }
-      const key = `${entry.docName}\u0000${entry.gen}`;
-      const group = byLog.get(key);
-      if (group) group.entries.push(entry);
-      else byLog.set(key, { docName: entry.docName, gen: entry.gen, entries: [entry] });
+      const gens = byDoc.get(entry.docName) ?? new Map<number, WalEntry[]>();
+      byDoc.set(entry.docName, gens);
+      const entries = gens.get(entry.gen);
+      if (entries) entries.push(entry);
+      else gens.set(entry.gen, [entry]);
       count++;
     }
   }
 
   let repairedLogs = 0;
-  const baseGens = new Map<string, number | null>();
-  for (const { docName, gen, entries } of byLog.values()) {
+  for (const [docName, gens] of byDoc) {
     const dir = join(docsDir, docDirName(docName));
-    if (!baseGens.has(docName)) baseGens.set(docName, await baseGeneration(dir, docName, logger));
-    const base = baseGens.get(docName);
-    if (base === null || base === undefined || gen < base) continue;
-    if (await repairLog(dir, gen, entries, docName, logger)) repairedLogs++;
+    const base = await baseGeneration(dir, docName, logger);
+    if (base === null) continue;
+    for (const [gen, entries] of gens) {
+      if (gen >= base && (await repairLog(dir, gen, entries, docName, logger))) repairedLogs++;
+    }
   }
 
   for (const seq of segments) await unlink(join(walDir, walSegmentFile(seq)));
@@ -144,9 +146,7 @@ async function repairLog(
   const handle = await open(path, fsConstants.O_WRONLY | fsConstants.O_CREAT);
   try {
     await handle.truncate(plan.keep);
-    for (let done = 0; done < tail.length; ) {
-      done += (await handle.write(tail, done, tail.length - done, plan.keep + done)).bytesWritten;
-    }
+    await writeAll(handle.fd, tail, plan.keep);
     await handle.datasync();
   } finally {
     await handle.close();
