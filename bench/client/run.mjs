@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CHROMIUM_PATH, launchChromium } from '../chromium.mjs';
+import { CHROMIUM_PATH, launchChromium } from '../../test/browser/chromium.mjs';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const { startServer } = await import(path.join(root, 'server/dist/app.js'));

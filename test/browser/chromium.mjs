@@ -1,7 +1,6 @@
-// Debian's Chromium, launched as the browser tests launch it (playwright-core from the test package, which has it).
-import { createRequire } from 'node:module';
-
-const { chromium } = createRequire(new URL('../test/package.json', import.meta.url))('playwright-core');
+// Debian's Chromium, headless, as CI installs it (test/setup/system-packages.sh). Plain JavaScript so that the
+// browser benchmarks (bench/) launch it exactly as the browser tests do.
+import { chromium } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
