@@ -11,6 +11,7 @@ import { useCodebook } from '../sync/model.js';
 import { errorText } from './App.js';
 import { MemoEditor } from './MemoEditor.js';
 import { PresenceList, usePublishLocation } from './Presence.js';
+import { ProjectDataPending } from './ProjectDataPending.js';
 import { type ProjectData, useProjectData } from './projectData.js';
 import { useSession } from './session.js';
 
@@ -21,14 +22,7 @@ export function ProjectPage({ projectId, tab }: { projectId: string; tab: Tab })
   const codebookDoc = useDoc(docName({ kind: 'codebook', project: projectId }));
   usePublishLocation(codebookDoc, { transcript: null, title: 'project overview' });
 
-  if (error && !data) {
-    return (
-      <p className="error" role="alert">
-        {error} <Link href="/">Back to your projects</Link>
-      </p>
-    );
-  }
-  if (!data) return <p>Loading…</p>;
+  if (!data) return <ProjectDataPending error={error} />;
   const { project } = data;
   const tabs: [Tab, string][] = [
     ['transcripts', 'Transcripts'],

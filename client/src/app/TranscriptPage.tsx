@@ -29,6 +29,7 @@ import { useAwarenessStates, useDoc, useDocs, useObserved, useSynced } from '../
 import { type LayerCoding, useCodebook, useLayers, useTranscript } from '../sync/model.js';
 import { MemoEditor } from './MemoEditor.js';
 import { PresenceList, usePublishLocation } from './Presence.js';
+import { ProjectDataPending } from './ProjectDataPending.js';
 import { type ProjectData, useProjectData } from './projectData.js';
 import { useSession } from './session.js';
 
@@ -37,14 +38,7 @@ const MARGIN_LANES = 14;
 
 export function TranscriptPage({ projectId, transcriptId }: { projectId: string; transcriptId: string }) {
   const { data, error } = useProjectData(projectId);
-  if (error && !data) {
-    return (
-      <p className="error" role="alert">
-        {error} <Link href="/">Back to your projects</Link>
-      </p>
-    );
-  }
-  if (!data) return <p>Loading…</p>;
+  if (!data) return <ProjectDataPending error={error} />;
   const meta = data.transcripts.find((transcript) => transcript.id === transcriptId);
   if (!meta) {
     return (

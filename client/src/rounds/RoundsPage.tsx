@@ -10,6 +10,7 @@ import { type RoundView, roundsApi } from './api.js';
 import { Dashboard } from './Dashboard.js';
 import { Review } from './Review.js';
 import './rounds.css';
+import { ProjectDataPending } from '../app/ProjectDataPending.js';
 
 /** `/p/<project>/rounds`, `/p/<project>/rounds/<round>` and its `agreement` / `review` tabs. */
 export interface RoundsRoute {
@@ -34,14 +35,7 @@ export function roundsRoute(path: string): RoundsRoute | null {
 export function RoundsPage({ path }: { path: string }) {
   const route = roundsRoute(path)!;
   const { data, error, reload } = useProjectData(route.project);
-  if (error && !data) {
-    return (
-      <p className="error" role="alert">
-        {error} <Link href="/">Back to your projects</Link>
-      </p>
-    );
-  }
-  if (!data) return <p>Loading…</p>;
+  if (!data) return <ProjectDataPending error={error} />;
   return (
     <div className="page rounds-page">
       <nav aria-label="Breadcrumb" className="crumbs">
