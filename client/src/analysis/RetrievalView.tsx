@@ -1,10 +1,11 @@
 import type { RetrievedSegment } from '@accord/shared';
-import { type FormEvent, useEffect, useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import type * as Y from 'yjs';
 import { errorText } from '../app/App.js';
 import { passageHref } from '../importExport/passage.js';
 import { Link } from '../router.js';
 import { type AnalysisFilters, type AnalysisOptions, analysisApi, filterQuery, type SearchHitView } from './api.js';
+import { useDebouncedQuery } from './useDebouncedQuery.js';
 import { useThemes } from './useThemes.js';
 
 /** Segments for the filters, with export links (the same query), and a text search across transcripts. */
@@ -21,29 +22,8 @@ export function RetrievalView({
   codebook: Y.Doc;
   canQuote: boolean;
 }) {
-  const [segments, setSegments] = useState<RetrievedSegment[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    let current = true;
-    // Typing in a filter field should not send a request per key.
-    const timer = setTimeout(() => {
-      analysisApi
-        .segments(project, filters)
-        .then((body) => {
-          if (!current) return;
-          setSegments(body.segments);
-          setError(null);
-        })
-        .catch((caught) => {
-          if (current) setError(errorText(caught));
-        });
-    }, 200);
-    return () => {
-      current = false;
-      clearTimeout(timer);
-    };
-  }, [project, filters]);
+  const { data, error } = useDebouncedQuery(() => analysisApi.segments(project, filters), [project, filters]);
+  const segments = data?.segments ?? null;
 
   const layerName = (layer: string) => options.layers.find((l) => l.id === layer)?.name ?? layer;
   const query = filterQuery(filters);

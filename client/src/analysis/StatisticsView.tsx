@@ -5,11 +5,11 @@ import {
   type AnalysisFilters,
   type AnalysisOptions,
   analysisApi,
-  type CooccurrenceResponse,
   type CooccurringPairView,
   type FrequencyResponse,
 } from './api.js';
 import { heatColour, seriesColour, textColourOn, truncate } from './charts.js';
+import { useDebouncedQuery } from './useDebouncedQuery.js';
 
 type Measure = keyof FrequencyCell;
 const MEASURES: [Measure, string][] = [
@@ -33,28 +33,10 @@ export function StatisticsView({
   const [attribute, setAttribute] = useState(attributes[0] ?? '');
   const [rollUp, setRollUp] = useState(true);
   const [measure, setMeasure] = useState<Measure>('codings');
-  const [table, setTable] = useState<FrequencyResponse | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    let current = true;
-    const timer = setTimeout(() => {
-      analysisApi
-        .frequency(project, filters, by, by === 'attribute' ? attribute : undefined, rollUp)
-        .then((body) => {
-          if (!current) return;
-          setTable(body);
-          setError(null);
-        })
-        .catch((caught) => {
-          if (current) setError(errorText(caught));
-        });
-    }, 200);
-    return () => {
-      current = false;
-      clearTimeout(timer);
-    };
-  }, [project, filters, by, attribute, rollUp]);
+  const { data: table, error } = useDebouncedQuery(
+    () => analysisApi.frequency(project, filters, by, by === 'attribute' ? attribute : undefined, rollUp),
+    [project, filters, by, attribute, rollUp],
+  );
 
   return (
     <>
@@ -189,31 +171,16 @@ function FrequencyChart({ table, measure }: { table: FrequencyResponse; measure:
 }
 
 function Cooccurrence({ project, filters }: { project: string; filters: AnalysisFilters }) {
-  const [matrix, setMatrix] = useState<CooccurrenceResponse | null>(null);
+  const {
+    data: matrix,
+    error,
+    setError,
+  } = useDebouncedQuery(() => analysisApi.cooccurrence(project, filters), [project, filters]);
   const [normalised, setNormalised] = useState(false);
   const [cell, setCell] = useState<{ a: number; b: number; pairs: CooccurringPairView[] } | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    let current = true;
-    const timer = setTimeout(() => {
-      analysisApi
-        .cooccurrence(project, filters)
-        .then((body) => {
-          if (!current) return;
-          setMatrix(body);
-          setCell(null);
-          setError(null);
-        })
-        .catch((caught) => {
-          if (current) setError(errorText(caught));
-        });
-    }, 200);
-    return () => {
-      current = false;
-      clearTimeout(timer);
-    };
-  }, [project, filters]);
+  // A new matrix has other rows and columns: the opened cell no longer applies.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs for each new matrix.
+  useEffect(() => setCell(null), [matrix]);
 
   const open = async (a: number, b: number) => {
     if (!matrix || a === b) return;
