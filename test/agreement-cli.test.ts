@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { computeAgreement } from '@accord/shared/agreement/index';
 import { describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -146,5 +147,34 @@ describe('accord agreement (the real CLI)', () => {
   it('prints full-precision numbers', () => {
     const report = JSON.parse(accord([], JSON.stringify(TABLE)).stdout);
     expect(report.cohen_kappa.value).toBe(0.3478260869565216);
+  });
+
+  describe('on input much bigger than one read chunk (64 KiB)', () => {
+    const many = {
+      kind: 'spans',
+      documents: Array.from({ length: 40 }, (_, d) => ({ id: `t${d}`, length: 5000 })),
+      codings: Array.from({ length: 6000 }, (_, i) => {
+        const start = (i * 37) % 4000;
+        return { document: `t${i % 40}`, coder: `c${i % 3}`, code: `k${i % 7}`, start, end: start + 50 + (i % 300) };
+      }),
+    };
+
+    it('gives the same report as the engine on the parsed text, from a file and from standard input', () => {
+      const text = JSON.stringify(many);
+      expect(text.length).toBeGreaterThan(4 * 64 * 1024);
+      const expected = JSON.stringify(computeAgreement(JSON.parse(text)));
+      expect(accord([file('many.json', text)]).stdout).toBe(`${expected}\n`);
+      expect(accord([], text).stdout).toBe(`${expected}\n`);
+    });
+
+    it.each([
+      ['at the start', (rest: string) => `{"__proto__":{"pad":"${'x'.repeat(200_000)}"},${rest.slice(1)}`],
+      ['at the end', (rest: string) => `${rest.slice(0, -1)},"__proto__":{"kind":"table"}}`],
+    ])('refuses a "__proto__" key %s, as for small input', (_where, inject) => {
+      const { status, stderr } = accord([file('proto.json', inject(JSON.stringify(many)))]);
+      expect(status).toBe(2);
+      expect(stderr).toMatch(/unknown field "__proto__"/);
+      expect(stderr.trimEnd().split('\n')).toHaveLength(1);
+    });
   });
 });

@@ -60,6 +60,8 @@ function isObject(value: unknown): value is Json {
 }
 
 function checkKeys(object: Json, allowed: readonly string[], where: string): void {
+  // JSON.parse keeps "__proto__" as an own key; a parser that merges chunks by assignment turns it into a prototype.
+  if (Object.getPrototypeOf(object) !== Object.prototype) fail(`${where}: unknown field "__proto__"`);
   for (const key of Object.keys(object)) {
     if (!allowed.includes(key)) fail(`${where}: unknown field "${key}" (expected one of ${allowed.join(', ')})`);
   }

@@ -36,6 +36,8 @@ describe('input validation names the problem', () => {
     [{ kind: 'spans', documents: [doc], codings: [{ ...coding, start: 6 }] }, /codings\[0\]\.end/],
     [{ kind: 'spans', documents: [doc], codings: [{ ...coding, start: -1 }] }, /codings\[0\]\.start/],
     [{ kind: 'spans', documents: [doc], codings: [coding], extra: 1 }, /unknown field "extra"/],
+    [JSON.parse('{"kind": "table", "table": [[1]], "__proto__": {}}'), /unknown field "__proto__"/],
+    [Object.setPrototypeOf({ table: [[1]] }, { kind: 'table' }), /unknown field "__proto__"/],
     [{ kind: 'spans', documents: [doc], codings: [coding], assignments: { t1: ['ben'] } }, /not give that coder/],
     [
       {
