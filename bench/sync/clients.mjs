@@ -82,19 +82,21 @@ export class Recorder {
   }
 
   summary() {
-    const pct = (values, q) => {
-      const sorted = Float64Array.from(values).sort();
-      return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] : Number.NaN;
-    };
     return {
       n: this.samples.length,
-      p50: pct(this.samples, 0.5),
-      p99: pct(this.samples, 0.99),
+      p50: percentile(this.samples, 0.5),
+      p99: percentile(this.samples, 0.99),
       fullN: this.full.length,
-      fullP99: pct(this.full, 0.99),
+      fullP99: percentile(this.full, 0.99),
       perSec: this.samples.length / ((now() - this.start) / 1000),
+      samples: this.samples,
     };
   }
+}
+
+export function percentile(values, q) {
+  const sorted = Float64Array.from(values).sort();
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] : Number.NaN;
 }
 
 /** A stock y-websocket provider; `recorder` (optional) timestamps the remote updates its doc applies. */
