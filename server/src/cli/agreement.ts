@@ -1,7 +1,6 @@
 import { createReadStream } from 'node:fs';
 import process from 'node:process';
 import { setFlagsFromString } from 'node:v8';
-import { parseChunked } from '@discoveryjs/json-ext';
 import {
   type AgreementData,
   AgreementInputError,
@@ -9,6 +8,7 @@ import {
   parseAgreementInput,
   reportFor,
 } from '@accord/shared/agreement/index';
+import { parseChunked } from '@discoveryjs/json-ext';
 
 export const summary = 'compute inter-rater agreement from JSON (ratings, a table, or coded spans)';
 
