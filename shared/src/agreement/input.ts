@@ -51,8 +51,17 @@ function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'object') return hasForeignPrototype(value) ? 'an object with a "__proto__" key' : 'an object';
   return String(value);
+}
+
+/**
+ * JSON.parse keeps "__proto__" as an own key; a parser that merges chunks by assignment (the CLI's) turns it into
+ * a prototype, whose fields would then be read as if given. Refused wherever it appears, so that a report never
+ * depends on where the input's chunks happened to split.
+ */
+function hasForeignPrototype(value: object): boolean {
+  return Object.getPrototypeOf(value) !== Object.prototype;
 }
 
 function isObject(value: unknown): value is Json {
@@ -60,8 +69,7 @@ function isObject(value: unknown): value is Json {
 }
 
 function checkKeys(object: Json, allowed: readonly string[], where: string): void {
-  // JSON.parse keeps "__proto__" as an own key; a parser that merges chunks by assignment turns it into a prototype.
-  if (Object.getPrototypeOf(object) !== Object.prototype) fail(`${where}: unknown field "__proto__"`);
+  if (hasForeignPrototype(object)) fail(`${where}: unknown field "__proto__"`);
   for (const key of Object.keys(object)) {
     if (!allowed.includes(key)) fail(`${where}: unknown field "${key}" (expected one of ${allowed.join(', ')})`);
   }
@@ -232,7 +240,8 @@ function parseSpans(input: Json): SpansData {
   const lengthList: number[] = [];
   const documentIndex = new Map<string, number>();
   documentList.forEach((doc, d) => {
-    if (!isObject(doc)) fail(`documents[${d}] must be an object with "id" and "length", got ${describe(doc)}`);
+    if (!isObject(doc) || hasForeignPrototype(doc))
+      fail(`documents[${d}] must be an object with "id" and "length", got ${describe(doc)}`);
     if (typeof doc.id !== 'string') fail(`documents[${d}].id must be a string, got ${describe(doc.id)}`);
     if (documentIndex.has(doc.id)) fail(`documents[${d}].id ${describe(doc.id)} is listed twice`);
     documentIndex.set(doc.id, d);
@@ -346,7 +355,8 @@ function readCodings(
   let kept = 0;
   for (let i = 0; i < codingList.length; i++) {
     const coding = codingList[i];
-    if (!isObject(coding)) fail(`codings[${i}] must be an object, got ${describe(coding)}`);
+    if (!isObject(coding) || hasForeignPrototype(coding))
+      fail(`codings[${i}] must be an object, got ${describe(coding)}`);
     const { document, coder, code, start, end } = coding;
     if (typeof document !== 'string') fail(`codings[${i}].document must be a string, got ${describe(document)}`);
     if (typeof coder !== 'string') fail(`codings[${i}].coder must be a string, got ${describe(coder)}`);

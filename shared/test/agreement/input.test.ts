@@ -38,6 +38,18 @@ describe('input validation names the problem', () => {
     [{ kind: 'spans', documents: [doc], codings: [coding], extra: 1 }, /unknown field "extra"/],
     [JSON.parse('{"kind": "table", "table": [[1]], "__proto__": {}}'), /unknown field "__proto__"/],
     [Object.setPrototypeOf({ table: [[1]] }, { kind: 'table' }), /unknown field "__proto__"/],
+    [
+      {
+        kind: 'spans',
+        documents: [doc],
+        codings: [Object.setPrototypeOf({ document: 't1', coder: 'ana', code: 'x', start: 0 }, { end: 5 })],
+      },
+      /codings\[0\] must be an object, got an object with a "__proto__" key/,
+    ],
+    [
+      { kind: 'spans', documents: [Object.setPrototypeOf({ id: 't1' }, { length: 5 })], codings: [] },
+      /documents\[0\] must be an object .* got an object with a "__proto__" key/,
+    ],
     [{ kind: 'spans', documents: [doc], codings: [coding], assignments: { t1: ['ben'] } }, /not give that coder/],
     [
       {
