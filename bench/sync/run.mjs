@@ -419,13 +419,15 @@ async function runWorkload(workload, kind, label) {
   }
 }
 
-/** One result from a workload's runs on one server: latency over all their samples, CPU averaged, RSS the highest. */
+/**
+ * One result from a workload's runs on one server: latency over all their samples, CPU averaged, RSS the highest.
+ * Only the figures the verdicts read; per-run details (noise, server side, full receivers) were printed per run.
+ */
 function pool(runs) {
   if (runs.length === 1) return runs[0];
   const samples = runs.flatMap((r) => r.samples);
   const mean = (key) => runs.reduce((sum, r) => sum + r[key], 0) / runs.length;
   return {
-    ...runs[0],
     p50: percentile(samples, 0.5),
     p99: percentile(samples, 0.99),
     n: samples.length,
