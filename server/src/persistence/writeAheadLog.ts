@@ -31,8 +31,13 @@ export const CHECKPOINT_BYTES = 16 * 1024 * 1024;
  * it only widens what a `kill -9` can lose, to this plus one write (far inside DESIGN.md's 100 ms).
  */
 export const COMMIT_INTERVAL_MS = 5;
-/** How long appended records may wait before their document logs get a (plain) write. */
+/**
+ * How long appended records may wait before their document log gets a (plain) write. Counted per log from its first
+ * unwritten record, so the writes of many busy logs spread over the interval instead of leaving together.
+ */
 export const DOC_LOG_WRITE_DELAY_MS = 1000;
+/** Logs falling due within this much of each other are written in the same round, to keep timer wake-ups few. */
+const DOC_LOG_WRITE_SLACK_MS = 10;
 
 export interface WalEntry {
   docName: string;
@@ -97,8 +102,8 @@ export class WriteAheadLog implements Journal {
   private pending: Buffer[] = [];
   private pendingLogs = new Set<LogFile>();
   private lastWriteStart = Number.NEGATIVE_INFINITY;
-  /** Logs with records not yet written to their own file, and the timer that will write them. */
-  private unwritten = new Set<LogFile>();
+  /** Logs with records not yet written to their own file, in the order they fall due, with when they do. */
+  private unwritten = new Map<LogFile, number>();
   private docWriteTimer: NodeJS.Timeout | null = null;
   /** Logs with records in the current segment: each must be durable by itself before the segment goes. */
   private segmentLogs = new Set<LogFile>();
@@ -131,8 +136,10 @@ export class WriteAheadLog implements Journal {
     }
     this.pending.push(encodeWalEntry(log.docName, log.gen, offset, record));
     this.pendingLogs.add(log);
-    this.unwritten.add(log);
-    this.docWriteTimer ??= setTimeout(() => this.writeDocLogs(), DOC_LOG_WRITE_DELAY_MS).unref();
+    if (!this.unwritten.has(log)) {
+      this.unwritten.set(log, performance.now() + DOC_LOG_WRITE_DELAY_MS);
+      this.docWriteTimer ??= setTimeout(this.writeDueDocLogs, DOC_LOG_WRITE_DELAY_MS).unref();
+    }
     this.stats.appendedRecords++;
     this.stats.appendedBytes += record.length - RECORD_HEADER_BYTES;
     if (!this.scheduled) {
@@ -212,12 +219,18 @@ export class WriteAheadLog implements Journal {
     }
   }
 
-  private writeDocLogs(): void {
+  private readonly writeDueDocLogs = (): void => {
     this.docWriteTimer = null;
-    const logs = this.unwritten;
-    this.unwritten = new Set();
-    for (const log of logs) log.writePending().catch(() => {});
-  }
+    const until = performance.now() + DOC_LOG_WRITE_SLACK_MS;
+    for (const [log, due] of this.unwritten) {
+      if (due > until) {
+        this.docWriteTimer = setTimeout(this.writeDueDocLogs, due - performance.now()).unref();
+        return;
+      }
+      this.unwritten.delete(log);
+      log.writePending().catch(() => {});
+    }
+  };
 
   private async runCheckpoint(): Promise<void> {
     this.checkpointQueued = false;
@@ -240,7 +253,9 @@ export class WriteAheadLog implements Journal {
     );
     const retired = await switched;
     // A log's sync writes and syncs everything appended to it so far: a superset of its records in the segment.
-    await Promise.all([...retired.logs].map((log) => log.sync()));
+    // One at a time: each fdatasync costs ~100 µs of kernel time on the server's core, and a burst of them on every
+    // thread-pool thread at once would starve the event loop (and so the relay) for tens of milliseconds.
+    for (const log of retired.logs) await log.sync();
     await closeFd(retired.fd);
     await unlink(join(this.dir, walSegmentFile(retired.seq)));
     await syncDir(this.dir);
