@@ -1,6 +1,6 @@
 import { constants as fsConstants } from 'node:fs';
 import { crc32 } from 'node:zlib';
-import { closeFd, fdatasync, fdSize, openFd, syncDir, writeAll } from './fsUtil.js';
+import { closeFd, fdatasync, fdSize, isNotFound, openFd, syncDir, writeAll } from './fsUtil.js';
 
 /**
  * On-disk record format shared by logs and snapshots: `u32 length | u32 crc32(payload) | payload`, little endian.
@@ -100,7 +100,8 @@ const MAX_UNWRITTEN_BYTES = 1024 * 1024;
  * or closed, or once a megabyte is waiting, and is fdatasync'd only when the journal checkpoints or the log
  * closes. One durable write for every document at once, instead of one per document, is what lets a busy server
  * keep up (docs/sync.md). While a write is in flight, later ones wait and go out together. The file is opened on
- * the first write (read-only documents never hold a descriptor) and created with its header and a directory sync.
+ * the first write (read-only documents never hold a descriptor) and created with its header; its directory is synced
+ * with the log's first sync.
  */
 export class LogFile {
   private fd: number | null = null;
@@ -112,6 +113,8 @@ export class LogFile {
   private next: Promise<void> | null = null;
   private failure: Error | null = null;
   private unsynced = false;
+  /** The file was created since the last sync: its directory entry is durable only once the directory is synced. */
+  private entryUnsynced = false;
   /** Bytes in the file once everything queued is written. */
   size: number;
 
@@ -168,6 +171,13 @@ export class LogFile {
       this.unsynced = false;
       try {
         await fdatasync(this.fd);
+        if (this.entryUnsynced) {
+          this.entryUnsynced = false;
+          // Gone means the document was deleted meanwhile: there is no entry left to make durable.
+          await syncDir(this.dir).catch((error) => {
+            if (!isNotFound(error)) throw error;
+          });
+        }
       } catch (error) {
         throw this.fail(error);
       }
@@ -199,16 +209,15 @@ export class LogFile {
   private async write(batch: Buffer[]): Promise<void> {
     if (this.failure) throw this.failure;
     try {
-      let created = false;
       if (this.fd === null) {
         this.fd = await openFd(this.path, LOG_FLAGS);
-        created = (await fdSize(this.fd)) === 0;
+        // The directory sync waits for the log's own sync (checkpoint or close): until then the journal holds
+        // these records, and recovery recreates a log file whose directory entry a power loss took.
+        if ((await fdSize(this.fd)) === 0) this.entryUnsynced = true;
       }
       // One buffer: a batch can hold thousands of records (one write, under IOV_MAX).
       await writeAll(this.fd, batch.length === 1 ? batch[0]! : Buffer.concat(batch));
       this.unsynced = true;
-      // A new file's directory entry is only durable once the directory itself is synced.
-      if (created) await syncDir(this.dir);
     } catch (error) {
       throw this.fail(error);
     }
