@@ -3,6 +3,7 @@ import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { Logger } from '../log.js';
+import { AppendBuffer } from './appendBuffer.js';
 import { fileHeader, HEADER_BYTES, type Journal, type LogFile, RECORD_HEADER_BYTES } from './fileLog.js';
 import { closeFd, fdatasync, openFd, syncDir, writeAll } from './fsUtil.js';
 import { walSegmentFile } from './layout.js';
@@ -48,18 +49,33 @@ export interface WalEntry {
 }
 
 export function encodeWalEntry(docName: string, gen: number, offset: number, record: Uint8Array): Buffer {
-  const nameLength = Buffer.byteLength(docName, 'latin1');
-  const payloadLength = 2 + nameLength + 12 + record.length;
-  const entry = Buffer.allocUnsafe(RECORD_HEADER_BYTES + payloadLength);
-  let at = RECORD_HEADER_BYTES;
-  entry.writeUInt32LE(payloadLength, 0);
-  at = entry.writeUInt16LE(nameLength, at);
-  at += entry.write(docName, at, 'latin1');
-  at = entry.writeUIntLE(gen, at, 6);
-  at = entry.writeUIntLE(offset, at, 6);
-  entry.set(record, at);
-  entry.writeUInt32LE(crc32(entry.subarray(RECORD_HEADER_BYTES)), 4);
+  const entry = Buffer.allocUnsafe(walEntryBytes(docName, record));
+  writeWalEntry(entry, 0, docName, gen, offset, record);
   return entry;
+}
+
+function walEntryBytes(docName: string, record: Uint8Array): number {
+  return RECORD_HEADER_BYTES + 2 + docName.length + 12 + record.length;
+}
+
+/** Writes an entry at `start` in `target`, which has room for `walEntryBytes` (names are written as latin1). */
+function writeWalEntry(
+  target: Buffer,
+  start: number,
+  docName: string,
+  gen: number,
+  offset: number,
+  record: Uint8Array,
+): void {
+  const payloadStart = start + RECORD_HEADER_BYTES;
+  let at = target.writeUInt16LE(docName.length, payloadStart);
+  at += target.write(docName, at, 'latin1');
+  at = target.writeUIntLE(gen, at, 6);
+  at = target.writeUIntLE(offset, at, 6);
+  target.set(record, at);
+  const end = at + record.length;
+  target.writeUInt32LE(end - payloadStart, start);
+  target.writeUInt32LE(crc32(target.subarray(payloadStart, end)), start + 4);
 }
 
 /** Reads one segment record's payload; null when it is not a well-formed entry. */
@@ -98,8 +114,12 @@ async function createSegment(dir: string, seq: number): Promise<number> {
   }
 }
 
+/** The first batch buffer: a turn's worth of entries on a busy server; it doubles as needed. */
+const BATCH_INITIAL_BYTES = 64 * 1024;
+
 export class WriteAheadLog implements Journal {
-  private pending: Buffer[] = [];
+  /** Entries appended and not yet given to a durable write. */
+  private readonly pending = new AppendBuffer(BATCH_INITIAL_BYTES);
   private pendingLogs = new Set<LogFile>();
   private lastWriteStart = Number.NEGATIVE_INFINITY;
   /** Logs with records not yet written to their own file, in the order they fall due, with when they do. */
@@ -134,7 +154,8 @@ export class WriteAheadLog implements Journal {
       log.fail(this.failure);
       return;
     }
-    this.pending.push(encodeWalEntry(log.docName, log.gen, offset, record));
+    const at = this.pending.claim(walEntryBytes(log.docName, record));
+    writeWalEntry(this.pending.buffer, at, log.docName, log.gen, offset, record);
     this.pendingLogs.add(log);
     if (!this.unwritten.has(log)) {
       this.unwritten.set(log, performance.now() + DOC_LOG_WRITE_DELAY_MS);
@@ -160,9 +181,8 @@ export class WriteAheadLog implements Journal {
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       this.next = null;
       this.lastWriteStart = performance.now();
-      const batch = this.pending;
+      const batch = this.pending.take();
       const logs = this.pendingLogs;
-      this.pending = [];
       this.pendingLogs = new Set();
       return this.write(batch, logs);
     });
@@ -202,13 +222,13 @@ export class WriteAheadLog implements Journal {
     }
   }
 
-  private async write(batch: Buffer[], logs: Set<LogFile>): Promise<void> {
+  private async write(batch: Buffer, logs: Set<LogFile>): Promise<void> {
     if (this.failure) throw this.failure;
     for (const log of logs) this.segmentLogs.add(log);
     try {
-      const data = batch.length === 1 ? batch[0]! : Buffer.concat(batch);
-      await durableWrite(this.fd, data);
-      this.size += data.length;
+      await durableWrite(this.fd, batch);
+      this.pending.recycle(batch);
+      this.size += batch.length;
       this.stats.syncs++;
     } catch (error) {
       throw this.stop(error, logs);
