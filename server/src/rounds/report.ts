@@ -1,4 +1,5 @@
 import {
+  BINARY_KEYS,
   buildSpansInput,
   type CodeSummary,
   computeAgreement,
@@ -268,14 +269,7 @@ export function reportCsv(report: ReliabilityReport): string {
     );
   for (const code of report.agreement.codes) {
     for (const pair of code.pairs) {
-      for (const key of [
-        'percent_agreement',
-        'cohen_kappa',
-        'scott_pi',
-        'pabak',
-        'gwet_ac1',
-        'krippendorff_alpha',
-      ] as const) {
+      for (const key of BINARY_KEYS) {
         push(
           code.code,
           pair.coders,

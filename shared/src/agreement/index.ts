@@ -20,7 +20,7 @@ export function agreementCsv(report: AgreementReport): string {
 }
 
 export type { BinaryCoefficients, BinaryTable } from './binary.js';
-export { binaryCoefficients } from './binary.js';
+export { BINARY_KEYS, binaryCoefficients } from './binary.js';
 export { seededRandom } from './bootstrap.js';
 export type { Coefficient } from './coefficient.js';
 export type { PairTable } from './cohen.js';
