@@ -12,6 +12,7 @@ import { Counters, type RejectReason, type SyncMetrics } from './metrics.js';
 import { KeyedMutex } from './mutex.js';
 import { CLOSE, Peer, type PeerContext } from './peer.js';
 import { type ClientMessage, decodeClientMessage } from './protocol.js';
+import { SendBatcher } from './sendBatcher.js';
 import { isEmptyUpdate } from './updates.js';
 
 export interface SyncEngine {
@@ -68,6 +69,7 @@ class Engine implements SyncEngine, HostEnv {
   private readonly hosts = new Map<string, DocHost>();
   private readonly peers = new Set<Peer>();
   private readonly mutex = new KeyedMutex();
+  private readonly sendBatcher = new SendBatcher();
   private readonly timers: NodeJS.Timeout[] = [];
   private closing = false;
 
@@ -98,11 +100,11 @@ class Engine implements SyncEngine, HostEnv {
       socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, { ...ctx, user: { ...ctx.user } }));
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, socket, { ...ctx, user: { ...ctx.user } }));
   }
 
-  private accept(ws: WebSocket, ctx: PeerContext): void {
-    const peer = new Peer(ws, ctx, this.limits, this.counters);
+  private accept(ws: WebSocket, socket: Duplex, ctx: PeerContext): void {
+    const peer = new Peer(ws, socket, ctx, this.limits, this.counters, this.sendBatcher);
     this.peers.add(peer);
     ws.on('message', (data, isBinary) => this.receive(peer, data as Buffer, isBinary));
     ws.on('pong', () => {

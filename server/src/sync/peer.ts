@@ -1,8 +1,10 @@
+import type { Duplex } from 'node:stream';
 import type { AwarenessPolicy } from '@accord/shared';
 import type { WebSocket } from 'ws';
 import type { AwarenessOwner } from './awareness.js';
 import { type SyncLimits, TokenBucket } from './limits.js';
 import type { Counters } from './metrics.js';
+import type { SendBatcher } from './sendBatcher.js';
 
 export interface PeerContext {
   /** Validated wire name, e.g. p/<project>/t/<transcript>/c/<coder>. */
@@ -39,9 +41,12 @@ export class Peer implements AwarenessOwner {
 
   constructor(
     readonly ws: WebSocket,
+    /** The socket under `ws`: its writes are batched per tick (see SendBatcher). */
+    private readonly socket: Duplex,
     readonly ctx: PeerContext,
     limits: SyncLimits,
     private readonly counters: Counters,
+    private readonly batcher: SendBatcher,
   ) {
     this.messageBucket = new TokenBucket(limits.messagesPerSecond, limits.messageBurst);
     this.byteBucket = new TokenBucket(limits.bytesPerSecond, limits.byteBurst);
@@ -66,6 +71,7 @@ export class Peer implements AwarenessOwner {
 
   send(message: Uint8Array): void {
     if (this.closed) return;
+    this.batcher.hold(this.socket);
     this.ws.send(message);
     this.counters.messagesOut++;
     this.counters.bytesOut += message.length;

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import * as encoding from 'lib0/encoding';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
@@ -10,6 +11,7 @@ import {
   encodeSyncMessage,
   ProtocolError,
 } from '../../src/sync/protocol.js';
+import { SendBatcher } from '../../src/sync/sendBatcher.js';
 import { isSelfContained } from '../../src/sync/updates.js';
 
 describe('protocol', () => {
@@ -130,5 +132,32 @@ describe('limits and mutex', () => {
     await expect(slow).rejects.toThrow('boom');
     await Promise.all([next, other]);
     expect(order).toEqual(['b1', 'a1', 'a2']);
+  });
+});
+
+describe('SendBatcher', () => {
+  it("holds a socket's writes of one tick and releases them together, in order, at the end of the tick", async () => {
+    const received: Buffer[] = [];
+    const server = net.createServer((conn) => conn.on('data', (chunk) => received.push(chunk)));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as net.AddressInfo;
+    const socket = net.connect(port, '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    const batcher = new SendBatcher();
+    for (const part of ['one ', 'two ', 'three']) {
+      batcher.hold(socket);
+      socket.write(part);
+    }
+    expect(socket.writableCorked).toBe(1);
+    expect(socket.writableLength).toBe('one two three'.length);
+    await new Promise((resolve) => process.nextTick(resolve));
+    expect(socket.writableCorked).toBe(0);
+    batcher.hold(socket);
+    socket.write(' four');
+    expect(socket.writableCorked).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(Buffer.concat(received).toString()).toBe('one two three four');
+    socket.destroy();
+    server.close();
   });
 });
