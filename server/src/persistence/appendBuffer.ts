@@ -3,9 +3,9 @@ const MAX_SPARE_BYTES = 64 * 1024;
 
 /**
  * Bytes appended back to back into one growing buffer, taken whole when they are written out. The logs keep their
- * unwritten records in one of these instead of one Buffer per record: records wait up to a second for their write,
- * and tens of thousands of small buffers a second surviving young-generation collections made a busy server's
- * scavenges several times longer than the reference server's (docs/sync.md).
+ * unwritten records in one of these instead of one Buffer per record: records wait for their write (until the next
+ * batch, or a checkpoint), and tens of thousands of small buffers a second surviving young-generation collections
+ * made a busy server's scavenges several times longer than the reference server's (docs/sync.md).
  */
 export class AppendBuffer {
   private bytes: Buffer | null = null;

@@ -21,7 +21,7 @@ const ATTEMPTS = 20;
  * a compaction replaces files mid-copy (ENOENT), that document is copied again. A log copied while it grows may
  * end in a torn record, which loading truncates: every copied document loads to a state the server had.
  *
- * The write-ahead log is copied first: document logs lag it by up to a second, and the documents copied after it
+ * The write-ahead log is copied first: document logs lag it by up to a checkpoint, and the documents copied after it
  * hold everything its older segments held (a segment is deleted only once its logs are synced), so replaying the
  * copy on the first start completes every document up to the moment the segments were copied.
  */

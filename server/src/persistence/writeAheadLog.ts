@@ -14,8 +14,8 @@ import type { StorageStats } from './types.js';
  * appended in an event-loop turn, for all documents, goes out as one `O_DSYNC` write (group commit: while one is in
  * flight, and for `COMMIT_INTERVAL_MS` after it started, later appends wait and go out together), so a server with
  * 250 busy documents pays one durable write per batch instead of one per document. Each entry names its document
- * log and the offset its record takes there; the document logs get plain writes about once a second and are
- * fdatasync'd at checkpoints, after which the segment is deleted. On start,
+ * log and the offset its record takes there; the document logs get their records written and fdatasync'd at
+ * checkpoints (or earlier: see LogFile), after which the segment is deleted. On start,
  * `recoverFromWriteAheadLog` (walRecovery.ts) puts back into the document logs whatever the segments hold and
  * they lack.
  *
@@ -32,13 +32,6 @@ export const CHECKPOINT_BYTES = 16 * 1024 * 1024;
  * it only widens what a `kill -9` can lose, to this plus one write (far inside DESIGN.md's 100 ms).
  */
 export const COMMIT_INTERVAL_MS = 5;
-/**
- * How long appended records may wait before their document log gets a (plain) write. Counted per log from its first
- * unwritten record, so the writes of many busy logs spread over the interval instead of leaving together.
- */
-export const DOC_LOG_WRITE_DELAY_MS = 1000;
-/** Logs falling due within this much of each other are written in the same round, to keep timer wake-ups few. */
-const DOC_LOG_WRITE_SLACK_MS = 10;
 
 export interface WalEntry {
   docName: string;
@@ -122,9 +115,6 @@ export class WriteAheadLog implements Journal {
   private readonly pending = new AppendBuffer(BATCH_INITIAL_BYTES);
   private pendingLogs = new Set<LogFile>();
   private lastWriteStart = Number.NEGATIVE_INFINITY;
-  /** Logs with records not yet written to their own file, in the order they fall due, with when they do. */
-  private unwritten = new Map<LogFile, number>();
-  private docWriteTimer: NodeJS.Timeout | null = null;
   /** Logs with records in the current segment: each must be durable by itself before the segment goes. */
   private segmentLogs = new Set<LogFile>();
   private size = HEADER_BYTES;
@@ -157,10 +147,6 @@ export class WriteAheadLog implements Journal {
     const at = this.pending.claim(walEntryBytes(log.docName, record));
     writeWalEntry(this.pending.buffer, at, log.docName, log.gen, offset, record);
     this.pendingLogs.add(log);
-    if (!this.unwritten.has(log)) {
-      this.unwritten.set(log, performance.now() + DOC_LOG_WRITE_DELAY_MS);
-      this.docWriteTimer ??= setTimeout(this.writeDueDocLogs, DOC_LOG_WRITE_DELAY_MS).unref();
-    }
     this.stats.appendedRecords++;
     this.stats.appendedBytes += record.length - RECORD_HEADER_BYTES;
     if (!this.scheduled) {
@@ -191,7 +177,6 @@ export class WriteAheadLog implements Journal {
 
   release(log: LogFile): void {
     this.segmentLogs.delete(log);
-    this.unwritten.delete(log);
   }
 
   /**
@@ -209,7 +194,6 @@ export class WriteAheadLog implements Journal {
     await this.flush().catch(() => {});
     await this.checkpoints;
     this.failure ??= new Error('storage closed');
-    if (this.docWriteTimer) clearTimeout(this.docWriteTimer);
     await this.tail.catch(() => {});
     try {
       await Promise.all([...this.segmentLogs].map((log) => log.sync()));
@@ -238,19 +222,6 @@ export class WriteAheadLog implements Journal {
       this.checkpoint().catch(() => {});
     }
   }
-
-  private readonly writeDueDocLogs = (): void => {
-    this.docWriteTimer = null;
-    const until = performance.now() + DOC_LOG_WRITE_SLACK_MS;
-    for (const [log, due] of this.unwritten) {
-      if (due > until) {
-        this.docWriteTimer = setTimeout(this.writeDueDocLogs, due - performance.now()).unref();
-        return;
-      }
-      this.unwritten.delete(log);
-      log.writePending().catch(() => {});
-    }
-  };
 
   private async runCheckpoint(): Promise<void> {
     this.checkpointQueued = false;
