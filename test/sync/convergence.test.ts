@@ -1,6 +1,16 @@
+import * as decoding from 'lib0/decoding';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { type Client, connect, contentOf, type EngineServer, startEngineServer, waitFor } from './helpers.js';
+import { encodeSyncMessage, SYNC_STEP1, SYNC_UPDATE } from '../../server/src/sync/protocol.js';
+import {
+  type Client,
+  connect,
+  contentOf,
+  type EngineServer,
+  rawConnect,
+  startEngineServer,
+  waitFor,
+} from './helpers.js';
 
 const DOC = 'p/proj1/t/tr1/text';
 
@@ -47,6 +57,41 @@ describe('sync engine with stock y-websocket providers', () => {
     const late = open('late');
     await late.synced;
     await waitFor(() => contentOf(late.doc) === contentOf(writers[0]!.doc), 'late joiner');
+  });
+
+  it("relays a writer's updates as sent, in order, and nothing sees the document without them", async () => {
+    server = await startEngineServer();
+    const bystander = open('bystander');
+    await bystander.synced;
+    const relayed: Uint8Array[] = [];
+    bystander.provider.ws!.addEventListener('message', (event: MessageEvent) => {
+      const bytes = new Uint8Array(event.data as ArrayBuffer);
+      if (bytes[0] === 0 && bytes[1] === SYNC_UPDATE) relayed.push(bytes);
+    });
+    const writer = rawConnect(server.wsUrl, DOC, { 'x-user': 'writer', 'x-access': 'write' });
+    await writer.opened;
+    const source = new Y.Doc();
+    const frames: Uint8Array[] = [];
+    source.on('update', (update: Uint8Array) => frames.push(encodeSyncMessage(SYNC_UPDATE, update)));
+    for (const word of ['each ', 'depends ', 'on the last'])
+      source.getText('t').insert(source.getText('t').length, word);
+    // One tick, most likely one TCP segment: the second and third updates depend on the first being integrated,
+    // and the sync step 1 right behind them must be answered from a document that holds all three.
+    for (const frame of frames) writer.ws.send(frame);
+    writer.ws.send(encodeSyncMessage(SYNC_STEP1, new Uint8Array([0])));
+    await waitFor(() => writer.received.some((m) => m[0] === 0 && m[1] === 1), 'sync step 2 for the writer');
+    const step2 = writer.received.find((m) => m[0] === 0 && m[1] === 1)!;
+    const replica = new Y.Doc();
+    Y.applyUpdate(replica, decoding.readVarUint8Array(decoding.createDecoder(step2.subarray(2))));
+    expect(replica.getText('t').toString()).toBe('each depends on the last');
+    expect(await server.engine.withDoc(DOC, (doc) => doc.getText('t').toString())).toBe('each depends on the last');
+    expect(server.engine.metrics().rejectedFrames).toBe(0);
+    await waitFor(() => relayed.length === 3, 'three relayed updates');
+    expect(relayed.map((m) => Buffer.from(m).toString('hex'))).toEqual(
+      frames.map((f) => Buffer.from(f).toString('hex')),
+    );
+    expect(bystander.doc.getText('t').toString()).toBe('each depends on the last');
+    writer.ws.terminate();
   });
 
   it('merges offline edits on reconnect, both ways', async () => {

@@ -15,10 +15,15 @@ export interface HostEnv {
   reject(peer: Peer, reason: RejectReason, code: number, detail?: unknown): void;
 }
 
+/** The origin of a peer's incremental update, integrated after its frame was already relayed. */
+const RELAYED = Symbol('relayed');
+
 /**
- * A loaded document: the Y.Doc, its peers, its awareness and its log. Every change, from a peer or from the
- * server (`withDoc`), goes through the doc's update event: appended to the log in the same turn, encoded once,
- * and the same buffer sent to every peer that is not behind.
+ * A loaded document: the Y.Doc, its peers, its awareness and its log. Every change goes through the doc's update
+ * event, where it is appended to the log in the same tick it arrived in. A peer's incremental update is relayed as
+ * the frame it came in, as soon as it is validated, and integrated by Yjs at the end of the tick, after the relay
+ * has left (see `doc`); any other change (a sync step 2, the server's `withDoc`) is relayed from the update event,
+ * encoded once. Either way the same buffer goes to every peer that is not behind.
  */
 export class DocHost {
   readonly peers = new Set<Peer>();
@@ -29,15 +34,27 @@ export class DocHost {
   private awarenessImmediate: NodeJS.Immediate | null = null;
   private lastAwarenessSent = Number.NEGATIVE_INFINITY;
   private closed = false;
+  /** A peer's update, validated and relayed, that Yjs has yet to integrate. */
+  private unapplied: { update: Uint8Array; peer: Peer } | null = null;
 
   constructor(
     readonly name: string,
-    readonly doc: Y.Doc,
+    private readonly ydoc: Y.Doc,
     readonly log: DocLog,
     private readonly env: HostEnv,
   ) {
     this.awareness = new RoomAwareness(env.limits.maxAwarenessStateBytes, env.limits.awarenessRenewalMs);
-    doc.on('update', this.onUpdate);
+    ydoc.on('update', this.onUpdate);
+  }
+
+  /**
+   * The document, with every update received so far integrated. Whoever reads it (a sync step 1, the validation of
+   * the next update, `withDoc`, a snapshot, unloading) goes through here, so the deferred integration of a relayed
+   * update can never be observed.
+   */
+  get doc(): Y.Doc {
+    if (this.unapplied) this.integrateUnapplied();
+    return this.ydoc;
   }
 
   attach(peer: Peer): void {
@@ -58,7 +75,8 @@ export class DocHost {
     if (this.awareness.hasDirty) this.scheduleAwareness();
   }
 
-  handle(peer: Peer, message: ClientMessage): void {
+  /** `frame` is the one `message` was decoded from, exactly (the decoder refuses trailing bytes). */
+  handle(peer: Peer, message: ClientMessage, frame: Buffer): void {
     switch (message.type) {
       case 'syncStep1': {
         let reply: Uint8Array;
@@ -72,8 +90,10 @@ export class DocHost {
         return;
       }
       case 'syncStep2':
+        this.receiveUpdate(peer, message.update, null);
+        return;
       case 'update':
-        this.receiveUpdate(peer, message.update);
+        this.receiveUpdate(peer, message.update, frame);
         return;
       case 'awareness': {
         const verdict = this.awareness.apply(peer, message.entries, Date.now());
@@ -90,7 +110,14 @@ export class DocHost {
     }
   }
 
-  private receiveUpdate(peer: Peer, update: Uint8Array): void {
+  /**
+   * `frame`: relay it as is, before Yjs integrates the update. Only for incremental updates: they carry exactly one
+   * transaction, whereas a sync step 2 carries the sender's whole delete set, which only Yjs's re-encoding (of what
+   * was new) trims. Relaying first takes Yjs's integration off the path to the peers; the validation has already
+   * established that the update integrates completely.
+   */
+  private receiveUpdate(peer: Peer, update: Uint8Array, frame: Buffer | null): void {
+    const doc = this.doc;
     if (isEmptyUpdate(update)) return;
     if (peer.ctx.access !== 'write') {
       this.env.counters.droppedReadOnlyUpdates++;
@@ -103,7 +130,7 @@ export class DocHost {
     }
     let complete: boolean;
     try {
-      complete = isSelfContained(this.doc, update);
+      complete = isSelfContained(doc, update);
     } catch (error) {
       this.env.reject(peer, 'malformed', CLOSE.policy, error);
       return;
@@ -112,10 +139,33 @@ export class DocHost {
       this.env.reject(peer, 'missingDependencies', CLOSE.policy);
       return;
     }
-    Y.applyUpdate(this.doc, update, peer);
-    const store = this.doc.store;
+    if (!frame) {
+      this.integrate(update, peer, peer);
+      return;
+    }
+    this.relay(frame, peer, () => Y.encodeStateVector(doc));
+    this.unapplied = { update, peer };
+    // Queued after the SendBatcher's release (scheduled by the relay above), so the relay leaves first.
+    process.nextTick(this.integrateUnapplied);
+  }
+
+  private readonly integrateUnapplied = (): void => {
+    const unapplied = this.unapplied;
+    if (!unapplied) return;
+    this.unapplied = null;
+    this.integrate(unapplied.update, unapplied.peer, RELAYED);
+  };
+
+  private integrate(update: Uint8Array, peer: Peer, origin: unknown): void {
+    try {
+      Y.applyUpdate(this.ydoc, update, origin);
+    } catch (error) {
+      // Unreachable after the validation, which decodes everything Yjs reads; never let it escape a tick callback.
+      this.env.reject(peer, 'malformed', CLOSE.policy, error);
+    }
+    const store = this.ydoc.store;
     if (store.pendingStructs !== null || store.pendingDs !== null) {
-      // Unreachable after the check above; kept so that a Yjs corner case can never park unstored data here.
+      // Unreachable after the validation; kept so that a Yjs corner case can never park unstored data here.
       store.pendingStructs = null;
       store.pendingDs = null;
       this.env.reject(peer, 'missingDependencies', CLOSE.policy);
@@ -125,18 +175,8 @@ export class DocHost {
   private readonly onUpdate = (update: Uint8Array, origin: unknown, _doc: Y.Doc, tr: Y.Transaction): void => {
     // Relay first, then append: both happen in this synchronous handler and the log's write is only issued at the
     // end of the turn (setImmediate), so durability is the same either way, and peers do not wait for the CRC/copy.
-    const message = encodeSyncMessage(SYNC_UPDATE, update);
-    const highWater = this.env.limits.highWaterBytes;
-    let lagFrom: Uint8Array | null = null;
-    for (const peer of this.peers) {
-      if (peer === origin || peer.lag !== null || peer.closed) continue;
-      if (peer.ws.bufferedAmount > highWater) {
-        // Stop feeding a slow peer; it gets one diff from what it had once its buffer drains (engine sweep).
-        lagFrom ??= Y.encodeStateVector(tr.beforeState);
-        peer.lag = { since: Date.now(), stateVector: lagFrom };
-        continue;
-      }
-      peer.send(message);
+    if (origin !== RELAYED) {
+      this.relay(encodeSyncMessage(SYNC_UPDATE, update), origin, () => Y.encodeStateVector(tr.beforeState));
     }
     const log = this.log;
     log.append(update);
@@ -148,6 +188,22 @@ export class DocHost {
         });
     }
   };
+
+  /** Sends an update message to every peer but `except`; `stateBefore` is the state without it (for a lagging peer). */
+  private relay(message: Uint8Array, except: unknown, stateBefore: () => Uint8Array): void {
+    const highWater = this.env.limits.highWaterBytes;
+    let lagFrom: Uint8Array | null = null;
+    for (const peer of this.peers) {
+      if (peer === except || peer.lag !== null || peer.closed) continue;
+      if (peer.ws.bufferedAmount > highWater) {
+        // Stop feeding a slow peer; it gets one diff from what it had once its buffer drains (engine sweep).
+        lagFrom ??= stateBefore();
+        peer.lag = { since: Date.now(), stateVector: lagFrom };
+        continue;
+      }
+      peer.send(message);
+    }
+  }
 
   /**
    * Awareness relays are throttled per document to one batch per `awarenessTickMs`, leading edge: after a quiet
@@ -195,11 +251,12 @@ export class DocHost {
     if (this.unloadTimer) clearTimeout(this.unloadTimer);
     if (this.awarenessTimeout) clearTimeout(this.awarenessTimeout);
     if (this.awarenessImmediate) clearImmediate(this.awarenessImmediate);
-    this.doc.off('update', this.onUpdate);
+    const doc = this.doc;
+    doc.off('update', this.onUpdate);
     try {
       await this.log.close();
     } finally {
-      this.doc.destroy();
+      doc.destroy();
     }
   }
 }

@@ -212,7 +212,7 @@ class Engine implements SyncEngine, HostEnv {
       return false;
     }
     try {
-      host.handle(peer, message);
+      host.handle(peer, message, frame);
     } catch (error) {
       this.reject(peer, 'malformed', CLOSE.policy, error);
     }
