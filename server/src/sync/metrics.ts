@@ -36,8 +36,9 @@ export interface SyncMetrics {
   eventLoopDelayP99Ms: number;
   /**
    * p99 of the time from an update frame's receipt ('message' event) to the end of its handling, i.e. its last send
-   * to the document's peers (validation, apply, log append and fan-out are synchronous), same window as the
-   * event-loop delay: the server's own share of an update's latency, queueing before the 'message' event aside.
+   * to the document's peers (validation and fan-out; for a sync step 2 also Yjs's integration, which for an
+   * incremental update follows the relay at the end of the tick), same window as the event-loop delay: the server's
+   * own share of an update's latency, queueing before the 'message' event aside.
    */
   updateHandlingP99Ms: number;
   updateHandlingP50Ms: number;
