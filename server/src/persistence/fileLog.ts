@@ -103,12 +103,12 @@ const UNWRITTEN_INITIAL_BYTES = 1024;
 
 /**
  * A document's append-only log file. Its records are durable once the journal (the write-ahead log) has them; the
- * file itself gets them when the journal checkpoints (written and fdatasync'd), when the log is flushed,
- * compacted or closed, or in a plain write once a megabyte is waiting. One durable write for every document at
- * once, instead of one per document, is what lets a busy server keep up, and a file write per checkpoint instead of
- * one per second keeps document logs off the server's core (docs/sync.md). While a write is in flight, later ones wait and go out together. The file is opened on
- * the first write (read-only documents never hold a descriptor) and created with its header; its directory is synced
- * with the log's first sync.
+ * file itself gets them when the journal checkpoints (written and fdatasync'd), when the log is flushed, compacted
+ * or closed, or in a plain write once a megabyte is waiting. One durable write for every document at once, instead
+ * of one per document, is what lets a busy server keep up, and a file write per checkpoint instead of one per second
+ * keeps document logs off the server's core (docs/sync.md). While a write is in flight, later ones wait and go out
+ * together. The file is opened on the first write (read-only documents never hold a descriptor) and created with
+ * its header; its directory is synced with the log's first sync.
  */
 export class LogFile {
   private fd: number | null = null;

@@ -58,7 +58,7 @@ export interface StorageStats {
   recoveredTails: number;
   /** Write-ahead log segments switched after their documents' logs were synced. */
   checkpoints: number;
-  /** Write-ahead log entries read on start, and document logs they had to complete (after a power loss). */
+  /** Write-ahead log entries read on start, and document logs they had to complete (after a crash or power loss). */
   walReplayedEntries: number;
   walRepairedLogs: number;
 }

@@ -152,6 +152,7 @@ async function repairLog(
     await handle.close();
   }
   if (existing.length === 0) await syncDir(dir);
-  logger.warn('storage.wal_log_repaired', { docName, gen, kept: plan.keep, appendedBytes: tail.length });
+  // The normal case after a crash (logs get their records at checkpoints), so not a warning.
+  logger.info('storage.wal_log_repaired', { docName, gen, kept: plan.keep, appendedBytes: tail.length });
   return true;
 }
