@@ -1,6 +1,7 @@
 import { docName } from '@accord/shared';
 import { useEffect, useState } from 'react';
 import { errorText } from '../app/App.js';
+import { ProjectDataPending } from '../app/ProjectDataPending.js';
 import { useProjectData } from '../app/projectData.js';
 import { Link } from '../router.js';
 import { useDoc } from '../sync/hooks.js';
@@ -49,14 +50,7 @@ export function AnalysisPage({ path }: { path: string }) {
       .catch((caught) => setOptionsError(errorText(caught)));
   }, [route.project]);
 
-  if ((error || optionsError) && !data) {
-    return (
-      <p className="error" role="alert">
-        {error ?? optionsError} <Link href="/">Back to your projects</Link>
-      </p>
-    );
-  }
-  if (!data || !options || !codebook) return <p>Loading…</p>;
+  if (!data || !options || !codebook) return <ProjectDataPending error={error ?? optionsError} />;
   const canEditThemes = data.docs.some((doc) => doc.name === codebookName && doc.access === 'write');
   const base = `/p/${data.project.id}/analysis`;
   return (

@@ -1,5 +1,5 @@
 import { cCoefficient, type FrequencyCell } from '@accord/shared';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { errorText } from '../app/App.js';
 import {
   type AnalysisFilters,
@@ -177,16 +177,21 @@ function Cooccurrence({ project, filters }: { project: string; filters: Analysis
     setError,
   } = useDebouncedQuery(() => analysisApi.cooccurrence(project, filters), [project, filters]);
   const [normalised, setNormalised] = useState(false);
-  const [cell, setCell] = useState<{ a: number; b: number; pairs: CooccurringPairView[] } | null>(null);
-  // A new matrix has other rows and columns: the opened cell no longer applies.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: runs for each new matrix.
-  useEffect(() => setCell(null), [matrix]);
+  const [opened, setOpened] = useState<{
+    matrix: typeof matrix;
+    a: number;
+    b: number;
+    pairs: CooccurringPairView[];
+  } | null>(null);
+  // A cell belongs to the matrix it was opened on: a new matrix has other rows and columns, and a late answer for an
+  // older one must not open a cell on this one.
+  const cell = opened?.matrix === matrix ? opened : null;
 
   const open = async (a: number, b: number) => {
     if (!matrix || a === b) return;
     try {
       const { pairs } = await analysisApi.cell(project, filters, matrix.codes[a]!.id, matrix.codes[b]!.id);
-      setCell({ a, b, pairs });
+      setOpened({ matrix, a, b, pairs });
     } catch (caught) {
       setError(errorText(caught));
     }

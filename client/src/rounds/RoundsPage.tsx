@@ -1,6 +1,7 @@
 import type { Thresholds } from '@accord/shared';
 import { type FormEvent, useCallback, useEffect, useMemo, useState } from 'react';
 import { errorText } from '../app/App.js';
+import { ProjectDataPending } from '../app/ProjectDataPending.js';
 import { type ProjectData, useProjectData } from '../app/projectData.js';
 import { useSession } from '../app/session.js';
 import { Link, navigate } from '../router.js';
@@ -10,7 +11,6 @@ import { type RoundView, roundsApi } from './api.js';
 import { Dashboard } from './Dashboard.js';
 import { Review } from './Review.js';
 import './rounds.css';
-import { ProjectDataPending } from '../app/ProjectDataPending.js';
 
 /** `/p/<project>/rounds`, `/p/<project>/rounds/<round>` and its `agreement` / `review` tabs. */
 export interface RoundsRoute {
