@@ -1,4 +1,4 @@
-import { ID_PATTERN, ROLES } from '@accord/shared';
+import { ID_PATTERN, type ProjectSettings, ROLES } from '@accord/shared';
 import { z } from 'zod';
 
 /**
@@ -28,11 +28,12 @@ export const sessionSchema = z.object({
 
 export const memberSchema = z.object({ userId: id, role: z.enum(ROLES as [string, ...string[]]), addedAt: timestamp });
 
+/** Checked against the shared `ProjectSettings`, the type the REST API gives clients. */
 export const projectSettingsSchema = z.object({
   codersEditCodebook: z.boolean(),
   kappaThreshold: z.number(),
   alphaThreshold: z.number(),
-});
+}) satisfies z.ZodType<ProjectSettings>;
 
 export const projectSchema = z.object({
   id,
@@ -119,7 +120,7 @@ export const metadataSchema = z.object({
 export type User = z.infer<typeof userSchema>;
 export type Session = z.infer<typeof sessionSchema>;
 export type Member = Omit<z.infer<typeof memberSchema>, 'role'> & { role: import('@accord/shared').Role };
-export type ProjectSettings = z.infer<typeof projectSettingsSchema>;
+export type { ProjectSettings };
 export type Project = Omit<z.infer<typeof projectSchema>, 'members'> & { members: Member[] };
 export type TranscriptMeta = z.infer<typeof transcriptSchema>;
 export type Round = z.infer<typeof roundSchema>;

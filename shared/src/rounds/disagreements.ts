@@ -1,3 +1,5 @@
+import type { DecisionRecord } from '../model/consensus.js';
+
 /**
  * Where two coders' layers on one transcript disagree, as a reviewer reads it: a passage coded by one coder only,
  * the same passage given different codes, or the same code with different boundaries. Pure, so the server (review
