@@ -68,6 +68,15 @@ function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * The entries of a map keyed by document id. A "__proto__" key, whether `JSON.parse` kept it as an own key or a
+ * chunked parse made it the prototype, is refused either way, so both parses of one input give the same answer.
+ */
+function entriesById(map: Json, where: string): [string, unknown][] {
+  if (hasForeignPrototype(map) || Object.hasOwn(map, '__proto__')) fail(`${where}: "__proto__" is not a document id`);
+  return Object.entries(map);
+}
+
 function checkKeys(object: Json, allowed: readonly string[], where: string): void {
   if (hasForeignPrototype(object)) fail(`${where}: unknown field "__proto__"`);
   for (const key of Object.keys(object)) {
@@ -262,7 +271,7 @@ function parseSpans(input: Json): SpansData {
   const assignmentLists = new Map<number, string[]>();
   if (input.assignments !== undefined) {
     if (!isObject(input.assignments)) fail(`"assignments" must map document ids to arrays of coders`);
-    for (const [id, list] of Object.entries(input.assignments)) {
+    for (const [id, list] of entriesById(input.assignments, '"assignments"')) {
       const d = documentIndex.get(id);
       if (d === undefined) fail(`"assignments" names document ${describe(id)}, which is not in "documents"`);
       const coders = stringList(list, `assignments[${JSON.stringify(id)}]`);
@@ -454,7 +463,7 @@ function parseUnit(value: unknown, documentIndex: Map<string, number>, lengths: 
   const minCoverage = coverage === undefined ? 0 : fraction(coverage, 'unit.minCoverage');
   const starts = Array.from(lengths, () => new Float64Array(0));
   const ends = Array.from(lengths, () => new Float64Array(0));
-  for (const [id, list] of Object.entries(value.segments)) {
+  for (const [id, list] of entriesById(value.segments, 'unit.segments')) {
     const d = documentIndex.get(id);
     const where = `unit.segments[${JSON.stringify(id)}]`;
     if (d === undefined) fail(`${where}: document is not in "documents"`);

@@ -52,6 +52,23 @@ describe('input validation names the problem', () => {
     ],
     [{ kind: 'spans', documents: [doc], codings: [coding], assignments: { t1: ['ben'] } }, /not give that coder/],
     [
+      { kind: 'spans', documents: [doc], codings: [coding], assignments: JSON.parse('{"__proto__": ["ana"]}') },
+      /"assignments": "__proto__" is not a document id/,
+    ],
+    [
+      {
+        kind: 'spans',
+        documents: [doc],
+        codings: [coding],
+        assignments: Object.setPrototypeOf({ t1: ['ana'] }, { t2: ['ana'] }),
+      },
+      /"assignments": "__proto__" is not a document id/,
+    ],
+    [
+      { kind: 'spans', documents: [doc], codings: [coding], unit: { segments: JSON.parse('{"__proto__": [[0, 5]]}') } },
+      /unit\.segments: "__proto__" is not a document id/,
+    ],
+    [
       {
         kind: 'spans',
         documents: [doc],
