@@ -53,7 +53,7 @@ export interface ReviewItem extends Omit<Disagreement, 'a' | 'b'> {
   a: QuotedCoding[];
   b: QuotedCoding[];
   /** The decision recorded for it, if any. */
-  resolution: { decision: string; decidedBy: string; decidedAt: number; memo: string; code?: string } | null;
+  resolution: Pick<DecisionRecord, 'decision' | 'decidedBy' | 'decidedAt' | 'memo' | 'code'> | null;
 }
 
 export interface LayerComparison {
