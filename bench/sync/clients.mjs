@@ -81,6 +81,7 @@ export class Recorder {
     }
   }
 
+  /** The figures so far; `samples` is a copy, since deliveries keep arriving until the next reset. */
   summary() {
     return {
       n: this.samples.length,
@@ -89,7 +90,7 @@ export class Recorder {
       fullN: this.full.length,
       fullP99: percentile(this.full, 0.99),
       perSec: this.samples.length / ((now() - this.start) / 1000),
-      samples: this.samples,
+      samples: this.samples.slice(),
     };
   }
 }
