@@ -7,6 +7,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { fullClient, lightClient, now, percentile, Recorder, syncMessage, updateId } from './clients.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -31,6 +33,9 @@ pin(process.pid, 1);
 process.setMaxListeners(0);
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+v8.setFlagsFromString('--expose-gc');
+const collectGarbage = vm.runInNewContext('gc');
 
 const children = new Set();
 process.on('exit', () => {
@@ -110,6 +115,8 @@ async function measure(server, run) {
     cpu: (after.cpuMs - before.cpuMs) / wall,
     genCpu: (gen.user + gen.system) / 1000 / wall,
     rss: after.rss,
+    loopDelayP99: after.loopDelayP99Ms,
+    loopDelayMax: after.loopDelayMaxMs,
     // Accord only: server-side time from a frame's receipt to its last send, and event-loop delay.
     updateP99: m1?.updateHandlingP99Ms,
     updateP50: m1?.updateHandlingP50Ms,
@@ -277,6 +284,9 @@ async function ceiling(server) {
     // The step's writes plus half a second of slack; whatever the step did not send goes out right after it,
     // since each writer's later updates depend on its earlier ones.
     premade = premake(Math.ceil(rate * (1.5 + 4 * scale)));
+    // The generator's own full collection, off the clock: a step's pre-made updates (tens of MB at high rates) die
+    // during the step, and the mark-compact they caused in the generator landed in a later step, whichever server.
+    collectGarbage();
     const t0 = now();
     let issued = 0;
     const tick = setInterval(() => {
@@ -296,7 +306,8 @@ async function ceiling(server) {
     if (quiet) return null;
     console.log(
       `           ${server.kind.padEnd(18)} step ${String(rate).padStart(6)}/s: p50 ${ms(step.p50)}  p99 ${ms(step.p99)}  ` +
-        `deliveries ${step.perSec.toFixed(0)}/s  server CPU ${(step.cpu * 100).toFixed(0)}%  generator CPU ${(step.genCpu * 100).toFixed(0)}%` +
+        `deliveries ${step.perSec.toFixed(0)}/s  server CPU ${(step.cpu * 100).toFixed(0)}%  generator CPU ${(step.genCpu * 100).toFixed(0)}%  ` +
+        `server event-loop delay p99 ${ms(step.loopDelayP99)} max ${ms(step.loopDelayMax)}` +
         `${ok ? '' : '  FAILED'}`,
     );
     return { rate, ok, ...step };

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 const kind = process.argv[2];
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `accord-bench-${kind}-`));
@@ -47,6 +48,10 @@ if (kind.startsWith('accord')) {
   onUpgrade = (req, socket, head) => wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
 }
 
+// The same event-loop delay monitor for every server, read and reset by each /stats: the run between two reads.
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
+
 const server = http.createServer((req, res) => {
   if (req.url === '/gc') globalThis.gc?.();
   const cpu = process.cpuUsage();
@@ -61,8 +66,11 @@ const server = http.createServer((req, res) => {
       external: mem.external,
       arrayBuffers: mem.arrayBuffers,
       metrics: metrics(),
+      loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
+      loopDelayMaxMs: loopDelay.max / 1e6,
     }),
   );
+  loopDelay.reset();
 });
 server.on('upgrade', onUpgrade);
 server.listen(0, '127.0.0.1', () => process.stdout.write(`${JSON.stringify({ port: server.address().port })}\n`));
