@@ -548,7 +548,7 @@ async function main() {
         common
           .map(
             (x) =>
-              `${x.rate}/s ${x.accord.p99.toFixed(0)}${perRun(x.accord)} vs ${x.reference.p99.toFixed(0)}${perRun(x.reference)} ms`,
+              `${x.rate}/s ${x.accord.p99.toFixed(1)}${perRun(x.accord)} vs ${x.reference.p99.toFixed(1)}${perRun(x.reference)} ms`,
           )
           .join(', ') +
         ` (target: no worse at every rate, ${worse.length === 0 ? 'met' : `MISSED at ${worse.join(', ')}`})`,
