@@ -17,9 +17,9 @@ export interface HostEnv {
 
 /**
  * A loaded document: the Y.Doc, its peers, its awareness and its log. Every change is relayed and appended to the
- * log in the tick it arrived in. A peer's incremental update is relayed as the frame it came in, as soon as it is
- * validated, then integrated by Yjs at the end of the tick, after the relay has left (see `doc`), and logged as
- * received. Any other change (a sync step 2, the server's `withDoc`) is relayed and logged from the doc's update
+ * log in the I/O turn it arrived in. A peer's incremental update is relayed as the frame it came in, as soon as it
+ * is validated, then integrated by Yjs at the end of the turn, after every frame of the turn has been relayed (see
+ * `doc`), and logged as received. Any other change (a sync step 2, the server's `withDoc`) is relayed and logged from the doc's update
  * event, encoded once. Either way the same buffer goes to every peer that is not behind.
  */
 export class DocHost {
@@ -33,6 +33,7 @@ export class DocHost {
   private closed = false;
   /** A peer's update, validated and relayed, that Yjs has yet to integrate. */
   private unapplied: { update: Uint8Array; peer: Peer } | null = null;
+  private integration: NodeJS.Immediate | null = null;
 
   constructor(
     readonly name: string,
@@ -142,8 +143,9 @@ export class DocHost {
     }
     this.relay(frame, peer, () => Y.encodeStateVector(doc));
     this.unapplied = { update, peer };
-    // Queued after the SendBatcher's release (scheduled by the relay above), so the relay leaves first.
-    process.nextTick(this.integrateUnapplied);
+    // At the end of the I/O turn: every frame that arrived in it, on any socket, is relayed before any is integrated,
+    // so after a stall the backlog reaches the peers at the cost of validation alone.
+    this.integration ??= setImmediate(this.integrateUnapplied);
   }
 
   /**
@@ -151,6 +153,7 @@ export class DocHost {
    * need not encode the transaction again (a twentieth of the server's time at the throughput ceiling).
    */
   private readonly integrateUnapplied = (): void => {
+    this.integration = null;
     const unapplied = this.unapplied;
     if (!unapplied) return;
     this.unapplied = null;
@@ -266,6 +269,7 @@ export class DocHost {
     if (this.awarenessTimeout) clearTimeout(this.awarenessTimeout);
     if (this.awarenessImmediate) clearImmediate(this.awarenessImmediate);
     const doc = this.doc;
+    if (this.integration) clearImmediate(this.integration);
     doc.off('update', this.onUpdate);
     try {
       await this.log.close();
