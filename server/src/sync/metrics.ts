@@ -37,7 +37,7 @@ export interface SyncMetrics {
   /**
    * p99 of the time from an update frame's receipt ('message' event) to the end of its handling, i.e. its last send
    * to the document's peers (validation and fan-out; for a sync step 2 also Yjs's integration, which for an
-   * incremental update follows the relay at the end of the tick), same window as the event-loop delay: the server's
+   * incremental update follows at the end of the I/O turn), same window as the event-loop delay: the server's
    * own share of an update's latency, queueing before the 'message' event aside.
    */
   updateHandlingP99Ms: number;
