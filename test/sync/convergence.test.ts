@@ -75,7 +75,7 @@ describe('sync engine with stock y-websocket providers', () => {
     source.on('update', (update: Uint8Array) => frames.push(encodeSyncMessage(SYNC_UPDATE, update)));
     for (const word of ['each ', 'depends ', 'on the last'])
       source.getText('t').insert(source.getText('t').length, word);
-    // One tick, most likely one TCP segment: the second and third updates depend on the first being integrated,
+    // One I/O turn, most likely one TCP segment: the second and third updates depend on the first being integrated,
     // and the sync step 1 right behind them must be answered from a document that holds all three.
     for (const frame of frames) writer.ws.send(frame);
     writer.ws.send(encodeSyncMessage(SYNC_STEP1, new Uint8Array([0])));

@@ -19,8 +19,8 @@ export interface HostEnv {
  * A loaded document: the Y.Doc, its peers, its awareness and its log. Every change is relayed and appended to the
  * log in the I/O turn it arrived in. A peer's incremental update is relayed as the frame it came in, as soon as it
  * is validated, then integrated by Yjs at the end of the turn, after every frame of the turn has been relayed (see
- * `doc`), and logged as received. Any other change (a sync step 2, the server's `withDoc`) is relayed and logged from the doc's update
- * event, encoded once. Either way the same buffer goes to every peer that is not behind.
+ * `doc`), and logged as received. Any other change (a sync step 2, the server's `withDoc`) is relayed and logged
+ * from the doc's update event, encoded once. Either way the same buffer goes to every peer that is not behind.
  */
 export class DocHost {
   readonly peers = new Set<Peer>();
