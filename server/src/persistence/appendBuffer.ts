@@ -1,15 +1,15 @@
-/** Larger buffers (after a burst) are let go rather than held by an idle log. */
+/** Larger buffers (after a burst) are let go rather than held while idle. */
 const MAX_SPARE_BYTES = 64 * 1024;
 
 /**
- * Bytes appended back to back into one growing buffer, taken whole when they are written out. The logs keep their
- * unwritten records in one of these instead of one Buffer per record: records wait for their write (until the next
- * batch, or a checkpoint), and tens of thousands of small buffers a second surviving young-generation collections
- * made a busy server's scavenges several times longer than the reference server's (docs/sync.md).
+ * Bytes appended back to back into one growing buffer, taken whole when they are written out. The write-ahead log
+ * keeps its next batch in one of these, and a checkpoint gathers each document's records in one, instead of one
+ * Buffer per record: tens of thousands of small buffers a second surviving young-generation collections made a
+ * busy server's scavenges several times longer than the reference server's (docs/sync.md).
  */
 export class AppendBuffer {
   private bytes: Buffer | null = null;
-  /** A written buffer handed back for reuse, so that a busy log allocates nothing in the steady state. */
+  /** A written buffer handed back for reuse, so that a busy writer allocates nothing in the steady state. */
   private spare: Buffer | null = null;
   /** Bytes appended since the last `take`. */
   length = 0;

@@ -1,6 +1,5 @@
 import { constants as fsConstants } from 'node:fs';
 import { crc32 } from 'node:zlib';
-import { AppendBuffer } from './appendBuffer.js';
 import { closeFd, fdatasync, fdSize, isNotFound, openFd, syncDir, writeAll } from './fsUtil.js';
 
 /**
@@ -88,42 +87,37 @@ export function parseSnapshotFile(bytes: Uint8Array): Uint8Array {
 
 /** Where a document log's records become durable first: the write-ahead log shared by all documents. */
 export interface Journal {
-  /** `record` is only valid during the call: the journal copies it. */
-  append(log: LogFile, offset: number, record: Buffer): void;
+  /** Journals `payload` as the record at `offset` in `log`; `payload` is only read during the call. */
+  append(log: LogFile, offset: number, payload: Uint8Array): void;
   /** Resolves once everything appended so far is durable. */
   flush(): Promise<void>;
-  /** The log is durable by itself and closed: the journal no longer needs to write or sync it. */
+  /** Resolves once every record journaled for `log` is written and synced in its file. */
+  writeOut(log: LogFile): Promise<void>;
+  /** The log's file is no longer needed (a compaction snapshot holds its records): never write it again. */
   release(log: LogFile): void;
 }
 
-/** Past this many unwritten bytes a log writes them at once instead of waiting for the journal's checkpoint. */
-const MAX_UNWRITTEN_BYTES = 1024 * 1024;
-/** A log's first unwritten buffer: a few typical records; it doubles as needed. */
-const UNWRITTEN_INITIAL_BYTES = 1024;
-
 /**
- * A document's append-only log file. Its records are durable once the journal (the write-ahead log) has them; the
- * file itself gets them when the journal checkpoints (written and fdatasync'd), when the log is flushed, compacted
- * or closed, or in a plain write once a megabyte is waiting. One durable write for every document at once, instead
- * of one per document, is what lets a busy server keep up, and a file write per checkpoint instead of one per second
- * keeps document logs off the server's core (docs/sync.md). While a write is in flight, later ones wait and go out
- * together. The file is opened on the first write (read-only documents never hold a descriptor) and created with
- * its header; its directory is synced with the log's first sync.
+ * A document's append-only log file. Its records are durable once the journal (the write-ahead log) has them, and
+ * only the journal holds them until it copies them into the file: at a checkpoint, or when the log is closed. The
+ * log keeps no records itself: records held per document until a checkpoint outlived young-generation collections
+ * by the thousand, and a busy server's collector spent its time moving them (docs/sync.md). One durable write for
+ * every document at once, instead of one per document, is what lets a busy server keep up. The file is opened on
+ * the first write (read-only documents never hold a descriptor) and created with its header; its directory is
+ * synced with the file's first sync.
  */
 export class LogFile {
   private fd: number | null = null;
-  /** Records appended and not yet given to a file write. */
-  private readonly pending = new AppendBuffer(UNWRITTEN_INITIAL_BYTES);
   /** Settles when every write and sync started so far is done. */
   private tail: Promise<void> = Promise.resolve();
-  /** The write that will take everything in `pending`, queued behind the one in flight. */
-  private next: Promise<void> | null = null;
   private failure: Error | null = null;
-  private unsynced = false;
+  private released = false;
   /** The file was created since the last sync: its directory entry is durable only once the directory is synced. */
   private entryUnsynced = false;
-  /** Bytes in the file once everything queued is written. */
+  /** Bytes in the file once every record appended so far is written. */
   size: number;
+  /** Bytes written to the file. */
+  private written: number;
 
   constructor(
     readonly path: string,
@@ -135,47 +129,45 @@ export class LogFile {
     private readonly onFailure: (error: Error) => void,
   ) {
     this.size = existingSize;
+    this.written = existingSize;
   }
 
   append(payload: Uint8Array): void {
-    if (this.size === 0) {
-      const at = this.pending.claim(HEADER_BYTES);
-      this.pending.buffer.set(fileHeader(LOG_MAGIC), at);
-      this.size = HEADER_BYTES;
-    }
-    const recordBytes = RECORD_HEADER_BYTES + payload.length;
-    const at = this.pending.claim(recordBytes);
-    const buffer = this.pending.buffer;
-    writeRecord(buffer, at, payload);
+    if (this.failure) return;
+    // The header is written with the first records; offsets count it from the start.
+    if (this.size === 0) this.size = HEADER_BYTES;
     const offset = this.size;
-    this.size += recordBytes;
-    this.journal.append(this, offset, buffer.subarray(at, at + recordBytes));
-    if (this.pending.length >= MAX_UNWRITTEN_BYTES) this.writePending().catch(() => {});
+    this.size += RECORD_HEADER_BYTES + payload.length;
+    this.journal.append(this, offset, payload);
   }
 
-  /** Resolves when everything appended before the call is durable and written to this file; rejects once failed. */
+  /** Resolves when everything appended before the call is durable; rejects once failed. */
   flush(): Promise<void> {
-    return Promise.all([this.writePending(), this.journal.flush()]).then(() => {});
-  }
-
-  /** Issues the file write of everything appended so far. */
-  writePending(): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
-    if (this.pending.length === 0) return this.tail;
-    this.next ??= this.tail = this.tail.then(() => {
-      this.next = null;
-      return this.write(this.pending.take());
-    });
-    return this.next;
+    return this.journal.flush();
   }
 
-  /** Makes everything appended so far durable in this file itself. */
-  sync(): Promise<void> {
-    this.writePending().catch(() => {});
+  /**
+   * Writes and syncs `records` (whole records, back to back, the first at `offset`, which must be where the file
+   * ends); the journal calls this in offset order.
+   */
+  writeRecords(offset: number, records: Uint8Array): Promise<void> {
     this.tail = this.tail.then(async () => {
-      if (this.fd === null || !this.unsynced) return;
-      this.unsynced = false;
+      if (this.released) return;
+      if (this.failure) throw this.failure;
+      if (offset !== Math.max(this.written, HEADER_BYTES)) {
+        throw this.fail(
+          new Error(`${this.path}: journaled records at ${offset} do not follow its ${this.written} bytes`),
+        );
+      }
       try {
+        if (this.fd === null) {
+          this.fd = await openFd(this.path, LOG_FLAGS);
+          if ((await fdSize(this.fd)) === 0) this.entryUnsynced = true;
+        }
+        const batch = this.written === 0 ? Buffer.concat([fileHeader(LOG_MAGIC), records]) : records;
+        await writeAll(this.fd, batch);
+        this.written += batch.length;
         await fdatasync(this.fd);
         if (this.entryUnsynced) {
           this.entryUnsynced = false;
@@ -191,42 +183,39 @@ export class LogFile {
     return this.tail;
   }
 
+  /** Writes out what the journal holds for this log, then releases the file. */
   async close(): Promise<void> {
     try {
-      await this.flush();
-      await this.sync();
-      this.journal.release(this);
+      // Nothing to write out when every record appended is in the file (a document only read, or checkpointed).
+      if (!this.released && this.size > this.written) await this.journal.writeOut(this);
+      if (this.failure) throw this.failure;
     } finally {
-      const fd = this.fd;
-      this.fd = null;
-      if (fd !== null) await closeFd(fd);
+      await this.closeFile();
     }
+  }
+
+  /** Closes the file without writing it again: its records are in a durable compaction snapshot. */
+  async discard(): Promise<void> {
+    this.released = true;
+    this.journal.release(this);
+    await this.closeFile();
   }
 
   /** Stops the log for good (the first failure is reported); returns the failure to throw. */
   fail(error: unknown): Error {
     if (!this.failure) {
       this.failure = error instanceof Error ? error : new Error(String(error));
-      this.onFailure(this.failure);
+      // A released log's document has moved on to the next generation, which this does not concern.
+      if (!this.released) this.onFailure(this.failure);
     }
     return this.failure;
   }
 
-  private async write(batch: Buffer): Promise<void> {
-    if (this.failure) throw this.failure;
-    try {
-      if (this.fd === null) {
-        this.fd = await openFd(this.path, LOG_FLAGS);
-        // The directory sync waits for the log's own sync (checkpoint or close): until then the journal holds
-        // these records, and recovery recreates a log file whose directory entry a power loss took.
-        if ((await fdSize(this.fd)) === 0) this.entryUnsynced = true;
-      }
-      await writeAll(this.fd, batch);
-      this.pending.recycle(batch);
-      this.unsynced = true;
-    } catch (error) {
-      throw this.fail(error);
-    }
+  private async closeFile(): Promise<void> {
+    await this.tail.catch(() => {});
+    const fd = this.fd;
+    this.fd = null;
+    if (fd !== null) await closeFd(fd);
   }
 }
 

@@ -232,7 +232,7 @@ class FileDocLog implements DocLog {
     this.log = this.logFor(this.gen, 0);
     await writeFileAtomic(this.dir, snapFile(this.gen), encodeSnapshotFile(encoded));
     this.snapshotBytes = encoded.length;
-    await previous.log.close();
+    await previous.log.discard();
     for (const file of [snapFile(previous.gen), logFile(previous.gen)]) {
       await unlink(join(this.dir, file)).catch((error) => {
         if (!isNotFound(error)) throw error;

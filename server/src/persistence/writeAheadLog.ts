@@ -1,10 +1,18 @@
 import { constants as fsConstants } from 'node:fs';
-import { unlink } from 'node:fs/promises';
+import { readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { Logger } from '../log.js';
 import { AppendBuffer } from './appendBuffer.js';
-import { fileHeader, HEADER_BYTES, type Journal, type LogFile, RECORD_HEADER_BYTES } from './fileLog.js';
+import {
+  CorruptFileError,
+  fileHeader,
+  HEADER_BYTES,
+  type Journal,
+  type LogFile,
+  RECORD_HEADER_BYTES,
+  writeRecord,
+} from './fileLog.js';
 import { closeFd, fdatasync, openFd, syncDir, writeAll } from './fsUtil.js';
 import { walSegmentFile } from './layout.js';
 import type { StorageStats } from './types.js';
@@ -14,10 +22,10 @@ import type { StorageStats } from './types.js';
  * appended in an event-loop turn, for all documents, goes out as one `O_DSYNC` write (group commit: while one is in
  * flight, and for `COMMIT_INTERVAL_MS` after it started, later appends wait and go out together), so a server with
  * 250 busy documents pays one durable write per batch instead of one per document. Each entry names its document
- * log and the offset its record takes there; the document logs get their records written and fdatasync'd at
- * checkpoints (or earlier: see LogFile), after which the segment is deleted. On start,
- * `recoverFromWriteAheadLog` (walRecovery.ts) puts back into the document logs whatever the segments hold and
- * they lack.
+ * log and the offset its record takes there. A checkpoint reads the segment back, copies each log's records into
+ * its file (written and fdatasync'd, one log at a time), then deletes the segment; closing a log checkpoints the
+ * segment holding its records. On start, `recoverFromWriteAheadLog` (walRecovery.ts) puts back into the document
+ * logs whatever the segments hold and they lack.
  *
  * Segment file: "ACWL" u32 version, then records (`u32 length | u32 crc32 | payload`, as in document logs) whose
  * payload is `u16 name length | doc name | u48 generation | u48 offset | the document log's record`.
@@ -41,14 +49,15 @@ export interface WalEntry {
   record: Uint8Array;
 }
 
-export function encodeWalEntry(docName: string, gen: number, offset: number, record: Uint8Array): Buffer {
-  const entry = Buffer.allocUnsafe(walEntryBytes(docName, record));
-  writeWalEntry(entry, 0, docName, gen, offset, record);
+/** The entry journaling `payload` as the record at `offset` in generation `gen` of `docName`'s log. */
+export function encodeWalEntry(docName: string, gen: number, offset: number, payload: Uint8Array): Buffer {
+  const entry = Buffer.allocUnsafe(walEntryBytes(docName, payload));
+  writeWalEntry(entry, 0, docName, gen, offset, payload);
   return entry;
 }
 
-function walEntryBytes(docName: string, record: Uint8Array): number {
-  return RECORD_HEADER_BYTES + 2 + docName.length + 12 + record.length;
+function walEntryBytes(docName: string, payload: Uint8Array): number {
+  return RECORD_HEADER_BYTES + 2 + docName.length + 12 + RECORD_HEADER_BYTES + payload.length;
 }
 
 /** Writes an entry at `start` in `target`, which has room for `walEntryBytes` (names are written as latin1). */
@@ -58,15 +67,15 @@ function writeWalEntry(
   docName: string,
   gen: number,
   offset: number,
-  record: Uint8Array,
+  payload: Uint8Array,
 ): void {
   const payloadStart = start + RECORD_HEADER_BYTES;
   let at = target.writeUInt16LE(docName.length, payloadStart);
   at += target.write(docName, at, 'latin1');
   at = target.writeUIntLE(gen, at, 6);
   at = target.writeUIntLE(offset, at, 6);
-  target.set(record, at);
-  const end = at + record.length;
+  writeRecord(target, at, payload);
+  const end = at + RECORD_HEADER_BYTES + payload.length;
   target.writeUInt32LE(end - payloadStart, start);
   target.writeUInt32LE(crc32(target.subarray(payloadStart, end)), start + 4);
 }
@@ -109,13 +118,17 @@ async function createSegment(dir: string, seq: number): Promise<number> {
 
 /** The first batch buffer: a turn's worth of entries on a busy server; it doubles as needed. */
 const BATCH_INITIAL_BYTES = 64 * 1024;
+/** A log's first buffer of records during a checkpoint: a few typical records; it doubles as needed. */
+const COPY_INITIAL_BYTES = 1024;
+/** A checkpoint walks this much of a segment between two turns of the event loop, so relaying never waits long. */
+const WALK_SLICE_BYTES = 256 * 1024;
 
 export class WriteAheadLog implements Journal {
   /** Entries appended and not yet given to a durable write. */
   private readonly pending = new AppendBuffer(BATCH_INITIAL_BYTES);
   private pendingLogs = new Set<LogFile>();
   private lastWriteStart = Number.NEGATIVE_INFINITY;
-  /** Logs with records in the current segment: each must be durable by itself before the segment goes. */
+  /** Logs with records in the current segment: each gets them in its file before the segment goes. */
   private segmentLogs = new Set<LogFile>();
   private size = HEADER_BYTES;
   private scheduled = false;
@@ -123,8 +136,10 @@ export class WriteAheadLog implements Journal {
   private tail: Promise<void> = Promise.resolve();
   private next: Promise<void> | null = null;
   private failure: Error | null = null;
+  /** Settles when every checkpoint started or queued so far is done. */
   private checkpoints: Promise<void> = Promise.resolve();
-  private checkpointQueued = false;
+  /** The checkpoint queued behind the running one: later requests share it. */
+  private queuedCheckpoint: Promise<void> | null = null;
 
   private constructor(
     private readonly dir: string,
@@ -139,16 +154,16 @@ export class WriteAheadLog implements Journal {
     return new WriteAheadLog(dir, seq, await createSegment(dir, seq), stats, logger);
   }
 
-  append(log: LogFile, offset: number, record: Buffer): void {
+  append(log: LogFile, offset: number, payload: Uint8Array): void {
     if (this.failure) {
       log.fail(this.failure);
       return;
     }
-    const at = this.pending.claim(walEntryBytes(log.docName, record));
-    writeWalEntry(this.pending.buffer, at, log.docName, log.gen, offset, record);
+    const at = this.pending.claim(walEntryBytes(log.docName, payload));
+    writeWalEntry(this.pending.buffer, at, log.docName, log.gen, offset, payload);
     this.pendingLogs.add(log);
     this.stats.appendedRecords++;
-    this.stats.appendedBytes += record.length - RECORD_HEADER_BYTES;
+    this.stats.appendedBytes += payload.length;
     if (!this.scheduled) {
       this.scheduled = true;
       // setImmediate runs after the I/O callbacks of this turn: every update received in the turn joins the batch.
@@ -175,31 +190,41 @@ export class WriteAheadLog implements Journal {
     return this.next;
   }
 
+  async writeOut(log: LogFile): Promise<void> {
+    await this.flush();
+    // Its records are in the current segment, or in the one a running checkpoint is copying.
+    await (this.segmentLogs.has(log) ? this.checkpoint() : this.checkpoints);
+  }
+
   release(log: LogFile): void {
     this.segmentLogs.delete(log);
   }
 
   /**
-   * Switches to a new segment, then deletes the older one once every log with records in it is durable by itself.
-   * Also called when documents are deleted, so that no segment can put their records back.
+   * Switches to a new segment, copies the older one's records into their logs and deletes it. Also called when
+   * documents are deleted, so that no segment can put their records back.
    */
   checkpoint(): Promise<void> {
-    const run = this.checkpoints.then(() => this.runCheckpoint());
-    this.checkpoints = run.catch((error) => this.logger.error('storage.wal_checkpoint_failed', { error }));
-    return run;
+    if (!this.queuedCheckpoint) {
+      const run = this.checkpoints.then(() => {
+        this.queuedCheckpoint = null;
+        return this.runCheckpoint();
+      });
+      this.checkpoints = run.catch((error) => this.logger.error('storage.wal_checkpoint_failed', { error }));
+      this.queuedCheckpoint = run;
+    }
+    return this.queuedCheckpoint;
   }
 
-  /** Flushes; once every log with records in the segment is durable by itself, deletes the segment. */
+  /** Flushes, copies the segment's records into their logs and deletes it. */
   async close(): Promise<void> {
     await this.flush().catch(() => {});
     await this.checkpoints;
     this.failure ??= new Error('storage closed');
     await this.tail.catch(() => {});
     try {
-      await Promise.all([...this.segmentLogs].map((log) => log.sync()));
       await closeFd(this.fd);
-      await unlink(join(this.dir, walSegmentFile(this.seq)));
-      await syncDir(this.dir);
+      await this.retire(this.seq, this.segmentLogs);
     } catch (error) {
       // The segment stays and is replayed on the next start: nothing is lost.
       this.logger.error('storage.wal_close_failed', { error });
@@ -217,14 +242,10 @@ export class WriteAheadLog implements Journal {
     } catch (error) {
       throw this.stop(error, logs);
     }
-    if (this.size >= CHECKPOINT_BYTES && !this.checkpointQueued) {
-      this.checkpointQueued = true;
-      this.checkpoint().catch(() => {});
-    }
+    if (this.size >= CHECKPOINT_BYTES) this.checkpoint().catch(() => {});
   }
 
   private async runCheckpoint(): Promise<void> {
-    this.checkpointQueued = false;
     // Queued behind the writes in flight, so that every batch lands whole in one segment, known to its logs.
     const switched = this.tail.then(async () => {
       const seq = this.seq + 1;
@@ -243,14 +264,23 @@ export class WriteAheadLog implements Journal {
       },
     );
     const retired = await switched;
-    // A log's sync writes and syncs everything appended to it so far: a superset of its records in the segment.
-    // One at a time: each fdatasync costs ~100 µs of kernel time on the server's core, and a burst of them on every
-    // thread-pool thread at once would starve the event loop (and so the relay) for tens of milliseconds.
-    for (const log of retired.logs) await log.sync();
     await closeFd(retired.fd);
-    await unlink(join(this.dir, walSegmentFile(retired.seq)));
-    await syncDir(this.dir);
+    try {
+      await this.retire(retired.seq, retired.logs);
+    } catch (error) {
+      // The segment stays for the next start to replay; until then these logs cannot take more records safely.
+      for (const log of retired.logs) log.fail(error);
+      throw error;
+    }
     this.stats.checkpoints++;
+  }
+
+  /** Copies a whole segment's records into `logs` (other entries are of logs that no longer need them), deletes it. */
+  private async retire(seq: number, logs: ReadonlySet<LogFile>): Promise<void> {
+    const path = join(this.dir, walSegmentFile(seq));
+    if (logs.size > 0) await copyIntoLogs(await readFile(path), logs);
+    await unlink(path);
+    await syncDir(this.dir);
   }
 
   /** The segment cannot be written: every log whose records are not durable yet stops, and so do later appends. */
@@ -263,3 +293,47 @@ export class WriteAheadLog implements Journal {
     return this.failure;
   }
 }
+
+/**
+ * Gathers each log's records from `segment` into one buffer (copies, so the segment can go: holding a view per
+ * record would mean a hundred thousand objects for the collector to move), then writes and syncs the logs one at
+ * a time: each fdatasync costs ~100 µs of kernel time on the server's core, and a burst of them on every
+ * thread-pool thread at once would starve the event loop (and so the relay) for tens of milliseconds.
+ */
+async function copyIntoLogs(segment: Buffer, logs: ReadonlySet<LogFile>): Promise<void> {
+  const copies = new Map<string, { log: LogFile; offset: number; records: AppendBuffer }>();
+  for (const log of logs) {
+    copies.set(logKey(log.docName, log.gen), { log, offset: -1, records: new AppendBuffer(COPY_INITIAL_BYTES) });
+  }
+  if (segment.length < HEADER_BYTES || segment.toString('latin1', 0, 4) !== WAL_MAGIC) {
+    throw new CorruptFileError('write-ahead log segment without its header');
+  }
+  let at = HEADER_BYTES;
+  let sliceEnd = at + WALK_SLICE_BYTES;
+  while (at < segment.length) {
+    if (at >= sliceEnd) {
+      await new Promise((resolve) => setImmediate(resolve));
+      sliceEnd = at + WALK_SLICE_BYTES;
+    }
+    const payloadAt = at + RECORD_HEADER_BYTES;
+    const end = payloadAt <= segment.length ? payloadAt + segment.readUInt32LE(at) : Number.POSITIVE_INFINITY;
+    const payload = end <= segment.length ? segment.subarray(payloadAt, end) : null;
+    const entry = payload && crc32(payload) === segment.readUInt32LE(at + 4) ? decodeWalEntry(payload) : null;
+    // The segment was written whole by this process: damage here is the disk's, and the segment must stay.
+    if (!entry) throw new CorruptFileError(`write-ahead log segment damaged at byte ${at}`);
+    const copy = copies.get(logKey(entry.docName, entry.gen));
+    if (copy) {
+      if (copy.offset === -1) copy.offset = entry.offset;
+      const to = copy.records.claim(entry.record.length);
+      copy.records.buffer.set(entry.record, to);
+    }
+    at = end;
+  }
+  const failures: unknown[] = [];
+  for (const { log, offset, records } of copies.values()) {
+    if (offset !== -1) await log.writeRecords(offset, records.take()).catch((error) => failures.push(error));
+  }
+  if (failures.length > 0) throw failures[0];
+}
+
+const logKey = (docName: string, gen: number): string => `${gen}:${docName}`;
