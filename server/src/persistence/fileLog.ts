@@ -91,7 +91,7 @@ export interface Journal {
   append(log: LogFile, offset: number, payload: Uint8Array): void;
   /** Resolves once everything appended so far is durable. */
   flush(): Promise<void>;
-  /** Resolves once every record journaled for `log` is written and synced in its file. */
+  /** Resolves once every record journaled for `log` is written and synced in its file, or the log has failed. */
   writeOut(log: LogFile): Promise<void>;
   /** The log's file is no longer needed (a compaction snapshot holds its records): never write it again. */
   release(log: LogFile): void;

@@ -247,6 +247,29 @@ describe('power loss: the write-ahead log puts back what document logs lost', ()
     }
   });
 
+  it('a log that cannot take its records fails alone, and the segment stays for the next start', async () => {
+    const dataDir = temp();
+    const failed: string[] = [];
+    const storage = await FileStorage.open({
+      dataDir,
+      logger: silentLogger,
+      onLogFailure: (docName) => failed.push(docName),
+    });
+    await edit(storage, 'p/bad/codebook', [1]);
+    const good = await edit(storage, 'p/good/codebook', [2]);
+    // A directory where the log file should be: opening it for writing fails.
+    fs.mkdirSync(docFile(dataDir, 'p/bad/codebook'));
+    await expect(storage.wal.checkpoint()).rejects.toThrow(/1 document logs could not be written/);
+    expect(failed).toEqual(['p/bad/codebook']);
+    expect(walFiles(dataDir)).toEqual(['0.wal', '1.wal']);
+    good.doc.getArray<number>('a').push([3]);
+    await good.log.close();
+    await storage.close();
+    fs.rmdirSync(docFile(dataDir, 'p/bad/codebook'));
+    expect((await contents(dataDir, 'p/bad/codebook')).items).toEqual([1]);
+    expect((await contents(dataDir, 'p/good/codebook')).items).toEqual([2, 3]);
+  });
+
   it('never brings a deleted document back, nor mixes it into a new one of the same name', async () => {
     const dataDir = temp();
     const storage = await open(dataDir);
