@@ -270,6 +270,23 @@ describe('power loss: the write-ahead log puts back what document logs lost', ()
     expect((await contents(dataDir, 'p/good/codebook')).items).toEqual([2, 3]);
   });
 
+  it('a segment damaged on disk fails its logs at the checkpoint, and stays', async () => {
+    const dataDir = temp();
+    const failed: string[] = [];
+    const storage = await FileStorage.open({
+      dataDir,
+      logger: silentLogger,
+      onLogFailure: (docName) => failed.push(docName),
+    });
+    await edit(storage, 'p/a/codebook', [1, 2]);
+    const fd = fs.openSync(path.join(dataDir, 'wal', '0.wal'), 'r+');
+    fs.writeSync(fd, Buffer.from([0xff, 0xff, 0xff, 0x7f]), 0, 4, 8);
+    fs.closeSync(fd);
+    await expect(storage.wal.checkpoint()).rejects.toThrow(/damaged at byte 8/);
+    expect(failed).toEqual(['p/a/codebook']);
+    expect(walFiles(dataDir)).toEqual(['0.wal', '1.wal']);
+  });
+
   it('never brings a deleted document back, nor mixes it into a new one of the same name', async () => {
     const dataDir = temp();
     const storage = await open(dataDir);
