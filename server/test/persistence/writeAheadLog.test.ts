@@ -24,6 +24,13 @@ const docFile = (dataDir: string, name: string, file = '0.log') =>
   path.join(dataDir, 'docs', name.replaceAll('/', '.'), file);
 const walFiles = (dataDir: string) => fs.readdirSync(path.join(dataDir, 'wal')).sort();
 
+/** Opens the storage, collecting the names of the documents whose logs fail. */
+async function openNotingFailures(dataDir: string) {
+  const failed: string[] = [];
+  const storage = await FileStorage.open({ dataDir, logger: silentLogger, onLogFailure: (name) => failed.push(name) });
+  return { storage, failed };
+}
+
 /** Builds a log file's bytes and the journal entries of its records, as LogFile and the write-ahead log do. */
 function journaled(payloads: string[]): { file: Buffer; entries: WalEntry[] } {
   const parts = [fileHeader(LOG_MAGIC)];
@@ -224,15 +231,9 @@ describe('power loss: the write-ahead log puts back what document logs lost', ()
     const dataDir = temp();
     const storage = await open(dataDir);
     const names = Array.from({ length: 40 }, (_, i) => `p/many/t/d${i}/text`);
+    const values = Array.from({ length: 400 }, (_, i) => i);
     const edited = [];
-    for (const name of names)
-      edited.push(
-        await edit(
-          storage,
-          name,
-          Array.from({ length: 400 }, (_, i) => i),
-        ),
-      );
+    for (const name of names) edited.push(await edit(storage, name, values));
     const { doc, log } = edited[0]!;
     await log.compact(() => Y.encodeStateAsUpdate(doc));
     await storage.wal.checkpoint();
@@ -242,19 +243,14 @@ describe('power loss: the write-ahead log puts back what document logs lost', ()
     await storage.close();
     for (const name of [names[0]!, names[39]!]) {
       const after = await contents(dataDir, name);
-      expect(after.items).toEqual(Array.from({ length: 400 }, (_, i) => i));
+      expect(after.items).toEqual(values);
       expect(after.stats.walReplayedEntries).toBe(0);
     }
   });
 
   it('a log that cannot take its records fails alone, and the segment stays for the next start', async () => {
     const dataDir = temp();
-    const failed: string[] = [];
-    const storage = await FileStorage.open({
-      dataDir,
-      logger: silentLogger,
-      onLogFailure: (docName) => failed.push(docName),
-    });
+    const { storage, failed } = await openNotingFailures(dataDir);
     await edit(storage, 'p/bad/codebook', [1]);
     const good = await edit(storage, 'p/good/codebook', [2]);
     // A directory where the log file should be: opening it for writing fails.
@@ -272,12 +268,7 @@ describe('power loss: the write-ahead log puts back what document logs lost', ()
 
   it('a segment damaged on disk fails its logs at the checkpoint, and stays', async () => {
     const dataDir = temp();
-    const failed: string[] = [];
-    const storage = await FileStorage.open({
-      dataDir,
-      logger: silentLogger,
-      onLogFailure: (docName) => failed.push(docName),
-    });
+    const { storage, failed } = await openNotingFailures(dataDir);
     await edit(storage, 'p/a/codebook', [1, 2]);
     const fd = fs.openSync(path.join(dataDir, 'wal', '0.wal'), 'r+');
     fs.writeSync(fd, Buffer.from([0xff, 0xff, 0xff, 0x7f]), 0, 4, 8);
@@ -321,12 +312,7 @@ describe('power loss: the write-ahead log puts back what document logs lost', ()
 
   it('appends after a failed journal write fail their document instead of vanishing', async () => {
     const dataDir = temp();
-    const failed: string[] = [];
-    const storage = await FileStorage.open({
-      dataDir,
-      logger: silentLogger,
-      onLogFailure: (docName) => failed.push(docName),
-    });
+    const { storage, failed } = await openNotingFailures(dataDir);
     const { doc, log } = await edit(storage, 'p/a/codebook', [1]);
     await storage.close();
     doc.getArray<number>('a').push([2]);
