@@ -1,6 +1,4 @@
-import { constants as fsConstants } from 'node:fs';
 import { crc32 } from 'node:zlib';
-import { closeFd, fdatasync, fdSize, isNotFound, openFd, syncDir, writeAll } from './fsUtil.js';
 
 /**
  * On-disk record format shared by logs and snapshots: `u32 length | u32 crc32(payload) | payload`, little endian.
@@ -93,35 +91,32 @@ export interface Journal {
   flush(): Promise<void>;
   /** Resolves once every record journaled for `log` is written and synced in its file, or the log has failed. */
   writeOut(log: LogFile): Promise<void>;
-  /** The log's file is no longer needed (a compaction snapshot holds its records): never write it again. */
-  release(log: LogFile): void;
+  /**
+   * The log's file is no longer needed (a compaction snapshot holds its records): never write it again. Resolves
+   * once no checkpoint is writing it.
+   */
+  release(log: LogFile): Promise<void>;
 }
 
 /**
  * A document's append-only log file. Its records are durable once the journal (the write-ahead log) has them, and
- * only the journal holds them until it copies them into the file: at a checkpoint, or when the log is closed. The
- * log keeps no records itself: records held per document until a checkpoint outlived young-generation collections
- * by the thousand, and a busy server's collector spent its time moving them (docs/sync.md). One durable write for
- * every document at once, instead of one per document, is what lets a busy server keep up. The file is opened on
- * the first write (read-only documents never hold a descriptor) and created with its header; its directory is
- * synced with the file's first sync.
+ * only the journal holds them until a checkpoint copies them into the file: periodically, or when the log is closed.
+ * The log keeps no records itself: records held per document until a checkpoint outlived young-generation
+ * collections by the thousand, and a busy server's collector spent its time moving them (docs/sync.md). One durable
+ * write for every document at once, instead of one per document, is what lets a busy server keep up. Nothing here
+ * opens the file: checkpoints create it with its header on its first records (read-only documents never get one).
  */
 export class LogFile {
-  private fd: number | null = null;
-  /** Settles when every write and sync started so far is done. */
-  private tail: Promise<void> = Promise.resolve();
   private failure: Error | null = null;
-  private released = false;
-  /** The file was created since the last sync: its directory entry is durable only once the directory is synced. */
-  private entryUnsynced = false;
+  private isReleased = false;
   /** Bytes in the file once every record appended so far is written. */
   size: number;
-  /** Bytes written to the file. */
-  private written: number;
+  /** Bytes the file holds: what checkpoints have written into it. */
+  private bytesWritten: number;
 
   constructor(
     readonly path: string,
-    private readonly dir: string,
+    readonly dir: string,
     readonly docName: string,
     readonly gen: number,
     existingSize: number,
@@ -129,7 +124,19 @@ export class LogFile {
     private readonly onFailure: (error: Error) => void,
   ) {
     this.size = existingSize;
-    this.written = existingSize;
+    this.bytesWritten = existingSize;
+  }
+
+  get written(): number {
+    return this.bytesWritten;
+  }
+
+  get released(): boolean {
+    return this.isReleased;
+  }
+
+  get failed(): boolean {
+    return this.failure !== null;
   }
 
   append(payload: Uint8Array): void {
@@ -147,58 +154,22 @@ export class LogFile {
     return this.journal.flush();
   }
 
-  /**
-   * Writes and syncs `records` (whole records, back to back, the first at `offset`, which must be where the file
-   * ends); the journal calls this in offset order.
-   */
-  writeRecords(offset: number, records: Uint8Array): Promise<void> {
-    this.tail = this.tail.then(async () => {
-      if (this.released) return;
-      if (this.failure) throw this.failure;
-      if (offset !== Math.max(this.written, HEADER_BYTES)) {
-        throw this.fail(
-          new Error(`${this.path}: journaled records at ${offset} do not follow its ${this.written} bytes`),
-        );
-      }
-      try {
-        if (this.fd === null) {
-          this.fd = await openFd(this.path, LOG_FLAGS);
-          if ((await fdSize(this.fd)) === 0) this.entryUnsynced = true;
-        }
-        const batch = this.written === 0 ? Buffer.concat([fileHeader(LOG_MAGIC), records]) : records;
-        await writeAll(this.fd, batch);
-        this.written += batch.length;
-        await fdatasync(this.fd);
-        if (this.entryUnsynced) {
-          this.entryUnsynced = false;
-          // Gone means the document was deleted meanwhile: there is no entry left to make durable.
-          await syncDir(this.dir).catch((error) => {
-            if (!isNotFound(error)) throw error;
-          });
-        }
-      } catch (error) {
-        throw this.fail(error);
-      }
-    });
-    return this.tail;
+  /** A checkpoint wrote and synced `bytes` more (records, and the header when the file was new). */
+  wrote(bytes: number): void {
+    this.bytesWritten += bytes;
   }
 
-  /** Writes out what the journal holds for this log, then releases the file. */
+  /** Writes out what the journal holds for this log. */
   async close(): Promise<void> {
-    try {
-      // Nothing to write out when every record appended is in the file (a document only read, or checkpointed).
-      if (!this.released && this.size > this.written) await this.journal.writeOut(this);
-      if (this.failure) throw this.failure;
-    } finally {
-      await this.closeFile();
-    }
+    // Nothing to write out when every record appended is in the file (a document only read, or checkpointed).
+    if (!this.isReleased && this.size > this.bytesWritten) await this.journal.writeOut(this);
+    if (this.failure) throw this.failure;
   }
 
-  /** Closes the file without writing it again: its records are in a durable compaction snapshot. */
+  /** Lets the file go without writing it again: its records are in a durable compaction snapshot. */
   async discard(): Promise<void> {
-    this.released = true;
-    this.journal.release(this);
-    await this.closeFile();
+    this.isReleased = true;
+    await this.journal.release(this);
   }
 
   /** Stops the log for good (the first failure is reported); returns the failure to throw. */
@@ -206,17 +177,8 @@ export class LogFile {
     if (!this.failure) {
       this.failure = error instanceof Error ? error : new Error(String(error));
       // A released log's document has moved on to the next generation, which this does not concern.
-      if (!this.released) this.onFailure(this.failure);
+      if (!this.isReleased) this.onFailure(this.failure);
     }
     return this.failure;
   }
-
-  private async closeFile(): Promise<void> {
-    await this.tail.catch(() => {});
-    const fd = this.fd;
-    this.fd = null;
-    if (fd !== null) await closeFd(fd);
-  }
 }
-
-const LOG_FLAGS = fsConstants.O_WRONLY | fsConstants.O_APPEND | fsConstants.O_CREAT;

@@ -1,14 +1,15 @@
 import { constants as fsConstants } from 'node:fs';
-import { readFile, unlink } from 'node:fs/promises';
+import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { Logger } from '../log.js';
 import { AppendBuffer } from './appendBuffer.js';
+import { CheckpointCopier } from './checkpointCopier.js';
 import {
-  CorruptFileError,
   fileHeader,
   HEADER_BYTES,
   type Journal,
+  LOG_MAGIC,
   type LogFile,
   RECORD_HEADER_BYTES,
   writeRecord,
@@ -22,9 +23,9 @@ import type { StorageStats } from './types.js';
  * appended in an event-loop turn, for all documents, goes out as one `O_DSYNC` write (group commit: while one is in
  * flight, and for `COMMIT_INTERVAL_MS` after it started, later appends wait and go out together), so a server with
  * 250 busy documents pays one durable write per batch instead of one per document. Each entry names its document
- * log and the offset its record takes there. A checkpoint reads the segment back, copies each log's records into
- * its file (written and fdatasync'd, one log at a time), then deletes the segment; closing a log checkpoints the
- * segment holding its records. On start, `recoverFromWriteAheadLog` (walRecovery.ts) puts back into the document
+ * log and the offset its record takes there. A checkpoint switches to a new segment, has a worker thread copy each
+ * log's records from the old one into its file (written and fdatasync'd, one log at a time; checkpointWorker.js),
+ * then deletes it; closing a log checkpoints the segment holding its records. On start, `recoverFromWriteAheadLog` (walRecovery.ts) puts back into the document
  * logs whatever the segments hold and they lack.
  *
  * Segment file: "ACWL" u32 version, then records (`u32 length | u32 crc32 | payload`, as in document logs) whose
@@ -118,10 +119,6 @@ async function createSegment(dir: string, seq: number): Promise<number> {
 
 /** The first batch buffer: a turn's worth of entries on a busy server; it doubles as needed. */
 const BATCH_INITIAL_BYTES = 64 * 1024;
-/** A log's first buffer of records during a checkpoint: a few typical records; it doubles as needed. */
-const COPY_INITIAL_BYTES = 1024;
-/** A checkpoint walks this much of a segment (a median 0.3 ms) between two turns of the event loop. */
-const WALK_SLICE_BYTES = 64 * 1024;
 
 export class WriteAheadLog implements Journal {
   /** Entries appended and not yet given to a durable write. */
@@ -140,6 +137,13 @@ export class WriteAheadLog implements Journal {
   private checkpoints: Promise<void> = Promise.resolve();
   /** The checkpoint queued behind the running one: later requests share it. */
   private queuedCheckpoint: Promise<void> | null = null;
+  /** The logs a running checkpoint is writing, and when it is done with them. */
+  private copying: { logs: ReadonlySet<LogFile>; done: Promise<unknown> } | null = null;
+  private readonly copier = new CheckpointCopier({
+    segmentHeader: fileHeader(WAL_MAGIC),
+    logHeader: fileHeader(LOG_MAGIC),
+    recordHeaderBytes: RECORD_HEADER_BYTES,
+  });
 
   private constructor(
     private readonly dir: string,
@@ -197,8 +201,9 @@ export class WriteAheadLog implements Journal {
     await (this.segmentLogs.has(log) ? this.checkpoint().catch(() => {}) : this.checkpoints);
   }
 
-  release(log: LogFile): void {
+  async release(log: LogFile): Promise<void> {
     this.segmentLogs.delete(log);
+    if (this.copying?.logs.has(log)) await this.copying.done;
   }
 
   /**
@@ -229,6 +234,8 @@ export class WriteAheadLog implements Journal {
     } catch (error) {
       // The segment stays and is replayed on the next start: nothing is lost.
       this.logger.error('storage.wal_close_failed', { error });
+    } finally {
+      await this.copier.close();
     }
   }
 
@@ -277,16 +284,46 @@ export class WriteAheadLog implements Journal {
   private async retire(seq: number, logs: ReadonlySet<LogFile>): Promise<void> {
     const path = join(this.dir, walSegmentFile(seq));
     if (logs.size > 0) {
-      const failed = await readFile(path)
-        .then((segment) => copyIntoLogs(segment, logs))
-        .catch((error) => {
-          for (const log of logs) log.fail(error);
-          throw error;
-        });
+      const copied = this.copyIntoLogs(path, logs);
+      this.copying = { logs, done: copied.catch(() => {}) };
+      const failed = await copied.finally(() => {
+        this.copying = null;
+      });
       if (failed > 0) throw new Error(`${failed} document logs could not be written; segment ${seq} kept`);
     }
     await unlink(path);
     await syncDir(this.dir);
+  }
+
+  /** Returns how many logs failed (each reports its own failure); rejects, failing them all, if none was written. */
+  private async copyIntoLogs(path: string, logs: ReadonlySet<LogFile>): Promise<number> {
+    const live = [...logs].filter((log) => !log.released);
+    // A log that failed earlier lacks records of this segment, which must therefore stay.
+    let failed = live.filter((log) => log.failed).length;
+    const targets = live.filter((log) => !log.failed);
+    const outcomes = await this.copier
+      .copy(
+        path,
+        targets.map((log) => ({
+          key: entryKey(log.docName, log.gen),
+          path: log.path,
+          dir: log.dir,
+          written: log.written,
+        })),
+      )
+      .catch((error) => {
+        for (const log of logs) log.fail(error);
+        throw error;
+      });
+    for (const [i, log] of targets.entries()) {
+      const outcome = outcomes[i]!;
+      if ('written' in outcome) log.wrote(outcome.written);
+      else if (!log.released) {
+        log.fail(outcome.error);
+        failed++;
+      }
+    }
+    return failed;
   }
 
   /** The segment cannot be written: every log whose records are not durable yet stops, and so do later appends. */
@@ -298,56 +335,6 @@ export class WriteAheadLog implements Journal {
     for (const log of [...logs, ...this.pendingLogs]) log.fail(this.failure);
     return this.failure;
   }
-}
-
-/**
- * Gathers each log's records from `segment` into one buffer (copies, so the segment can go: holding a view per
- * record would mean a hundred thousand objects for the collector to move), then writes and syncs the logs one at
- * a time: each fdatasync costs ~100 µs of kernel time on the server's core, and a burst of them on every
- * thread-pool thread at once would starve the event loop (and so the relay) for tens of milliseconds. Returns how
- * many logs failed (each reports its own failure).
- *
- * The walk runs in slices between which relaying goes on (bench/sync/checkpoint.mjs: a median 0.3 ms each). It
- * looks logs up by the entry's raw name bytes: decoding each entry into an object and checking its CRC cost nearly
- * three times as much. Entries' CRCs are not checked here: this process wrote the segment whole moments ago, and
- * each copied record keeps its own CRC, which loading checks.
- */
-async function copyIntoLogs(segment: Buffer, logs: ReadonlySet<LogFile>): Promise<number> {
-  const copies = new Map<string, { log: LogFile; offset: number; records: AppendBuffer }>();
-  for (const log of logs) {
-    copies.set(entryKey(log.docName, log.gen), { log, offset: -1, records: new AppendBuffer(COPY_INITIAL_BYTES) });
-  }
-  if (segment.length < HEADER_BYTES || segment.toString('latin1', 0, 4) !== WAL_MAGIC) {
-    throw new CorruptFileError('write-ahead log segment without its header');
-  }
-  let at = HEADER_BYTES;
-  let sliceEnd = at + WALK_SLICE_BYTES;
-  while (at < segment.length) {
-    if (at >= sliceEnd) {
-      await new Promise((resolve) => setImmediate(resolve));
-      sliceEnd = at + WALK_SLICE_BYTES;
-    }
-    // Entry: u32 length | u32 crc | u16 name length | name | u48 gen | u48 offset | record.
-    const nameAt = at + RECORD_HEADER_BYTES + 2;
-    const genEnd = nameAt <= segment.length ? nameAt + segment.readUInt16LE(nameAt - 2) + 6 : Number.NaN;
-    const end = at + RECORD_HEADER_BYTES + segment.readUInt32LE(at);
-    if (!(genEnd + 6 + RECORD_HEADER_BYTES <= end && end <= segment.length)) {
-      throw new CorruptFileError(`write-ahead log segment damaged at byte ${at}`);
-    }
-    const copy = copies.get(segment.toString('latin1', nameAt, genEnd));
-    if (copy) {
-      if (copy.offset === -1) copy.offset = segment.readUIntLE(genEnd, 6);
-      const recordAt = genEnd + 6;
-      const to = copy.records.claim(end - recordAt);
-      segment.copy(copy.records.buffer, to, recordAt, end);
-    }
-    at = end;
-  }
-  let failed = 0;
-  for (const { log, offset, records } of copies.values()) {
-    if (offset !== -1) await log.writeRecords(offset, records.take()).catch(() => failed++);
-  }
-  return failed;
 }
 
 /** The bytes naming a log in its entries (name, then generation), as a string to look copies up by. */

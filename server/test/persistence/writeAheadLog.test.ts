@@ -248,6 +248,23 @@ describe('power loss: the write-ahead log puts back what document logs lost', ()
     }
   });
 
+  it('a compaction while a checkpoint copies waits for it, and its old log never comes back', async () => {
+    const dataDir = temp();
+    const { storage, failed } = await openNotingFailures(dataDir);
+    const names = Array.from({ length: 20 }, (_, i) => `p/race/t/d${i}/text`);
+    const values = Array.from({ length: 200 }, (_, i) => i);
+    const edited = [];
+    for (const name of names) edited.push(await edit(storage, name, values));
+    const checkpoint = storage.wal.checkpoint();
+    await Promise.all(edited.map(({ doc, log }) => log.compact(() => Y.encodeStateAsUpdate(doc))));
+    await checkpoint;
+    for (const name of names) expect(fs.existsSync(docFile(dataDir, name, '0.log'))).toBe(false);
+    expect(failed).toEqual([]);
+    for (const { log } of edited) await log.close();
+    await storage.close();
+    expect((await contents(dataDir, names[7]!)).items).toEqual(values);
+  });
+
   it('a log that cannot take its records fails alone, and the segment stays for the next start', async () => {
     const dataDir = temp();
     const { storage, failed } = await openNotingFailures(dataDir);
