@@ -301,6 +301,7 @@ export class WriteAheadLog implements Journal {
     // A log that failed earlier lacks records of this segment, which must therefore stay.
     let failed = live.filter((log) => log.failed).length;
     const targets = live.filter((log) => !log.failed);
+    if (targets.length === 0) return failed;
     const outcomes = await this.copier
       .copy(
         path,
