@@ -1,7 +1,7 @@
 // @ts-check
 /**
- * The checkpoint's copying, on its own thread: reads a retired write-ahead log segment, gathers each document log's
- * records and writes and syncs the logs one at a time. On the server's thread the walk of a 16 MiB segment
+ * The checkpoint's copying, on its own thread: reads a retired write-ahead log segment a chunk at a time, appends
+ * each chunk's records to their document logs, and syncs each log once at the end. On the server's thread the walk of a 16 MiB segment
  * (~175 000 entries) held the event loop for 100-160 ms in slices, right when the server was busiest
  * (docs/sync.md). Plain JavaScript, because a worker thread loads its file as Node finds it, from the sources in the
  * tests as from the build.
@@ -33,9 +33,9 @@ import {
   fstatSync,
   fsyncSync,
   openSync,
-  readFileSync,
   readlinkSync,
-  writeSync,
+  readSync,
+  writevSync,
 } from 'node:fs';
 import { getPriority, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -74,76 +74,178 @@ function lowerPriority() {
   }
 }
 
+const nothing = () => {};
+
+/** A segment is read this much at a time, whatever its size: one that grew while the core was busy costs no more. */
+const CHUNK_BYTES = 4 * 1024 * 1024;
+
 /**
- * Entry: `u32 length | u32 crc | u16 name length | name | u48 generation | u48 offset | the log's record`. Entries'
- * CRCs are not checked: the server wrote the segment whole moments ago, and each copied record keeps its own CRC,
- * which loading checks.
+ * @typedef {object} Copy
+ * @property {LogCopy} log
+ * @property {number} fd The log file, once opened.
+ * @property {boolean} created The file was new: its directory entry needs a sync.
+ * @property {number} written Bytes written into it so far.
+ * @property {Buffer[]} records This chunk's records for it.
+ * @property {CopyError | null} error
+ */
+
+/**
+ * Copies the segment's records into the logs: first a pass that checks the whole segment is well formed (a damaged
+ * one fails every log before any is written), then a pass that appends each chunk's records to their logs; each log
+ * is synced once, at the end.
  *
  * @param {string} segmentPath
  * @param {LogCopy[]} logs
  * @returns {LogOutcome[]}
  */
 function copySegment(segmentPath, logs) {
-  const segment = readFileSync(segmentPath);
-  if (segment.length < segmentHeader.length || !segment.subarray(0, segmentHeader.length).equals(segmentHeader)) {
-    throw corrupt('write-ahead log segment without its header');
-  }
-  /** @type {Map<string, { offset: number, bytes: number, ranges: number[] }>} */
-  const copies = new Map(logs.map((log) => [log.key, { offset: -1, bytes: 0, ranges: [] }]));
-  let at = segmentHeader.length;
-  while (at < segment.length) {
-    const nameAt = at + recordHeaderBytes + 2;
-    const genEnd = nameAt <= segment.length ? nameAt + segment.readUInt16LE(nameAt - 2) + 6 : Number.NaN;
-    const end = at + recordHeaderBytes + segment.readUInt32LE(at);
-    if (!(genEnd + 6 + recordHeaderBytes <= end && end <= segment.length)) {
-      throw corrupt(`write-ahead log segment damaged at byte ${at}`);
+  const segment = openSync(segmentPath, 'r');
+  /** @type {Map<string, Copy>} */
+  const copies = new Map(
+    logs.map((log) => [log.key, { log, fd: -1, created: false, written: 0, records: [], error: null }]),
+  );
+  try {
+    const size = fstatSync(segment).size;
+    const header = Buffer.alloc(segmentHeader.length);
+    if (
+      size < header.length ||
+      readAt(segment, header, 0, header.length) !== header.length ||
+      !header.equals(segmentHeader)
+    ) {
+      throw corrupt('write-ahead log segment without its header');
     }
-    const copy = copies.get(segment.toString('latin1', nameAt, genEnd));
-    if (copy) {
-      if (copy.offset === -1) copy.offset = segment.readUIntLE(genEnd, 6);
-      copy.ranges.push(genEnd + 6, end);
-      copy.bytes += end - genEnd - 6;
-    }
-    at = end;
+    walkSegment(segment, size, nothing, nothing);
+    walkSegment(
+      segment,
+      size,
+      (chunk, nameAt, genEnd, end) => {
+        const copy = copies.get(chunk.toString('latin1', nameAt, genEnd));
+        if (copy === undefined) return;
+        if (copy.fd === -1 && copy.error === null) copy.error = openLog(copy, chunk.readUIntLE(genEnd, 6));
+        if (copy.error === null) copy.records.push(chunk.subarray(genEnd + 6, end));
+      },
+      () => {
+        for (const copy of copies.values()) if (copy.records.length > 0) appendRecords(copy);
+      },
+    );
+    for (const copy of copies.values()) if (copy.fd !== -1 && copy.error === null) syncLog(copy);
+  } finally {
+    closeSync(segment);
+    for (const copy of copies.values()) if (copy.fd !== -1) closeSync(copy.fd);
   }
   return logs.map((log) => {
-    const copy = /** @type {{ offset: number, bytes: number, ranges: number[] }} */ (copies.get(log.key));
-    if (copy.offset === -1) return { written: 0 };
-    try {
-      const records = Buffer.allocUnsafe(copy.bytes);
-      let to = 0;
-      for (let i = 0; i < copy.ranges.length; i += 2)
-        to += segment.copy(records, to, copy.ranges[i], copy.ranges[i + 1]);
-      return { written: writeLog(log, copy.offset, records) };
-    } catch (error) {
-      return { error: describe(error) };
-    }
+    const { error, written } = /** @type {Copy} */ (copies.get(log.key));
+    return error ? { error } : { written };
   });
 }
 
 /**
- * Appends `records` (the first of them at `offset`) to the log, with the file's header if it is new, and syncs
- * it; a new file's directory entry is synced too. Returns the bytes written.
+ * Calls `visit` with each entry's place in the chunk that holds it, and `chunkDone` after each chunk, before the
+ * next one is read into the same buffer. Entry: `u32 length | u32 crc | u16 name length | name | u48 generation |
+ * u48 offset | the log's record`. Entries' CRCs are not checked: the server wrote the segment whole moments ago, and
+ * each copied record keeps its own CRC, which loading checks.
  *
- * @param {LogCopy} log
- * @param {number} offset
- * @param {Buffer} records
+ * @param {number} fd
+ * @param {number} size
+ * @param {(chunk: Buffer, nameAt: number, genEnd: number, end: number) => void} visit
+ * @param {() => void} chunkDone
  */
-function writeLog(log, offset, records) {
-  if (offset !== Math.max(log.written, logHeader.length)) {
-    throw new Error(`${log.path}: journaled records at ${offset} do not follow its ${log.written} bytes`);
+function walkSegment(fd, size, visit, chunkDone) {
+  let chunk = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, size));
+  let pos = segmentHeader.length;
+  while (pos < size) {
+    const length = readAt(fd, chunk, pos, Math.min(chunk.length, size - pos));
+    let at = 0;
+    let needed = 0;
+    while (at < length) {
+      const damaged = () => corrupt(`write-ahead log segment damaged at byte ${pos + at}`);
+      if (pos + at + recordHeaderBytes > size) throw damaged();
+      if (at + recordHeaderBytes > length) break;
+      const end = at + recordHeaderBytes + chunk.readUInt32LE(at);
+      if (pos + end > size) throw damaged();
+      if (end > length) {
+        needed = end - at;
+        break;
+      }
+      const nameAt = at + recordHeaderBytes + 2;
+      const genEnd = nameAt <= end ? nameAt + chunk.readUInt16LE(nameAt - 2) + 6 : Number.NaN;
+      if (!(genEnd + 6 + recordHeaderBytes <= end)) throw damaged();
+      visit(chunk, nameAt, genEnd, end);
+      at = end;
+    }
+    chunkDone();
+    if (needed > chunk.length) chunk = Buffer.allocUnsafe(needed);
+    pos += at;
   }
-  const fd = openSync(log.path, LOG_FLAGS, 0o644);
+}
+
+/**
+ * Opens the log for the records journaled from `offset` on, which must be where its file ends.
+ *
+ * @param {Copy} copy
+ * @param {number} offset
+ * @returns {CopyError | null}
+ */
+function openLog(copy, offset) {
+  const { log } = copy;
   try {
-    const created = fstatSync(fd).size === 0;
-    const bytes = log.written === 0 ? Buffer.concat([logHeader, records]) : records;
-    for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done);
-    fdatasyncSync(fd);
-    if (created) syncDir(log.dir);
-    return bytes.length;
-  } finally {
-    closeSync(fd);
+    if (offset !== Math.max(log.written, logHeader.length)) {
+      throw new Error(`${log.path}: journaled records at ${offset} do not follow its ${log.written} bytes`);
+    }
+    copy.fd = openSync(log.path, LOG_FLAGS, 0o644);
+    copy.created = fstatSync(copy.fd).size === 0;
+    if (log.written === 0) copy.records.push(logHeader);
+    return null;
+  } catch (error) {
+    return describe(error);
   }
+}
+
+/** @param {Copy} copy */
+function appendRecords(copy) {
+  const records = copy.records;
+  copy.records = [];
+  if (copy.error !== null) return;
+  try {
+    const bytes = records.reduce((sum, record) => sum + record.length, 0);
+    const written = writevSync(copy.fd, records);
+    if (written !== bytes) throw new Error(`${copy.log.path}: wrote ${written} of ${bytes} bytes`);
+    copy.written += written;
+  } catch (error) {
+    copy.error = describe(error);
+  }
+}
+
+/**
+ * Makes the log's records durable, and a new file's directory entry.
+ *
+ * @param {Copy} copy
+ */
+function syncLog(copy) {
+  try {
+    fdatasyncSync(copy.fd);
+    if (copy.created) syncDir(copy.log.dir);
+  } catch (error) {
+    copy.error = describe(error);
+  }
+}
+
+/**
+ * Reads `count` bytes at `position` into the start of `buffer`; fewer only at the end of the file.
+ *
+ * @param {number} fd
+ * @param {Buffer} buffer
+ * @param {number} position
+ * @param {number} count
+ */
+function readAt(fd, buffer, position, count) {
+  let done = 0;
+  while (done < count) {
+    const read = readSync(fd, buffer, done, count - done, position + done);
+    if (read === 0) break;
+    done += read;
+  }
+  return done;
 }
 
 /** @param {string} dir */

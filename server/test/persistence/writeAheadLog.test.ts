@@ -248,6 +248,28 @@ describe('power loss: the write-ahead log puts back what document logs lost', ()
     }
   });
 
+  it('a checkpoint copies a segment larger than its read chunk, records across chunk ends and one larger than a chunk', async () => {
+    const dataDir = temp();
+    const storage = await open(dataDir);
+    const texts = [...Array.from({ length: 90 }, (_, i) => `${i}`.padEnd(60_000, 'x')), 'y'.repeat(5_000_000)];
+    const { doc, log } = await edit(storage, 'p/big/t/d/text', []);
+    for (const text of texts) doc.getArray<string>('a').push([text]);
+    await edit(storage, 'p/small/codebook', [1]);
+    await log.flush();
+    await storage.wal.checkpoint();
+    expect(fs.statSync(docFile(dataDir, 'p/big/t/d/text')).size).toBeGreaterThan(10_000_000);
+    await log.close();
+    await storage.close();
+    const reopened = await open(dataDir);
+    const loaded = await reopened.load('p/big/t/d/text');
+    const after = new Y.Doc();
+    for (const update of loaded.updates) Y.applyUpdate(after, update);
+    expect(after.getArray<string>('a').toArray()).toEqual(texts);
+    expect(reopened.stats.walReplayedEntries).toBe(0);
+    await loaded.log.close();
+    await reopened.close();
+  });
+
   it('a compaction while a checkpoint copies waits for it, and its old log never comes back', async () => {
     const dataDir = temp();
     const { storage, failed } = await openNotingFailures(dataDir);
