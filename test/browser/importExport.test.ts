@@ -181,10 +181,37 @@ describe('import and export in the browser', () => {
       expect(await notice.textContent()).toMatch(/Your access to .+ changed/);
       // The page stays usable: the notice is not a dialog, and the closed documents do not count as offline.
       expect(await other.getByRole('alertdialog').count()).toBe(0);
-      await expect.poll(() => other.locator('[data-status]').getAttribute('data-status')).not.toBe('offline');
+      await expect
+        .poll(() => other.locator('[data-status]').getAttribute('data-status'), { timeout: 15_000 })
+        .not.toBe('offline');
       await screenshot(other, 'access-lost');
       await notice.getByRole('button', { name: 'Dismiss' }).click();
       await expect.poll(() => notice.count()).toBe(0);
+    } finally {
+      await coder.close();
+    }
+  });
+
+  it('tells a coder whose access was revoked while not connected, instead of reconnecting forever', async () => {
+    const coder = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    try {
+      coder.setDefaultTimeout(15_000);
+      const other = await signIn(coder, test.url, seed.coder2.email);
+      await other.goto(`${test.url}/p/${seed.project.id}/t/${seed.transcript.id}`);
+      await other.getByText('Hard at first.').waitFor();
+      // Offline, the documents are not connected when the removal happens: the server closes nothing, and refuses
+      // the reconnections at the upgrade, with a status the browser does not pass on.
+      await coder.setOffline(true);
+      await expect.poll(() => other.locator('[data-status]').getAttribute('data-status')).toBe('offline');
+      const removed = await seed.owner.client.delete(`/api/projects/${seed.project.id}/members/${seed.coder2.id}`);
+      expect(removed.status).toBe(204);
+      await coder.setOffline(false);
+      const notice = other.getByTestId('access-notice');
+      await notice.waitFor();
+      expect(await notice.textContent()).toMatch(/Your access to .+ changed/);
+      await expect
+        .poll(() => other.locator('[data-status]').getAttribute('data-status'), { timeout: 15_000 })
+        .not.toBe('offline');
     } finally {
       await coder.close();
     }

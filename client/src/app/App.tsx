@@ -1,7 +1,9 @@
+import { parseDocName } from '@accord/shared';
 import { useCallback, useContext, useEffect, useState } from 'react';
 import { AnalysisPage, analysisRoute } from '../analysis/AnalysisPage.js';
 import { ApiError, api, onSessionExpired, setCsrfToken, type User } from '../api.js';
 import { AccessNotice } from '../importExport/AccessNotice.js';
+import { accessLost, CLOSE_FORBIDDEN, type DocListing } from '../importExport/lostAccess.js';
 import { RoundsPage, roundsRoute } from '../rounds/RoundsPage.js';
 import { Link, navigate, parseRoute, usePath } from '../router.js';
 import { PoolContext } from '../sync/context.js';
@@ -46,11 +48,25 @@ export function App() {
     [],
   );
   useEffect(() => {
-    let last = 0;
-    pool.onConnectionTrouble = () => {
-      if (Date.now() - last < 5000) return;
-      last = Date.now();
-      api.session().catch(() => {});
+    // A document that cannot reconnect may mean an expired session, or access lost while it was not connected.
+    let lastSessionCheck = 0;
+    const listings = new Map<string, { at: number; listing: Promise<DocListing> }>();
+    pool.onConnectionTrouble = (name) => {
+      const now = Date.now();
+      if (now - lastSessionCheck >= 5000) {
+        lastSessionCheck = now;
+        api.session().catch(() => {});
+      }
+      const project = parseDocName(name)?.project;
+      if (project === undefined) return;
+      let cached = listings.get(project);
+      if (!cached || now - cached.at >= 5000) {
+        cached = { at: now, listing: listDocs(project) };
+        listings.set(project, cached);
+      }
+      cached.listing.then((listing) => {
+        if (accessLost(name, listing)) pool.markLost(name, CLOSE_FORBIDDEN, 'access revoked');
+      });
     };
   }, [pool]);
 
@@ -138,4 +154,12 @@ export function App() {
 export function errorText(error: unknown): string {
   if (error instanceof ApiError) return error.message;
   return error instanceof Error ? error.message : String(error);
+}
+
+/** The project's document list as `accessLost` reads it: the names, or the status the request failed with. */
+function listDocs(project: string): Promise<DocListing> {
+  return api.docs(project).then(
+    ({ docs }) => ({ names: new Set(docs.map((doc) => doc.name)) }),
+    (error: unknown) => ({ status: error instanceof ApiError ? error.status : 0 }),
+  );
 }

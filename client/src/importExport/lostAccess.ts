@@ -40,6 +40,25 @@ export function describeDoc(name: string): string {
   }
 }
 
+/** A project's document list (`GET /api/projects/:id/docs`): the names in it, or the status the request failed with. */
+export type DocListing = { names: ReadonlySet<string> } | { status: number };
+
+/** Kinds of document that `GET /api/projects/:id/docs` lists whenever the user may open them. */
+const LISTED_KINDS = new Set(['codebook', 'roundCodebook', 'text', 'codings', 'consensus']);
+
+/**
+ * Whether a document that cannot reconnect was closed to this user for good. The server refuses an upgrade the
+ * user has no access to with an HTTP status, which a browser's WebSocket does not reveal (y-websocket sees a 1006
+ * close and retries forever), so the app asks the project's document list: a project the user is no longer a
+ * member of (403/404), or a listed kind of document missing from the list, means access was lost. Anything else
+ * (the server unreachable, a memo, which the list does not name) proves nothing.
+ */
+export function accessLost(name: string, listing: DocListing): boolean {
+  if ('status' in listing) return listing.status === 403 || listing.status === 404;
+  const kind = parseDocName(name)?.kind;
+  return kind !== undefined && LISTED_KINDS.has(kind) && !listing.names.has(name);
+}
+
 /** One sentence per notice; several closed documents of one kind of change make one notice. */
 export function lostAccessMessage(lost: readonly LostDoc[]): string | null {
   if (lost.length === 0) return null;

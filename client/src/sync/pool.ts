@@ -37,7 +37,7 @@ export class DocPool {
   private readonly lostListeners = new Set<() => void>();
 
   /** Told when a connection closes after failing before: the app then checks whether the session expired. */
-  onConnectionTrouble: () => void = () => {};
+  onConnectionTrouble: (name: string) => void = () => {};
 
   constructor(private readonly url: string) {
     if (typeof window !== 'undefined') {
@@ -77,16 +77,11 @@ export class DocPool {
         this.update();
       });
       provider.on('connection-close', () => {
-        if (provider.wsUnsuccessfulReconnects >= 1) this.onConnectionTrouble();
+        if (provider.wsUnsuccessfulReconnects >= 1) this.onConnectionTrouble(name);
         this.update();
       });
       // y-websocket gives up after a 44xx close; say so instead of showing the document as offline forever.
-      provider.on('closed', ({ code, reason }) => {
-        created.lost = { name, code, reason };
-        this.lostDocs = [...this.lostDocs.filter((lost) => lost.name !== name), created.lost];
-        for (const listener of this.lostListeners) listener();
-        this.update();
-      });
+      provider.on('closed', ({ code, reason }) => this.lose(created, code, reason));
       this.entries.set(name, entry);
       this.scheduleClose(entry);
       this.update();
@@ -130,6 +125,24 @@ export class DocPool {
     }
     this.entries.clear();
     this.dismissLost();
+    this.update();
+  }
+
+  /**
+   * Stops reconnecting a document the server refused for good at the upgrade (see `accessLost`), and reports it
+   * like one it closed with `code`.
+   */
+  markLost(name: string, code: number, reason: string): void {
+    const entry = this.entries.get(name);
+    if (!entry || entry.lost) return;
+    entry.provider.disconnect();
+    this.lose(entry, code, reason);
+  }
+
+  private lose(entry: Entry, code: number, reason: string): void {
+    entry.lost = { name: entry.name, code, reason };
+    this.lostDocs = [...this.lostDocs.filter((lost) => lost.name !== entry.name), entry.lost];
+    for (const listener of this.lostListeners) listener();
     this.update();
   }
 

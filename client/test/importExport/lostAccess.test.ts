@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeDoc, isPermanentClose, lostAccessMessage } from '../../src/importExport/lostAccess.js';
+import { accessLost, describeDoc, isPermanentClose, lostAccessMessage } from '../../src/importExport/lostAccess.js';
 
 describe('lost access', () => {
   it.each([
@@ -54,5 +54,23 @@ describe('lost access', () => {
     expect(message).toMatch(
       /^Your access to the codebook and a transcript changed: the server closed them \(too large\)/,
     );
+  });
+});
+
+describe("a document that cannot reconnect, read against its project's document list", () => {
+  const listed = { names: new Set(['p/proj/codebook', 'p/proj/t/tr/text']) };
+  it.each([
+    ['a removed member (403)', 'p/proj/t/tr/text', { status: 403 }, true],
+    ['a project gone or hidden (404)', 'p/proj/t/tr/text', { status: 404 }, true],
+    ['a server that cannot be reached', 'p/proj/t/tr/text', { status: 0 }, false],
+    ['an expired session (401)', 'p/proj/t/tr/text', { status: 401 }, false],
+    ['a server error', 'p/proj/t/tr/text', { status: 500 }, false],
+    ['a listed document', 'p/proj/t/tr/text', listed, false],
+    ['a coding layer no longer listed', 'p/proj/t/tr/c/user1', listed, true],
+    ['a round codebook no longer listed', 'p/proj/r/round1/codebook', listed, true],
+    ['a memo, which the list never names', 'p/proj/memos/project', listed, false],
+    ['a name that is not a document', 'nonsense', listed, false],
+  ] as const)('%s', (_case, name, listing, lost) => {
+    expect(accessLost(name, listing)).toBe(lost);
   });
 });
