@@ -167,13 +167,19 @@ describe('import and export in the browser', () => {
     // The highlight is brief.
     await expect.poll(() => reader.getAttribute('data-jump'), { timeout: 6000 }).toBeNull();
   });
-  it('tells a coder whose access was revoked, instead of reconnecting forever', async () => {
+  /** A second browser, signed in as `email`, with the seeded transcript open. */
+  async function openTranscriptAs(email: string) {
     const coder = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    coder.setDefaultTimeout(15_000);
+    const other = await signIn(coder, test.url, email);
+    await other.goto(`${test.url}/p/${seed.project.id}/t/${seed.transcript.id}`);
+    await other.getByText('Hard at first.').waitFor();
+    return { coder, other };
+  }
+
+  it('tells a coder whose access was revoked, instead of reconnecting forever', async () => {
+    const { coder, other } = await openTranscriptAs(seed.coder.email);
     try {
-      coder.setDefaultTimeout(15_000);
-      const other = await signIn(coder, test.url, seed.coder.email);
-      await other.goto(`${test.url}/p/${seed.project.id}/t/${seed.transcript.id}`);
-      await other.getByText('Hard at first.').waitFor();
       const removed = await seed.owner.client.delete(`/api/projects/${seed.project.id}/members/${seed.coder.id}`);
       expect(removed.status).toBe(204);
       const notice = other.getByTestId('access-notice');
@@ -193,12 +199,8 @@ describe('import and export in the browser', () => {
   });
 
   it('tells a coder whose access was revoked while not connected, instead of reconnecting forever', async () => {
-    const coder = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const { coder, other } = await openTranscriptAs(seed.coder2.email);
     try {
-      coder.setDefaultTimeout(15_000);
-      const other = await signIn(coder, test.url, seed.coder2.email);
-      await other.goto(`${test.url}/p/${seed.project.id}/t/${seed.transcript.id}`);
-      await other.getByText('Hard at first.').waitFor();
       // Offline, the documents are not connected when the removal happens: the server closes nothing, and refuses
       // the reconnections at the upgrade, with a status the browser does not pass on.
       await coder.setOffline(true);
