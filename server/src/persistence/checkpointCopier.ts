@@ -2,9 +2,8 @@ import { Worker } from 'node:worker_threads';
 import type { CopyError, CopyReply, CopyRequest, LogCopy, SegmentFormat } from './checkpointWorker.js';
 import { CorruptFileError } from './fileLog.js';
 
-export type { LogCopy };
 /** How many bytes a checkpoint wrote into a log, or why it wrote none. */
-export type CopyOutcome = { written: number } | { error: Error };
+type CopyOutcome = { written: number } | { error: Error };
 
 const workerFile = new URL('./checkpointWorker.js', import.meta.url);
 
@@ -23,8 +22,9 @@ export class CheckpointCopier {
   constructor(private readonly format: SegmentFormat) {}
 
   /**
-   * Copies every record `segmentPath` holds for `logs` into their files. Rejects when the segment cannot be read
-   * whole (no log was written); otherwise each log has its outcome, in order.
+   * Copies every record `segmentPath` holds for `logs` into their files; each log has its outcome, in order. Rejects
+   * when the segment is damaged (then no log was written) or cannot be read (then a log may hold some of its
+   * records, unsynced, and the segment the caller keeps completes it on the next start).
    */
   copy(segmentPath: string, logs: LogCopy[]): Promise<CopyOutcome[]> {
     const worker = this.start();
