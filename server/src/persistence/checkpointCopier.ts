@@ -23,8 +23,8 @@ export class CheckpointCopier {
 
   /**
    * Copies every record `segmentPath` holds for `logs` into their files; each log has its outcome, in order. Rejects
-   * when the segment is damaged (then no log was written) or cannot be read (then a log may hold some of its
-   * records, unsynced, and the segment the caller keeps completes it on the next start).
+   * when the segment is damaged or cannot be read: a log may then hold some of its records, unsynced, and the
+   * segment, which the caller keeps, completes it on the next start.
    */
   copy(segmentPath: string, logs: LogCopy[]): Promise<CopyOutcome[]> {
     const worker = this.start();

@@ -1,10 +1,10 @@
 // @ts-check
 /**
  * The checkpoint's copying, on its own thread: reads a retired write-ahead log segment a chunk at a time, appends
- * each chunk's records to their document logs, and syncs each log once at the end. On the server's thread the walk of a 16 MiB segment
- * (~175 000 entries) held the event loop for 100-160 ms in slices, right when the server was busiest
- * (docs/sync.md). Plain JavaScript, because a worker thread loads its file as Node finds it, from the sources in the
- * tests as from the build.
+ * each chunk's records to their document logs, and syncs each log once at the end. On the server's thread the walk
+ * of a 16 MiB segment (~175 000 entries) held the event loop for 100-160 ms in slices, right when the server was
+ * busiest (docs/sync.md). Plain JavaScript, because a worker thread loads its file as Node finds it, from the
+ * sources in the tests as from the build.
  *
  * @typedef {object} LogCopy
  * @property {string} key The bytes naming the log in its entries (name, then u48 generation), as latin1.
@@ -74,8 +74,6 @@ function lowerPriority() {
   }
 }
 
-const nothing = () => {};
-
 /** A segment is read this much at a time, whatever its size: one that grew while the core was busy costs no more. */
 const CHUNK_BYTES = 4 * 1024 * 1024;
 
@@ -90,9 +88,9 @@ const CHUNK_BYTES = 4 * 1024 * 1024;
  */
 
 /**
- * Copies the segment's records into the logs: first a pass that checks the whole segment is well formed (a damaged
- * one fails every log before any is written), then a pass that appends each chunk's records to their logs; each log
- * is synced once, at the end.
+ * Copies the segment's records into the logs, a chunk at a time; each log is synced once, at the end. A damaged
+ * segment throws where the damage is: what was appended before it is left unsynced, and the segment, which the
+ * server keeps, completes the logs on the next start (as after a crash in the middle of a checkpoint).
  *
  * @param {string} segmentPath
  * @param {LogCopy[]} logs
@@ -114,7 +112,6 @@ function copySegment(segmentPath, logs) {
     ) {
       throw corrupt('write-ahead log segment without its header');
     }
-    walkSegment(segment, size, nothing, nothing);
     walkSegment(
       segment,
       size,
@@ -158,18 +155,17 @@ function walkSegment(fd, size, visit, chunkDone) {
     let at = 0;
     let needed = 0;
     while (at < length) {
-      const damaged = () => corrupt(`write-ahead log segment damaged at byte ${pos + at}`);
-      if (pos + at + recordHeaderBytes > size) throw damaged();
+      if (pos + at + recordHeaderBytes > size) throw damagedAt(pos + at);
       if (at + recordHeaderBytes > length) break;
       const end = at + recordHeaderBytes + chunk.readUInt32LE(at);
-      if (pos + end > size) throw damaged();
+      if (pos + end > size) throw damagedAt(pos + at);
       if (end > length) {
         needed = end - at;
         break;
       }
       const nameAt = at + recordHeaderBytes + 2;
       const genEnd = nameAt <= end ? nameAt + chunk.readUInt16LE(nameAt - 2) + 6 : Number.NaN;
-      if (!(genEnd + 6 + recordHeaderBytes <= end)) throw damaged();
+      if (!(genEnd + 6 + recordHeaderBytes <= end)) throw damagedAt(pos + at);
       visit(chunk, nameAt, genEnd, end);
       at = end;
     }
@@ -268,6 +264,11 @@ function syncDir(dir) {
 /** @param {string} message */
 function corrupt(message) {
   return Object.assign(new Error(message), { name: 'CorruptFileError' });
+}
+
+/** @param {number} byte */
+function damagedAt(byte) {
+  return corrupt(`write-ahead log segment damaged at byte ${byte}`);
 }
 
 /**

@@ -317,6 +317,36 @@ describe('power loss: the write-ahead log puts back what document logs lost', ()
     expect(walFiles(dataDir)).toEqual(['0.wal', '1.wal']);
   });
 
+  it('a segment damaged after a chunk was copied fails its logs, and the next start completes them', async () => {
+    const dataDir = temp();
+    const { storage, failed } = await openNotingFailures(dataDir);
+    const texts = Array.from({ length: 90 }, (_, i) => `${i}`.padEnd(60_000, 'x'));
+    const { doc } = await edit(storage, 'p/big/t/d/text', []);
+    for (const text of texts) doc.getArray<string>('a').push([text]);
+    await edit(storage, 'p/last/codebook', [1]);
+    await storage.wal.flush();
+    // The last entry's length, past the first 4 MiB chunk, made to run beyond the segment.
+    const segmentPath = path.join(dataDir, 'wal', '0.wal');
+    const segment = fs.readFileSync(segmentPath);
+    let last = 8;
+    for (let at = 8; at < segment.length; at += 8 + segment.readUInt32LE(at)) last = at;
+    const fd = fs.openSync(segmentPath, 'r+');
+    fs.writeSync(fd, Buffer.from([0xff, 0xff, 0xff, 0x7f]), 0, 4, last);
+    fs.closeSync(fd);
+    await expect(storage.wal.checkpoint()).rejects.toThrow(`damaged at byte ${last}`);
+    expect(failed.sort()).toEqual(['p/big/t/d/text', 'p/last/codebook']);
+    expect(walFiles(dataDir)).toEqual(['0.wal', '1.wal']);
+    expect(fs.statSync(docFile(dataDir, 'p/big/t/d/text')).size).toBeGreaterThan(4_000_000);
+    await storage.close();
+    const reopened = await open(dataDir);
+    const loaded = await reopened.load('p/big/t/d/text');
+    const after = new Y.Doc();
+    for (const update of loaded.updates) Y.applyUpdate(after, update);
+    expect(after.getArray<string>('a').toArray()).toEqual(texts);
+    await loaded.log.close();
+    await reopened.close();
+  });
+
   it('never brings a deleted document back, nor mixes it into a new one of the same name', async () => {
     const dataDir = temp();
     const storage = await open(dataDir);
