@@ -36,7 +36,10 @@ export class DocPool {
   private lostDocs: readonly LostDoc[] = [];
   private readonly lostListeners = new Set<() => void>();
 
-  /** Told when a connection closes after failing before: the app then checks whether the session expired. */
+  /**
+   * Told when a document's connection closes after failing before: the app then checks whether the session expired
+   * and whether access to the document was lost.
+   */
   onConnectionTrouble: (name: string) => void = () => {};
 
   constructor(private readonly url: string) {

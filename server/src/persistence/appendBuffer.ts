@@ -3,9 +3,9 @@ const MAX_SPARE_BYTES = 64 * 1024;
 
 /**
  * Bytes appended back to back into one growing buffer, taken whole when they are written out. The write-ahead log
- * keeps its next batch in one of these, and a checkpoint gathers each document's records in one, instead of one
- * Buffer per record: tens of thousands of small buffers a second surviving young-generation collections made a
- * busy server's scavenges several times longer than the reference server's (docs/sync.md).
+ * keeps its next batch in one of these instead of one Buffer per record: tens of thousands of small buffers a
+ * second surviving young-generation collections made a busy server's scavenges several times longer than the
+ * reference server's (docs/sync.md).
  */
 export class AppendBuffer {
   private bytes: Buffer | null = null;

@@ -23,10 +23,10 @@ import type { StorageStats } from './types.js';
  * appended in an event-loop turn, for all documents, goes out as one `O_DSYNC` write (group commit: while one is in
  * flight, and for `COMMIT_INTERVAL_MS` after it started, later appends wait and go out together), so a server with
  * 250 busy documents pays one durable write per batch instead of one per document. Each entry names its document
- * log and the offset its record takes there. A checkpoint switches to a new segment, has a worker thread copy each
- * log's records from the old one into its file (written and fdatasync'd, one log at a time; checkpointWorker.js),
- * then deletes it; closing a log checkpoints the segment holding its records. On start, `recoverFromWriteAheadLog` (walRecovery.ts) puts back into the document
- * logs whatever the segments hold and they lack.
+ * log and the offset its record takes there. A checkpoint switches to a new segment, has a worker thread append
+ * each log's records from the old one to its file and fdatasync it (checkpointWorker.js), then deletes the old
+ * segment; closing a log checkpoints the segment holding its records. On start, `recoverFromWriteAheadLog`
+ * (walRecovery.ts) puts back into the document logs whatever the segments hold and they lack.
  *
  * Segment file: "ACWL" u32 version, then records (`u32 length | u32 crc32 | payload`, as in document logs) whose
  * payload is `u16 name length | doc name | u48 generation | u48 offset | the document log's record`.
@@ -295,7 +295,7 @@ export class WriteAheadLog implements Journal {
     await syncDir(this.dir);
   }
 
-  /** Returns how many logs failed (each reports its own failure); rejects, failing them all, if none was written. */
+  /** Returns how many logs failed (each reports its own failure); rejects, failing them all, if the copy failed. */
   private async copyIntoLogs(path: string, logs: ReadonlySet<LogFile>): Promise<number> {
     const live = [...logs].filter((log) => !log.released);
     // A log that failed earlier lacks records of this segment, which must therefore stay.
