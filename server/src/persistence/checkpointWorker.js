@@ -105,13 +105,8 @@ function copySegment(segmentPath, logs) {
   try {
     const size = fstatSync(segment).size;
     const header = Buffer.alloc(segmentHeader.length);
-    if (
-      size < header.length ||
-      readAt(segment, header, 0, header.length) !== header.length ||
-      !header.equals(segmentHeader)
-    ) {
-      throw corrupt('write-ahead log segment without its header');
-    }
+    if (size >= header.length) readAt(segment, header, 0);
+    if (!header.equals(segmentHeader)) throw corrupt('write-ahead log segment without its header');
     walkSegment(
       segment,
       size,
@@ -151,7 +146,8 @@ function walkSegment(fd, size, visit, chunkDone) {
   let chunk = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, size));
   let pos = segmentHeader.length;
   while (pos < size) {
-    const length = readAt(fd, chunk, pos, Math.min(chunk.length, size - pos));
+    const length = Math.min(chunk.length, size - pos);
+    readAt(fd, chunk, pos, length);
     let at = 0;
     let needed = 0;
     while (at < length) {
@@ -201,7 +197,6 @@ function openLog(copy, offset) {
 function appendRecords(copy) {
   const records = copy.records;
   copy.records = [];
-  if (copy.error !== null) return;
   try {
     const bytes = records.reduce((sum, record) => sum + record.length, 0);
     const written = writevSync(copy.fd, records);
@@ -227,21 +222,20 @@ function syncLog(copy) {
 }
 
 /**
- * Reads `count` bytes at `position` into the start of `buffer`; fewer only at the end of the file.
+ * Fills the start of `buffer` with `count` bytes (all of it by default) read at `position`. A segment never shrinks
+ * once retired, so ending early means it was damaged; reading on would find nothing and walk forever.
  *
  * @param {number} fd
  * @param {Buffer} buffer
  * @param {number} position
- * @param {number} count
+ * @param {number} [count]
  */
-function readAt(fd, buffer, position, count) {
-  let done = 0;
-  while (done < count) {
+function readAt(fd, buffer, position, count = buffer.length) {
+  for (let done = 0; done < count; ) {
     const read = readSync(fd, buffer, done, count - done, position + done);
-    if (read === 0) break;
+    if (read === 0) throw damagedAt(position + done);
     done += read;
   }
-  return done;
 }
 
 /** @param {string} dir */
