@@ -1,15 +1,11 @@
+import { type CsvValue, csvCell } from '../csv.js';
 import type { Coefficient } from './coefficient.js';
 import type { RatingsReport } from './ratings.js';
 import type { SpansReport } from './spans.js';
 
-function cell(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-function line(values: unknown[]): string {
-  return values.map(cell).join(',');
+/** Through the one CSV writer: code and coder names come from the input file, and may look like formulas. */
+function line(values: CsvValue[]): string {
+  return values.map((value) => csvCell(value)).join(',');
 }
 
 const SPANS_HEADER = [

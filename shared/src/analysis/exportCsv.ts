@@ -1,19 +1,16 @@
+import { toCsv } from '../csv.js';
 import type { RetrievedSegment } from './retrieval.js';
 
 /**
- * A retrieval as CSV (RFC 4180, CRLF, one row per segment, one column per participant attribute). A cell that a
- * spreadsheet would read as a formula (`=`, `+`, `-`, `@`, tab, CR first) gets a leading `'`: interview text is
- * untrusted input and the file is opened by people, not parsers.
+ * A retrieval as CSV (RFC 4180, CRLF, one row per segment, one column per participant attribute), through the one
+ * CSV writer (`csv.ts`): a text cell a spreadsheet would read as a formula gets a leading `'`, since interview text
+ * is untrusted input and the file is opened by people, not parsers.
  */
-export function csvCell(value: string | number): string {
-  let text = String(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 export interface SegmentsCsvOptions {
   /** The display name of a layer (a coder's name, "Consensus"). */
   layerName?: (layer: string) => string;
+  /** Neutralise formula-like text cells (default true); false writes the data exactly, for R or pandas. */
+  formulaSafe?: boolean;
 }
 
 export function segmentsCsv(segments: readonly RetrievedSegment[], options: SegmentsCsvOptions = {}): string {
@@ -43,5 +40,5 @@ export function segmentsCsv(segments: readonly RetrievedSegment[], options: Segm
     segment.text,
     segment.memo ?? '',
   ]);
-  return `${[header, ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n')}\r\n`;
+  return toCsv([header, ...rows], { lineEnding: '\r\n', formulaSafe: options.formulaSafe ?? true });
 }

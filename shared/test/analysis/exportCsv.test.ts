@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { csvCell, segmentsCsv } from '../../src/analysis/exportCsv.js';
+import { segmentsCsv } from '../../src/analysis/exportCsv.js';
 import type { RetrievedSegment } from '../../src/analysis/retrieval.js';
+import { csvCell } from '../../src/csv.js';
 
 const segment: RetrievedSegment = {
   codingId: 'k1',
@@ -25,8 +26,10 @@ describe('retrieval CSV', () => {
     ['say "hi"', '"say ""hi"""'],
     ['line\nbreak', '"line\nbreak"'],
     ['=HYPERLINK("x")', '"\'=HYPERLINK(""x"")"'],
-    ['+1', "'+1"],
-    ['-2', "'-2"],
+    ['+1 more', "'+1 more"],
+    ['- I think', "'- I think"],
+    // A text cell that is exactly a number is read as that number by every spreadsheet: nothing to neutralise.
+    ['-2', '-2'],
     ['@cmd', "'@cmd"],
   ];
   for (const [value, expected] of table)
