@@ -1,6 +1,7 @@
-import { codePath } from '@accord/shared';
-import { stringify } from 'csv-stringify/sync';
+import { codePath, toCsv } from '@accord/shared';
 import type { BundleCode, ProjectBundle } from '../interchange/bundle.js';
+import { normaliseColour } from '../interchange/colour.js';
+import { cssColour, type Html, html, htmlDocument, joinHtml } from '../render/html.js';
 import { CODE_PATH_SEPARATOR, codeIndex } from './segments.js';
 
 /**
@@ -8,27 +9,21 @@ import { CODE_PATH_SEPARATOR, codeIndex } from './segments.js';
  * a self-contained printable HTML page (print it, or "Save as PDF" from the browser) with definitions, criteria,
  * examples and, optionally, coded excerpts from the project as further examples.
  */
-export function codebookCsv(codes: readonly BundleCode[]): string {
+export function codebookCsv(codes: readonly BundleCode[], options: { formulaSafe?: boolean } = {}): string {
   const names = new Map(codes.map((code) => [code.guid, code.name]));
   const index = codeIndex(codes);
-  return stringify(
-    codes.map((code) => [
-      code.name,
-      code.parentGuid === null ? '' : (names.get(code.parentGuid) ?? ''),
-      codePath(index, code.guid).join(CODE_PATH_SEPARATOR),
-      code.definition,
-      code.inclusion,
-      code.exclusion,
-      code.examples,
-      code.colour ?? '',
-    ]),
-    {
-      header: true,
-      columns: ['name', 'parent', 'path', 'definition', 'inclusion', 'exclusion', 'examples', 'colour'],
-      bom: true,
-      record_delimiter: 'unix',
-    },
-  );
+  const header = ['name', 'parent', 'path', 'definition', 'inclusion', 'exclusion', 'examples', 'colour'];
+  const rows = codes.map((code) => [
+    code.name,
+    code.parentGuid === null ? '' : (names.get(code.parentGuid) ?? ''),
+    codePath(index, code.guid).join(CODE_PATH_SEPARATOR),
+    code.definition,
+    code.inclusion,
+    code.exclusion,
+    code.examples,
+    normaliseColour(code.colour) ?? '',
+  ]);
+  return toCsv([header, ...rows], { bom: true, formulaSafe: options.formulaSafe ?? true });
 }
 
 export interface CodebookDocOptions {
@@ -93,54 +88,46 @@ export function codebookMarkdown(bundle: ProjectBundle, options: CodebookDocOpti
   return `${lines.join('\n').trimEnd()}\n`;
 }
 
-export function codebookHtml(bundle: ProjectBundle, options: CodebookDocOptions = {}): string {
-  const coded = excerpts(bundle, options.excerptsPerCode ?? 0);
-  const body: string[] = [];
-  for (const { code, depth } of depthFirst(bundle.codes)) {
-    const level = Math.min(depth + 2, 6);
-    const swatch = code.colour === null ? '' : `<span class="swatch" style="background:${code.colour}"></span>`;
-    body.push(
-      `<section class="code depth-${Math.min(depth, 5)}">`,
-      `<h${level}>${swatch}${escapeHtml(code.name)}</h${level}>`,
-    );
-    const fields = SECTIONS.filter(([field]) => code[field] !== '');
-    if (fields.length > 0) {
-      body.push('<dl>');
-      for (const [field, label] of fields) body.push(`<dt>${label}</dt><dd>${escapeHtml(code[field])}</dd>`);
-      body.push('</dl>');
-    }
-    for (const excerpt of coded.get(code.guid) ?? []) {
-      body.push(`<blockquote>${escapeHtml(excerpt.text)}<cite>${escapeHtml(excerpt.source)}</cite></blockquote>`);
-    }
-    body.push('</section>');
-  }
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>Codebook: ${escapeHtml(bundle.name)}</title>
-<style>
-body { font: 11pt/1.45 system-ui, sans-serif; max-width: 48rem; margin: 2rem auto; padding: 0 1rem; color: #111; }
+const CODEBOOK_STYLE = html`body { font: 11pt/1.45 system-ui, sans-serif; max-width: 48rem; margin: 2rem auto; padding: 0 1rem; color: #111; }
 h1 { font-size: 1.6rem; }
 .code { break-inside: avoid; margin: 0 0 1rem; }
-${[1, 2, 3, 4, 5].map((depth) => `.depth-${depth} { margin-left: ${depth * 1.25}rem; }`).join('\n')}
+${joinHtml(
+  [1, 2, 3, 4, 5].map((depth) => html`.depth-${depth} { margin-left: ${depth * 1.25}rem; }`),
+  html`\n`,
+)}
 .swatch { display: inline-block; width: .8em; height: .8em; margin-right: .4em; border-radius: 2px; print-color-adjust: exact; -webkit-print-color-adjust: exact; }
 dt { font-weight: 600; margin-top: .3rem; }
 dd { margin: 0 0 0 1rem; white-space: pre-wrap; }
 blockquote { margin: .4rem 0 .4rem 1rem; padding-left: .6rem; border-left: 3px solid #bbb; white-space: pre-wrap; }
 cite { display: block; font-size: .85em; color: #555; }
 @page { margin: 2cm; }
-@media print { body { margin: 0; max-width: none; } }
-</style>
-</head>
-<body>
-<h1>Codebook: ${escapeHtml(bundle.name)}</h1>
-${body.join('\n')}
-</body>
-</html>
-`;
+@media print { body { margin: 0; max-width: none; } }`;
+
+/** One code: heading with its colour, the filled-in sections, the excerpts. */
+function codeSection(code: BundleCode, depth: number, excerpts: readonly { text: string; source: string }[]): Html {
+  const level = Math.min(depth + 2, 6);
+  // The colour is checked again here: a document can hold whatever a client wrote, and it goes into a style.
+  const colour = cssColour(code.colour);
+  const swatch = colour === null ? '' : html`<span class="swatch" style="background:${colour}"></span>`;
+  const fields = SECTIONS.filter(([field]) => code[field] !== '');
+  const definitions = joinHtml(fields.map(([field, label]) => html`<dt>${label}</dt><dd>${code[field]}</dd>\n`));
+  const quotes = excerpts.map(
+    (excerpt) => html`<blockquote>${excerpt.text}<cite>${excerpt.source}</cite></blockquote>\n`,
+  );
+  return html`<section class="code depth-${Math.min(depth, 5)}">
+<h${level}>${swatch}${code.name}</h${level}>
+${fields.length > 0 && html`<dl>\n${definitions}</dl>\n`}${quotes}</section>`;
 }
 
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+export function codebookHtml(bundle: ProjectBundle, options: CodebookDocOptions = {}): string {
+  const coded = excerpts(bundle, options.excerptsPerCode ?? 0);
+  const sections = depthFirst(bundle.codes).map(({ code, depth }) =>
+    codeSection(code, depth, coded.get(code.guid) ?? []),
+  );
+  return htmlDocument({
+    title: `Codebook: ${bundle.name}`,
+    style: CODEBOOK_STYLE,
+    body: html`<h1>Codebook: ${bundle.name}</h1>
+${joinHtml(sections, html`\n`)}`,
+  });
 }

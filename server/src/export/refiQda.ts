@@ -1,8 +1,10 @@
 import { crc32, deflateRawSync } from 'node:zlib';
 import { XMLBuilder } from 'fast-xml-parser';
 import { strToU8, Zip, type ZipInputFile } from 'fflate';
+import { AccordError } from '../errors.js';
 import type { BundleCode, BundleTranscript, ProjectBundle } from '../interchange/bundle.js';
 import { composeDescription } from '../interchange/codeDescription.js';
+import { normaliseColour } from '../interchange/colour.js';
 import { derivedGuid } from '../interchange/guid.js';
 import { codePointMap } from '../interchange/offsets.js';
 import { encodeTurns, hasTurnTimes, TURNS_VARIABLE, TURNS_VARIABLE_DESCRIPTION } from '../interchange/turns.js';
@@ -62,7 +64,19 @@ function zip(entries: readonly [string, Uint8Array][]): Uint8Array {
   return Buffer.concat(chunks);
 }
 
+/**
+ * The schema requires `<Codes>` in a codebook and at least one `<Code>` in it, so an empty codebook has no valid
+ * `.qdc`: it is refused with a clear answer rather than written as a file other programs reject. (A `.qdpx` simply
+ * leaves its optional `<CodeBook>` out.)
+ */
 export function writeQdc(codes: readonly BundleCode[]): string {
+  if (codes.length === 0) {
+    throw new AccordError(
+      409,
+      'empty_codebook',
+      'the codebook has no codes, and a REFI-QDA codebook (.qdc) must hold at least one; add a code, or export the project (.qdpx)',
+    );
+  }
   const codebook: Element = {
     '@_xmlns': CODEBOOK_NAMESPACE,
     '@_origin': ORIGIN,
@@ -106,7 +120,9 @@ function codeTree(codes: readonly BundleCode[], parentGuid: string | null, noteR
     .filter((code) => code.parentGuid === parentGuid)
     .map((code) => {
       const element: Element = { '@_guid': code.guid, '@_name': xmlSafe(code.name), '@_isCodable': 'true' };
-      if (code.colour !== null) element['@_color'] = code.colour;
+      // Checked again on the way out: the schema allows only #rrggbb, and a document may hold anything.
+      const colour = normaliseColour(code.colour);
+      if (colour !== null) element['@_color'] = colour;
       const description = composeDescription(code);
       if (description !== '') element.Description = xmlSafe(description);
       const refs = noteRefs.get(code.guid);

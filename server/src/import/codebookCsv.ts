@@ -1,5 +1,5 @@
 import type { BundleCode } from '../interchange/bundle.js';
-import { normaliseColour } from '../interchange/colour.js';
+import { colourProblem, normaliseColour } from '../interchange/colour.js';
 import type { CodeRow } from './codeTree.js';
 import { codesFromRows } from './codeTree.js';
 import { findColumn, readCsv } from './csv.js';
@@ -38,7 +38,7 @@ export function readCodebookCsv(file: string, bytes: Uint8Array): BundleCode[] {
     const rawColour = cell(row, 'colour');
     const colour = normaliseColour(rawColour);
     if (rawColour !== '' && colour === null) {
-      throw new ImportError(file, 'bad_csv', `${where}: colour "${rawColour}" is not a hex colour like #e69f00`);
+      throw new ImportError(file, 'bad_csv', `${where}: ${colourProblem(rawColour)}`);
     }
     const parent = cell(row, 'parent');
     codeRows.push({

@@ -7,7 +7,7 @@ import type {
   ProjectBundle,
 } from '../interchange/bundle.js';
 import { splitDescription } from '../interchange/codeDescription.js';
-import { normaliseColour } from '../interchange/colour.js';
+import { colourProblem, normaliseColour } from '../interchange/colour.js';
 import { canonicalGuid, derivedGuid } from '../interchange/guid.js';
 import { decodeTurns, TURNS_VARIABLE } from '../interchange/turns.js';
 import { type Archive, readArchive } from './archive.js';
@@ -173,11 +173,15 @@ class ProjectReader {
     const guid = this.guid(code, 'guid', 'code');
     if (this.codeGuids.has(guid)) throw this.error('not_refi_qda', `code ${guid} appears twice in the codebook`);
     this.codeGuids.add(guid);
+    const rawColour = attribute(code, 'color');
+    const colour = normaliseColour(rawColour);
+    if (rawColour !== undefined && rawColour.trim() !== '' && colour === null)
+      this.warnings.push(`code "${attribute(code, 'name') ?? guid}": ${colourProblem(rawColour)}; colour dropped`);
     this.codes.push({
       guid,
       name: attribute(code, 'name') ?? '',
       parentGuid,
-      colour: normaliseColour(attribute(code, 'color')),
+      colour,
       ...splitDescription(normaliseText(childText(code, 'Description'))),
     });
     for (const noteRef of children(code, 'NoteRef')) this.memoAbout(noteRef, { kind: 'code', guid });

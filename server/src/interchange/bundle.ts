@@ -1,4 +1,5 @@
 import type { Turn } from '@accord/shared';
+import { colourProblem, normaliseColour } from './colour.js';
 
 /**
  * The one neutral shape of a project in transit: every importer produces it, every exporter consumes it, and
@@ -138,6 +139,8 @@ export function bundleProblems(bundle: ProjectBundle): string[] {
     if (memo.text.includes('\r')) problems.push(`${where} is not normalised (CR left in its text)`);
   }
   for (const code of bundle.codes) {
+    if (code.colour !== null && normaliseColour(code.colour) === null)
+      problems.push(`code "${code.name}": ${colourProblem(code.colour)}`);
     if (code.parentGuid !== null && !codeGuids.has(code.parentGuid)) {
       problems.push(`code "${code.name}" has a parent ${code.parentGuid} that is not in the codebook`);
     }

@@ -31,6 +31,7 @@ import {
   type ProjectBundle,
   summariseBundle,
 } from '../interchange/bundle.js';
+import { normaliseColour } from '../interchange/colour.js';
 import { derivedGuid, guidForId } from '../interchange/guid.js';
 import {
   codeMemoId,
@@ -156,7 +157,8 @@ export async function writeBundle(
             examples: code.examples,
             createdAt: now,
           };
-          if (code.colour !== null) fields.colour = code.colour;
+          const colour = normaliseColour(code.colour);
+          if (colour !== null) fields.colour = colour;
           addCode(doc, fields, id);
           createdCodes.push(id);
           ids.set(code.guid, id);

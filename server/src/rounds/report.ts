@@ -2,6 +2,7 @@ import {
   BINARY_KEYS,
   buildSpansInput,
   type CodeSummary,
+  type CsvValue,
   computeAgreement,
   docName,
   readCodes,
@@ -9,11 +10,13 @@ import {
   type SpansReport,
   summariseCodes,
   type Thresholds,
+  toCsv,
   type UnitKind,
 } from '@accord/shared';
 import * as Y from 'yjs';
 import type { AppContext } from '../context.js';
 import type { Project, Round, SnapshotRecord } from '../metadata/schema.js';
+import { type Html, html, htmlDocument, joinHtml } from '../render/html.js';
 import { VERSION } from '../version.js';
 import { copyOfLiveDoc, FROZEN_CODEBOOK_SNAPSHOT, type RoundData } from './data.js';
 
@@ -211,14 +214,12 @@ export function methodText(report: ReliabilityReport): string {
   ].join(' ');
 }
 
-const csvCell = (value: unknown) => {
-  if (value === null || value === undefined) return '';
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-};
-
-/** Long format: one row per code x coder group x statistic, full precision. */
-export function reportCsv(report: ReliabilityReport): string {
+/**
+ * Long format: one row per code x coder group x statistic, full precision, through the one CSV writer: figures are
+ * numbers (a kappa of -0.25 stays -0.25), and a code name a spreadsheet would evaluate gets a leading `'` unless
+ * `formulaSafe` is false.
+ */
+export function reportCsv(report: ReliabilityReport, options: { formulaSafe?: boolean } = {}): string {
   const header = [
     'round',
     'unit',
@@ -236,7 +237,7 @@ export function reportCsv(report: ReliabilityReport): string {
     'flags',
     'reason',
   ];
-  const rows = [header.join(',')];
+  const rows: CsvValue[][] = [header];
   const names = new Map(report.codes.map((c) => [c.code, c.name]));
   const flags = new Map(report.codes.map((c) => [c.code, c.flags.join(' ')]));
   const push = (
@@ -246,27 +247,23 @@ export function reportCsv(report: ReliabilityReport): string {
     c: import('@accord/shared').Coefficient,
     flagged = '',
   ) =>
-    rows.push(
-      [
-        report.round.id,
-        report.unit.unit,
-        report.codebook?.sha256 ?? '',
-        code,
-        names.get(code) ?? code,
-        coders.join(' '),
-        statistic,
-        c.value,
-        c.ci95?.[0],
-        c.ci95?.[1],
-        c.bootstrap_ci95?.[0],
-        c.bootstrap_ci95?.[1],
-        c.interpretation,
-        flagged,
-        c.reason,
-      ]
-        .map(csvCell)
-        .join(','),
-    );
+    rows.push([
+      report.round.id,
+      report.unit.unit,
+      report.codebook?.sha256 ?? '',
+      code,
+      names.get(code) ?? code,
+      coders.join(' '),
+      statistic,
+      c.value,
+      c.ci95?.[0],
+      c.ci95?.[1],
+      c.bootstrap_ci95?.[0],
+      c.bootstrap_ci95?.[1],
+      c.interpretation,
+      flagged,
+      c.reason,
+    ]);
   for (const code of report.agreement.codes) {
     for (const pair of code.pairs) {
       for (const key of BINARY_KEYS) {
@@ -292,56 +289,53 @@ export function reportCsv(report: ReliabilityReport): string {
       }
     }
   }
-  return `${rows.join('\n')}\n`;
+  return toCsv(rows, { formulaSafe: options.formulaSafe ?? true });
 }
-
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
 
 const ci = (c: import('@accord/shared').Coefficient) => {
   const interval = c.bootstrap_ci95 ?? c.ci95;
   return interval ? `[${fixed(interval[0], 3)}, ${fixed(interval[1], 3)}]` : '';
 };
 
-/** A self-contained printable page (no scripts, no external resources). */
-export function reportHtml(report: ReliabilityReport): string {
-  const e = escapeHtml;
-  const names = new Map(report.coders.map((c) => [c.id, c.name]));
-  const codeRows = report.codes
-    .map(
-      (c) =>
-        `<tr${c.flags.length > 0 ? ' class="flag"' : ''}><td>${e(c.name)}</td><td>${fixed(c.kappa.value, 3)}</td><td>${ci(c.kappa)}</td><td>${e(c.kappa.interpretation ?? c.kappa.reason ?? '')}</td><td>${fixed(c.percentAgreement.value, 3)}</td><td>${fixed(c.pabak.value, 3)}</td><td>${fixed(c.ac1.value, 3)}</td><td>${fixed(c.alpha.value, 3)}</td><td>${ci(c.alpha)}</td><td>${e(c.alpha.interpretation ?? '')}</td><td>${e(c.flags.join(', '))}</td></tr>`,
-    )
-    .join('\n');
-  const pairRows = report.agreement.codes
-    .flatMap((code) =>
-      code.pairs.map(
-        (p) =>
-          `<tr><td>${e(report.codes.find((c) => c.code === code.code)?.name ?? code.code)}</td><td>${e(p.coders.map((id) => names.get(id) ?? id).join(' / '))}</td><td>${p.n_documents}</td><td>${fixed(p.pooled.cohen_kappa.value, 3)}</td><td>${ci(p.pooled.cohen_kappa)}</td><td>${fixed(p.pooled.percent_agreement.value, 3)}</td></tr>`,
-      ),
-    )
-    .join('\n');
-  const snapshotRows = report.snapshots
-    .map((s) => `<tr><td><code>${e(s.docName)}</code></td><td><code>${e(s.sha256)}</code></td></tr>`)
-    .join('\n');
-  const transcriptRows = report.transcripts
-    .map(
-      (t) =>
-        `<tr><td>${e(t.title)}</td><td>${t.length}</td><td>${e(t.coders.map((id) => names.get(id) ?? id).join(', '))}</td></tr>`,
-    )
-    .join('\n');
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Reliability report: ${e(report.round.name)}</title>
-<style>
-body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:60rem;color:#111}
+const REPORT_STYLE = html`body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:60rem;color:#111}
 table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem}th,td{border:1px solid #bbb;padding:.25rem .4rem;text-align:left;vertical-align:top}
 th{background:#eee}tr.flag td{background:#fdecea}code{font-size:12px;word-break:break-all}.method{background:#f6f6f6;padding:1rem;border-left:4px solid #0072b2}
-@media print{body{margin:0;max-width:none}a{color:inherit}}
-</style></head><body>
-<h1>Reliability report: ${e(report.round.name)}</h1>
-<p>Round <code>${e(report.round.id)}</code> (${e(report.round.mode)}), revealed ${report.round.revealedAt ? new Date(report.round.revealedAt).toISOString() : 'not yet'}${report.round.forcedReveal ? ' <strong>(forced before every coder was done)</strong>' : ''}. Unit: ${e(UNIT_TEXT[report.unit.unit])}. Generated by Accord ${e(report.generator.version)} on ${new Date(report.generator.generatedAt).toISOString()}.</p>
-<p>Coders: ${e(report.coders.map((c) => c.name).join(', '))}. Codebook SHA-256: <code>${e(report.codebook?.sha256 ?? 'none')}</code>. Thresholds: kappa &lt; ${report.thresholds.kappa} discuss, alpha &lt; ${report.thresholds.alpha} unreliable.</p>
-<h2>Method</h2><p class="method">${e(report.method)}</p>
+@media print{body{margin:0;max-width:none}a{color:inherit}}`;
+
+/** A self-contained printable page (no scripts, no external resources), built with `html`, which escapes. */
+export function reportHtml(report: ReliabilityReport): string {
+  const names = new Map(report.coders.map((c) => [c.id, c.name]));
+  const rows = (items: readonly Html[]) => joinHtml(items, html`\n`);
+  const codeRows = rows(
+    report.codes.map(
+      (c) =>
+        html`<tr${c.flags.length > 0 && html` class="flag"`}><td>${c.name}</td><td>${fixed(c.kappa.value, 3)}</td><td>${ci(c.kappa)}</td><td>${c.kappa.interpretation ?? c.kappa.reason ?? ''}</td><td>${fixed(c.percentAgreement.value, 3)}</td><td>${fixed(c.pabak.value, 3)}</td><td>${fixed(c.ac1.value, 3)}</td><td>${fixed(c.alpha.value, 3)}</td><td>${ci(c.alpha)}</td><td>${c.alpha.interpretation ?? ''}</td><td>${c.flags.join(', ')}</td></tr>`,
+    ),
+  );
+  const pairRows = rows(
+    report.agreement.codes.flatMap((code) =>
+      code.pairs.map(
+        (p) =>
+          html`<tr><td>${report.codes.find((c) => c.code === code.code)?.name ?? code.code}</td><td>${p.coders.map((id) => names.get(id) ?? id).join(' / ')}</td><td>${p.n_documents}</td><td>${fixed(p.pooled.cohen_kappa.value, 3)}</td><td>${ci(p.pooled.cohen_kappa)}</td><td>${fixed(p.pooled.percent_agreement.value, 3)}</td></tr>`,
+      ),
+    ),
+  );
+  const snapshotRows = rows(
+    report.snapshots.map((s) => html`<tr><td><code>${s.docName}</code></td><td><code>${s.sha256}</code></td></tr>`),
+  );
+  const transcriptRows = rows(
+    report.transcripts.map(
+      (t) =>
+        html`<tr><td>${t.title}</td><td>${t.length}</td><td>${t.coders.map((id) => names.get(id) ?? id).join(', ')}</td></tr>`,
+    ),
+  );
+  return htmlDocument({
+    title: `Reliability report: ${report.round.name}`,
+    style: REPORT_STYLE,
+    body: html`<h1>Reliability report: ${report.round.name}</h1>
+<p>Round <code>${report.round.id}</code> (${report.round.mode}), revealed ${report.round.revealedAt ? new Date(report.round.revealedAt).toISOString() : 'not yet'}${report.round.forcedReveal && html` <strong>(forced before every coder was done)</strong>`}. Unit: ${UNIT_TEXT[report.unit.unit]}. Generated by Accord ${report.generator.version} on ${new Date(report.generator.generatedAt).toISOString()}.</p>
+<p>Coders: ${report.coders.map((c) => c.name).join(', ')}. Codebook SHA-256: <code>${report.codebook?.sha256 ?? 'none'}</code>. Thresholds: kappa &lt; ${report.thresholds.kappa} discuss, alpha &lt; ${report.thresholds.alpha} unreliable.</p>
+<h2>Method</h2><p class="method">${report.method}</p>
 <h2>Agreement per code</h2>
 <table><thead><tr><th>Code</th><th>${report.coders.length > 2 ? "Fleiss' kappa" : "Cohen's kappa"}</th><th>95% CI</th><th>Interpretation</th><th>% agreement</th><th>PABAK</th><th>AC1</th><th>Krippendorff's alpha</th><th>95% CI</th><th>Interpretation</th><th>Flags</th></tr></thead>
 <tbody>${codeRows}</tbody></table>
@@ -351,7 +345,6 @@ th{background:#eee}tr.flag td{background:#fdecea}code{font-size:12px;word-break:
 <table><thead><tr><th>Transcript</th><th>Length</th><th>Coders</th></tr></thead><tbody>${transcriptRows}</tbody></table>
 <h2>Snapshots</h2>
 <table><thead><tr><th>Document</th><th>SHA-256</th></tr></thead><tbody>${snapshotRows}</tbody></table>
-<p>Confidence intervals are bootstrap intervals over transcripts where available, else asymptotic. Undefined values (0/0) are shown as "undefined" with their reason.</p>
-</body></html>
-`;
+<p>Confidence intervals are bootstrap intervals over transcripts where available, else asymptotic. Undefined values (0/0) are shown as "undefined" with their reason.</p>`,
+  });
 }

@@ -88,7 +88,7 @@ describe('codebook documents', () => {
 
   it('HTML is escaped and printable', () => {
     const html = codebookHtml(bundle, { excerptsPerCode: 2 });
-    expect(html).toContain('<h2><span class="swatch" style="background:#009e73"></span>Support &#60;family&#62;</h2>');
+    expect(html).toContain('<h2><span class="swatch" style="background:#009e73"></span>Support &lt;family&gt;</h2>');
     expect(html).toContain('@media print');
     expect(html).not.toContain('<family>');
   });

@@ -16,6 +16,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { conflict, notFound } from '../../errors.js';
 import type { Round } from '../../metadata/schema.js';
+import { PRINTABLE_CSP } from '../../render/html.js';
 import {
   docAccess,
   findRound,
@@ -104,7 +105,11 @@ const codeChange = z.strictObject({
   examples: z.string().max(20_000).optional(),
   memo: z.string().max(10_000).default(''),
 });
-const reportQuery = unitQuery.extend({ format: z.enum(['json', 'csv', 'html']).default('json') });
+const reportQuery = unitQuery.extend({
+  format: z.enum(['json', 'csv', 'html']).default('json'),
+  /** CSV: `false` writes cells exactly, without neutralising formula-like text (for R and pandas). */
+  formulaSafe: z.enum(['true', 'false']).default('true'),
+});
 
 export function roundRoutes(ctx: AppContext): Router {
   const router = Router();
@@ -389,9 +394,12 @@ export function roundRoutes(ctx: AppContext): Router {
     });
     const filename = `reliability-${round.id}-${query.unit}`;
     if (query.format === 'csv') {
-      res.type('text/csv').attachment(`${filename}.csv`).send(reportCsv(report));
+      res
+        .type('text/csv')
+        .attachment(`${filename}.csv`)
+        .send(reportCsv(report, { formulaSafe: query.formulaSafe === 'true' }));
     } else if (query.format === 'html') {
-      res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'");
+      res.setHeader('Content-Security-Policy', PRINTABLE_CSP);
       res.type('text/html').send(reportHtml(report));
     } else {
       res.json(report);
