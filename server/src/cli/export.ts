@@ -19,6 +19,8 @@ PROJECT is a project id or name. Formats:
   codebook-csv   codebook as CSV (re-importable); codebook-md, codebook-html: for reading and printing
   matrix         unit x coder matrix of one --code for R irr (--unit transcript|turn|paragraph|character,
                  default turn; --recal for ReCal's header-less form)
+CSV cells that a spreadsheet would run as a formula (starting with =, +, -, @) get a leading '; --raw-csv writes
+them exactly as they are (for R or pandas; never open such a file in a spreadsheet).
 Works on a data directory that no server holds.
 `;
 
@@ -33,6 +35,7 @@ export async function run(argv: string[]): Promise<number> {
       transcript: { type: 'string' },
       unit: { type: 'string' },
       recal: { type: 'boolean' },
+      'raw-csv': { type: 'boolean' },
       ...DATA_OPTION,
     },
     true,
@@ -55,7 +58,12 @@ export async function run(argv: string[]): Promise<number> {
     const projectId = findProject(ctx, project);
     const bundle = await readBundle(ctx, projectId);
     const filter = segmentFilter(bundle, values);
-    const content = await render(bundle, format, filter, { unit, recal: values.recal ?? false, code: values.code });
+    const content = await render(bundle, format, filter, {
+      unit,
+      recal: values.recal ?? false,
+      code: values.code,
+      formulaSafe: !values['raw-csv'],
+    });
     await writeFile(values.out!, content);
     ctx.audit.record({ actor: null, action: 'project.export', project: projectId, details: { format, via: 'cli' } });
     const seconds = ((performance.now() - started) / 1000).toFixed(2);

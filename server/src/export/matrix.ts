@@ -1,4 +1,4 @@
-import { stringify } from 'csv-stringify/sync';
+import { toCsv } from '@accord/shared';
 import type { BundleTranscript, ProjectBundle } from '../interchange/bundle.js';
 import { withDescendants } from './segments.js';
 
@@ -108,26 +108,26 @@ function unitsOf(transcript: BundleTranscript, unit: MatrixUnit): [number, numbe
  * `irr`: a header (`transcript,unit,start,end,<coder>...`) and `NA` for missing, for `read.csv` in R.
  * `recal`: coder columns only, no header, and only units every coder rated, as ReCal requires.
  */
-export function matrixCsv(matrix: UnitCoderMatrix, format: 'irr' | 'recal'): string {
+export function matrixCsv(
+  matrix: UnitCoderMatrix,
+  format: 'irr' | 'recal',
+  options: { formulaSafe?: boolean } = {},
+): string {
+  const csv = { formulaSafe: options.formulaSafe ?? true };
   if (format === 'recal') {
     const complete = matrix.rows.filter((row) => row.values.every((value) => value !== null));
-    return stringify(
+    return toCsv(
       complete.map((row) => row.values),
-      { record_delimiter: 'unix' },
+      csv,
     );
   }
-  return stringify(
-    matrix.rows.map((row) => [
-      row.transcript,
-      row.unit,
-      row.start,
-      row.end,
-      ...row.values.map((v) => (v === null ? 'NA' : v)),
-    ]),
-    {
-      header: true,
-      columns: ['transcript', 'unit', 'start', 'end', ...matrix.coders.map((coder) => coder.name)],
-      record_delimiter: 'unix',
-    },
-  );
+  const header = ['transcript', 'unit', 'start', 'end', ...matrix.coders.map((coder) => coder.name)];
+  const rows = matrix.rows.map((row) => [
+    row.transcript,
+    row.unit,
+    row.start,
+    row.end,
+    ...row.values.map((v) => (v === null ? 'NA' : v)),
+  ]);
+  return toCsv([header, ...rows], csv);
 }

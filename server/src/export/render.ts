@@ -26,26 +26,33 @@ export async function render(
   bundle: ProjectBundle,
   format: ExportFormat,
   filter: SegmentFilter,
-  options: { unit: MatrixUnit; recal: boolean; code: string | undefined },
+  options: {
+    unit: MatrixUnit;
+    recal: boolean;
+    code: string | undefined;
+    /** CSV only: neutralise cells a spreadsheet would run as formulas (see `@accord/shared` csv.ts). Default true. */
+    formulaSafe?: boolean;
+  },
 ): Promise<string | Uint8Array> {
+  const csv = { formulaSafe: options.formulaSafe ?? true };
   switch (format) {
     case 'qdpx':
       return writeQdpx(bundle);
     case 'qdc':
       return writeQdc(bundle.codes);
     case 'csv':
-      return segmentsCsv(segmentRows(bundle, filter));
+      return segmentsCsv(segmentRows(bundle, filter), csv);
     case 'xlsx':
       return segmentsXlsx(segmentRows(bundle, filter));
     case 'codebook-csv':
-      return codebookCsv(bundle.codes);
+      return codebookCsv(bundle.codes, csv);
     case 'codebook-md':
       return codebookMarkdown(bundle, { excerptsPerCode: 3 });
     case 'codebook-html':
       return codebookHtml(bundle, { excerptsPerCode: 3 });
     case 'matrix': {
       const [code] = codeGuids(bundle, options.code ?? '');
-      return matrixCsv(unitCoderMatrix(bundle, code!, options.unit), options.recal ? 'recal' : 'irr');
+      return matrixCsv(unitCoderMatrix(bundle, code!, options.unit), options.recal ? 'recal' : 'irr', csv);
     }
   }
 }

@@ -1,14 +1,16 @@
-import { stringify } from 'csv-stringify/sync';
+import { toCsv } from '@accord/shared';
 import { SEGMENT_COLUMNS, type SegmentRow } from './segments.js';
 
 /**
  * Coded segments as CSV: RFC 4180 quoting, a header row, LF line endings, and a UTF-8 BOM so that Excel reads
- * the accents right (R's readr and pandas skip it). Cell contents are exactly the data: no formula escaping, since
- * the main consumers are R and Python; the XLSX export is the one for spreadsheets.
+ * the accents right (R's readr and pandas skip it). Written by the one CSV writer (`@accord/shared` csv.ts): a
+ * text cell a spreadsheet would evaluate (`=`, `+`, `-`, `@`, tab, CR first) gets a leading `'` unless
+ * `formulaSafe` is false (`?formulaSafe=false`, `accord export --raw-csv`), for R and Python users who want the
+ * data exactly. Offsets stay numbers.
  */
-export function segmentsCsv(rows: readonly SegmentRow[]): string {
-  return stringify(
-    rows.map((row) => SEGMENT_COLUMNS.map((column) => row[column])),
-    { header: true, columns: SEGMENT_COLUMNS.map((column) => column), bom: true, record_delimiter: 'unix' },
-  );
+export function segmentsCsv(rows: readonly SegmentRow[], options: { formulaSafe?: boolean } = {}): string {
+  return toCsv([SEGMENT_COLUMNS, ...rows.map((row) => SEGMENT_COLUMNS.map((column) => row[column]))], {
+    bom: true,
+    formulaSafe: options.formulaSafe ?? true,
+  });
 }

@@ -71,7 +71,11 @@ const filterQuery = z.object({
 });
 type Filters = z.infer<typeof filterQuery>;
 
-const segmentsQuery = filterQuery.extend({ format: z.enum(['json', 'csv', 'html']).default('json') });
+const segmentsQuery = filterQuery.extend({
+  format: z.enum(['json', 'csv', 'html']).default('json'),
+  /** CSV: `false` writes cells exactly, without neutralising formula-like text (for R and pandas). */
+  formulaSafe: z.enum(['true', 'false']).default('true'),
+});
 const searchQuery = filterQuery.extend({
   q: z.string().trim().min(1).max(1000),
   caseSensitive: flag(false),
@@ -249,7 +253,7 @@ export function analysisRoutes(ctx: AppContext): Router {
       res
         .type('text/csv')
         .attachment(`segments-${project.id}.csv`)
-        .send(segmentsCsv(segments, { layerName: name }));
+        .send(segmentsCsv(segments, { layerName: name, formulaSafe: filters.formulaSafe === 'true' }));
     } else {
       res.setHeader('Content-Security-Policy', PRINTABLE_CSP);
       res.type('text/html').send(

@@ -13,6 +13,7 @@ import { applySpeakerChoices } from '../../import/speakers.js';
 import { readPastedTranscript } from '../../import/transcripts.js';
 import { summariseBundle } from '../../interchange/bundle.js';
 import { matchAccount, readBundle, writeBundle } from '../../projects/bundleIo.js';
+import { PRINTABLE_CSP } from '../../render/html.js';
 import { authoriseProject } from '../projectAuth.js';
 import { parse } from '../validate.js';
 
@@ -59,6 +60,8 @@ const exportQuery = z.strictObject({
   transcript: z.string().max(200).optional(),
   unit: z.enum(MATRIX_UNITS as [MatrixUnit, ...MatrixUnit[]]).default('turn'),
   recal: z.enum(['true', 'false']).optional(),
+  /** CSV formats: `false` writes cells exactly, without neutralising formula-like text (for R and pandas). */
+  formulaSafe: z.enum(['true', 'false']).default('true'),
 });
 
 const CONTENT_TYPES: Record<ExportFormat, [string, string]> = {
@@ -185,6 +188,7 @@ export function importExportRoutes(ctx: AppContext): Router {
       unit: query.unit,
       recal: query.recal === 'true',
       code: query.code,
+      formulaSafe: query.formulaSafe === 'true',
     });
     ctx.audit.record({
       actor: user.id,
@@ -195,6 +199,8 @@ export function importExportRoutes(ctx: AppContext): Router {
     const [type, extension] = CONTENT_TYPES[query.format];
     const fileName = `${project.name.replace(/[^\w.-]+/g, '_').slice(0, 80) || 'project'}.${extension}`;
     res.setHeader('Content-Type', type);
+    // The codebook page is opened in a browser once downloaded; served, it is held to what the printable pages are.
+    if (query.format === 'codebook-html') res.setHeader('Content-Security-Policy', PRINTABLE_CSP);
     res.setHeader('Content-Disposition', `attachment; filename="${fileName}"`);
     res.send(typeof content === 'string' ? content : Buffer.from(content));
   });
