@@ -1,5 +1,7 @@
 import * as Y from 'yjs';
 import { newId } from '../ids.js';
+import { skipEntry } from './skipped.js';
+import { isColour, isNumber, isString, orNull, type ValueCheck } from './values.js';
 
 /**
  * The codebook document (`p/<project>/codebook`, frozen per round as `p/<project>/r/<round>/codebook`): codes
@@ -82,26 +84,33 @@ export function updateCode(doc: Y.Doc, id: string, fields: Partial<CodeFields>):
   });
 }
 
+/** A code's fields; a field that is missing or not of its type (a stored value no validation saw) reads as the default. */
 export function readCode(id: string, code: Y.Map<unknown>): Code {
-  const get = <T>(key: keyof CodeFields, fallback: T): T => (code.get(key) as T | undefined) ?? fallback;
+  const get = <T>(key: keyof CodeFields, check: ValueCheck, fallback: T): T => {
+    const value = code.get(key);
+    return check(value) ? (value as T) : fallback;
+  };
   return {
     id,
-    name: get('name', ''),
-    parent: get<string | null>('parent', null),
-    colour: get('colour', CODE_PALETTE[0]!),
-    definition: get('definition', ''),
-    inclusion: get('inclusion', ''),
-    exclusion: get('exclusion', ''),
-    examples: get('examples', ''),
-    order: get('order', 0),
-    createdAt: get('createdAt', 0),
+    name: get('name', isString, ''),
+    parent: get<string | null>('parent', orNull(isString), null),
+    colour: get('colour', isColour, CODE_PALETTE[0]!),
+    definition: get('definition', isString, ''),
+    inclusion: get('inclusion', isString, ''),
+    exclusion: get('exclusion', isString, ''),
+    examples: get('examples', isString, ''),
+    order: get('order', isNumber, 0),
+    createdAt: get('createdAt', isNumber, 0),
   };
 }
 
 /** All codes, sorted by their order then name (parents and children mixed; build the tree with `parent`). */
 export function readCodes(doc: Y.Doc): Code[] {
   const codes: Code[] = [];
-  for (const [id, code] of codesMap(doc)) codes.push(readCode(id, code));
+  for (const [id, code] of codesMap(doc)) {
+    if (code instanceof Y.Map) codes.push(readCode(id, code));
+    else skipEntry(doc, CODES_KEY, id);
+  }
   return codes.sort((a, b) => a.order - b.order || a.name.localeCompare(b.name));
 }
 

@@ -1,6 +1,8 @@
 import * as Y from 'yjs';
 import { newId } from '../ids.js';
+import { skipEntry } from './skipped.js';
 import { transcriptText } from './transcript.js';
+import { isStoredCoding } from './values.js';
 
 /**
  * A coder's codings on one transcript (`p/<project>/t/<transcript>/c/<coder>`): a `Y.Map` under `codings`, keyed by
@@ -73,10 +75,14 @@ export function resolveCoding(textDoc: Y.Doc, id: string, stored: StoredCoding):
   return coding;
 }
 
-/** Every coding of a layer with absolute offsets, sorted by start then end. */
+/** Every coding of a layer with absolute offsets, sorted by start then end; an unreadable entry is skipped. */
 export function readCodings(codingsDoc: Y.Doc, textDoc: Y.Doc): Coding[] {
   const codings: Coding[] = [];
   for (const [id, stored] of codingsMap(codingsDoc)) {
+    if (!isStoredCoding(stored)) {
+      skipEntry(codingsDoc, CODINGS_KEY, id);
+      continue;
+    }
     const coding = resolveCoding(textDoc, id, stored);
     if (coding !== null) codings.push(coding);
   }

@@ -1,5 +1,7 @@
 import type * as Y from 'yjs';
 import { CODINGS_KEY, type Coding, resolveCoding, type StoredCoding } from './codings.js';
+import { skipEntry } from './skipped.js';
+import { isDecisionRecord, isStoredConsensusCoding } from './values.js';
 
 /**
  * The consensus layer of a transcript (`p/<project>/t/<transcript>/consensus`): adjudicated codings under
@@ -71,7 +73,7 @@ function findEqual(
   except: ReadonlySet<string>,
 ): string | null {
   for (const [id, existing] of codings) {
-    if (except.has(id)) continue;
+    if (except.has(id) || !isStoredConsensusCoding(existing)) continue;
     if (
       existing.code === coding.code &&
       sameBytes(existing.start, coding.start) &&
@@ -97,7 +99,7 @@ export function recordDecision(
   const stored: DecisionRecord = { ...record, codings: [] };
   doc.transact(() => {
     const previous = decisions.get(record.disagreement);
-    const replaced = new Set(previous?.codings ?? []);
+    const replaced = new Set(isDecisionRecord(previous) ? previous.codings : []);
     for (const id of replaced) map.delete(id);
     for (const { id, coding } of codings) {
       if (findEqual(map, coding, replaced) !== null) continue;
@@ -141,10 +143,14 @@ export function addAgreedCodings(
   return added;
 }
 
-/** Every consensus coding with absolute offsets and provenance, sorted by start then end. */
+/** Every consensus coding with absolute offsets and provenance, sorted by start then end; unreadable ones skipped. */
 export function readConsensus(consensusDoc: Y.Doc, textDoc: Y.Doc): ConsensusCoding[] {
   const result: ConsensusCoding[] = [];
   for (const [id, stored] of consensusCodings(consensusDoc)) {
+    if (!isStoredConsensusCoding(stored)) {
+      skipEntry(consensusDoc, CODINGS_KEY, id);
+      continue;
+    }
     const coding = resolveCoding(textDoc, id, stored);
     if (coding !== null) result.push({ ...coding, provenance: stored.provenance });
   }
@@ -152,5 +158,10 @@ export function readConsensus(consensusDoc: Y.Doc, textDoc: Y.Doc): ConsensusCod
 }
 
 export function readDecisions(doc: Y.Doc): DecisionRecord[] {
-  return [...consensusDecisions(doc).values()].sort((a, b) => a.decidedAt - b.decidedAt);
+  const decisions: DecisionRecord[] = [];
+  for (const [id, record] of consensusDecisions(doc)) {
+    if (isDecisionRecord(record)) decisions.push(record);
+    else skipEntry(doc, DECISIONS_KEY, id);
+  }
+  return decisions.sort((a, b) => a.decidedAt - b.decidedAt);
 }

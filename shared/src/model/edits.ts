@@ -1,6 +1,8 @@
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
 import { codesMap, readCode } from './codebook.js';
 import { codingsMap, type StoredCoding } from './codings.js';
+import { skipEntry } from './skipped.js';
+import { isStoredCoding } from './values.js';
 
 /**
  * Edits that go beyond adding: removing and recoding codings, moving, merging and deleting codes.
@@ -50,7 +52,12 @@ export function resolveCode(redirects: ReadonlyMap<string, string>, id: string):
 }
 
 export function readRedirects(codebookDoc: Y.Doc): Map<string, string> {
-  return new Map(codeRedirects(codebookDoc).entries());
+  const redirects = new Map<string, string>();
+  for (const [from, to] of codeRedirects(codebookDoc)) {
+    if (typeof to === 'string') redirects.set(from, to);
+    else skipEntry(codebookDoc, REDIRECTS_KEY, from);
+  }
+  return redirects;
 }
 
 /** Whether `candidate` is `id` or lies below it in the code tree (moving `id` under it would make a cycle). */
@@ -60,7 +67,9 @@ export function isSelfOrDescendant(codebookDoc: Y.Doc, id: string, candidate: st
   for (let current = candidate; current !== null && !seen.has(current); ) {
     if (current === id) return true;
     seen.add(current);
-    current = (codes.get(current)?.get('parent') as string | null | undefined) ?? null;
+    const code = codes.get(current);
+    const parent = code instanceof Y.Map ? code.get('parent') : null;
+    current = typeof parent === 'string' ? parent : null;
   }
   return false;
 }
@@ -72,7 +81,10 @@ export function moveCode(codebookDoc: Y.Doc, id: string, parent: string | null, 
   if (code === undefined) throw new RangeError(`no code ${id}`);
   if (isSelfOrDescendant(codebookDoc, id, parent)) throw new RangeError('a code cannot move below itself');
   const siblings = [...codes.entries()]
-    .filter(([other, map]) => other !== id && ((map.get('parent') as string | null | undefined) ?? null) === parent)
+    .filter(
+      ([other, map]) =>
+        other !== id && map instanceof Y.Map && ((map.get('parent') as string | null | undefined) ?? null) === parent,
+    )
     .map(([other, map]) => readCode(other, map))
     .sort((a, b) => a.order - b.order || a.name.localeCompare(b.name));
   const at = Math.max(0, Math.min(index, siblings.length));
@@ -91,7 +103,7 @@ function removeFromTree(codebookDoc: Y.Doc, id: string, adoptiveParent: string |
   const redirects = codeRedirects(codebookDoc);
   codebookDoc.transact(() => {
     for (const [childId, child] of codes) {
-      if (childId !== id && child.get('parent') === id) child.set('parent', adoptiveParent);
+      if (childId !== id && child instanceof Y.Map && child.get('parent') === id) child.set('parent', adoptiveParent);
     }
     codes.delete(id);
     // Earlier redirects to this code follow it, so that chains stay short.
@@ -131,9 +143,11 @@ export function migrateLayer(codingsDoc: Y.Doc, redirects: ReadonlyMap<string, s
   codingsDoc.transact(() => {
     const seen = new Set<string>();
     const key = (stored: StoredCoding, code: string) => `${code}|${bytesKey(stored.start)}|${bytesKey(stored.end)}`;
-    for (const stored of codings.values()) if (!redirects.has(stored.code)) seen.add(key(stored, stored.code));
+    for (const stored of codings.values()) {
+      if (isStoredCoding(stored) && !redirects.has(stored.code)) seen.add(key(stored, stored.code));
+    }
     for (const [id, stored] of [...codings.entries()]) {
-      if (!redirects.has(stored.code)) continue;
+      if (!isStoredCoding(stored) || !redirects.has(stored.code)) continue;
       const code = resolveCode(redirects, stored.code);
       changed++;
       if (code === null || seen.has(key(stored, code))) codings.delete(id);

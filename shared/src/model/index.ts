@@ -3,5 +3,8 @@ export * from './codings.js';
 export * from './consensus.js';
 export * from './edits.js';
 export * from './memo.js';
+export * from './schema.js';
+export * from './skipped.js';
 export * from './themes.js';
 export * from './transcript.js';
+export * from './values.js';

@@ -1,7 +1,9 @@
 import * as Y from 'yjs';
 import { newId } from '../ids.js';
 import { readRedirects, resolveCode } from './edits.js';
+import { skipEntry } from './skipped.js';
 import { transcriptText } from './transcript.js';
+import { isNumber, isStoredQuote, isString, isThemeFinalisation, orNull, type ValueCheck } from './values.js';
 
 /**
  * Themes (Braun & Clarke: searching for, reviewing, defining and naming themes) live in the codebook document,
@@ -106,9 +108,16 @@ function nested<T>(theme: Y.Map<unknown>, key: 'codes' | 'quotes'): Y.Map<T> {
 const codeSet = (theme: Y.Map<unknown>) => nested<number>(theme, 'codes');
 const quoteMap = (theme: Y.Map<unknown>) => nested<StoredQuote>(theme, 'quotes');
 
-function readNested<T>(theme: Y.Map<unknown>, key: 'codes' | 'quotes'): [string, T][] {
+/** The entries of a theme's nested set or map that `check` accepts (others are skipped: see `skipEntry`). */
+function readNested<T>(theme: Y.Map<unknown>, key: 'codes' | 'quotes', check: ValueCheck): [string, T][] {
   const value = theme.get(key);
-  return value instanceof Y.Map ? [...(value as Y.Map<T>).entries()] : [];
+  if (!(value instanceof Y.Map)) return [];
+  const entries: [string, T][] = [];
+  for (const [id, entry] of value as Y.Map<unknown>) {
+    if (check(entry)) entries.push([id, entry as T]);
+    else if (theme.doc) skipEntry(theme.doc, `${THEMES_KEY}.${key}`, id);
+  }
+  return entries;
 }
 
 export function addTheme(
@@ -152,7 +161,9 @@ export function isThemeSelfOrDescendant(doc: Y.Doc, id: string, candidate: strin
   for (let current = candidate; current !== null && !seen.has(current); ) {
     if (current === id) return true;
     seen.add(current);
-    current = (themes.get(current)?.get('parent') as string | null | undefined) ?? null;
+    const theme = themes.get(current);
+    const parent = theme instanceof Y.Map ? theme.get('parent') : null;
+    current = typeof parent === 'string' ? parent : null;
   }
   return false;
 }
@@ -170,7 +181,9 @@ export function deleteTheme(doc: Y.Doc, id: string): void {
   const themes = themesMap(doc);
   const parent = (themeMap(doc, id).get('parent') as string | null | undefined) ?? null;
   doc.transact(() => {
-    for (const child of themes.values()) if (child.get('parent') === id) child.set('parent', parent);
+    for (const child of themes.values()) {
+      if (child instanceof Y.Map && child.get('parent') === id) child.set('parent', parent);
+    }
     themes.delete(id);
   });
 }
@@ -235,7 +248,7 @@ export function removeQuote(doc: Y.Doc, theme: string, id: string): void {
 
 /** The stored anchors of a quote (to resolve against the transcript text); null if there is no such quote. */
 export function storedQuote(doc: Y.Doc, theme: string, id: string): StoredQuote | null {
-  return new Map(readNested<StoredQuote>(themeMap(doc, theme), 'quotes')).get(id) ?? null;
+  return new Map(readNested<StoredQuote>(themeMap(doc, theme), 'quotes', isStoredQuote)).get(id) ?? null;
 }
 
 /** A quote's passage in the transcript as it is now, or its text as chosen if the passage has been deleted. */
@@ -268,28 +281,33 @@ export function finaliseTheme(doc: Y.Doc, id: string, evidence: ThemeFinalisatio
   });
 }
 
+/** A theme; a field that is missing or not of its type (a value no validation saw) reads as the default. */
 export function readTheme(id: string, theme: Y.Map<unknown>, redirects: ReadonlyMap<string, string>): Theme {
+  const get = <T>(key: string, check: ValueCheck, fallback: T): T => {
+    const value = theme.get(key);
+    return check(value) ? (value as T) : fallback;
+  };
   const codes: string[] = [];
-  const added = readNested<number>(theme, 'codes').sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0]));
+  const added = readNested<number>(theme, 'codes', isNumber).sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0]));
   for (const [code] of added) {
     const current = resolveCode(redirects, code);
     if (current !== null && !codes.includes(current)) codes.push(current);
   }
-  const quotes = readNested<StoredQuote>(theme, 'quotes')
+  const quotes = readNested<StoredQuote>(theme, 'quotes', isStoredQuote)
     .map(([quoteId, { start: _start, end: _end, ...quote }]) => ({ id: quoteId, ...quote }))
     .sort((a, b) => a.chosenAt - b.chosenAt || a.id.localeCompare(b.id));
   const status = theme.get('status') as ThemeStatus | undefined;
   return {
     id,
-    name: (theme.get('name') as string | undefined) ?? '',
-    definition: (theme.get('definition') as string | undefined) ?? '',
-    parent: (theme.get('parent') as string | null | undefined) ?? null,
+    name: get('name', isString, ''),
+    definition: get('definition', isString, ''),
+    parent: get<string | null>('parent', orNull(isString), null),
     status: status !== undefined && THEME_STATUSES.includes(status) ? status : 'candidate',
-    order: (theme.get('order') as number | undefined) ?? 0,
-    createdAt: (theme.get('createdAt') as number | undefined) ?? 0,
+    order: get('order', isNumber, 0),
+    createdAt: get('createdAt', isNumber, 0),
     codes,
     quotes,
-    finalisedWith: (theme.get('finalisedWith') as ThemeFinalisation | null | undefined) ?? null,
+    finalisedWith: get<ThemeFinalisation | null>('finalisedWith', isThemeFinalisation, null),
   };
 }
 
@@ -297,6 +315,9 @@ export function readTheme(id: string, theme: Y.Map<unknown>, redirects: Readonly
 export function readThemes(doc: Y.Doc): Theme[] {
   const redirects = readRedirects(doc);
   const themes: Theme[] = [];
-  for (const [id, theme] of themesMap(doc)) themes.push(readTheme(id, theme, redirects));
+  for (const [id, theme] of themesMap(doc)) {
+    if (theme instanceof Y.Map) themes.push(readTheme(id, theme, redirects));
+    else skipEntry(doc, THEMES_KEY, id);
+  }
   return themes.sort((a, b) => a.order - b.order || a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
 }

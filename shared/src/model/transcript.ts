@@ -1,4 +1,6 @@
 import * as Y from 'yjs';
+import { skipEntry } from './skipped.js';
+import { isStoredTurn } from './values.js';
 
 /**
  * A transcript document (`p/<project>/t/<transcript>/text`): the text as `Y.Text` under `text` and the speaker
@@ -53,7 +55,13 @@ function storeTurn(ytext: Y.Text, turn: Turn): StoredTurn {
 export function readTurns(doc: Y.Doc): ResolvedTurn[] {
   const length = transcriptText(doc).length;
   const starts: Turn[] = [];
+  let index = -1;
   for (const stored of transcriptTurns(doc)) {
+    index++;
+    if (!isStoredTurn(stored)) {
+      skipEntry(doc, TURNS_KEY, String(index));
+      continue;
+    }
     const position = Y.createAbsolutePositionFromRelativePosition(Y.decodeRelativePosition(stored.at), doc);
     if (position === null) continue;
     const turn: Turn = { start: position.index, speaker: stored.speaker };
