@@ -1,12 +1,14 @@
+import { DOC_SCHEMAS, type DocSchema, parseDocName } from '@accord/shared';
 import * as Y from 'yjs';
 import type { Logger } from '../log.js';
 import type { DocLog } from '../persistence/index.js';
 import { RoomAwareness } from './awareness.js';
+import { checkContent } from './contentValidation.js';
 import type { SyncLimits } from './limits.js';
 import type { Counters, RejectReason } from './metrics.js';
 import { CLOSE, type Peer } from './peer.js';
 import { type ClientMessage, encodeSyncMessage, SYNC_STEP1, SYNC_STEP2, SYNC_UPDATE } from './protocol.js';
-import { isEmptyUpdate, isSelfContained } from './updates.js';
+import { type DecodedUpdate, isEmptyUpdate, isSelfContained } from './updates.js';
 
 export interface HostEnv {
   limits: SyncLimits;
@@ -34,6 +36,8 @@ export class DocHost {
   /** A peer's update, validated and relayed, that Yjs has yet to integrate. */
   private unapplied: { update: Uint8Array; peer: Peer } | null = null;
   private integration: NodeJS.Immediate | null = null;
+  /** What clients may write here (null for a name that is not a document of the model: engine tests only). */
+  private readonly schema: DocSchema | null;
 
   constructor(
     readonly name: string,
@@ -42,6 +46,8 @@ export class DocHost {
     private readonly env: HostEnv,
   ) {
     this.awareness = new RoomAwareness(env.limits.maxAwarenessStateBytes, env.limits.awarenessRenewalMs);
+    const ref = parseDocName(name);
+    this.schema = ref === null ? null : DOC_SCHEMAS[ref.kind];
     ydoc.on('update', this.onUpdate);
   }
 
@@ -126,9 +132,12 @@ export class DocHost {
       this.env.reject(peer, 'docTooLarge', CLOSE.tooLarge);
       return;
     }
+    // One decode serves both checks; content is checked on the decoded structs, never by applying and undoing.
+    let decoded: DecodedUpdate;
     let complete: boolean;
     try {
-      complete = isSelfContained(doc, update);
+      decoded = Y.decodeUpdate(update);
+      complete = isSelfContained(doc, decoded);
     } catch (error) {
       this.env.reject(peer, 'malformed', CLOSE.policy, error);
       return;
@@ -136,6 +145,19 @@ export class DocHost {
     if (!complete) {
       this.env.reject(peer, 'missingDependencies', CLOSE.policy);
       return;
+    }
+    if (this.schema !== null) {
+      let refused: string | null;
+      try {
+        refused = checkContent(doc, decoded.structs, this.schema);
+      } catch (error) {
+        this.env.reject(peer, 'malformed', CLOSE.policy, error);
+        return;
+      }
+      if (refused !== null) {
+        this.env.reject(peer, 'invalidContent', CLOSE.invalidContent, refused);
+        return;
+      }
     }
     if (!frame) {
       this.integrate(update, peer);

@@ -12,6 +12,7 @@ export type RejectReason =
   | 'rateLimited'
   | 'missingDependencies'
   | 'docTooLarge'
+  | 'invalidContent'
   | 'awarenessSpoof'
   | 'awarenessInvalid'
   | 'queueOverflow';
@@ -60,6 +61,7 @@ export class Counters {
     rateLimited: 0,
     missingDependencies: 0,
     docTooLarge: 0,
+    invalidContent: 0,
     awarenessSpoof: 0,
     awarenessInvalid: 0,
     queueOverflow: 0,

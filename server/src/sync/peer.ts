@@ -14,6 +14,8 @@ export interface PeerContext {
   access: 'read' | 'write';
   /** 'presence' drops everything but `user` from the awareness states this peer receives. */
   awareness: AwarenessPolicy;
+  /** The id (token hash, never the token) of the session that opened the socket: ending it closes the socket. */
+  sessionId?: string;
 }
 
 /** Close codes; y-websocket reconnects after any code outside 4400-4499, and gives up on those. */
@@ -22,9 +24,12 @@ export const CLOSE = {
   policy: 1008,
   internal: 1011,
   tryAgain: 1013,
+  sessionEnded: 4401,
   forbidden: 4403,
   deleted: 4404,
   tooLarge: 4413,
+  /** An update whose content the document's schema refuses: resending it (a reconnect) would be refused again. */
+  invalidContent: 4422,
 } as const;
 
 /** One WebSocket connection serving one document. */

@@ -1,5 +1,8 @@
 import * as Y from 'yjs';
 
+/** An update as `Y.decodeUpdate` gives it: decoded once, then checked for completeness and for content. */
+export type DecodedUpdate = ReturnType<typeof Y.decodeUpdate>;
+
 /**
  * Whether `update` can be integrated into `doc` completely. Yjs keeps structs whose dependencies are missing as
  * "pending" inside the document, invisible and unpersistable: a client that sends such an update (buggy or
@@ -7,8 +10,8 @@ import * as Y from 'yjs';
  * client's clock without a gap, every origin and parent it points to must exist in the document or the update,
  * and every deletion must target existing clocks.
  */
-export function isSelfContained(doc: Y.Doc, update: Uint8Array): boolean {
-  const { structs, ds } = Y.decodeUpdate(update);
+export function isSelfContained(doc: Y.Doc, update: Uint8Array | DecodedUpdate): boolean {
+  const { structs, ds } = update instanceof Uint8Array ? Y.decodeUpdate(update) : update;
   const known = new Map<number, number>();
   const available = (client: number): number => {
     let clock = known.get(client);
