@@ -1,12 +1,13 @@
-import { type UnzipFileInfo, unzipSync, zipSync } from 'fflate';
+import { Worker } from 'node:worker_threads';
+import type { ArchiveReply, ArchiveRequest } from './archiveWorker.js';
 import { ImportError } from './errors.js';
-import { formatBytes, type ImportLimits } from './limits.js';
+import type { ImportLimits } from './limits.js';
 
 /**
  * Reads ZIP-based files (qdpx, docx, odt) in memory, never on disk, so no entry name can write outside anything.
- * Names that would escape the archive (`../`, absolute, drive letters) are refused rather than skipped: such a
- * file was crafted, not exported. The decompressed size is capped by the sizes the central directory declares,
- * which fflate also uses as the output size (it never writes past them), so a zip bomb cannot grow memory.
+ * The reading happens on a worker thread (archiveWorker.js), which counts the bytes each entry really inflates to:
+ * the server's event loop never inflates anything, and a ZIP bomb is refused as soon as an entry outgrows the size
+ * its directory declares (the declared sizes are held to `maxDecompressedBytes` before anything is inflated).
  */
 export interface Archive {
   /** Entry paths as stored, with `/` separators; directories are left out. */
@@ -15,59 +16,91 @@ export interface Archive {
   get(path: string): Uint8Array | undefined;
 }
 
-export function readArchive(file: string, bytes: Uint8Array, limits: ImportLimits): Archive {
-  let total = 0;
-  let entries = 0;
-  const checkEntry = (info: UnzipFileInfo): boolean => {
-    entries += 1;
-    if (entries > limits.maxArchiveEntries) {
-      throw new ImportError(file, 'too_large', `archive has more than ${limits.maxArchiveEntries} entries`);
-    }
-    assertSafePath(file, info.name);
-    if (info.name.endsWith('/')) return false;
-    total += info.originalSize;
-    if (total > limits.maxDecompressedBytes) {
-      throw new ImportError(
-        file,
-        'too_large',
-        `archive decompresses to more than ${formatBytes(limits.maxDecompressedBytes)}`,
-      );
-    }
-    return true;
-  };
-  let unzipped: Record<string, Uint8Array>;
-  try {
-    unzipped = unzipSync(bytes, { filter: checkEntry });
-  } catch (error) {
-    if (error instanceof ImportError) throw error;
-    throw new ImportError(file, 'corrupt_archive', `not a readable ZIP archive (${(error as Error).message})`);
-  }
-  const byLowerPath = new Map<string, Uint8Array>();
-  const paths: string[] = [];
-  for (const [name, content] of Object.entries(unzipped)) {
-    const path = name.replaceAll('\\', '/');
-    paths.push(path);
-    byLowerPath.set(path.toLowerCase(), content);
-  }
-  return { paths, get: (path) => byLowerPath.get(path.replaceAll('\\', '/').toLowerCase()) };
+export async function readArchive(file: string, bytes: Uint8Array, limits: ImportLimits): Promise<Archive> {
+  const { entries } = await inflater.read(file, bytes, limits, false);
+  return archiveOf(entries);
 }
 
 /**
- * The archive again, stored without compression, for libraries that read ZIPs themselves (mammoth): they then
- * only ever see entries this module has already bounded and checked.
+ * The archive, checked, and again stored without compression, for libraries that read ZIPs themselves (mammoth):
+ * they then only ever see entries this module has already bounded and checked, whatever sizes the original declared.
  */
-export function repackArchive(file: string, bytes: Uint8Array, limits: ImportLimits): Uint8Array {
-  const archive = readArchive(file, bytes, limits);
-  const entries: Record<string, Uint8Array> = {};
-  for (const path of archive.paths) entries[path] = archive.get(path)!;
-  return zipSync(entries, { level: 0 });
+export async function repackArchive(
+  file: string,
+  bytes: Uint8Array,
+  limits: ImportLimits,
+): Promise<{ archive: Archive; repacked: Uint8Array }> {
+  const { entries, repacked } = await inflater.read(file, bytes, limits, true);
+  return { archive: archiveOf(entries), repacked: repacked! };
 }
 
-function assertSafePath(file: string, name: string): void {
-  const path = name.replaceAll('\\', '/');
-  const escapes =
-    path.startsWith('/') || /^[a-zA-Z]:/.test(path) || path.split('/').some((segment) => segment === '..');
-  if (escapes || path.includes('\0')) {
-    throw new ImportError(file, 'unsafe_path', `archive entry "${name}" points outside the archive`);
+function archiveOf(entries: readonly { path: string; content: Uint8Array }[]): Archive {
+  const byLowerPath = new Map<string, Uint8Array>();
+  for (const { path, content } of entries) byLowerPath.set(path.toLowerCase(), content);
+  return {
+    paths: entries.map((entry) => entry.path),
+    get: (path) => byLowerPath.get(path.replaceAll('\\', '/').toLowerCase()),
+  };
+}
+
+const workerFile = new URL('./archiveWorker.js', import.meta.url);
+
+/**
+ * One worker for every import, started when first needed and again after it dies; archives are read one after the
+ * other. The worker keeps the process alive only while a read is under way (the CLI exits when it is done).
+ */
+class ArchiveInflater {
+  private worker: Worker | null = null;
+  private readonly waiting = new Map<number, { resolve: (reply: ArchiveReply) => void; reject: (e: Error) => void }>();
+  private nextId = 0;
+
+  async read(
+    file: string,
+    bytes: Uint8Array,
+    limits: ImportLimits,
+    repack: boolean,
+  ): Promise<{ entries: { path: string; content: Uint8Array }[]; repacked?: Uint8Array }> {
+    const worker = this.start();
+    const id = this.nextId++;
+    // A copy of exactly these bytes, handed over rather than cloned: the caller's buffer stays the caller's.
+    const copy = bytes.slice();
+    const request: ArchiveRequest = {
+      id,
+      bytes: copy,
+      maxDecompressedBytes: limits.maxDecompressedBytes,
+      maxArchiveEntries: limits.maxArchiveEntries,
+      repack,
+    };
+    worker.ref();
+    const reply = await new Promise<ArchiveReply>((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      worker.postMessage(request, [copy.buffer as ArrayBuffer]);
+    });
+    if ('refused' in reply) throw new ImportError(file, reply.refused.code, reply.refused.problem);
+    if ('error' in reply) throw new Error(`reading the archive ${file} failed: ${reply.error.message}`);
+    return reply;
+  }
+
+  private start(): Worker {
+    if (this.worker) return this.worker;
+    const worker = new Worker(workerFile);
+    worker.on('message', (reply: ArchiveReply) => {
+      const waiting = this.waiting.get(reply.id);
+      this.waiting.delete(reply.id);
+      if (this.waiting.size === 0) worker.unref();
+      waiting?.resolve(reply);
+    });
+    const lost = (error: Error) => {
+      if (this.worker === worker) this.worker = null;
+      for (const { reject } of this.waiting.values()) reject(error);
+      this.waiting.clear();
+    };
+    worker.on('error', lost);
+    worker.on('exit', (code) => lost(new Error(`the archive worker exited with code ${code}`)));
+    worker.unref();
+    this.worker = worker;
+    return worker;
   }
 }
+
+const inflater = new ArchiveInflater();

@@ -72,7 +72,7 @@ export async function readImport(files: readonly ImportFile[], options: ImportOp
         break;
       }
       case 'project': {
-        const project = readQdpx(file.name, file.bytes, options.limits);
+        const project = await readQdpx(file.name, file.bytes, options.limits);
         mergeBundle(bundle, project.bundle);
         warnings.push(...project.warnings.map((warning) => `${file.name}: ${warning}`));
         break;

@@ -3,6 +3,7 @@ import { readArchive } from './archive.js';
 import { ImportError } from './errors.js';
 import type { ImportLimits } from './limits.js';
 import { normaliseText } from './text.js';
+import { refuseEntityDeclarations } from './xml.js';
 
 /**
  * OpenDocument text: `content.xml` through a real XML parser (document order kept), then the paragraphs and
@@ -10,11 +11,13 @@ import { normaliseText } from './text.js';
  * detection sees the same shape from both. Spaces (`text:s`), tabs and line breaks are ODF elements, not
  * characters, and are expanded here.
  */
-export function readOdt(file: string, bytes: Uint8Array, limits: ImportLimits): string {
-  const archive = readArchive(file, bytes, limits);
+export async function readOdt(file: string, bytes: Uint8Array, limits: ImportLimits): Promise<string> {
+  const archive = await readArchive(file, bytes, limits);
   const content = archive.get('content.xml');
   if (content === undefined)
     throw new ImportError(file, 'unsupported_format', 'not an OpenDocument text (no content.xml)');
+  const xml = Buffer.from(content).toString('utf8');
+  refuseEntityDeclarations(file, xml, 'content.xml');
   let tree: OrderedNode[];
   try {
     tree = new XMLParser({
@@ -24,7 +27,7 @@ export function readOdt(file: string, bytes: Uint8Array, limits: ImportLimits): 
       trimValues: false,
       parseTagValue: false,
       processEntities: true,
-    }).parse(Buffer.from(content).toString('utf8')) as OrderedNode[];
+    }).parse(xml) as OrderedNode[];
   } catch (error) {
     throw new ImportError(file, 'bad_xml', `content.xml is not well-formed XML (${(error as Error).message})`);
   }

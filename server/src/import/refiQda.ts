@@ -51,9 +51,9 @@ const REPEATED = new Set([
   'Graph',
 ]);
 
-export function readQdpx(file: string, bytes: Uint8Array, limits: ImportLimits): RefiImport {
+export async function readQdpx(file: string, bytes: Uint8Array, limits: ImportLimits): Promise<RefiImport> {
   checkFileSize(file, bytes, limits);
-  const archive = readArchive(file, bytes, limits);
+  const archive = await readArchive(file, bytes, limits);
   const projectFiles = archive.paths.filter((path) => !path.includes('/') && path.toLowerCase().endsWith('.qde'));
   const projectPath = projectFiles.find((path) => path.toLowerCase() === 'project.qde') ?? projectFiles[0];
   if (projectPath === undefined) {

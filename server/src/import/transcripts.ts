@@ -44,7 +44,7 @@ export async function readTranscript(file: string, bytes: Uint8Array, limits: Im
     case 'docx':
       return draftFromText(file, title, await readDocx(file, bytes, limits));
     case 'odt':
-      return draftFromText(file, title, readOdt(file, bytes, limits));
+      return draftFromText(file, title, await readOdt(file, bytes, limits));
     case 'vtt':
     case 'srt': {
       const source = decodeText(file, bytes);

@@ -41,8 +41,8 @@ describe('writeQdpx', () => {
     expect(xml).toContain('<Description>Anything that keeps people from seeking help.\n\nInclusion criteria:\nNamed');
   });
 
-  it('reads back to the same bundle', () => {
-    const { bundle: read, warnings } = readQdpx('x.qdpx', qdpx, DEFAULT_LIMITS);
+  it('reads back to the same bundle', async () => {
+    const { bundle: read, warnings } = await readQdpx('x.qdpx', qdpx, DEFAULT_LIMITS);
     expect(warnings).toEqual([]);
     expect(read).toEqual(bundle);
   });

@@ -102,27 +102,27 @@ describe('turns through a REFI-QDA variable', () => {
     expect(decodeTurns(value, text)).toMatch(reason);
   });
 
-  it('the reader takes the turns from the variable and keeps it out of the attributes', () => {
+  it('the reader takes the turns from the variable and keeps it out of the attributes', async () => {
     const bundle = sampleBundle();
     const qde = projectXml(bundle);
     const files = Object.fromEntries([
       ['project.qde', strToU8(qde)],
       ...bundle.transcripts.map((t) => [`sources/${t.guid}.txt`, strToU8(t.text)]),
     ]);
-    const { bundle: read, warnings } = readQdpx('x.qdpx', zipSync(files), DEFAULT_LIMITS);
+    const { bundle: read, warnings } = await readQdpx('x.qdpx', zipSync(files), DEFAULT_LIMITS);
     expect(warnings).toEqual([]);
     expect(read.transcripts[0]!.turns).toEqual(bundle.transcripts[0]!.turns);
     expect(Object.keys(read.transcripts[0]!.attributes)).toEqual(['age', 'site']);
   });
 
-  it('a text edited in another tool: the variable is ignored with a warning, and turns are detected', () => {
+  it('a text edited in another tool: the variable is ignored with a warning, and turns are detected', async () => {
     const bundle = sampleBundle();
     const qde = projectXml(bundle);
     const files = Object.fromEntries([
       ['project.qde', strToU8(qde)],
       ...bundle.transcripts.map((t) => [`sources/${t.guid}.txt`, strToU8(`${t.text} More.`)]),
     ]);
-    const { bundle: read, warnings } = readQdpx('x.qdpx', zipSync(files), DEFAULT_LIMITS);
+    const { bundle: read, warnings } = await readQdpx('x.qdpx', zipSync(files), DEFAULT_LIMITS);
     expect(warnings).toEqual([
       'source "Interview P1": the "Accord speaker turns" variable was ignored (the text has changed since)',
     ]);
