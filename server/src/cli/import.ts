@@ -40,14 +40,13 @@ export async function run(argv: string[]): Promise<number> {
   const codebooks = values.codebook === undefined ? [] : [values.codebook];
   if (!values.project) throw new UsageError('--project is required');
   if (positionals.length === 0 && codebooks.length === 0) throw new UsageError('no files to import');
-  const files: ImportFile[] = [];
-  for (const file of positionals) files.push({ name: path.basename(file), bytes: await readInput(file) });
-  for (const file of codebooks) {
-    const kind =
-      path.extname(file).toLowerCase() === '.csv' || path.extname(file).toLowerCase() === '.qdc'
-        ? 'codebook'
-        : 'codebookList';
-    files.push({ name: path.basename(file), bytes: await readInput(file), kind });
+  let files: ImportFile[];
+  try {
+    files = await readInputs(positionals, codebooks);
+  } catch (error) {
+    if (!(error instanceof ImportError)) throw error;
+    process.stderr.write(`accord import: ${error.message}\n`);
+    return 1;
   }
   return offline('accord import', values.data, async (ctx) => {
     const started = performance.now();
@@ -69,6 +68,19 @@ export async function run(argv: string[]): Promise<number> {
     }
     return 0;
   });
+}
+
+async function readInputs(positionals: string[], codebooks: string[]): Promise<ImportFile[]> {
+  const files: ImportFile[] = [];
+  for (const file of positionals) files.push({ name: path.basename(file), bytes: await readInput(file) });
+  for (const file of codebooks) {
+    const kind =
+      path.extname(file).toLowerCase() === '.csv' || path.extname(file).toLowerCase() === '.qdc'
+        ? 'codebook'
+        : 'codebookList';
+    files.push({ name: path.basename(file), bytes: await readInput(file), kind });
+  }
+  return files;
 }
 
 async function readInput(file: string): Promise<Uint8Array> {

@@ -12,6 +12,7 @@ export type XmlElement = { [key: string]: unknown };
  */
 export function parseXml(file: string, source: string, repeated: ReadonlySet<string>): XmlElement {
   const xml = source.startsWith('\uFEFF') ? source.slice(1) : source;
+  refuseEntityDeclarations(file, xml);
   const validation = XMLValidator.validate(xml);
   if (validation !== true) {
     const { line, msg } = validation.err;
@@ -29,6 +30,36 @@ export function parseXml(file: string, source: string, repeated: ReadonlySet<str
     htmlEntities: true,
   });
   return parser.parse(xml) as XmlElement;
+}
+
+/**
+ * Refuses XML that declares entities or points to an external DTD, before any parser sees it. Entities are how XML
+ * reads files off the server (`<!ENTITY x SYSTEM "file:///etc/passwd">`) or grows a few bytes into gigabytes
+ * (nested "billion laughs"); and a parser that expands some and not others stores whatever it left. No file Accord
+ * imports needs them (REFI-QDA, ODF and OOXML have no DOCTYPE), so the whole document is searched for a
+ * declaration, wherever it stands (a parser may honour a DOCTYPE past the prolog), and the file is refused. A DOCTYPE
+ * that only names the root element, or declares elements and attributes, is harmless and kept.
+ */
+export function refuseEntityDeclarations(file: string, xml: string, part?: string): void {
+  const what = part === undefined ? 'the XML' : part;
+  if (/<!ENTITY/i.test(xml)) {
+    throw new ImportError(
+      file,
+      'bad_xml',
+      `${what} declares XML entities (<!ENTITY ...>), which Accord does not read; export the file again without a DOCTYPE`,
+    );
+  }
+  for (const match of xml.matchAll(/<!DOCTYPE/gi)) {
+    // The DOCTYPE's own header, up to its internal subset or its end: an external identifier stands there.
+    const header = /^<!DOCTYPE(?:[^[>"']|"[^"]*"|'[^']*')*/i.exec(xml.slice(match.index, match.index + 4096))?.[0];
+    if (header === undefined || /\b(?:SYSTEM|PUBLIC)\b/i.test(header)) {
+      throw new ImportError(
+        file,
+        'bad_xml',
+        `${what} refers to an external DTD (<!DOCTYPE ... SYSTEM/PUBLIC>), which Accord does not read; export the file again without a DOCTYPE`,
+      );
+    }
+  }
 }
 
 export function attribute(element: XmlElement, name: string): string | undefined {
