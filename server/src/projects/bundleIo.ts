@@ -41,7 +41,7 @@ import {
   transcriptMemoId,
 } from '../interchange/memos.js';
 import { DEFAULT_PROJECT_SETTINGS, type Project, type TranscriptMeta, type User } from '../metadata/schema.js';
-import { decideDocAccess } from './docAccess.js';
+import { DocReads } from './docReads.js';
 
 /**
  * Moves a bundle into a project and a project out into a bundle. Writing is all or nothing in effect: everything
@@ -392,11 +392,14 @@ function slug(name: string): string {
  * codebook's redirects; codings of deleted codes, or whose text was deleted, are left out.
  *
  * With a `reader`, only the documents that user may open now are included (an owner exporting during a blind
- * round gets no hidden layer); the offline CLI, which holds the data directory itself, reads all.
+ * round gets no hidden layer, unless the round lets them look); the offline CLI, which holds the data directory
+ * itself, reads all. Either way, hidden layers of a running blind round that were read are written to the audit
+ * log (`round.look`, one entry per round) before the bundle is returned.
  */
 export async function readBundle(ctx: AppContext, projectId: string, reader?: string): Promise<ProjectBundle> {
   const project = ctx.store.data.projects.find((p) => p.id === projectId);
   if (project === undefined) throw notFound('no such project');
+  const reads = new DocReads(ctx, reader ?? null, 'export');
   const { codes, redirects } = await ctx.sync.withDoc(docName({ kind: 'codebook', project: projectId }), (doc) => ({
     codes: readCodes(doc),
     redirects: readRedirects(doc),
@@ -435,7 +438,7 @@ export async function readBundle(ctx: AppContext, projectId: string, reader?: st
         const stored = (layerCoders.get(transcript.id) ?? []).sort((a, b) => compare(guidForId(a), guidForId(b)));
         for (const coder of stored) {
           const ref = { kind: 'codings', project: projectId, transcript: transcript.id, coder } as const;
-          if (reader !== undefined && decideDocAccess(ctx.store, reader, ref).access === 'none') continue;
+          if (reads.access(ref) === 'none') continue;
           const codings = await ctx.sync.withDoc(docName(ref), (doc) =>
             codingsMap(doc).size === 0 ? [] : readCodings(doc, textDoc),
           );
@@ -483,7 +486,7 @@ export async function readBundle(ctx: AppContext, projectId: string, reader?: st
   const readMemo = async (memo: string, about: BundleMemo['about'], targetName: string, guid: string) => {
     if (!storedMemos.has(memo)) return;
     const ref = { kind: 'memo', project: projectId, memo } as const;
-    if (reader !== undefined && decideDocAccess(ctx.store, reader, ref).access === 'none') return;
+    if (reads.access(ref) === 'none') return;
     const text = await ctx.sync.withDoc(docName(ref), (doc) => memoText(doc).toString().replace(/\r\n?/g, '\n'));
     if (text.trim() === '') return;
     memos.push({ guid, title: defaultMemoTitle(about, targetName), text, about, userGuid: null, createdAt: 0 });
@@ -502,6 +505,7 @@ export async function readBundle(ctx: AppContext, projectId: string, reader?: st
       derivedGuid(guid, 'transcript-memo'),
     );
   }
+  reads.recordLooks();
   return {
     name: project.name,
     description: project.description,

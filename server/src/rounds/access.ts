@@ -11,6 +11,7 @@ import type { AppContext } from '../context.js';
 import { AccordError, notFound } from '../errors.js';
 import type { Project, Round } from '../metadata/schema.js';
 import { decideDocAccess } from '../projects/docAccess.js';
+import { DocReads } from '../projects/docReads.js';
 import { memberProject } from '../projects/projects.js';
 
 /**
@@ -54,23 +55,15 @@ export function roundDocRefs(round: Round): DocRef[] {
 
 /**
  * Requires read access to every layer and text of the round (what agreement, spans, disagreements and reports
- * are computed from); an owner's permitted look into a running blind round is written to the audit log.
+ * are computed from); an owner's permitted look into a running blind round is written to the audit log (one
+ * `round.look` naming the layers), before any of it is read.
  */
 export function requireRoundData(ctx: AppContext, actor: RoundActor, round: Round, purpose: string): void {
-  let looked = false;
+  const reads = new DocReads(ctx, actor.userId, purpose);
   for (const ref of roundDocRefs(round)) {
-    const decision = decideDocAccess(ctx.store, actor.userId, ref);
-    if (decision.access === 'none') throw notFound('no such round');
-    looked ||= decision.blindLook;
+    if (reads.access(ref) === 'none') throw notFound('no such round');
   }
-  if (looked) {
-    ctx.audit.record({
-      actor: actor.userId,
-      action: 'round.look',
-      project: round.projectId,
-      details: { round: round.id, via: purpose },
-    });
-  }
+  reads.recordLooks();
 }
 
 export function docAccess(ctx: AppContext, userId: string, ref: DocRef): Access {

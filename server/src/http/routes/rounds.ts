@@ -16,6 +16,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { conflict, notFound } from '../../errors.js';
 import type { Round } from '../../metadata/schema.js';
+import { DocReads } from '../../projects/docReads.js';
 import { PRINTABLE_CSP } from '../../render/html.js';
 import {
   docAccess,
@@ -319,11 +320,16 @@ export function roundRoutes(ctx: AppContext): Router {
 
   router.get('/projects/:project/rounds/:round/consensus', async (req, res) => {
     const { actor, round } = visibleRound(req);
+    // A consensus layer is hidden while a blind round runs: an owner's permitted look at it is audited.
+    const reads = new DocReads(ctx, actor.userId, 'consensus');
+    for (const { transcriptId } of round.assignments) {
+      const ref = { kind: 'consensus', project: round.projectId, transcript: transcriptId } as const;
+      if (reads.access(ref) === 'none') throw notFound('no such round');
+    }
+    reads.recordLooks();
     const transcripts = [];
     for (const { transcriptId } of round.assignments) {
       const name = consensusDocName(round.projectId, transcriptId);
-      const ref = { kind: 'consensus', project: round.projectId, transcript: transcriptId } as const;
-      if (docAccess(ctx, actor.userId, ref) === 'none') throw notFound('no such round');
       const consensus = await copyOfLiveDoc(ctx, name);
       const text = await copyOfLiveDoc(ctx, textDocName(round.projectId, transcriptId));
       transcripts.push({
