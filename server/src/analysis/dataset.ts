@@ -2,7 +2,6 @@ import {
   type AnalysisCoding,
   CONSENSUS_LAYER,
   type Code,
-  codingsMap,
   type DocRef,
   docName,
   readCodes,
@@ -12,6 +11,7 @@ import {
   resolveCoding,
   type SpeakerSpan,
   type StoredCoding,
+  storedCodings,
   type TranscriptInfo,
   transcriptText,
 } from '@accord/shared';
@@ -20,6 +20,7 @@ import type { AppContext } from '../context.js';
 import type { Project } from '../metadata/schema.js';
 import { decideDocAccess } from '../projects/docAccess.js';
 import { transcriptsOf } from '../projects/transcripts.js';
+import { nameDoc } from '../sync/skippedEntries.js';
 
 /**
  * Everything the analysis views compute on, for one caller: the live codebook, the transcripts, and the codings
@@ -74,7 +75,7 @@ export function readableForAnalysis(ctx: AppContext, userId: string, ref: DocRef
 /** A private copy of a live document, read without holding its lock while computing. */
 export async function copyOfDoc(ctx: AppContext, name: string): Promise<Y.Doc> {
   const state = await ctx.sync.withDoc(name, (doc) => Y.encodeStateAsUpdate(doc));
-  const copy = new Y.Doc();
+  const copy = nameDoc(new Y.Doc(), name);
   Y.applyUpdate(copy, state);
   return copy;
 }
@@ -130,7 +131,7 @@ export async function loadDataset(
     const codings: AnalysisCoding[] = [];
     for (const layer of readable) {
       // Stored codings are plain values: copy them out under the lock, resolve against the text copy outside it.
-      const stored = await ctx.sync.withDoc(docName(ref(layer)), (doc) => [...codingsMap(doc).entries()]);
+      const stored = await ctx.sync.withDoc(docName(ref(layer)), (doc) => storedCodings(doc));
       if (stored.length > 0) layersRead.add(layer);
       for (const [id, value] of stored) {
         const coding = resolveStored(textDoc, id, value, redirects);
@@ -156,8 +157,6 @@ function resolveStored(
   stored: StoredCoding,
   redirects: ReadonlyMap<string, string>,
 ): Omit<AnalysisCoding, 'transcript' | 'layer'> | null {
-  if (typeof stored?.code !== 'string' || !(stored.start instanceof Uint8Array) || !(stored.end instanceof Uint8Array))
-    return null;
   const code = resolveCode(redirects, stored.code);
   if (code === null) return null;
   const coding = resolveCoding(textDoc, id, stored);

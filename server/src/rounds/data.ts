@@ -3,6 +3,7 @@ import { type Coding, docName, type ResolvedTurn, readCodings, readTurns, transc
 import * as Y from 'yjs';
 import type { AppContext } from '../context.js';
 import type { Round, SnapshotRecord } from '../metadata/schema.js';
+import { nameDoc } from '../sync/skippedEntries.js';
 
 /**
  * A round's documents as agreement and review read them: after reveal from the immutable reveal snapshots
@@ -47,7 +48,7 @@ export async function snapshotOnce(ctx: AppContext, name: string, snapshotId: st
 /** A private copy of a live document: read without holding its lock while computing. */
 export async function copyOfLiveDoc(ctx: AppContext, name: string): Promise<Y.Doc> {
   const state = await ctx.sync.withDoc(name, (doc) => Y.encodeStateAsUpdate(doc));
-  const copy = new Y.Doc();
+  const copy = nameDoc(new Y.Doc(), name);
   Y.applyUpdate(copy, state);
   return copy;
 }
@@ -56,7 +57,7 @@ async function snapshotDoc(ctx: AppContext, round: Round, name: string): Promise
   const record = round.snapshots.find((snapshot) => snapshot.docName === name);
   if (record === undefined) throw new Error(`round ${round.id} has no reveal snapshot of ${name}`);
   const state = await ctx.sync.readSnapshot(name, record.snapshotId);
-  const doc = new Y.Doc();
+  const doc = nameDoc(new Y.Doc(), `${name}@${record.snapshotId}`);
   Y.applyUpdate(doc, state);
   return doc;
 }

@@ -17,6 +17,7 @@ import * as Y from 'yjs';
 import type { AppContext } from '../context.js';
 import type { Project, Round, SnapshotRecord } from '../metadata/schema.js';
 import { type Html, html, htmlDocument, joinHtml } from '../render/html.js';
+import { nameDoc } from '../sync/skippedEntries.js';
 import { VERSION } from '../version.js';
 import { copyOfLiveDoc, FROZEN_CODEBOOK_SNAPSHOT, type RoundData } from './data.js';
 
@@ -58,8 +59,8 @@ export async function roundCodes(
   ctx: AppContext,
   round: Round,
 ): Promise<{ frozen: CodeInfo[]; all: Map<string, CodeInfo> }> {
-  const frozenDoc = new Y.Doc();
   const frozenName = docName({ kind: 'roundCodebook', project: round.projectId, round: round.id });
+  const frozenDoc = nameDoc(new Y.Doc(), frozenName);
   Y.applyUpdate(
     frozenDoc,
     await ctx.sync.readSnapshot(frozenName, round.codebookSnapshot?.snapshotId ?? FROZEN_CODEBOOK_SNAPSHOT),

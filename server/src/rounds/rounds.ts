@@ -1,8 +1,9 @@
-import { codesMap, docName, newId, readCode, readCodings, updateCode } from '@accord/shared';
+import { codesMap, docName, newId, readCode, readCodings, storedCodings, updateCode } from '@accord/shared';
 import * as Y from 'yjs';
 import type { AppContext } from '../context.js';
 import { AccordError, badRequest, conflict } from '../errors.js';
 import type { Round, SnapshotRecord } from '../metadata/schema.js';
+import { nameDoc } from '../sync/skippedEntries.js';
 import { findRound, type RoundActor } from './access.js';
 import { FROZEN_CODEBOOK_SNAPSHOT, layerDocName, revealSnapshotId, snapshotOnce, textDocName } from './data.js';
 import { seedAgreedCodings } from './review.js';
@@ -269,7 +270,7 @@ export async function changeCodeDuringReview(
   const live = docName({ kind: 'codebook', project: round.projectId });
   const fields = await ctx.sync.withDoc(live, (doc) => {
     const code = codesMap(doc).get(codeId);
-    if (code === undefined) throw new AccordError(404, 'not_found', 'no such code');
+    if (!(code instanceof Y.Map)) throw new AccordError(404, 'not_found', 'no such code');
     const before = readCode(codeId, code);
     const diff: Round['codebookChanges'][number]['fields'] = {};
     for (const [key, after] of Object.entries(change) as [keyof CodebookChange, string][]) {
@@ -301,7 +302,7 @@ export async function ownCodingCounts(ctx: AppContext, userId: string, round: Ro
     if (!coders.includes(userId)) continue;
     const count = await ctx.sync.withDoc(
       layerDocName(round.projectId, transcriptId, userId),
-      (doc) => doc.getMap('codings').size,
+      (doc) => storedCodings(doc).length,
     );
     counts.set(transcriptId, count);
   }
@@ -315,7 +316,7 @@ export async function layerCodingCounts(ctx: AppContext, round: Round): Promise<
     const text = await ctx.sync.withDoc(textDocName(round.projectId, transcriptId), (doc) =>
       Y.encodeStateAsUpdate(doc),
     );
-    const textDoc = new Y.Doc();
+    const textDoc = nameDoc(new Y.Doc(), textDocName(round.projectId, transcriptId));
     Y.applyUpdate(textDoc, text);
     for (const coder of coders) {
       const count = await ctx.sync.withDoc(

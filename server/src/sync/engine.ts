@@ -13,6 +13,7 @@ import { KeyedMutex } from './mutex.js';
 import { CLOSE, Peer, type PeerContext } from './peer.js';
 import { type ClientMessage, decodeClientMessage } from './protocol.js';
 import { SendBatcher } from './sendBatcher.js';
+import { logSkippedEntries, nameDoc } from './skippedEntries.js';
 import { isEmptyUpdate } from './updates.js';
 
 export interface SyncEngine {
@@ -90,6 +91,7 @@ class Engine implements SyncEngine, HostEnv {
       logger: this.logger,
       onLogFailure: (docName) => this.failDoc(docName),
     });
+    logSkippedEntries(this.logger);
     this.timers.push(setInterval(() => this.sweepLagging(), LAG_SWEEP_MS));
     this.timers.push(setInterval(() => this.ping(), this.limits.pingIntervalMs));
     for (const timer of this.timers) timer.unref();
@@ -151,7 +153,7 @@ class Engine implements SyncEngine, HostEnv {
       throw new TryAgainError(overDocs ? 'too many loaded documents' : 'memory bound reached');
     }
     const { updates, log } = await this.storage.load(name);
-    const doc = new Y.Doc();
+    const doc = nameDoc(new Y.Doc(), name);
     if (updates.length > 1) {
       // A doc replayed from many small updates holds ~20% more heap than the same doc built from its encoded
       // state; building it twice at load keeps a loaded doc as compact as a raw Y.Doc.

@@ -75,14 +75,20 @@ export function resolveCoding(textDoc: Y.Doc, id: string, stored: StoredCoding):
   return coding;
 }
 
+/** The stored codings of a layer that can be read; any other entry is skipped (and reported: `skipEntry`). */
+export function storedCodings(codingsDoc: Y.Doc): [string, StoredCoding][] {
+  const entries: [string, StoredCoding][] = [];
+  for (const [id, stored] of codingsMap(codingsDoc)) {
+    if (isStoredCoding(stored)) entries.push([id, stored]);
+    else skipEntry(codingsDoc, CODINGS_KEY, id);
+  }
+  return entries;
+}
+
 /** Every coding of a layer with absolute offsets, sorted by start then end; an unreadable entry is skipped. */
 export function readCodings(codingsDoc: Y.Doc, textDoc: Y.Doc): Coding[] {
   const codings: Coding[] = [];
-  for (const [id, stored] of codingsMap(codingsDoc)) {
-    if (!isStoredCoding(stored)) {
-      skipEntry(codingsDoc, CODINGS_KEY, id);
-      continue;
-    }
+  for (const [id, stored] of storedCodings(codingsDoc)) {
     const coding = resolveCoding(textDoc, id, stored);
     if (coding !== null) codings.push(coding);
   }
