@@ -17,7 +17,7 @@ import { handleUpgrade, recheckConnections } from './http/upgrade.js';
 import { createLogger, type Logger } from './log.js';
 import { AuditLog } from './metadata/audit.js';
 import { type DataDirLock, lockDataDir } from './metadata/lock.js';
-import { MetadataStore } from './metadata/store.js';
+import { openVerifiedDataDir } from './metadata/integrity.js';
 import { createSyncEngine } from './sync/index.js';
 import { VERSION } from './version.js';
 
@@ -38,7 +38,8 @@ export async function openContext(
   const log = logger ?? createLogger(config.logLevel);
   const lock: DataDirLock = lockDataDir(config.dataDir, command);
   try {
-    const store = await MetadataStore.open(config.dataDir);
+    // Refuses a damaged directory (DataDamagedError, CorruptMetadataError) before anything in it changes.
+    const store = await openVerifiedDataDir(config.dataDir);
     const audit = new AuditLog(config.dataDir);
     const sync = await createSyncEngine({ dataDir: config.dataDir, logger: log.child({ component: 'sync' }) });
     const ctx: AppContext = {

@@ -1,12 +1,135 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Low } from 'lowdb';
-import { JSONFile } from 'lowdb/node';
+import { type Adapter, Low } from 'lowdb';
+import { TextFile } from 'lowdb/node';
+import { docNameOf, docsRoot, walRoot, walSegments } from '../persistence/layout.js';
+import { AUDIT_FILE } from './audit.js';
 import { emptyMetadata, type Metadata, metadataSchema } from './schema.js';
 
 export const METADATA_FILE = 'meta.json';
 
 export class CorruptMetadataError extends Error {}
+
+/** The top-level field of `meta.json` holding the SHA-256 of the rest (see `serializeMetadata`). */
+const CHECKSUM_FIELD = 'sha256';
+/** Top-level fields of a `meta.json` written before it had a checksum. */
+const KNOWN_FIELDS = new Set(Object.keys(emptyMetadata()));
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/**
+ * `meta.json` is the metadata as indented JSON, with a first field `sha256`: the SHA-256 of the compact JSON of the
+ * rest, in the file's key order. The checksum lives inside the file, so the one atomic rename that writes the
+ * metadata writes its checksum too (a checksum beside it could be one write behind after a crash).
+ */
+export function serializeMetadata(data: Metadata): string {
+  return `${JSON.stringify({ [CHECKSUM_FIELD]: sha256(JSON.stringify(data)), ...data }, null, 2)}\n`;
+}
+
+/**
+ * The metadata a `meta.json` holds, its checksum checked (and its shape, by the caller). A file without a checksum
+ * (written before checksums, or by hand) is accepted only with exactly the metadata's own fields, so that a byte
+ * flipped in the name of the checksum field cannot pass for an old file.
+ */
+export function parseMetadataText(text: string, file: string): { data: unknown; checksummed: boolean } {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new CorruptMetadataError(`${file} is not valid JSON (${(error as Error).message}); it was left untouched`);
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { data: raw, checksummed: false };
+  if (!(CHECKSUM_FIELD in raw)) {
+    const unknown = Object.keys(raw).find((key) => !KNOWN_FIELDS.has(key));
+    if (unknown !== undefined) {
+      throw new CorruptMetadataError(
+        `${file} is damaged: it has no checksum and an unknown field ${JSON.stringify(unknown)}; it was left untouched`,
+      );
+    }
+    return { data: raw, checksummed: false };
+  }
+  const { [CHECKSUM_FIELD]: recorded, ...rest } = raw as Record<string, unknown>;
+  if (recorded !== sha256(JSON.stringify(rest))) {
+    throw new CorruptMetadataError(
+      `${file} is damaged: its content does not match its SHA-256 checksum; it was left untouched (restore it from a backup)`,
+    );
+  }
+  return { data: rest, checksummed: true };
+}
+
+/** What in `dataDir`, if anything, shows that it holds data, which a missing `meta.json` must not wipe out. */
+export function existingData(dataDir: string): string | null {
+  const entries = (dir: string) => {
+    try {
+      return fs.readdirSync(dir);
+    } catch {
+      return [];
+    }
+  };
+  const docs = entries(docsRoot(dataDir)).filter((entry) => docNameOf(entry) !== null);
+  if (docs.length > 0) return `${docs.length} document(s) under docs/`;
+  const segments = walSegments(entries(walRoot(dataDir))).filter((seq) => {
+    // A segment holding only its 8-byte header is what a server that never wrote anything leaves after a crash.
+    return (fs.statSync(path.join(walRoot(dataDir), `${seq}.wal`), { throwIfNoEntry: false })?.size ?? 0) > 8;
+  });
+  if (segments.length > 0) return `write-ahead log segments under wal/`;
+  if ((fs.statSync(path.join(dataDir, AUDIT_FILE), { throwIfNoEntry: false })?.size ?? 0) > 0) return AUDIT_FILE;
+  return null;
+}
+
+/** Validates parsed metadata against the schema, naming the first problem. */
+export function checkMetadataShape(data: unknown, file: string): Metadata {
+  const parsed = metadataSchema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.join('.') || '(top level)';
+    throw new CorruptMetadataError(
+      `${file} does not hold Accord metadata: at ${where}: ${issue?.message}; it was left untouched`,
+    );
+  }
+  return parsed.data as Metadata;
+}
+
+/**
+ * Reads and checks `meta.json` without changing anything: null when there is none and the directory holds no data
+ * (a fresh install); throws `CorruptMetadataError` when it is damaged, or missing beside existing data.
+ */
+export function readMetadataFile(dataDir: string): { data: Metadata; checksummed: boolean } | null {
+  const file = path.join(dataDir, METADATA_FILE);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    const evidence = existingData(dataDir);
+    if (evidence === null) return null;
+    throw new CorruptMetadataError(
+      `${file} is missing, but ${dataDir} holds data (${evidence}): refusing to start as a fresh install over it; ` +
+        `restore ${METADATA_FILE} from a backup`,
+    );
+  }
+  const { data, checksummed } = parseMetadataText(text, file);
+  return { data: checkMetadataShape(data, file), checksummed };
+}
+
+/** lowdb's adapter for `meta.json`: atomic writes (temp file + rename) of the checksummed form. */
+class MetadataFile implements Adapter<Metadata> {
+  private readonly text: TextFile;
+
+  constructor(private readonly file: string) {
+    this.text = new TextFile(file);
+  }
+
+  async read(): Promise<Metadata | null> {
+    const text = await this.text.read();
+    return text === null ? null : checkMetadataShape(parseMetadataText(text, this.file).data, this.file);
+  }
+
+  write(data: Metadata): Promise<void> {
+    return this.text.write(serializeMetadata(data));
+  }
+}
 
 /**
  * Users, sessions, projects, members, the transcript index and rounds, in one lowdb file. lowdb rewrites the
@@ -22,21 +145,10 @@ export class MetadataStore {
   static async open(dataDir: string): Promise<MetadataStore> {
     fs.mkdirSync(dataDir, { recursive: true });
     const file = path.join(dataDir, METADATA_FILE);
-    const db = new Low<Metadata>(new JSONFile<Metadata>(file), emptyMetadata());
-    try {
-      await db.read();
-    } catch (error) {
-      throw new CorruptMetadataError(`${file} is not valid JSON (${(error as Error).message}); it was left untouched`);
-    }
-    const parsed = metadataSchema.safeParse(db.data);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const where = issue?.path.join('.') || '(top level)';
-      throw new CorruptMetadataError(
-        `${file} does not hold Accord metadata: at ${where}: ${issue?.message}; it was left untouched`,
-      );
-    }
-    db.data = parsed.data as Metadata;
+    const found = readMetadataFile(dataDir);
+    const db = new Low<Metadata>(new MetadataFile(file), found?.data ?? emptyMetadata());
+    // A file from before checksums gets one now, so that from here on damage to it is noticed.
+    if (found !== null && !found.checksummed) await db.write();
     return new MetadataStore(db, file);
   }
 

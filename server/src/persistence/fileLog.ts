@@ -64,6 +64,67 @@ export function parseLog(bytes: Uint8Array, magic = LOG_MAGIC): ParsedLog {
   return { records, goodEnd: offset };
 }
 
+/**
+ * What follows the last good record of a log: nothing; a torn tail (the last record ends past the end of the file,
+ * which is what an interrupted append leaves); a damaged record (complete, but its CRC does not match: the bytes
+ * changed after they were written); or damage followed by valid records, which no interrupted append can leave.
+ */
+export type LogEnd =
+  | { kind: 'clean' }
+  | { kind: 'torn'; at: number }
+  | { kind: 'damaged'; at: number; followedBy: number | null };
+
+export interface ScannedLog extends ParsedLog {
+  end: LogEnd;
+}
+
+/**
+ * `parseLog`, and a verdict on what stops it. Only called on start and by `accord check`, never on the hot path:
+ * looking for a valid record after the damage tries every offset, and costs a CRC per plausible length.
+ */
+export function scanLog(
+  bytes: Uint8Array,
+  magic = LOG_MAGIC,
+  plausible: (payload: Uint8Array) => boolean = () => true,
+): ScannedLog {
+  const parsed = parseLog(bytes, magic);
+  const { goodEnd } = parsed;
+  if (goodEnd >= bytes.length || bytes.length < HEADER_BYTES) return { ...parsed, end: { kind: 'clean' } };
+  const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const followedBy = nextValidRecord(view, goodEnd + 1, plausible);
+  const complete =
+    goodEnd + RECORD_HEADER_BYTES <= view.length &&
+    goodEnd + RECORD_HEADER_BYTES + view.readUInt32LE(goodEnd) <= view.length;
+  if (followedBy === null && !complete) return { ...parsed, end: { kind: 'torn', at: goodEnd } };
+  return { ...parsed, end: { kind: 'damaged', at: goodEnd, followedBy } };
+}
+
+export function describeLogEnd(end: LogEnd): string {
+  switch (end.kind) {
+    case 'clean':
+      return 'intact';
+    case 'torn':
+      return `torn tail from byte ${end.at} (an interrupted append)`;
+    case 'damaged':
+      return end.followedBy === null
+        ? `record at byte ${end.at} damaged (its CRC does not match)`
+        : `record at byte ${end.at} damaged, followed by valid records (from byte ${end.followedBy})`;
+  }
+}
+
+/** The first offset from `from` where a non-empty record with a matching CRC starts, if any. */
+function nextValidRecord(view: Buffer, from: number, plausible: (payload: Uint8Array) => boolean): number | null {
+  for (let at = from; at + RECORD_HEADER_BYTES < view.length; at++) {
+    const length = view.readUInt32LE(at);
+    const end = at + RECORD_HEADER_BYTES + length;
+    // Empty records are left out: a run of zeros (a hole an interrupted write left) reads as one.
+    if (length === 0 || end > view.length) continue;
+    const payload = view.subarray(at + RECORD_HEADER_BYTES, end);
+    if (plausible(payload) && crc32(payload) === view.readUInt32LE(at + 4)) return at;
+  }
+  return null;
+}
+
 function checkHeader(bytes: Uint8Array, magic: string): void {
   const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (view.toString('latin1', 0, 4) !== magic || view.readUInt32LE(4) !== VERSION) {

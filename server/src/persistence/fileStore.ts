@@ -1,8 +1,15 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, truncate, unlink } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, truncate, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../log.js';
-import { CorruptFileError, encodeSnapshotFile, LogFile, parseLog, parseSnapshotFile } from './fileLog.js';
+import {
+  CorruptFileError,
+  describeLogEnd,
+  encodeSnapshotFile,
+  LogFile,
+  parseSnapshotFile,
+  scanLog,
+} from './fileLog.js';
 import { isNotFound, syncDir, writeFileAtomic, writeFileOnce } from './fsUtil.js';
 import {
   docDirName,
@@ -13,11 +20,42 @@ import {
   SNAPSHOTS_DIR,
   snapFile,
   snapshotFileName,
+  WRITTEN_MARKER,
   walRoot,
 } from './layout.js';
 import type { DocLog, LoadedDoc, SnapshotInfo, Storage, StorageStats } from './types.js';
 import { recoverFromWriteAheadLog } from './walRecovery.js';
 import { WriteAheadLog } from './writeAheadLog.js';
+
+/** Creates the document's `written` marker (layout.ts) if it is missing. */
+export async function markWritten(dir: string): Promise<void> {
+  try {
+    await writeFile(join(dir, WRITTEN_MARKER), '', { flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return;
+    throw error;
+  }
+  await syncDir(dir);
+}
+
+/** A named snapshot's state, once its header and SHA-256 are checked; `what` names it in the error. */
+export function parseNamedSnapshot(bytes: Uint8Array, what: string): Uint8Array {
+  const head = NAMED_MAGIC.length;
+  const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (view.length < head + SHA_BYTES || !view.subarray(0, head).equals(NAMED_MAGIC)) {
+    throw new CorruptFileError(`${what}: not a named snapshot`);
+  }
+  const state = view.subarray(head + SHA_BYTES);
+  if (!namedSnapshotSha(view).equals(createHash('sha256').update(state).digest())) {
+    throw new CorruptFileError(`${what}: SHA-256 mismatch`);
+  }
+  return state;
+}
+
+/** The SHA-256 a named snapshot file records for its state. */
+export function namedSnapshotSha(bytes: Buffer): Buffer {
+  return bytes.subarray(NAMED_MAGIC.length, NAMED_MAGIC.length + SHA_BYTES);
+}
 
 const NAMED_MAGIC = Buffer.from('ACNS\u0001\u0000\u0000\u0000', 'latin1');
 const SHA_BYTES = 32;
@@ -72,25 +110,27 @@ export class FileStorage implements Storage {
   async load(docName: string): Promise<LoadedDoc> {
     const dir = join(this.root, docDirName(docName));
     if ((await mkdir(dir, { recursive: true })) !== undefined) await syncDir(this.root);
-    const { snaps, logs, temps } = generations(await readdir(dir));
+    const entries = await readdir(dir);
+    const { snaps, logs, temps } = generations(entries);
     for (const temp of temps) await unlink(join(dir, temp)).catch(() => {});
 
     const updates: Uint8Array[] = [];
-    let base = -1;
+    const base = snaps[0] ?? -1;
     let snapshotBytes = 0;
-    for (const gen of snaps) {
+    if (base !== -1) {
+      // Snapshots are renamed into place only after fsync, so a damaged one is media damage: refuse, loudly.
+      const path = join(dir, snapFile(base));
+      let state: Uint8Array;
       try {
-        const state = parseSnapshotFile(await readFile(join(dir, snapFile(gen))));
-        updates.push(state);
-        snapshotBytes = state.length;
-        base = gen;
-        break;
+        state = parseSnapshotFile(await readFile(path));
       } catch (error) {
-        // Snapshots are renamed into place only after fsync, so this is media damage: fall back, loudly.
-        this.options.logger.error('storage.snapshot_corrupt', { docName, gen, error });
+        throw error instanceof CorruptFileError ? new CorruptFileError(`${path}: ${error.message}`) : error;
       }
+      updates.push(state);
+      snapshotBytes = state.length;
+    } else if ((logs[0] ?? 0) > 0) {
+      throw new CorruptFileError(`${join(dir, logFile(logs[0]!))} has no compaction snapshot under it`);
     }
-    if (base === -1 && snaps.length > 0) throw new CorruptFileError(`${docName}: no readable snapshot`);
 
     let recoveredTailBytes = 0;
     let current = { gen: Math.max(base, 0), size: 0 };
@@ -98,10 +138,11 @@ export class FileStorage implements Storage {
       if (gen < base) continue;
       const path = join(dir, logFile(gen));
       const bytes = await readFile(path);
-      const { records, goodEnd } = parseLog(bytes);
+      const { records, goodEnd, end } = scanLog(bytes);
+      if (end.kind === 'damaged') throw new CorruptFileError(`${path}: ${describeLogEnd(end)}`);
       updates.push(...records);
-      if (goodEnd < bytes.length) {
-        // A torn or corrupt tail: keep the good prefix, cut the rest so new appends follow valid records.
+      if (end.kind === 'torn') {
+        // A torn tail (a copy taken while the record was appended): cut it so new appends follow valid records.
         recoveredTailBytes += bytes.length - goodEnd;
         this.stats.recoveredTails++;
         this.options.logger.warn('storage.log_tail_recovered', {
@@ -114,11 +155,13 @@ export class FileStorage implements Storage {
       }
       current = { gen, size: goodEnd };
     }
+    const marked = entries.includes(WRITTEN_MARKER);
+    if (!marked && updates.length > 0) await markWritten(dir);
     // Older generations are leftovers of a compaction interrupted after its snapshot landed.
     for (const gen of snaps) if (gen < base) await unlink(join(dir, snapFile(gen))).catch(() => {});
     for (const gen of logs) if (gen < base) await unlink(join(dir, logFile(gen))).catch(() => {});
 
-    const log = new FileDocLog(dir, docName, current.gen, current.size, snapshotBytes, this);
+    const log = new FileDocLog(dir, docName, current.gen, current.size, snapshotBytes, this, updates.length > 0);
     return { updates, log, recoveredTailBytes };
   }
 
@@ -158,21 +201,12 @@ export class FileStorage implements Storage {
 
   async readSnapshot(docName: string, snapshotId: string): Promise<Uint8Array> {
     const path = join(this.root, docDirName(docName), SNAPSHOTS_DIR, snapshotFileName(snapshotId));
-    const bytes = await readFile(path);
-    const head = NAMED_MAGIC.length;
-    if (bytes.length < head + SHA_BYTES || !bytes.subarray(0, head).equals(NAMED_MAGIC)) {
-      throw new CorruptFileError(`${docName}@${snapshotId}: not a named snapshot`);
-    }
-    const state = bytes.subarray(head + SHA_BYTES);
-    if (
-      !createHash('sha256')
-        .update(state)
-        .digest()
-        .equals(bytes.subarray(head, head + SHA_BYTES))
-    ) {
-      throw new CorruptFileError(`${docName}@${snapshotId}: SHA-256 mismatch`);
-    }
-    return state;
+    return parseNamedSnapshot(await readFile(path), `${docName}@${snapshotId}`);
+  }
+
+  /** @internal */
+  markFailed(docName: string, error: unknown): void {
+    this.options.logger.warn('storage.mark_failed', { docName, error });
   }
 
   /** @internal */
@@ -194,6 +228,7 @@ class FileDocLog implements DocLog {
     logSize: number,
     snapshotBytes: number,
     private readonly storage: FileStorage,
+    private marked: boolean,
   ) {
     this.snapshotBytes = snapshotBytes;
     this.log = this.logFor(gen, logSize);
@@ -205,6 +240,19 @@ class FileDocLog implements DocLog {
 
   append(update: Uint8Array): void {
     this.log.append(update);
+    if (!this.marked) this.markOnceDurable();
+  }
+
+  /** The document's first records: once they are durable, mark it as having content (layout.ts). */
+  private markOnceDurable(): void {
+    this.marked = true;
+    this.log
+      .flush()
+      .then(() => markWritten(this.dir))
+      .catch((error) => {
+        // Gone meanwhile (deleted), or the log failed, which reports itself: the mark only helps `accord check`.
+        if (!isNotFound(error) && !this.log.failed) this.storage.markFailed(this.docName, error);
+      });
   }
 
   flush(): Promise<void> {

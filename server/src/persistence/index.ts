@@ -1,4 +1,5 @@
 export { copyDocsConsistently } from './backup.js';
+export { type Damage, DataDamagedError } from './damage.js';
 export { CorruptFileError } from './fileLog.js';
 export { FileStorage, type FileStorageOptions } from './fileStore.js';
 export type { DocLog, LoadedDoc, SnapshotInfo, Storage, StorageStats } from './types.js';

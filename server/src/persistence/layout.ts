@@ -6,6 +6,7 @@ import { join } from 'node:path';
  *   <dataDir>/docs/<doc>/<gen>.snap          compaction snapshot of generation <gen> (absent for generation 0)
  *   <dataDir>/docs/<doc>/<gen>.log           updates appended after that snapshot
  *   <dataDir>/docs/<doc>/snapshots/<id>.snap immutable named snapshots
+ *   <dataDir>/docs/<doc>/written             empty; the document has had durable content (see verify.ts)
  *   <dataDir>/wal/<seq>.wal                  write-ahead log segments shared by every document (writeAheadLog.ts)
  *
  * A document's state is the newest valid `<base>.snap` (or nothing) plus every `<gen>.log` with gen >= base, in
@@ -31,6 +32,11 @@ export function docNameOf(dirName: string): string | null {
 export const docsRoot = (dataDir: string): string => join(dataDir, 'docs');
 
 export const SNAPSHOTS_DIR = 'snapshots';
+/**
+ * Created once a document's first records are durable, and never removed while the document exists: a document
+ * directory holding it but neither a snapshot nor a record has lost its files. A document only read has none.
+ */
+export const WRITTEN_MARKER = 'written';
 const SNAPSHOT_ID = /^[a-z0-9][a-z0-9_-]{0,127}$/;
 
 export function snapshotFileName(snapshotId: string): string {

@@ -47,10 +47,10 @@ describe('file storage', () => {
     const written = await writeEdits(await open(dataDir), 50);
     const { doc } = await loadDoc(dataDir);
     expect(doc.getArray('a').toArray()).toEqual(written.getArray('a').toArray());
-    expect(fs.readdirSync(path.join(dataDir, 'docs', DIR_NAME))).toEqual(['0.log']);
+    expect(fs.readdirSync(path.join(dataDir, 'docs', DIR_NAME)).sort()).toEqual(['0.log', 'written']);
   });
 
-  it('recovers a torn tail and a corrupt record, keeping every record before it', async () => {
+  it('cuts a torn tail, keeping every record before it, and appends after it', async () => {
     const dataDir = temp();
     await writeEdits(await open(dataDir), 10);
     const file = path.join(dataDir, 'docs', DIR_NAME, '0.log');
@@ -61,19 +61,29 @@ describe('file storage', () => {
     expect(torn.doc.getArray('a').length).toBe(10);
     expect(torn.recovered).toBe(10);
     expect(fs.statSync(file).size).toBe(good.length);
-
-    // Flip a byte inside the 6th record's payload: records 1-5 survive, the rest is cut.
-    const damaged = Buffer.from(good);
-    let offset = 8;
-    for (let i = 0; i < 5; i++) offset += 8 + damaged.readUInt32LE(offset);
-    damaged[offset + 9] = damaged[offset + 9]! ^ 0xff;
-    fs.writeFileSync(file, damaged);
-    const corrupt = await loadDoc(dataDir);
-    expect(corrupt.doc.getArray('a').toArray()).toEqual([0, 1, 2, 3, 4]);
-    expect(corrupt.pending).toBeNull();
     // Appends after recovery follow the last good record and load again.
-    await writeEdits(await open(dataDir), 3, corrupt.doc);
-    expect((await loadDoc(dataDir)).doc.getArray('a').length).toBe(8);
+    await writeEdits(await open(dataDir), 3, torn.doc);
+    expect((await loadDoc(dataDir)).doc.getArray('a').length).toBe(13);
+  });
+
+  it('refuses a record damaged in the middle or at the end, naming the file and leaving it as it was', async () => {
+    const dataDir = temp();
+    await writeEdits(await open(dataDir), 10);
+    const file = path.join(dataDir, 'docs', DIR_NAME, '0.log');
+    const good = fs.readFileSync(file);
+    const starts: number[] = [];
+    for (let offset = 8; offset < good.length; offset += 8 + good.readUInt32LE(offset)) starts.push(offset);
+    for (const [record, message] of [
+      [5, /0\.log: record at byte \d+ damaged, followed by valid records/],
+      [9, /0\.log: record at byte \d+ damaged \(its CRC does not match\)/],
+    ] as const) {
+      // A byte flipped inside a record's payload: the bytes changed after they were written, not a torn write.
+      const damaged = Buffer.from(good);
+      damaged[starts[record]! + 9] = damaged[starts[record]! + 9]! ^ 0xff;
+      fs.writeFileSync(file, damaged);
+      await expect(loadDoc(dataDir)).rejects.toThrow(message);
+      expect(fs.readFileSync(file)).toEqual(damaged);
+    }
   });
 
   it('compacts into a new generation and loads the same state, also from an interrupted compaction', async () => {
@@ -87,7 +97,7 @@ describe('file storage', () => {
     for (let i = 100; i < 110; i++) doc.getArray<number>('a').push([i]);
     await log.close();
     const docDir = path.join(dataDir, 'docs', DIR_NAME);
-    expect(fs.readdirSync(docDir).sort()).toEqual(['1.log', '1.snap']);
+    expect(fs.readdirSync(docDir).sort()).toEqual(['1.log', '1.snap', 'written']);
     expect((await loadDoc(dataDir)).doc.getArray('a').length).toBe(110);
 
     // A crash after the next generation's log got appends but before its snapshot landed: both logs replay.
