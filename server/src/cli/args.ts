@@ -35,23 +35,53 @@ export async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** Asks for a password on the terminal without echoing it. */
+/** Keys typed after the Enter that ended a prompt (e.g. both answers pasted at once), for the next prompt. */
+let typedAhead = '';
+
+/**
+ * Asks for a password on the terminal without echoing it. Listens for keys instead of iterating standard input:
+ * leaving a `for await` loop destroys the stream, and a second prompt then failed with AbortError.
+ */
 export async function promptHidden(question: string): Promise<string> {
   const { stdin, stderr } = process;
   if (!stdin.isTTY) throw new UsageError('no terminal to ask for a password on; pass --password-stdin');
   stderr.write(question);
   stdin.setRawMode(true);
-  stdin.resume();
-  let answer = '';
   try {
-    for await (const chunk of stdin) {
-      for (const char of (chunk as Buffer).toString('utf8')) {
-        if (char === '\r' || char === '\n') return answer;
-        if (char === '\u0003') throw new UsageError('cancelled');
-        answer = char === '\u007f' ? answer.slice(0, -1) : answer + char;
-      }
-    }
-    return answer;
+    return await new Promise<string>((resolve, reject) => {
+      let answer = '';
+      const finish = (settle: () => void) => {
+        stdin.off('data', onData);
+        stdin.off('end', onEnd);
+        settle();
+      };
+      const onKeys = (keys: string): boolean => {
+        for (const [i, char] of [...keys].entries()) {
+          if (char === '\r' || char === '\n') {
+            typedAhead = [...keys]
+              .slice(i + 1)
+              .join('')
+              .replace(/^\n/, '');
+            finish(() => resolve(answer));
+            return true;
+          }
+          if (char === '\u0003') {
+            finish(() => reject(new UsageError('cancelled')));
+            return true;
+          }
+          answer = char === '\u007f' || char === '\b' ? answer.slice(0, -1) : answer + char;
+        }
+        return false;
+      };
+      const onData = (chunk: Buffer) => onKeys(chunk.toString('utf8'));
+      const onEnd = () => finish(() => reject(new UsageError('standard input ended before a password was entered')));
+      const ahead = typedAhead;
+      typedAhead = '';
+      if (onKeys(ahead)) return;
+      stdin.on('data', onData);
+      stdin.once('end', onEnd);
+      stdin.resume();
+    });
   } finally {
     stdin.setRawMode(false);
     stdin.pause();

@@ -1,4 +1,6 @@
+import fs from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { AppContext } from '../context.js';
 import { AccordError } from '../errors.js';
 import { MATRIX_UNITS, type MatrixUnit } from '../export/matrix.js';
@@ -21,7 +23,7 @@ PROJECT is a project id or name. Formats:
                  default turn; --recal for ReCal's header-less form)
 CSV cells that a spreadsheet would run as a formula (starting with =, +, -, @) get a leading '; --raw-csv writes
 them exactly as they are (for R or pandas; never open such a file in a spreadsheet).
-Works on a data directory that no server holds.
+The directory of --out must exist (it is not created). Works on a data directory that no server holds.
 `;
 
 export async function run(argv: string[]): Promise<number> {
@@ -53,6 +55,12 @@ export async function run(argv: string[]): Promise<number> {
   const unit = (values.unit ?? 'turn') as MatrixUnit;
   if (!MATRIX_UNITS.includes(unit)) throw new UsageError(`--unit must be one of ${MATRIX_UNITS.join(', ')}`);
   if (format === 'matrix' && !values.code) throw new UsageError('--format matrix needs --code');
+  const out = path.resolve(values.out);
+  // Before the data directory is opened: a wrong path is the operator's typo, not worth a project read.
+  if (!fs.statSync(path.dirname(out), { throwIfNoEntry: false })?.isDirectory()) {
+    process.stderr.write(`accord export: cannot write ${values.out}: no directory ${path.dirname(out)}\n`);
+    return 1;
+  }
   return offline('accord export', values.data, async (ctx) => {
     const started = performance.now();
     const projectId = findProject(ctx, project);

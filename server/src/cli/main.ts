@@ -17,6 +17,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   agreement: () => import('./agreement.js'),
   import: () => import('./import.js'),
   export: () => import('./export.js'),
+  check: () => import('./check.js'),
 };
 
 const SUMMARIES: Record<string, string> = {
@@ -27,6 +28,7 @@ const SUMMARIES: Record<string, string> = {
   agreement: 'compute inter-rater agreement from JSON (ratings, a table, or coded spans)',
   import: 'import transcripts, codebooks, attributes and REFI-QDA projects into a project (offline)',
   export: 'export a project: REFI-QDA, coded segments, codebook, unit x coder matrix (offline)',
+  check: 'verify a data directory and say exactly what is damaged (offline)',
 };
 
 function usage(): string {
@@ -58,7 +60,11 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`accord ${name}: ${error.message}\n`);
       return 2;
     }
-    throw error;
+    const { describeFailure } = await import('./failure.js');
+    const failure = describeFailure(error, process.env.ACCORD_LOG_LEVEL === 'debug');
+    process.stderr.write(`accord ${name}: ${failure.line}\n`);
+    if (failure.stack) process.stderr.write(`${failure.stack}\n`);
+    return failure.status;
   }
 }
 

@@ -2,16 +2,20 @@ import { startServer } from '../app.js';
 import { ConfigError, resolveConfig } from '../config.js';
 import { DataDirLockedError } from '../metadata/lock.js';
 import { CorruptMetadataError } from '../metadata/store.js';
+import { DataDamagedError } from '../persistence/index.js';
 import { parseFlags } from './args.js';
 
 export const summary = 'start the Accord server';
 
 const HELP = `Usage: accord serve [--host HOST] [--port PORT] [--data DIR] [--origin URL,...] [--trust-proxy VALUE]
+                    [--metrics-token TOKEN]
 
 Starts Accord: the REST API under /api, the Yjs sync endpoint under /ws/, the web client at /.
 Defaults: --host 127.0.0.1 --port 8080 --data ./data. Each flag has an environment variable
 (ACCORD_HOST, ACCORD_PORT, ACCORD_DATA, ACCORD_ORIGINS, ACCORD_TRUST_PROXY, ACCORD_SESSION_TTL_HOURS,
-ACCORD_LOG_LEVEL); flags win. --port 0 picks a free port (logged in the "listening" line).
+ACCORD_LOG_LEVEL, ACCORD_METRICS_TOKEN); flags win. --port 0 picks a free port (logged in the "listening" line).
+--metrics-token lets a monitor read /api/health's details with "Authorization: Bearer TOKEN"; prefer the
+environment variable, since a flag shows in the process list.
 Stops cleanly on SIGTERM or SIGINT, after flushing every document to disk.
 `;
 
@@ -23,6 +27,7 @@ export async function run(argv: string[]): Promise<number> {
     origin: { type: 'string' },
     'trust-proxy': { type: 'string' },
     'log-level': { type: 'string' },
+    'metrics-token': { type: 'string' },
   });
   if (values.help) {
     process.stdout.write(HELP);
@@ -36,6 +41,7 @@ export async function run(argv: string[]): Promise<number> {
       origins: values.origin,
       trustProxy: values['trust-proxy'],
       logLevel: values['log-level'],
+      metricsToken: values['metrics-token'],
     });
     const server = await startServer(config);
     await new Promise<void>((resolve) => {
@@ -52,7 +58,12 @@ export async function run(argv: string[]): Promise<number> {
     });
     return process.exitCode === undefined ? 0 : Number(process.exitCode);
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof CorruptMetadataError || error instanceof DataDirLockedError) {
+    if (
+      error instanceof ConfigError ||
+      error instanceof CorruptMetadataError ||
+      error instanceof DataDirLockedError ||
+      error instanceof DataDamagedError
+    ) {
       process.stderr.write(`accord serve: ${error.message}\n`);
       return 1;
     }
