@@ -80,7 +80,7 @@ export async function readImport(files: readonly ImportFile[], options: ImportOp
       case 'codebook':
         bundle.codes.push(
           ...(extensionOf(file.name) === 'qdc'
-            ? readQdc(file.name, file.bytes, options.limits)
+            ? readQdc(file.name, file.bytes, options.limits, warnings)
             : extensionOf(file.name) === 'csv'
               ? readCodebookCsv(file.name, file.bytes)
               : readCodebookList(file.name, file.bytes)),

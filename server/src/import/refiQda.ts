@@ -66,7 +66,8 @@ export async function readQdpx(file: string, bytes: Uint8Array, limits: ImportLi
   return readProjectXml(file, utf8(file, archive.get(projectPath)!, projectPath), archive);
 }
 
-export function readQdc(file: string, bytes: Uint8Array, limits: ImportLimits): BundleCode[] {
+/** The codes of a `.qdc`; what was dropped on the way (a colour that is not one, say) goes into `warnings`. */
+export function readQdc(file: string, bytes: Uint8Array, limits: ImportLimits, warnings: string[] = []): BundleCode[] {
   checkFileSize(file, bytes, limits);
   const root = parseXml(file, utf8(file, bytes, file), REPEATED);
   const codebook = child(root, 'CodeBook');
@@ -75,6 +76,7 @@ export function readQdc(file: string, bytes: Uint8Array, limits: ImportLimits): 
   }
   const reader = new ProjectReader(file, undefined);
   reader.readCodes(child(codebook, 'Codes'), null);
+  warnings.push(...reader.warnings.map((warning) => `${file}: ${warning}`));
   return reader.codes;
 }
 
@@ -117,7 +119,7 @@ class ProjectReader {
   /** Notes attached to a coding or selection end up in the coding's memo, not as memos of their own. */
   private readonly usedNotes = new Set<string>();
   private readonly memos: BundleMemo[] = [];
-  private readonly warnings: string[] = [];
+  readonly warnings: string[] = [];
   private readonly codingGuids = new Set<string>();
 
   constructor(
