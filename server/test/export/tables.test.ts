@@ -86,6 +86,20 @@ describe('codebook documents', () => {
     expect(markdown).toContain('> people talk\n> — Interview P1');
   });
 
+  it('HTML is safe whatever colour a code holds (a document may hold anything)', () => {
+    const hostile = sampleBundle();
+    hostile.codes[0]!.colour = 'red"><script>alert(1)</script>';
+    hostile.codes[1]!.colour = '#abc;background-image:url(http://x)';
+    hostile.codes[2]!.colour = '#ABC';
+    const html = codebookHtml(hostile);
+    expect(html).not.toMatch(/<script|url\(/);
+    const swatches = html.match(/<span class="swatch"[^>]*>/g) ?? [];
+    expect(swatches).toContain('<span class="swatch" style="background:#aabbcc">');
+    for (const swatch of swatches) expect(swatch).toMatch(/^<span class="swatch" style="background:#[0-9a-f]{6}">$/);
+    const rows = parse(codebookCsv(hostile.codes), { columns: true, bom: true }) as Record<string, string>[];
+    expect(rows.map((row) => row.colour)).toEqual(['', '', '#aabbcc', '#009e73']);
+  });
+
   it('HTML is escaped and printable', () => {
     const html = codebookHtml(bundle, { excerptsPerCode: 2 });
     expect(html).toContain('<h2><span class="swatch" style="background:#009e73"></span>Support &lt;family&gt;</h2>');
