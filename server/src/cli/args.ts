@@ -45,8 +45,9 @@ let typedAhead = '';
 export async function promptHidden(question: string): Promise<string> {
   const { stdin, stderr } = process;
   if (!stdin.isTTY) throw new UsageError('no terminal to ask for a password on; pass --password-stdin');
-  stderr.write(question);
+  // Raw mode first: keys typed as soon as the question shows are then never echoed.
   stdin.setRawMode(true);
+  stderr.write(question);
   try {
     return await new Promise<string>((resolve, reject) => {
       let answer = '';
