@@ -8,7 +8,8 @@ import * as Y from 'yjs';
 import { startServer } from '../../server/src/app.js';
 import { resolveConfig } from '../../server/src/config.js';
 import { silentLogger } from '../../server/src/log.js';
-import { CorruptMetadataError } from '../../server/src/metadata/store.js';
+import type { Metadata } from '../../server/src/metadata/schema.js';
+import { CorruptMetadataError, serializeMetadata } from '../../server/src/metadata/store.js';
 import { DataDamagedError, FileStorage } from '../../server/src/persistence/index.js';
 import { docDirName } from '../../server/src/persistence/layout.js';
 import { CLI, runCli } from '../helpers/cli.js';
@@ -302,4 +303,49 @@ describe('a stopped server whose files were damaged or deleted', () => {
     fs.writeFileSync(file, damaged.join('\n'));
     await expectRefused(fixture.dataDir, 'audit.jsonl:4', DataDamagedError);
   });
+
+  it('refuses a round snapshot that is damaged, or missing, or not the one its round recorded', async () => {
+    const fixture = copyOf(stopped);
+    const name = textDoc(fixture, 2);
+    const storage = await FileStorage.open({ dataDir: fixture.dataDir, logger: silentLogger });
+    const { updates, log } = await storage.load(name);
+    const state = Y.mergeUpdates(updates);
+    const record = { docName: name, snapshotId: 'frozen', ...(await storage.writeSnapshot(name, 'frozen', state)) };
+    await log.close();
+    await storage.close();
+    const metaFile = path.join(fixture.dataDir, 'meta.json');
+    const { sha256: _, ...meta } = JSON.parse(fs.readFileSync(metaFile, 'utf8')) as Metadata & { sha256: string };
+    const lead = meta.users[0]!.id;
+    meta.rounds.push({
+      ...{ id: 'round1', projectId: fixture.projectId, name: 'Pilot', mode: 'blind', status: 'revealed' },
+      ...{ ownerMayLook: false, assignments: [], createdAt: 1, createdBy: lead, revealedAt: 2, sample: null },
+      ...{ codebookSnapshot: null, adjudicators: [], done: [], revealedBy: lead, forced: false, codebookChanges: [] },
+      snapshots: [record],
+    });
+    fs.writeFileSync(metaFile, serializeMetadata(meta));
+    expect((await runCli(['check', '--data', fixture.dataDir])).code).toBe(0);
+
+    const rel = `docs/${docDirName(name)}/snapshots/frozen.snap`;
+    // Intact in itself, but not the state the round recorded (e.g. a snapshot file swapped for another).
+    const other = { ...meta, rounds: [{ ...meta.rounds[0]!, snapshots: [{ ...record, sha256: '0'.repeat(64) }] }] };
+    fs.writeFileSync(metaFile, serializeMetadata(other));
+    expect((await expectRefused(fixture.dataDir, rel, DataDamagedError)).checked.stdout).toMatch(
+      /differs from the 0{64}/,
+    );
+    fs.writeFileSync(metaFile, serializeMetadata(meta));
+
+    const file = path.join(docDir(fixture, name), 'snapshots', 'frozen.snap');
+    const good = fs.readFileSync(file);
+    fs.writeFileSync(file, flipLast(good));
+    expect((await expectRefused(fixture.dataDir, rel, DataDamagedError)).checked.stdout).toMatch(/SHA-256 mismatch/);
+    fs.rmSync(file);
+    const { checked } = await expectRefused(fixture.dataDir, rel, DataDamagedError);
+    expect(checked.stdout).toMatch(/frozen\.snap: missing \(round "Pilot"/);
+  });
 });
+
+function flipLast(bytes: Buffer): Buffer {
+  const copy = Buffer.from(bytes);
+  copy[copy.length - 1] = copy[copy.length - 1]! ^ 0x01;
+  return copy;
+}
