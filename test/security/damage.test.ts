@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -343,6 +343,40 @@ describe('a stopped server whose files were damaged or deleted', () => {
     expect(checked.stdout).toMatch(/frozen\.snap: missing \(round "Pilot"/);
   });
 });
+
+describe('backup and restore', () => {
+  it('a backup carries the checksum, and restore refuses a damaged backup, changing nothing', async () => {
+    const fixture = copyOf(stopped);
+    const work = temp();
+    const backup = path.join(work, 'backup.tar.gz');
+    expect((await runCli(['backup', '--out', backup, '--data', fixture.dataDir])).code).toBe(0);
+    const target = path.join(work, 'restored');
+    const restored = await runCli(['restore', backup, '--data', target]);
+    expect(restored.code, restored.stderr).toBe(0);
+    expect((await runCli(['check', '--data', target])).code).toBe(0);
+
+    // The same backup with one byte of its meta.json changed.
+    const unpacked = path.join(work, 'unpacked');
+    fs.mkdirSync(unpacked);
+    execFileSync('tar', ['xzf', backup, '-C', unpacked]);
+    const meta = path.join(unpacked, 'meta.json');
+    fs.writeFileSync(meta, fs.readFileSync(meta, 'utf8').replace('"name": "Lead"', '"name": "Mead"'));
+    const damaged = path.join(work, 'damaged.tar.gz');
+    execFileSync('tar', ['czf', damaged, '-C', unpacked, '.']);
+    const before = contents(target);
+    const refused = await runCli(['restore', damaged, '--data', target, '--force']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/could not be restored: .*meta\.json is damaged.*; nothing was changed\n$/);
+    expect(contents(target)).toEqual(before);
+    expect(fs.readdirSync(work).sort()).toEqual(['backup.tar.gz', 'damaged.tar.gz', 'restored', 'unpacked']);
+  });
+});
+
+function temp(): string {
+  const dir = tempDataDir();
+  cleanup.push(dir);
+  return dir;
+}
 
 function flipLast(bytes: Buffer): Buffer {
   const copy = Buffer.from(bytes);

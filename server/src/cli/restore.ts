@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as tar from 'tar';
 import { resolveConfig } from '../config.js';
+import { verifyDataDir } from '../metadata/integrity.js';
 import { DataDirLockedError, LOCK_FILE, lockDataDir } from '../metadata/lock.js';
 import { CorruptMetadataError, METADATA_FILE, MetadataStore } from '../metadata/store.js';
 import { DATA_OPTION, parseFlags, UsageError } from './args.js';
@@ -53,6 +54,11 @@ export async function run(argv: string[]): Promise<number> {
     await tar.extract({ file, cwd: incoming, strict: true, preservePaths: false });
     if (!fs.existsSync(path.join(incoming, BACKUP_MANIFEST)))
       throw new CorruptMetadataError(`${file} is not an Accord backup (no ${BACKUP_MANIFEST})`);
+    // The server would refuse a damaged copy on start: refuse it now, while the old data is still in place.
+    const report = await verifyDataDir(incoming);
+    if (report.damages.length > 0) {
+      throw new Error(`it is damaged: ${report.damages.map((d) => `${d.file}: ${d.problem}`).join('; ')}`);
+    }
     await MetadataStore.open(incoming);
     const aside = `${dataDir}.replaced-${stamp}`;
     fs.renameSync(dataDir, aside);
