@@ -62,8 +62,10 @@ class ArchiveInflater {
   ): Promise<{ entries: { path: string; content: Uint8Array }[]; repacked?: Uint8Array }> {
     const worker = this.start();
     const id = this.nextId++;
-    // A copy of exactly these bytes, handed over rather than cloned: the caller's buffer stays the caller's.
-    const copy = bytes.slice();
+    // A copy of exactly these bytes, handed over rather than cloned: the caller's buffer stays the caller's (and a
+    // Node Buffer's `slice` would be a view of it, maybe of a shared pool).
+    const copy = new Uint8Array(bytes.byteLength);
+    copy.set(bytes);
     const request: ArchiveRequest = {
       id,
       bytes: copy,

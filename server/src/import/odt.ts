@@ -34,7 +34,10 @@ export async function readOdt(file: string, bytes: Uint8Array, limits: ImportLim
   const body = findElement(tree, 'office:document-content', 'office:body', 'office:text');
   if (body === undefined) throw new ImportError(file, 'unsupported_format', 'not an OpenDocument text document');
   const paragraphs: string[] = [];
-  collectParagraphs(body, paragraphs);
+  // `<text:s text:c="N"/>` writes N spaces in a few bytes: together they may add no more than content.xml's own
+  // size, or a small file would expand into gigabytes of spaces (real documents use a few per element).
+  const spaces = { left: content.byteLength, file };
+  collectParagraphs(body, paragraphs, spaces);
   return normaliseText(paragraphs.join('\n\n')).trimEnd();
 }
 
@@ -63,30 +66,49 @@ function findElement(nodes: OrderedNode[], ...path: string[]): OrderedNode[] | u
   return current;
 }
 
-function collectParagraphs(nodes: OrderedNode[], paragraphs: string[]): void {
+/** What `text:s` elements may still add, in spaces. */
+interface SpaceBudget {
+  left: number;
+  file: string;
+}
+
+function collectParagraphs(nodes: OrderedNode[], paragraphs: string[], spaces: SpaceBudget): void {
   for (const node of nodes) {
     const tag = tagOf(node);
     if (tag === undefined) continue;
-    if (PARAGRAPH_ELEMENTS.has(tag)) paragraphs.push(inlineText(childrenOf(node)));
+    if (PARAGRAPH_ELEMENTS.has(tag)) paragraphs.push(inlineText(childrenOf(node), spaces));
     // Lists, sections and tables hold paragraphs; tracked-change and annotation bodies are not document text.
     else if (!tag.startsWith('office:annotation') && tag !== 'text:tracked-changes') {
-      collectParagraphs(childrenOf(node), paragraphs);
+      collectParagraphs(childrenOf(node), paragraphs, spaces);
     }
   }
 }
 
-function inlineText(nodes: OrderedNode[]): string {
+function inlineText(nodes: OrderedNode[], spaces: SpaceBudget): string {
   let text = '';
   for (const node of nodes) {
     const tag = tagOf(node);
     // ODF collapses runs of white space in text like HTML; real spaces are `text:s` elements.
     if (tag === '#text') text += String(node['#text']).replace(/[ \t\r\n]+/g, ' ');
-    else if (tag === 'text:s')
-      text += ' '.repeat(Number((node[':@'] as Record<string, string> | undefined)?.['text:c'] ?? 1) || 1);
+    else if (tag === 'text:s') text += spaceRun(node, spaces);
     else if (tag === 'text:tab') text += '\t';
     else if (tag === 'text:line-break') text += '\n';
     else if (tag === 'text:note' || tag === 'office:annotation' || tag === 'office:annotation-end') continue;
-    else if (tag !== undefined) text += inlineText(childrenOf(node));
+    else if (tag !== undefined) text += inlineText(childrenOf(node), spaces);
   }
   return text;
+}
+
+function spaceRun(node: OrderedNode, spaces: SpaceBudget): string {
+  const count = Number((node[':@'] as Record<string, string> | undefined)?.['text:c'] ?? 1);
+  const run = Number.isSafeInteger(count) && count > 0 ? count : 1;
+  spaces.left -= run;
+  if (spaces.left < 0) {
+    throw new ImportError(
+      spaces.file,
+      'unsupported_format',
+      'content.xml asks for more spaces (text:s) than it has bytes; the document looks crafted',
+    );
+  }
+  return ' '.repeat(run);
 }

@@ -357,7 +357,7 @@ class ProjectReader {
    * its file name under `sources/` (then anywhere) in the archive, case-insensitively, and never on the disk.
    */
   private sourceText(path: string, what: string): string {
-    const name = decodeURIComponent(
+    const name = decodePathName(
       path
         .replace(/^[a-z]+:\/\/\/?/i, '')
         .split(/[\\/]/)
@@ -416,6 +416,15 @@ class ProjectReader {
 
   private error(code: ConstructorParameters<typeof ImportError>[1], problem: string): ImportError {
     return new ImportError(this.file, code, problem);
+  }
+}
+
+/** `%20` and the like decoded, as URIs write them; a name that is no valid escape (`100%.txt`) is taken as written. */
+function decodePathName(name: string): string {
+  try {
+    return decodeURIComponent(name);
+  } catch {
+    return name;
   }
 }
 

@@ -29,7 +29,12 @@ export function parseXml(file: string, source: string, repeated: ReadonlySet<str
     // Character references (`&#x1F600;`) are XML, not HTML, but fast-xml-parser decodes them only with this on.
     htmlEntities: true,
   });
-  return parser.parse(xml) as XmlElement;
+  try {
+    return parser.parse(xml) as XmlElement;
+  } catch (error) {
+    // The validator and the parser disagree on some damage (an unclosed processing instruction...).
+    throw new ImportError(file, 'bad_xml', `not well-formed XML (${(error as Error).message})`);
+  }
 }
 
 /**
