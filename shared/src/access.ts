@@ -25,6 +25,11 @@ export interface ProjectState {
   codersEditCodebook: boolean;
   /** The round containing the transcript of the document, or null (no round, or not a transcript doc). */
   round: RoundState | null;
+  /**
+   * A blind round is running on some transcript of the project. The codebook is every member's lobby (presence
+   * lists who is on which transcript): during a blind round it relays only who is there. Absent: none is.
+   */
+  blindRoundInProject?: boolean;
 }
 
 /**
@@ -100,6 +105,7 @@ export function isBlindLook(
 export type AwarenessPolicy = 'full' | 'presence';
 
 export function awarenessPolicy(state: ProjectState, kind: DocKind): AwarenessPolicy {
+  if (kind === 'codebook' || kind === 'roundCodebook') return state.blindRoundInProject ? 'presence' : 'full';
   const round = state.round;
   const blindRunning = round !== null && round.mode === 'blind' && round.phase === 'running';
   return blindRunning && kind === 'text' ? 'presence' : 'full';

@@ -110,6 +110,16 @@ describe('awarenessPolicy', () => {
   ] as const)('%s, %s -> %s', (phase, kind, expected) => {
     expect(awarenessPolicy(PHASES[phase]!, kind)).toBe(expected);
   });
+
+  it.each([
+    [false, 'codebook', 'full'],
+    [true, 'codebook', 'presence'],
+    [true, 'roundCodebook', 'presence'],
+    [true, 'memo', 'full'],
+    [true, 'codings', 'full'],
+  ] as const)('a blind round running in the project: %s, %s -> %s', (blind, kind, expected) => {
+    expect(awarenessPolicy({ ...state(null), blindRoundInProject: blind }, kind)).toBe(expected);
+  });
 });
 
 describe('projectPermission', () => {

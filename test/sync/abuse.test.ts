@@ -121,13 +121,13 @@ describe('hostile input closes only the offender', () => {
   it('awareness spoofing another client id; states are stamped with the authenticated user', async () => {
     server = await startEngineServer();
     const { a, b } = await bystanders();
-    a.provider.awareness.setLocalStateField('user', { name: 'Alice pretending to be Zed', color: '#f00' });
+    a.provider.awareness.setLocalStateField('user', { name: 'Alice pretending to be Zed', colour: '#ff0000' });
     await waitFor(
-      () => (b.provider.awareness.getStates().get(a.doc.clientID) as any)?.user?.color === '#f00',
+      () => (b.provider.awareness.getStates().get(a.doc.clientID) as any)?.user?.colour === '#ff0000',
       'alice state',
     );
     const seen = b.provider.awareness.getStates().get(a.doc.clientID) as { user: { id: string; name: string } };
-    expect(seen.user).toEqual({ name: 'Name of alice', id: 'alice', color: '#f00' });
+    expect(seen.user).toEqual({ id: 'alice', name: 'Name of alice', colour: '#ff0000' });
 
     const raw = attacker();
     await raw.opened;
@@ -213,16 +213,16 @@ describe('access', () => {
     const blind = open('coder2', 'write', 'presence');
     await Promise.all([coder.synced, blind.synced]);
     coder.provider.awareness.setLocalState({
-      user: { color: '#0f0' },
+      user: { colour: '#00ff00' },
       cursor: { anchor: 1, head: 5 },
       selection: [1, 5],
     });
     await waitFor(
-      () => (blind.provider.awareness.getStates().get(coder.doc.clientID) as any)?.user?.color === '#0f0',
+      () => (blind.provider.awareness.getStates().get(coder.doc.clientID) as any)?.user?.colour === '#00ff00',
       'presence',
     );
     expect(blind.provider.awareness.getStates().get(coder.doc.clientID)).toEqual({
-      user: { color: '#0f0', id: 'coder1', name: 'Name of coder1' },
+      user: { id: 'coder1', name: 'Name of coder1', colour: '#00ff00' },
     });
   });
 });

@@ -34,6 +34,9 @@ export function projectState(store: MetadataStore, project: Project, transcriptI
     archived: project.archived,
     codersEditCodebook: project.settings.codersEditCodebook,
     round: transcriptId === null ? null : runningRound(store, project.id, transcriptId),
+    blindRoundInProject: store.data.rounds.some(
+      (round) => round.projectId === project.id && round.status === 'running' && round.mode === 'blind',
+    ),
   };
 }
 

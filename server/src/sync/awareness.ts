@@ -1,4 +1,4 @@
-import type { AwarenessPolicy } from '@accord/shared';
+import { type AwarenessPolicy, isColour } from '@accord/shared';
 import { type AwarenessEntry, encodeAwarenessMessage } from './protocol.js';
 
 /** Who may publish an awareness state: a connection, bound to one Yjs client id and one authenticated user. */
@@ -172,8 +172,11 @@ function stamp(text: string, owner: AwarenessOwner): { full: string; presence: s
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
   const state = value as Record<string, unknown>;
-  const claimed = typeof state.user === 'object' && state.user !== null && !Array.isArray(state.user) ? state.user : {};
-  // The server's word on who this is; the client keeps only cosmetic fields (e.g. colour).
-  const user = { ...claimed, id: owner.userId, name: owner.userName };
+  // The server's word on who this is. Of what the client claims only the colour its cursor is drawn in is kept,
+  // and only as a colour: nothing else a client puts under `user` reaches anyone (client/src/app/Presence.tsx).
+  const claimed = state.user as { colour?: unknown } | null | undefined;
+  const colour = typeof claimed === 'object' && claimed !== null ? claimed.colour : undefined;
+  const user: { id: string; name: string; colour?: string } = { id: owner.userId, name: owner.userName };
+  if (isColour(colour)) user.colour = colour;
   return { full: JSON.stringify({ ...state, user }), presence: JSON.stringify({ user }) };
 }

@@ -81,22 +81,36 @@ describe('RoomAwareness', () => {
     const room = new RoomAwareness(1000, 10_000);
     const alice = owner('alice');
     expect(
-      room.apply(alice, [{ clientId: 1, clock: 1, state: '{"cursor":3,"user":{"name":"Eve","color":"red"}}' }], 0),
+      room.apply(
+        alice,
+        [{ clientId: 1, clock: 1, state: '{"cursor":3,"user":{"name":"Eve","colour":"#ff0000","admin":true}}' }],
+        0,
+      ),
     ).toBe('ok');
     expect(alice.awarenessClientId).toBe(1);
     const batch = room.takeBatch(0)!;
     expect(decodeClientMessage(batch.full)).toEqual({
       type: 'awareness',
-      entries: [{ clientId: 1, clock: 1, state: '{"cursor":3,"user":{"name":"N alice","color":"red","id":"alice"}}' }],
+      entries: [
+        { clientId: 1, clock: 1, state: '{"cursor":3,"user":{"id":"alice","name":"N alice","colour":"#ff0000"}}' },
+      ],
     });
     expect(decodeClientMessage(batch.presence)).toMatchObject({
-      entries: [{ state: '{"user":{"name":"N alice","color":"red","id":"alice"}}' }],
+      entries: [{ state: '{"user":{"id":"alice","name":"N alice","colour":"#ff0000"}}' }],
     });
 
     // Renewal of an unchanged state: relayed only after the renewal interval.
-    room.apply(alice, [{ clientId: 1, clock: 2, state: '{"cursor":3,"user":{"name":"Eve","color":"red"}}' }], 1000);
+    room.apply(
+      alice,
+      [{ clientId: 1, clock: 2, state: '{"cursor":3,"user":{"name":"Eve","colour":"#ff0000","admin":true}}' }],
+      1000,
+    );
     expect(room.takeBatch(1000)).toBeNull();
-    room.apply(alice, [{ clientId: 1, clock: 3, state: '{"cursor":3,"user":{"name":"Eve","color":"red"}}' }], 20_000);
+    room.apply(
+      alice,
+      [{ clientId: 1, clock: 3, state: '{"cursor":3,"user":{"name":"Eve","colour":"#ff0000","admin":true}}' }],
+      20_000,
+    );
     expect(room.takeBatch(20_000)).not.toBeNull();
 
     const bob = owner('bob');
@@ -110,6 +124,38 @@ describe('RoomAwareness', () => {
       entries: [{ clientId: 1, clock: 3, state: 'null' }],
     });
     expect(room.snapshot('full')).toBeNull();
+  });
+});
+
+describe('awareness user', () => {
+  const stamped = (user: unknown) => {
+    const room = new RoomAwareness(1000, 10_000);
+    const owner = { userId: 'u1', userName: 'Real Name', awarenessClientId: null as number | null };
+    expect(room.apply(owner, [{ clientId: 1, clock: 1, state: JSON.stringify({ user, x: 1 }) }], 0)).toBe('ok');
+    const full = decodeClientMessage(room.takeBatch(0)!.full);
+    return full.type === 'awareness' ? JSON.parse(full.entries[0]!.state).user : null;
+  };
+
+  it.each([
+    [
+      { id: 'x', admin: true, name: 'Boss', evil: '<script>' },
+      { id: 'u1', name: 'Real Name' },
+    ],
+    [
+      { id: 'x', name: 'Boss', colour: '#a1B2c3' },
+      { id: 'u1', name: 'Real Name', colour: '#a1B2c3' },
+    ],
+    [{ colour: 'red' }, { id: 'u1', name: 'Real Name' }],
+    [{ colour: '#fff' }, { id: 'u1', name: 'Real Name' }],
+    [{ colour: '#123456;background:url(x)' }, { id: 'u1', name: 'Real Name' }],
+    [{ colour: { toString: '#123456' } }, { id: 'u1', name: 'Real Name' }],
+    [{ color: '#123456' }, { id: 'u1', name: 'Real Name' }],
+    ['a string', { id: 'u1', name: 'Real Name' }],
+    [['#123456'], { id: 'u1', name: 'Real Name' }],
+    [null, { id: 'u1', name: 'Real Name' }],
+    [undefined, { id: 'u1', name: 'Real Name' }],
+  ])('a claimed user %j is relayed as %j', (claimed, relayed) => {
+    expect(stamped(claimed)).toEqual(relayed);
   });
 });
 
