@@ -54,7 +54,11 @@ export function refuseEntityDeclarations(file: string, xml: string, part?: strin
       `${what} declares XML entities (<!ENTITY ...>), which Accord does not read; export the file again without a DOCTYPE`,
     );
   }
+  let doctypes = 0;
   for (const match of xml.matchAll(/<!DOCTYPE/gi)) {
+    // A document has one DOCTYPE at most; stopping at the second also keeps this scan linear in the file's size.
+    doctypes += 1;
+    if (doctypes > 1) throw new ImportError(file, 'bad_xml', `${what} has more than one DOCTYPE`);
     // The DOCTYPE's own header, up to its internal subset or its end: an external identifier stands there.
     const header = /^<!DOCTYPE(?:[^[>"']|"[^"]*"|'[^']*')*/i.exec(xml.slice(match.index, match.index + 4096))?.[0];
     if (header === undefined || /\b(?:SYSTEM|PUBLIC)\b/i.test(header)) {
