@@ -9,6 +9,8 @@ const PASSWORD = 'crash test battery staple';
 const WRITERS = 6;
 const WRITE_INTERVAL_MS = 10;
 const WRITE_FOR_MS = 1500;
+/** The codebook's code redirects: a map of strings, which the server accepts from any codebook writer. */
+const KEYS = 'redirects';
 
 interface Served {
   child: ChildProcess;
@@ -70,13 +72,13 @@ describe('durability of a server process that dies', () => {
     const observer = open(served, docName, api);
     await Promise.all([...writers, observer].map((c) => c.synced));
     const accepted = new Map<string, number>();
-    observer.doc.getMap('w').observe((event) => {
+    observer.doc.getMap(KEYS).observe((event) => {
       const now = Date.now();
       for (const key of event.keysChanged) if (!accepted.has(key)) accepted.set(key, now);
     });
     let seq = 0;
     const timers = writers.map((writer, i) =>
-      setInterval(() => writer.doc.getMap('w').set(`${i}-${seq++}`, Date.now()), WRITE_INTERVAL_MS),
+      setInterval(() => writer.doc.getMap(KEYS).set(`${i}-${seq++}`, String(Date.now())), WRITE_INTERVAL_MS),
     );
     await sleep(WRITE_FOR_MS);
     const stoppedAt = Date.now();
@@ -92,7 +94,7 @@ describe('durability of a server process that dies', () => {
     children.push(served.child);
     const reader = open(served, docName, await session(served.url));
     await reader.synced;
-    const keys = new Set(reader.doc.getMap('w').keys());
+    const keys = new Set(reader.doc.getMap(KEYS).keys());
     served.child.kill('SIGTERM');
     await served.exited;
     return keys;

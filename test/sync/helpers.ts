@@ -34,6 +34,8 @@ export async function startEngineServer(
     dataDir,
     logger: createLogger(process.env.ACCORD_TEST_LOG === '1' ? 'debug' : 'silent'),
     limits: options.limits,
+    // These tests sync generic content (roots 'm', 't') under model document names: no content schema.
+    contentSchema: () => null,
   });
   const server = http.createServer((_req, res) => res.writeHead(404).end());
   server.on('upgrade', (req, socket, head) => {

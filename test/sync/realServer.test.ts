@@ -1,4 +1,6 @@
+import { anchorCoding } from '@accord/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
 import { seedProject, startTestServer, type TestServer } from '../helpers/server.js';
 import { type Client, connect, rawConnect, waitFor } from './helpers.js';
 
@@ -23,6 +25,12 @@ describe('sync through the real server', () => {
   });
 
   const codings = (coder: string) => `p/${cast.project.id}/t/${cast.transcript.id}/c/${coder}`;
+  /** A coding as the model stores it (the server refuses anything else in a layer). */
+  const coding = (code: string) => {
+    const text = new Y.Doc();
+    text.getText('text').insert(0, 'Interviewer: How was treatment?');
+    return anchorCoding(text, { code, start: 0, end: 5 });
+  };
 
   it('unauthenticated and forbidden joins get no data', async () => {
     const anonymous = rawConnect(test.wsUrl, codings(cast.coder.id), { origin: test.url });
@@ -44,7 +52,7 @@ describe('sync through the real server', () => {
     const owner = open(doc, cast.owner.client.cookie);
     await Promise.all([coder.synced, viewer.synced, owner.synced]);
 
-    coder.doc.getMap('codings').set('k1', { code: 'c1', start: 0, end: 5 });
+    coder.doc.getMap('codings').set('k1', coding('c1'));
     await waitFor(() => viewer.doc.getMap('codings').has('k1') && owner.doc.getMap('codings').has('k1'), 'fan-out');
 
     const sync = test.server.ctx.sync;
@@ -52,7 +60,7 @@ describe('sync through the real server', () => {
     viewer.doc.getMap('codings').set('forged', { code: 'x', start: 0, end: 1 });
     owner.doc.getMap('codings').set('owner-edit', 1);
     await waitFor(() => sync.metrics().droppedReadOnlyUpdates > dropped, 'viewer update dropped');
-    coder.doc.getMap('codings').set('k2', { code: 'c2', start: 1, end: 2 });
+    coder.doc.getMap('codings').set('k2', coding('c2'));
     await waitFor(() => owner.doc.getMap('codings').has('k2'), 'later update');
     expect(owner.doc.getMap('codings').has('forged')).toBe(false);
     expect(coder.doc.getMap('codings').has('forged')).toBe(false);

@@ -1,4 +1,4 @@
-import { type DocSchema, type EntrySchema, mapEntry, type TypeSchema } from '@accord/shared';
+import { DOC_SCHEMAS, type DocSchema, type EntrySchema, mapEntry, parseDocName, type TypeSchema } from '@accord/shared';
 import * as Y from 'yjs';
 
 /**
@@ -20,6 +20,12 @@ export function checkContent(
   schema: DocSchema,
 ): string | null {
   return new ContentCheck(doc, structs, schema).run();
+}
+
+/** The model's schema of a document, by its name (`DOC_SCHEMAS`); null for a name that is not a model document. */
+export function modelSchema(docName: string): DocSchema | null {
+  const ref = parseDocName(docName);
+  return ref === null ? null : DOC_SCHEMAS[ref.kind];
 }
 
 /** Deeper than the model ever nests (codebook > themes > theme > quotes); bounds the walk on crafted updates. */

@@ -1,4 +1,4 @@
-import { DOC_SCHEMAS, type DocSchema, parseDocName } from '@accord/shared';
+import type { DocSchema } from '@accord/shared';
 import * as Y from 'yjs';
 import type { Logger } from '../log.js';
 import type { DocLog } from '../persistence/index.js';
@@ -15,6 +15,8 @@ export interface HostEnv {
   counters: Counters;
   logger: Logger;
   reject(peer: Peer, reason: RejectReason, code: number, detail?: unknown): void;
+  /** What clients may write into a document (null: anything; see `SyncEngineOptions.contentSchema`). */
+  contentSchema(docName: string): DocSchema | null;
 }
 
 /**
@@ -36,7 +38,7 @@ export class DocHost {
   /** A peer's update, validated and relayed, that Yjs has yet to integrate. */
   private unapplied: { update: Uint8Array; peer: Peer } | null = null;
   private integration: NodeJS.Immediate | null = null;
-  /** What clients may write here (null for a name that is not a document of the model: engine tests only). */
+  /** What clients may write here; null: anything (the engine's own tests, on generic content). */
   private readonly schema: DocSchema | null;
 
   constructor(
@@ -46,8 +48,7 @@ export class DocHost {
     private readonly env: HostEnv,
   ) {
     this.awareness = new RoomAwareness(env.limits.maxAwarenessStateBytes, env.limits.awarenessRenewalMs);
-    const ref = parseDocName(name);
-    this.schema = ref === null ? null : DOC_SCHEMAS[ref.kind];
+    this.schema = env.contentSchema(name);
     ydoc.on('update', this.onUpdate);
   }
 

@@ -1,11 +1,12 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { getHeapStatistics } from 'node:v8';
-import type { Access, AwarenessPolicy } from '@accord/shared';
+import type { Access, AwarenessPolicy, DocSchema } from '@accord/shared';
 import { type WebSocket, WebSocketServer } from 'ws';
 import * as Y from 'yjs';
 import type { Logger } from '../log.js';
 import { FileStorage } from '../persistence/index.js';
+import { modelSchema } from './contentValidation.js';
 import { DocHost, type HostEnv } from './docHost.js';
 import { defaultLimits, type SyncLimits } from './limits.js';
 import { Counters, type RejectReason, type SyncMetrics } from './metrics.js';
@@ -44,6 +45,12 @@ export interface SyncEngineOptions {
   dataDir: string;
   logger: Logger;
   limits?: Partial<SyncLimits>;
+  /**
+   * What clients may write into a document, checked before an update is relayed (server-side writes are not
+   * checked). Default: the model's schema for a model document name (`DOC_SCHEMAS`); the engine's own tests,
+   * which sync generic content, pass `() => null`.
+   */
+  contentSchema?: (docName: string) => DocSchema | null;
 }
 
 /** Thrown when a document cannot be loaded now (too many loaded, heap bound): the client should retry later. */
@@ -65,6 +72,7 @@ class Engine implements SyncEngine, HostEnv {
   readonly limits: SyncLimits;
   readonly counters = new Counters();
   readonly logger: Logger;
+  readonly contentSchema: (docName: string) => DocSchema | null;
   private storage!: FileStorage;
   private readonly wss: WebSocketServer;
   private readonly hosts = new Map<string, DocHost>();
@@ -77,6 +85,7 @@ class Engine implements SyncEngine, HostEnv {
   constructor(private readonly options: SyncEngineOptions) {
     this.limits = { ...defaultLimits(), ...options.limits };
     this.logger = options.logger.child({ component: 'sync' });
+    this.contentSchema = options.contentSchema ?? modelSchema;
     this.wss = new WebSocketServer({
       noServer: true,
       maxPayload: this.limits.maxPayloadBytes,

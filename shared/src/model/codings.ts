@@ -2,7 +2,7 @@ import * as Y from 'yjs';
 import { newId } from '../ids.js';
 import { skipEntry } from './skipped.js';
 import { transcriptText } from './transcript.js';
-import { isStoredCoding } from './values.js';
+import { isReadableCoding } from './values.js';
 
 /**
  * A coder's codings on one transcript (`p/<project>/t/<transcript>/c/<coder>`): a `Y.Map` under `codings`, keyed by
@@ -79,7 +79,7 @@ export function resolveCoding(textDoc: Y.Doc, id: string, stored: StoredCoding):
 export function storedCodings(codingsDoc: Y.Doc): [string, StoredCoding][] {
   const entries: [string, StoredCoding][] = [];
   for (const [id, stored] of codingsMap(codingsDoc)) {
-    if (isStoredCoding(stored)) entries.push([id, stored]);
+    if (isReadableCoding(stored)) entries.push([id, stored]);
     else skipEntry(codingsDoc, CODINGS_KEY, id);
   }
   return entries;

@@ -1,7 +1,7 @@
 import type * as Y from 'yjs';
 import { CODINGS_KEY, type Coding, resolveCoding, type StoredCoding } from './codings.js';
 import { skipEntry } from './skipped.js';
-import { isDecisionRecord, isStoredConsensusCoding } from './values.js';
+import { isDecisionRecord, isProvenance, isReadableCoding } from './values.js';
 
 /**
  * The consensus layer of a transcript (`p/<project>/t/<transcript>/consensus`): adjudicated codings under
@@ -73,7 +73,7 @@ function findEqual(
   except: ReadonlySet<string>,
 ): string | null {
   for (const [id, existing] of codings) {
-    if (except.has(id) || !isStoredConsensusCoding(existing)) continue;
+    if (except.has(id) || !isReadableCoding(existing)) continue;
     if (
       existing.code === coding.code &&
       sameBytes(existing.start, coding.start) &&
@@ -147,7 +147,7 @@ export function addAgreedCodings(
 export function readConsensus(consensusDoc: Y.Doc, textDoc: Y.Doc): ConsensusCoding[] {
   const result: ConsensusCoding[] = [];
   for (const [id, stored] of consensusCodings(consensusDoc)) {
-    if (!isStoredConsensusCoding(stored)) {
+    if (!isReadableCoding(stored) || !isProvenance(stored.provenance)) {
       skipEntry(consensusDoc, CODINGS_KEY, id);
       continue;
     }

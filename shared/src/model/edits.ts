@@ -2,7 +2,7 @@ import * as Y from 'yjs';
 import { codesMap, readCode } from './codebook.js';
 import { codingsMap, type StoredCoding } from './codings.js';
 import { skipEntry } from './skipped.js';
-import { isStoredCoding } from './values.js';
+import { isReadableCoding } from './values.js';
 
 /**
  * Edits that go beyond adding: removing and recoding codings, moving, merging and deleting codes.
@@ -144,10 +144,10 @@ export function migrateLayer(codingsDoc: Y.Doc, redirects: ReadonlyMap<string, s
     const seen = new Set<string>();
     const key = (stored: StoredCoding, code: string) => `${code}|${bytesKey(stored.start)}|${bytesKey(stored.end)}`;
     for (const stored of codings.values()) {
-      if (isStoredCoding(stored) && !redirects.has(stored.code)) seen.add(key(stored, stored.code));
+      if (isReadableCoding(stored) && !redirects.has(stored.code)) seen.add(key(stored, stored.code));
     }
     for (const [id, stored] of [...codings.entries()]) {
-      if (!isStoredCoding(stored) || !redirects.has(stored.code)) continue;
+      if (!isReadableCoding(stored) || !redirects.has(stored.code)) continue;
       const code = resolveCode(redirects, stored.code);
       changed++;
       if (code === null || seen.has(key(stored, code))) codings.delete(id);

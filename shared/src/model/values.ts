@@ -52,17 +52,25 @@ export function isTextAnchor(value: unknown): value is Uint8Array {
 }
 
 /**
- * A plain object with exactly these fields: `required` must be present, `optional` may be; no other key. An
- * `undefined` optional field counts as absent (Yjs stores it as such and readers fall back).
+ * A plain object with exactly these fields: `required` must be present, `optional` may be; no other key (unless
+ * `otherKeys` is 'ignored': what a reader needs, where a writer must not add anything). An `undefined` optional
+ * field counts as absent (Yjs stores it as such and readers fall back).
  */
-export function shape(required: Record<string, ValueCheck>, optional: Record<string, ValueCheck> = {}): ValueCheck {
+export function shape(
+  required: Record<string, ValueCheck>,
+  optional: Record<string, ValueCheck> = {},
+  otherKeys: 'refused' | 'ignored' = 'refused',
+): ValueCheck {
   const requiredKeys = Object.keys(required);
   return (value) => {
     if (!isRecord(value)) return false;
     for (const key of requiredKeys) if (!Object.hasOwn(value, key) || !required[key]!(value[key])) return false;
     for (const key of Object.keys(value)) {
       if (Object.hasOwn(required, key)) continue;
-      if (!Object.hasOwn(optional, key)) return false;
+      if (!Object.hasOwn(optional, key)) {
+        if (otherKeys === 'ignored') continue;
+        return false;
+      }
       if (value[key] !== undefined && !optional[key]!(value[key])) return false;
     }
     return true;
@@ -71,11 +79,22 @@ export function shape(required: Record<string, ValueCheck>, optional: Record<str
 
 const CODING_FIELDS = { code: isString, start: isTextAnchor, end: isTextAnchor, createdAt: isNumber };
 
+/** What a client may write into a coder's layer: a coding exactly as `anchorCoding` makes it. */
 export const isStoredCoding = shape(CODING_FIELDS, { memo: isString }) as (value: unknown) => value is StoredCoding;
+
+/**
+ * What a reader of a layer can use: the fields of a coding well typed, anything else ignored (the consensus layer
+ * has the same shape plus provenance, and entries written server-side need not have been this strict).
+ */
+export const isReadableCoding = shape(
+  { code: isString, start: isTextAnchor, end: isTextAnchor },
+  { memo: isString, createdAt: isAnyNumber },
+  'ignored',
+) as (value: unknown) => value is StoredCoding;
 
 const isSource = shape({ coder: isString, coding: isString });
 
-const isProvenance = shape({
+export const isProvenance = shape({
   decidedBy: isString,
   decidedAt: isNumber,
   decision: oneOf(['agreed', 'keepA', 'keepB', 'merge', 'drop', 'recode']),
