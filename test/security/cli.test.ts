@@ -7,7 +7,7 @@ import { ConfigError } from '../../server/src/config.js';
 import { DataDirLockedError } from '../../server/src/metadata/lock.js';
 import { DataDamagedError } from '../../server/src/persistence/index.js';
 import { CLI, runCli } from '../helpers/cli.js';
-import { TEST_PASSWORD, tempDataDir } from '../helpers/server.js';
+import { startTestServer, TEST_PASSWORD, tempDataDir } from '../helpers/server.js';
 
 /** Issue 21 item 13: the CLI asks for passwords on a real terminal, and ends every expected failure in one line. */
 const dirs: string[] = [];
@@ -156,6 +156,20 @@ describe('CLI failures an operator can cause', () => {
       expect(result.stderr, what).toMatch(new RegExp(`^accord ${args[0]}( [a-z]+)?: [^\\n]*\\n$`));
       expect(result.stderr, what).toMatch(says);
       expect(result.stderr, what).not.toMatch(/\n\s+at /);
+    }
+  });
+});
+
+describe('accord check', () => {
+  it('refuses while a server holds the data directory, like every offline command', async () => {
+    const server = await startTestServer();
+    try {
+      const result = await runCli(['check', '--data', server.dataDir]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/^accord check: data directory .* is in use by "accord serve" \(pid \d+/);
+      expect(result.stdout).toBe('');
+    } finally {
+      await server.close();
     }
   });
 });
