@@ -35,7 +35,8 @@ export async function run(argv: string[]): Promise<number> {
     } else if (report.fresh) out.push('  metadata:  none (a fresh install)');
     out.push(`  audit log: ${report.auditEntries} entries`);
     const s = report.storage;
-    out.push(`  journal:   ${s.segments} write-ahead log segments, ${s.journalEntries} entries`);
+    const replay = s.replayedLogs > 0 ? ` (the next start completes ${s.replayedLogs} document logs from them)` : '';
+    out.push(`  journal:   ${s.segments} write-ahead log segments, ${s.journalEntries} entries${replay}`);
     out.push(`  documents: ${s.documents} documents, ${s.namedSnapshots} named snapshots`);
     for (const note of s.notes) out.push(`  note: ${note}`);
     for (const { file, problem } of report.damages) out.push(`DAMAGED ${file}: ${problem}`);

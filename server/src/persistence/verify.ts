@@ -38,9 +38,11 @@ export interface StorageReport {
   segments: number;
   journalEntries: number;
   namedSnapshots: number;
+  /** Document logs the journal replay on start completes (the normal state after a crash). */
+  replayedLogs: number;
   /** Documents with content but no `written` marker yet (written before markers existed, or restored). */
   unmarked: string[];
-  /** What start will repair or cut, and is not damage: torn tails, logs the journal completes. */
+  /** What start will cut, and is not damage: torn tails. */
   notes: string[];
 }
 
@@ -64,6 +66,7 @@ export async function verifyStorage(
     segments: journal.segments.length,
     journalEntries: journal.entries,
     namedSnapshots: 0,
+    replayedLogs: replay.repairs.length,
     unmarked: [],
     notes: journal.tornTails.map(({ seq, bytes }) => `wal/${seq}.wal: torn tail of ${bytes} bytes (a crash) ignored`),
   };
@@ -126,7 +129,6 @@ async function verifyDoc(
     let bytes: Uint8Array;
     if (repair !== undefined) {
       bytes = repairedBytes(repair);
-      report.notes.push(`${rel}/${logFile(gen)}: completed from the write-ahead log on start`);
     } else {
       try {
         bytes = await readFile(join(dir, logFile(gen)));

@@ -197,7 +197,8 @@ export async function recoverFromWriteAheadLog(
   const { repairs, damages } = await planReplay(docsDir, journal);
   if (journal.damages.length + damages.length > 0)
     throw new DataDamagedError(dataDir, [...journal.damages, ...damages]);
-  for (const { seq, bytes } of journal.tornTails) logger.info('storage.wal_tail_ignored', { seq, bytes });
+  // The unfinished last write of a crash: never acknowledged, so nothing is lost, but say so.
+  for (const { seq, bytes } of journal.tornTails) logger.warn('storage.wal_tail_ignored', { seq, bytes });
 
   for (const repair of repairs) await applyRepair(repair, logger);
   const { segments } = journal;
