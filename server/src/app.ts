@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import express, { type Express } from 'express';
+import { startSessionSweep } from './accounts/sessionEnds.js';
+import { MemoryLoginLimiter } from './auth/loginLimiter.js';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
 import { notFound } from './errors.js';
@@ -12,8 +14,8 @@ import { importExportRoutes } from './http/routes/importExport.js';
 import { projectRoutes } from './http/routes/projects.js';
 import { roundRoutes } from './http/routes/rounds.js';
 import { userRoutes } from './http/routes/users.js';
-import { csrfProtection, readSession } from './http/session.js';
-import { handleUpgrade, recheckConnections } from './http/upgrade.js';
+import { csrfProtection, mayReadMetrics, readSession } from './http/session.js';
+import { handleUpgrade, recheckConnections, refuseSocket } from './http/upgrade.js';
 import { createLogger, type Logger } from './log.js';
 import { AuditLog } from './metadata/audit.js';
 import { type DataDirLock, lockDataDir } from './metadata/lock.js';
@@ -48,6 +50,7 @@ export async function openContext(
       audit,
       sync,
       logger: log,
+      limiter: new MemoryLoginLimiter(),
       recheckConnections: () => recheckConnections(ctx),
     };
     return {
@@ -78,10 +81,15 @@ export function createApp(ctx: AppContext, startedAt: number): Express {
   api.use(express.json({ limit: '1mb', strict: true }));
   api.use(readSession(ctx));
   api.use(csrfProtection(ctx));
-  api.get('/health', (_req, res) => {
+  // Liveness is public; where the data lives and what traffic flows are for administrators and monitors.
+  api.get('/health', (req, res) => {
+    const live = { status: 'ok', version: VERSION };
+    if (!mayReadMetrics(ctx, req)) {
+      res.json(live);
+      return;
+    }
     res.json({
-      status: 'ok',
-      version: VERSION,
+      ...live,
       uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
       storage: { dataDir: ctx.config.dataDir, metadata: 'ok', sync: ctx.sync.metrics() },
     });
@@ -109,12 +117,30 @@ function serveClient(app: Express, clientDir: string): void {
   });
 }
 
-export async function startServer(config: Config, logger?: Logger): Promise<AccordServer> {
+/** How often expired sessions are deleted and the sockets they opened closed. */
+const SESSION_SWEEP_MS = 60_000;
+
+export interface ServerOptions {
+  logger?: Logger;
+  /** Tests sweep sessions more often than the default minute. */
+  sessionSweepMs?: number;
+}
+
+export async function startServer(config: Config, options: ServerOptions = {}): Promise<AccordServer> {
+  const { logger } = options;
   const startedAt = Date.now();
   const opened = await openContext(config, 'accord serve', logger);
   const { ctx } = opened;
   const server = http.createServer(createApp(ctx, startedAt));
-  server.on('upgrade', (req, socket, head) => handleUpgrade(ctx, req, socket, head));
+  server.on('upgrade', (req, socket, head) => {
+    // handleUpgrade answers every failure itself; this is the last guard, since a throw here stops the process.
+    try {
+      handleUpgrade(ctx, req, socket, head);
+    } catch (error) {
+      ctx.logger.error('ws.upgrade_failed', { url: req.url, error });
+      refuseSocket(socket, { status: 500, reason: 'Internal Server Error' });
+    }
+  });
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -124,6 +150,7 @@ export async function startServer(config: Config, logger?: Logger): Promise<Acco
     await opened.close();
     throw error;
   }
+  const stopSweep = startSessionSweep(ctx, options.sessionSweepMs ?? SESSION_SWEEP_MS);
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -136,6 +163,7 @@ export async function startServer(config: Config, logger?: Logger): Promise<Acco
     url,
     close: () => {
       closing ??= (async () => {
+        stopSweep();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         await opened.close();
         server.closeAllConnections();

@@ -16,6 +16,8 @@ export interface Config {
   clientDir: string;
   /** Largest accepted REST body for uploads (imports), in bytes. */
   maxUploadBytes: number;
+  /** Bearer token that lets a monitor read `/api/health`'s details without a session; null: administrators only. */
+  metricsToken: string | null;
 }
 
 export const DEFAULTS: Config = {
@@ -28,6 +30,7 @@ export const DEFAULTS: Config = {
   logLevel: 'info',
   clientDir: path.resolve(import.meta.dirname, '../../client/dist'),
   maxUploadBytes: 200 * 1024 * 1024,
+  metricsToken: null,
 };
 
 /** The environment variable for each setting; flags win over the environment, which wins over defaults. */
@@ -41,6 +44,7 @@ export const ENVIRONMENT: Record<keyof Config, string> = {
   logLevel: 'ACCORD_LOG_LEVEL',
   clientDir: 'ACCORD_CLIENT_DIR',
   maxUploadBytes: 'ACCORD_MAX_UPLOAD_BYTES',
+  metricsToken: 'ACCORD_METRICS_TOKEN',
 };
 
 export class ConfigError extends Error {}
@@ -66,6 +70,7 @@ export function resolveConfig(flags: Raw, env: NodeJS.ProcessEnv = process.env):
   if (raw.clientDir !== undefined) config.clientDir = raw.clientDir;
   if (raw.maxUploadBytes !== undefined)
     config.maxUploadBytes = integer('upload limit', raw.maxUploadBytes, 1024, 2 ** 32);
+  if (raw.metricsToken !== undefined) config.metricsToken = metricsToken(raw.metricsToken);
   config.dataDir = path.resolve(config.dataDir);
   return config;
 }
@@ -82,6 +87,15 @@ function trustProxy(value: string): boolean | number | string {
   if (value === 'true') return true;
   if (value === 'false' || value === '') return false;
   return /^\d+$/.test(value) ? Number(value) : value;
+}
+
+/** A guessable token would open the metrics to anyone: at least 16 visible characters (`openssl rand -hex 16`). */
+function metricsToken(value: string): string | null {
+  if (value === '') return null;
+  if (!/^[\x21-\x7e]{16,256}$/.test(value)) {
+    throw new ConfigError('metrics token must be 16 to 256 visible ASCII characters (try `openssl rand -hex 16`)');
+  }
+  return value;
 }
 
 function logLevel(value: string): LogLevel | 'silent' {

@@ -1,4 +1,5 @@
 import type { Access, AwarenessPolicy } from '@accord/shared';
+import type { LoginLimiter } from './auth/loginLimiter.js';
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
 import type { AuditLog } from './metadata/audit.js';
@@ -12,6 +13,8 @@ export interface AppContext {
   audit: AuditLog;
   sync: SyncEngine;
   logger: Logger;
+  /** Counts password checks and account lookups before they happen (sign-in, password change, member lookup). */
+  limiter: LoginLimiter;
   /** Re-decides every open WebSocket after a change of role, membership, round or archive state. */
   recheckConnections(): void;
 }

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { AccordError } from '../errors.js';
 import type { Session, User } from '../metadata/schema.js';
 import type { MetadataStore } from '../metadata/store.js';
 
@@ -6,10 +7,22 @@ export const SESSION_COOKIE = 'accord_session';
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
 
+/**
+ * A session's id is the hash of its token (the `tokenHash` kept in the metadata): safe to hold on a socket, log
+ * or send to another instance, since it cannot be turned back into a cookie.
+ */
+export const sessionIdOf = (token: string): string => hashToken(token);
+
+/**
+ * Starts a session for an account whose password was just checked against `verifiedHash`. The session is written
+ * only if that hash is still the account's: a sign-in that raced a password change (which ends every session)
+ * must not come out of it with a session made from the old password.
+ */
 export async function createSession(
   store: MetadataStore,
   userId: string,
   ttlHours: number,
+  verifiedHash: string,
 ): Promise<{ token: string; session: Session }> {
   const token = randomBytes(32).toString('base64url');
   const now = Date.now();
@@ -21,6 +34,10 @@ export async function createSession(
     expiresAt: now + ttlHours * 3600_000,
   };
   await store.mutate((data) => {
+    const user = data.users.find((candidate) => candidate.id === userId);
+    if (user?.passwordHash !== verifiedHash) {
+      throw new AccordError(401, 'bad_credentials', 'the password changed while signing in; sign in again');
+    }
     data.sessions = data.sessions.filter((existing) => existing.expiresAt > now);
     data.sessions.push(session);
   });
@@ -36,19 +53,42 @@ export function findSession(store: MetadataStore, token: string | undefined): { 
   return user === undefined ? null : { session, user };
 }
 
-export async function deleteSession(store: MetadataStore, token: string): Promise<void> {
-  const tokenHash = hashToken(token);
-  await store.mutate((data) => {
-    data.sessions = data.sessions.filter((session) => session.tokenHash !== tokenHash);
+/** Deletes the sessions that match, in one write; answers their ids (see `sessionEnds.ts` for their sockets). */
+export function removeSessions(store: MetadataStore, match: (session: Session) => boolean): Promise<string[]> {
+  return store.mutate((data) => {
+    const ended = data.sessions.filter(match).map((session) => session.tokenHash);
+    if (ended.length > 0) data.sessions = data.sessions.filter((session) => !match(session));
+    return ended;
   });
 }
 
-/** Reads one cookie from a `Cookie` header (RFC 6265: `name=value` pairs separated by `; `). */
+/** The ids of the sessions still good now: not expired, of an account that exists. */
+export function liveSessionIds(store: MetadataStore, now = Date.now()): Set<string> {
+  const users = new Set(store.data.users.map((user) => user.id));
+  return new Set(
+    store.data.sessions
+      .filter((session) => session.expiresAt > now && users.has(session.userId))
+      .map((session) => session.tokenHash),
+  );
+}
+
+/**
+ * Reads one cookie from a `Cookie` header (RFC 6265: `name=value` pairs separated by `; `). A value that is not
+ * valid percent-encoding is treated as absent: it cannot be a token we issued, and a request must never fail on it.
+ */
 export function readCookie(header: string | undefined, name: string): string | undefined {
   if (!header) return undefined;
   for (const part of header.split(';')) {
     const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+    if (eq > 0 && part.slice(0, eq).trim() === name) return safeDecode(part.slice(eq + 1).trim());
   }
   return undefined;
+}
+
+function safeDecode(value: string): string | undefined {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return undefined;
+  }
 }

@@ -1,7 +1,7 @@
 import { newId } from '@accord/shared';
 import { hashPassword, PASSWORD_MIN_LENGTH } from '../auth/passwords.js';
 import { badRequest, conflict, notFound } from '../errors.js';
-import type { User } from '../metadata/schema.js';
+import type { Metadata, User } from '../metadata/schema.js';
 import type { MetadataStore } from '../metadata/store.js';
 
 export interface PublicUser {
@@ -35,10 +35,31 @@ export interface NewUser {
 }
 
 export async function createUser(store: MetadataStore, input: NewUser): Promise<User> {
+  const user = await newUserRecord(store, input);
+  return store.mutate((data) => insert(data, user));
+}
+
+/**
+ * First-run setup: creates the first account, an administrator, only while there is none. The check runs in the
+ * same store write as the insert, after the (slow) password hash, so that of any number of concurrent setups
+ * exactly one wins and the others get 409 `setup_done`.
+ */
+export async function createFirstAdministrator(store: MetadataStore, input: Omit<NewUser, 'admin'>): Promise<User> {
+  if (store.data.users.length > 0) throw setupDone();
+  const user = await newUserRecord(store, { ...input, admin: true });
+  return store.mutate((data) => {
+    if (data.users.length > 0) throw setupDone();
+    return insert(data, user);
+  });
+}
+
+const setupDone = () => conflict('setup_done', 'Accord is set up already; sign in');
+
+async function newUserRecord(store: MetadataStore, input: NewUser): Promise<User> {
   checkPassword(input.password);
   const email = normaliseEmail(input.email);
-  if (findUserByEmail(store, email)) throw conflict('email_taken', `an account with email ${email} exists already`);
-  const user: User = {
+  if (findUserByEmail(store, email)) throw emailTaken(email);
+  return {
     id: newId(),
     email,
     name: input.name.trim(),
@@ -46,24 +67,31 @@ export async function createUser(store: MetadataStore, input: NewUser): Promise<
     admin: input.admin,
     createdAt: Date.now(),
   };
-  return store.mutate((data) => {
-    if (data.users.some((existing) => existing.email === email)) {
-      throw conflict('email_taken', `an account with email ${email} exists already`);
-    }
-    data.users.push(user);
-    return user;
-  });
 }
 
-/** Sets a new password and ends every session of the account. */
-export async function setPassword(store: MetadataStore, userId: string, password: string): Promise<void> {
+/** Runs inside a store write: the uniqueness check and the insert are one step. */
+function insert(data: Metadata, user: User): User {
+  if (data.users.some((existing) => existing.email === user.email)) throw emailTaken(user.email);
+  data.users.push(user);
+  return user;
+}
+
+const emailTaken = (email: string) => conflict('email_taken', `an account with email ${email} exists already`);
+
+/**
+ * Sets a new password and deletes every session of the account in the same write; answers the ended session ids.
+ * A running server must also close their sockets: use `changePassword` (the offline CLI has none to close).
+ */
+export async function setPassword(store: MetadataStore, userId: string, password: string): Promise<string[]> {
   checkPassword(password);
   getUser(store, userId);
   const passwordHash = await hashPassword(password);
-  await store.mutate((data) => {
+  return store.mutate((data) => {
     const user = data.users.find((candidate) => candidate.id === userId)!;
     user.passwordHash = passwordHash;
+    const ended = data.sessions.filter((session) => session.userId === userId).map((session) => session.tokenHash);
     data.sessions = data.sessions.filter((session) => session.userId !== userId);
+    return ended;
   });
 }
 

@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { findSession, readCookie, SESSION_COOKIE } from '../accounts/sessions.js';
 import type { AppContext } from '../context.js';
@@ -68,4 +69,26 @@ export function isAllowedOrigin(ctx: AppContext, origin: string, host: string | 
   } catch {
     return false;
   }
+}
+
+/**
+ * Operational details (data directory, traffic counters) are for administrators and monitors: an administrator's
+ * session, or `Authorization: Bearer <metrics token>` when one is configured. A wrong token is a 401, so that a
+ * misconfigured monitor notices; no token and no admin session is just `false`.
+ */
+export function mayReadMetrics(ctx: AppContext, req: Request): boolean {
+  if (currentAuth(req)?.user.admin) return true;
+  const header = req.get('authorization');
+  if (header === undefined) return false;
+  const token = /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
+  if (ctx.config.metricsToken === null || token === undefined || !sameSecret(token, ctx.config.metricsToken)) {
+    throw new AccordError(401, 'unauthenticated', 'wrong or unconfigured metrics token');
+  }
+  return true;
+}
+
+/** Compares digests, so neither the length nor a prefix of the secret leaks through timing. */
+function sameSecret(given: string, expected: string): boolean {
+  const digest = (value: string) => createHash('sha256').update(value).digest();
+  return timingSafeEqual(digest(given), digest(expected));
 }

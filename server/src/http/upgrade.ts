@@ -8,27 +8,41 @@ import { isAllowedOrigin } from './session.js';
 
 export const WS_PREFIX = '/ws/';
 
-type UpgradeDecision = { peer: PeerContext } | { status: 401 | 403 | 404; reason: string };
+type Refusal = { status: 400 | 401 | 403 | 404 | 500 | 503; reason: string };
+type UpgradeDecision = { peer: PeerContext } | Refusal;
+
+const REASONS: Record<Refusal['status'], string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+const refuse = (status: Refusal['status'], reason = REASONS[status]): Refusal => ({ status, reason });
 
 /**
  * Authenticates and authorises a WebSocket upgrade before a single Yjs byte is sent: the path names the doc
  * (`/ws/p/<project>/...`), the session cookie names the user, the access rule decides. A missing doc and a
- * forbidden doc get the same 404, so that doc names cannot be probed.
+ * forbidden doc get the same 404, so that doc names cannot be probed. Request data that cannot be read (a bad
+ * URL, a malformed %-escape in the path) is a 400; a bad cookie is no cookie (401).
  */
 export function decideUpgrade(ctx: AppContext, req: IncomingMessage): UpgradeDecision {
-  const url = new URL(req.url ?? '/', 'http://accord.invalid');
-  if (!url.pathname.startsWith(WS_PREFIX)) return { status: 404, reason: 'Not Found' };
+  const path = readPath(req.url);
+  if (path === null) return refuse(400);
+  if (!path.startsWith(WS_PREFIX)) return refuse(404);
   const origin = req.headers.origin;
-  if (origin !== undefined && !isAllowedOrigin(ctx, origin, req.headers.host))
-    return { status: 403, reason: 'Forbidden' };
-  const found = findSession(ctx.store, readCookie(req.headers.cookie, SESSION_COOKIE));
-  if (found === null) return { status: 401, reason: 'Unauthorized' };
-  const name = decodeURIComponent(url.pathname.slice(WS_PREFIX.length));
+  if (origin !== undefined && !isAllowedOrigin(ctx, origin, req.headers.host)) return refuse(403);
+  const token = readCookie(req.headers.cookie, SESSION_COOKIE);
+  const found = findSession(ctx.store, token);
+  if (found === null) return refuse(401);
+  const name = decodePath(path.slice(WS_PREFIX.length));
+  if (name === null) return refuse(400);
   const ref = parseDocName(name);
-  if (ref === null) return { status: 404, reason: 'Not Found' };
-  const { user } = found;
+  if (ref === null) return refuse(404);
+  const { user, session } = found;
   const decision = decideDocAccess(ctx.store, user.id, ref);
-  if (decision.access === 'none') return { status: 404, reason: 'Not Found' };
+  if (decision.access === 'none') return refuse(404);
   if (decision.blindLook) {
     ctx.audit.record({ actor: user.id, action: 'round.look', project: ref.project, details: { doc: name } });
   }
@@ -38,17 +52,55 @@ export function decideUpgrade(ctx: AppContext, req: IncomingMessage): UpgradeDec
       user: { id: user.id, name: user.name },
       access: decision.access,
       awareness: decision.awareness,
+      sessionId: session.tokenHash,
     },
   };
 }
 
+/**
+ * Total: whatever the request holds and whatever fails while deciding, the socket gets an HTTP answer (or the
+ * peer) and a log line; nothing is thrown to the `upgrade` event, where it would stop the process.
+ */
 export function handleUpgrade(ctx: AppContext, req: IncomingMessage, socket: Duplex, head: Buffer): void {
-  const decision = decideUpgrade(ctx, req);
+  // Node removes its own error handler from an upgraded socket: a client reset must not become an uncaught error.
+  socket.on('error', (error) => ctx.logger.debug('ws.socket_error', { url: req.url, error }));
+  let decision: UpgradeDecision;
+  try {
+    decision = decideUpgrade(ctx, req);
+  } catch (error) {
+    ctx.logger.error('ws.upgrade_failed', { url: req.url, error });
+    decision = refuse(500);
+  }
   if ('peer' in decision) {
-    ctx.sync.handleUpgrade(req, socket, head, decision.peer);
-  } else {
-    socket.end(`HTTP/1.1 ${decision.status} ${decision.reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-    ctx.logger.debug('ws.refused', { status: decision.status, url: req.url });
+    try {
+      ctx.sync.handleUpgrade(req, socket, head, decision.peer);
+    } catch (error) {
+      ctx.logger.error('ws.upgrade_failed', { url: req.url, error });
+      refuseSocket(socket, refuse(500));
+    }
+    return;
+  }
+  refuseSocket(socket, decision);
+  const level = decision.status >= 500 ? 'error' : decision.status === 400 ? 'warn' : 'debug';
+  ctx.logger[level]('ws.refused', { status: decision.status, url: req.url, ip: req.socket.remoteAddress });
+}
+
+export function refuseSocket(socket: Duplex, { status, reason }: Refusal): void {
+  if (socket.destroyed) return;
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+/** The path of a request target (`/ws/...?query`), or null when it cannot be parsed as a URL. */
+function readPath(target: string | undefined): string | null {
+  if (!URL.canParse(target ?? '/', 'http://accord.invalid')) return null;
+  return new URL(target ?? '/', 'http://accord.invalid').pathname;
+}
+
+function decodePath(encoded: string): string | null {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    return null;
   }
 }
 

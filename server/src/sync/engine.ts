@@ -22,6 +22,8 @@ export interface SyncEngine {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, ctx: PeerContext): void;
   /** Re-decides every open peer (role change, round start/reveal): 'none' closes it, 'read' downgrades, etc. */
   recheck(decide: (ctx: PeerContext) => { access: Access; awareness: AwarenessPolicy }): void;
+  /** Closes (4401) every peer opened by a session that `ended` names, at once; answers how many. */
+  closeSessions(ended: (sessionId: string) => boolean, reason: string): number;
   /**
    * Mutex-protected server-side access to a doc (import, export, agreement, rounds); loads it if needed. Changes
    * made in fn are persisted and broadcast like a client's, and durable when the promise resolves. fn must not
@@ -325,6 +327,17 @@ class Engine implements SyncEngine, HostEnv {
         if (clear) peer.send(clear);
       }
     }
+  }
+
+  closeSessions(ended: (sessionId: string) => boolean, reason: string): number {
+    let closed = 0;
+    for (const peer of this.peers) {
+      const { sessionId } = peer.ctx;
+      if (peer.closed || sessionId === undefined || !ended(sessionId)) continue;
+      peer.close(CLOSE.sessionEnded, reason);
+      closed++;
+    }
+    return closed;
   }
 
   withDoc<T>(docName: string, fn: (doc: Y.Doc) => T | Promise<T>): Promise<T> {

@@ -1,8 +1,9 @@
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
-import { createSession, deleteSession, SESSION_COOKIE } from '../../accounts/sessions.js';
-import { createUser, findUserByEmail, publicUser } from '../../accounts/users.js';
-import { LoginLimiter } from '../../auth/loginLimiter.js';
+import { endSession } from '../../accounts/sessionEnds.js';
+import { createSession, SESSION_COOKIE } from '../../accounts/sessions.js';
+import { createFirstAdministrator, findUserByEmail, normaliseEmail, publicUser } from '../../accounts/users.js';
+import { accountKey, addressKey, reserveAttempt } from '../../auth/attempts.js';
 import { verifyNothing, verifyPassword } from '../../auth/passwords.js';
 import type { AppContext } from '../../context.js';
 import { AccordError } from '../../errors.js';
@@ -19,13 +20,9 @@ const setupBody = z.strictObject({
 
 export function authRoutes(ctx: AppContext): Router {
   const router = Router();
-  // Per account: stops guessing one password. Per address: stops sweeping many accounts, set higher because a
-  // whole lab may sit behind one NAT address.
-  const perAccount = new LoginLimiter(10);
-  const perAddress = new LoginLimiter(100);
 
   const startSession = async (req: Request, res: Response, user: User) => {
-    const { token, session } = await createSession(ctx.store, user.id, ctx.config.sessionTtlHours);
+    const { token, session } = await createSession(ctx.store, user.id, ctx.config.sessionTtlHours, user.passwordHash);
     res.cookie(SESSION_COOKIE, token, {
       httpOnly: true,
       sameSite: 'lax',
@@ -42,9 +39,7 @@ export function authRoutes(ctx: AppContext): Router {
 
   /** First-run bootstrap: creates the first (administrator) account, and works only while there is none. */
   router.post('/setup', async (req, res) => {
-    const body = parse(setupBody, req.body);
-    if (ctx.store.data.users.length > 0) throw new AccordError(409, 'setup_done', 'Accord is set up already; sign in');
-    const user = await createUser(ctx.store, { ...body, admin: true });
+    const user = await createFirstAdministrator(ctx.store, parse(setupBody, req.body));
     ctx.audit.record({
       actor: user.id,
       action: 'user.create',
@@ -53,36 +48,28 @@ export function authRoutes(ctx: AppContext): Router {
     await startSession(req, res, user);
   });
 
+  /** The attempt is counted before the password is hashed, so no burst of parallel requests gets more checks. */
   router.post('/auth/login', async (req, res) => {
     const { email, password } = parse(credentials, req.body);
-    const account = [email.trim().toLowerCase()];
-    const address = [req.ip ?? 'unknown'];
-    const wait = Math.max(perAccount.retryAfter(account), perAddress.retryAfter(address));
-    if (wait > 0) {
-      res.setHeader('Retry-After', String(wait));
-      throw new AccordError(429, 'too_many_attempts', `too many failed sign-ins; try again in ${wait} s`);
-    }
+    const account = accountKey(email);
+    const address = addressKey(req.ip);
+    await reserveAttempt(ctx.limiter, [account, address], res);
     const user = findUserByEmail(ctx.store, email);
     const ok = user === undefined ? await verifyNothing(password) : await verifyPassword(password, user.passwordHash);
     if (!ok || user === undefined) {
-      perAccount.fail(account);
-      perAddress.fail(address);
-      ctx.audit.record({
-        actor: null,
-        action: 'login.fail',
-        details: { email: email.trim().toLowerCase(), ip: req.ip },
-      });
+      ctx.audit.record({ actor: null, action: 'login.fail', details: { email: normaliseEmail(email), ip: req.ip } });
       throw new AccordError(401, 'bad_credentials', 'wrong email or password');
     }
-    perAccount.succeed(account);
+    await ctx.limiter.succeed({ clear: [account.key], release: [address.key] });
     ctx.audit.record({ actor: user.id, action: 'login', details: { ip: req.ip } });
     await startSession(req, res, user);
   });
 
+  /** Ends the session: deleted, and every WebSocket it opened closed (4401) before the answer. */
   router.post('/auth/logout', async (req, res) => {
     const auth = currentAuth(req);
     if (auth !== undefined) {
-      await deleteSession(ctx.store, auth.token);
+      await endSession(ctx, auth.session.tokenHash, 'signed out');
       ctx.audit.record({ actor: auth.user.id, action: 'logout' });
     }
     res.clearCookie(SESSION_COOKIE, { path: '/' });

@@ -2,6 +2,7 @@ import { type DocRef, docName, type ProjectAction, ROLES, type Role } from '@acc
 import { type Request, Router } from 'express';
 import { z } from 'zod';
 import { findUserByEmail } from '../../accounts/users.js';
+import { lookupKey, reserveAttempt } from '../../auth/attempts.js';
 import type { AppContext } from '../../context.js';
 import { AccordError, notFound } from '../../errors.js';
 import { readAudit } from '../../metadata/audit.js';
@@ -116,11 +117,19 @@ export function projectRoutes(ctx: AppContext): Router {
     res.json({ members: members(project) });
   });
 
+  /**
+   * Adding by email looks an account up, which tells the owner whether it exists: owners need that answer, but any
+   * signed-in user can own a project, so lookups that find nobody are limited per user (administrators, who list
+   * every account anyway, are not). A lookup that finds the account gives its reservation back.
+   */
   router.post('/projects/:project/members', async (req, res) => {
     const { user, project } = authorise(req, 'manage');
     const body = parse(newMember, req.body);
+    const lookup = lookupKey(user.id);
+    if (!user.admin) await reserveAttempt(ctx.limiter, [lookup], res, 'lookups of unknown accounts');
     const member = findUserByEmail(ctx.store, body.email);
     if (member === undefined) throw notFound(`no account with email ${body.email}; an administrator must create it`);
+    if (!user.admin) await ctx.limiter.succeed({ clear: [], release: [lookup.key] });
     await setMemberRole(ctx, user.id, project.id, member.id, body.role);
     res.status(201).json({ members: members(ctx.store.data.projects.find((p) => p.id === project.id)!) });
   });

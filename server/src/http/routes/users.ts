@@ -1,6 +1,8 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { createUser, publicUser, setPassword } from '../../accounts/users.js';
+import { changePassword } from '../../accounts/sessionEnds.js';
+import { createUser, publicUser } from '../../accounts/users.js';
+import { accountKey, reserveAttempt } from '../../auth/attempts.js';
 import { verifyPassword } from '../../auth/passwords.js';
 import type { AppContext } from '../../context.js';
 import { AccordError } from '../../errors.js';
@@ -47,13 +49,20 @@ export function userRoutes(ctx: AppContext): Router {
     res.json({ user: publicUser(updated) });
   });
 
+  /**
+   * Ends every session of the account, this one included, and closes their sockets. The current password check
+   * counts against the same per-account limit as sign-in, so a stolen session cannot guess it either.
+   */
   router.post('/users/me/password', async (req, res) => {
     const { user } = requireAuth(req);
     const { currentPassword, password } = parse(passwordChange, req.body);
+    const account = accountKey(user.email);
+    await reserveAttempt(ctx.limiter, [account], res, 'wrong passwords');
     if (!(await verifyPassword(currentPassword, user.passwordHash))) {
       throw new AccordError(401, 'bad_credentials', 'the current password is wrong');
     }
-    await setPassword(ctx.store, user.id, password);
+    await ctx.limiter.succeed({ clear: [account.key], release: [] });
+    await changePassword(ctx, user.id, password);
     ctx.audit.record({ actor: user.id, action: 'user.password' });
     res.status(204).end();
   });
