@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createUser } from '../../server/src/accounts/users.js';
 import { type AccordServer, startServer } from '../../server/src/app.js';
-import { resolveConfig } from '../../server/src/config.js';
+import { type Config, resolveConfig } from '../../server/src/config.js';
 
 /** A real Accord server on an ephemeral loopback port with its own temporary data directory. */
 export interface TestServer {
@@ -28,9 +28,21 @@ export function tempDataDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'accord-test-'));
 }
 
-export async function startTestServer(options: { dataDir?: string; keepData?: boolean } = {}): Promise<TestServer> {
+export async function startTestServer(
+  options: {
+    dataDir?: string;
+    keepData?: boolean;
+    /** More settings, as flags (`metricsToken`, `sessionTtlHours`, ...). */
+    config?: Partial<Record<keyof Config, string>>;
+    sessionSweepMs?: number;
+  } = {},
+): Promise<TestServer> {
   const dataDir = options.dataDir ?? tempDataDir();
-  const server = await startServer(resolveConfig({ host: '127.0.0.1', port: '0', dataDir, logLevel: 'silent' }, {}));
+  const flags = { host: '127.0.0.1', port: '0', dataDir, logLevel: 'silent', ...options.config };
+  const server = await startServer(
+    resolveConfig(flags, {}),
+    options.sessionSweepMs === undefined ? {} : { sessionSweepMs: options.sessionSweepMs },
+  );
   const url = server.url;
   return {
     server,
