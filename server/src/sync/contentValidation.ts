@@ -99,7 +99,7 @@ class ContentCheck {
   /** Where an item of the update goes: following its origins through the update to a decided place. */
   private placeOf(item: Y.Item, depth: number): Place {
     if (depth > MAX_DEPTH) throw new Refused('nested too deep');
-    const chain: Y.Item[] = [];
+    const chain = new Set<Y.Item>();
     let current = item;
     let place: Place;
     for (;;) {
@@ -125,11 +125,11 @@ class ContentCheck {
         place = this.docPlace(neighbour);
         break;
       }
-      chain.push(current);
-      if (chain.includes(neighbour)) throw new Refused(`origin cycle: ${describe(current)}`);
+      chain.add(current);
+      if (chain.has(neighbour)) throw new Refused(`origin cycle: ${describe(current)}`);
       current = neighbour;
     }
-    chain.push(current);
+    chain.add(current);
     for (const link of chain) this.places.set(link, place);
     return place;
   }
