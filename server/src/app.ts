@@ -18,8 +18,8 @@ import { csrfProtection, mayReadMetrics, readSession } from './http/session.js';
 import { handleUpgrade, recheckConnections, refuseSocket } from './http/upgrade.js';
 import { createLogger, type Logger } from './log.js';
 import { AuditLog } from './metadata/audit.js';
-import { type DataDirLock, lockDataDir } from './metadata/lock.js';
 import { openVerifiedDataDir } from './metadata/integrity.js';
+import { type DataDirLock, lockDataDir } from './metadata/lock.js';
 import { createSyncEngine } from './sync/index.js';
 import { VERSION } from './version.js';
 
