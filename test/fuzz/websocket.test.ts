@@ -160,23 +160,47 @@ async function sendFrames(name: string, frames: Uint8Array[]): Promise<{ closed:
   return { closed };
 }
 
-/** Two real clients on the same document: a write of one reaches the other (the document still works for them). */
-async function stillServing(name: string, marker: string): Promise<void> {
-  const a = provider(test, cast.owner.client, name);
-  const b = provider(test, cast.coder.client, name);
-  try {
-    await Promise.all([a.synced, b.synced]);
-    a.provider.awareness.setLocalState({ marker });
-    await until(
-      () =>
-        (b.provider.awareness.getStates().get(a.doc.clientID) as { marker?: string } | undefined)?.marker === marker,
-      5000,
-      `awareness ${marker} between two clients on ${name}`,
-    );
-  } finally {
-    a.destroy();
-    b.destroy();
-  }
+/**
+ * Two real clients (y-websocket providers) on the codebook and on the memo, open while the frames arrive: at the end
+ * a document write and an awareness change of one still reach the other, and what they hold reads whole.
+ */
+async function bystanders() {
+  const pairs = [docs.codebook, docs.memo].map((name) => ({
+    name,
+    a: provider(test, cast.owner.client, name),
+    b: provider(test, cast.coder.client, name),
+  }));
+  await Promise.all(pairs.flatMap(({ a, b }) => [a.synced, b.synced]));
+  return {
+    async stillServing(marker: string): Promise<void> {
+      try {
+        for (const { name, a, b } of pairs) {
+          expect(a.provider.wsconnected && b.provider.wsconnected, `bystanders on ${name} connected`).toBe(true);
+          if (name === docs.codebook) {
+            const id = addCode(a.doc, { name: marker });
+            await until(() => readCodes(b.doc).some((code) => code.id === id), 5000, `${marker}: a code on ${name}`);
+            expect(() => [readThemes(b.doc), readRedirects(b.doc)]).not.toThrow();
+          } else {
+            memoText(a.doc).insert(0, marker);
+            await until(() => memoText(b.doc).toString().startsWith(marker), 5000, `${marker}: memo text on ${name}`);
+          }
+          a.provider.awareness.setLocalState({ marker });
+          await until(
+            () =>
+              (b.provider.awareness.getStates().get(a.doc.clientID) as { marker?: string } | undefined)?.marker ===
+              marker,
+            5000,
+            `${marker}: awareness on ${name}`,
+          );
+        }
+      } finally {
+        for (const { a, b } of pairs) {
+          a.destroy();
+          b.destroy();
+        }
+      }
+    },
+  };
 }
 
 /** Every reader over every stored document: none may throw, and none may hold pending (unstorable) structs. */
@@ -354,6 +378,7 @@ function applyWrite(
 
 describe('WebSocket frames against the real server', () => {
   it('random bytes: handled or closed with a policy code; the document keeps working', async () => {
+    const others = await bystanders();
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...kinds), fc.uint8Array({ maxLength: 300 }), async (kind, bytes) => {
         const { closed } = await sendFrames(docs[kind], [bytes]);
@@ -361,10 +386,11 @@ describe('WebSocket frames against the real server', () => {
       }),
       fuzzParams(150, 6_000),
     );
-    await stillServing(docs.codings, 'after-random');
+    await others.stillServing('after-random');
   });
 
   it('valid sync and awareness messages, truncated and mutated', async () => {
+    const others = await bystanders();
     textSnapshot = await copy(docs.text);
     const samples: Uint8Array[] = [];
     for (const kind of writable) {
@@ -389,11 +415,12 @@ describe('WebSocket frames against the real server', () => {
       ),
       fuzzParams(150, 8_000),
     );
-    await stillServing(docs.text, 'after-mutations');
+    await others.stillServing('after-mutations');
     await readEverything();
   });
 
   it('random content written into every kind of document: stored only if the model can read it', async () => {
+    const others = await bystanders();
     textSnapshot = await copy(docs.text);
     // Whatever a client got stored, every reader can read whole: no entry is ever skipped.
     const skipped: string[] = [];
@@ -420,10 +447,11 @@ describe('WebSocket frames against the real server', () => {
     expect(skipped).toEqual([]);
     expect(outcomes.stored).toBeGreaterThan(0);
     expect(outcomes.refused).toBeGreaterThan(0);
-    await stillServing(docs.codebook, 'after-content');
+    await others.stillServing('after-content');
   });
 
   it('updates with missing dependencies are refused, stored nowhere and relayed to no one', async () => {
+    const others = await bystanders();
     const source = await copy(docs.memo);
     const base = Y.encodeStateVector(source);
     memoText(source).insert(0, 'first ');
@@ -438,15 +466,16 @@ describe('WebSocket frames against the real server', () => {
     expect(test.server.ctx.sync.metrics().rejectedByReason.missingDependencies).toBe(before + 1);
     expect(await test.server.ctx.sync.withDoc(docs.memo, (doc) => memoText(doc).toString())).toBe(stored);
     expect((await sendFrames(docs.memo, [encodeSyncMessage(SYNC_UPDATE, first)])).closed).toBeNull();
-    await stillServing(docs.memo, 'after-pending');
+    await others.stillServing('after-pending');
     await readEverything();
   });
 
   it('an oversized frame closes only its sender', async () => {
+    const others = await bystanders();
     const huge = new Uint8Array(8 * 1024 * 1024 + 16);
     huge.set(encodeSyncMessage(SYNC_UPDATE, new Uint8Array([0, 0])).subarray(0, 2));
     const { closed } = await sendFrames(docs.memo, [huge]);
     expect(closed).toBe(1009);
-    await stillServing(docs.memo, 'after-oversize');
+    await others.stillServing('after-oversize');
   });
 });
