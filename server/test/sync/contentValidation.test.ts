@@ -216,6 +216,21 @@ describe('checkContent: every write the model makes is accepted', () => {
     expect(pair.write((doc) => updateCode(doc, id, { colour: '#000000' }))).toBeNull();
     expect(pair.write((doc) => updateCode(doc, id, { colour: 'red' }))).toMatch(/value refused/);
   });
+
+  it('recoding a coding an older writer stored with an extra field writes back only the model fields', () => {
+    const pair = new Pair('codings');
+    pair.seed((doc) => codingsMap(doc).set('old', { ...codingAt(transcript()), legacy: true } as never));
+    expect(pair.write((doc) => recodeCoding(doc, 'old', 'c9'))).toBeNull();
+    expect(pair.write((doc) => setCodingMemo(doc, 'old', 'now with a memo'))).toBeNull();
+    expect(pair.write((doc) => migrateLayer(doc, new Map([['c9', 'c10']])))).toBeNull();
+    expect(Object.keys(codingsMap(pair.server).get('old')!).sort()).toEqual([
+      'code',
+      'createdAt',
+      'end',
+      'memo',
+      'start',
+    ]);
+  });
 });
 
 const bytes = new Uint8Array([1, 2, 3]);

@@ -25,8 +25,19 @@ export function removeCoding(codingsDoc: Y.Doc, id: string): void {
 function replaceCoding(codingsDoc: Y.Doc, id: string, change: (stored: StoredCoding) => StoredCoding): void {
   const codings = codingsMap(codingsDoc);
   const stored = codings.get(id);
-  if (stored === undefined) throw new RangeError(`no coding ${id}`);
-  codings.set(id, change(stored));
+  if (!isReadableCoding(stored)) throw new RangeError(`no coding ${id}`);
+  codings.set(id, change(ownFields(stored)));
+}
+
+/**
+ * Exactly the fields of a stored coding, for writing it back changed: a field an older or foreign writer added
+ * would make the server refuse the write (`isStoredCoding`), and a missing `createdAt` is filled in.
+ */
+function ownFields(stored: StoredCoding): StoredCoding {
+  const { code, start, end, memo, createdAt } = stored;
+  const own: StoredCoding = { code, start, end, createdAt: typeof createdAt === 'number' ? createdAt : 0 };
+  if (typeof memo === 'string') own.memo = memo;
+  return own;
 }
 
 /** Applies another code to the same passage (the anchors are kept, so the passage is exactly the same). */
@@ -153,7 +164,7 @@ export function migrateLayer(codingsDoc: Y.Doc, redirects: ReadonlyMap<string, s
       if (code === null || seen.has(key(stored, code))) codings.delete(id);
       else {
         seen.add(key(stored, code));
-        codings.set(id, { ...stored, code });
+        codings.set(id, { ...ownFields(stored), code });
       }
     }
   });

@@ -77,7 +77,8 @@ export function shape(
   };
 }
 
-const CODING_FIELDS = { code: isString, start: isTextAnchor, end: isTextAnchor, createdAt: isNumber };
+// `createdAt` any number: an imported coding may carry NaN, and a coder who recodes it writes it back as it is.
+const CODING_FIELDS = { code: isString, start: isTextAnchor, end: isTextAnchor, createdAt: isAnyNumber };
 
 /** What a client may write into a coder's layer: a coding exactly as `anchorCoding` makes it. */
 export const isStoredCoding = shape(CODING_FIELDS, { memo: isString }) as (value: unknown) => value is StoredCoding;
