@@ -48,6 +48,13 @@ export function App() {
     [],
   );
   useEffect(() => {
+    // The server ended the session behind a socket (signed out elsewhere, password changed, expired): asking for the
+    // session answers 401, which shows the sign-in dialog over the page; signing in again resumes the documents.
+    pool.onSessionEnded = () => {
+      api.session().catch(() => {});
+    };
+  }, [pool]);
+  useEffect(() => {
     // A document that cannot reconnect may mean an expired session, or access lost while it was not connected.
     let lastSessionCheck = 0;
     const listings = new Map<string, { at: number; listing: Promise<DocListing> }>();
@@ -125,6 +132,7 @@ export function App() {
                   navigate('/', true);
                 }
                 signedIn(again, token);
+                pool.resume();
               }}
             />
           </div>

@@ -7,6 +7,10 @@ import { parseDocName } from '@accord/shared';
  */
 export const CLOSE_FORBIDDEN = 4403;
 export const CLOSE_DELETED = 4404;
+/** The session that opened the socket ended (sign-out elsewhere, password change, expiry): sign in again. */
+export const CLOSE_SESSION_ENDED = 4401;
+/** The server refused a change whose content the document's schema does not allow. */
+export const CLOSE_INVALID_CONTENT = 4422;
 
 export interface LostDoc {
   name: string;
@@ -66,8 +70,12 @@ export function lostAccessMessage(lost: readonly LostDoc[]): string | null {
   const list = what.length <= 3 ? joinWords(what) : `${what.length} documents`;
   const deleted = lost.every((doc) => doc.code === CLOSE_DELETED);
   const forbidden = lost.every((doc) => doc.code === CLOSE_FORBIDDEN);
+  const refused = lost.every((doc) => doc.code === CLOSE_INVALID_CONTENT);
   const closed = lost.length === 1 ? 'it is closed here' : 'they are closed here';
   if (deleted) return `${capitalise(list)} ${lost.length === 1 ? 'was' : 'were'} deleted, so ${closed}.`;
+  if (refused) {
+    return `The server refused a change to ${list} that it cannot store (${lost[0]!.reason || 'invalid content'}), so ${closed}. Reload to go on from what the server has.`;
+  }
   if (forbidden) {
     return `Your access to ${list} changed (for example your role, or a blind round started), so ${closed}. Reload to see what you can open now.`;
   }

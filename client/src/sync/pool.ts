@@ -1,6 +1,6 @@
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import type { LostDoc } from '../importExport/lostAccess.js';
+import { CLOSE_SESSION_ENDED, type LostDoc } from '../importExport/lostAccess.js';
 
 export type ConnectionStatus = 'online' | 'syncing' | 'offline';
 
@@ -18,6 +18,8 @@ interface Entry extends OpenDoc {
   closeTimer: ReturnType<typeof setTimeout> | null;
   /** The server closed it for good (44xx: access revoked, deleted); it is not reconnected. */
   lost: LostDoc | null;
+  /** The server ended the session behind its socket (4401); it reconnects once the user has signed in again. */
+  sessionEnded: boolean;
 }
 
 /** How long a document nobody uses stays open: moving between views does not reload it. */
@@ -41,6 +43,9 @@ export class DocPool {
    * and whether access to the document was lost.
    */
   onConnectionTrouble: (name: string) => void = () => {};
+
+  /** Told when the server closed a document because the session behind it ended: the app asks to sign in again. */
+  onSessionEnded: () => void = () => {};
 
   constructor(private readonly url: string) {
     if (typeof window !== 'undefined') {
@@ -66,7 +71,16 @@ export class DocPool {
       const doc = new Y.Doc();
       // The broadcast channel would sync tabs of this browser behind the server's back (and its access checks).
       const provider = new WebsocketProvider(this.url, name, doc, { connect: this.online, disableBc: true });
-      const created: Entry = { name, doc, provider, pending: false, refs: 0, closeTimer: null, lost: null };
+      const created: Entry = {
+        name,
+        doc,
+        provider,
+        pending: false,
+        refs: 0,
+        closeTimer: null,
+        lost: null,
+        sessionEnded: false,
+      };
       entry = created;
       doc.on('update', (_update: Uint8Array, origin: unknown) => {
         if (origin !== provider && !provider.synced) {
@@ -84,7 +98,16 @@ export class DocPool {
         this.update();
       });
       // y-websocket gives up after a 44xx close; say so instead of showing the document as offline forever.
-      provider.on('closed', ({ code, reason }) => this.lose(created, code, reason));
+      provider.on('closed', ({ code, reason }) => {
+        if (code === CLOSE_SESSION_ENDED) {
+          // Not lost: the same user signing in again may go on, unsynced edits included (see `resume`).
+          created.sessionEnded = true;
+          this.onSessionEnded();
+          this.update();
+        } else {
+          this.lose(created, code, reason);
+        }
+      });
       this.entries.set(name, entry);
       this.scheduleClose(entry);
       this.update();
@@ -128,6 +151,16 @@ export class DocPool {
     }
     this.entries.clear();
     this.dismissLost();
+    this.update();
+  }
+
+  /** After the same user signed in again: reconnects the documents whose session had ended. */
+  resume(): void {
+    for (const entry of this.entries.values()) {
+      if (!entry.sessionEnded) continue;
+      entry.sessionEnded = false;
+      if (this.online && !entry.lost) entry.provider.connect();
+    }
     this.update();
   }
 
@@ -184,8 +217,9 @@ export class DocPool {
   private computeStatus(): ConnectionStatus {
     if (!this.online) return 'offline';
     let syncing = false;
-    for (const { provider, lost } of this.entries.values()) {
+    for (const { provider, lost, sessionEnded } of this.entries.values()) {
       if (lost) continue;
+      if (sessionEnded) return 'offline';
       if (!provider.wsconnected && provider.wsUnsuccessfulReconnects > 0) return 'offline';
       if (!provider.synced) syncing = true;
     }

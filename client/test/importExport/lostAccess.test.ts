@@ -6,6 +6,8 @@ describe('lost access', () => {
     [4403, true],
     [4404, true],
     [4413, true],
+    [4401, true],
+    [4422, true],
     [1008, false],
     [1013, false],
     [4500, false],
@@ -38,6 +40,12 @@ describe('lost access', () => {
     ]);
     expect(message).toMatch(/^Your access to a coding layer and a transcript changed .* so they are closed here\./);
     expect(message).toMatch(/Reload/);
+  });
+
+  it('says the server refused a change it cannot store, rather than blaming access', () => {
+    expect(lostAccessMessage([{ name: 'p/proj/t/tr/c/u2', code: 4422, reason: 'invalidContent' }])).toBe(
+      'The server refused a change to a coding layer that it cannot store (invalidContent), so it is closed here. Reload to go on from what the server has.',
+    );
   });
 
   it('says a deleted document was deleted', () => {
