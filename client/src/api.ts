@@ -1,4 +1,5 @@
 import type { DocKind, ProjectSettings, ProjectSummary, Role } from '@accord/shared';
+import { ApiError } from './api/errors.js';
 
 /** The REST API of the server, as the client uses it. Errors arrive as `{error: {code, message}}`. */
 
@@ -37,15 +38,7 @@ export interface DocEntry {
   coder?: string;
 }
 
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export { ApiError, errorText } from './api/errors.js';
 
 let csrfToken: string | null = null;
 const expiredListeners = new Set<() => void>();

@@ -1,6 +1,6 @@
 import { docName } from '@accord/shared';
 import { useEffect, useState } from 'react';
-import { errorText } from '../app/App.js';
+import { errorText } from '../api/errors.js';
 import { ProjectDataPending } from '../app/ProjectDataPending.js';
 import { useProjectData } from '../app/projectData.js';
 import { Link } from '../router.js';

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { errorText } from '../app/App.js';
+import { errorText } from '../api/errors.js';
 import { analysisApi, type GateView } from './api.js';
 
 const RELIABILITY: Record<string, string> = {

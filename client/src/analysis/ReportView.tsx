@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { errorText } from '../app/App.js';
+import { errorText } from '../api/errors.js';
 import { analysisApi, type FinalReportView } from './api.js';
 
 const fixed = (value: number | null) => (value === null ? '—' : value.toFixed(2));

@@ -1,7 +1,7 @@
 import type { RetrievedSegment } from '@accord/shared';
 import { type FormEvent, useState } from 'react';
 import type * as Y from 'yjs';
-import { errorText } from '../app/App.js';
+import { errorText } from '../api/errors.js';
 import { passageHref } from '../importExport/passage.js';
 import { Link } from '../router.js';
 import { type AnalysisFilters, type AnalysisOptions, analysisApi, filterQuery, type SearchHitView } from './api.js';

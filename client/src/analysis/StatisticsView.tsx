@@ -1,6 +1,6 @@
 import { cCoefficient, type FrequencyCell } from '@accord/shared';
 import { useState } from 'react';
-import { errorText } from '../app/App.js';
+import { errorText } from '../api/errors.js';
 import {
   type AnalysisFilters,
   type AnalysisOptions,

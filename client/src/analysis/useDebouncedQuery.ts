@@ -1,5 +1,5 @@
 import { type DependencyList, useEffect, useState } from 'react';
-import { errorText } from '../app/App.js';
+import { errorText } from '../api/errors.js';
 
 /** Typing in a filter field should not send a request per key: a query goes out this long after its last change. */
 const DEBOUNCE_MS = 200;

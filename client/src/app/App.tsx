@@ -159,11 +159,6 @@ export function App() {
   );
 }
 
-export function errorText(error: unknown): string {
-  if (error instanceof ApiError) return error.message;
-  return error instanceof Error ? error.message : String(error);
-}
-
 /** The project's document list as `accessLost` reads it: the names, or the status the request failed with. */
 function listDocs(project: string): Promise<DocListing> {
   return api.docs(project).then(

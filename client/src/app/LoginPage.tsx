@@ -1,6 +1,6 @@
 import { type FormEvent, useId, useState } from 'react';
 import { api, type User } from '../api.js';
-import { errorText } from './App.js';
+import { errorText } from '../api/errors.js';
 
 export function LoginForm({
   email: initialEmail = '',

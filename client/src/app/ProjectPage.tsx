@@ -8,7 +8,7 @@ import { ImportExportTools } from '../importExport/ImportExportTools.js';
 import { Link } from '../router.js';
 import { useDoc } from '../sync/hooks.js';
 import { useCodebook } from '../sync/model.js';
-import { errorText } from './App.js';
+import { errorText } from '../api/errors.js';
 import { MemoEditor } from './MemoEditor.js';
 import { PresenceList, usePublishLocation } from './Presence.js';
 import { ProjectDataPending } from './ProjectDataPending.js';

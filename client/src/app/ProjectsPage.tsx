@@ -1,7 +1,7 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { api, type Project } from '../api.js';
 import { Link, navigate } from '../router.js';
-import { errorText } from './App.js';
+import { errorText } from '../api/errors.js';
 
 export function ProjectsPage() {
   const [projects, setProjects] = useState<Project[] | null>(null);

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, type DocEntry, type Member, type Project, type TranscriptMeta } from '../api.js';
-import { errorText } from './App.js';
+import { errorText } from '../api/errors.js';
 
 export interface ProjectData {
   project: Project;

@@ -1,6 +1,6 @@
 import { useId, useMemo, useState } from 'react';
 import type { TranscriptMeta } from '../api.js';
-import { errorText } from '../app/App.js';
+import { errorText } from '../api/errors.js';
 import { buildTree, flattenTree } from '../codebook/tree.js';
 import { useDoc } from '../sync/hooks.js';
 import { useCodebook } from '../sync/model.js';

@@ -1,6 +1,6 @@
 import { type DragEvent, type FormEvent, useCallback, useId, useRef, useState } from 'react';
 import type { Member } from '../api.js';
-import { errorText } from '../app/App.js';
+import { errorText } from '../api/errors.js';
 import { type ImportResult, importExportApi } from './api.js';
 import {
   ACCEPT_ATTRIBUTE,

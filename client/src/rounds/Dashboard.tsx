@@ -1,6 +1,6 @@
 import { type Coefficient, docName, type Thresholds, UNIT_KINDS, type UnitKind } from '@accord/shared';
 import { useEffect, useMemo, useState } from 'react';
-import { errorText } from '../app/App.js';
+import { errorText } from '../api/errors.js';
 import { useDoc } from '../sync/hooks.js';
 import { useCodebook } from '../sync/model.js';
 import { type HistoryEntry, type RoundView, roundsApi } from './api.js';

@@ -1,6 +1,6 @@
 import { DISAGREEMENT_KINDS, type DisagreementKind, RESOLUTION_CHOICES, type ResolutionChoice } from '@accord/shared';
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { errorText } from '../app/App.js';
+import { errorText } from '../api/errors.js';
 import { passageHref } from '../importExport/passage.js';
 import { Link } from '../router.js';
 import type { ConsensusTranscript, ReviewItem, RoundView } from './api.js';

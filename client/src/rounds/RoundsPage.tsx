@@ -1,6 +1,6 @@
 import type { Thresholds } from '@accord/shared';
 import { type FormEvent, useCallback, useEffect, useMemo, useState } from 'react';
-import { errorText } from '../app/App.js';
+import { errorText } from '../api/errors.js';
 import { ProjectDataPending } from '../app/ProjectDataPending.js';
 import { type ProjectData, useProjectData } from '../app/projectData.js';
 import { useSession } from '../app/session.js';
