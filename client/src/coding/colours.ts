@@ -1,25 +1,19 @@
 import { CODE_PALETTE } from '@accord/shared';
+import { assignCodeColour, FIRST_COUNT } from '../ui/palette.js';
 
 /**
- * The palette colour used least so far (first in palette order on ties), so that codes created one after another
- * stay distinguishable and the colour-blind-safe colours at the front of the palette are used first.
+ * The colour for a new code: the palette's least used colour (see `assignCodeColour`), so that two codes never get
+ * near-identical colours and the most distinct colours at the front of the palette are used first.
  */
 export function nextCodeColour(used: readonly string[]): string {
-  const counts = new Map<string, number>(CODE_PALETTE.map((colour) => [colour, 0]));
-  for (const colour of used) {
-    const key = colour.toLowerCase();
-    if (counts.has(key)) counts.set(key, counts.get(key)! + 1);
-  }
-  let best = CODE_PALETTE[0]!;
-  for (const colour of CODE_PALETTE) if (counts.get(colour)! < counts.get(best)!) best = colour;
-  return best;
+  return assignCodeColour(used);
 }
 
-/** A stable colour per user (cursors, presence), from the same palette, by a hash of the user id. */
+/** A stable colour per user (cursors, presence), from the palette's most distinct colours, by a hash of the user id. */
 export function userColour(userId: string): string {
   let hash = 0;
   for (let i = 0; i < userId.length; i++) hash = (hash * 31 + userId.charCodeAt(i)) >>> 0;
-  return CODE_PALETTE[hash % 7]!;
+  return CODE_PALETTE[hash % FIRST_COUNT]!;
 }
 
 /** `#rrggbb` with an alpha, as `rgba()`. */

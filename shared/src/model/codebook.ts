@@ -33,24 +33,36 @@ export function codesMap(doc: Y.Doc): Y.Map<Y.Map<unknown>> {
   return doc.getMap<Y.Map<unknown>>(CODES_KEY);
 }
 
-/** Okabe & Ito's palette (distinguishable with the common colour-vision deficiencies), then Paul Tol's muted. */
+/**
+ * The code palette, in assignment order: every pair of its 24 colours stays distinguishable (CIEDE2000 >= 9, the
+ * first 12 >= 15) in normal vision and simulated protanopia, deuteranopia and tritanopia. Chosen by max-min search;
+ * the guarantee, the reasons for the thresholds and the colours' names live in client/src/ui/palette.ts and its test.
+ */
 export const CODE_PALETTE: readonly string[] = [
-  '#e69f00',
-  '#56b4e9',
-  '#009e73',
-  '#f0e442',
-  '#0072b2',
-  '#d55e00',
-  '#cc79a7',
-  '#332288',
-  '#88ccee',
-  '#44aa99',
-  '#117733',
-  '#999933',
-  '#ddcc77',
-  '#cc6677',
-  '#882255',
-  '#aa4499',
+  '#2d5ff5',
+  '#d6d704',
+  '#b61f4d',
+  '#637502',
+  '#04bd94',
+  '#85029c',
+  '#fe748f',
+  '#f2bade',
+  '#a18efb',
+  '#939d48',
+  '#c7d69b',
+  '#745988',
+  '#4a8e64',
+  '#d21909',
+  '#7081b4',
+  '#10e7c2',
+  '#985369',
+  '#ebb75b',
+  '#ccb1fe',
+  '#5547ac',
+  '#2b7048',
+  '#a8a900',
+  '#de95b1',
+  '#97b27d',
 ];
 
 const DEFAULTS: Omit<CodeFields, 'name' | 'createdAt' | 'order' | 'colour'> = {
