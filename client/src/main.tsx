@@ -1,7 +1,13 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App.js';
+import './ui/tokens.css';
+import './ui/ui.css';
 import './styles.css';
+import { applyTheme } from './ui/theme.js';
+
+// The user's theme before the first paint, so a dark-theme user never sees a light flash.
+applyTheme();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -14,7 +14,14 @@
  * the names (colour is never the only signal: pickers and labels name it) and the assignment.
  */
 import { CODE_PALETTE } from '@accord/shared';
-import { differenceCiede2000, filterDeficiencyDeuter, filterDeficiencyProt, filterDeficiencyTrit, parse } from 'culori';
+import {
+  type Color,
+  differenceCiede2000,
+  filterDeficiencyDeuter,
+  filterDeficiencyProt,
+  filterDeficiencyTrit,
+  parse,
+} from 'culori';
 
 export const MIN_DISTANCE_FIRST = 15;
 export const MIN_DISTANCE_ALL = 9;
@@ -63,12 +70,13 @@ export function colourName(hex: string): string {
   return CODE_COLOURS.find((colour) => colour.hex === key)?.name ?? key;
 }
 
-const VISIONS = [
-  (colour: ReturnType<typeof parse>) => colour,
-  filterDeficiencyProt(1),
-  filterDeficiencyDeuter(1),
-  filterDeficiencyTrit(1),
-] as const;
+type Filter = (colour: Color) => Color;
+const VISIONS: readonly Filter[] = [
+  (colour) => colour,
+  filterDeficiencyProt(1) as Filter,
+  filterDeficiencyDeuter(1) as Filter,
+  filterDeficiencyTrit(1) as Filter,
+];
 export const VISION_NAMES = ['normal', 'protanopia', 'deuteranopia', 'tritanopia'] as const;
 export type Vision = (typeof VISION_NAMES)[number];
 
@@ -80,7 +88,7 @@ export function distanceIn(vision: Vision, a: string, b: string): number {
   const ca = parse(a);
   const cb = parse(b);
   if (!ca || !cb) return 0;
-  return ciede2000(filter(ca)!, filter(cb)!);
+  return ciede2000(filter(ca), filter(cb));
 }
 
 /** The smallest distance over the four visions: how far apart the two colours are for the person who sees least. */
