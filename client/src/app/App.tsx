@@ -13,6 +13,7 @@ import { ProjectPage } from './ProjectPage.js';
 import { ProjectsPage } from './ProjectsPage.js';
 import { SessionContext } from './session.js';
 import { TranscriptPage } from './TranscriptPage.js';
+import { UserMenu } from './UserMenu.js';
 
 type SessionState =
   | { state: 'loading' }
@@ -91,11 +92,21 @@ export function App() {
     navigate('/login');
   }, [pool]);
 
-  if (session.state === 'loading') return <p className="loading">Loading…</p>;
+  if (session.state === 'loading')
+    return (
+      <main className="loading">
+        <p>Loading…</p>
+      </main>
+    );
   if (session.state === 'signedOut') {
     return (
       <main className="auth-page">
-        <h1>Accord</h1>
+        <h1>
+          <span className="brand-mark" aria-hidden="true">
+            A
+          </span>
+          Accord
+        </h1>
         {session.setupNeeded ? <SetupForm onDone={signedIn} /> : <LoginForm onDone={signedIn} />}
       </main>
     );
@@ -104,18 +115,25 @@ export function App() {
   const user = session.user;
   return (
     <SessionContext.Provider value={{ user, signOut }}>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
       <header className="app-header">
         <Link href="/" className="brand">
+          <span className="brand-mark" aria-hidden="true">
+            A
+          </span>
           Accord
         </Link>
+        <nav className="header-crumbs" aria-label="Breadcrumb">
+          <span aria-hidden="true">/</span>
+          <Link href="/" aria-current={route.page === 'projects' ? 'page' : undefined}>
+            Projects
+          </Link>
+        </nav>
         <span className="spacer" />
         <ConnectionBadge />
-        <span className="who" title={user.email}>
-          {user.name}
-        </span>
-        <button type="button" onClick={signOut}>
-          Sign out
-        </button>
+        <UserMenu user={user} onSignOut={signOut} />
       </header>
       <AccessNotice />
       {session.state === 'expired' && (
@@ -138,7 +156,7 @@ export function App() {
           </div>
         </div>
       )}
-      <main className="app-main">
+      <main className="app-main" id="main">
         {route.page === 'projects' || route.page === 'login' ? (
           <ProjectsPage />
         ) : route.page === 'project' ? (
