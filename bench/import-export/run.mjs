@@ -1,6 +1,8 @@
 #!/usr/bin/env node
+import { execFileSync } from 'node:child_process';
 // Import/export speed (issue 6): 50 interview transcripts of ~60,000 characters as .docx imported in one batch
 // (target < 10 s in total), then a .qdpx export of that project with 4 coders x 10,000 codings (target < 5 s).
+// Then small exports (one short transcript): through the real HTTP server and as `accord export`, each < 1 s.
 // Runs on the built server (`npx tsc -b` first). Usage: pnpm bench import-export [--transcripts N] [--codings N]
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -18,7 +20,7 @@ const CODERS = 4;
 const load = (module) => import(new URL(`dist/${module}`, server).href);
 const requireFromServer = createRequire(new URL('package.json', server));
 const { unzipSync, zipSync, strToU8, strFromU8 } = await import(requireFromServer.resolve('fflate'));
-const { openContext } = await load('app.js');
+const { openContext, startServer } = await load('app.js');
 const { resolveConfig } = await load('config.js');
 const { createUser } = await load('accounts/users.js');
 const { readImport } = await load('import/index.js');
@@ -170,4 +172,105 @@ try {
 } finally {
   await opened.close();
   fs.rmSync(dataDir, { recursive: true, force: true });
+}
+
+/**
+ * Small exports: what a researcher waits for when downloading a codebook. The server's time is the HTTP round trip
+ * (median of 5, after one warm-up); `accord export` is the whole process, start to exit, which is where the ~2 s
+ * of issue 23 went: loading ExcelJS at start, whatever the format (now loaded only for xlsx).
+ */
+const SMALL_FORMATS = ['qdpx', 'qdc', 'codebook-csv', 'codebook-md'];
+const smallDir = fs.mkdtempSync(path.join(os.tmpdir(), 'accord-bench-small-'));
+try {
+  const small = await openContext(resolveConfig({ dataDir: smallDir, logLevel: 'silent' }, {}), 'bench');
+  let projectId;
+  try {
+    await createUser(small.ctx.store, {
+      email: 'lead@example.org',
+      name: 'Lead',
+      password: 'a long password',
+      admin: true,
+    });
+    const lead = small.ctx.store.data.users[0];
+    const { bundle } = await readImport([{ name: 'P1.docx', bytes: docx(template, interview(1, 3000)) }], {
+      limits: DEFAULT_LIMITS,
+    });
+    bundle.codes = Array.from({ length: 8 }, (_, i) => ({
+      guid: `5a11c0de-0000-4000-8000-${String(i).padStart(12, '0')}`,
+      name: `Code ${i + 1}`,
+      parentGuid: null,
+      colour: null,
+      definition: `Definition of code ${i + 1}`,
+      inclusion: '',
+      exclusion: '',
+      examples: '',
+    }));
+    ({ projectId } = await writeBundle(small.ctx, bundle, { actorId: lead.id, project: { create: 'Small' } }));
+  } finally {
+    await small.close();
+  }
+
+  const cli = new URL('../../server/bin/accord.js', import.meta.url).pathname;
+  const cliSeconds = {};
+  for (const format of SMALL_FORMATS) {
+    const started = performance.now();
+    execFileSync(
+      process.execPath,
+      [
+        cli,
+        'export',
+        projectId,
+        '--format',
+        format,
+        '--out',
+        path.join(smallDir, `small.${format}`),
+        '--data',
+        smallDir,
+      ],
+      { stdio: ['ignore', 'ignore', 'inherit'] },
+    );
+    cliSeconds[format] = (performance.now() - started) / 1000;
+  }
+
+  const running = await startServer(
+    resolveConfig({ dataDir: smallDir, logLevel: 'silent', host: '127.0.0.1', port: '0' }, {}),
+  );
+  const httpSeconds = {};
+  try {
+    const login = await fetch(`${running.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: running.url },
+      body: JSON.stringify({ email: 'lead@example.org', password: 'a long password' }),
+    });
+    const cookie = login.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
+    for (const format of SMALL_FORMATS) {
+      const times = [];
+      for (let i = 0; i < 6; i++) {
+        const started = performance.now();
+        const response = await fetch(`${running.url}/api/projects/${projectId}/export?format=${format}`, {
+          headers: { cookie },
+        });
+        if (!response.ok) throw new Error(`export ${format}: ${response.status}`);
+        await response.arrayBuffer();
+        if (i > 0) times.push((performance.now() - started) / 1000);
+      }
+      httpSeconds[format] = times.sort((a, b) => a - b)[2];
+    }
+  } finally {
+    await running.close();
+  }
+  const line = (label, value, target) => `${label.padEnd(64)}${value}${target ? `   (target ${target})` : ''}`;
+  for (const format of SMALL_FORMATS) {
+    console.log(line(`small ${format} export over HTTP (median)`, `${httpSeconds[format].toFixed(3)} s`, '< 1 s'));
+    console.log(
+      line(`small ${format} export with accord export (whole process)`, `${cliSeconds[format].toFixed(2)} s`, '< 1 s'),
+    );
+  }
+  const slowest = Math.max(...Object.values(httpSeconds), ...Object.values(cliSeconds));
+  if (slowest >= 1) process.exitCode = 1;
+} finally {
+  fs.rmSync(smallDir, { recursive: true, force: true });
 }

@@ -1,4 +1,3 @@
-import ExcelJS from 'exceljs';
 import { SEGMENT_COLUMNS, type SegmentRow } from './segments.js';
 
 const WIDTHS: Record<(typeof SEGMENT_COLUMNS)[number], number> = {
@@ -19,6 +18,9 @@ const WIDTHS: Record<(typeof SEGMENT_COLUMNS)[number], number> = {
  * time as a real date. Cells are written as values, never formulas, so text starting with `=` stays text.
  */
 export async function segmentsXlsx(rows: readonly SegmentRow[]): Promise<Uint8Array> {
+  // Loaded on first use: ExcelJS takes longer to load than any small export takes to write, and every process
+  // that imports the export formats (the server, `accord export qdc`) would otherwise pay for it at start.
+  const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'Accord';
   // A fixed date keeps repeated exports of the same data identical in their properties.
