@@ -1,10 +1,10 @@
 import { useId, useMemo, useState } from 'react';
-import type { TranscriptMeta } from '../api.js';
 import { errorText } from '../api/errors.js';
+import type { TranscriptMeta } from '../api.js';
 import { buildTree, flattenTree } from '../codebook/tree.js';
 import { useDoc } from '../sync/hooks.js';
 import { useCodebook } from '../sync/model.js';
-import { importExportApi } from './api.js';
+import { type DownloadProgress, importExportApi } from './api.js';
 import {
   EXPORT_FORMATS,
   type ExportFormat,
@@ -43,6 +43,8 @@ export function ExportMenu({
   const [unit, setUnit] = useState<MatrixUnit>('turn');
   const [recal, setRecal] = useState(false);
   const [busy, setBusy] = useState(false);
+  /** Null while the server prepares the file; bytes received once it is sent. */
+  const [progress, setProgress] = useState<DownloadProgress | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
 
@@ -53,10 +55,15 @@ export function ExportMenu({
   const download = async () => {
     if (problem !== null) return;
     setBusy(true);
+    setProgress(null);
     setError(null);
     setSaved(null);
     try {
-      const name = await importExportApi.download(exportUrl(projectId, options), `${projectName}.${format}`);
+      const name = await importExportApi.download(
+        exportUrl(projectId, options),
+        `${projectName}.${format}`,
+        setProgress,
+      );
       setSaved(`Downloaded ${name}`);
     } catch (caught) {
       const message = errorText(caught);
@@ -150,6 +157,7 @@ export function ExportMenu({
           {busy ? 'Preparing…' : 'Download'}
         </button>
         {problem && <span className="muted">To download, {problem}.</span>}
+        {busy && <ExportProgress progress={progress} />}
       </div>
       {error && (
         <p className="error" role="alert">
@@ -160,5 +168,30 @@ export function ExportMenu({
         {saved}
       </output>
     </section>
+  );
+}
+
+const kib = (bytes: number) => `${Math.max(1, Math.round(bytes / 1024)).toLocaleString()} KiB`;
+
+/**
+ * What a download is doing: the server preparing the file (no measure of how far, so indeterminate), then the
+ * bytes arriving against the announced size. Shown only while busy, so a quick export never flashes a bar.
+ */
+function ExportProgress({ progress }: { progress: DownloadProgress | null }) {
+  const label =
+    progress === null
+      ? 'Preparing the export…'
+      : progress.total === null
+        ? `Downloading… ${kib(progress.received)}`
+        : `Downloading… ${kib(progress.received)} of ${kib(progress.total)}`;
+  return (
+    <span className="export-progress">
+      {progress?.total ? (
+        <progress value={progress.received} max={progress.total} aria-label={label} />
+      ) : (
+        <progress aria-label={label} />
+      )}{' '}
+      <span className="muted">{label}</span>
+    </span>
   );
 }

@@ -20,6 +20,30 @@ async function errorOf(response: Response): Promise<ApiError> {
   return new ApiError(response.status, error?.code ?? 'http', error?.message ?? `request failed (${response.status})`);
 }
 
+export interface DownloadProgress {
+  received: number;
+  /** From Content-Length; null when the server did not say. */
+  total: number | null;
+}
+
+async function readBody(response: Response, onProgress?: (progress: DownloadProgress) => void): Promise<Blob> {
+  const length = Number(response.headers.get('content-length'));
+  const total = Number.isFinite(length) && length > 0 ? length : null;
+  if (onProgress === undefined || response.body === null) return response.blob();
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  onProgress({ received, total });
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    received += value.byteLength;
+    onProgress({ received, total });
+  }
+  return new Blob(chunks as BlobPart[], { type: response.headers.get('content-type') ?? '' });
+}
+
 export interface ImportResult {
   projectId: string;
   summary: UploadPreview['summary'];
@@ -54,8 +78,15 @@ export const importExportApi = {
   confirm: (project: string, body: ImportRequest) =>
     request<ImportResult>('POST', `/api/projects/${project}/import`, body),
 
-  /** Fetches an export and hands it to the browser as a download (so that an error is shown, not saved). */
-  async download(url: string, fallbackName: string): Promise<string> {
+  /**
+   * Fetches an export and hands it to the browser as a download (so that an error is shown, not saved).
+   * `onProgress` hears the bytes received once the server answers, with the total when it is known.
+   */
+  async download(
+    url: string,
+    fallbackName: string,
+    onProgress?: (progress: DownloadProgress) => void,
+  ): Promise<string> {
     let response: Response;
     try {
       response = await fetch(url, { credentials: 'same-origin' });
@@ -64,7 +95,7 @@ export const importExportApi = {
     }
     if (!response.ok) throw await errorOf(response);
     const name = downloadName(response.headers.get('content-disposition'), fallbackName);
-    const blob = await response.blob();
+    const blob = await readBody(response, onProgress);
     const href = URL.createObjectURL(blob);
     const link = document.createElement('a');
     link.href = href;
