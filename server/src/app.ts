@@ -11,6 +11,7 @@ import { errorHandler } from './http/errorHandler.js';
 import { analysisRoutes } from './http/routes/analysis.js';
 import { authRoutes } from './http/routes/auth.js';
 import { importExportRoutes } from './http/routes/importExport.js';
+import { invitationRoutes } from './http/routes/invitations.js';
 import { projectRoutes } from './http/routes/projects.js';
 import { roundRoutes } from './http/routes/rounds.js';
 import { userRoutes } from './http/routes/users.js';
@@ -96,6 +97,7 @@ export function createApp(ctx: AppContext, startedAt: number): Express {
   });
   api.use(authRoutes(ctx));
   api.use(userRoutes(ctx));
+  api.use(invitationRoutes(ctx));
   api.use(projectRoutes(ctx));
   api.use(analysisRoutes(ctx));
   api.use(roundRoutes(ctx));

@@ -18,6 +18,12 @@ export interface Config {
   maxUploadBytes: number;
   /** Bearer token that lets a monitor read `/api/health`'s details without a session; null: administrators only. */
   metricsToken: string | null;
+  /** Mail relay for sending invitations and reset links (`smtp://user:pass@host:587`); null: links are copied by hand. */
+  smtpUrl: string | null;
+  /** The From address of those mails. */
+  smtpFrom: string | null;
+  /** The address people open Accord at (for links in mails); null: taken from the request that made the link. */
+  publicUrl: string | null;
 }
 
 export const DEFAULTS: Config = {
@@ -31,6 +37,9 @@ export const DEFAULTS: Config = {
   clientDir: path.resolve(import.meta.dirname, '../../client/dist'),
   maxUploadBytes: 200 * 1024 * 1024,
   metricsToken: null,
+  smtpUrl: null,
+  smtpFrom: null,
+  publicUrl: null,
 };
 
 /** The environment variable for each setting; flags win over the environment, which wins over defaults. */
@@ -45,6 +54,9 @@ export const ENVIRONMENT: Record<keyof Config, string> = {
   clientDir: 'ACCORD_CLIENT_DIR',
   maxUploadBytes: 'ACCORD_MAX_UPLOAD_BYTES',
   metricsToken: 'ACCORD_METRICS_TOKEN',
+  smtpUrl: 'ACCORD_SMTP_URL',
+  smtpFrom: 'ACCORD_SMTP_FROM',
+  publicUrl: 'ACCORD_PUBLIC_URL',
 };
 
 export class ConfigError extends Error {}
@@ -71,6 +83,14 @@ export function resolveConfig(flags: Raw, env: NodeJS.ProcessEnv = process.env):
   if (raw.maxUploadBytes !== undefined)
     config.maxUploadBytes = integer('upload limit', raw.maxUploadBytes, 1024, 2 ** 32);
   if (raw.metricsToken !== undefined) config.metricsToken = metricsToken(raw.metricsToken);
+  if (raw.smtpUrl) config.smtpUrl = url('SMTP URL', raw.smtpUrl, ['smtp:', 'smtps:']);
+  if (raw.smtpFrom) config.smtpFrom = raw.smtpFrom;
+  if (raw.publicUrl) config.publicUrl = url('public URL', raw.publicUrl, ['http:', 'https:']).replace(/\/+$/, '');
+  if (config.smtpUrl !== null && config.smtpFrom === null) {
+    throw new ConfigError(
+      'an SMTP URL needs a From address too (ACCORD_SMTP_FROM, e.g. "Accord <accord@lab.example>")',
+    );
+  }
   config.dataDir = path.resolve(config.dataDir);
   return config;
 }
@@ -81,6 +101,15 @@ function integer(name: string, value: string, min: number, max: number): number 
     throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${value}"`);
   }
   return number;
+}
+
+function url(name: string, value: string, protocols: string[]): string {
+  if (!URL.canParse(value) || !protocols.includes(new URL(value).protocol)) {
+    throw new ConfigError(
+      `${name} must be a ${protocols.join(' or ')} URL, got "${value.replace(/\/\/[^@/]*@/, '//…@')}"`,
+    );
+  }
+  return value;
 }
 
 function trustProxy(value: string): boolean | number | string {

@@ -7,6 +7,8 @@ export type Access = 'none' | 'read' | 'write';
 
 export interface AccessUser {
   id: string;
+  /** A deactivated account keeps its memberships (its codings stay attributed) but may do nothing. */
+  deactivated?: boolean;
 }
 
 /** The round that governs a transcript right now, as far as access is concerned. */
@@ -44,7 +46,7 @@ export function access(
   kind: DocKind,
   docOwner: string | null,
 ): Access {
-  if (role === null) return 'none';
+  if (role === null || user.deactivated === true) return 'none';
   const granted = accessWhileActive(user, role, state, kind, docOwner);
   return state.archived && granted === 'write' ? 'read' : granted;
 }

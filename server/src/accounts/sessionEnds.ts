@@ -1,7 +1,7 @@
 import type { AppContext } from '../context.js';
 import type { Session } from '../metadata/schema.js';
 import { liveSessionIds, removeSessions } from './sessions.js';
-import { setPassword } from './users.js';
+import { deactivateUser, setPassword } from './users.js';
 
 /**
  * Ending a session is two things that must go together: the session leaves the metadata (no new request or socket
@@ -43,6 +43,18 @@ export const endUserSessions = (ctx: AppContext, userId: string, reason: string)
 /** A password change on a running server: the new hash and the end of every session in one write, then sockets. */
 export async function changePassword(ctx: AppContext, userId: string, password: string): Promise<void> {
   closeSessionSockets(ctx, await setPassword(ctx.store, userId, password), 'password changed');
+}
+
+/**
+ * Deactivation: the flag and the end of every session in one write, then every socket of the account closes at
+ * once (4401), so nothing the person has open keeps syncing. Connections are re-decided too, for any socket that
+ * the session sweep has not reached (there should be none).
+ */
+export async function deactivateAccount(ctx: AppContext, userId: string, actorId: string) {
+  const { user, ended } = await deactivateUser(ctx.store, userId, actorId);
+  closeSessionSockets(ctx, ended, 'account deactivated');
+  ctx.recheckConnections();
+  return user;
 }
 
 /**

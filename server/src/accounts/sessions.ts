@@ -38,6 +38,10 @@ export async function createSession(
     if (user?.passwordHash !== verifiedHash) {
       throw new AccordError(401, 'bad_credentials', 'the password changed while signing in; sign in again');
     }
+    // A deactivation that raced the sign-in wins: no session is written for the account.
+    if (user.deactivatedAt !== undefined) {
+      throw new AccordError(403, 'account_deactivated', 'this account is deactivated; ask an administrator');
+    }
     data.sessions = data.sessions.filter((existing) => existing.expiresAt > now);
     data.sessions.push(session);
   });
@@ -50,7 +54,8 @@ export function findSession(store: MetadataStore, token: string | undefined): { 
   const session = store.data.sessions.find((candidate) => candidate.tokenHash === tokenHash);
   if (session === undefined || session.expiresAt <= Date.now()) return null;
   const user = store.data.users.find((candidate) => candidate.id === session.userId);
-  return user === undefined ? null : { session, user };
+  // Deactivation deletes the sessions in the same write; this is the second lock on the same door.
+  return user === undefined || user.deactivatedAt !== undefined ? null : { session, user };
 }
 
 /** Deletes the sessions that match, in one write; answers their ids (see `sessionEnds.ts` for their sockets). */
@@ -62,9 +67,9 @@ export function removeSessions(store: MetadataStore, match: (session: Session) =
   });
 }
 
-/** The ids of the sessions still good now: not expired, of an account that exists. */
+/** The ids of the sessions still good now: not expired, of an account that exists and is active. */
 export function liveSessionIds(store: MetadataStore, now = Date.now()): Set<string> {
-  const users = new Set(store.data.users.map((user) => user.id));
+  const users = new Set(store.data.users.filter((user) => user.deactivatedAt === undefined).map((user) => user.id));
   return new Set(
     store.data.sessions
       .filter((session) => session.expiresAt > now && users.has(session.userId))

@@ -13,6 +13,20 @@ export interface PublicUser {
 
 export const publicUser = ({ id, email, name, admin }: User): PublicUser => ({ id, email, name, admin });
 
+/** What administrators see of an account: its status too. */
+export interface AccountView extends PublicUser {
+  createdAt: number;
+  deactivatedAt: number | null;
+}
+
+export const accountView = (user: User): AccountView => ({
+  ...publicUser(user),
+  createdAt: user.createdAt,
+  deactivatedAt: user.deactivatedAt ?? null,
+});
+
+export const isDeactivated = (user: Pick<User, 'deactivatedAt'>): boolean => user.deactivatedAt !== undefined;
+
 /** Emails compare case-insensitively; they are stored as typed, trimmed and lower-cased. */
 export const normaliseEmail = (email: string): string => email.trim().toLowerCase();
 
@@ -55,7 +69,8 @@ export async function createFirstAdministrator(store: MetadataStore, input: Omit
 
 const setupDone = () => conflict('setup_done', 'Accord is set up already; sign in');
 
-async function newUserRecord(store: MetadataStore, input: NewUser): Promise<User> {
+/** Builds (does not store) a new account after checking its password and that the email is free. */
+export async function newUserRecord(store: MetadataStore, input: NewUser): Promise<User> {
   checkPassword(input.password);
   const email = normaliseEmail(input.email);
   if (findUserByEmail(store, email)) throw emailTaken(email);
@@ -70,7 +85,7 @@ async function newUserRecord(store: MetadataStore, input: NewUser): Promise<User
 }
 
 /** Runs inside a store write: the uniqueness check and the insert are one step. */
-function insert(data: Metadata, user: User): User {
+export function insert(data: Metadata, user: User): User {
   if (data.users.some((existing) => existing.email === user.email)) throw emailTaken(user.email);
   data.users.push(user);
   return user;
@@ -95,7 +110,41 @@ export async function setPassword(store: MetadataStore, userId: string, password
   });
 }
 
-function checkPassword(password: string): void {
+/**
+ * Deactivates an account and deletes all its sessions in the same write (answers their ids: the caller closes the
+ * sockets, see `deactivateAccount`). Unused reset links of the account are revoked too. The account stays a member
+ * of its projects, so that its codings stay attributed; the access rule gives a deactivated account nothing.
+ */
+export function deactivateUser(store: MetadataStore, userId: string, actorId: string, now = Date.now()) {
+  if (userId === actorId) throw conflict('self_deactivation', 'you cannot deactivate your own account');
+  return store.mutate((data) => {
+    const user = data.users.find((candidate) => candidate.id === userId);
+    if (user === undefined) throw notFound('no such user');
+    if (user.deactivatedAt !== undefined) throw conflict('already_deactivated', 'this account is deactivated already');
+    if (user.admin && data.users.filter((u) => u.admin && u.deactivatedAt === undefined).length === 1) {
+      throw conflict('last_admin', 'the last active administrator cannot be deactivated');
+    }
+    user.deactivatedAt = now;
+    const ended = data.sessions.filter((session) => session.userId === userId).map((session) => session.tokenHash);
+    data.sessions = data.sessions.filter((session) => session.userId !== userId);
+    for (const link of data.invitations) {
+      if (link.userId === userId && link.usedAt === null && link.revokedAt === null) link.revokedAt = now;
+    }
+    return { user: { ...user }, ended };
+  });
+}
+
+export function reactivateUser(store: MetadataStore, userId: string): Promise<User> {
+  return store.mutate((data) => {
+    const user = data.users.find((candidate) => candidate.id === userId);
+    if (user === undefined) throw notFound('no such user');
+    if (user.deactivatedAt === undefined) throw conflict('not_deactivated', 'this account is active');
+    delete user.deactivatedAt;
+    return { ...user };
+  });
+}
+
+export function checkPassword(password: string): void {
   if (password.length < PASSWORD_MIN_LENGTH) {
     throw badRequest('weak_password', `a password needs at least ${PASSWORD_MIN_LENGTH} characters`);
   }

@@ -15,6 +15,8 @@ export const userSchema = z.object({
   passwordHash: z.string(),
   admin: z.boolean(),
   createdAt: timestamp,
+  /** Set while the account is deactivated (absent in files written before deactivation existed: active). */
+  deactivatedAt: timestamp.optional(),
 });
 
 export const sessionSchema = z.object({
@@ -108,6 +110,33 @@ export const roundSchema = z.object({
     .default([]),
 });
 
+/**
+ * A one-time link: an invitation to create an account (optionally into a project with a role), or a password reset
+ * of an existing account. Only the SHA-256 of its token is kept, so a copy of meta.json opens nothing.
+ */
+export const invitationSchema = z.object({
+  id,
+  kind: z.enum(['invite', 'reset']),
+  tokenHash: z.string(),
+  email: z.string(),
+  /** The account a reset link is for; null for an invitation. */
+  userId: id.nullable(),
+  admin: z.boolean(),
+  project: z.object({ id, role: z.enum(ROLES as [string, ...string[]]) }).nullable(),
+  createdBy: id.nullable(),
+  createdAt: timestamp,
+  expiresAt: timestamp,
+  usedAt: timestamp.nullable(),
+  usedBy: id.nullable(),
+  revokedAt: timestamp.nullable(),
+});
+
+/** Server-wide settings an administrator changes in the web UI. */
+export const serverSettingsSchema = z.object({
+  /** Owners may invite people who have no account yet into their projects (else only administrators invite). */
+  ownersInvite: z.boolean().default(true),
+});
+
 export const metadataSchema = z.object({
   version: z.literal(1),
   users: z.array(userSchema),
@@ -115,6 +144,9 @@ export const metadataSchema = z.object({
   projects: z.array(projectSchema),
   transcripts: z.array(transcriptSchema),
   rounds: z.array(roundSchema),
+  /** Added with invitations: older files load with none. */
+  invitations: z.array(invitationSchema).default([]),
+  serverSettings: serverSettingsSchema.default({ ownersInvite: true }),
 });
 
 export type User = z.infer<typeof userSchema>;
@@ -125,10 +157,26 @@ export type Project = Omit<z.infer<typeof projectSchema>, 'members'> & { members
 export type TranscriptMeta = z.infer<typeof transcriptSchema>;
 export type Round = z.infer<typeof roundSchema>;
 export type SnapshotRecord = z.infer<typeof snapshotRecordSchema>;
-export type Metadata = Omit<z.infer<typeof metadataSchema>, 'projects'> & { projects: Project[] };
+export type Invitation = Omit<z.infer<typeof invitationSchema>, 'project'> & {
+  project: { id: string; role: import('@accord/shared').Role } | null;
+};
+export type ServerSettings = z.infer<typeof serverSettingsSchema>;
+export type Metadata = Omit<z.infer<typeof metadataSchema>, 'projects' | 'invitations'> & {
+  projects: Project[];
+  invitations: Invitation[];
+};
 
 export function emptyMetadata(): Metadata {
-  return { version: 1, users: [], sessions: [], projects: [], transcripts: [], rounds: [] };
+  return {
+    version: 1,
+    users: [],
+    sessions: [],
+    projects: [],
+    transcripts: [],
+    rounds: [],
+    invitations: [],
+    serverSettings: { ownersInvite: true },
+  };
 }
 
 export const DEFAULT_PROJECT_SETTINGS: ProjectSettings = {

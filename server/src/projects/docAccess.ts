@@ -68,7 +68,8 @@ export function decideDocAccess(store: MetadataStore, userId: string, ref: DocRe
   const role = roleOf(project, userId);
   const state = projectState(store, project, transcriptId);
   const owner = ref.kind === 'codings' ? ref.coder : null;
-  const user = { id: userId };
+  const deactivated = store.data.users.find((candidate) => candidate.id === userId)?.deactivatedAt !== undefined;
+  const user = { id: userId, deactivated };
   // A layer survives its coder leaving the project, so any account may own one; made-up coder ids may not.
   if (owner !== null && !store.data.users.some((candidate) => candidate.id === owner)) return NONE;
   return {

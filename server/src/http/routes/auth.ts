@@ -1,5 +1,6 @@
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
+import { deactivated } from '../../accounts/invitations.js';
 import { endSession } from '../../accounts/sessionEnds.js';
 import { createSession, SESSION_COOKIE } from '../../accounts/sessions.js';
 import { createFirstAdministrator, findUserByEmail, normaliseEmail, publicUser } from '../../accounts/users.js';
@@ -18,20 +19,23 @@ const setupBody = z.strictObject({
   password: z.string().max(1024),
 });
 
+/** Signs `user` in on this response: the session cookie, and the session's CSRF token in the body. */
+export async function beginSession(ctx: AppContext, req: Request, res: Response, user: User): Promise<void> {
+  const { token, session } = await createSession(ctx.store, user.id, ctx.config.sessionTtlHours, user.passwordHash);
+  res.cookie(SESSION_COOKIE, token, {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: req.secure,
+    path: '/',
+    maxAge: ctx.config.sessionTtlHours * 3600_000,
+  });
+  res.json({ user: publicUser(user), csrfToken: session.csrfToken, expiresAt: session.expiresAt });
+}
+
 export function authRoutes(ctx: AppContext): Router {
   const router = Router();
 
-  const startSession = async (req: Request, res: Response, user: User) => {
-    const { token, session } = await createSession(ctx.store, user.id, ctx.config.sessionTtlHours, user.passwordHash);
-    res.cookie(SESSION_COOKIE, token, {
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: req.secure,
-      path: '/',
-      maxAge: ctx.config.sessionTtlHours * 3600_000,
-    });
-    res.json({ user: publicUser(user), csrfToken: session.csrfToken, expiresAt: session.expiresAt });
-  };
+  const startSession = (req: Request, res: Response, user: User) => beginSession(ctx, req, res, user);
 
   router.get('/setup', (_req, res) => {
     res.json({ needed: ctx.store.data.users.length === 0 });
@@ -61,6 +65,11 @@ export function authRoutes(ctx: AppContext): Router {
       throw new AccordError(401, 'bad_credentials', 'wrong email or password');
     }
     await ctx.limiter.succeed({ clear: [account.key], release: [address.key] });
+    // Said only after the right password, so that it tells nothing to someone guessing.
+    if (user.deactivatedAt !== undefined) {
+      ctx.audit.record({ actor: user.id, action: 'login.deactivated', details: { ip: req.ip } });
+      throw deactivated();
+    }
     ctx.audit.record({ actor: user.id, action: 'login', details: { ip: req.ip } });
     await startSession(req, res, user);
   });

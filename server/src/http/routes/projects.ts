@@ -81,6 +81,8 @@ export function projectRoutes(ctx: AppContext): Router {
         email: user?.email ?? '',
         role: member.role,
         addedAt: member.addedAt,
+        // Kept as a member so that their codings stay attributed, but they have no access (docs/admin.md).
+        deactivated: user?.deactivatedAt !== undefined,
       };
     });
 

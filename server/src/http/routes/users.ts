@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { changePassword } from '../../accounts/sessionEnds.js';
-import { createUser, publicUser } from '../../accounts/users.js';
+import { changePassword, deactivateAccount } from '../../accounts/sessionEnds.js';
+import { accountView, createUser, publicUser, reactivateUser } from '../../accounts/users.js';
 import { accountKey, reserveAttempt } from '../../auth/attempts.js';
 import { verifyPassword } from '../../auth/passwords.js';
 import type { AppContext } from '../../context.js';
@@ -24,7 +24,7 @@ export function userRoutes(ctx: AppContext): Router {
 
   router.get('/users', (req, res) => {
     requireAdmin(req);
-    res.json({ users: ctx.store.data.users.map(publicUser) });
+    res.json({ users: ctx.store.data.users.map(accountView) });
   });
 
   router.post('/users', async (req, res) => {
@@ -35,7 +35,26 @@ export function userRoutes(ctx: AppContext): Router {
       action: 'user.create',
       details: { user: user.id, email: user.email, admin: user.admin },
     });
-    res.status(201).json({ user: publicUser(user) });
+    res.status(201).json({ user: accountView(user) });
+  });
+
+  /**
+   * Deactivation ends every session of the account and closes every socket it has open, at once; the account stays
+   * a member of its projects (its codings stay attributed) with no access, until it is reactivated.
+   */
+  router.post('/users/:id/deactivate', async (req, res) => {
+    const { user: admin } = requireAdmin(req);
+    const user = await deactivateAccount(ctx, String(req.params.id), admin.id);
+    ctx.audit.record({ actor: admin.id, action: 'user.deactivate', details: { user: user.id, email: user.email } });
+    res.json({ user: accountView(user) });
+  });
+
+  router.post('/users/:id/reactivate', async (req, res) => {
+    const { user: admin } = requireAdmin(req);
+    const user = await reactivateUser(ctx.store, String(req.params.id));
+    ctx.recheckConnections();
+    ctx.audit.record({ actor: admin.id, action: 'user.reactivate', details: { user: user.id, email: user.email } });
+    res.json({ user: accountView(user) });
   });
 
   router.patch('/users/me', async (req, res) => {
