@@ -46,13 +46,15 @@ function render(blocks: readonly Block[], codings: readonly LayerCoding[] = [], 
             codings={codings.filter((c) => c.end > block.start && c.start < block.end)}
             colourOf={() => colour}
             labelOf={(c) => c.code}
+            tagOf={(c) => c.code}
+            lanesWidth={54}
             stripeLane={new Map()}
             stripeBase={new Map(codings.map((c) => [c.id, 0]))}
             pending={null}
             remote={[]}
             width={800}
             focusable={index === 0}
-            canEditText={false}
+            correcting={false}
             onKeyDown={() => {}}
             onFocusBlock={() => {}}
             onOpenCodings={() => {}}
@@ -100,8 +102,8 @@ describe('selection -> offsets', () => {
 
   it('a selection across turns covers the text between, trimmed of the line break', () => {
     render(blocks);
-    const offsets = rangeToOffsets(rangeOver('fine.', 'B: The'), TEXT)!;
-    expect(TEXT.slice(offsets.start, offsets.end)).toBe('fine.\nB: The');
+    const offsets = rangeToOffsets(rangeOver('fine.', 'The nurse'), TEXT)!;
+    expect(TEXT.slice(offsets.start, offsets.end)).toBe('fine.\nB: The nurse');
   });
 
   it('a selection ending in the next turn’s speaker label ends at that turn’s start', () => {
@@ -141,7 +143,7 @@ describe('selection -> offsets', () => {
     initTranscript(text, TEXT, turns);
     const layer = new Y.Doc();
     render(blocks);
-    const offsets = rangeToOffsets(rangeOver(' Café 😀 '), TEXT)!;
+    const offsets = rangeToOffsets(rangeOver('Café 😀 '), TEXT)!;
     addCoding(layer, text, { code: 'x', ...offsets });
     const codings = readCodings(layer, text).map((c) => ({ ...c, coder: 'me', resolvedCode: c.code }));
     render(blocks, codings);

@@ -1,6 +1,6 @@
 import { CODE_PALETTE, type Code } from '@accord/shared';
 import { describe, expect, it } from 'vitest';
-import { countCodes, impactOf, shortcutCodes, sumCounts } from '../src/codebook/counts.js';
+import { countCodes, impactOf, sumCounts } from '../src/codebook/counts.js';
 import { buildTree, filterCodes, flattenTree, subtreeIds } from '../src/codebook/tree.js';
 import { blockAt, buildBlocks, formatTime } from '../src/coding/blocks.js';
 import { highlightBackground, nextCodeColour, textOn, userColour, withAlpha } from '../src/coding/colours.js';
@@ -293,20 +293,5 @@ describe('counts for merges, deletes and shortcuts', () => {
     expect(Object.fromEntries(sumCounts(layers))).toEqual({ a: 3, b: 5 });
     expect(impactOf(layers, 'a')).toEqual({ codings: 3, layers: 2 });
     expect(impactOf(layers, 'none')).toEqual({ codings: 0, layers: 0 });
-  });
-  it('gives digit shortcuts to the most used codes, then codebook order', () => {
-    const order = ['a', 'b', 'c', 'd'];
-    expect(
-      shortcutCodes(
-        new Map([
-          ['c', 5],
-          ['b', 2],
-          ['x', 9],
-        ]),
-        order,
-        3,
-      ),
-    ).toEqual(['c', 'b', 'a']);
-    expect(shortcutCodes(new Map(), order, 9)).toEqual(order);
   });
 });

@@ -1,9 +1,8 @@
 import { docName, memoText } from '@accord/shared';
 import { useEffect, useId, useRef } from 'react';
 import { diffText, transformIndex } from '../coding/textDiff.js';
+import { LOCAL_ORIGIN, undoHistory } from '../coding/undo.js';
 import { useDoc, useSynced } from '../sync/hooks.js';
-
-const LOCAL = Symbol('local memo edit');
 
 /**
  * A memo (`p/<project>/memos/<memo>`) as a collaboratively edited plain-text area: each input becomes the
@@ -30,8 +29,10 @@ export function MemoEditor({
     const element = area.current;
     if (!ytext || !element) return;
     element.value = ytext.toString();
+    // Typing within half a second is one undo step; undo and redo come back through `remote` below.
+    if (!readOnly) undoHistory.track(ytext.doc!, [ytext], { captureTimeout: 500 });
     const remote = (event: { delta: unknown; transaction: { origin: unknown } }) => {
-      if (event.transaction.origin === LOCAL) return;
+      if (event.transaction.origin === LOCAL_ORIGIN) return;
       const delta = event.delta as Parameters<typeof transformIndex>[1];
       const start = transformIndex(element.selectionStart, delta);
       const end = transformIndex(element.selectionEnd, delta);
@@ -40,7 +41,7 @@ export function MemoEditor({
     };
     ytext.observe(remote);
     return () => ytext.unobserve(remote);
-  }, [ytext]);
+  }, [ytext, readOnly]);
 
   const input = () => {
     const element = area.current;
@@ -50,7 +51,7 @@ export function MemoEditor({
     ytext.doc!.transact(() => {
       if (splice.remove > 0) ytext.delete(splice.index, splice.remove);
       if (splice.insert) ytext.insert(splice.index, splice.insert);
-    }, LOCAL);
+    }, LOCAL_ORIGIN);
   };
 
   return (

@@ -1,6 +1,8 @@
 import {
   addCode,
   addCoding,
+  codeRedirects,
+  codesMap,
   codingsMap,
   migrateLayer,
   recodeCoding,
@@ -8,24 +10,27 @@ import {
   setCodingMemo,
   transcriptText,
 } from '@accord/shared';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import * as Y from 'yjs';
 import type { TranscriptMeta } from '../api.js';
 import { CodebookPanel } from '../codebook/CodebookPanel.js';
-import { countCodes, shortcutCodes } from '../codebook/counts.js';
+import { countCodes } from '../codebook/counts.js';
+import { useShortcuts } from '../codebook/shortcuts.js';
 import { buildTree, flattenTree } from '../codebook/tree.js';
 import type { Block } from '../coding/blocks.js';
 import { buildBlocks } from '../coding/blocks.js';
 import { nextCodeColour, userColour } from '../coding/colours.js';
 import { applyCorrection } from '../coding/correction.js';
 import { assignLanes } from '../coding/lanes.js';
+import { local, undoHistory } from '../coding/undo.js';
 import { parseAt } from '../importExport/passage.js';
 import { CodePicker } from '../reader/CodePicker.js';
 import { CodingDetails } from '../reader/CodingDetails.js';
-import { Reader, type Selection } from '../reader/Reader.js';
-import { LANE_PX, type RemoteSelection } from '../reader/TurnBlock.js';
+import { Reader, type ReaderHandle, type Selection } from '../reader/Reader.js';
+import { LANE_PX, MAX_LANES, type RemoteSelection } from '../reader/TurnBlock.js';
+import { UndoControls } from '../reader/UndoControls.js';
 import { Link } from '../router.js';
-import { useAwarenessStates, useDoc, useDocs, useObserved, useSynced } from '../sync/hooks.js';
+import { useAwarenessStates, useDoc, useDocs, useSynced } from '../sync/hooks.js';
 import { type LayerCoding, useCodebook, useLayers, useTranscript } from '../sync/model.js';
 import { MemoEditor } from './MemoEditor.js';
 import { PresenceList, usePublishLocation } from './Presence.js';
@@ -33,8 +38,11 @@ import { ProjectDataPending } from './ProjectDataPending.js';
 import { type ProjectData, useProjectData } from './projectData.js';
 import { useSession } from './session.js';
 
-/** The margin has a fixed width, so that stripes appearing while others code never move the text. */
-const MARGIN_LANES = 14;
+/**
+ * The margin's lanes have a fixed width, so that stripes appearing while others code never move the text; a turn
+ * with more overlapping codings collapses the rest into "+k" (see `MAX_LANES`).
+ */
+const MARGIN_LANES = MAX_LANES;
 
 export function TranscriptPage({ projectId, transcriptId }: { projectId: string; transcriptId: string }) {
   const { data, error } = useProjectData(projectId);
@@ -106,13 +114,18 @@ function Workspace({ data, meta }: { data: ProjectData; meta: TranscriptMeta }) 
     if (stale) migrateLayer(ownOpen.doc, codebook.redirects);
   }, [ownOpen, canCode, ownSynced, codebookSynced, codebook.redirects]);
 
-  const ownCounts = useObserved(
-    [ownOpen ? codingsMap(ownOpen.doc) : null],
-    () => countCodes(ownOpen ? [...codingsMap(ownOpen.doc).values()].map((c) => c.code) : [], codebook.redirects),
-    [ownOpen, codebook.redirects],
-  );
   const treeOrder = useMemo(() => flattenTree(buildTree(codebook.codes)).map((node) => node.code.id), [codebook.codes]);
-  const shortcuts = useMemo(() => shortcutCodes(ownCounts, treeOrder), [ownCounts, treeOrder]);
+  // Fixed digit keys, changed only by the user (never re-ranked while coding).
+  const { slots: shortcuts, assign: assignShortcut } = useShortcuts(user.id, project.id, treeOrder, codebook.redirects);
+
+  // Undo covers this coder's own layer and, for those who may edit it, the codebook.
+  useEffect(() => {
+    if (ownOpen && canCode) undoHistory.track(ownOpen.doc, [codingsMap(ownOpen.doc)]);
+  }, [ownOpen, canCode]);
+  useEffect(() => {
+    if (codebookOpen && canEditCodebook)
+      undoHistory.track(codebookOpen.doc, [codesMap(codebookOpen.doc), codeRedirects(codebookOpen.doc)]);
+  }, [codebookOpen, canEditCodebook]);
   const shownCounts = useMemo(() => countCodes(codings.map((coding) => coding.resolvedCode)), [codings]);
 
   const names = useMemo(() => new Map(members.map((member) => [member.userId, member.name])), [members]);
@@ -130,6 +143,16 @@ function Workspace({ data, meta }: { data: ProjectData; meta: TranscriptMeta }) 
       detail: `${coderName(coding.coder)} · ${new Date(coding.createdAt).toLocaleDateString()}`,
     }),
     [codebook.byId, coderName],
+  );
+  const initials = useMemo(() => {
+    const out = new Map<string, string>();
+    for (const member of members) out.set(member.userId, initialsOf(member.name));
+    return out;
+  }, [members]);
+  const tagOf = useCallback(
+    (coding: LayerCoding) =>
+      `${codebook.byId.get(coding.resolvedCode)?.name ?? 'Unknown code'} · ${initials.get(coding.coder) ?? '?'}`,
+    [codebook.byId, initials],
   );
   const labelOf = useCallback(
     (coding: LayerCoding) => {
@@ -162,20 +185,26 @@ function Workspace({ data, meta }: { data: ProjectData; meta: TranscriptMeta }) 
   useEffect(() => {
     awareness?.setLocalStateField('user', { id: user.id, name: user.name, colour: userColour(user.id) });
   }, [awareness, user]);
-  const publishSelection = useCallback(
-    (range: { start: number; end: number } | null) => {
-      if (!awareness || !textDoc) return;
-      const ytext = transcriptText(textDoc);
-      awareness.setLocalStateField(
-        'selection',
-        range && {
-          anchor: Y.relativePositionToJSON(Y.createRelativePositionFromTypeIndex(ytext, range.start)),
-          head: Y.relativePositionToJSON(Y.createRelativePositionFromTypeIndex(ytext, range.end)),
-        },
-      );
-    },
-    [awareness, textDoc],
-  );
+  // The selection in the text (mouse or keyboard), or the caret; while the picker is open it keeps the passage it
+  // codes (the picker's focus takes the selection out of the text, but the passage is still what this coder is on).
+  const [ownRange, setOwnRange] = useState<{ start: number; end: number } | null>(null);
+  const [picker, setPicker] = useState<Selection | null>(null);
+  const shared = picker ? { start: picker.start, end: picker.end } : ownRange;
+  const sharedStart = shared?.start ?? -1;
+  const sharedEnd = shared?.end ?? -1;
+  useEffect(() => {
+    if (!awareness || !textDoc) return;
+    const ytext = transcriptText(textDoc);
+    awareness.setLocalStateField(
+      'selection',
+      sharedStart < 0
+        ? null
+        : {
+            anchor: Y.relativePositionToJSON(Y.createRelativePositionFromTypeIndex(ytext, sharedStart)),
+            head: Y.relativePositionToJSON(Y.createRelativePositionFromTypeIndex(ytext, sharedEnd)),
+          },
+    );
+  }, [awareness, textDoc, sharedStart, sharedEnd]);
   const states = useAwarenessStates(awareness);
   // biome-ignore lint/correctness/useExhaustiveDependencies: positions move with the text, so they are re-resolved when it changes
   const remote = useMemo(() => {
@@ -202,9 +231,12 @@ function Workspace({ data, meta }: { data: ProjectData; meta: TranscriptMeta }) 
     return out;
   }, [states, textDoc, awareness, transcript.text]);
 
-  const [picker, setPicker] = useState<Selection | null>(null);
   const [details, setDetails] = useState<{ ids: string[]; anchor: DOMRect } | null>(null);
   const pending = useMemo(() => (picker ? { start: picker.start, end: picker.end } : null), [picker]);
+
+  const reader = useRef<ReaderHandle | null>(null);
+  // The last code applied, for quick repeat (R or .) on the next selection.
+  const [lastCode, setLastCode] = useState<string | null>(null);
 
   const onSelect = useCallback(
     (selection: Selection) => {
@@ -212,30 +244,71 @@ function Workspace({ data, meta }: { data: ProjectData; meta: TranscriptMeta }) 
     },
     [canCode],
   );
-  const closePicker = useCallback(() => {
+  const pickerNow = useRef(picker);
+  pickerNow.current = picker;
+  /**
+   * Closes the picker; after a code is applied or Escape the keyboard focus goes back to the turn the passage
+   * starts in (never to the page), so that the next selection and digit follow at once.
+   */
+  const closePicker = useCallback((restoreFocus = true) => {
+    const was = pickerNow.current;
     setPicker(null);
     window.getSelection()?.removeAllRanges();
+    if (was && restoreFocus) reader.current?.focusOffset(was.start);
   }, []);
+  const code = useCallback(
+    (range: { start: number; end: number }, codeId: string) => {
+      if (!ownOpen || !textDoc || !canCode) return;
+      local(ownOpen.doc, () => addCoding(ownOpen.doc, textDoc, { code: codeId, start: range.start, end: range.end }));
+      setLastCode(codeId);
+    },
+    [ownOpen, textDoc, canCode],
+  );
   const apply = useCallback(
-    (code: string, keepOpen = false) => {
-      if (!picker || !ownOpen || !textDoc) return;
-      addCoding(ownOpen.doc, textDoc, { code, start: picker.start, end: picker.end });
+    (codeId: string, keepOpen = false) => {
+      if (!picker) return;
+      code(picker, codeId);
       if (!keepOpen) closePicker();
     },
-    [picker, ownOpen, textDoc, closePicker],
+    [picker, code, closePicker],
+  );
+  /** A digit (slot 0-8) or quick repeat (slot null) pressed in the text: codes the passage without the picker. */
+  const quickCode = useCallback(
+    (range: { start: number; end: number }, slot: number | null) => {
+      const codeId = slot === null ? lastCode : shortcuts[slot];
+      if (codeId && codebook.byId.has(codeId)) {
+        code(range, codeId);
+        window.getSelection()?.removeAllRanges();
+        reader.current?.focusOffset(range.start);
+      }
+    },
+    [lastCode, shortcuts, codebook.byId, code],
   );
   const createAndApply = useCallback(
     (name: string) => {
       if (!codebookOpen) return;
-      const id = addCode(codebookOpen.doc, {
-        name,
-        colour: nextCodeColour(codebook.codes.map((code) => code.colour)),
-        order: codebook.codes.filter((code) => code.parent === null).length,
-      });
+      const id = local(codebookOpen.doc, () =>
+        addCode(codebookOpen.doc, {
+          name,
+          colour: nextCodeColour(codebook.codes.map((code) => code.colour)),
+          order: codebook.codes.filter((code) => code.parent === null).length,
+        }),
+      );
       apply(id);
     },
     [codebookOpen, codebook.codes, apply],
   );
+  // A picker left open while focus went into the codebook panel closes when focus moves on anywhere else.
+  useEffect(() => {
+    if (!picker) return;
+    const onFocusIn = (event: FocusEvent) => {
+      const target = event.target as Element;
+      if (!target.closest('.picker, .codebook')) closePicker(false);
+    };
+    document.addEventListener('focusin', onFocusIn);
+    return () => document.removeEventListener('focusin', onFocusIn);
+  }, [picker, closePicker]);
+
   const applied = useMemo(
     () =>
       new Set(
@@ -258,6 +331,7 @@ function Workspace({ data, meta }: { data: ProjectData; meta: TranscriptMeta }) 
 
   const otherCoders = members.filter((member) => member.role !== 'viewer' && member.userId !== user.id).length;
   const othersHidden = otherCoders > 0 && layerEntries.every((entry) => entry.coder === user.id);
+  const [correcting, setCorrecting] = useState(false);
   const [sideTab, setSideTab] = useState<'codebook' | 'memos' | 'online'>('codebook');
 
   return (
@@ -315,6 +389,19 @@ function Workspace({ data, meta }: { data: ProjectData; meta: TranscriptMeta }) 
             </label>
           )}
         </fieldset>
+        <div className="reader-toolbar">
+          <UndoControls />
+          {canEditText && (
+            <button
+              type="button"
+              className="correct-toggle"
+              aria-pressed={correcting}
+              onClick={() => setCorrecting((was) => !was)}
+            >
+              {correcting ? 'Done correcting' : 'Correct text'}
+            </button>
+          )}
+        </div>
       </div>
       <div className="workspace">
         {textSynced ? (
@@ -324,18 +411,25 @@ function Workspace({ data, meta }: { data: ProjectData; meta: TranscriptMeta }) 
             codings={codings}
             colourOf={colourOf}
             labelOf={labelOf}
+            tagOf={tagOf}
             describe={describe}
             stripeLane={stripeLane}
             stripeBase={stripeBase}
             marginWidth={marginWidth}
             pending={pending}
             remote={remote}
-            canEditText={canEditText}
+            correcting={correcting && canEditText}
             onSelect={onSelect}
-            onSelectionChange={publishSelection}
+            onSelectionChange={setOwnRange}
             onOpenCodings={openCodings}
             onEditText={onEditText}
-            onEscape={closePicker}
+            onEscape={() => closePicker()}
+            onQuickCode={quickCode}
+            onDropCode={(codeId) => {
+              if (picker) apply(codeId);
+              else if (ownRange && ownRange.end > ownRange.start) code(ownRange, codeId);
+            }}
+            handle={reader}
             jump={jump}
           />
         ) : (
@@ -377,6 +471,7 @@ function Workspace({ data, meta }: { data: ProjectData; meta: TranscriptMeta }) 
                 countScope="in the shown layers of this transcript"
                 layerDocs={docs.filter((doc) => doc.kind === 'codings').map((doc) => doc.name)}
                 shortcuts={shortcuts}
+                onAssignShortcut={assignShortcut}
                 onApply={picker ? (code) => apply(code) : undefined}
               />
             )}
@@ -417,16 +512,24 @@ function Workspace({ data, meta }: { data: ProjectData; meta: TranscriptMeta }) 
           ownCoder={canCode ? user.id : null}
           coderName={coderName}
           onRemove={(coding) => {
-            if (ownOpen) removeCoding(ownOpen.doc, coding.id);
+            if (ownOpen) local(ownOpen.doc, () => removeCoding(ownOpen.doc, coding.id));
             if (details.ids.length <= 1) setDetails(null);
           }}
-          onRecode={(coding, code) => ownOpen && recodeCoding(ownOpen.doc, coding.id, code)}
-          onMemo={(coding, memo) => ownOpen && setCodingMemo(ownOpen.doc, coding.id, memo)}
+          onRecode={(coding, code) => ownOpen && local(ownOpen.doc, () => recodeCoding(ownOpen.doc, coding.id, code))}
+          onMemo={(coding, memo) => ownOpen && local(ownOpen.doc, () => setCodingMemo(ownOpen.doc, coding.id, memo))}
           onClose={() => setDetails(null)}
         />
       )}
     </div>
   );
+}
+
+/** "Ada Lovelace" -> "AL", "ada" -> "AD": the coder on a bracket's label. */
+export function initialsOf(name: string): string {
+  const words = name.trim().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return '?';
+  if (words.length === 1) return words[0]!.slice(0, 2).toUpperCase();
+  return (words[0]![0]! + words[words.length - 1]![0]!).toUpperCase();
 }
 
 function excerpt(text: string, start: number, end: number): string {

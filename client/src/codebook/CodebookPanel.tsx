@@ -2,6 +2,8 @@ import {
   addCode,
   CODE_PALETTE,
   type Code,
+  codeRedirects,
+  codesMap,
   deleteCode,
   isSelfOrDescendant,
   mergeCode,
@@ -11,6 +13,8 @@ import {
 import { type KeyboardEvent, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { MemoEditor } from '../app/MemoEditor.js';
 import { nextCodeColour } from '../coding/colours.js';
+import { local, undoHistory } from '../coding/undo.js';
+import { CODE_DRAG_TYPE } from '../reader/Reader.js';
 import type { CodebookView } from '../sync/model.js';
 import type { OpenDoc } from '../sync/pool.js';
 import { impactOf } from './counts.js';
@@ -29,7 +33,10 @@ export interface CodebookPanelProps {
   countScope: string;
   /** Every codings doc of the project this user may read: merges and deletes say how many codings they touch. */
   layerDocs: readonly string[];
-  shortcuts?: readonly string[];
+  /** Codes on the digit keys 1-9 (slot i is key i + 1; null or '' for none). */
+  shortcuts?: readonly (string | null)[];
+  /** Changes a code's digit key (null: none); given where shortcuts are shown. */
+  onAssignShortcut?: ((codeId: string, slot: number | null) => void) | undefined;
   /** When given (a passage is selected), Enter on a code or its Apply button codes the passage. */
   onApply?: ((codeId: string) => void) | undefined;
 }
@@ -43,6 +50,10 @@ export function CodebookPanel(props: CodebookPanelProps) {
   const [newName, setNewName] = useState('');
   const treeRef = useRef<HTMLDivElement>(null);
   const filterId = useId();
+  // Codebook edits are steps of the tab's undo history (for those who may make them).
+  useEffect(() => {
+    if (open && canEdit) undoHistory.track(open.doc, [codesMap(open.doc), codeRedirects(open.doc)]);
+  }, [open, canEdit]);
 
   const roots = useMemo(() => buildTree(codebook.codes), [codebook.codes]);
   const visible = useMemo(() => {
@@ -105,12 +116,14 @@ export function CodebookPanel(props: CodebookPanelProps) {
     if (!open || !newName.trim()) return;
     const parent = current?.id ?? null;
     const siblings = codebook.codes.filter((code) => code.parent === parent);
-    const id = addCode(open.doc, {
-      name: newName.trim(),
-      parent,
-      colour: nextCodeColour(codebook.codes.map((code) => code.colour)),
-      order: siblings.length,
-    });
+    const id = local(open.doc, () =>
+      addCode(open.doc, {
+        name: newName.trim(),
+        parent,
+        colour: nextCodeColour(codebook.codes.map((code) => code.colour)),
+        order: siblings.length,
+      }),
+    );
     setNewName('');
     focusItem(id);
   };
@@ -148,6 +161,12 @@ export function CodebookPanel(props: CodebookPanelProps) {
               onClick={() => setSelected(node.code.id)}
               onKeyDown={(event) => onTreeKey(event, node)}
               title={node.code.definition || undefined}
+              // Drag a code onto the passage being coded (the keyboard alternative: Enter on the code or Apply).
+              draggable={onApply !== undefined || props.onAssignShortcut !== undefined}
+              onDragStart={(event) => {
+                event.dataTransfer.setData(CODE_DRAG_TYPE, node.code.id);
+                event.dataTransfer.effectAllowed = 'copy';
+              }}
             >
               {node.children.length > 0 && !filter ? (
                 <button
@@ -239,11 +258,13 @@ function CodeDetails({
   layerDocs,
   code,
   onGone,
+  shortcuts = [],
+  onAssignShortcut,
 }: CodebookPanelProps & { code: Code; onGone: () => void; onSelect: (id: string) => void }) {
   const id = useId();
   const [confirm, setConfirm] = useState<{ kind: 'merge' | 'delete'; into?: string } | null>(null);
   const [mergeInto, setMergeInto] = useState('');
-  const update = (fields: Partial<Code>) => open && updateCode(open.doc, code.id, fields);
+  const update = (fields: Partial<Code>) => open && local(open.doc, () => updateCode(open.doc, code.id, fields));
   const siblings = codebook.codes.filter((other) => other.parent === code.parent);
   const position = siblings.findIndex((other) => other.id === code.id);
   const parentChoices = codebook.codes.filter((other) => open && !isSelfOrDescendant(open.doc, code.id, other.id));
@@ -253,6 +274,31 @@ function CodeDetails({
       <h3 id={`${id}-title`}>
         <span className="swatch" style={{ background: code.colour }} aria-hidden="true" /> {code.name}
       </h3>
+      {onAssignShortcut && (
+        <p className="shortcut-field">
+          <label htmlFor={`${id}-key`}>Shortcut key</label>{' '}
+          <select
+            id={`${id}-key`}
+            value={String(shortcuts.indexOf(code.id))}
+            onChange={(event) => {
+              const slot = Number(event.target.value);
+              onAssignShortcut(code.id, slot < 0 ? null : slot);
+            }}
+          >
+            <option value="-1">None</option>
+            {Array.from({ length: 9 }, (_, slot) => {
+              const holder = shortcuts[slot] ? codebook.byId.get(shortcuts[slot]!) : undefined;
+              return (
+                // biome-ignore lint/suspicious/noArrayIndexKey: the nine keys are fixed
+                <option key={slot} value={String(slot)}>
+                  {slot + 1}
+                  {holder && holder.id !== code.id ? ` (now ${holder.name})` : ''}
+                </option>
+              );
+            })}
+          </select>
+        </p>
+      )}
       {canEdit ? (
         <>
           <Field label="Name" value={code.name} onCommit={(name) => name.trim() && update({ name: name.trim() })} />
@@ -295,7 +341,8 @@ function CodeDetails({
               id={`${id}-parent`}
               value={code.parent ?? ''}
               onChange={(event) =>
-                open && moveCode(open.doc, code.id, event.target.value || null, Number.MAX_SAFE_INTEGER)
+                open &&
+                local(open.doc, () => moveCode(open.doc, code.id, event.target.value || null, Number.MAX_SAFE_INTEGER))
               }
             >
               <option value="">(top level)</option>
@@ -308,14 +355,14 @@ function CodeDetails({
             <button
               type="button"
               disabled={position <= 0}
-              onClick={() => open && moveCode(open.doc, code.id, code.parent, position - 1)}
+              onClick={() => open && local(open.doc, () => moveCode(open.doc, code.id, code.parent, position - 1))}
             >
               Move up
             </button>
             <button
               type="button"
               disabled={position >= siblings.length - 1}
-              onClick={() => open && moveCode(open.doc, code.id, code.parent, position + 1)}
+              onClick={() => open && local(open.doc, () => moveCode(open.doc, code.id, code.parent, position + 1))}
             >
               Move down
             </button>
@@ -369,8 +416,11 @@ function CodeDetails({
           redirects={codebook.redirects}
           onCancel={() => setConfirm(null)}
           onConfirm={() => {
-            if (confirm.kind === 'merge' && confirm.into) mergeCode(open.doc, code.id, confirm.into);
-            else deleteCode(open.doc, code.id);
+            const into = confirm.into;
+            local(open.doc, () => {
+              if (confirm.kind === 'merge' && into) mergeCode(open.doc, code.id, into);
+              else deleteCode(open.doc, code.id);
+            });
             setConfirm(null);
             onGone();
           }}

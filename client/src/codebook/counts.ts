@@ -38,26 +38,3 @@ export function impactOf(layers: Iterable<ReadonlyMap<string, number>>, codeId: 
   }
   return { codings, layers: touched };
 }
-
-/**
- * Codes that get the digit shortcuts 1-9: the most used in the coder's own counts (ties by codebook order),
- * filled up with the first codes of the codebook while fewer than nine codes have been used.
- */
-export function shortcutCodes(
-  counts: ReadonlyMap<string, number>,
-  codebookOrder: readonly string[],
-  slots = 9,
-): string[] {
-  const known = new Set(codebookOrder);
-  const rank = new Map(codebookOrder.map((id, i) => [id, i]));
-  const used = [...counts.entries()]
-    .filter(([id, n]) => n > 0 && known.has(id))
-    .sort((a, b) => b[1] - a[1] || rank.get(a[0])! - rank.get(b[0])!)
-    .map(([id]) => id);
-  const chosen = used.slice(0, slots);
-  for (const id of codebookOrder) {
-    if (chosen.length >= slots) break;
-    if (!chosen.includes(id)) chosen.push(id);
-  }
-  return chosen;
-}

@@ -6,6 +6,12 @@ export interface Block {
   end: number;
   speaker: string;
   time?: number;
+  /**
+   * Where the spoken text starts: after the speaker label that opens the turn's text ("Dan: "), which the reader
+   * shows once, in the gutter, instead of twice. The label stays in the text (offsets never change); equals `start`
+   * when the text has no such label.
+   */
+  bodyStart: number;
 }
 
 /**
@@ -18,7 +24,12 @@ export function buildBlocks(text: string, turns: readonly ResolvedTurn[]): Block
   const firstTurn = turns[0]?.start ?? text.length;
   if (firstTurn > 0) blocks.push(...paragraphs(text, 0, firstTurn));
   for (const turn of turns) {
-    const block: Block = { start: turn.start, end: turn.end, speaker: turn.speaker };
+    const block: Block = {
+      start: turn.start,
+      end: turn.end,
+      speaker: turn.speaker,
+      bodyStart: turn.start + labelLength(text, turn.start, turn.end, turn.speaker),
+    };
     if (turn.time !== undefined) block.time = turn.time;
     blocks.push(block);
   }
@@ -32,11 +43,19 @@ function paragraphs(text: string, from: number, to: number): Block[] {
   pattern.lastIndex = from;
   for (let match = pattern.exec(text); match !== null && match.index < to; match = pattern.exec(text)) {
     const end = Math.min(match.index + match[0].length, to);
-    blocks.push({ start, end, speaker: '' });
+    blocks.push({ start, end, speaker: '', bodyStart: start });
     start = end;
   }
-  if (start < to) blocks.push({ start, end: to, speaker: '' });
+  if (start < to) blocks.push({ start, end: to, speaker: '', bodyStart: start });
   return blocks;
+}
+
+/** The length of the "Speaker:" label (and the spaces after it) that opens a turn's text, 0 when there is none. */
+export function labelLength(text: string, start: number, end: number, speaker: string): number {
+  if (speaker === '' || !text.startsWith(`${speaker}:`, start)) return 0;
+  let at = start + speaker.length + 1;
+  while (at < end && (text[at] === ' ' || text[at] === '\t')) at++;
+  return at < end ? at - start : 0;
 }
 
 /** Index of the block containing `offset` (the last block for the end of the text), or -1 for no blocks. */

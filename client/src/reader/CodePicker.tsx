@@ -4,8 +4,8 @@ import type { CodebookView } from '../sync/model.js';
 
 export interface PickerProps {
   codebook: CodebookView;
-  /** Codes on the digit keys 1-9, most used first. */
-  shortcuts: readonly string[];
+  /** Codes on the digit keys 1-9 (slot i is key i + 1; null or '' for none), as the user assigned them. */
+  shortcuts: readonly (string | null)[];
   anchor: DOMRect;
   /** The selected passage, quoted in the picker. */
   excerpt: string;
@@ -15,7 +15,8 @@ export interface PickerProps {
   /** Applies a code; `keepOpen` for applying several codes in a row. */
   onApply: (codeId: string, keepOpen: boolean) => void;
   onCreate: (name: string) => void;
-  onClose: () => void;
+  /** `restoreFocus` false when focus already went elsewhere (a click outside), true for Escape. */
+  onClose: (restoreFocus: boolean) => void;
 }
 
 /**
@@ -50,7 +51,7 @@ export function CodePicker(props: PickerProps) {
     if (event.key === 'ArrowDown') setActive((i) => Math.min(optionCount - 1, i + 1));
     else if (event.key === 'ArrowUp') setActive((i) => Math.max(0, i - 1));
     else if (event.key === 'Enter') choose(active, event.shiftKey);
-    else if (event.key === 'Escape') props.onClose();
+    else if (event.key === 'Escape') props.onClose(true);
     else if (query === '' && /^[1-9]$/.test(event.key) && !event.ctrlKey && !event.metaKey && !event.altKey) {
       const code = shortcuts[Number(event.key) - 1];
       if (code) props.onApply(code, event.shiftKey);
@@ -79,7 +80,11 @@ export function CodePicker(props: PickerProps) {
         }}
         onKeyDown={onKey}
         onBlur={(event) => {
-          if (!event.currentTarget.parentElement?.contains(event.relatedTarget as Node | null)) props.onClose();
+          const to = event.relatedTarget as Element | null;
+          if (event.currentTarget.parentElement?.contains(to)) return;
+          // Into the codebook panel: its Apply buttons and drag and drop code the passage the picker holds.
+          if (to?.closest('.codebook')) return;
+          props.onClose(false);
         }}
       />
       <div id={`${id}-list`} role="listbox" aria-label="Codes" className="picker-list">

@@ -1,12 +1,26 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { type KeyboardEvent, type MouseEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { Block } from '../coding/blocks.js';
-import { rangeToOffsets, TEXT_ROOT_SELECTOR } from '../coding/offsets.js';
+import {
+  type DragEvent,
+  type FocusEvent,
+  type KeyboardEvent,
+  type MouseEvent,
+  type RefObject,
+  useCallback,
+  useEffect,
+  useImperativeHandle,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+} from 'react';
+import { type Block, blockAt } from '../coding/blocks.js';
+import { offsetToPoint, pointToOffset, rangeToOffsets, TEXT_ROOT_SELECTOR, trimRange } from '../coding/offsets.js';
 import { codingsBetween } from '../coding/segments.js';
 import type { Passage } from '../importExport/passage.js';
 import { usePassageJump } from '../importExport/useJump.js';
 import type { LayerCoding } from '../sync/model.js';
 import { type RemoteSelection, TurnBlock } from './TurnBlock.js';
+import './reader.css';
 
 export interface Selection {
   start: number;
@@ -15,20 +29,34 @@ export interface Selection {
   anchor: DOMRect;
 }
 
+/** What the page may ask of the reader. */
+export interface ReaderHandle {
+  /** Puts the keyboard focus on the turn containing `offset` (scrolling it into view). */
+  focusOffset: (offset: number) => void;
+}
+
+/** The drag type of a code dragged from the codebook panel (its id as the data). */
+export const CODE_DRAG_TYPE = 'application/x-accord-code';
+
 export interface ReaderProps {
+  handle?: RefObject<ReaderHandle | null>;
   text: string;
   blocks: readonly Block[];
   /** Shown codings, sorted by start. */
   codings: readonly LayerCoding[];
   colourOf: (coding: LayerCoding) => string;
   labelOf: (coding: LayerCoding) => string;
+  /** The short label beside a coding's bracket in the margin (code name, coder initials). */
+  tagOf: (coding: LayerCoding) => string;
   describe: (coding: LayerCoding) => { title: string; detail: string };
   stripeLane: ReadonlyMap<string, number>;
   stripeBase: ReadonlyMap<string, number>;
+  /** The width of the margin's lanes (the labels come after them). */
   marginWidth: number;
   pending: { start: number; end: number } | null;
   remote: readonly RemoteSelection[];
-  canEditText: boolean;
+  /** "Correct text" mode: each turn offers its text for correction. */
+  correcting: boolean;
   /** A passage was selected (mouse or keyboard) and should be coded. */
   onSelect: (selection: Selection) => void;
   /** The user's selection in the text moved (for live selections of others), null when it left the text. */
@@ -36,6 +64,13 @@ export interface ReaderProps {
   onOpenCodings: (ids: string[], anchor: DOMRect) => void;
   onEditText: (block: Block, before: string, after: string) => void;
   onEscape: () => void;
+  /**
+   * A digit (slot 0-8) or quick repeat (R or ., slot null) pressed on a turn: code the keyboard selection, or the
+   * whole turn when nothing is selected, without the picker.
+   */
+  onQuickCode: (range: { start: number; end: number }, slot: number | null) => void;
+  /** A code from the codebook panel dropped on the text (it codes the passage being coded, if any). */
+  onDropCode: (codeId: string) => void;
   /** Open scrolled to this passage and highlight it briefly (`?at=start-end`). */
   jump?: Passage | null;
 }
@@ -134,17 +169,33 @@ export function Reader(props: ReaderProps) {
     };
   }, [remote, blocks]);
 
+  // The turn that should get the keyboard focus once it is rendered (it may first have to scroll into view).
+  const wantFocus = useRef<number | null>(null);
+  const focusRendered = useCallback(() => {
+    const target = wantFocus.current;
+    if (target === null) return;
+    // The turn itself, not the virtualiser's slot around it (which carries the same data-index).
+    const turn = scroller.current?.querySelector<HTMLElement>(`article.block[data-index="${target}"]`);
+    if (!turn) return;
+    wantFocus.current = null;
+    turn.focus({ preventScroll: true });
+  }, []);
+  useLayoutEffect(focusRendered);
   const focusBlock = useCallback(
     (index: number) => {
       const target = Math.max(0, Math.min(blocks.length - 1, index));
+      wantFocus.current = target;
       setFocusIndex(target);
       virtualizer.scrollToIndex(target, { align: 'auto' });
-      requestAnimationFrame(() =>
-        scroller.current?.querySelector<HTMLElement>(`[data-index="${target}"]`)?.focus({ preventScroll: true }),
-      );
+      focusRendered();
+      requestAnimationFrame(focusRendered);
     },
-    [blocks.length, virtualizer],
+    [blocks.length, virtualizer, focusRendered],
   );
+  useImperativeHandle(props.handle, () => ({ focusOffset: (offset) => focusBlock(blockAt(blocks, offset)) }), [
+    blocks,
+    focusBlock,
+  ]);
 
   const currentSelection = useCallback((): Selection | null => {
     const selection = window.getSelection();
@@ -168,7 +219,10 @@ export function Reader(props: ReaderProps) {
         const range = selection.getRangeAt(0);
         if (!scroller.current?.contains(range.commonAncestorContainer)) return onSelectionChange(null);
         const offsets = rangeToOffsets(range, text);
-        onSelectionChange(offsets);
+        if (offsets || !selection.isCollapsed) return onSelectionChange(offsets);
+        // A caret in the text: shown to others as a cursor.
+        const caret = pointToOffset(range.startContainer, range.startOffset);
+        onSelectionChange(caret === null ? null : { start: caret, end: caret });
       }, 50);
     };
     document.addEventListener('selectionchange', changed);
@@ -190,9 +244,11 @@ export function Reader(props: ReaderProps) {
       if (!selection || !root) return;
       const extend = (direction: 'forward' | 'backward', unit: 'word' | 'line' | 'character') => {
         if (selection.rangeCount === 0 || !root.contains(selection.anchorNode)) {
-          // Start a keyboard selection at the edge of the turn it will grow from.
-          if (direction === 'forward') selection.collapse(root, 0);
-          else selection.collapse(root, root.childNodes.length);
+          // Start a keyboard selection at the edge of the turn it will grow from (after the hidden speaker label).
+          if (direction === 'forward') {
+            const from = offsetToPoint(root, block.bodyStart);
+            selection.collapse(from.node, from.offset);
+          } else selection.collapse(root, root.childNodes.length);
         }
         selection.modify('extend', direction, unit);
       };
@@ -215,16 +271,23 @@ export function Reader(props: ReaderProps) {
         // The keyboard selection, or the whole turn.
         const chosen = currentSelection();
         const rect = event.currentTarget.getBoundingClientRect();
-        props.onSelect(chosen ?? { start: block.start, end: block.end, anchor: rect });
+        const turn = trimRange(text, block.bodyStart, block.end);
+        if (chosen ?? turn) props.onSelect(chosen ?? { ...turn!, anchor: rect });
       } else if (key === 'Escape') {
         selection.removeAllRanges();
         props.onEscape();
+      } else if (/^[1-9]$/.test(key) && !event.ctrlKey && !event.metaKey && !event.altKey) {
+        const range = currentSelection() ?? trimRange(text, block.bodyStart, block.end);
+        if (range) props.onQuickCode(range, Number(key) - 1);
+      } else if ((key === 'r' || key === 'R' || key === '.') && !event.ctrlKey && !event.metaKey && !event.altKey) {
+        const range = currentSelection() ?? trimRange(text, block.bodyStart, block.end);
+        if (range) props.onQuickCode(range, null);
       } else {
         return;
       }
       event.preventDefault();
     },
-    [blocks.length, currentSelection, focusBlock, props.onSelect, props.onEscape],
+    [blocks.length, text, currentSelection, focusBlock, props.onSelect, props.onEscape, props.onQuickCode],
   );
 
   const onMouseOver = (event: MouseEvent) => {
@@ -235,18 +298,55 @@ export function Reader(props: ReaderProps) {
     } else if (hover) setHover(null);
   };
 
+  // Tab into the reader lands on a turn (the one last focused, or the first in view), not on the first stripe
+  // button in the DOM; a click on a stripe keeps its focus.
+  const pointer = useRef(false);
+  const onFocusIn = (event: FocusEvent) => {
+    const root = scroller.current;
+    const from = event.relatedTarget as Node | null;
+    if (!root || pointer.current || (from && root.contains(from))) return;
+    if ((event.target as HTMLElement).matches('article.block')) return;
+    const turn =
+      root.querySelector<HTMLElement>(`article.block[data-index="${focusIndex}"]`) ??
+      [...root.querySelectorAll<HTMLElement>('article.block')].find(
+        (element) => element.getBoundingClientRect().bottom > root.getBoundingClientRect().top,
+      );
+    turn?.focus({ preventScroll: true });
+  };
+
+  const onDragOver = (event: DragEvent) => {
+    if (event.dataTransfer.types.includes(CODE_DRAG_TYPE)) {
+      event.preventDefault();
+      event.dataTransfer.dropEffect = 'copy';
+    }
+  };
+  const onDrop = (event: DragEvent) => {
+    const codeId = event.dataTransfer.getData(CODE_DRAG_TYPE);
+    if (!codeId) return;
+    event.preventDefault();
+    props.onDropCode(codeId);
+  };
+
   const items = virtualizer.getVirtualItems();
   const hovered = hover?.ids.map((id) => byId.get(id)).filter((c): c is LayerCoding => c !== undefined) ?? [];
 
   return (
     // biome-ignore lint/a11y/noStaticElementInteractions: mouse selection and hover; the keyboard has the same on each turn
-    // biome-ignore lint/a11y/useKeyWithMouseEvents: the hover card's content is also the stripe buttons' labels
     <div
       className="reader"
       ref={scroller}
       onMouseUp={onMouseUp}
       onMouseOver={onMouseOver}
       onMouseLeave={() => setHover(null)}
+      onDragOver={onDragOver}
+      onFocus={onFocusIn}
+      onPointerDown={() => {
+        pointer.current = true;
+      }}
+      onKeyDown={() => {
+        pointer.current = false;
+      }}
+      onDrop={onDrop}
       style={{ ['--margin' as string]: `${props.marginWidth}px` }}
       data-testid="reader"
     >
@@ -269,13 +369,15 @@ export function Reader(props: ReaderProps) {
                   codings={here.codings}
                   colourOf={props.colourOf}
                   labelOf={props.labelOf}
+                  tagOf={props.tagOf}
+                  lanesWidth={props.marginWidth}
                   stripeLane={here.lanes}
                   stripeBase={here.bases}
                   width={width}
                   pending={pending && pending.end > block.start && pending.start < block.end ? pending : null}
                   remote={blockRemote(item.index)}
                   focusable={item.index === focusIndex}
-                  canEditText={props.canEditText}
+                  correcting={props.correcting}
                   onKeyDown={onBlockKey}
                   onFocusBlock={setFocusIndex}
                   onOpenCodings={props.onOpenCodings}

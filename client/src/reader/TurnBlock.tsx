@@ -6,8 +6,15 @@ import { offsetToPoint } from '../coding/offsets.js';
 import { segment } from '../coding/segments.js';
 import type { LayerCoding } from '../sync/model.js';
 
-/** Width of one margin lane (stripe plus gap), in pixels. */
-export const LANE_PX = 8;
+/** Width of one margin lane (bracket plus gap), in pixels. */
+export const LANE_PX = 9;
+/**
+ * Lanes a turn shows before it collapses the rest into a "+k" button (MAXQDA and ATLAS.ti keep the margin readable
+ * the same way): with thousands of codings a turn may hold dozens of overlapping ones.
+ */
+export const MAX_LANES = 6;
+/** Height of one bracket label line, in pixels (labels stack without overlapping). */
+const LABEL_PX = 16;
 
 export interface RemoteSelection {
   clientId: number;
@@ -26,6 +33,10 @@ export interface BlockProps {
   codings: readonly LayerCoding[];
   colourOf: (coding: LayerCoding) => string;
   labelOf: (coding: LayerCoding) => string;
+  /** The short label beside a bracket: code name and coder initials. */
+  tagOf: (coding: LayerCoding) => string;
+  /** The width of the lanes (before the labels), in pixels. */
+  lanesWidth: number;
   /**
    * Margin layout: each coding's lane over the whole text (kept by stripes that cross blocks) and the x where its
    * lane group starts (one group, or one per coder when comparing).
@@ -37,7 +48,8 @@ export interface BlockProps {
   pending: { start: number; end: number } | null;
   remote: readonly RemoteSelection[];
   focusable: boolean;
-  canEditText: boolean;
+  /** "Correct text" mode (owners): each turn offers its text for correction. */
+  correcting: boolean;
   onKeyDown: (event: KeyboardEvent<HTMLElement>, block: Block, index: number) => void;
   onFocusBlock: (index: number) => void;
   onOpenCodings: (ids: string[], anchor: DOMRect) => void;
@@ -52,6 +64,8 @@ interface Overlay {
 }
 
 const NO_OVERLAYS: Overlay[] = [];
+const PENDING = '\u0000pending';
+const LABEL = '\u0000label';
 
 /**
  * One speaker turn: the text as segments highlighted by the codings covering them, coding stripes in a fixed-width
@@ -59,13 +73,19 @@ const NO_OVERLAYS: Overlay[] = [];
  * positioned after layout from the rendered text; they never take part in the text's layout.
  */
 export const TurnBlock = memo(function TurnBlock(props: BlockProps) {
-  const { block, text, codings, colourOf, pending, remote, index, canEditText, width } = props;
+  const { block, text, codings, colourOf, pending, remote, index, correcting, width, lanesWidth } = props;
   const textRoot = useRef<HTMLDivElement>(null);
   const [overlays, setOverlays] = useState<Overlay[]>(NO_OVERLAYS);
   const stripeList = useRef<HTMLUListElement>(null);
   const [editing, setEditing] = useState(false);
+  const [expanded, setExpanded] = useState(false);
+  const [hiddenCount, setHiddenCount] = useState(0);
+  if (editing && !correcting) setEditing(false);
 
-  const intervals = pending ? [...codings, { id: '\u0000pending', start: pending.start, end: pending.end }] : codings;
+  // The speaker label that opens the text is its own segment, hidden: the gutter shows the speaker once.
+  const intervals: { id: string; start: number; end: number }[] = [...codings];
+  if (pending) intervals.push({ id: PENDING, start: pending.start, end: pending.end });
+  if (block.bodyStart > block.start) intervals.push({ id: LABEL, start: block.start, end: block.bodyStart });
   const segments = segment(block.start, block.end, intervals);
   const byId = new Map(codings.map((coding) => [coding.id, coding]));
 
@@ -95,14 +115,43 @@ export const TurnBlock = memo(function TurnBlock(props: BlockProps) {
     // of every turn that scrolls into view.
     const buttons = stripeList.current?.querySelectorAll<HTMLElement>('[data-coding]') ?? [];
     const byCoding = new Map(boxes.map((box) => [box.id, box]));
+    const widest = Math.max(lanesWidth, ...boxes.map((box) => ((lanes.get(box.id) ?? 0) + 1) * LANE_PX));
+    const labelX = expanded ? widest : lanesWidth;
+    let hidden = 0;
+    // Labels stack downwards from their bracket's top, in order of top, never over each other.
+    const placedLabels: { id: string; top: number }[] = [];
+    let labelFloor = Number.NEGATIVE_INFINITY;
+    for (const box of [...boxes].sort((a, b) => a.top - b.top || (lanes.get(a.id) ?? 0) - (lanes.get(b.id) ?? 0))) {
+      if (!expanded && (lanes.get(box.id) ?? 0) >= MAX_LANES) continue;
+      const top = Math.max(box.top, labelFloor);
+      placedLabels.push({ id: box.id, top });
+      labelFloor = top + LABEL_PX;
+    }
+    const labelTop = new Map(placedLabels.map((label) => [label.id, label.top]));
     for (const button of buttons) {
       const box = byCoding.get(button.dataset.coding!);
       if (!box) continue;
+      const lane = lanes.get(box.id) ?? 0;
+      if (!expanded && lane >= MAX_LANES) {
+        button.style.display = 'none';
+        hidden++;
+        continue;
+      }
+      const left = (props.stripeBase.get(box.id) ?? 0) + lane * LANE_PX;
+      button.style.display = '';
       button.style.top = `${box.top}px`;
       button.style.height = `${Math.max(4, box.bottom - box.top)}px`;
-      button.style.left = `${(props.stripeBase.get(box.id) ?? 0) + (lanes.get(box.id) ?? 0) * LANE_PX}px`;
+      button.style.left = `${left}px`;
       button.style.visibility = 'visible';
+      const label = button.querySelector<HTMLElement>('.stripe-label');
+      if (label) {
+        label.style.left = `${labelX - left}px`;
+        label.style.top = `${(labelTop.get(box.id) ?? box.top) - box.top}px`;
+      }
     }
+    setHiddenCount(hidden);
+    // The margin grows the turn when its labels need more room than its text (never the other way round).
+    if (stripeList.current) stripeList.current.style.minHeight = placedLabels.length > 0 ? `${labelFloor}px` : '';
     if (remote.length === 0) {
       setOverlays(NO_OVERLAYS);
       return;
@@ -117,31 +166,46 @@ export const TurnBlock = memo(function TurnBlock(props: BlockProps) {
       return { key: String(selection.clientId), colour: selection.colour, name: selection.name, rects };
     });
     setOverlays(measuredOverlays);
-  }, [codings, remote, text, block.start, block.end, editing, width, props.stripeLane, props.stripeBase]);
+  }, [codings, remote, text, block.start, block.end, editing, width, props.stripeLane, props.stripeBase, expanded]);
 
   const openAt = (ids: string[], target: Element) => {
     if (ids.length > 0) props.onOpenCodings(ids, target.getBoundingClientRect());
   };
 
+  const time = block.time !== undefined ? formatTime(block.time) : null;
   return (
     <article
-      className="block"
+      className={correcting ? 'block correcting' : 'block'}
       data-block-start={block.start}
       data-block-end={block.end}
       data-index={index}
       tabIndex={props.focusable ? 0 : -1}
-      aria-label={`${block.speaker || 'Text'}${block.time !== undefined ? ` at ${formatTime(block.time)}` : ''}`}
+      aria-label={`${block.speaker || `Paragraph ${index + 1}`}${time !== null ? ` at ${time}` : ''}`}
       onKeyDown={(event) => {
         if (event.target === event.currentTarget) props.onKeyDown(event, block, index);
       }}
       onFocus={(event) => event.target === event.currentTarget && props.onFocusBlock(index)}
     >
-      <header className="block-head">
-        {block.speaker && <span className="speaker">{block.speaker}</span>}
-        {block.time !== undefined && <span className="time">{formatTime(block.time)}</span>}
-        {canEditText && !editing && (
-          <button type="button" className="edit-text" onClick={() => setEditing(true)}>
-            Correct text
+      <header className="turn-gutter">
+        {block.speaker && (
+          <span className="speaker" title={block.speaker}>
+            {block.speaker}
+          </span>
+        )}
+        <span className="turn-meta">
+          <span className="turn-number" title="Turn">
+            {index + 1}
+          </span>
+          {time !== null && <span className="time">{time}</span>}
+        </span>
+        {correcting && !editing && (
+          <button
+            type="button"
+            className="edit-text"
+            aria-label={`Correct the text of turn ${index + 1}`}
+            onClick={() => setEditing(true)}
+          >
+            Edit
           </button>
         )}
       </header>
@@ -170,9 +234,17 @@ export const TurnBlock = memo(function TurnBlock(props: BlockProps) {
             }}
           >
             {segments.map((seg) => {
+              const segText = text.slice(seg.start - block.start, seg.end - block.start);
+              if (seg.covering.includes(LABEL)) {
+                return (
+                  <span key={seg.start} className="speaker-prefix">
+                    {segText}
+                  </span>
+                );
+              }
               const covering = seg.covering.filter((id) => byId.has(id));
               const colours = [...new Set(covering.map((id) => colourOf(byId.get(id)!)))];
-              const isPending = seg.covering.length > covering.length;
+              const isPending = seg.covering.includes(PENDING);
               return (
                 <span
                   key={seg.start}
@@ -180,7 +252,7 @@ export const TurnBlock = memo(function TurnBlock(props: BlockProps) {
                   className={isPending ? 'seg pending' : covering.length > 0 ? 'seg coded' : undefined}
                   style={colours.length > 0 ? { background: highlightBackground(colours) } : undefined}
                 >
-                  {text.slice(seg.start - block.start, seg.end - block.start)}
+                  {segText}
                 </span>
               );
             })}
@@ -193,36 +265,45 @@ export const TurnBlock = memo(function TurnBlock(props: BlockProps) {
                 // biome-ignore lint/suspicious/noArrayIndexKey: rects of one selection have no identity but their order
                 key={`${overlay.key}-${i}`}
                 className={rect.width <= 2 ? 'remote-caret' : 'remote-selection'}
-                style={{ ...rect, background: overlay.colour }}
+                data-name={overlay.name}
+                style={{ ...rect, ['--who' as string]: overlay.colour }}
               >
-                {i === 0 && (
-                  <span className="remote-name" style={{ background: overlay.colour }}>
-                    {overlay.name}
-                  </span>
-                )}
+                {i === 0 && <span className="remote-name">{overlay.name}</span>}
               </div>
             )),
           )}
         </div>
-        <ul className="stripes" aria-label="Codings in this turn" ref={stripeList}>
-          {codings.map((coding) => {
-            const label = props.labelOf(coding);
-            return (
-              <li key={coding.id}>
-                <button
-                  type="button"
-                  className="stripe"
-                  data-coding={coding.id}
-                  aria-label={label}
-                  title={label}
-                  style={{ background: colourOf(coding) }}
-                  onClick={(event) => openAt([coding.id], event.currentTarget)}
-                />
-              </li>
-            );
-          })}
-        </ul>
       </div>
+      <ul className={expanded ? 'stripes expanded' : 'stripes'} aria-label="Codings in this turn" ref={stripeList}>
+        {codings.map((coding) => {
+          const label = props.labelOf(coding);
+          return (
+            <li key={coding.id}>
+              <button
+                type="button"
+                className="stripe"
+                data-coding={coding.id}
+                aria-label={label}
+                title={label}
+                style={{ ['--code' as string]: colourOf(coding) }}
+                onClick={(event) => openAt([coding.id], event.currentTarget)}
+              >
+                <span className="stripe-label" aria-hidden="true">
+                  {props.tagOf(coding)}
+                </span>
+              </button>
+            </li>
+          );
+        })}
+        {(hiddenCount > 0 || expanded) && (
+          <li className="more-codings">
+            <button type="button" aria-expanded={expanded} onClick={() => setExpanded((was) => !was)}>
+              {expanded ? 'Fewer' : `+${hiddenCount}`}
+              <span className="visually-hidden"> codings in this turn</span>
+            </button>
+          </li>
+        )}
+      </ul>
     </article>
   );
 });

@@ -1,0 +1,151 @@
+/// <reference lib="dom" />
+// Code passed to page.evaluate runs in the browser, so these files see the DOM types too.
+import { addCode, docName, readCodings } from '@accord/shared';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedProject, startTestServer, type TestServer } from '../helpers/server.js';
+import { launchChromium, screenshot, signIn } from './browser.js';
+
+const TEXT = [
+  'Interviewer: How was the treatment for you, at the start?',
+  'P1: Hard at first. I did not trust the clinic, and the waiting room felt like a place where everyone judged me.',
+  'Interviewer: What changed?',
+  'P1: A nurse who listened. After that I came back every week, even when the bus was late and it rained.',
+  '',
+].join('\n');
+
+/**
+ * Keyboard-only coding in real Chromium, no mouse at all: Tab into the reader lands on a turn, arrows and j/k
+ * move between turns, Shift+arrows select, Enter opens the picker and Enter in it codes and hands the focus back
+ * to the text, digits and quick repeat code the next selection directly. Every coding is read back from the
+ * server's copy of the coder's layer.
+ */
+describe('keyboard-only coding', () => {
+  let test: TestServer;
+  let browser: Browser;
+  let seed: Awaited<ReturnType<typeof seedProject>>;
+  let transcript: string;
+  const codes: Record<string, string> = {};
+
+  beforeAll(async () => {
+    test = await startTestServer();
+    seed = await seedProject(test);
+    const lines = TEXT.split('\n').slice(0, 4);
+    const turns = lines.map((line, i) => ({
+      start: TEXT.indexOf(line),
+      speaker: line.slice(0, line.indexOf(':')),
+      time: i * 42,
+    }));
+    const created = await seed.owner.client.post(`/api/projects/${seed.project.id}/transcripts`, {
+      title: 'Interview K',
+      text: TEXT,
+      turns,
+    });
+    expect(created.status).toBe(201);
+    transcript = created.body.transcript.id;
+    await test.server.ctx.sync.withDoc(docName({ kind: 'codebook', project: seed.project.id }), (doc) => {
+      codes.barriers = addCode(doc, { name: 'Barriers', order: 0 });
+      codes.trust = addCode(doc, { name: 'Trust', order: 1 });
+      codes.turning = addCode(doc, { name: 'Turning point', order: 2 });
+    });
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await test?.close();
+  });
+
+  /** The coder's codings as the server holds them: code id and coded text. */
+  const serverCodings = async () => {
+    const project = seed.project.id;
+    return test.server.ctx.sync.withDoc(docName({ kind: 'text', project, transcript }), (textDoc) =>
+      test.server.ctx.sync.withDoc(
+        docName({ kind: 'codings', project, transcript, coder: seed.coder.id }),
+        (layer) => readCodings(layer, textDoc).map((c) => ({ code: c.code, text: TEXT.slice(c.start, c.end) })),
+      ),
+    );
+  };
+
+  /** Where the keyboard focus is: the turn's index, the picker, or the element's tag. */
+  const focus = (page: Page) =>
+    page.evaluate(() => {
+      const active = document.activeElement as HTMLElement | null;
+      if (!active || active === document.body) return 'body';
+      if (active.matches('article.block')) return `turn ${active.dataset.index}`;
+      if (active.closest('.picker')) return 'picker';
+      return active.tagName.toLowerCase();
+    });
+
+  it('codes from Tab to a coding and on to the next turn, focus always back in the text', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    context.setDefaultTimeout(15_000);
+    const page = await signIn(context, test.url, seed.coder.email);
+    await page.goto(`${test.url}/p/${seed.project.id}/t/${transcript}`);
+    await page.getByText('A nurse who listened').waitFor();
+
+    // Tab from the top of the page: the first stop inside the reader is a turn (not a stripe, not its wrapper).
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    let tabs = 0;
+    for (; tabs < 40; tabs++) {
+      await page.keyboard.press('Tab');
+      const inReader = await page.evaluate(
+        () => !!document.activeElement?.closest('[data-testid="reader"]') || document.activeElement === document.body,
+      );
+      if (inReader) break;
+    }
+    expect(tabs).toBeLessThan(40);
+    expect(await focus(page)).toBe('turn 0');
+
+    // ↓ and j go down a turn, ↑ and k up.
+    await page.keyboard.press('ArrowDown');
+    expect(await focus(page)).toBe('turn 1');
+    await page.keyboard.press('j');
+    expect(await focus(page)).toBe('turn 2');
+    await page.keyboard.press('k');
+    expect(await focus(page)).toBe('turn 1');
+
+    // Select three words of turn 1 (after the speaker label), Enter opens the picker, Enter there codes.
+    for (let i = 0; i < 3; i++) await page.keyboard.press('Shift+ArrowRight');
+    await page.keyboard.press('Enter');
+    expect(await focus(page)).toBe('picker');
+    await page.keyboard.type('trus');
+    await page.keyboard.press('Enter');
+    await expect.poll(serverCodings).toEqual([{ code: codes.trust, text: 'Hard at first' }]);
+    await page.locator('.picker').waitFor({ state: 'detached' });
+    expect(await focus(page)).toBe('turn 1');
+
+    // Next turn; a digit codes the keyboard selection at once with the code on that key (3: Turning point).
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    expect(await focus(page)).toBe('turn 3');
+    for (let i = 0; i < 4; i++) await page.keyboard.press('Shift+ArrowRight');
+    await page.keyboard.press('3');
+    await expect
+      .poll(async () => (await serverCodings()).find((c) => c.code === codes.turning)?.text)
+      .toBe('A nurse who listened');
+    expect(await focus(page)).toBe('turn 3');
+
+    // Quick repeat (r) applies the last code again, here to the whole turn above (nothing selected).
+    await page.keyboard.press('ArrowUp');
+    expect(await focus(page)).toBe('turn 2');
+    await page.keyboard.press('r');
+    await expect
+      .poll(async () => (await serverCodings()).filter((c) => c.code === codes.turning).map((c) => c.text))
+      .toEqual(['What changed?', 'A nurse who listened']);
+    expect(await focus(page)).toBe('turn 2');
+
+    // Escape in the picker closes it and the focus is back on the turn as well; Ctrl+Home/End go to the ends.
+    await page.keyboard.press('c');
+    expect(await focus(page)).toBe('picker');
+    await page.keyboard.press('Escape');
+    expect(await focus(page)).toBe('turn 2');
+    await page.keyboard.press('Control+End');
+    expect(await focus(page)).toBe('turn 3');
+    await page.keyboard.press('Control+Home');
+    expect(await focus(page)).toBe('turn 0');
+    expect(await page.locator('.stripe').count()).toBe(3);
+    await screenshot(page, 'keyboard-coding');
+    await context.close();
+  }, 90_000);
+});
