@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import vm from 'node:vm';
+import * as Y from 'yjs';
 import { fullClient, lightClient, now, percentile, Recorder, syncMessage, updateId } from './clients.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -121,6 +122,8 @@ async function measure(server, run) {
     updateP99: m1?.updateHandlingP99Ms,
     updateP50: m1?.updateHandlingP50Ms,
     outPerSec: m1 && m0 ? (m1.messagesOut - m0.messagesOut) / (wall / 1000) : undefined,
+    // Accord only: frames it refused (content, limits); the workload writes only what the web client writes.
+    rejected: m1 && m0 ? m1.rejectedFrames - m0.rejectedFrames : 0,
     noise: `idle probe timer lateness: server core ${noiseServerCore}, generator core ${noiseGeneratorCore}`,
   };
 }
@@ -144,7 +147,19 @@ const stop = (handles) => {
   }
 };
 
-const codingValue = (i) => ({ code: `code${i % 30}`, start: 'AAE', end: 'AAF', createdAt: Date.now() });
+/**
+ * Every workload writes what Accord's web client writes, a coding with its two anchors (encoded relative positions
+ * into a transcript's text), so that Accord's content check (docs/sync.md, "Content") is measured with everything
+ * else; the reference servers take the same frames without looking.
+ */
+const anchors = (() => {
+  const doc = new Y.Doc();
+  const text = doc.getText('text');
+  text.insert(0, 'Interviewer: How was treatment? P1: Hard at first, then a nurse listened.');
+  const at = (index, assoc) => Y.encodeRelativePosition(Y.createRelativePositionFromTypeIndex(text, index, assoc));
+  return { start: at(37, 0), end: at(50, -1) };
+})();
+const codingValue = (i) => ({ code: `code${i % 30}`, ...anchors, createdAt: Date.now() });
 
 /**
  * 25 transcripts x 4 coders. Each coder: the text doc (full provider, cursor awareness at 1 Hz), its own codings
@@ -199,11 +214,11 @@ async function session(server) {
 async function fanout(server) {
   const clients = [];
   const recorder = new Recorder();
-  const writer = fullClient(server, 'p/bench/t/fan/text');
+  const writer = fullClient(server, 'p/bench/t/fan/c/coder0');
   recorder.trackWriter(writer);
   clients.push(writer);
   for (let i = 1; i < 200; i++) {
-    const room = 'p/bench/t/fan/text';
+    const room = 'p/bench/t/fan/c/coder0';
     clients.push(i % 20 === 1 ? fullClient(server, room, recorder) : lightClient(server, room, recorder));
   }
   await Promise.all(clients.map((c) => c.synced));
@@ -211,7 +226,7 @@ async function fanout(server) {
   const timers = [
     every(50, 0, 1, () => {
       const k = `k${n++ % 100}`;
-      recorder.write(() => writer.doc.getMap('m').set(k, { n }));
+      recorder.write(() => writer.doc.getMap('codings').set(k, codingValue(n)));
     }),
     ...clients.map((c, i) =>
       every(1000, i, clients.length, () => c.awareness.setLocalStateField('cursor', { anchor: n, head: n + 3 })),
@@ -243,9 +258,9 @@ async function ceiling(server) {
   const pairs = [];
   const recorder = new Recorder();
   for (let d = 0; d < CEILING_PAIRS; d++) {
-    const writer = fullClient(server, `p/bench/ceil${d}/codebook`);
+    const writer = fullClient(server, `p/bench/t/ceil${d}/c/coder0`);
     recorder.trackWriter(writer);
-    const reader = lightClient(server, `p/bench/ceil${d}/codebook`, recorder);
+    const reader = lightClient(server, `p/bench/t/ceil${d}/c/coder0`, recorder);
     pairs.push({ writer, reader });
   }
   await Promise.all(pairs.flatMap((p) => [p.writer.synced, p.reader.synced]));
@@ -269,7 +284,7 @@ async function ceiling(server) {
     capturing = true;
     for (let i = 0; i < count; i++, n++) {
       const writer = pairs[n % pairs.length].writer;
-      writer.doc.transact(() => writer.doc.getMap('m').set(`k${n % 50}`, { n }), writer.provider);
+      writer.doc.transact(() => writer.doc.getMap('codings').set(`k${n % 50}`, codingValue(n)), writer.provider);
       frames[i] = { writer, id: updateId(made), frame: syncMessage(2, made) };
     }
     capturing = false;
@@ -335,9 +350,9 @@ async function ceiling(server) {
 async function churn(server) {
   const cycles = Math.round(10_000 * scale);
   const cycle = async (i) => {
-    const c = fullClient(server, `p/bench/churn${i % 200}/codebook`);
+    const c = fullClient(server, `p/bench/t/churn${i % 200}/c/coder0`);
     await c.synced;
-    c.doc.getMap('m').set(`k${i}`, { t: now() });
+    c.doc.getMap('codings').set(`k${i}`, codingValue(i));
     await sleep(5);
     c.destroy();
   };
@@ -412,6 +427,8 @@ async function runWorkload(workload, kind, label) {
   const server = await startServer(kind);
   try {
     const r = await { session, fanout, ceiling }[workload](server);
+    const rejected = r.steps ? r.steps.reduce((sum, step) => sum + step.rejected, 0) : r.rejected;
+    if (rejected > 0) throw new Error(`${kind} refused ${rejected} frames of the ${workload} workload`);
     // The event-loop delay is the bench wrapper's, over exactly this run, for every server.
     const serverSide =
       `\n           server event-loop delay p99 ${ms(r.loopDelayP99)} max ${ms(r.loopDelayMax)}` +

@@ -25,10 +25,8 @@ if (kind === 'accord-nolog') {
 if (kind.startsWith('accord')) {
   const { createSyncEngine } = await import('../../server/dist/sync/index.js');
   const { createLogger } = await import('../../server/dist/log.js');
-  // The load generator writes the same synthetic content (maps named 'm', codings with string anchors) to every
-  // server under comparison, which Accord's content schemas would refuse (4422): the bench measures the engine
-  // without them. Their cost per update is measured apart (docs/sync.md, "Content is checked too").
-  const engine = await createSyncEngine({ dataDir, logger: createLogger('warn'), contentSchema: () => null });
+  // As it runs in production: every update's content is checked against its document kind's schema.
+  const engine = await createSyncEngine({ dataDir, logger: createLogger('warn') });
   metrics = () => engine.metrics();
   close = () => engine.close();
   onUpgrade = (req, socket, head) => {
