@@ -38,11 +38,31 @@ describe('fixed digit shortcuts', () => {
   const order = ['a', 'b', 'c', 'd'];
   it.each<[string, (string | null)[], Map<string, string>, (string | null)[]]>([
     ['nothing stored: codebook order', [], new Map(), ['a', 'b', 'c', 'd', null, null, null, null, null]],
-    ['stored keys stay where they are', ['c', null, 'a'], new Map(), ['c', 'b', 'a', 'd', null, null, null, null, null]],
+    [
+      'stored keys stay where they are',
+      ['c', null, 'a'],
+      new Map(),
+      ['c', 'b', 'a', 'd', null, null, null, null, null],
+    ],
     ['an emptied key stays empty', ['', 'b'], new Map(), ['', 'b', 'a', 'c', 'd', null, null, null, null]],
-    ['a merged code is followed', ['x', 'b'], new Map([['x', 'c']]), ['c', 'b', 'a', 'd', null, null, null, null, null]],
-    ['a deleted code frees its key', ['x', 'b'], new Map([['x', '']]), ['a', 'b', 'c', 'd', null, null, null, null, null]],
-    ['a code merged into one with a key', ['x', 'c'], new Map([['x', 'c']]), ['c', 'a', 'b', 'd', null, null, null, null, null]],
+    [
+      'a merged code is followed',
+      ['x', 'b'],
+      new Map([['x', 'c']]),
+      ['c', 'b', 'a', 'd', null, null, null, null, null],
+    ],
+    [
+      'a deleted code frees its key',
+      ['x', 'b'],
+      new Map([['x', '']]),
+      ['a', 'b', 'c', 'd', null, null, null, null, null],
+    ],
+    [
+      'a code merged into one with a key',
+      ['x', 'c'],
+      new Map([['x', 'c']]),
+      ['c', 'a', 'b', 'd', null, null, null, null, null],
+    ],
     ['unknown codes free their key', ['zz', 'b'], new Map(), ['a', 'b', 'c', 'd', null, null, null, null, null]],
   ])('%s', (_name, stored, redirects, expected) => {
     expect(assignShortcuts(stored, order, redirects)).toEqual(expected);
