@@ -76,7 +76,7 @@ describe('retrieval', () => {
   });
 
   it('retrieves a code with its subcodes from the consensus layer, with text, speaker, transcript and attributes', async () => {
-    const body = await get(`code=${s.codes.care}`);
+    const body = await get(`scope=consensus&code=${s.codes.care}`);
     expect(texts(body)).toEqual(['The fees were high', 'She paid the fees', 'Care was far away', 'The fees were fine']);
     expect(body.segments[0]).toMatchObject({
       title: 'Interview 1',
@@ -89,7 +89,7 @@ describe('retrieval', () => {
   });
 
   it('leaves subcodes out when asked', async () => {
-    expect(texts(await get(`code=${s.codes.care}&subcodes=false`))).toEqual(['Care was far away']);
+    expect(texts(await get(`scope=consensus&code=${s.codes.care}&subcodes=false`))).toEqual(['Care was far away']);
   });
 
   it('filters by attribute value (values of one attribute are alternatives, attributes combine)', async () => {
@@ -98,17 +98,19 @@ describe('retrieval', () => {
       'My sister drove me',
       'The fees were fine',
     ]);
-    expect(texts(await get(`attr=age%3D31-50&attr=age%3D18-30&code=${s.codes.mood}`))).toEqual(['I felt alone']);
+    expect(texts(await get(`attr=age%3D31-50&attr=age%3D18-30&code=${s.codes.mood}`))).toEqual([
+      'Hard at first',
+      'I felt alone',
+    ]);
     expect(texts(await get('attr=age%3D31-50&attr=setting%3Durban'))).toEqual([]);
   });
 
-  it('filters by coder and reads coders’ layers on request', async () => {
+  it('reads one coder’s layer with scope=coder:<id> (and the short form coder=<id>)', async () => {
     expect(texts(await get(`coder=${s.cast.coder.id}`))).toEqual(['Hard at first']);
-    const all = await get('layer=coders');
-    expect(all.segments.map((x: any) => [x.text, x.layer])).toEqual([
-      ['Hard at first', s.cast.coder.id],
-      ['Hard at first. The fees', s.cast.coder2.id],
-    ]);
+    const one = await get(`scope=coder:${s.cast.coder2.id}`);
+    expect(one.segments.map((x: any) => [x.text, x.layers])).toEqual([['Hard at first. The fees', [s.cast.coder2.id]]]);
+    expect(one.counted.scope).toBe('the coding of Cora Coder');
+    expect(one.counted.rule).toBeNull();
   });
 
   it('filters by transcript text', async () => {
@@ -136,6 +138,7 @@ describe('retrieval', () => {
       'transcript,participant,age,setting,layer,code,speakers,start,end,text,memo',
     );
     expect(csv.body).toContain('Interview 2,P2,31-50,rural,Consensus,Family,P2,');
+    expect(csv.body).toContain('Interview 1,P1,18-30,urban,Consensus,Family,P1,');
     const html = await s.cast.coder.client.get(`/api/projects/${s.p}/analysis/segments?format=html&attr=age%3D18-30`);
     expect(html.status).toBe(200);
     expect(html.headers.get('content-security-policy')).toContain("default-src 'none'");
@@ -176,7 +179,7 @@ describe('search and statistics', () => {
   });
 
   it('counts codes per attribute value with subcodes rolled up', async () => {
-    const body = await get('frequency?by=attribute&attribute=age&rollUp=true');
+    const body = await get('frequency?scope=consensus&by=attribute&attribute=age&rollUp=true');
     expect(body.columns).toEqual([
       { id: '18-30', label: '18-30', transcripts: 1 },
       { id: '31-50', label: '31-50', transcripts: 1 },
@@ -230,9 +233,11 @@ describe('a coder in a running blind round', () => {
     });
 
   it('gets only their own layer, and nothing from another coder’s layer or the consensus of that transcript', async () => {
-    expect(texts(await as('coder', 'segments?layer=coders'))).toEqual(['Hard at first']);
+    expect(texts(await as('coder', `segments?scope=coder:${s.cast.coder.id}`))).toEqual(['Hard at first']);
     expect(texts(await as('coder', `segments?coder=${s.cast.coder2.id}`))).toEqual([]);
+    // The default (all coding they can see): their own layer, and only the other transcript's consensus.
     expect(texts(await as('coder', 'segments'))).toEqual([
+      'Hard at first',
       'Care was far away',
       'My sister drove me',
       'The fees were fine',
@@ -240,16 +245,16 @@ describe('a coder in a running blind round', () => {
   });
 
   it('gets nothing of them through statistics, co-occurrence or search', async () => {
-    const frequency = await as('coder', `frequency?layer=coders&code=${s.codes.care}&rollUp=true`);
+    const frequency = await as('coder', `frequency?code=${s.codes.care}&rollUp=true&transcript=${s.t1}`);
     expect(frequency.totals[0].codings).toBe(0);
-    const matrix = await as('coder', 'cooccurrence?layer=coders');
+    const matrix = await as('coder', `cooccurrence?transcript=${s.t1}`);
     expect(matrix.counts.flat().reduce((a: number, b: number) => a + b, 0)).toBe(1);
-    const search = await as('coder', 'search?q=Hard&layer=coders');
+    const search = await as('coder', 'search?q=Hard');
     expect(search.hits[0].codes).toEqual([s.codes.mood]);
   });
 
   it('keeps those layers from the owner and a viewer too (no blind-round look through analysis)', async () => {
-    expect(texts(await as('owner', 'segments?layer=coders'))).toEqual([]);
+    expect(texts(await as('owner', `segments?transcript=${s.t1}`))).toEqual([]);
     expect(texts(await as('viewer', `segments?coder=${s.cast.coder2.id}`))).toEqual([]);
   });
 
@@ -396,5 +401,118 @@ describe('finalisation gate and final report', () => {
     expect(html.body).toContain('<blockquote>She paid the fees</blockquote>');
     expect(html.body).toContain('Latest revealed round: <strong>Round 1</strong>');
     expect(html.body).not.toContain('<for>');
+  });
+});
+
+describe('what is analysed: the scope', () => {
+  /** Open coding only: two coders, no round, no consensus (the usual case before any round). */
+  let cast: Cast;
+  let p: string;
+  let codes: Record<string, string>;
+  const as = async (path: string, who: 'owner' | 'viewer' | 'coder' = 'viewer') => {
+    const response = await cast[who].client.get(`/api/projects/${p}/analysis/${path}`);
+    expect(response.status, JSON.stringify(response.body)).toBe(200);
+    return response.body;
+  };
+  beforeAll(async () => {
+    cast = await seedProject(test, T1);
+    p = cast.project.id;
+    codes = await addCodesTree(test, p, [
+      { key: 'hard', name: 'Hardship' },
+      { key: 'fees', name: 'Fees' },
+      { key: 'family', name: 'Family' },
+    ]);
+    // The same passage and code by both coders (counts once when merged), and one passage each.
+    await codePassages(test, p, cast.transcript.id, cast.coder.id, [
+      { code: codes.fees!, text: 'The fees were high' },
+      { code: codes.hard!, text: 'Hard at first' },
+    ]);
+    await codePassages(test, p, cast.transcript.id, cast.coder2.id, [
+      { code: codes.fees!, text: 'The fees were high' },
+      { code: codes.family!, text: 'My sister. She paid' },
+    ]);
+  });
+
+  it('includes open coding by default in retrieval, statistics, co-occurrence, search and the final report', async () => {
+    const segments = await as('segments');
+    expect(segments.segments.map((x: any) => [x.text, x.layers])).toEqual([
+      ['Hard at first', [cast.coder.id]],
+      ['The fees were high', [cast.coder.id, cast.coder2.id].sort()],
+      ['My sister. She paid', [cast.coder2.id]],
+    ]);
+    expect(segments.counted.scope).toBe('all coding you can see (consensus and every coder, merged)');
+    const frequency = await as('frequency');
+    const row = (code: string) => frequency.codes.findIndex((c: any) => c.id === code);
+    expect(frequency.totals[row(codes.fees!)]).toEqual({ codings: 1, characters: 18, transcripts: 1 });
+    expect(frequency.totals[row(codes.hard!)].codings).toBe(1);
+    const matrix = await as('cooccurrence');
+    const at = (code: string) => matrix.codes.findIndex((c: any) => c.id === code);
+    expect(matrix.counts[at(codes.fees!)][at(codes.fees!)]).toBe(1);
+    expect(matrix.counts[at(codes.hard!)][at(codes.hard!)]).toBe(1);
+    const search = await as('search?q=fees were');
+    expect(search.hits[0].codes).toEqual([codes.fees]);
+    const report = await as('report?format=json');
+    const fees = report.unthemedCodes.find((c: any) => c.id === codes.fees);
+    expect(fees).toMatchObject({ codings: 1, transcripts: 1 });
+    expect(report.counted.layers).toEqual(['Cody Coder', 'Cora Coder']);
+  });
+
+  it('states in the final report what it counted, and the counting rule', async () => {
+    const html = await cast.viewer.client.get(`/api/projects/${p}/analysis/report`);
+    expect(html.body).toContain('<strong>What is counted.</strong> Counted: all coding you can see');
+    expect(html.body).toContain('layers read: Cody Coder, Cora Coder');
+    expect(html.body).toContain('counts once');
+    const one = await as(`report?format=json&scope=coder:${cast.coder2.id}`);
+    expect(one.counted).toMatchObject({ scope: 'the coding of Cora Coder', rule: null });
+    expect(one.unthemedCodes.find((c: any) => c.id === codes.hard)).toMatchObject({ codings: 0 });
+  });
+
+  it('analyses one coder, or the consensus where a transcript has one and its coders elsewhere', async () => {
+    expect(texts(await as(`segments?scope=coder:${cast.coder.id}`))).toEqual(['Hard at first', 'The fees were high']);
+    expect(texts(await as('segments?scope=consensus'))).toEqual([]);
+    expect(texts(await as('segments?scope=consensus-else-coders'))).toEqual([
+      'Hard at first',
+      'The fees were high',
+      'My sister. She paid',
+    ]);
+    const t2 = (
+      await cast.owner.client.post(`/api/projects/${p}/transcripts`, {
+        title: 'Interview 2',
+        participant: 'P2',
+        text: T2,
+      })
+    ).body.transcript.id as string;
+    await codePassages(test, p, t2, cast.coder.id, [{ code: codes.fees!, text: 'The fees were fine' }]);
+    await codePassages(test, p, cast.transcript.id, 'consensus', [{ code: codes.family!, text: 'My sister' }]);
+    // Transcript 1 has a consensus now: only it counts there; transcript 2 still counts its coder.
+    expect(texts(await as('segments?scope=consensus-else-coders'))).toEqual(['My sister', 'The fees were fine']);
+  });
+
+  it('analyses a revealed round’s snapshot, not what was coded since, and refuses a running round', async () => {
+    const created = await cast.owner.client.post(`/api/projects/${p}/rounds`, {
+      name: 'Pilot',
+      mode: 'open',
+      transcripts: { ids: [cast.transcript.id] },
+      coders: [cast.coder.id, cast.coder2.id],
+    });
+    const round = created.body.round.id as string;
+    const running = await cast.viewer.client.get(`/api/projects/${p}/analysis/segments?scope=round:${round}`);
+    expect(running.status).toBe(409);
+    expect((await cast.owner.client.post(`/api/projects/${p}/rounds/${round}/reveal`, { force: true })).status).toBe(
+      200,
+    );
+    await codePassages(test, p, cast.transcript.id, cast.coder.id, [
+      { code: codes.family!, text: 'She paid the fees' },
+    ]);
+    const snapshot = await as(`segments?scope=round:${round}`);
+    expect(texts(snapshot)).toEqual(['Hard at first', 'The fees were high', 'My sister. She paid']);
+    expect(snapshot.counted.scope).toBe('the reveal snapshots of round “Pilot” (its coders’ coding, merged)');
+    expect(texts(await as('segments'))).toContain('She paid the fees');
+  });
+
+  it('refuses an unknown scope with a 400', async () => {
+    const bad = await cast.viewer.client.get(`/api/projects/${p}/analysis/segments?scope=everything`);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/scope must be/);
   });
 });

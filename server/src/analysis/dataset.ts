@@ -1,9 +1,15 @@
 import {
   type AnalysisCoding,
+  type AnalysisScope,
   CONSENSUS_LAYER,
+  COUNTING_RULE,
   type Code,
   type DocRef,
+  describeScope,
   docName,
+  MERGED_LAYER,
+  mergeCodings,
+  mergesLayers,
   readCodes,
   readRedirects,
   readTurns,
@@ -17,22 +23,23 @@ import {
 } from '@accord/shared';
 import * as Y from 'yjs';
 import type { AppContext } from '../context.js';
+import { conflict, notFound } from '../errors.js';
 import type { Project } from '../metadata/schema.js';
 import { decideDocAccess } from '../projects/docAccess.js';
 import { transcriptsOf } from '../projects/transcripts.js';
+import { loadRoundData } from '../rounds/data.js';
 import { nameDoc } from '../sync/skippedEntries.js';
 
 /**
- * Everything the analysis views compute on, for one caller: the live codebook, the transcripts, and the codings
- * of the chosen layers that this caller may read.
+ * Everything the analysis views compute on, for one caller and one scope (shared/src/analysis/scope.ts): the live
+ * codebook, the transcripts, and the codings of the scope's layers that this caller may read.
  *
  * Each transcript's text and each layer go through `decideDocAccess`, exactly like a WebSocket join: a layer the
  * caller could not open is left out, silently, so the answer does not tell whether it exists. An owner's look
  * into a running blind round, which the round may allow (audited), is not taken by analysis: those layers are
- * read through the round's own views, never aggregated here.
+ * read through the round's own views, never aggregated here. A round's snapshots are read only for layers the
+ * caller may read live now, so a later blind round on the same transcripts hides them here too.
  */
-export type LayerChoice = { kind: 'consensus' } | { kind: 'coders'; coders: readonly string[] | null };
-
 export interface LayerInfo {
   id: string;
   name: string;
@@ -48,6 +55,19 @@ export interface AnalysisDataset {
   codings: AnalysisCoding[];
   /** The layers that were read (a coder without any readable layer is not listed). */
   layers: LayerInfo[];
+  scope: AnalysisScope;
+  /** What was counted, in words: the scope, the layers read, and the counting rule when merged. */
+  counted: CountedDescription;
+}
+
+export interface CountedDescription {
+  scope: string;
+  /** Names of the layers whose codings were read. */
+  layers: string[];
+  /** How a passage coded in several layers counts; null for a single layer. */
+  rule: string | null;
+  /** One sentence for captions and reports. */
+  text: string;
 }
 
 /** Layers that may exist: current coders and owners, and everyone ever assigned in a round (layers outlive roles). */
@@ -63,6 +83,7 @@ export function candidateCoders(ctx: AppContext, project: Project): string[] {
 
 export function layerName(ctx: AppContext, layer: string): string {
   if (layer === CONSENSUS_LAYER) return 'Consensus';
+  if (layer === MERGED_LAYER) return 'Merged';
   return ctx.store.data.users.find((user) => user.id === layer)?.name || layer;
 }
 
@@ -98,19 +119,27 @@ export async function loadDataset(
   ctx: AppContext,
   userId: string,
   project: Project,
-  choice: LayerChoice,
+  scope: AnalysisScope,
   options: DatasetOptions = {},
 ): Promise<AnalysisDataset & { textDocs: Map<string, Y.Doc> }> {
   const codebook = await copyOfDoc(ctx, docName({ kind: 'codebook', project: project.id }));
   const codes = readCodes(codebook);
   const redirects = readRedirects(codebook);
+  const round = scope.kind === 'round' ? roundOfScope(ctx, project, scope.round) : null;
   const layerIds =
-    choice.kind === 'consensus'
+    scope.kind === 'consensus'
       ? [CONSENSUS_LAYER]
-      : candidateCoders(ctx, project).filter((id) => choice.coders === null || choice.coders.includes(id));
+      : scope.kind === 'coder'
+        ? candidateCoders(ctx, project).filter((id) => id === scope.coder)
+        : scope.kind === 'round'
+          ? [...new Set(round!.assignments.flatMap((a) => a.coders))]
+          : [CONSENSUS_LAYER, ...candidateCoders(ctx, project)];
+  const roundTranscripts = round && new Set(round.assignments.map((a) => a.transcriptId));
+  const snapshots = round && (await loadRoundData(ctx, round));
   const metas = transcriptsOf(ctx, project.id).filter(
     (t) =>
       (options.transcripts === undefined || options.transcripts.has(t.id)) &&
+      (roundTranscripts === null || roundTranscripts.has(t.id)) &&
       readableForAnalysis(ctx, userId, { kind: 'text', project: project.id, transcript: t.id }),
   );
   const texts = new Map<string, string>();
@@ -128,8 +157,28 @@ export async function loadDataset(
     texts.set(meta.id, transcriptText(textDoc).toString());
     turns.set(meta.id, readTurns(textDoc));
     if (options.keepTextDocs) textDocs.set(meta.id, textDoc);
-    const codings: AnalysisCoding[] = [];
+    let codings: AnalysisCoding[] = [];
+    const snapshot = snapshots?.transcripts.find((t) => t.id === meta.id);
     for (const layer of readable) {
+      if (snapshots !== null) {
+        // A round's scope: the reveal snapshot of the layer, resolved against the snapshot's text.
+        for (const coding of snapshot?.layers.get(layer)?.codings ?? []) {
+          const code = resolveCode(redirects, coding.code);
+          if (code === null) continue;
+          layersRead.add(layer);
+          const result: AnalysisCoding = {
+            id: coding.id,
+            code,
+            start: coding.start,
+            end: coding.end,
+            transcript: meta.id,
+            layer,
+          };
+          if (coding.memo !== undefined) result.memo = coding.memo;
+          codings.push(result);
+        }
+        continue;
+      }
       // Stored codings are plain values: copy them out under the lock, resolve against the text copy outside it.
       const stored = await ctx.sync.withDoc(docName(ref(layer)), (doc) => storedCodings(doc));
       if (stored.length > 0) layersRead.add(layer);
@@ -138,8 +187,14 @@ export async function loadDataset(
         if (coding !== null) codings.push({ ...coding, transcript: meta.id, layer });
       }
     }
+    if (scope.kind === 'consensusElseCoders') {
+      const consensus = codings.filter((coding) => coding.layer === CONSENSUS_LAYER);
+      codings = consensus.length > 0 ? consensus : codings;
+    }
+    if (mergesLayers(scope)) codings = mergeCodings(codings);
     perTranscript.set(meta.id, codings);
   });
+  const layers = layerIds.filter((id) => layersRead.has(id)).map((id) => ({ id, name: layerName(ctx, id) }));
   return {
     codes,
     transcripts: metas.map((t) => ({ id: t.id, title: t.title, participant: t.participant, attributes: t.attributes })),
@@ -147,8 +202,30 @@ export async function loadDataset(
     turns,
     textDocs,
     codings: metas.flatMap((t) => perTranscript.get(t.id) ?? []),
-    layers: layerIds.filter((id) => layersRead.has(id)).map((id) => ({ id, name: layerName(ctx, id) })),
+    layers,
+    scope,
+    counted: countedDescription(ctx, scope, layers),
   };
+}
+
+function roundOfScope(ctx: AppContext, project: Project, roundId: string) {
+  const round = ctx.store.data.rounds.find((r) => r.id === roundId && r.projectId === project.id);
+  if (round === undefined) throw notFound('no such round');
+  if (round.status !== 'revealed')
+    throw conflict('not_revealed', 'a round’s snapshot can be analysed once the round is revealed');
+  return round;
+}
+
+export function countedDescription(ctx: AppContext, scope: AnalysisScope, layers: readonly LayerInfo[]) {
+  const names = {
+    layer: (id: string) => layerName(ctx, id),
+    round: (id: string) => ctx.store.data.rounds.find((r) => r.id === id)?.name ?? id,
+  };
+  const what = describeScope(scope, names);
+  const rule = mergesLayers(scope) ? COUNTING_RULE : null;
+  const read = layers.map((layer) => layer.name);
+  const text = `Counted: ${what}; layers read: ${read.join(', ') || 'none with codings'}${rule ? `; ${rule}` : ''}.`;
+  return { scope: what, layers: read, rule, text };
 }
 
 function resolveStored(

@@ -20,7 +20,8 @@ import { AccordError } from '../errors.js';
 import type { Project } from '../metadata/schema.js';
 import { decideDocAccess } from '../projects/docAccess.js';
 import { thresholdsOf } from '../rounds/report.js';
-import { copyOfDoc, type LayerChoice, type LayerInfo, loadDataset } from './dataset.js';
+import { type CountedDescription, copyOfDoc, type LayerInfo } from './dataset.js';
+import { type AnalysisFilters, load } from './queries.js';
 import { latestAgreement } from './reliability.js';
 
 /**
@@ -31,7 +32,7 @@ export interface ReportCode {
   id: string;
   path: string[];
   definition: string;
-  /** Codings of the code and its subcodes in the report's layer, and the transcripts they are in. */
+  /** Codings (segments, by the scope's counting rule) of the code and its subcodes, and their transcripts. */
   codings: number;
   transcripts: number;
 }
@@ -79,7 +80,9 @@ export interface ReliabilitySummary {
 export interface FinalReport {
   project: { id: string; name: string; description: string };
   generatedAt: number;
-  layer: LayerInfo;
+  /** What the counts count: the scope, the layers read and the counting rule. */
+  counted: CountedDescription;
+  layers: LayerInfo[];
   themes: ReportTheme[];
   /** Codes in no theme: what the themes leave out is part of the analysis too. */
   unthemedCodes: ReportCode[];
@@ -91,9 +94,9 @@ export async function buildFinalReport(
   userId: string,
   project: Project,
   role: Role,
-  choice: LayerChoice,
+  filters: AnalysisFilters,
 ): Promise<FinalReport> {
-  const dataset = await loadDataset(ctx, userId, project, choice, { keepTextDocs: true });
+  const dataset = await load(ctx, { userId, project }, filters, true);
   const codebook = await copyOfDoc(ctx, docName({ kind: 'codebook', project: project.id }));
   const themes = readThemes(codebook);
   const codesById = new Map(dataset.codes.map((code) => [code.id, code]));
@@ -185,10 +188,8 @@ export async function buildFinalReport(
   return {
     project: { id: project.id, name: project.name, description: project.description },
     generatedAt: Date.now(),
-    layer: dataset.layers[0] ?? {
-      id: choice.kind === 'consensus' ? 'consensus' : (choice.coders?.[0] ?? ''),
-      name: choice.kind === 'consensus' ? 'Consensus' : 'Coders',
-    },
+    counted: dataset.counted,
+    layers: dataset.layers,
     themes: ordered,
     unthemedCodes: allCodes.filter((id) => !themed.has(id)).map(reportCode),
     reliability: await reliabilitySummary(ctx, userId, project, role),

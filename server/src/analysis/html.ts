@@ -1,6 +1,6 @@
 import type { RetrievedSegment } from '@accord/shared';
 import { type Html, type HtmlValue, html, htmlDocument, joinHtml, PRINTABLE_CSP } from '../render/html.js';
-import type { FinalReport, ReportCode, ReportTheme } from './finalReport.js';
+import type { FinalReport, ReportCode, ReportQuote, ReportTheme } from './finalReport.js';
 
 /**
  * Printable pages: self-contained (no scripts, no external resources), served with a CSP that forbids both, so
@@ -46,7 +46,7 @@ export function segmentsHtml(segments: readonly RetrievedSegment[], options: Seg
     const about = [
       segment.codePath.join(' › '),
       segment.speakers.join(', '),
-      options.layerName(segment.layer),
+      segment.layers.map(options.layerName).join(' & '),
       `${segment.start}–${segment.end}`,
     ].filter(Boolean);
     parts.push(
@@ -76,6 +76,15 @@ function codesTable(codes: readonly ReportCode[], reliability: ReportTheme['fina
   return html`<table><thead><tr><th>Code</th><th>Definition</th><th>Codings</th><th>Transcripts</th>${reliability && html`<th>Agreement when finalised</th>`}</tr></thead><tbody>${rows}</tbody></table>`;
 }
 
+/** Who said it and where: the participant, the speakers and the transcript title, each once (no repeated title). */
+export function quoteSource(quote: Pick<ReportQuote, 'speakers' | 'participant' | 'transcript'>): string {
+  const parts: string[] = [];
+  for (const part of [quote.participant, ...quote.speakers, quote.transcript]) {
+    if (part !== '' && !parts.includes(part)) parts.push(part);
+  }
+  return parts.join(' · ');
+}
+
 function themeSection(theme: ReportTheme): Html {
   const heading = theme.depth === 0 ? html`h2` : html`h3`;
   const prefix = theme.depth > 0 ? `${'— '.repeat(theme.depth)}Sub-theme: ` : '';
@@ -85,7 +94,7 @@ function themeSection(theme: ReportTheme): Html {
     html`<p class="meta">Finalised ${date(finalisedWith.at)} on ${finalisedWith.roundName ? html`round “${finalisedWith.roundName}”` : 'no revealed round'}${finalisedWith.report && html` (report ${finalisedWith.report.digest.slice(0, 12)}…, unit ${finalisedWith.report.unit})`}${finalisedWith.warningsAcknowledged && '; reliability warnings were acknowledged'}.</p>`;
   const quotes = theme.quotes.map(
     (quote) =>
-      html`<blockquote>${quote.text}</blockquote><p class="meta">— ${[quote.participant || quote.transcript, quote.speakers.join(', '), quote.transcript].filter(Boolean).join(' · ')}${quote.asChosen && ' (passage since removed from the transcript; text as chosen)'}</p>`,
+      html`<blockquote>${quote.text}</blockquote><p class="meta">— ${quoteSource(quote)}${quote.asChosen && ' (passage since removed from the transcript; text as chosen)'}</p>`,
   );
   return html`<section class="theme" id="theme-${theme.id}">
 <${heading}>${prefix + theme.name} <span class="status">${theme.status}</span></${heading}>
@@ -116,7 +125,8 @@ export function finalReportHtml(report: FinalReport): string {
   const body = [
     html`<h1>${title}</h1>`,
     report.project.description && html`<p>${report.project.description}</p>`,
-    html`<p class="meta">${report.themes.length} themes (${final} final) · counts from the ${report.layer.name} layer · generated ${new Date(report.generatedAt).toISOString()}</p>`,
+    html`<p class="meta">${report.themes.length} themes (${final} final) · generated ${new Date(report.generatedAt).toISOString()}</p>`,
+    html`<p class="counted"><strong>What is counted.</strong> ${report.counted.text}</p>`,
     ...report.themes.map(themeSection),
     report.unthemedCodes.length > 0 && html`<h2>Codes in no theme</h2>${codesTable(report.unthemedCodes, null)}`,
     reliabilitySection(report),

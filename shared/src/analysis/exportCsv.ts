@@ -32,7 +32,7 @@ export function segmentsCsv(segments: readonly RetrievedSegment[], options: Segm
     segment.title,
     segment.participant,
     ...attributeKeys.map((key) => segment.attributes[key] ?? ''),
-    layerName(segment.layer),
+    segment.layers.map(layerName).join('; '),
     segment.codePath.join(' > '),
     segment.speakers.join('; '),
     segment.start,

@@ -4,5 +4,6 @@ export * from './exportCsv.js';
 export * from './frequency.js';
 export * from './gate.js';
 export * from './retrieval.js';
+export * from './scope.js';
 export * from './search.js';
 export * from './types.js';

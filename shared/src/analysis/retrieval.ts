@@ -29,6 +29,8 @@ export interface RetrievedSegment {
   participant: string;
   attributes: Readonly<Record<string, string>>;
   layer: string;
+  /** Every layer that coded this passage (one for an unmerged scope; consensus first). */
+  layers: string[];
   code: string;
   /** Names from the top-level code down, e.g. `["Barriers", "Stigma"]`. */
   codePath: string[];
@@ -117,6 +119,7 @@ export function retrieveSegments(source: RetrievalSource, query: RetrievalQuery)
       participant: transcript.info.participant,
       attributes: transcript.info.attributes,
       layer: coding.layer,
+      layers: [...(coding.layers ?? [coding.layer])],
       code: coding.code,
       codePath: codesById.has(coding.code) ? codePath(codesById, coding.code) : [],
       start: coding.start,

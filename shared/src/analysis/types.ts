@@ -7,8 +7,10 @@ export const CONSENSUS_LAYER = 'consensus';
 export interface AnalysisCoding {
   id: string;
   transcript: string;
-  /** `CONSENSUS_LAYER`, or the id of the coder whose layer it is. */
+  /** `CONSENSUS_LAYER`, the id of the coder whose layer it is, or `MERGED_LAYER` (scope.ts) for a merged one. */
   layer: string;
+  /** The layers that coded this passage, when merged (consensus first); absent: just `layer`. */
+  layers?: readonly string[];
   code: string;
   start: number;
   end: number;

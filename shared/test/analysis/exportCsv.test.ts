@@ -10,6 +10,7 @@ const segment: RetrievedSegment = {
   participant: 'P1',
   attributes: { setting: 'rural', age: '18-30' },
   layer: 'ana',
+  layers: ['ana'],
   code: 'fees',
   codePath: ['Care', 'Fees'],
   start: 3,

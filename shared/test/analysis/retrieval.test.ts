@@ -91,6 +91,7 @@ describe('retrieval', () => {
       participant: 'P1',
       attributes: { age: '18-30', setting: 'urban' },
       layer: 'ana',
+      layers: ['ana'],
       code: 'fees',
       codePath: ['Care', 'Cost', 'Fees'],
       start: T1.indexOf('The fees'),

@@ -1,44 +1,23 @@
-import {
-  type AnalysisCoding,
-  addQuote,
-  anchorQuote,
-  CONSENSUS_LAYER,
-  codePath,
-  cooccurrence,
-  cooccurringPairs,
-  docName,
-  frequencyByAttribute,
-  frequencyBySpeaker,
-  frequencyByTranscript,
-  ID_PATTERN,
-  type RetrievalQuery,
-  readThemes,
-  retrieveSegments,
-  rollUpTargets,
-  searchText,
-  segmentsCsv,
-  selectCodings,
-  selfAndDescendants,
-  transcriptMatches,
-  turnsOverlapping,
-} from '@accord/shared';
+import { ID_PATTERN, parseScope, ScopeError, segmentsCsv } from '@accord/shared';
 import { type Request, Router } from 'express';
 import { z } from 'zod';
-import {
-  type AnalysisDataset,
-  candidateCoders,
-  type LayerChoice,
-  layerName,
-  loadDataset,
-  readableForAnalysis,
-} from '../../analysis/dataset.js';
+import { layerName } from '../../analysis/dataset.js';
 import { buildFinalReport } from '../../analysis/finalReport.js';
 import { finalReportHtml, PRINTABLE_CSP, segmentsHtml } from '../../analysis/html.js';
+import {
+  type AnalysisFilters,
+  analysisOptions,
+  cooccurrenceMatrix,
+  cooccurrenceSegments,
+  describeFilters,
+  frequency,
+  search,
+  segments,
+} from '../../analysis/queries.js';
+import { chooseQuote } from '../../analysis/quotes.js';
 import { finaliseWithGate, themeGate } from '../../analysis/reliability.js';
 import type { AppContext } from '../../context.js';
-import { AccordError, notFound } from '../../errors.js';
-import type { Project } from '../../metadata/schema.js';
-import { decideDocAccess } from '../../projects/docAccess.js';
+import { AccordError } from '../../errors.js';
 import { authoriseProject } from '../projectAuth.js';
 import { parse } from '../validate.js';
 
@@ -56,39 +35,52 @@ const flag = (fallback: boolean) =>
     .transform((value) => (value === undefined ? fallback : value === 'true' || value === '1'));
 
 /**
- * The filters every analysis view takes. `layer` is `consensus` (default) or `coders`; naming a `coder` implies
- * `coders`. `attr` is `key=value`, repeatable: values of one key are alternatives, different keys must all match.
+ * The filters every analysis view takes. `scope` says what is counted (shared/src/analysis/scope.ts; default:
+ * all coding the caller may see); `coder=<id>` is kept as a short form of `scope=coder:<id>`. `attr` is
+ * `key=value`, repeatable: values of one key are alternatives, different keys must all match.
  */
-const filterQuery = z.object({
-  layer: z.enum(['consensus', 'coders']).optional(),
-  coder: many(id),
-  code: many(id),
-  subcodes: flag(true),
-  round: many(id),
-  transcript: many(id),
-  attr: many(z.string().max(1100).regex(/=/, 'attr must be key=value')),
-  contains: z.string().max(1000).optional(),
-});
-type Filters = z.infer<typeof filterQuery>;
+const filterQuery = z
+  .object({
+    scope: z.string().max(200).optional(),
+    coder: id.optional(),
+    code: many(id),
+    subcodes: flag(true),
+    round: many(id),
+    transcript: many(id),
+    attr: many(z.string().max(1100).regex(/=/, 'attr must be key=value')),
+    contains: z.string().max(1000).optional(),
+  })
+  .transform(({ scope, coder, ...rest }, check): AnalysisFilters => {
+    try {
+      return {
+        ...rest,
+        scope: coder !== undefined && scope === undefined ? { kind: 'coder', coder } : parseScope(scope),
+      };
+    } catch (error) {
+      if (!(error instanceof ScopeError)) throw error;
+      check.addIssue({ code: 'custom', message: error.message, path: ['scope'] });
+      return z.NEVER;
+    }
+  });
 
-const segmentsQuery = filterQuery.extend({
+const segmentsQuery = z.object({
   format: z.enum(['json', 'csv', 'html']).default('json'),
   /** CSV: `false` writes cells exactly, without neutralising formula-like text (for R and pandas). */
   formulaSafe: z.enum(['true', 'false']).default('true'),
 });
-const searchQuery = filterQuery.extend({
+const searchQuery = z.object({
   q: z.string().trim().min(1).max(1000),
   caseSensitive: flag(false),
   wholeWord: flag(false),
   context: z.coerce.number().int().min(0).max(1000).default(80),
 });
-const frequencyQuery = filterQuery.extend({
+const frequencyQuery = z.object({
   by: z.enum(['transcript', 'attribute', 'speaker']).default('transcript'),
   attribute: z.string().max(100).optional(),
   rollUp: flag(false),
 });
-const pairQuery = filterQuery.extend({ a: id, b: id });
-const reportQuery = filterQuery.extend({ format: z.enum(['json', 'html']).default('html') });
+const pairQuery = z.object({ a: id, b: id });
+const reportQuery = z.object({ format: z.enum(['json', 'html']).default('html') });
 const finaliseBody = z.strictObject({ acknowledgeWarnings: z.boolean().default(false) });
 const quoteBody = z.strictObject({
   transcript: id,
@@ -99,167 +91,49 @@ const quoteBody = z.strictObject({
   end: z.number().int().positive(),
 });
 
-function layerChoice(filters: Filters): LayerChoice {
-  if (filters.layer === 'coders' || filters.coder.length > 0) {
-    return { kind: 'coders', coders: filters.coder.length > 0 ? filters.coder : null };
-  }
-  return { kind: 'consensus' };
-}
-
-function attributeFilter(filters: Filters): Record<string, string[]> {
-  // A Map, then fromEntries: a key such as `__proto__` from the query string stays an ordinary key.
-  const byKey = new Map<string, string[]>();
-  for (const pair of filters.attr) {
-    const at = pair.indexOf('=');
-    const key = pair.slice(0, at);
-    byKey.set(key, [...(byKey.get(key) ?? []), pair.slice(at + 1)]);
-  }
-  return Object.fromEntries(byKey);
-}
-
+/** Routes parse, authorise, call a domain function (server/src/analysis/*) and serialise. */
 export function analysisRoutes(ctx: AppContext): Router {
   const router = Router();
 
-  /** Any member may analyse what they can read; which layers that is, each endpoint asks per layer. */
-  const authorise = (req: Request) => authoriseProject(ctx, req, 'view');
-
-  /** Transcripts of the chosen rounds and listed transcripts (intersected), or undefined for all. */
-  const transcriptScope = (project: Project, filters: Filters): Set<string> | undefined => {
-    let scope: Set<string> | undefined;
-    if (filters.round.length > 0) {
-      scope = new Set(
-        ctx.store.data.rounds
-          .filter((round) => round.projectId === project.id && filters.round.includes(round.id))
-          .flatMap((round) => round.assignments.map((a) => a.transcriptId)),
-      );
-    }
-    if (filters.transcript.length > 0) {
-      const listed = new Set(filters.transcript);
-      scope = new Set([...(scope ?? listed)].filter((t) => listed.has(t)));
-    }
-    return scope;
+  /** Any member may analyse what they can read; which layers that is, the dataset asks per layer. */
+  const caller = (req: Request) => {
+    const { user, project, role } = authoriseProject(ctx, req, 'view');
+    return { userId: user.id, project, role };
   };
+  const filtersOf = (req: Request) => parse(filterQuery, req.query, 'query');
 
-  const load = (req: Request, filters: Filters, keepTextDocs = false) => {
-    const { user, project, role } = authorise(req);
-    const scope = transcriptScope(project, filters);
-    const options = scope === undefined ? { keepTextDocs } : { transcripts: scope, keepTextDocs };
-    return loadDataset(ctx, user.id, project, layerChoice(filters), options).then((dataset) => ({
-      user,
-      project,
-      role,
-      dataset,
-    }));
-  };
-
-  const retrievalQuery = (filters: Filters): RetrievalQuery => {
-    const query: RetrievalQuery = {
-      codes: filters.code,
-      includeSubcodes: filters.subcodes,
-      attributes: attributeFilter(filters),
-    };
-    if (filters.contains !== undefined) query.contains = filters.contains;
-    return query;
-  };
-
-  /** The rows of a statistics table: the codes asked for (with subcodes unless told not to), else every code. */
-  const statisticsCodes = (dataset: AnalysisDataset, filters: Filters) => {
-    if (filters.code.length === 0) return dataset.codes.map((code) => code.id);
-    const wanted = new Set<string>();
-    for (const code of filters.code) {
-      if (filters.subcodes) for (const sub of selfAndDescendants(dataset.codes, code)) wanted.add(sub);
-      else wanted.add(code);
-    }
-    return dataset.codes.map((code) => code.id).filter((code) => wanted.has(code));
-  };
-
-  /** Codings after every filter but the code one: co-occurrence partners must not be filtered away. */
-  const scopedCodings = (dataset: AnalysisDataset, filters: Filters) =>
-    selectCodings(dataset.codings, dataset.codes, dataset.transcripts, { attributes: attributeFilter(filters) });
-
-  const transcriptsInScope = (dataset: AnalysisDataset, filters: Filters) =>
-    dataset.transcripts.filter((t) => transcriptMatches(t, attributeFilter(filters)));
-
-  const codeInfo = (dataset: AnalysisDataset, codes: readonly string[]) => {
-    const byId = new Map(dataset.codes.map((code) => [code.id, code]));
-    return codes.map((code) => ({ id: code, path: codePath(byId, code), colour: byId.get(code)?.colour ?? '' }));
-  };
-
-  const describe = (dataset: AnalysisDataset, filters: Filters) => {
-    const byId = new Map(dataset.codes.map((code) => [code.id, code]));
-    const parts = [
-      filters.code.length > 0
-        ? `code ${filters.code.map((code) => codePath(byId, code).join(' › ') || code).join(' or ')}${filters.subcodes ? ' (with subcodes)' : ''}`
-        : 'all codes',
-      `layer: ${dataset.layers.map((l) => l.name).join(', ') || (filters.layer === 'coders' || filters.coder.length > 0 ? 'coders' : 'Consensus')}`,
-      ...Object.entries(attributeFilter(filters)).map(([key, values]) => `${key}: ${values.join(' or ')}`),
-      filters.contains ? `containing “${filters.contains}”` : '',
-    ];
-    return parts.filter(Boolean).join('; ');
-  };
-
-  /** What the filters can offer this user: layers, attribute values, rounds. */
   router.get('/projects/:project/analysis/options', (req, res) => {
-    const { user, project } = authorise(req);
-    const transcripts = ctx.store.data.transcripts.filter((t) => t.projectId === project.id);
-    const values = new Map<string, Set<string>>();
-    for (const transcript of transcripts) {
-      for (const [key, value] of Object.entries(transcript.attributes))
-        values.set(key, (values.get(key) ?? new Set()).add(value));
-    }
-    const attributes = Object.fromEntries(
-      [...values].map(([key, set]) => [key, [...set].sort((a, b) => a.localeCompare(b))]),
-    );
-    // A coder is offered when at least one of their layers is readable: never a hint at a hidden layer.
-    const coders = candidateCoders(ctx, project).filter((coder) =>
-      transcripts.some((t) =>
-        readableForAnalysis(ctx, user.id, { kind: 'codings', project: project.id, transcript: t.id, coder }),
-      ),
-    );
-    res.json({
-      layers: [
-        { id: CONSENSUS_LAYER, name: layerName(ctx, CONSENSUS_LAYER) },
-        ...coders.map((coder) => ({ id: coder, name: layerName(ctx, coder) })),
-      ],
-      attributes,
-      rounds: ctx.store.data.rounds
-        .filter((round) => round.projectId === project.id)
-        .map((round) => ({ id: round.id, name: round.name, status: round.status })),
-      transcripts: transcripts.map((t) => ({ id: t.id, title: t.title, participant: t.participant })),
-    });
+    res.json(analysisOptions(ctx, caller(req)));
   });
 
   router.get('/projects/:project/analysis/segments', async (req, res) => {
-    const filters = parse(segmentsQuery, req.query, 'query');
-    const { user, project, dataset } = await load(req, filters);
-    const segments = retrieveSegments(dataset, retrievalQuery(filters));
-    const name = (layer: string) => layerName(ctx, layer);
-    if (filters.format === 'json') {
-      res.json({ layers: dataset.layers, segments });
+    const who = caller(req);
+    const filters = filtersOf(req);
+    const query = parse(segmentsQuery, req.query, 'query');
+    const { dataset, segments: found } = await segments(ctx, who, filters);
+    if (query.format === 'json') {
+      res.json({ layers: dataset.layers, counted: dataset.counted, segments: found });
       return;
     }
+    const description = describeFilters(dataset, filters);
     ctx.audit.record({
-      actor: user.id,
+      actor: who.userId,
       action: 'analysis.export',
-      project: project.id,
-      details: {
-        what: 'segments',
-        format: filters.format,
-        segments: segments.length,
-        filters: describe(dataset, filters),
-      },
+      project: who.project.id,
+      details: { what: 'segments', format: query.format, segments: found.length, filters: description },
     });
-    if (filters.format === 'csv') {
+    const name = (layer: string) => layerName(ctx, layer);
+    if (query.format === 'csv') {
       res
         .type('text/csv')
-        .attachment(`segments-${project.id}.csv`)
-        .send(segmentsCsv(segments, { layerName: name, formulaSafe: filters.formulaSafe === 'true' }));
+        .attachment(`segments-${who.project.id}.csv`)
+        .send(segmentsCsv(found, { layerName: name, formulaSafe: query.formulaSafe === 'true' }));
     } else {
       res.setHeader('Content-Security-Policy', PRINTABLE_CSP);
       res.type('text/html').send(
-        segmentsHtml(segments, {
-          title: `Retrieval: ${project.name}`,
-          description: describe(dataset, filters),
+        segmentsHtml(found, {
+          title: `Retrieval: ${who.project.name}`,
+          description: `${description}. ${dataset.counted.text}`,
           layerName: name,
         }),
       );
@@ -267,199 +141,72 @@ export function analysisRoutes(ctx: AppContext): Router {
   });
 
   router.get('/projects/:project/analysis/search', async (req, res) => {
-    const filters = parse(searchQuery, req.query, 'query');
-    const { dataset } = await load(req, filters);
-    const transcripts = transcriptsInScope(dataset, filters);
-    const result = searchText(
-      transcripts.map((t) => ({ id: t.id, text: dataset.texts.get(t.id) ?? '', turns: dataset.turns.get(t.id) ?? [] })),
-      filters.q,
-      { caseSensitive: filters.caseSensitive, wholeWord: filters.wholeWord, context: filters.context },
-    );
-    const byTranscript = new Map<string, AnalysisCoding[]>();
-    for (const coding of dataset.codings) {
-      const list = byTranscript.get(coding.transcript) ?? [];
-      list.push(coding);
-      byTranscript.set(coding.transcript, list);
-    }
-    const info = new Map(transcripts.map((t) => [t.id, t]));
-    res.json({
-      truncated: result.truncated,
-      hits: result.hits.map((hit) => ({
-        ...hit,
-        title: info.get(hit.transcript)?.title ?? '',
-        participant: info.get(hit.transcript)?.participant ?? '',
-        codes: [
-          ...new Set(
-            (byTranscript.get(hit.transcript) ?? [])
-              .filter((coding) => coding.start < hit.end && coding.end > hit.start)
-              .map((coding) => coding.code),
-          ),
-        ],
-      })),
-    });
+    const who = caller(req);
+    const filters = filtersOf(req);
+    const query = parse(searchQuery, req.query, 'query');
+    const { q, ...options } = query;
+    res.json(await search(ctx, who, filters, q, options));
   });
 
   router.get('/projects/:project/analysis/frequency', async (req, res) => {
-    const filters = parse(frequencyQuery, req.query, 'query');
-    const { dataset } = await load(req, filters);
-    const codes = statisticsCodes(dataset, filters);
-    const codings = scopedCodings(dataset, filters);
-    const inScope = transcriptsInScope(dataset, filters);
-    const options = filters.rollUp ? { rollUp: rollUpTargets(dataset.codes) } : {};
-    let table: ReturnType<typeof frequencyByTranscript>;
-    let labels: string[];
-    if (filters.by === 'transcript') {
-      table = frequencyByTranscript(
-        codings,
-        codes,
-        inScope.map((t) => t.id),
-        options,
-      );
-      labels = inScope.map((t) => t.title);
-    } else if (filters.by === 'attribute') {
-      if (filters.attribute === undefined)
-        throw new AccordError(400, 'invalid_input', 'by=attribute needs attribute=<name>');
-      table = frequencyByAttribute(codings, codes, inScope, filters.attribute, options);
-      labels = table.columns.map((value) => value || '(none)');
-    } else {
-      const turns = new Map(inScope.map((t) => [t.id, dataset.turns.get(t.id) ?? []]));
-      table = frequencyBySpeaker(codings, codes, turns, options);
-      labels = [...table.columns];
-    }
-    res.json({
-      by: filters.by,
-      attribute: filters.attribute ?? null,
-      layers: dataset.layers,
-      codes: codeInfo(dataset, codes),
-      columns: table.columns.map((column, i) => ({
-        id: column,
-        label: labels[i]!,
-        transcripts: table.columnTranscripts[i]!,
-      })),
-      cells: table.cells,
-      totals: table.totals,
-    });
+    const who = caller(req);
+    const filters = filtersOf(req);
+    const query = parse(frequencyQuery, req.query, 'query');
+    res.json(await frequency(ctx, who, filters, query.by, query.attribute, query.rollUp));
   });
 
   router.get('/projects/:project/analysis/cooccurrence', async (req, res) => {
-    const filters = parse(filterQuery, req.query, 'query');
-    const { dataset } = await load(req, filters);
-    const codes = statisticsCodes(dataset, filters);
-    const matrix = cooccurrence(scopedCodings(dataset, filters), codes);
-    const n = codes.length;
-    res.json({
-      layers: dataset.layers,
-      codes: codeInfo(dataset, codes),
-      counts: codes.map((_, i) => Array.from(matrix.counts.subarray(i * n, (i + 1) * n))),
-    });
+    const who = caller(req);
+    res.json(await cooccurrenceMatrix(ctx, who, filtersOf(req)));
   });
 
-  /** The segments behind one cell of the co-occurrence matrix. */
   router.get('/projects/:project/analysis/cooccurrence/segments', async (req, res) => {
-    const filters = parse(pairQuery, req.query, 'query');
-    const { dataset } = await load(req, filters);
-    const info = new Map(dataset.transcripts.map((t) => [t.id, t]));
-    const pairs = cooccurringPairs(scopedCodings(dataset, filters), filters.a, filters.b);
-    const textOf = (transcript: string, start: number, end: number) =>
-      (dataset.texts.get(transcript) ?? '').slice(start, end);
-    res.json({
-      pairs: pairs.map((pair) => ({
-        transcript: pair.transcript,
-        title: info.get(pair.transcript)?.title ?? '',
-        participant: info.get(pair.transcript)?.participant ?? '',
-        layer: pair.layer,
-        layerName: layerName(ctx, pair.layer),
-        start: pair.start,
-        end: pair.end,
-        overlap: textOf(pair.transcript, pair.start, pair.end),
-        speakers: [
-          ...new Set(
-            turnsOverlapping(dataset.turns.get(pair.transcript) ?? [], pair.start, pair.end).map((t) => t.speaker),
-          ),
-        ],
-        a: {
-          codingId: pair.a.id,
-          start: pair.a.start,
-          end: pair.a.end,
-          text: textOf(pair.transcript, pair.a.start, pair.a.end),
-        },
-        b: {
-          codingId: pair.b.id,
-          start: pair.b.start,
-          end: pair.b.end,
-          text: textOf(pair.transcript, pair.b.start, pair.b.end),
-        },
-      })),
-    });
+    const who = caller(req);
+    const filters = filtersOf(req);
+    const { a, b } = parse(pairQuery, req.query, 'query');
+    res.json(await cooccurrenceSegments(ctx, who, filters, a, b));
   });
 
   router.get('/projects/:project/analysis/themes/:theme/gate', async (req, res) => {
-    const { user, project, role } = authorise(req);
-    res.json(await themeGate(ctx, user.id, project, role, String(req.params.theme)));
+    const { userId, project, role } = caller(req);
+    res.json(await themeGate(ctx, userId, project, role, String(req.params.theme)));
   });
 
   router.post('/projects/:project/analysis/themes/:theme/finalise', async (req, res) => {
-    const { user, project, role } = authorise(req);
+    const { userId, project, role } = caller(req);
     const body = parse(finaliseBody, req.body);
-    const result = await finaliseWithGate(
-      ctx,
-      user.id,
-      project,
-      role,
-      String(req.params.theme),
-      body.acknowledgeWarnings,
-    );
-    res.json(result);
+    res.json(await finaliseWithGate(ctx, userId, project, role, String(req.params.theme), body.acknowledgeWarnings));
   });
 
   /** Chooses a passage as a representative quote of a theme: anchored server-side against the transcript text. */
   router.post('/projects/:project/analysis/themes/:theme/quotes', async (req, res) => {
-    const { user, project } = authorise(req);
+    const { userId, project } = caller(req);
     const body = parse(quoteBody, req.body);
-    const themeId = String(req.params.theme);
-    const codebookRef = { kind: 'codebook', project: project.id } as const;
-    if (decideDocAccess(ctx.store, user.id, codebookRef).access !== 'write') {
-      throw new AccordError(403, 'forbidden', 'your role does not allow editing themes in this project');
-    }
-    const layerRef =
-      body.layer === CONSENSUS_LAYER
-        ? ({ kind: 'consensus', project: project.id, transcript: body.transcript } as const)
-        : ({ kind: 'codings', project: project.id, transcript: body.transcript, coder: body.layer } as const);
-    const textRef = { kind: 'text', project: project.id, transcript: body.transcript } as const;
-    if (!readableForAnalysis(ctx, user.id, textRef) || !readableForAnalysis(ctx, user.id, layerRef)) {
-      throw notFound('no such transcript or layer');
-    }
-    const stored = await ctx.sync.withDoc(docName(textRef), (textDoc) => {
-      try {
-        return anchorQuote(textDoc, { ...body, chosenBy: user.id });
-      } catch (error) {
-        throw new AccordError(400, 'invalid_input', (error as Error).message);
-      }
-    });
-    const quoteId = await ctx.sync.withDoc(docName(codebookRef), (doc) => {
-      if (!readThemes(doc).some((theme) => theme.id === themeId)) throw notFound('no such theme');
-      return addQuote(doc, themeId, stored);
-    });
-    res.status(201).json({ quote: { id: quoteId, transcript: stored.transcript, text: stored.text } });
+    const quote = await chooseQuote(ctx, userId, project, String(req.params.theme), body);
+    res.status(201).json({ quote });
   });
 
-  /** The printable final report (themes, codes, quotes, counts, reliability), or its data as JSON. */
+  /** The final report (themes, codes, quotes, counts, reliability): printable HTML or its data as JSON. */
   router.get('/projects/:project/analysis/report', async (req, res) => {
-    const { user, project, role } = authorise(req);
-    const filters = parse(reportQuery, req.query, 'query');
-    const report = await buildFinalReport(ctx, user.id, project, role, layerChoice(filters));
+    const { userId, project, role } = caller(req);
+    const filters = filtersOf(req);
+    const { format } = parse(reportQuery, req.query, 'query');
+    if (filters.code.length > 0 || filters.attr.length > 0 || filters.contains !== undefined) {
+      throw new AccordError(400, 'invalid_input', 'the final report takes a scope and transcripts, not code filters');
+    }
+    const report = await buildFinalReport(ctx, userId, project, role, filters);
     ctx.audit.record({
-      actor: user.id,
+      actor: userId,
       action: 'analysis.export',
       project: project.id,
-      details: { what: 'finalReport', format: filters.format },
+      details: { what: 'finalReport', format, counted: report.counted.scope },
     });
-    if (filters.format === 'json') {
+    if (format === 'json') {
       res.json(report);
-      return;
+    } else {
+      res.setHeader('Content-Security-Policy', PRINTABLE_CSP);
+      res.type('text/html').send(finalReportHtml(report));
     }
-    res.setHeader('Content-Security-Policy', PRINTABLE_CSP);
-    res.type('text/html').send(finalReportHtml(report));
   });
 
   return router;
