@@ -120,6 +120,52 @@ describe('analysis in the browser', () => {
     await screenshot(page, 'analysis-statistics');
   });
 
+  it('shows open coding by default in retrieval, statistics and the final report, and says what it counted', async () => {
+    // A second project coded only in coders' layers: no round, no consensus (the usual start of an analysis).
+    const open2 = await seedProject(test, T1);
+    const p = open2.project.id;
+    const codes = await addCodesTree(test, p, [
+      { key: 'fees', name: 'Fees' },
+      { key: 'alone', name: 'Loneliness' },
+    ]);
+    await codePassages(test, p, open2.transcript.id, open2.coder.id, [
+      { code: codes.fees!, text: 'The fees were high' },
+      { code: codes.alone!, text: 'I felt alone' },
+    ]);
+    await codePassages(test, p, open2.transcript.id, open2.coder2.id, [
+      { code: codes.fees!, text: 'The fees were high' },
+    ]);
+    const page = await open(open2.owner.email);
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.goto(`${test.url}/p/${p}/analysis`);
+    await expect.poll(() => segmentCount(page)).toBe(2);
+    expect(await page.getByLabel('Analyse').inputValue()).toBe('all');
+    const merged = page.getByTestId('segment').filter({ hasText: 'The fees were high' });
+    expect(await merged.getByTestId('segment-layers').textContent()).toMatch(
+      /Cody Coder & Cora Coder|Cora Coder & Cody Coder/,
+    );
+    expect(await page.getByTestId('counted').textContent()).toMatch(/^Counted: all coding you can see/);
+    await screenshot(page, 'analysis-open-coding-retrieval');
+    // One coder: the scope applies to every view.
+    await page.getByLabel('Analyse').selectOption({ label: 'Cora Coder' });
+    await expect.poll(() => segmentCount(page)).toBe(1);
+    await page.getByLabel('Analyse').selectOption('all');
+
+    await page.getByRole('link', { name: 'Statistics' }).click();
+    const table = page.getByTestId('frequency-table');
+    await table.waitFor();
+    await expect.poll(() => table.locator('tr[data-code="Fees"] td').allTextContents()).toEqual(['1', '1']);
+    await expect.poll(() => table.locator('tr[data-code="Loneliness"] td').allTextContents()).toEqual(['1', '1']);
+    await screenshot(page, 'analysis-open-coding-statistics');
+
+    await page.getByRole('link', { name: 'Final report' }).click();
+    const report = page.getByRole('region', { name: 'Final report' });
+    await report.waitFor();
+    expect(await report.getByTestId('counted').textContent()).toMatch(/layers read: Cody Coder, Cora Coder/);
+    expect(await report.textContent()).toContain('Fees: 1 codings, 1 transcripts');
+    await screenshot(page, 'analysis-open-coding-report');
+  });
+
   it('syncs the theme board live: a theme, a dragged code and a keyboard-added code appear in the other browser', async () => {
     const owner = await open(seed.owner.email, true);
     const coder = await open(seed.coder.email);

@@ -10,6 +10,7 @@ import { type AnalysisFilters, type AnalysisOptions, analysisApi, NO_FILTERS } f
 import { FiltersPanel } from './FiltersPanel.js';
 import { ReportView } from './ReportView.js';
 import { RetrievalView } from './RetrievalView.js';
+import { ScopeSelector } from './ScopeSelector.js';
 import { StatisticsView } from './StatisticsView.js';
 import { ThemeBoard } from './ThemeBoard.js';
 import './analysis.css';
@@ -71,6 +72,11 @@ export function AnalysisPage({ path }: { path: string }) {
           </Link>
         ))}
       </nav>
+      <ScopeSelector
+        options={options}
+        scope={filters.scope}
+        onChange={(scope) => setFilters((current) => ({ ...current, scope }))}
+      />
       {(route.tab === 'retrieval' || route.tab === 'statistics') && (
         <FiltersPanel options={options} codes={view.codes} filters={filters} onChange={setFilters} />
       )}
@@ -87,7 +93,7 @@ export function AnalysisPage({ path }: { path: string }) {
       {route.tab === 'themes' && (
         <ThemeBoard project={data.project.id} codebook={codebook.doc} codes={view.codes} canEdit={canEditThemes} />
       )}
-      {route.tab === 'report' && <ReportView project={data.project.id} />}
+      {route.tab === 'report' && <ReportView project={data.project.id} scope={filters.scope} />}
     </div>
   );
 }

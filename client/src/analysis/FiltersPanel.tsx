@@ -1,11 +1,10 @@
 import type { Code } from '@accord/shared';
-import { useId } from 'react';
 import { buildTree, flattenTree } from '../codebook/tree.js';
 import type { AnalysisFilters, AnalysisOptions } from './api.js';
 
 /**
- * The filters shared by retrieval and statistics: which layer (consensus by default, or coders), which codes,
- * participant attributes, rounds and text. Values of one attribute are alternatives; attributes combine.
+ * The filters shared by retrieval and statistics: which codes, participant attributes, rounds and text (what is
+ * analysed, the scope, is chosen once for every view by the scope selector). Values of one attribute are alternatives; attributes combine.
  */
 export function FiltersPanel({
   options,
@@ -18,50 +17,12 @@ export function FiltersPanel({
   filters: AnalysisFilters;
   onChange: (filters: AnalysisFilters) => void;
 }) {
-  const id = useId();
   const set = (patch: Partial<AnalysisFilters>) => onChange({ ...filters, ...patch });
   const toggle = (list: readonly string[], value: string) =>
     list.includes(value) ? list.filter((item) => item !== value) : [...list, value];
-  const coders = options.layers.filter((layer) => layer.id !== 'consensus');
   const nodes = flattenTree(buildTree(codes));
   return (
     <form className="analysis-filters" aria-label="Filters" onSubmit={(event) => event.preventDefault()}>
-      <fieldset>
-        <legend>Layer</legend>
-        <label>
-          <input
-            type="radio"
-            name={`${id}-layer`}
-            checked={filters.layer === 'consensus'}
-            onChange={() => set({ layer: 'consensus', coders: [] })}
-          />{' '}
-          Consensus
-        </label>
-        <label>
-          <input
-            type="radio"
-            name={`${id}-layer`}
-            checked={filters.layer === 'coders'}
-            onChange={() => set({ layer: 'coders' })}
-          />{' '}
-          Coders
-        </label>
-        {filters.layer === 'coders' && (
-          <fieldset className="filter-coders" aria-label="Coders">
-            {coders.map((coder) => (
-              <label key={coder.id}>
-                <input
-                  type="checkbox"
-                  checked={filters.coders.includes(coder.id)}
-                  onChange={() => set({ coders: toggle(filters.coders, coder.id) })}
-                />{' '}
-                {coder.name}
-              </label>
-            ))}
-            {coders.length === 0 && <span className="muted">No coder layer you may read.</span>}
-          </fieldset>
-        )}
-      </fieldset>
       <fieldset>
         <legend>Codes</legend>
         <select

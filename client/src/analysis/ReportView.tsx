@@ -1,3 +1,4 @@
+import type { AnalysisScope } from '@accord/shared';
 import { useEffect, useState } from 'react';
 import { errorText } from '../api/errors.js';
 import { analysisApi, type FinalReportView } from './api.js';
@@ -8,15 +9,16 @@ const fixed = (value: number | null) => (value === null ? '—' : value.toFixed(
  * The final report in the app (themes with definitions, codes, chosen quotes, counts and the reliability
  * summary), and the same report as a standalone printable page.
  */
-export function ReportView({ project }: { project: string }) {
+export function ReportView({ project, scope }: { project: string; scope: AnalysisScope }) {
   const [report, setReport] = useState<FinalReportView | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
+    setError(null);
     analysisApi
-      .report(project)
+      .report(project, scope)
       .then(setReport)
       .catch((caught) => setError(errorText(caught)));
-  }, [project]);
+  }, [project, scope]);
   if (error)
     return (
       <p className="error" role="alert">
@@ -30,11 +32,13 @@ export function ReportView({ project }: { project: string }) {
       <div className="row">
         <h2>Final report: {report.project.name}</h2>
         <span className="spacer" />
-        <a href={`${analysisApi.base(project)}/report`} target="_blank" rel="noreferrer">
+        <a href={analysisApi.reportUrl(project, scope)} target="_blank" rel="noreferrer">
           Printable page
         </a>
       </div>
-      <p className="muted">Counts from the {report.layer.name} layer.</p>
+      <p className="muted analysis-counted" data-testid="counted">
+        {report.counted.text}
+      </p>
       {report.themes.length === 0 && <p className="muted">No themes yet.</p>}
       {report.themes.map((theme) => (
         <article key={theme.id} className="report-theme" style={{ marginLeft: `${theme.depth * 1.5}rem` }}>
@@ -57,12 +61,24 @@ export function ReportView({ project }: { project: string }) {
             <figure key={`${quote.transcript}-${quote.text}`}>
               <blockquote>{quote.text}</blockquote>
               <figcaption className="muted">
-                {[quote.participant || quote.transcript, quote.speakers.join(', ')].filter(Boolean).join(' · ')}
+                {[...new Set([quote.participant, ...quote.speakers, quote.transcript].filter(Boolean))].join(' · ')}
               </figcaption>
             </figure>
           ))}
         </article>
       ))}
+      {report.unthemedCodes.length > 0 && (
+        <article className="report-theme">
+          <h3>Codes in no theme</h3>
+          <ul>
+            {report.unthemedCodes.map((code) => (
+              <li key={code.id}>
+                {code.path.join(' › ')}: {code.codings} codings, {code.transcripts} transcripts
+              </li>
+            ))}
+          </ul>
+        </article>
+      )}
       <h3>Reliability</h3>
       {r.unavailable ? (
         <p className="muted">{r.unavailable}.</p>

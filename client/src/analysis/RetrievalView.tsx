@@ -5,6 +5,7 @@ import { errorText } from '../api/errors.js';
 import { passageHref } from '../importExport/passage.js';
 import { Link } from '../router.js';
 import { type AnalysisFilters, type AnalysisOptions, analysisApi, filterQuery, type SearchHitView } from './api.js';
+import { CountedNote } from './ScopeSelector.js';
 import { useDebouncedQuery } from './useDebouncedQuery.js';
 import { useThemes } from './useThemes.js';
 
@@ -51,6 +52,7 @@ export function RetrievalView({
           {error}
         </p>
       )}
+      <CountedNote counted={data?.counted} />
       {segments?.length === 0 && <p className="muted">No segments match these filters.</p>}
       <ol className="segments">
         {segments?.map((segment) => (
@@ -67,7 +69,7 @@ export function RetrievalView({
             <div className="segment-meta">
               <strong>{segment.codePath.join(' › ')}</strong>
               {segment.speakers.length > 0 && <span> · {segment.speakers.join(', ')}</span>}
-              <span> · {layerName(segment.layer)}</span>
+              <span data-testid="segment-layers"> · {segment.layers.map(layerName).join(' & ')}</span>
             </div>
             <blockquote>{segment.text}</blockquote>
             {segment.memo && <p className="muted">Memo: {segment.memo}</p>}
@@ -90,7 +92,8 @@ function QuotePicker({ project, codebook, segment }: { project: string; codebook
     try {
       await analysisApi.quote(project, theme, {
         transcript: segment.transcript,
-        layer: segment.layer,
+        // A merged segment is quoted from one of the layers that coded it (any of them: the same passage).
+        layer: segment.layers[0] ?? segment.layer,
         coding: segment.codingId,
         code: segment.code,
         start: segment.start,

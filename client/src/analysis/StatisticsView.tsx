@@ -9,6 +9,7 @@ import {
   type FrequencyResponse,
 } from './api.js';
 import { heatColour, seriesColour, textColourOn, truncate } from './charts.js';
+import { CountedNote } from './ScopeSelector.js';
 import { useDebouncedQuery } from './useDebouncedQuery.js';
 
 type Measure = keyof FrequencyCell;
@@ -83,6 +84,7 @@ export function StatisticsView({
             {error}
           </p>
         )}
+        <CountedNote counted={table?.counted} />
         {table && <FrequencyTable table={table} measure={measure} />}
         {table && <FrequencyChart table={table} measure={measure} />}
       </section>

@@ -1,4 +1,12 @@
-import type { FinalisedCode, FrequencyCell, RetrievedSegment, SearchHit } from '@accord/shared';
+import {
+  type AnalysisScope,
+  DEFAULT_SCOPE,
+  type FinalisedCode,
+  type FrequencyCell,
+  formatScope,
+  type RetrievedSegment,
+  type SearchHit,
+} from '@accord/shared';
 import { request } from '../api.js';
 
 /**
@@ -6,8 +14,8 @@ import { request } from '../api.js';
  * read; the filters travel as a query string, so that an export link is the same query as the view.
  */
 export interface AnalysisFilters {
-  layer: 'consensus' | 'coders';
-  coders: string[];
+  /** What is analysed (shared/src/analysis/scope.ts); the scope selector sets it for every view. */
+  scope: AnalysisScope;
   codes: string[];
   subcodes: boolean;
   rounds: string[];
@@ -17,8 +25,7 @@ export interface AnalysisFilters {
 }
 
 export const NO_FILTERS: AnalysisFilters = {
-  layer: 'consensus',
-  coders: [],
+  scope: DEFAULT_SCOPE,
   codes: [],
   subcodes: true,
   rounds: [],
@@ -28,8 +35,7 @@ export const NO_FILTERS: AnalysisFilters = {
 
 export function filterQuery(filters: AnalysisFilters, extra: Record<string, string | undefined> = {}): string {
   const query = new URLSearchParams();
-  if (filters.layer === 'coders') query.set('layer', 'coders');
-  for (const coder of filters.coders) query.append('coder', coder);
+  if (filters.scope.kind !== 'all') query.set('scope', formatScope(filters.scope));
   for (const code of filters.codes) query.append('code', code);
   if (!filters.subcodes) query.set('subcodes', 'false');
   for (const round of filters.rounds) query.append('round', round);
@@ -39,6 +45,14 @@ export function filterQuery(filters: AnalysisFilters, extra: Record<string, stri
   if (filters.contains.trim()) query.set('contains', filters.contains.trim());
   for (const [key, value] of Object.entries(extra)) if (value !== undefined) query.set(key, value);
   return query.toString();
+}
+
+/** What an answer counted, in words (the server's `counted`). */
+export interface Counted {
+  scope: string;
+  layers: string[];
+  rule: string | null;
+  text: string;
 }
 
 export interface AnalysisOptions {
@@ -56,6 +70,7 @@ export interface CodeInfo {
 
 export interface FrequencyResponse {
   by: 'transcript' | 'attribute' | 'speaker';
+  counted: Counted;
   codes: CodeInfo[];
   columns: { id: string; label: string; transcripts: number }[];
   cells: FrequencyCell[][];
@@ -63,6 +78,7 @@ export interface FrequencyResponse {
 }
 
 export interface CooccurrenceResponse {
+  counted: Counted;
   codes: CodeInfo[];
   counts: number[][];
 }
@@ -95,7 +111,7 @@ export interface GateView {
 
 export interface FinalReportView {
   project: { name: string; description: string };
-  layer: { name: string };
+  counted: Counted;
   themes: {
     id: string;
     name: string;
@@ -108,6 +124,7 @@ export interface FinalReportView {
     counts: { codings: number; transcripts: number; participants: number };
     finalisedWith: { roundName: string | null; warningsAcknowledged: boolean; at: number } | null;
   }[];
+  unthemedCodes: { id: string; path: string[]; definition: string; codings: number; transcripts: number }[];
   reliability: {
     round: { name: string } | null;
     meanKappa: number | null;
@@ -118,12 +135,17 @@ export interface FinalReportView {
 }
 
 const base = (project: string) => `/api/projects/${project}/analysis`;
+const reportQuery = (scope: AnalysisScope, format: 'json' | 'html') =>
+  new URLSearchParams({ format, ...(scope.kind === 'all' ? {} : { scope: formatScope(scope) }) }).toString();
 
 export const analysisApi = {
   base,
   options: (project: string) => request<AnalysisOptions>('GET', `${base(project)}/options`),
   segments: (project: string, filters: AnalysisFilters) =>
-    request<{ segments: RetrievedSegment[] }>('GET', `${base(project)}/segments?${filterQuery(filters)}`),
+    request<{ segments: RetrievedSegment[]; counted: Counted }>(
+      'GET',
+      `${base(project)}/segments?${filterQuery(filters)}`,
+    ),
   search: (project: string, filters: AnalysisFilters, q: string) =>
     request<{ hits: SearchHitView[]; truncated: boolean }>(
       'GET',
@@ -149,5 +171,7 @@ export const analysisApi = {
     theme: string,
     quote: { transcript: string; layer: string; coding: string; code: string; start: number; end: number },
   ) => request<{ quote: { id: string } }>('POST', `${base(project)}/themes/${theme}/quotes`, quote),
-  report: (project: string) => request<FinalReportView>('GET', `${base(project)}/report?format=json`),
+  report: (project: string, scope: AnalysisScope) =>
+    request<FinalReportView>('GET', `${base(project)}/report?${reportQuery(scope, 'json')}`),
+  reportUrl: (project: string, scope: AnalysisScope) => `${base(project)}/report?${reportQuery(scope, 'html')}`,
 };
