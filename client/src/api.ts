@@ -19,6 +19,8 @@ export interface Member {
   email: string;
   role: Role;
   addedAt: number;
+  /** Kept as a member for history (their coding stays attributed) with no access. */
+  deactivated?: boolean;
 }
 
 export interface TranscriptMeta {

@@ -1,0 +1,341 @@
+import { type FormEvent, useCallback, useEffect, useId, useState } from 'react';
+import { errorText } from '../api/errors.js';
+import { useSession } from '../app/session.js';
+import { Link } from '../router.js';
+import { Button } from '../ui/Button.js';
+import { Dialog } from '../ui/Dialog.js';
+import { Table } from '../ui/Table.js';
+import { type Account, adminApi, formatDate, type InvitationView, type MadeLink, STATUS_WORDS } from './api.js';
+import { CopyLink } from './CopyLink.js';
+import './admin.css';
+
+/** `/admin/accounts`: the page App routes to (administrators only; others get the server's 403 in words). */
+export const adminRoute = (path: string) => path === '/admin/accounts';
+
+/**
+ * Accounts for administrators: every account with its status, creating one, deactivating and reactivating,
+ * reset links, invitations with their status, and who may invite. Everything here is audited by the server.
+ */
+export function AccountsPage() {
+  const { user } = useSession();
+  const [accounts, setAccounts] = useState<Account[] | null>(null);
+  const [invitations, setInvitations] = useState<InvitationView[]>([]);
+  const [ownersInvite, setOwnersInvite] = useState<boolean | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [made, setMade] = useState<{ link: MadeLink; label: string } | null>(null);
+  const [confirm, setConfirm] = useState<Account | null>(null);
+
+  const reload = useCallback(async () => {
+    const [list, links, settings] = await Promise.all([
+      adminApi.accounts(),
+      adminApi.invitations(),
+      adminApi.settings(),
+    ]);
+    setAccounts(list.users);
+    setInvitations(links.invitations);
+    setOwnersInvite(settings.settings.ownersInvite);
+  }, []);
+
+  useEffect(() => {
+    reload().catch((caught) => setError(errorText(caught)));
+  }, [reload]);
+
+  const run = async (what: string, action: () => Promise<unknown>) => {
+    setError(null);
+    setNotice(null);
+    try {
+      await action();
+      await reload();
+      if (what) setNotice(what);
+    } catch (caught) {
+      setError(errorText(caught));
+    }
+  };
+
+  if (!user.admin) {
+    return (
+      <section className="page admin-page">
+        <h1>Accounts</h1>
+        <p>
+          Only administrators manage accounts. <Link href="/">Back to your projects</Link>
+        </p>
+      </section>
+    );
+  }
+
+  const sorted = [...(accounts ?? [])].sort((a, b) => a.name.localeCompare(b.name));
+  return (
+    <section className="page admin-page" aria-labelledby="accounts-title">
+      <h1 id="accounts-title">Accounts</h1>
+      <p className="muted admin-intro">
+        People sign in with these accounts. Invite someone to let them choose their own password; deactivating an
+        account signs it out everywhere at once and keeps its coding attributed in every project.
+      </p>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      {notice && (
+        <output className="ok" aria-live="polite">
+          {notice}
+        </output>
+      )}
+      {made && <CopyLink made={made.link} label={made.label} />}
+
+      <div className="admin-forms">
+        <InviteForm
+          onMade={(link) => run('', async () => setMade({ link: await link(), label: 'Invitation created.' }))}
+        />
+        <CreateForm onCreate={(body) => run(`Account for ${body.email} created`, () => adminApi.createAccount(body))} />
+      </div>
+
+      <h2>People ({sorted.length})</h2>
+      {accounts === null ? (
+        <p className="muted">Loading…</p>
+      ) : (
+        <Table label="Accounts" className="accounts-table">
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Email</th>
+              <th scope="col">Role</th>
+              <th scope="col">Status</th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {sorted.map((account) => {
+              const active = account.deactivatedAt === null;
+              return (
+                <tr key={account.id} data-account={account.email}>
+                  <th scope="row">
+                    {account.name}
+                    {account.id === user.id ? ' (you)' : ''}
+                  </th>
+                  <td>{account.email}</td>
+                  <td>{account.admin ? 'Administrator' : 'Member'}</td>
+                  <td>
+                    <span className={`status-pill ${active ? 'status-active' : 'status-off'}`}>
+                      {active ? 'Active' : `Deactivated ${formatDate(account.deactivatedAt!)}`}
+                    </span>
+                  </td>
+                  <td className="account-actions">
+                    {active ? (
+                      <>
+                        <Button
+                          size="sm"
+                          onPress={() =>
+                            run('', async () =>
+                              setMade({
+                                link: await adminApi.resetLink(account.id),
+                                label: `Password reset link for ${account.name}.`,
+                              }),
+                            )
+                          }
+                        >
+                          Reset link
+                        </Button>
+                        {account.id !== user.id && (
+                          <Button size="sm" variant="danger" onPress={() => setConfirm(account)}>
+                            Deactivate
+                          </Button>
+                        )}
+                      </>
+                    ) : (
+                      <Button
+                        size="sm"
+                        onPress={() => run(`${account.name} reactivated`, () => adminApi.reactivate(account.id))}
+                      >
+                        Reactivate
+                      </Button>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </Table>
+      )}
+
+      <h2>Invitations and reset links</h2>
+      {invitations.length === 0 ? (
+        <p className="muted">None yet.</p>
+      ) : (
+        <Table label="Invitations and reset links" maxHeight="50vh">
+          <thead>
+            <tr>
+              <th scope="col">For</th>
+              <th scope="col">Kind</th>
+              <th scope="col">Made by</th>
+              <th scope="col">Status</th>
+              <th scope="col">Until</th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {invitations.map((invitation) => (
+              <tr key={invitation.id} data-invitation={invitation.email}>
+                <th scope="row">{invitation.email}</th>
+                <td>
+                  {invitation.kind === 'reset'
+                    ? 'Password reset'
+                    : invitation.project
+                      ? `Into ${invitation.project.name} as ${invitation.project.role}`
+                      : invitation.admin
+                        ? 'Administrator account'
+                        : 'Account'}
+                </td>
+                <td>{invitation.createdBy?.name ?? '—'}</td>
+                <td>{STATUS_WORDS[invitation.status]}</td>
+                <td>{formatDate(invitation.expiresAt)}</td>
+                <td>
+                  {invitation.status === 'pending' && (
+                    <Button
+                      size="sm"
+                      aria-label={`Withdraw the link for ${invitation.email}`}
+                      onPress={() => run('Link withdrawn', () => adminApi.revoke(invitation.id))}
+                    >
+                      Withdraw
+                    </Button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </Table>
+      )}
+
+      <h2>Who may invite</h2>
+      {ownersInvite !== null && (
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={ownersInvite}
+            onChange={(event) => {
+              const selected = event.target.checked;
+              void run(selected ? 'Owners may invite new people' : 'Only administrators invite new people', () =>
+                adminApi.setSettings({ ownersInvite: selected }),
+              );
+            }}
+          />{' '}
+          Project owners may invite people who have no account yet (they can always add existing accounts)
+        </label>
+      )}
+
+      <Dialog
+        title={confirm ? `Deactivate ${confirm.name}?` : ''}
+        isOpen={confirm !== null}
+        onOpenChange={(open) => !open && setConfirm(null)}
+        role="alertdialog"
+      >
+        {(close) => (
+          <>
+            <p>
+              {confirm?.name} is signed out everywhere at once and cannot sign in until reactivated. Their coding stays
+              in every project, attributed to them.
+            </p>
+            <div className="actions">
+              <Button onPress={close}>Cancel</Button>
+              <Button
+                variant="danger"
+                onPress={() => {
+                  const account = confirm!;
+                  close();
+                  void run(`${account.name} deactivated`, () => adminApi.deactivate(account.id));
+                }}
+              >
+                Deactivate
+              </Button>
+            </div>
+          </>
+        )}
+      </Dialog>
+    </section>
+  );
+}
+
+function InviteForm({ onMade }: { onMade: (link: () => Promise<MadeLink>) => void }) {
+  const id = useId();
+  const [email, setEmail] = useState('');
+  const [admin, setAdmin] = useState(false);
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const sent = email.trim();
+    onMade(async () => {
+      const made = await adminApi.invite(sent, admin);
+      setEmail('');
+      setAdmin(false);
+      return made;
+    });
+  };
+  return (
+    <form className="form admin-form" onSubmit={submit} aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`}>Invite someone</h2>
+      <p className="muted">They get a one-time link, valid for 7 days, to choose their name and password.</p>
+      <label htmlFor={`${id}-email`}>Email</label>
+      <input id={`${id}-email`} type="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
+      <label className="check">
+        <input type="checkbox" checked={admin} onChange={(e) => setAdmin(e.target.checked)} /> Administrator
+      </label>
+      <button type="submit" className="ui-button ui-button-primary">
+        Create invitation link
+      </button>
+    </form>
+  );
+}
+
+function CreateForm({
+  onCreate,
+}: {
+  onCreate: (body: { email: string; name: string; password: string; admin: boolean }) => Promise<void>;
+}) {
+  const id = useId();
+  const [name, setName] = useState('');
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [admin, setAdmin] = useState(false);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    await onCreate({ name: name.trim(), email: email.trim(), password, admin });
+    setName('');
+    setEmail('');
+    setPassword('');
+    setAdmin(false);
+  };
+  return (
+    <details className="admin-form admin-create">
+      <summary>Create an account with a password instead</summary>
+      <form className="form" onSubmit={submit} aria-label="Create an account">
+        <p className="muted">
+          For someone who cannot receive a link: tell them the password and ask them to change it.
+        </p>
+        <label htmlFor={`${id}-name`}>Name</label>
+        <input id={`${id}-name`} required value={name} onChange={(e) => setName(e.target.value)} />
+        <label htmlFor={`${id}-email`}>Email</label>
+        <input id={`${id}-email`} type="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
+        <label htmlFor={`${id}-password`}>Password (at least 10 characters)</label>
+        <input
+          id={`${id}-password`}
+          type="password"
+          autoComplete="new-password"
+          minLength={10}
+          required
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+        />
+        <label className="check">
+          <input type="checkbox" checked={admin} onChange={(e) => setAdmin(e.target.checked)} /> Administrator
+        </label>
+        <button type="submit" className="ui-button ui-button-secondary">
+          Create account
+        </button>
+      </form>
+    </details>
+  );
+}

@@ -1,0 +1,145 @@
+import { type FormEvent, useEffect, useId, useState } from 'react';
+import { errorText } from '../api/errors.js';
+import type { User } from '../api.js';
+import { navigate } from '../router.js';
+import { adminApi, formatDate, type LinkInfo } from './api.js';
+import './admin.css';
+
+/** The page of a one-time link: `/invite#<token>` (the token in the fragment never reaches a server or its logs). */
+export const inviteRoute = (path: string) => path === '/invite' || path.startsWith('/invite/');
+
+/** The token of the link this page was opened with: the fragment, or (hand-typed links) the last path segment. */
+function tokenFromLocation(): string {
+  const fromHash = location.hash.slice(1);
+  if (fromHash) return decodeURIComponent(fromHash);
+  return decodeURIComponent(location.pathname.slice('/invite/'.length));
+}
+
+/**
+ * An invited person chooses their name and password (or, with a reset link, a new password) and is signed in.
+ * Shown outside the signed-in shell, whoever is signed in in this browser: accepting signs in as the new account.
+ */
+export function InvitePage({ onDone }: { onDone: (user: User, csrf: string) => void }) {
+  const [token] = useState(tokenFromLocation);
+  const [info, setInfo] = useState<LinkInfo | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [name, setName] = useState('');
+  const [password, setPassword] = useState('');
+  const [repeat, setRepeat] = useState('');
+  const id = useId();
+
+  useEffect(() => {
+    if (!token) {
+      setProblem('This link is incomplete: copy the whole link into the address bar.');
+      return;
+    }
+    adminApi.lookupLink(token).then(setInfo, (caught) => setProblem(errorText(caught)));
+  }, [token]);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (password !== repeat) {
+      setError('The two passwords differ.');
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      const { user, csrfToken } = await adminApi.acceptLink(
+        token,
+        password,
+        info?.kind === 'invite' ? name : undefined,
+      );
+      // The token leaves the address bar (and the history entry) before anything else is shown.
+      navigate('/', true);
+      onDone(user, csrfToken);
+    } catch (caught) {
+      setError(errorText(caught));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const usable = info !== null && info.status === 'pending';
+  return (
+    <main className="auth-page invite-page">
+      <h1>
+        <span className="brand-mark" aria-hidden="true">
+          A
+        </span>
+        Accord
+      </h1>
+      {problem && (
+        <p className="error" role="alert">
+          {problem}
+        </p>
+      )}
+      {info && !usable && (
+        <p className="error" role="alert">
+          {info.status === 'used'
+            ? 'This link was used already. Sign in, or ask for a new link.'
+            : info.status === 'expired'
+              ? 'This link has expired. Ask for a new one.'
+              : 'This link was withdrawn. Ask for a new one.'}
+        </p>
+      )}
+      {info && usable && (
+        <form className="form" onSubmit={submit} aria-labelledby={`${id}-title`}>
+          <h2 id={`${id}-title`}>{info.kind === 'reset' ? 'Choose a new password' : 'Welcome to Accord'}</h2>
+          <p>
+            {info.kind === 'reset'
+              ? `For the account ${info.email}.`
+              : `${info.invitedBy ?? 'An administrator'} invited ${info.email}${
+                  info.project ? ` to the project “${info.project.name}” as ${info.project.role}` : ''
+                }. Choose the name your team will see and a password.`}
+          </p>
+          {info.kind === 'invite' && (
+            <>
+              <label htmlFor={`${id}-name`}>Your name</label>
+              <input
+                id={`${id}-name`}
+                required
+                maxLength={200}
+                autoComplete="name"
+                value={name}
+                onChange={(e) => setName(e.target.value)}
+              />
+            </>
+          )}
+          <input type="hidden" autoComplete="username" value={info.email} readOnly />
+          <label htmlFor={`${id}-password`}>Password (at least 10 characters)</label>
+          <input
+            id={`${id}-password`}
+            type="password"
+            autoComplete="new-password"
+            minLength={10}
+            required
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
+          <label htmlFor={`${id}-repeat`}>Repeat the password</label>
+          <input
+            id={`${id}-repeat`}
+            type="password"
+            autoComplete="new-password"
+            required
+            value={repeat}
+            onChange={(e) => setRepeat(e.target.value)}
+          />
+          {error && (
+            <p className="error" role="alert">
+              {error}
+            </p>
+          )}
+          <button type="submit" className="ui-button ui-button-primary" disabled={busy}>
+            {info.kind === 'reset' ? 'Set password and sign in' : 'Create my account'}
+          </button>
+          <p className="muted">This link works once, until {formatDate(info.expiresAt)}.</p>
+        </form>
+      )}
+      {!info && !problem && <p className="muted">Checking the link…</p>}
+    </main>
+  );
+}

@@ -1,0 +1,84 @@
+import type { Role } from '@accord/shared';
+import { request, type User } from '../api.js';
+
+/** The accounts and invitations part of the REST API (docs/admin.md, docs/API.md). */
+
+export interface Account extends User {
+  createdAt: number;
+  deactivatedAt: number | null;
+}
+
+export type LinkStatus = 'pending' | 'used' | 'expired' | 'revoked';
+
+export interface InvitationView {
+  id: string;
+  kind: 'invite' | 'reset';
+  email: string;
+  admin: boolean;
+  project: { id: string; name: string; role: Role } | null;
+  createdBy: { id: string; name: string } | null;
+  createdAt: number;
+  expiresAt: number;
+  usedAt: number | null;
+  revokedAt: number | null;
+  status: LinkStatus;
+}
+
+/** A link just made: shown once to its maker (the server keeps only its hash); `sent` is null without a relay. */
+export interface MadeLink {
+  invitation: InvitationView;
+  link: string;
+  sent: boolean | null;
+  sendError?: string;
+}
+
+export interface LinkInfo {
+  kind: 'invite' | 'reset';
+  email: string;
+  project: { name: string; role: Role } | null;
+  invitedBy: string | null;
+  expiresAt: number;
+  status: LinkStatus;
+}
+
+export interface Candidate {
+  id: string;
+  name: string;
+  email: string;
+}
+
+export const adminApi = {
+  accounts: () => request<{ users: Account[] }>('GET', '/api/users'),
+  createAccount: (body: { email: string; name: string; password: string; admin: boolean }) =>
+    request<{ user: Account }>('POST', '/api/users', body),
+  deactivate: (id: string) => request<{ user: Account }>('POST', `/api/users/${id}/deactivate`),
+  reactivate: (id: string) => request<{ user: Account }>('POST', `/api/users/${id}/reactivate`),
+  resetLink: (id: string) => request<MadeLink>('POST', `/api/users/${id}/reset-link`),
+  invitations: () => request<{ invitations: InvitationView[] }>('GET', '/api/invitations'),
+  invite: (email: string, admin: boolean) => request<MadeLink>('POST', '/api/invitations', { email, admin }),
+  revoke: (id: string) => request<void>('DELETE', `/api/invitations/${id}`),
+  settings: () => request<{ settings: { ownersInvite: boolean } }>('GET', '/api/server-settings'),
+  setSettings: (settings: { ownersInvite: boolean }) =>
+    request<{ settings: { ownersInvite: boolean } }>('PATCH', '/api/server-settings', settings),
+  lookupLink: (token: string) => request<LinkInfo>('POST', '/api/invite/lookup', { token }),
+  acceptLink: (token: string, password: string, name?: string) =>
+    request<{ user: User; csrfToken: string }>('POST', '/api/invite/accept', { token, password, name }),
+  candidates: (project: string) => request<{ accounts: Candidate[] }>('GET', `/api/projects/${project}/candidates`),
+  projectInvitations: (project: string) =>
+    request<{ invitations: InvitationView[] }>('GET', `/api/projects/${project}/invitations`),
+  inviteToProject: (project: string, email: string, role: Role) =>
+    request<MadeLink | { added: Candidate & { role: Role } }>('POST', `/api/projects/${project}/invitations`, {
+      email,
+      role,
+    }),
+};
+
+export const STATUS_WORDS: Record<LinkStatus, string> = {
+  pending: 'Waiting',
+  used: 'Used',
+  expired: 'Expired',
+  revoked: 'Withdrawn',
+};
+
+export const formatDate = (at: number) =>
+  new Date(at).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
