@@ -1,5 +1,7 @@
 import { parseDocName } from '@accord/shared';
 import { useCallback, useContext, useEffect, useState } from 'react';
+import { AccountsPage, adminRoute } from '../admin/AccountsPage.js';
+import { InvitePage, inviteRoute } from '../admin/InvitePage.js';
 import { AnalysisPage, analysisRoute } from '../analysis/AnalysisPage.js';
 import { ApiError, api, onSessionExpired, setCsrfToken, type User } from '../api.js';
 import { AccessNotice } from '../importExport/AccessNotice.js';
@@ -98,6 +100,8 @@ export function App() {
         <p>Loading…</p>
       </main>
     );
+  // A one-time link opens outside the shell, signed in or not: accepting it signs in as its account.
+  if (inviteRoute(path)) return <InvitePage onDone={signedIn} />;
   if (session.state === 'signedOut') {
     return (
       <main className="auth-page">
@@ -165,6 +169,8 @@ export function App() {
           <RoundsPage path={path} />
         ) : analysisRoute(path) ? (
           <AnalysisPage path={path} />
+        ) : adminRoute(path) ? (
+          <AccountsPage />
         ) : route.page === 'transcript' ? (
           <TranscriptPage key={route.transcript} projectId={route.project} transcriptId={route.transcript} />
         ) : (

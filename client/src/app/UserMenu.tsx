@@ -1,6 +1,7 @@
 import type { Key } from 'react-aria-components';
 import { Header as MenuHeader, MenuSection } from 'react-aria-components';
 import type { User } from '../api.js';
+import { navigate } from '../router.js';
 import { MenuButton, MenuItem, MenuSeparator } from '../ui/Menu.js';
 import { setThemeChoice, type ThemeChoice, useThemeChoice } from '../ui/theme.js';
 
@@ -20,6 +21,7 @@ export function UserMenu({ user, onSignOut }: { user: User; onSignOut: () => voi
   const theme = useThemeChoice();
   const onAction = (key: Key) => {
     if (key === 'sign-out') onSignOut();
+    else if (key === 'accounts') navigate('/admin/accounts');
     else if (typeof key === 'string' && key.startsWith('theme-')) setThemeChoice(key.slice(6) as ThemeChoice);
   };
   return (
@@ -47,6 +49,7 @@ export function UserMenu({ user, onSignOut }: { user: User; onSignOut: () => voi
         ))}
       </MenuSection>
       <MenuSeparator />
+      {user.admin && <MenuItem id="accounts">Accounts</MenuItem>}
       <MenuItem id="sign-out">Sign out</MenuItem>
     </MenuButton>
   );
