@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { userColour } from '../coding/colours.js';
+import { textOn, userColour } from '../coding/colours.js';
 import { useAwarenessStates } from '../sync/hooks.js';
 import type { OpenDoc } from '../sync/pool.js';
 import { useSession } from './session.js';
@@ -51,7 +51,11 @@ export function PresenceList({ codebook }: { codebook: OpenDoc | null }) {
       <ul>
         {[...people.entries()].map(([id, person]) => (
           <li key={id}>
-            <span className="avatar" style={{ background: person.colour }} aria-hidden="true">
+            <span
+              className="avatar"
+              style={{ background: person.colour, color: textOn(person.colour) }}
+              aria-hidden="true"
+            >
               {person.name.slice(0, 1).toUpperCase()}
             </span>
             {person.name}

@@ -8,6 +8,7 @@ import { ImportExportTools } from '../importExport/ImportExportTools.js';
 import { Link } from '../router.js';
 import { useDoc } from '../sync/hooks.js';
 import { useCodebook } from '../sync/model.js';
+import { ResizablePanel } from '../ui/ResizablePanel.js';
 import { errorText } from '../api/errors.js';
 import { MemoEditor } from './MemoEditor.js';
 import { PresenceList, usePublishLocation } from './Presence.js';
@@ -67,9 +68,9 @@ export function ProjectPage({ projectId, tab }: { projectId: string; tab: Tab })
         )}
         {tab === 'settings' && project.role === 'owner' && <Settings data={data} onChange={reload} />}
       </div>
-      <aside className="side">
+      <ResizablePanel id="project-side" label="Who is online" defaultWidth={300} className="side-panel">
         <PresenceList codebook={codebookDoc} />
-      </aside>
+      </ResizablePanel>
     </div>
   );
 }

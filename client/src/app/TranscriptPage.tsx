@@ -32,6 +32,7 @@ import { UndoControls } from '../reader/UndoControls.js';
 import { Link } from '../router.js';
 import { useAwarenessStates, useDoc, useDocs, useSynced } from '../sync/hooks.js';
 import { type LayerCoding, useCodebook, useLayers, useTranscript } from '../sync/model.js';
+import { ResizablePanel } from '../ui/ResizablePanel.js';
 import { MemoEditor } from './MemoEditor.js';
 import { PresenceList, usePublishLocation } from './Presence.js';
 import { ProjectDataPending } from './ProjectDataPending.js';
@@ -437,7 +438,7 @@ function Workspace({ data, meta }: { data: ProjectData; meta: TranscriptMeta }) 
             Loading the transcript…
           </p>
         )}
-        <aside className="side" aria-label="Side panel">
+        <ResizablePanel id="reader-side" label="Side panel" className="side-panel">
           <div className="tabs" role="tablist" aria-label="Side panel">
             {(
               [
@@ -488,7 +489,7 @@ function Workspace({ data, meta }: { data: ProjectData; meta: TranscriptMeta }) 
             )}
             {sideTab === 'online' && <PresenceList codebook={codebookOpen} />}
           </div>
-        </aside>
+        </ResizablePanel>
       </div>
       {picker && (
         <CodePicker

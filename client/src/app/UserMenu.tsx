@@ -26,12 +26,12 @@ export function UserMenu({ user, onSignOut }: { user: User; onSignOut: () => voi
   };
   return (
     <MenuButton
-      label={`Account: ${user.name}`}
       trigger={
         <span className="user-menu-trigger">
           <span className="user-initials" aria-hidden="true">
             {initials(user.name)}
           </span>
+          <span className="visually-hidden">Account: </span>
           <span className="who">{user.name}</span>
         </span>
       }

@@ -1,0 +1,119 @@
+import { createRequire } from 'node:module';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { launchChromium, signIn } from './browser.js';
+import { type Study, seedStudy, studyPages } from './pages.js';
+
+const axeSource: string = createRequire(import.meta.url)('axe-core').source;
+
+interface Violation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[]; failureSummary?: string }[];
+}
+
+/** Runs axe-core (WCAG 2 A and AA rules) on the page; the serious and critical violations, one line per node. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: axeSource });
+  const violations = await page.evaluate(async () => {
+    const result = await (window as any).axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+      resultTypes: ['violations'],
+    });
+    return result.violations as Violation[];
+  });
+  return violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .flatMap((violation) =>
+      violation.nodes.map(
+        (node) =>
+          `${violation.impact} ${violation.id} (${violation.help}) at ${node.target.join(' ')}: ${node.failureSummary ?? ''}`,
+      ),
+    );
+}
+
+/**
+ * Issue 22 item 7: axe-core finds no serious or critical WCAG 2 A/AA violation on any page, in the light and in the
+ * dark theme (contrast is checked against each theme's real colours).
+ */
+describe('accessibility (axe-core) on every page', () => {
+  let test: TestServer;
+  let browser: Browser;
+  let study: Study;
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    test = await startTestServer();
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    for (const context of contexts) await context.close().catch(() => {});
+    await browser?.close();
+    await test?.close();
+  });
+
+  const newContext = async (colorScheme: 'light' | 'dark') => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme });
+    contexts.push(context);
+    context.setDefaultTimeout(15_000);
+    return context;
+  };
+
+  it.each(['light', 'dark'] as const)(
+    'the first-run setup and sign-in pages (%s)',
+    async (scheme) => {
+      const context = await newContext(scheme);
+      const page = await context.newPage();
+      if (!study) {
+        // Before any account exists the app asks to set up the first administrator.
+        await page.goto(`${test.url}/`);
+        await page.getByRole('button', { name: /Create/ }).waitFor();
+        expect(await seriousViolations(page), 'setup page').toEqual([]);
+        study = await seedStudy(test);
+      }
+      await page.goto(`${test.url}/login`);
+      await page.getByRole('button', { name: 'Sign in' }).waitFor();
+      expect(await seriousViolations(page), 'login page').toEqual([]);
+    },
+    60_000,
+  );
+
+  it.each(['light', 'dark'] as const)(
+    'every signed-in page (%s)',
+    async (scheme) => {
+      const context = await newContext(scheme);
+      const page = await signIn(context, test.url, study.owner.email);
+    page.on('pageerror', (error) => console.error('page error:', error));
+      const failures: string[] = [];
+      for (const visit of studyPages(study)) {
+        await page.goto(`${test.url}${visit.path}`);
+        await visit.ready(page);
+        await visit.open?.(page);
+        for (const line of await seriousViolations(page)) failures.push(`${visit.name}: ${line}`);
+      }
+      expect(failures).toEqual([]);
+    },
+    180_000,
+  );
+
+  it('the user menu and its theme switch', async () => {
+    const context = await newContext('light');
+    const page = await signIn(context, test.url, study.owner.email);
+    await page.getByRole('button', { name: /Account:/ }).click();
+    const menu = page.getByRole('menu');
+    await menu.waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await menu.getByRole('menuitemradio', { name: 'Theme: dark' }).click();
+    await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    // Remembered across a reload, applied before the app renders.
+    await page.reload();
+    await page.getByRole('heading', { name: 'Your projects' }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    const background = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+    expect(background).toBe('rgb(17, 18, 21)');
+    expect(await seriousViolations(page)).toEqual([]);
+  }, 60_000);
+});
