@@ -1,5 +1,6 @@
 import { parseDocName } from '@accord/shared';
 import { useCallback, useContext, useEffect, useState } from 'react';
+import { Button, Dialog, Modal, ModalOverlay } from 'react-aria-components';
 import { AccountsPage, adminRoute } from '../admin/AccountsPage.js';
 import { InvitePage, inviteRoute } from '../admin/InvitePage.js';
 import { AnalysisPage, analysisRoute } from '../analysis/AnalysisPage.js';
@@ -34,13 +35,15 @@ export function App() {
       .session()
       .then(({ user, csrfToken }) => {
         setCsrfToken(csrfToken);
+        // Before any page opens a document: local copies are kept per user.
+        pool.setUser(user.id);
         setSession({ state: 'signedIn', user });
       })
       .catch(async () => {
         const { needed } = await api.setupNeeded().catch(() => ({ needed: false }));
         setSession({ state: 'signedOut', setupNeeded: needed });
       });
-  }, []);
+  }, [pool]);
 
   // An expired session keeps the page (and any unsynced codings) and asks to sign in again on top of it.
   useEffect(
@@ -80,19 +83,31 @@ export function App() {
     };
   }, [pool]);
 
-  const signedIn = useCallback((user: User, csrfToken: string) => {
-    setCsrfToken(csrfToken);
-    setSession({ state: 'signedIn', user });
-    if (location.pathname === '/login') navigate('/', true);
-  }, []);
+  const signedIn = useCallback(
+    (user: User, csrfToken: string) => {
+      setCsrfToken(csrfToken);
+      pool.setUser(user.id);
+      setSession({ state: 'signedIn', user });
+      if (location.pathname === '/login') navigate('/', true);
+    },
+    [pool],
+  );
 
-  const signOut = useCallback(async () => {
+  const [confirmSignOut, setConfirmSignOut] = useState(0);
+  const signOutNow = useCallback(async () => {
+    setConfirmSignOut(0);
     await api.logout().catch(() => {});
     setCsrfToken(null);
-    pool.closeAll();
+    // Forgets this browser's copies only when nothing is waiting; waiting changes stay for the next sign-in.
+    await pool.signOut();
     setSession({ state: 'signedOut', setupNeeded: false });
     navigate('/login');
   }, [pool]);
+  const signOut = useCallback(async () => {
+    const waiting = pool.pendingCount();
+    if (waiting > 0) setConfirmSignOut(waiting);
+    else await signOutNow();
+  }, [pool, signOutNow]);
 
   if (session.state === 'loading')
     return (
@@ -140,6 +155,25 @@ export function App() {
         <UserMenu user={user} onSignOut={signOut} />
       </header>
       <AccessNotice />
+      <ModalOverlay
+        className="modal-backdrop"
+        isOpen={confirmSignOut > 0}
+        onOpenChange={(open) => !open && setConfirmSignOut(0)}
+      >
+        <Modal className="modal">
+          <Dialog role="alertdialog" aria-labelledby="signout-title">
+            <h2 id="signout-title">Changes not sent yet</h2>
+            <p>
+              {confirmSignOut === 1 ? '1 change has' : `${confirmSignOut} changes have`} not reached the server yet. If
+              you sign out now they stay in this browser and are sent the next time you sign in here.
+            </p>
+            <div className="actions">
+              <Button onPress={() => setConfirmSignOut(0)}>Stay signed in</Button>
+              <Button onPress={signOutNow}>Sign out anyway</Button>
+            </div>
+          </Dialog>
+        </Modal>
+      </ModalOverlay>
       {session.state === 'expired' && (
         <div className="modal-backdrop">
           <div className="modal" role="alertdialog" aria-modal="true" aria-labelledby="expired-title">

@@ -1,24 +1,30 @@
-import { useContext, useEffect } from 'react';
-import { PoolContext } from '../sync/context.js';
-import { useConnectionStatus } from '../sync/hooks.js';
+import { useConnectionStatus, usePendingCount } from '../sync/hooks.js';
 
 const LABEL = { online: 'Online', syncing: 'Syncing…', offline: 'Offline: changes are kept and sent on reconnect' };
 
-/** The connection state of all open documents; a tab with unsynced changes warns before it is closed. */
+/** What the badge says: the connection state of all open documents and how many changes wait to be sent. */
+export function badgeText(status: keyof typeof LABEL, pending: number): string {
+  if (pending === 0) return LABEL[status];
+  const waiting = `${pending} ${pending === 1 ? 'change' : 'changes'} waiting`;
+  return status === 'offline' ? `Offline: ${waiting}, kept in this browser` : `${LABEL[status]} · ${waiting}`;
+}
+
+/**
+ * The connection state of all open documents and the changes not yet sent. Those are kept in this browser
+ * (IndexedDB) as they are made, so closing the tab loses nothing: they are sent the next time it is open.
+ */
 export function ConnectionBadge() {
   const status = useConnectionStatus();
-  const pool = useContext(PoolContext);
-  useEffect(() => {
-    const warn = (event: BeforeUnloadEvent) => {
-      if (pool.hasPending) event.preventDefault();
-    };
-    window.addEventListener('beforeunload', warn);
-    return () => window.removeEventListener('beforeunload', warn);
-  }, [pool]);
+  const pending = usePendingCount();
   return (
-    <output className={`connection connection-${status}`} data-status={status} aria-live="polite">
+    <output
+      className={`connection connection-${status}`}
+      data-status={status}
+      data-pending={pending}
+      aria-live="polite"
+    >
       <span className="dot" aria-hidden="true" />
-      {LABEL[status]}
+      {badgeText(status, pending)}
     </output>
   );
 }

@@ -17,7 +17,9 @@ const COALESCE_MS = 50;
 
 /**
  * An open round's dashboard, live: every layer the user may open (names from the server) and every transcript
- * text stay open while the dashboard is shown, and each change triggers a recomputation.
+ * text stay open while the dashboard is shown, and each change triggers a recomputation. They are background
+ * readers of the pool: a round over 40 transcripts x 4 coders does not open 200 WebSockets, it syncs them in turns
+ * over a bounded number of connections (`DocPool`), so the figures follow the coding within a few seconds.
  */
 export function useLiveRound(
   projectId: string,
@@ -37,7 +39,7 @@ export function useLiveRound(
     const names: string[] = [];
     const acquire = (name: string) => {
       names.push(name);
-      return pool.acquire(name);
+      return pool.acquireBackground(name);
     };
     const assignments: LiveAssignment[] = round.transcripts.map((t) => {
       const textName = docName({ kind: 'text', project: projectId, transcript: t.transcriptId });
@@ -58,7 +60,7 @@ export function useLiveRound(
       const started = performance.now();
       const data = live.recompute(unit, minCoverage, thresholds);
       const lastMs = performance.now() - started;
-      const synced = names.filter((name) => pool.get(name).provider.synced).length;
+      const synced = names.filter((name) => pool.get(name).loaded).length;
       setResult({ data, lastMs, synced, total: names.length });
     };
     const listeners = names.map((name) => {
@@ -78,7 +80,7 @@ export function useLiveRound(
     return () => {
       if (timer !== null) clearTimeout(timer);
       for (const off of listeners) off();
-      for (const name of names) pool.release(name);
+      for (const name of names) pool.releaseBackground(name);
     };
   }, [pool, projectId, round.id, layersKey, enabled, unit, minCoverage, thresholds.kappa, thresholds.alpha]);
 

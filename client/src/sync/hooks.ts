@@ -27,17 +27,24 @@ export function useConnectionStatus(): ConnectionStatus {
   return useSyncExternalStore(pool.subscribe, pool.getStatus);
 }
 
-/** Whether the document has finished its first sync with the server (it shows nothing before that). */
+/** How many changes made here are still waiting to be sent to the server. */
+export function usePendingCount(): number {
+  const pool = useContext(PoolContext);
+  return useSyncExternalStore(pool.subscribe, pool.pendingCount);
+}
+
+/**
+ * Whether the document has something to show: its first sync with the server, or its copy kept in this browser
+ * (offline, after a reload). It shows nothing before that.
+ */
 export function useSynced(open: OpenDoc | null): boolean {
-  const [synced, setSynced] = useState(open?.provider.synced ?? false);
+  const [ready, setReady] = useState(open?.ready ?? false);
   useEffect(() => {
     if (!open) return;
-    const update = () => setSynced((was) => was || open.provider.synced);
-    update();
-    open.provider.on('sync', update);
-    return () => open.provider.off('sync', update);
+    setReady(open.ready);
+    return open.onReady(() => setReady(true));
   }, [open]);
-  return synced;
+  return ready;
 }
 
 /**
