@@ -17,6 +17,7 @@ import { local, undoHistory } from '../coding/undo.js';
 import { CODE_DRAG_TYPE } from '../reader/Reader.js';
 import type { CodebookView } from '../sync/model.js';
 import type { OpenDoc } from '../sync/pool.js';
+import { colourName } from '../ui/palette.js';
 import { impactOf } from './counts.js';
 import { buildTree, type CodeNode, filterCodes, flattenTree } from './tree.js';
 import { useLayerCounts } from './useLayerCounts.js';
@@ -310,7 +311,8 @@ function CodeDetails({
                 type="button"
                 className={colour === code.colour ? 'colour chosen' : 'colour'}
                 style={{ background: colour }}
-                aria-label={`Colour ${colour}`}
+                aria-label={`Colour: ${colourName(colour)}`}
+                title={colourName(colour)}
                 aria-pressed={colour === code.colour}
                 onClick={() => update({ colour })}
               />
