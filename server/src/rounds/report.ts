@@ -3,12 +3,16 @@ import {
   buildSpansInput,
   type CodeSummary,
   type CsvValue,
-  computeAgreement,
+  describeDecision,
   docName,
+  INTERVAL_METHOD,
+  type IntervalReading,
+  MIN_INTERVAL_TRANSCRIPTS,
+  ROUND_BOOTSTRAP,
   readCodes,
+  roundAgreement,
   type SpansInput,
   type SpansReport,
-  summariseCodes,
   type Thresholds,
   toCsv,
   type UnitKind,
@@ -19,15 +23,13 @@ import type { Project, Round, SnapshotRecord } from '../metadata/schema.js';
 import { type Html, html, htmlDocument, joinHtml } from '../render/html.js';
 import { nameDoc } from '../sync/skippedEntries.js';
 import { VERSION } from '../version.js';
-import { copyOfLiveDoc, FROZEN_CODEBOOK_SNAPSHOT, type RoundData } from './data.js';
+import { copyOfLiveDoc, FROZEN_CODEBOOK_SNAPSHOT, loadRoundData, type RoundData } from './data.js';
+import { reviewList } from './review.js';
 
 export interface UnitChoice {
   unit: UnitKind;
   minCoverage: number;
 }
-
-/** Bootstrap over transcripts for the report's intervals: fixed, so that a recomputation gives the same bounds. */
-export const REPORT_BOOTSTRAP = { samples: 1000, seed: 1 };
 
 export function roundSpansInput(
   data: RoundData,
@@ -81,20 +83,82 @@ export interface RoundAgreement {
   thresholds: Thresholds;
 }
 
+/**
+ * The round's agreement exactly as the dashboard computes it (`roundAgreement`, shared/src/rounds/summary.ts): the
+ * same input, the same seeded bootstrap over transcripts and the same interval reading, so a figure and its interval
+ * are the same on screen and in every report.
+ */
 export function computeRoundAgreement(
   data: RoundData,
   choice: UnitChoice,
   thresholds: Thresholds,
   codeNames: ReadonlyMap<string, CodeInfo>,
-  bootstrap?: { samples: number; seed: number },
 ): RoundAgreement {
-  const input = roundSpansInput(data, choice, bootstrap);
-  const agreement = computeAgreement(input) as SpansReport;
-  const codes = summariseCodes(agreement, thresholds).map((row) => ({
-    ...row,
-    name: codeNames.get(row.code)?.name ?? row.code,
-  }));
-  return { input, agreement, codes, thresholds };
+  const { input, report, rows } = roundAgreement(roundSpansInput(data, choice), thresholds);
+  const codes = rows.map((row) => ({ ...row, name: codeNames.get(row.code)?.name ?? row.code }));
+  return { input, agreement: report, codes, thresholds };
+}
+
+/** What happened in review, as the method text and the report tell it. */
+export interface ReviewSummary {
+  revealed: boolean;
+  disagreements: number;
+  resolved: number;
+  open: number;
+  /** Adjudicators with how many decisions each, most first. */
+  by: { id: string; name: string; decisions: number }[];
+  decisions: {
+    transcript: string;
+    passage: string;
+    codes: string[];
+    decision: string;
+    /** The decision in words: "kept Cora Coder’s coding". */
+    words: string;
+    by: string;
+    at: number;
+    memo: string;
+  }[];
+}
+
+export async function reviewSummary(
+  ctx: AppContext,
+  round: Round,
+  data: RoundData,
+  codeNames: ReadonlyMap<string, CodeInfo>,
+): Promise<ReviewSummary> {
+  const userName = (id: string) => ctx.store.data.users.find((u) => u.id === id)?.name ?? id;
+  const titles = new Map(ctx.store.data.transcripts.map((t) => [t.id, t.title]));
+  const codeName = (id: string) => codeNames.get(id)?.name ?? id;
+  const items = round.status === 'revealed' ? await reviewList(ctx, round, data, {}) : [];
+  const decided = items.filter((item) => item.resolution !== null);
+  const counts = new Map<string, number>();
+  for (const item of decided) counts.set(item.resolution!.decidedBy, (counts.get(item.resolution!.decidedBy) ?? 0) + 1);
+  return {
+    revealed: round.status === 'revealed',
+    disagreements: items.length,
+    resolved: decided.length,
+    open: items.length - decided.length,
+    by: [...counts]
+      .map(([id, decisions]) => ({ id, name: userName(id), decisions }))
+      .sort((a, b) => b.decisions - a.decisions || a.name.localeCompare(b.name)),
+    decisions: decided.map((item) => {
+      const resolution = item.resolution!;
+      return {
+        transcript: titles.get(item.transcriptId) ?? item.transcriptId,
+        passage: item.text,
+        codes: item.codes.map(codeName),
+        decision: resolution.decision,
+        words: describeDecision(resolution.decision, {
+          coderA: userName(item.coders[0]),
+          coderB: userName(item.coders[1]),
+          code: resolution.code === undefined ? undefined : codeName(resolution.code),
+        }),
+        by: userName(resolution.decidedBy),
+        at: resolution.decidedAt,
+        memo: resolution.memo,
+      };
+    }),
+  };
 }
 
 export interface ReliabilityReport {
@@ -117,7 +181,18 @@ export interface ReliabilityReport {
   thresholds: Thresholds;
   codes: RoundAgreement['codes'];
   codebookChanges: Round['codebookChanges'];
+  review: ReviewSummary;
+  /** How every interval of the report was obtained (the same as the dashboard's). */
+  intervals: {
+    method: typeof INTERVAL_METHOD;
+    samples: number;
+    seed: number;
+    minimumTranscripts: number;
+    /** Codes shown without an interval, and why. */
+    without: { code: string; name: string; warning: string }[];
+  };
   method: string;
+  references: string[];
   /** `accord agreement` on `input` prints exactly `agreement`. */
   input: SpansInput;
   agreement: SpansReport;
@@ -138,6 +213,7 @@ export function buildReport(
   result: RoundAgreement,
   codes: { frozen: CodeInfo[] },
   choice: UnitChoice,
+  review: ReviewSummary,
 ): ReliabilityReport {
   const userName = (id: string) => ctx.store.data.users.find((u) => u.id === id)?.name ?? id;
   const titles = new Map(ctx.store.data.transcripts.map((t) => [t.id, t.title]));
@@ -170,30 +246,83 @@ export function buildReport(
     thresholds: result.thresholds,
     codes: result.codes,
     codebookChanges: round.codebookChanges,
+    review,
+    intervals: {
+      method: INTERVAL_METHOD,
+      samples: ROUND_BOOTSTRAP.samples,
+      seed: ROUND_BOOTSTRAP.seed,
+      minimumTranscripts: MIN_INTERVAL_TRANSCRIPTS,
+      without: result.codes
+        .filter((c) => c.intervals.kappa.ci95 === null && c.intervals.kappa.warning !== null)
+        .map((c) => ({ code: c.code, name: c.name, warning: c.intervals.kappa.warning! })),
+    },
     method: '',
+    references: [],
     input: result.input,
     agreement: result.agreement,
   };
   report.method = methodText(report);
+  report.references = referencesFor(report);
   return report;
 }
 
 const fixed = (value: number | null | undefined, digits = 2) =>
   value === null || value === undefined ? 'undefined' : value.toFixed(digits);
 
-/** A paragraph a researcher can paste into a methods section, with the figures of this report. */
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+const listNames = (names: readonly string[]) =>
+  names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+
+/** How review went, in the words of a methods section: never claims more than the decisions recorded. */
+function reviewSentence(report: ReliabilityReport): string {
+  const r = report.review;
+  if (!r.revealed) {
+    return 'The round had not been revealed when this report was generated: the figures are from the coders’ live layers and no disagreement had been reviewed.';
+  }
+  if (r.disagreements === 0)
+    return 'The coders’ layers did not disagree on any passage, so there was nothing to resolve.';
+  const by = listNames(r.by.map((a) => (r.by.length > 1 ? `${a.name} (${a.decisions})` : a.name)));
+  if (r.resolved === 0) {
+    return `Of ${plural(r.disagreements, 'disagreement')} between coders, none had been resolved when this report was generated; the consensus layer holds only the codings identical in every layer.`;
+  }
+  if (r.open === 0) {
+    return `All ${plural(r.disagreements, 'disagreement')} between coders were resolved into a consensus layer by ${by}, each decision recorded with its adjudicator, time and rationale.`;
+  }
+  return `Of ${plural(r.disagreements, 'disagreement')} between coders, ${r.resolved} ${r.resolved === 1 ? 'was' : 'were'} resolved into a consensus layer by ${by} (each decision recorded with its adjudicator, time and rationale) and ${r.open} remained unresolved when this report was generated, so the consensus layer is incomplete.`;
+}
+
+/** How the intervals were obtained, and where there are none. */
+function intervalSentence(report: ReliabilityReport): string {
+  const i = report.intervals;
+  const n = report.transcripts.length;
+  if (n < i.minimumTranscripts) {
+    return `No confidence intervals are reported: the round has ${plural(n, 'transcript')}, and an interval needs at least ${i.minimumTranscripts} (units within a transcript are not independent, so transcripts are the units to resample, and a bootstrap over fewer has too few distinct resamples to give an interval).`;
+  }
+  const without =
+    i.without.length > 0
+      ? ` No interval is given for ${listNames(i.without.map((w) => w.name))} (too few transcripts coded by both coders, or the coefficient undefined in too many resamples).`
+      : '';
+  const few =
+    n < 10 ? ' With fewer than 10 transcripts these intervals are approximate and tend to be too narrow.' : '';
+  return `Because characters and segments within a transcript are not independent units, 95% confidence intervals were obtained by a ${i.method} (${i.samples} resamples, seed ${i.seed}), for codes coded by both coders in at least ${i.minimumTranscripts} transcripts.${without}${few}`;
+}
+
+/** A paragraph a researcher can paste into a methods section, generated from what happened in this round. */
 export function methodText(report: ReliabilityReport): string {
   const n = report.transcripts.length;
   const coders = report.coders.length;
   const sample = report.round.sample;
   const selection = sample
     ? `a random sample of ${n} of ${sample.populationSize} transcripts (${sample.percent}%, drawn with seed ${sample.seed})`
-    : `${n} transcript${n === 1 ? '' : 's'} selected by the research team`;
+    : `${plural(n, 'transcript')} selected by the research team`;
   const perTranscript = [...new Set(report.transcripts.map((t) => t.coders.length))].sort().join(' or ');
   const blind =
     report.round.mode === 'blind'
       ? 'Coders worked independently and could not see one another’s codings, cursors or selections until the round was revealed; the server enforced this and logged every reveal.'
       : 'Coders could see one another’s codings while coding (an open round).';
+  const forced = report.round.forcedReveal
+    ? ' The round was revealed by its owner before every coder had marked their transcripts done (a forced reveal), so some layers may be unfinished.'
+    : '';
   const codebook = report.codebook
     ? `the codebook as frozen at the start of the round (${report.codebook.codes.length} codes; SHA-256 ${report.codebook.sha256.slice(0, 12)}…)`
     : 'the project codebook';
@@ -204,15 +333,45 @@ export function methodText(report: ReliabilityReport): string {
       : 'undefined for every code';
   const kappaName = coders > 2 ? "Fleiss' kappa" : "Cohen's kappa";
   const flagged = report.codes.filter((c) => c.flags.length > 0).map((c) => c.name);
+  const changes = report.codebookChanges.length;
   return [
     `Intercoder reliability was assessed on ${selection}, each coded by ${perTranscript} of ${coders} coders (${report.coders.map((c) => c.name).join(', ')}) using ${codebook}.`,
-    blind,
+    blind + forced,
     `Agreement was computed per code with Accord ${report.generator.version}, taking ${UNIT_TEXT[report.unit.unit]} as the unit of analysis${report.unit.unit === 'character' ? '' : ` (a unit counted as coded when a coding covered ${report.unit.minCoverage > 0 ? `at least ${report.unit.minCoverage * 100}% of it` : 'any part of it'})`}: for each code, every unit was classed as coded or not coded by each coder, a coder's own overlapping codings counting once, and a coder not assigned a transcript was treated as missing.`,
-    `Tables were pooled across transcripts. We report percent agreement, ${kappaName}${coders === 2 ? ' with its asymptotic 95% confidence interval (Fleiss, Cohen & Everitt, 1969)' : ''}, PABAK (Byrt, Bishop & Carlin, 1993), Gwet's AC1 (Gwet, 2008) and Krippendorff's alpha (nominal). Because characters and segments are not independent units, 95% confidence intervals were also obtained by a bootstrap over transcripts (${REPORT_BOOTSTRAP.samples} resamples, seed ${REPORT_BOOTSTRAP.seed}).`,
-    `${kappaName} ranged from ${range} across ${report.codes.length} codes. Codes with kappa below ${report.thresholds.kappa} were flagged for discussion and alpha below ${report.thresholds.alpha} was considered unreliable (Landis & Koch, 1977; Krippendorff, 2004)${flagged.length > 0 ? `; flagged: ${flagged.join(', ')}` : ''}.`,
-    `Disagreements were reviewed and resolved by ${report.adjudicators.map((a) => a.name).join(', ') || 'the project owners'} into a consensus layer, each decision recorded with its adjudicator, time and rationale.`,
+    `Tables were pooled across transcripts. We report percent agreement, ${kappaName} (${coders > 2 ? 'Fleiss, 1971' : 'Cohen, 1960'}), ${coders > 2 ? 'Brennan and Prediger’s coefficient (Brennan & Prediger, 1981)' : 'PABAK (Byrt, Bishop & Carlin, 1993)'}, Gwet's AC1 (Gwet, 2008) and Krippendorff's alpha (nominal; Krippendorff, 2004).`,
+    intervalSentence(report),
+    `${kappaName} ranged from ${range} across ${plural(report.codes.length, 'code')}. Codes with kappa below ${report.thresholds.kappa} were flagged for discussion and alpha below ${report.thresholds.alpha} was considered unreliable (Landis & Koch, 1977; Krippendorff, 2004)${flagged.length > 0 ? `; flagged: ${flagged.join(', ')}` : ''}.`,
+    reviewSentence(report),
+    changes > 0
+      ? `During review, ${plural(changes, 'code definition')} ${changes === 1 ? 'was' : 'were'} changed; each change is recorded with the round.`
+      : '',
     `The coders' layers were snapshotted at reveal (SHA-256 digests listed in the report); running \`accord agreement\` on the exported input reproduces every figure.`,
-  ].join(' ');
+  ]
+    .filter(Boolean)
+    .join(' ');
+}
+
+const REFERENCES: Record<string, string> = {
+  brennan:
+    'Brennan, R. L., & Prediger, D. J. (1981). Coefficient kappa: Some uses, misuses, and alternatives. Educational and Psychological Measurement, 41(3), 687–699.',
+  byrt: 'Byrt, T., Bishop, J., & Carlin, J. B. (1993). Bias, prevalence and kappa. Journal of Clinical Epidemiology, 46(5), 423–429.',
+  cohen:
+    'Cohen, J. (1960). A coefficient of agreement for nominal scales. Educational and Psychological Measurement, 20(1), 37–46.',
+  efron: 'Efron, B., & Tibshirani, R. J. (1993). An introduction to the bootstrap. Chapman & Hall.',
+  fleiss:
+    'Fleiss, J. L. (1971). Measuring nominal scale agreement among many raters. Psychological Bulletin, 76(5), 378–382.',
+  gwet: 'Gwet, K. L. (2008). Computing inter-rater reliability and its variance in the presence of high agreement. British Journal of Mathematical and Statistical Psychology, 61(1), 29–48.',
+  krippendorff: 'Krippendorff, K. (2004). Content analysis: An introduction to its methodology (2nd ed.). Sage.',
+  landis:
+    'Landis, J. R., & Koch, G. G. (1977). The measurement of observer agreement for categorical data. Biometrics, 33(1), 159–174.',
+};
+
+/** The works the method text cites, for the coefficients this report used. */
+export function referencesFor(report: ReliabilityReport): string[] {
+  const keys = ['gwet', 'krippendorff', 'landis'];
+  keys.push(...(report.coders.length > 2 ? ['fleiss', 'brennan'] : ['cohen', 'byrt']));
+  if (report.transcripts.length >= report.intervals.minimumTranscripts) keys.push('efron');
+  return keys.map((key) => REFERENCES[key]!).sort((a, b) => a.localeCompare(b));
 }
 
 /**
@@ -293,15 +452,21 @@ export function reportCsv(report: ReliabilityReport, options: { formulaSafe?: bo
   return toCsv(rows, { formulaSafe: options.formulaSafe ?? true });
 }
 
-const ci = (c: import('@accord/shared').Coefficient) => {
-  const interval = c.bootstrap_ci95 ?? c.ci95;
-  return interval ? `[${fixed(interval[0], 3)}, ${fixed(interval[1], 3)}]` : '';
-};
+/** The report's one interval reading (the dashboard's): bounds, or the reason there are none. */
+const ci = (reading: IntervalReading) =>
+  reading.ci95 ? `[${fixed(reading.ci95[0], 3)}, ${fixed(reading.ci95[1], 3)}]${reading.warning ? ' *' : ''}` : '—';
 
-const REPORT_STYLE = html`body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:60rem;color:#111}
+const REPORT_STYLE = html`body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:60rem;color:#111;padding:0 1rem}
 table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem}th,td{border:1px solid #bbb;padding:.25rem .4rem;text-align:left;vertical-align:top}
 th{background:#eee}tr.flag td{background:#fdecea}code{font-size:12px;word-break:break-all}.method{background:#f6f6f6;padding:1rem;border-left:4px solid #0072b2}
-@media print{body{margin:0;max-width:none}a{color:inherit}}`;
+.warning{border-left:4px solid #b35900;background:#fff4e5;padding:.5rem .8rem}.refs li{margin-bottom:.3rem}.noprint{color:#444}
+@media print{@page{margin:18mm}body{margin:0;max-width:none;font-size:10.5pt;padding:0}a{color:inherit}.noprint{display:none}
+h2{break-after:avoid}table,tr,.method{break-inside:avoid}th{background:#eee !important;-webkit-print-color-adjust:exact;print-color-adjust:exact}}`;
+
+const reviewLine = (r: ReviewSummary) =>
+  !r.revealed
+    ? 'The round has not been revealed: no disagreement has been reviewed.'
+    : `${plural(r.disagreements, 'disagreement')}: ${r.resolved} resolved${r.by.length > 0 ? ` (${r.by.map((a) => `${a.name}: ${a.decisions}`).join(', ')})` : ''}, ${r.open} unresolved.`;
 
 /** A self-contained printable page (no scripts, no external resources), built with `html`, which escapes. */
 export function reportHtml(report: ReliabilityReport): string {
@@ -310,14 +475,14 @@ export function reportHtml(report: ReliabilityReport): string {
   const codeRows = rows(
     report.codes.map(
       (c) =>
-        html`<tr${c.flags.length > 0 && html` class="flag"`}><td>${c.name}</td><td>${fixed(c.kappa.value, 3)}</td><td>${ci(c.kappa)}</td><td>${c.kappa.interpretation ?? c.kappa.reason ?? ''}</td><td>${fixed(c.percentAgreement.value, 3)}</td><td>${fixed(c.pabak.value, 3)}</td><td>${fixed(c.ac1.value, 3)}</td><td>${fixed(c.alpha.value, 3)}</td><td>${ci(c.alpha)}</td><td>${c.alpha.interpretation ?? ''}</td><td>${c.flags.join(', ')}</td></tr>`,
+        html`<tr${c.flags.length > 0 && html` class="flag"`}><td>${c.name}</td><td>${fixed(c.kappa.value, 3)}</td><td title="${c.intervals.kappa.warning ?? ''}">${ci(c.intervals.kappa)}</td><td>${c.kappa.interpretation ?? c.kappa.reason ?? ''}</td><td>${fixed(c.percentAgreement.value, 3)}</td><td>${fixed(c.pabak.value, 3)}</td><td>${fixed(c.ac1.value, 3)}</td><td>${fixed(c.alpha.value, 3)}</td><td>${ci(c.intervals.alpha)}</td><td>${c.alpha.interpretation ?? ''}</td><td>${c.flags.join(', ')}</td></tr>`,
     ),
   );
   const pairRows = rows(
     report.agreement.codes.flatMap((code) =>
       code.pairs.map(
         (p) =>
-          html`<tr><td>${report.codes.find((c) => c.code === code.code)?.name ?? code.code}</td><td>${p.coders.map((id) => names.get(id) ?? id).join(' / ')}</td><td>${p.n_documents}</td><td>${fixed(p.pooled.cohen_kappa.value, 3)}</td><td>${ci(p.pooled.cohen_kappa)}</td><td>${fixed(p.pooled.percent_agreement.value, 3)}</td></tr>`,
+          html`<tr><td>${report.codes.find((c) => c.code === code.code)?.name ?? code.code}</td><td>${p.coders.map((id) => names.get(id) ?? id).join(' / ')}</td><td>${p.n_documents}</td><td>${fixed(p.pooled.cohen_kappa.value, 3)}</td><td>${fixed(p.pooled.percent_agreement.value, 3)}</td></tr>`,
       ),
     ),
   );
@@ -330,22 +495,118 @@ export function reportHtml(report: ReliabilityReport): string {
         html`<tr><td>${t.title}</td><td>${t.length}</td><td>${t.coders.map((id) => names.get(id) ?? id).join(', ')}</td></tr>`,
     ),
   );
+  const decisionRows = rows(
+    report.review.decisions.map(
+      (d) =>
+        html`<tr><td>${d.transcript}</td><td>${d.passage}</td><td>${d.codes.join(', ')}</td><td>${d.words}</td><td>${d.by}</td><td>${new Date(d.at).toISOString().slice(0, 16).replace('T', ' ')}</td><td>${d.memo}</td></tr>`,
+    ),
+  );
+  const intervalWarning =
+    report.intervals.without.length > 0 &&
+    html`<p class="warning">No interval for ${report.intervals.without.length === report.codes.length ? 'any code' : report.intervals.without.map((w) => w.name).join(', ')}: ${report.intervals.without[0]!.warning}. Intervals marked * rest on fewer than 10 transcripts and are approximate.</p>`;
   return htmlDocument({
     title: `Reliability report: ${report.round.name}`,
     style: REPORT_STYLE,
     body: html`<h1>Reliability report: ${report.round.name}</h1>
+<p class="noprint">To save as PDF, print this page (the print layout drops this line). Also available as Markdown and CSV.</p>
 <p>Round <code>${report.round.id}</code> (${report.round.mode}), revealed ${report.round.revealedAt ? new Date(report.round.revealedAt).toISOString() : 'not yet'}${report.round.forcedReveal && html` <strong>(forced before every coder was done)</strong>`}. Unit: ${UNIT_TEXT[report.unit.unit]}. Generated by Accord ${report.generator.version} on ${new Date(report.generator.generatedAt).toISOString()}.</p>
 <p>Coders: ${report.coders.map((c) => c.name).join(', ')}. Codebook SHA-256: <code>${report.codebook?.sha256 ?? 'none'}</code>. Thresholds: kappa &lt; ${report.thresholds.kappa} discuss, alpha &lt; ${report.thresholds.alpha} unreliable.</p>
+<p><strong>Review:</strong> ${reviewLine(report.review)}</p>
 <h2>Method</h2><p class="method">${report.method}</p>
 <h2>Agreement per code</h2>
+${intervalWarning}
 <table><thead><tr><th>Code</th><th>${report.coders.length > 2 ? "Fleiss' kappa" : "Cohen's kappa"}</th><th>95% CI</th><th>Interpretation</th><th>% agreement</th><th>PABAK</th><th>AC1</th><th>Krippendorff's alpha</th><th>95% CI</th><th>Interpretation</th><th>Flags</th></tr></thead>
 <tbody>${codeRows}</tbody></table>
+<p>95% CI: ${report.intervals.method} (${report.intervals.samples} resamples, seed ${report.intervals.seed}), given when at least ${report.intervals.minimumTranscripts} transcripts were coded by both coders; the dashboard shows the same intervals. Undefined values (0/0) are shown as "undefined" with their reason.</p>
 <h2>Coder pairs</h2>
-<table><thead><tr><th>Code</th><th>Pair</th><th>Transcripts</th><th>Cohen's kappa</th><th>95% CI</th><th>% agreement</th></tr></thead><tbody>${pairRows}</tbody></table>
+<table><thead><tr><th>Code</th><th>Pair</th><th>Transcripts</th><th>Cohen's kappa</th><th>% agreement</th></tr></thead><tbody>${pairRows}</tbody></table>
+<h2>Decisions</h2>
+${report.review.decisions.length > 0 ? html`<table><thead><tr><th>Transcript</th><th>Passage</th><th>Codes</th><th>Decision</th><th>By</th><th>When (UTC)</th><th>Rationale</th></tr></thead><tbody>${decisionRows}</tbody></table>` : html`<p>No decision recorded.</p>`}
 <h2>Transcripts</h2>
 <table><thead><tr><th>Transcript</th><th>Length</th><th>Coders</th></tr></thead><tbody>${transcriptRows}</tbody></table>
 <h2>Snapshots</h2>
 <table><thead><tr><th>Document</th><th>SHA-256</th></tr></thead><tbody>${snapshotRows}</tbody></table>
-<p>Confidence intervals are bootstrap intervals over transcripts where available, else asymptotic. Undefined values (0/0) are shown as "undefined" with their reason.</p>`,
+<h2>References</h2>
+<ol class="refs">${rows(report.references.map((r) => html`<li>${r}</li>`))}</ol>`,
   });
+}
+
+/** Markdown characters that would change the meaning of a table cell or line, escaped. */
+const md = (text: string) => text.replace(/([\\`*_{}[\]<>#|])/g, '\\$1').replace(/\r?\n/g, ' ');
+
+/** The report as Markdown, for a paper's supplement or a pandoc conversion to DOCX. */
+export function reportMarkdown(report: ReliabilityReport): string {
+  const kappaName = report.coders.length > 2 ? "Fleiss' kappa" : "Cohen's kappa";
+  const table = (header: string[], body: string[][]) =>
+    [
+      `| ${header.join(' | ')} |`,
+      `|${header.map(() => '---').join('|')}|`,
+      ...body.map((r) => `| ${r.join(' | ')} |`),
+    ].join('\n');
+  const lines = [
+    `# Reliability report: ${md(report.round.name)}`,
+    '',
+    `Round \`${report.round.id}\` (${report.round.mode}), revealed ${report.round.revealedAt ? new Date(report.round.revealedAt).toISOString() : 'not yet'}${report.round.forcedReveal ? ' (forced before every coder was done)' : ''}. Unit: ${UNIT_TEXT[report.unit.unit]}. Generated by Accord ${report.generator.version} on ${new Date(report.generator.generatedAt).toISOString()}.`,
+    '',
+    `**Review:** ${md(reviewLine(report.review))}`,
+    '',
+    '## Method',
+    '',
+    md(report.method),
+    '',
+    '## Agreement per code',
+    '',
+    table(
+      ['Code', kappaName, '95% CI', '% agreement', 'PABAK', 'AC1', "Krippendorff's alpha", '95% CI', 'Flags'],
+      report.codes.map((c) => [
+        md(c.name),
+        fixed(c.kappa.value, 3),
+        ci(c.intervals.kappa),
+        fixed(c.percentAgreement.value, 3),
+        fixed(c.pabak.value, 3),
+        fixed(c.ac1.value, 3),
+        fixed(c.alpha.value, 3),
+        ci(c.intervals.alpha),
+        c.flags.join(', '),
+      ]),
+    ),
+    '',
+    `95% CI: ${report.intervals.method} (${report.intervals.samples} resamples, seed ${report.intervals.seed}), given when at least ${report.intervals.minimumTranscripts} transcripts were coded by both coders; * marks an approximate interval (fewer than 10 transcripts).${report.intervals.without.length > 0 ? ` No interval for ${report.intervals.without.map((w) => md(w.name)).join(', ')}: ${md(report.intervals.without[0]!.warning)}.` : ''}`,
+    '',
+    '## Decisions',
+    '',
+    report.review.decisions.length === 0
+      ? 'No decision recorded.'
+      : table(
+          ['Transcript', 'Passage', 'Codes', 'Decision', 'By', 'Rationale'],
+          report.review.decisions.map((d) => [
+            md(d.transcript),
+            md(d.passage),
+            md(d.codes.join(', ')),
+            md(d.words),
+            md(d.by),
+            md(d.memo),
+          ]),
+        ),
+    '',
+    '## References',
+    '',
+    ...report.references.map((r) => `- ${md(r)}`),
+    '',
+  ];
+  return lines.join('\n');
+}
+
+/** The reliability report of a revealed round, from its reveal snapshots and its recorded decisions. */
+export async function roundReport(
+  ctx: AppContext,
+  project: Project,
+  round: Round,
+  choice: UnitChoice,
+): Promise<ReliabilityReport> {
+  const data = await loadRoundData(ctx, round);
+  const codes = await roundCodes(ctx, round);
+  const result = computeRoundAgreement(data, choice, thresholdsOf(project), codes.all);
+  const review = await reviewSummary(ctx, round, data, codes.all);
+  return buildReport(ctx, round, data, result, codes, choice, review);
 }

@@ -36,3 +36,65 @@ function quantile(sorted: Float64Array, p: number): number {
   const hi = Math.min(lo + 1, sorted.length - 1);
   return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
 }
+
+/**
+ * The one interval Accord shows, on the dashboard and in every report: a percentile bootstrap over transcripts.
+ *
+ * Why transcripts: the units of analysis (characters, sentences, turns) of one transcript are not independent (a
+ * coder who reads a passage one way codes every character of it alike), so an asymptotic interval that counts them
+ * as independent is far too narrow; transcripts are the units sampled independently. Why a minimum: with m
+ * transcripts a bootstrap has at most C(2m-1, m) distinct resamples (3 for 2 transcripts, 10 for 3, 35 for 4, 126
+ * for 5), and when a code occurs in one transcript nearly every resample repeats the same table, so the interval
+ * collapses to a point ([0.623, 0.623] for a two-transcript round). Below `MIN_INTERVAL_TRANSCRIPTS` no interval is
+ * given, with a warning saying why; from 5 to 9 transcripts the interval is given but flagged as approximate.
+ */
+export const ROUND_BOOTSTRAP = { samples: 1000, seed: 1 } as const;
+export const MIN_INTERVAL_TRANSCRIPTS = 5;
+export const FEW_INTERVAL_TRANSCRIPTS = 10;
+export const INTERVAL_METHOD = 'percentile bootstrap over transcripts';
+
+export interface IntervalReading {
+  /** The 95% interval, or null (too few transcripts, undefined coefficient, or too few defined resamples). */
+  ci95: [number, number] | null;
+  method: typeof INTERVAL_METHOD;
+  /** Transcripts the coefficient rests on (coded by both coders of the pair, or by two or more coders). */
+  transcripts: number;
+  /** Resamples in which the coefficient was defined. */
+  samples: number | null;
+  warning: string | null;
+}
+
+/** The interval to show for a coefficient computed with `ROUND_BOOTSTRAP` over `transcripts` transcripts. */
+export function intervalReading(
+  coefficient: { value: number | null; bootstrap_ci95?: [number, number]; bootstrap_samples?: number },
+  transcripts: number,
+): IntervalReading {
+  const base = { method: INTERVAL_METHOD, transcripts } as const;
+  if (transcripts < MIN_INTERVAL_TRANSCRIPTS) {
+    return {
+      ...base,
+      ci95: null,
+      samples: null,
+      warning: `no interval: ${transcripts} transcript${transcripts === 1 ? '' : 's'}, at least ${MIN_INTERVAL_TRANSCRIPTS} needed for a bootstrap over transcripts`,
+    };
+  }
+  if (coefficient.value === null) return { ...base, ci95: null, samples: null, warning: null };
+  const samples = coefficient.bootstrap_samples ?? 0;
+  if (coefficient.bootstrap_ci95 === undefined || samples < ROUND_BOOTSTRAP.samples * 0.9) {
+    return {
+      ...base,
+      ci95: null,
+      samples,
+      warning: `no interval: the coefficient is undefined in ${ROUND_BOOTSTRAP.samples - samples} of ${ROUND_BOOTSTRAP.samples} resamples`,
+    };
+  }
+  return {
+    ...base,
+    ci95: coefficient.bootstrap_ci95,
+    samples,
+    warning:
+      transcripts < FEW_INTERVAL_TRANSCRIPTS
+        ? `approximate: only ${transcripts} transcripts (a bootstrap over few transcripts tends to be too narrow)`
+        : null,
+  };
+}

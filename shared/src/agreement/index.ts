@@ -21,7 +21,15 @@ export function agreementCsv(report: AgreementReport): string {
 
 export type { BinaryCoefficients, BinaryTable } from './binary.js';
 export { BINARY_KEYS, binaryCoefficients } from './binary.js';
-export { seededRandom } from './bootstrap.js';
+export {
+  FEW_INTERVAL_TRANSCRIPTS,
+  INTERVAL_METHOD,
+  type IntervalReading,
+  intervalReading,
+  MIN_INTERVAL_TRANSCRIPTS,
+  ROUND_BOOTSTRAP,
+  seededRandom,
+} from './bootstrap.js';
 export type { Coefficient } from './coefficient.js';
 export type { PairTable } from './cohen.js';
 export { cohenKappa, scottPi } from './cohen.js';

@@ -111,3 +111,29 @@ export function resolveDisagreement(disagreement: Disagreement, resolution: Reso
     }
   }
 }
+
+/**
+ * A decision in words, for people and methods sections ("kept Cora's coding"), never the stored value ("keepB").
+ * `agreed` marks codings identical in every layer, carried into the consensus at reveal.
+ */
+export function describeDecision(
+  decision: ResolutionChoice | 'agreed' | string,
+  names: { coderA: string; coderB: string; code?: string | undefined },
+): string {
+  switch (decision) {
+    case 'keepA':
+      return `kept ${names.coderA}’s coding`;
+    case 'keepB':
+      return `kept ${names.coderB}’s coding`;
+    case 'merge':
+      return 'merged both codings';
+    case 'drop':
+      return 'dropped both codings';
+    case 'recode':
+      return names.code ? `recoded the passage as “${names.code}”` : 'recoded the passage';
+    case 'agreed':
+      return 'identical in every layer (agreed at reveal)';
+    default:
+      return decision;
+  }
+}

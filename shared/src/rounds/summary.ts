@@ -1,5 +1,13 @@
+import {
+  type IntervalReading,
+  intervalReading,
+  MIN_INTERVAL_TRANSCRIPTS,
+  ROUND_BOOTSTRAP,
+} from '../agreement/bootstrap.js';
 import type { Coefficient } from '../agreement/coefficient.js';
+import { computeAgreement } from '../agreement/index.js';
 import type { SpansReport } from '../agreement/spans.js';
+import type { SpansInput } from './spansInput.js';
 
 /**
  * The dashboard's and the report's reading of a spans report: one row per code with the headline coefficients
@@ -27,6 +35,8 @@ export interface CodeSummary {
   ac1: Coefficient;
   alpha: Coefficient;
   flags: AgreementFlag[];
+  /** The intervals shown for the headline kappa and alpha: one method, see `intervalReading`. */
+  intervals: { kappa: IntervalReading; alpha: IntervalReading };
 }
 
 export function flagsFor(kappa: number | null, alpha: number | null, thresholds: Thresholds): AgreementFlag[] {
@@ -40,7 +50,7 @@ export function summariseCodes(report: SpansReport, thresholds: Thresholds = DEF
   return report.codes.map((code) => {
     const pair = code.pairs.length === 1 ? code.pairs[0]! : null;
     const all = code.all_coders;
-    const row: Omit<CodeSummary, 'flags'> =
+    const row: Omit<CodeSummary, 'flags' | 'intervals'> =
       pair !== null
         ? {
             code: code.code,
@@ -60,8 +70,47 @@ export function summariseCodes(report: SpansReport, thresholds: Thresholds = DEF
             ac1: all.gwet_ac1,
             alpha: all.krippendorff_alpha,
           };
-    return { ...row, flags: flagsFor(row.kappa.value, row.alpha.value, thresholds) };
+    const transcripts = pair !== null ? pair.n_documents : sharedDocuments(code.pairs);
+    return {
+      ...row,
+      flags: flagsFor(row.kappa.value, row.alpha.value, thresholds),
+      intervals: {
+        kappa: intervalReading(row.kappa, transcripts),
+        alpha: intervalReading(row.alpha, transcripts),
+      },
+    };
   });
+}
+
+/** Documents coded by at least two coders: the union of the pairs' documents. */
+function sharedDocuments(pairs: SpansReport['codes'][number]['pairs']): number {
+  const documents = new Set<string>();
+  let most = 0;
+  for (const pair of pairs) {
+    most = Math.max(most, pair.n_documents);
+    for (const document of pair.by_document ?? []) documents.add(document.document);
+  }
+  return Math.max(most, documents.size);
+}
+
+export interface RoundAgreementResult {
+  /** The input as computed, with the bootstrap when there were enough transcripts: `accord agreement` reproduces it. */
+  input: SpansInput;
+  report: SpansReport;
+  rows: CodeSummary[];
+}
+
+/**
+ * A round's agreement as the dashboard and every report show it: the same input, the same bootstrap (seeded, so
+ * the browser and the server get the same bounds), the same reading of the intervals. With fewer transcripts than
+ * an interval needs, no bootstrap is run at all.
+ */
+export function roundAgreement(input: SpansInput, thresholds: Thresholds = DEFAULT_THRESHOLDS): RoundAgreementResult {
+  const { bootstrap: _ignored, ...rest } = input;
+  const used: SpansInput =
+    input.documents.length >= MIN_INTERVAL_TRANSCRIPTS ? { ...rest, bootstrap: { ...ROUND_BOOTSTRAP } } : rest;
+  const report = computeAgreement(used) as SpansReport;
+  return { input: used, report, rows: summariseCodes(report, thresholds) };
 }
 
 /** The mean of the defined headline values over codes: one point of the history across rounds. */

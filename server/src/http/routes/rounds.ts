@@ -28,12 +28,12 @@ import {
 } from '../../rounds/access.js';
 import { copyOfLiveDoc, loadRoundData, textDocName } from '../../rounds/data.js';
 import {
-  buildReport,
   computeRoundAgreement,
-  REPORT_BOOTSTRAP,
   reportCsv,
   reportHtml,
+  reportMarkdown,
   roundCodes,
+  roundReport,
   roundSpansInput,
   thresholdsOf,
   type UnitChoice,
@@ -107,7 +107,7 @@ const codeChange = z.strictObject({
   memo: z.string().max(10_000).default(''),
 });
 const reportQuery = unitQuery.extend({
-  format: z.enum(['json', 'csv', 'html']).default('json'),
+  format: z.enum(['json', 'csv', 'html', 'md']).default('json'),
   /** CSV: `false` writes cells exactly, without neutralising formula-like text (for R and pandas). */
   formulaSafe: z.enum(['true', 'false']).default('true'),
 });
@@ -387,11 +387,7 @@ export function roundRoutes(ctx: AppContext): Router {
     requireRoundData(ctx, actor, round, 'report');
     if (round.status !== 'revealed')
       throw conflict('not_revealed', 'the reliability report is computed from the reveal snapshots');
-    const choice = { unit: query.unit, minCoverage: query.minCoverage };
-    const data = await loadRoundData(ctx, round);
-    const codes = await roundCodes(ctx, round);
-    const result = computeRoundAgreement(data, choice, thresholdsOf(actor.project), codes.all, REPORT_BOOTSTRAP);
-    const report = buildReport(ctx, round, data, result, codes, choice);
+    const report = await roundReport(ctx, actor.project, round, { unit: query.unit, minCoverage: query.minCoverage });
     ctx.audit.record({
       actor: actor.userId,
       action: 'round.report',
@@ -407,6 +403,8 @@ export function roundRoutes(ctx: AppContext): Router {
     } else if (query.format === 'html') {
       res.setHeader('Content-Security-Policy', PRINTABLE_CSP);
       res.type('text/html').send(reportHtml(report));
+    } else if (query.format === 'md') {
+      res.type('text/markdown').attachment(`${filename}.md`).send(reportMarkdown(report));
     } else {
       res.json(report);
     }
