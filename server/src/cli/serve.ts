@@ -8,14 +8,16 @@ import { parseFlags } from './args.js';
 export const summary = 'start the Accord server';
 
 const HELP = `Usage: accord serve [--host HOST] [--port PORT] [--data DIR] [--origin URL,...] [--trust-proxy VALUE]
-                    [--metrics-token TOKEN]
+                    [--metrics-token TOKEN] [--smtp-url URL] [--smtp-from ADDRESS] [--public-url URL]
 
 Starts Accord: the REST API under /api, the Yjs sync endpoint under /ws/, the web client at /.
 Defaults: --host 127.0.0.1 --port 8080 --data ./data. Each flag has an environment variable
 (ACCORD_HOST, ACCORD_PORT, ACCORD_DATA, ACCORD_ORIGINS, ACCORD_TRUST_PROXY, ACCORD_SESSION_TTL_HOURS,
-ACCORD_LOG_LEVEL, ACCORD_METRICS_TOKEN); flags win. --port 0 picks a free port (logged in the "listening" line).
+ACCORD_LOG_LEVEL, ACCORD_METRICS_TOKEN, ACCORD_SMTP_URL, ACCORD_SMTP_FROM, ACCORD_PUBLIC_URL); flags win. --port 0 picks a free port (logged in the "listening" line).
 --metrics-token lets a monitor read /api/health's details with "Authorization: Bearer TOKEN"; prefer the
 environment variable, since a flag shows in the process list.
+--smtp-url (smtp://user:pass@relay:587 or smtps://...) and --smtp-from mail invitation and reset links; without
+them the links are shown to copy. --public-url is the address people open Accord at, for links in mails.
 Stops cleanly on SIGTERM or SIGINT, after flushing every document to disk.
 `;
 
@@ -28,6 +30,9 @@ export async function run(argv: string[]): Promise<number> {
     'trust-proxy': { type: 'string' },
     'log-level': { type: 'string' },
     'metrics-token': { type: 'string' },
+    'smtp-url': { type: 'string' },
+    'smtp-from': { type: 'string' },
+    'public-url': { type: 'string' },
   });
   if (values.help) {
     process.stdout.write(HELP);
@@ -42,6 +47,9 @@ export async function run(argv: string[]): Promise<number> {
       trustProxy: values['trust-proxy'],
       logLevel: values['log-level'],
       metricsToken: values['metrics-token'],
+      smtpUrl: values['smtp-url'],
+      smtpFrom: values['smtp-from'],
+      publicUrl: values['public-url'],
     });
     const server = await startServer(config);
     await new Promise<void>((resolve) => {
