@@ -1,5 +1,7 @@
 import { docName, ROLES, type Role } from '@accord/shared';
 import { type FormEvent, useEffect, useMemo, useState } from 'react';
+import { AddMembers } from '../admin/AddMembers.js';
+import { errorText } from '../api/errors.js';
 import { api, type Member, type Project } from '../api.js';
 import { CodebookPanel } from '../codebook/CodebookPanel.js';
 import { sumCounts } from '../codebook/counts.js';
@@ -9,7 +11,6 @@ import { Link } from '../router.js';
 import { useDoc } from '../sync/hooks.js';
 import { useCodebook } from '../sync/model.js';
 import { ResizablePanel } from '../ui/ResizablePanel.js';
-import { errorText } from '../api/errors.js';
 import { MemoEditor } from './MemoEditor.js';
 import { PresenceList, usePublishLocation } from './Presence.js';
 import { ProjectDataPending } from './ProjectDataPending.js';
@@ -209,8 +210,6 @@ function ProjectFields({ project, run }: { project: Project; run: Run }) {
 
 function Members({ project, members, run }: { project: Project; members: Member[]; run: Run }) {
   const { user } = useSession();
-  const [email, setEmail] = useState('');
-  const [role, setRole] = useState<Role>('coder');
   return (
     <>
       <h2>Members</h2>
@@ -231,6 +230,7 @@ function Members({ project, members, run }: { project: Project; members: Member[
               <td>
                 {member.name}
                 {member.userId === user.id ? ' (you)' : ''}
+                {member.deactivated && <span className="muted"> (deactivated: no access)</span>}
               </td>
               <td>{member.email}</td>
               <td>
@@ -266,31 +266,7 @@ function Members({ project, members, run }: { project: Project; members: Member[
           ))}
         </tbody>
       </table>
-      <form
-        className="inline-form"
-        aria-label="Add a member"
-        onSubmit={(event) => {
-          event.preventDefault();
-          void run(`${email} added`, async () => {
-            await api.addMember(project.id, email.trim(), role);
-            setEmail('');
-          });
-        }}
-      >
-        <label htmlFor="member-email">Add by email</label>
-        <input id="member-email" type="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
-        <label htmlFor="member-role" className="visually-hidden">
-          Role
-        </label>
-        <select id="member-role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
-          {ROLES.map((r) => (
-            <option key={r} value={r}>
-              {r}
-            </option>
-          ))}
-        </select>
-        <button type="submit">Add</button>
-      </form>
+      <AddMembers projectId={project.id} run={run} />
     </>
   );
 }
