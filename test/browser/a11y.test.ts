@@ -86,7 +86,7 @@ describe('accessibility (axe-core) on every page', () => {
     async (scheme) => {
       const context = await newContext(scheme);
       const page = await signIn(context, test.url, study.owner.email);
-    page.on('pageerror', (error) => console.error('page error:', error));
+      page.on('pageerror', (error) => console.error('page error:', error));
       const failures: string[] = [];
       for (const visit of studyPages(study)) {
         await page.goto(`${test.url}${visit.path}`);
@@ -115,5 +115,29 @@ describe('accessibility (axe-core) on every page', () => {
     const background = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
     expect(background).toBe('rgb(17, 18, 21)');
     expect(await seriousViolations(page)).toEqual([]);
+  }, 60_000);
+
+  it('resizes the reader side panel by pointer and by keyboard, and remembers its width', async () => {
+    const context = await newContext('light');
+    const page = await signIn(context, test.url, study.owner.email);
+    await page.goto(`${test.url}/p/${study.project.id}/t/${study.transcript.id}`);
+    const handle = page.getByRole('separator', { name: 'Resize Side panel' });
+    await handle.waitFor();
+    const before = Number(await handle.getAttribute('aria-valuenow'));
+    const box = (await handle.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + 200);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2 - 100, box.y + 200, { steps: 5 });
+    await page.mouse.up();
+    // Dragged 100 px toward the text: the panel is 100 px wider, and really that wide on screen.
+    await expect.poll(async () => Number(await handle.getAttribute('aria-valuenow'))).toBe(before + 100);
+    const panel = page.getByRole('complementary', { name: 'Side panel' });
+    expect(Math.round((await panel.boundingBox())!.width)).toBe(before + 100);
+    await handle.focus();
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(async () => Number(await handle.getAttribute('aria-valuenow'))).toBe(before + 84);
+    await page.reload();
+    await handle.waitFor();
+    expect(Number(await handle.getAttribute('aria-valuenow'))).toBe(before + 84);
   }, 60_000);
 });
