@@ -1,6 +1,9 @@
 import { type AnchorHTMLAttributes, type MouseEvent, useSyncExternalStore } from 'react';
 
-/** A minimal history router: the server answers every non-API path with index.html. */
+/**
+ * A minimal history router: the server answers every non-API path with index.html. What the paths mean is the
+ * route table in `routes.ts`; links are built with its `href` builders.
+ */
 const listeners = new Set<() => void>();
 
 function subscribe(listener: () => void): () => void {
@@ -20,28 +23,6 @@ export function navigate(path: string, replace = false): void {
 
 export function usePath(): string {
   return useSyncExternalStore(subscribe, () => location.pathname);
-}
-
-export type Route =
-  | { page: 'login' }
-  | { page: 'projects' }
-  | { page: 'project'; project: string; tab: 'transcripts' | 'codebook' | 'memo' | 'settings' }
-  | { page: 'transcript'; project: string; transcript: string }
-  | { page: 'notFound' };
-
-const ID = '([a-z0-9][a-z0-9_-]{0,63})';
-
-export function parseRoute(path: string): Route {
-  if (path === '/login') return { page: 'login' };
-  if (path === '/' || path === '') return { page: 'projects' };
-  let match = new RegExp(`^/p/${ID}/t/${ID}$`).exec(path);
-  if (match) return { page: 'transcript', project: match[1]!, transcript: match[2]! };
-  match = new RegExp(`^/p/${ID}(?:/(codebook|memo|settings))?$`).exec(path);
-  if (match) {
-    const tab = (match[2] ?? 'transcripts') as 'transcripts' | 'codebook' | 'memo' | 'settings';
-    return { page: 'project', project: match[1]!, tab };
-  }
-  return { page: 'notFound' };
 }
 
 export function Link({ href, onClick, ...rest }: AnchorHTMLAttributes<HTMLAnchorElement> & { href: string }) {

@@ -4,6 +4,7 @@ import { errorText } from '../api/errors.js';
 import { ProjectDataPending } from '../app/ProjectDataPending.js';
 import { useProjectData } from '../app/projectData.js';
 import { Link } from '../router.js';
+import { type AnalysisTab, href, parseRoute } from '../routes.js';
 import { useDoc } from '../sync/hooks.js';
 import { useCodebook } from '../sync/model.js';
 import { type AnalysisFilters, type AnalysisOptions, analysisApi, NO_FILTERS } from './api.js';
@@ -15,16 +16,12 @@ import { StatisticsView } from './StatisticsView.js';
 import { ThemeBoard } from './ThemeBoard.js';
 import './analysis.css';
 
-/** `/p/<project>/analysis` (retrieval) and its `statistics`, `themes` and `report` tabs. */
-export type AnalysisTab = 'retrieval' | 'statistics' | 'themes' | 'report';
+export type { AnalysisTab } from '../routes.js';
 
-const ID = '([a-z0-9][a-z0-9_-]{0,63})';
-const PATTERN = new RegExp(`^/p/${ID}/analysis(?:/(statistics|themes|report))?$`);
-
+/** `/p/<project>/analysis` (retrieval) and its `statistics`, `themes` and `report` tabs (see `routes.ts`). */
 export function analysisRoute(path: string): { project: string; tab: AnalysisTab } | null {
-  const match = PATTERN.exec(path);
-  if (!match) return null;
-  return { project: match[1]!, tab: (match[2] as AnalysisTab | undefined) ?? 'retrieval' };
+  const route = parseRoute(path);
+  return route.page === 'analysis' ? route : null;
 }
 
 const TABS: [AnalysisTab, string][] = [
@@ -53,19 +50,18 @@ export function AnalysisPage({ path }: { path: string }) {
 
   if (!data || !options || !codebook) return <ProjectDataPending error={error ?? optionsError} />;
   const canEditThemes = data.docs.some((doc) => doc.name === codebookName && doc.access === 'write');
-  const base = `/p/${data.project.id}/analysis`;
   return (
     <div className="page analysis-page">
       <nav aria-label="Breadcrumb" className="crumbs">
-        <Link href="/">Projects</Link> › <Link href={`/p/${data.project.id}`}>{data.project.name}</Link> ›{' '}
-        <span>Analysis</span>
+        <Link href={href.projects()}>Projects</Link> ›{' '}
+        <Link href={href.project(data.project.id)}>{data.project.name}</Link> › <span>Analysis</span>
       </nav>
       <h1>Analysis</h1>
       <nav className="tabs" aria-label="Analysis views">
         {TABS.map(([key, label]) => (
           <Link
             key={key}
-            href={key === 'retrieval' ? base : `${base}/${key}`}
+            href={href.analysis(data.project.id, key)}
             aria-current={route.tab === key ? 'page' : undefined}
           >
             {label}

@@ -1,14 +1,15 @@
 import { parseDocName } from '@accord/shared';
 import { useCallback, useContext, useEffect, useState } from 'react';
 import { Button, Dialog, Modal, ModalOverlay } from 'react-aria-components';
-import { AccountsPage, adminRoute } from '../admin/AccountsPage.js';
-import { InvitePage, inviteRoute } from '../admin/InvitePage.js';
-import { AnalysisPage, analysisRoute } from '../analysis/AnalysisPage.js';
+import { AccountsPage } from '../admin/AccountsPage.js';
+import { InvitePage } from '../admin/InvitePage.js';
+import { AnalysisPage } from '../analysis/AnalysisPage.js';
 import { ApiError, api, onSessionExpired, setCsrfToken, type User } from '../api.js';
 import { AccessNotice } from '../importExport/AccessNotice.js';
 import { accessLost, CLOSE_FORBIDDEN, type DocListing } from '../importExport/lostAccess.js';
-import { RoundsPage, roundsRoute } from '../rounds/RoundsPage.js';
-import { Link, navigate, parseRoute, usePath } from '../router.js';
+import { RoundsPage } from '../rounds/RoundsPage.js';
+import { Link, navigate, usePath } from '../router.js';
+import { href, parseRoute, type Route } from '../routes.js';
 import { PoolContext } from '../sync/context.js';
 import { ConnectionBadge } from './ConnectionBadge.js';
 import { LoginForm, SetupForm } from './LoginPage.js';
@@ -88,7 +89,7 @@ export function App() {
       setCsrfToken(csrfToken);
       pool.setUser(user.id);
       setSession({ state: 'signedIn', user });
-      if (location.pathname === '/login') navigate('/', true);
+      if (parseRoute(location.pathname).page === 'login') navigate(href.projects(), true);
     },
     [pool],
   );
@@ -101,7 +102,7 @@ export function App() {
     // Forgets this browser's copies only when nothing is waiting; waiting changes stay for the next sign-in.
     await pool.signOut();
     setSession({ state: 'signedOut', setupNeeded: false });
-    navigate('/login');
+    navigate(href.login());
   }, [pool]);
   const signOut = useCallback(async () => {
     const waiting = pool.pendingCount();
@@ -116,7 +117,7 @@ export function App() {
       </main>
     );
   // A one-time link opens outside the shell, signed in or not: accepting it signs in as its account.
-  if (inviteRoute(path)) return <InvitePage onDone={signedIn} />;
+  if (route.page === 'invite') return <InvitePage onDone={signedIn} />;
   if (session.state === 'signedOut') {
     return (
       <main className="auth-page">
@@ -185,7 +186,7 @@ export function App() {
                 if (again.id !== user.id) {
                   // Another account: nothing of this one may stay open.
                   pool.closeAll();
-                  navigate('/', true);
+                  navigate(href.projects(), true);
                 }
                 signedIn(again, token);
                 pool.resume();
@@ -195,26 +196,36 @@ export function App() {
         </div>
       )}
       <main className="app-main" id="main">
-        {route.page === 'projects' || route.page === 'login' ? (
-          <ProjectsPage />
-        ) : route.page === 'project' ? (
-          <ProjectPage key={route.project} projectId={route.project} tab={route.tab} />
-        ) : roundsRoute(path) ? (
-          <RoundsPage path={path} />
-        ) : analysisRoute(path) ? (
-          <AnalysisPage path={path} />
-        ) : adminRoute(path) ? (
-          <AccountsPage />
-        ) : route.page === 'transcript' ? (
-          <TranscriptPage key={route.transcript} projectId={route.project} transcriptId={route.transcript} />
-        ) : (
-          <p>
-            Nothing here. <Link href="/">Back to your projects</Link>
-          </p>
-        )}
+        <RoutePage route={route} path={path} />
       </main>
     </SessionContext.Provider>
   );
+}
+
+/** The page each route shows (the table of URLs is `routes.ts`). */
+function RoutePage({ route, path }: { route: Route; path: string }) {
+  switch (route.page) {
+    case 'projects':
+    case 'login':
+      return <ProjectsPage />;
+    case 'project':
+      return <ProjectPage key={route.project} projectId={route.project} tab={route.tab} />;
+    case 'transcript':
+      return <TranscriptPage key={route.transcript} projectId={route.project} transcriptId={route.transcript} />;
+    case 'rounds':
+      return <RoundsPage path={path} />;
+    case 'analysis':
+      return <AnalysisPage path={path} />;
+    case 'accounts':
+      return <AccountsPage />;
+    case 'invite':
+    case 'notFound':
+      return (
+        <p>
+          Nothing here. <Link href={href.projects()}>Back to your projects</Link>
+        </p>
+      );
+  }
 }
 
 /** The project's document list as `accessLost` reads it: the names, or the status the request failed with. */

@@ -1,3 +1,5 @@
+import { href } from '../routes.js';
+
 /**
  * Jump to a passage: a transcript URL may carry `?at=<start>-<end>` (UTF-16 offsets into the transcript text, as
  * everywhere in Accord). The transcript page opens scrolled to the turn that contains `start` and briefly
@@ -23,11 +25,7 @@ export function parseAt(search: string): Passage | null {
 
 /** The transcript page's URL, scrolled to a passage when one is given. */
 export function passageHref(project: string, transcript: string, passage?: Passage | null): string {
-  const base = `/p/${project}/t/${transcript}`;
-  if (!passage) return base;
-  const start = Math.max(0, Math.floor(passage.start));
-  const end = Math.max(start, Math.floor(passage.end));
-  return `${base}?at=${start}-${end}`;
+  return href.transcript(project, transcript, passage);
 }
 
 /**

@@ -5,6 +5,7 @@ import { ProjectDataPending } from '../app/ProjectDataPending.js';
 import { type ProjectData, useProjectData } from '../app/projectData.js';
 import { useSession } from '../app/session.js';
 import { Link, navigate } from '../router.js';
+import { href, parseRoute, type Route } from '../routes.js';
 import { useDoc } from '../sync/hooks.js';
 import { useCodebook } from '../sync/model.js';
 import { type RoundView, roundsApi } from './api.js';
@@ -12,24 +13,12 @@ import { Dashboard } from './Dashboard.js';
 import { Review } from './Review.js';
 import './rounds.css';
 
-/** `/p/<project>/rounds`, `/p/<project>/rounds/<round>` and its `agreement` / `review` tabs. */
-export interface RoundsRoute {
-  project: string;
-  round: string | null;
-  tab: 'progress' | 'agreement' | 'review';
-}
-
-const ID = '([a-z0-9][a-z0-9_-]{0,63})';
-const PATTERN = new RegExp(`^/p/${ID}/rounds(?:/${ID}(?:/(agreement|review))?)?$`);
+/** `/p/<project>/rounds`, `/p/<project>/rounds/<round>` and its `agreement` / `review` tabs (see `routes.ts`). */
+export type RoundsRoute = Extract<Route, { page: 'rounds' }>;
 
 export function roundsRoute(path: string): RoundsRoute | null {
-  const match = PATTERN.exec(path);
-  if (!match) return null;
-  return {
-    project: match[1]!,
-    round: match[2] ?? null,
-    tab: (match[3] as RoundsRoute['tab'] | undefined) ?? 'progress',
-  };
+  const route = parseRoute(path);
+  return route.page === 'rounds' ? route : null;
 }
 
 export function RoundsPage({ path }: { path: string }) {
@@ -39,8 +28,9 @@ export function RoundsPage({ path }: { path: string }) {
   return (
     <div className="page rounds-page">
       <nav aria-label="Breadcrumb" className="crumbs">
-        <Link href="/">Projects</Link> › <Link href={`/p/${data.project.id}`}>{data.project.name}</Link> ›{' '}
-        {route.round ? <Link href={`/p/${data.project.id}/rounds`}>Rounds</Link> : <span>Rounds</span>}
+        <Link href={href.projects()}>Projects</Link> ›{' '}
+        <Link href={href.project(data.project.id)}>{data.project.name}</Link> ›{' '}
+        {route.round ? <Link href={href.rounds(data.project.id)}>Rounds</Link> : <span>Rounds</span>}
       </nav>
       {route.round === null ? (
         <RoundList data={data} onChange={reload} />
@@ -77,7 +67,7 @@ function RoundList({ data, onChange }: { data: ProjectData; onChange: () => Prom
       <ul className="card-list">
         {rounds?.map((round) => (
           <li key={round.id} className="card">
-            <Link href={`/p/${data.project.id}/rounds/${round.id}`}>{round.name}</Link>{' '}
+            <Link href={href.rounds(data.project.id, round.id)}>{round.name}</Link>{' '}
             <span className="tag">{round.mode}</span> <span className="tag">{round.status}</span>
             {round.myAssignments.length > 0 && (
               <span className="muted">
@@ -93,7 +83,7 @@ function RoundList({ data, onChange }: { data: ProjectData; onChange: () => Prom
           data={data}
           onCreated={async (id) => {
             await onChange();
-            navigate(`/p/${data.project.id}/rounds/${id}`);
+            navigate(href.rounds(data.project.id, id));
           }}
         />
       )}
@@ -243,7 +233,7 @@ function NewRound({ data, onCreated }: { data: ProjectData; onCreated: (id: stri
           {created.warnings.map((w) => (
             <p key={w}>{w}</p>
           ))}
-          <Link href={`/p/${data.project.id}/rounds/${created.id}`}>Open the round</Link>
+          <Link href={href.rounds(data.project.id, created.id)}>Open the round</Link>
         </div>
       )}
       <button type="submit">Create round</button>
@@ -303,10 +293,10 @@ function RoundDetail({ data, roundId, tab }: { data: ProjectData; roundId: strin
       setError(errorText(caught));
     }
   };
-  const tabs: [RoundsRoute['tab'], string, string][] = [
-    ['progress', 'Progress', ''],
-    ['agreement', 'Agreement', '/agreement'],
-    ['review', 'Review', '/review'],
+  const tabs: [RoundsRoute['tab'], string][] = [
+    ['progress', 'Progress'],
+    ['agreement', 'Agreement'],
+    ['review', 'Review'],
   ];
   return (
     <>
@@ -329,12 +319,8 @@ function RoundDetail({ data, roundId, tab }: { data: ProjectData; roundId: strin
         </p>
       )}
       <nav className="tabs" aria-label="Round sections">
-        {tabs.map(([key, label, suffix]) => (
-          <Link
-            key={key}
-            href={`/p/${projectId}/rounds/${round.id}${suffix}`}
-            aria-current={tab === key ? 'page' : undefined}
-          >
+        {tabs.map(([key, label]) => (
+          <Link key={key} href={href.rounds(projectId, round.id, key)} aria-current={tab === key ? 'page' : undefined}>
             {label}
           </Link>
         ))}
@@ -347,7 +333,7 @@ function RoundDetail({ data, roundId, tab }: { data: ProjectData; roundId: strin
               <ul className="card-list">
                 {round.myAssignments.map((a) => (
                   <li key={a.transcriptId} className="card assignment">
-                    <Link href={`/p/${projectId}/t/${a.transcriptId}`}>{a.title}</Link>{' '}
+                    <Link href={href.transcript(projectId, a.transcriptId)}>{a.title}</Link>{' '}
                     <span className="muted">{a.codings} codings</span>{' '}
                     {round.status === 'running' && (
                       <label>
