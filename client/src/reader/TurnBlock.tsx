@@ -283,7 +283,8 @@ export const TurnBlock = memo(function TurnBlock(props: BlockProps) {
                 type="button"
                 className="stripe"
                 data-coding={coding.id}
-                aria-label={label}
+                // The visible tag starts the name (WCAG 2.5.3 label in name: voice users say what they see).
+                aria-label={`${props.tagOf(coding)}: ${label}`}
                 title={label}
                 style={{ ['--code' as string]: colourOf(coding) }}
                 onClick={(event) => openAt([coding.id], event.currentTarget)}
