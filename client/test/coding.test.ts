@@ -1,9 +1,9 @@
 import { addCode, addCoding, codesMap, codingsMap, initTranscript, memoText, updateCode } from '@accord/shared';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { initialsOf } from '../src/app/TranscriptPage.js';
 import { assignShortcuts, reassign } from '../src/codebook/shortcuts.js';
 import { buildBlocks, labelLength } from '../src/coding/blocks.js';
+import { coderTags, initialsOf } from '../src/coding/initials.js';
 import { LOCAL_ORIGIN, local, UndoHistory, undoKey } from '../src/coding/undo.js';
 
 describe('speaker labels shown once', () => {
@@ -36,51 +36,50 @@ describe('speaker labels shown once', () => {
 
 describe('fixed digit shortcuts', () => {
   const order = ['a', 'b', 'c', 'd'];
-  it.each<[string, (string | null)[], Map<string, string>, (string | null)[]]>([
-    ['nothing stored: codebook order', [], new Map(), ['a', 'b', 'c', 'd', null, null, null, null, null]],
+  const none = [null, null, null, null, null];
+  const stored = (slots: (string | null)[], seen: string[] = []) => ({ slots, seen });
+  it.each<[string, ReturnType<typeof stored>, Map<string, string>, (string | null)[]]>([
+    ['nothing stored: codebook order', stored([]), new Map(), ['a', 'b', 'c', 'd', ...none]],
+    ['stored keys stay where they are', stored(['c', null, 'a']), new Map(), ['c', 'b', 'a', 'd', ...none]],
     [
-      'stored keys stay where they are',
-      ['c', null, 'a'],
+      'a code seen before gets no key by itself',
+      stored(['c', null, 'a'], ['b']),
       new Map(),
-      ['c', 'b', 'a', 'd', null, null, null, null, null],
+      ['c', 'd', 'a', null, ...none],
     ],
-    ['an emptied key stays empty', ['', 'b'], new Map(), ['', 'b', 'a', 'c', 'd', null, null, null, null]],
-    [
-      'a merged code is followed',
-      ['x', 'b'],
-      new Map([['x', 'c']]),
-      ['c', 'b', 'a', 'd', null, null, null, null, null],
-    ],
+    ['a merged code is followed', stored(['x', 'b'], ['x', 'b']), new Map([['x', 'c']]), ['c', 'b', 'a', 'd', ...none]],
     [
       'a deleted code frees its key',
-      ['x', 'b'],
+      stored(['x', 'b'], ['x', 'b']),
       new Map([['x', '']]),
-      ['a', 'b', 'c', 'd', null, null, null, null, null],
+      ['a', 'b', 'c', 'd', ...none],
     ],
     [
-      'a code merged into one with a key',
-      ['x', 'c'],
+      'merged into one with a key',
+      stored(['x', 'c'], ['x', 'c']),
       new Map([['x', 'c']]),
-      ['c', 'a', 'b', 'd', null, null, null, null, null],
+      ['c', 'a', 'b', 'd', ...none],
     ],
-    ['unknown codes free their key', ['zz', 'b'], new Map(), ['a', 'b', 'c', 'd', null, null, null, null, null]],
-  ])('%s', (_name, stored, redirects, expected) => {
-    expect(assignShortcuts(stored, order, redirects)).toEqual(expected);
+    ['unknown codes free their key', stored(['zz', 'b'], ['zz', 'b']), new Map(), ['a', 'b', 'c', 'd', ...none]],
+  ])('%s', (_name, given, redirects, expected) => {
+    expect(assignShortcuts(given, order, redirects).slots).toEqual(expected);
   });
 
   it('never re-ranks: a code added to the codebook takes a free key, the others keep theirs', () => {
-    const before = assignShortcuts([], order);
+    const before = assignShortcuts(stored([]), order);
     const after = assignShortcuts(before, ['new', ...order]);
-    expect(after.slice(0, 4)).toEqual(['a', 'b', 'c', 'd']);
-    expect(after[4]).toBe('new');
+    expect(after.slots.slice(0, 5)).toEqual(['a', 'b', 'c', 'd', 'new']);
   });
 
-  it('reassigning moves a code off its old key, which stays empty', () => {
-    const slots = assignShortcuts([], order);
-    const next = reassign(slots, 'a', 3);
-    expect(next.slice(0, 4)).toEqual(['', 'b', 'c', 'a']);
-    expect(assignShortcuts(next, order).slice(0, 4)).toEqual(['', 'b', 'c', 'a']);
-    expect(reassign(next, 'b', null).slice(0, 4)).toEqual(['', '', 'c', 'a']);
+  it('reassigning swaps with the code that had the key; a key taken away is not given back', () => {
+    const first = assignShortcuts(stored([]), order);
+    const next = reassign(first, 'a', 3);
+    expect(next.slots.slice(0, 4)).toEqual(['d', 'b', 'c', 'a']);
+    expect(assignShortcuts(next, order).slots.slice(0, 4)).toEqual(['d', 'b', 'c', 'a']);
+    const cleared = assignShortcuts(reassign(next, 'b', null), order);
+    expect(cleared.slots.slice(0, 5)).toEqual(['d', null, 'c', 'a', null]);
+    // A code without a key takes a key; the key's former holder is left without.
+    expect(reassign(cleared, 'b', 0).slots.slice(0, 4)).toEqual(['b', null, 'c', 'a']);
   });
 });
 
@@ -91,6 +90,15 @@ describe('coder initials on bracket labels', () => {
     ['  Cody  van  Coder ', 'CC'],
     ['', '?'],
   ])('%s', (name, expected) => expect(initialsOf(name)).toBe(expected));
+
+  it('tells coders with the same initials apart', () => {
+    const tags = coderTags([
+      { userId: '1', name: 'Cody Coder' },
+      { userId: '2', name: 'Cora Coder' },
+      { userId: '3', name: 'Olive Owner' },
+    ]);
+    expect(Object.fromEntries(tags)).toEqual({ '1': 'Cody C.', '2': 'Cora C.', '3': 'OO' });
+  });
 });
 
 describe('undo keys', () => {

@@ -45,6 +45,7 @@ describe('keyboard-only coding', () => {
     transcript = created.body.transcript.id;
     await test.server.ctx.sync.withDoc(docName({ kind: 'codebook', project: seed.project.id }), (doc) => {
       codes.barriers = addCode(doc, { name: 'Barriers', order: 0 });
+      addCode(doc, { name: 'Distrust', parent: codes.barriers, order: 0 });
       codes.trust = addCode(doc, { name: 'Trust', order: 1 });
       codes.turning = addCode(doc, { name: 'Turning point', order: 2 });
     });
@@ -56,16 +57,16 @@ describe('keyboard-only coding', () => {
     await test?.close();
   });
 
-  /** The coder's codings as the server holds them: code id and coded text. */
-  const serverCodings = async () => {
+  /** A coder's codings as the server holds them: code id and coded text. */
+  const codingsOf = async (coder: string) => {
     const project = seed.project.id;
     return test.server.ctx.sync.withDoc(docName({ kind: 'text', project, transcript }), (textDoc) =>
-      test.server.ctx.sync.withDoc(
-        docName({ kind: 'codings', project, transcript, coder: seed.coder.id }),
-        (layer) => readCodings(layer, textDoc).map((c) => ({ code: c.code, text: TEXT.slice(c.start, c.end) })),
+      test.server.ctx.sync.withDoc(docName({ kind: 'codings', project, transcript, coder }), (layer) =>
+        readCodings(layer, textDoc).map((c) => ({ code: c.code, text: TEXT.slice(c.start, c.end) })),
       ),
     );
   };
+  const serverCodings = () => codingsOf(seed.coder.id);
 
   /** Where the keyboard focus is: the turn's index, the picker, or the element's tag. */
   const focus = (page: Page) =>
@@ -115,12 +116,12 @@ describe('keyboard-only coding', () => {
     await page.locator('.picker').waitFor({ state: 'detached' });
     expect(await focus(page)).toBe('turn 1');
 
-    // Next turn; a digit codes the keyboard selection at once with the code on that key (3: Turning point).
+    // Next turn; a digit codes the keyboard selection at once with the code on that key (4: Turning point).
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('ArrowDown');
     expect(await focus(page)).toBe('turn 3');
     for (let i = 0; i < 4; i++) await page.keyboard.press('Shift+ArrowRight');
-    await page.keyboard.press('3');
+    await page.keyboard.press('4');
     await expect
       .poll(async () => (await serverCodings()).find((c) => c.code === codes.turning)?.text)
       .toBe('A nurse who listened');
@@ -146,6 +147,87 @@ describe('keyboard-only coding', () => {
     expect(await focus(page)).toBe('turn 0');
     expect(await page.locator('.stripe').count()).toBe(3);
     await screenshot(page, 'keyboard-coding');
+    await context.close();
+  }, 90_000);
+
+  it('covers every other key docs/client.md lists', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    context.setDefaultTimeout(15_000);
+    const page = await signIn(context, test.url, seed.coder2.email);
+    await page.goto(`${test.url}/p/${seed.project.id}/t/${transcript}`);
+    await page.getByText('A nurse who listened').waitFor();
+    const theirs = () => codingsOf(seed.coder2.id);
+    const selected = () => page.evaluate(() => window.getSelection()?.toString() ?? '');
+    const turn = (i: number) => page.locator(`article.block[data-index="${i}"]`);
+
+    // Shift+Alt+→ extends by characters; Shift+Enter in the picker applies and stays open, Enter applies and closes.
+    await turn(1).focus();
+    for (let i = 0; i < 4; i++) await page.keyboard.press('Shift+Alt+ArrowRight');
+    expect(await selected()).toBe('Hard');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('trus');
+    await page.keyboard.press('Shift+Enter');
+    await expect.poll(theirs).toEqual([{ code: codes.trust, text: 'Hard' }]);
+    expect(await focus(page)).toBe('picker');
+    expect(await page.getByRole('combobox', { name: 'Code to apply' }).inputValue()).toBe('');
+    await page.keyboard.type('barr');
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(async () => (await theirs()).map((c) => c.code).sort())
+      .toEqual([codes.barriers, codes.trust].sort());
+    expect(await focus(page)).toBe('turn 1');
+
+    // Shift+↓ extends by lines, Shift+← by words back; Esc clears the selection and keeps the focus.
+    await page.keyboard.press('Shift+ArrowDown');
+    expect((await selected()).length).toBeGreaterThan(20);
+    await page.keyboard.press('Shift+ArrowUp');
+    await page.keyboard.press('Shift+ArrowLeft');
+    await page.keyboard.press('Escape');
+    expect(await selected()).toBe('');
+    expect(await focus(page)).toBe('turn 1');
+
+    // Ctrl+A selects the turn's spoken text (not its speaker label); "." repeats the last code on it.
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Control+a');
+    expect(await selected()).toBe(TEXT.split('\n')[3]!.slice('P1: '.length));
+    await page.keyboard.press('.');
+    const whole = TEXT.split('\n')[3]!.slice('P1: '.length);
+    await expect.poll(async () => (await theirs()).find((c) => c.text === whole)?.code).toBe(codes.barriers);
+    expect(await focus(page)).toBe('turn 3');
+
+    // Tab reaches the turn's coding stripes; Enter on one opens the coding's details, Esc closes them.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.className)).toBe('stripe');
+    await page.keyboard.press('Enter');
+    await page.locator('.details').waitFor();
+    await page.keyboard.press('Escape');
+    await page.locator('.details').waitFor({ state: 'detached' });
+
+    // Cmd+Z (macOS) undoes like Ctrl+Z, Cmd+Shift+Z redoes.
+    await page.keyboard.press('Meta+z');
+    await expect.poll(async () => (await theirs()).some((c) => c.text === whole)).toBe(false);
+    await page.keyboard.press('Meta+Shift+z');
+    await expect.poll(async () => (await theirs()).some((c) => c.text === whole)).toBe(true);
+
+    // The codebook tree: ↓/↑, End/Home move; → expands, ← collapses a code with subcodes.
+    const tree = page.getByRole('tree', { name: 'Codes' });
+    await tree.getByRole('treeitem').first().focus();
+    const current = () => page.evaluate(() => document.activeElement?.querySelector('.code-name')?.textContent);
+    expect(await current()).toBe('Barriers');
+    // The tree moves the focus on the next frame.
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(current).toBe('Distrust');
+    await page.keyboard.press('ArrowUp');
+    await expect.poll(current).toBe('Barriers');
+    await page.keyboard.press('End');
+    await expect.poll(current).toBe('Turning point');
+    await page.keyboard.press('Home');
+    await expect.poll(current).toBe('Barriers');
+    await page.keyboard.press('ArrowLeft');
+    await expect.poll(() => tree.getByRole('treeitem', { name: /Distrust/ }).count()).toBe(0);
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => tree.getByRole('treeitem', { name: /Distrust/ }).count()).toBe(1);
     await context.close();
   }, 90_000);
 });

@@ -53,7 +53,7 @@ describe('presence of selections', () => {
   /** The others' selections a page draws: the name on each and the text under it. */
   const shown = (page: Page) =>
     page.evaluate(() =>
-      [...document.querySelectorAll<HTMLElement>('.remote-selection, .remote-caret')]
+      Array.from(document.querySelectorAll<HTMLElement>('.remote-selection, .remote-caret'))
         .filter((overlay) => overlay.querySelector('.remote-name'))
         .map((overlay) => ({
           kind: overlay.className,
@@ -72,7 +72,7 @@ describe('presence of selections', () => {
     // It lies over exactly the selected words.
     const box = await b.locator('.remote-selection').first().boundingBox();
     const words = await b.evaluate(() => {
-      const turn = [...document.querySelectorAll('article.block')].find((el) =>
+      const turn = Array.from(document.querySelectorAll('article.block')).find((el) =>
         el.textContent?.includes('I did not trust the clinic'),
       )!;
       const walker = document.createTreeWalker(turn, NodeFilter.SHOW_TEXT);

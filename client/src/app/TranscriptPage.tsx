@@ -21,6 +21,7 @@ import type { Block } from '../coding/blocks.js';
 import { buildBlocks } from '../coding/blocks.js';
 import { nextCodeColour, userColour } from '../coding/colours.js';
 import { applyCorrection } from '../coding/correction.js';
+import { coderTags } from '../coding/initials.js';
 import { assignLanes } from '../coding/lanes.js';
 import { local, undoHistory } from '../coding/undo.js';
 import { parseAt } from '../importExport/passage.js';
@@ -145,11 +146,7 @@ function Workspace({ data, meta }: { data: ProjectData; meta: TranscriptMeta }) 
     }),
     [codebook.byId, coderName],
   );
-  const initials = useMemo(() => {
-    const out = new Map<string, string>();
-    for (const member of members) out.set(member.userId, initialsOf(member.name));
-    return out;
-  }, [members]);
+  const initials = useMemo(() => coderTags(members), [members]);
   const tagOf = useCallback(
     (coding: LayerCoding) =>
       `${codebook.byId.get(coding.resolvedCode)?.name ?? 'Unknown code'} · ${initials.get(coding.coder) ?? '?'}`,
@@ -523,14 +520,6 @@ function Workspace({ data, meta }: { data: ProjectData; meta: TranscriptMeta }) 
       )}
     </div>
   );
-}
-
-/** "Ada Lovelace" -> "AL", "ada" -> "AD": the coder on a bracket's label. */
-export function initialsOf(name: string): string {
-  const words = name.trim().split(/\s+/).filter(Boolean);
-  if (words.length === 0) return '?';
-  if (words.length === 1) return words[0]!.slice(0, 2).toUpperCase();
-  return (words[0]![0]! + words[words.length - 1]![0]!).toUpperCase();
 }
 
 function excerpt(text: string, start: number, end: number): string {

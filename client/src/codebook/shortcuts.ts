@@ -4,58 +4,79 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 /** The digit keys 1-9: slot i is the key i + 1. */
 export const SHORTCUT_SLOTS = 9;
 
-/** Slot i holds the code on key i + 1; '' is a key the user emptied, null one never assigned. */
-export type ShortcutSlots = readonly (string | null)[];
+/**
+ * A user's digit keys in a project: slot i holds the code on key i + 1 (or null), and `seen` the codes that were
+ * ever offered a key, so that a code the user took a key from, or that found no free key, is not given one behind
+ * their back later; only codes new to the codebook fill free keys.
+ */
+export interface Shortcuts {
+  slots: (string | null)[];
+  seen: string[];
+}
+
+export const NO_SHORTCUTS: Shortcuts = { slots: [], seen: [] };
 
 /**
- * The stable digit assignment: the stored slots, codes resolved through merges (a deleted code frees its slot, a
- * code merged into one that already has a key frees the second), and free slots filled with the first codes of the
- * codebook that have no key yet. Nothing ever moves by use: a code keeps its key until the user changes it.
+ * The stable digit assignment: the stored keys, codes resolved through merges (a deleted code frees its key, a code
+ * merged into one that already has a key frees the second), free keys filled with codes new to the codebook in
+ * codebook order. Nothing ever moves by use: a code keeps its key until the user changes it.
  */
 export function assignShortcuts(
-  stored: ShortcutSlots,
+  stored: Shortcuts,
   codebookOrder: readonly string[],
   redirects: ReadonlyMap<string, string> = new Map(),
-): (string | null)[] {
+): Shortcuts {
   const known = new Set(codebookOrder);
   const slots: (string | null)[] = [];
   const taken = new Set<string>();
   for (let i = 0; i < SHORTCUT_SLOTS; i++) {
-    const raw = stored[i] ?? null;
-    // '' is a slot the user emptied on purpose: it stays empty.
-    const code = raw === null || raw === '' ? raw : resolveCode(redirects, raw);
-    if (code === '') slots.push('');
-    else if (code !== null && known.has(code) && !taken.has(code)) {
+    const raw = stored.slots[i] ?? null;
+    const code = raw === null || raw === '' ? null : resolveCode(redirects, raw);
+    if (code !== null && known.has(code) && !taken.has(code)) {
       slots.push(code);
       taken.add(code);
     } else slots.push(null);
   }
-  const remaining = codebookOrder.filter((id) => !taken.has(id));
-  for (let i = 0; i < SHORTCUT_SLOTS && remaining.length > 0; i++) {
-    if (slots[i] === null) slots[i] = remaining.shift()!;
+  const seen = new Set(stored.seen.map((id) => resolveCode(redirects, id) ?? id));
+  const fresh = codebookOrder.filter((id) => !taken.has(id) && !seen.has(id));
+  for (let i = 0; i < SHORTCUT_SLOTS && fresh.length > 0; i++) {
+    if (slots[i] === null) slots[i] = fresh.shift()!;
   }
-  return slots;
+  return { slots, seen: [...codebookOrder] };
 }
 
-/** Puts `code` on slot `slot` (null: takes its key away), moving it off any other slot. */
-export function reassign(slots: ShortcutSlots, code: string, slot: number | null): (string | null)[] {
-  const next: (string | null)[] = Array.from({ length: SHORTCUT_SLOTS }, (_, i) =>
-    slots[i] === code ? '' : (slots[i] ?? null),
-  );
-  if (slot !== null) next[slot] = code;
-  return next;
+/**
+ * Puts `code` on slot `slot` (null: takes its key away). The code that had that key takes the moved code's old
+ * key in exchange (or none), so that a change never shifts any other code.
+ */
+export function reassign(current: Shortcuts, code: string, slot: number | null): Shortcuts {
+  const slots: (string | null)[] = Array.from({ length: SHORTCUT_SLOTS }, (_, i) => current.slots[i] ?? null);
+  const from = slots.indexOf(code);
+  if (slot === null) {
+    if (from >= 0) slots[from] = null;
+  } else {
+    const holder = slots[slot] ?? null;
+    if (from >= 0) slots[from] = holder;
+    slots[slot] = code;
+  }
+  return { slots, seen: current.seen.includes(code) ? current.seen : [...current.seen, code] };
 }
 
 function storageKey(user: string, project: string): string {
   return `accord.shortcuts.${user}.${project}`;
 }
 
-function load(key: string): ShortcutSlots {
+function load(key: string): Shortcuts {
   try {
-    const parsed: unknown = JSON.parse(localStorage.getItem(key) ?? '[]');
-    return Array.isArray(parsed) ? parsed.map((v) => (typeof v === 'string' ? v : null)) : [];
+    const parsed = JSON.parse(localStorage.getItem(key) ?? 'null') as Partial<Shortcuts> | null;
+    const strings = (value: unknown) =>
+      Array.isArray(value) ? value.map((v) => (typeof v === 'string' && v !== '' ? v : null)) : [];
+    return {
+      slots: strings(parsed?.slots),
+      seen: strings(parsed?.seen).filter((v): v is string => v !== null),
+    };
   } catch {
-    return [];
+    return NO_SHORTCUTS;
   }
 }
 
@@ -70,27 +91,26 @@ export function useShortcuts(
   redirects: ReadonlyMap<string, string>,
 ): { slots: (string | null)[]; assign: (code: string, slot: number | null) => void } {
   const key = storageKey(user, project);
-  const [stored, setStored] = useState<ShortcutSlots>(() => load(key));
+  const [stored, setStored] = useState<Shortcuts>(() => load(key));
   useEffect(() => setStored(load(key)), [key]);
   // Before the codebook has loaded there is nothing to assign, and nothing must be written.
-  const slots = useMemo(
-    () => (codebookOrder.length === 0 ? [] : assignShortcuts(stored, codebookOrder, redirects)),
+  const assigned = useMemo(
+    () => (codebookOrder.length === 0 ? null : assignShortcuts(stored, codebookOrder, redirects)),
     [stored, codebookOrder, redirects],
   );
   useEffect(() => {
-    if (slots.length === 0) return;
-    if (JSON.stringify(slots) !== JSON.stringify(stored)) {
-      localStorage.setItem(key, JSON.stringify(slots));
-      setStored(slots);
+    if (assigned && JSON.stringify(assigned) !== JSON.stringify(stored)) {
+      localStorage.setItem(key, JSON.stringify(assigned));
+      setStored(assigned);
     }
-  }, [slots, stored, key]);
+  }, [assigned, stored, key]);
   const assign = useCallback(
     (code: string, slot: number | null) => {
-      const next = reassign(slots, code, slot);
+      const next = reassign(assigned ?? stored, code, slot);
       localStorage.setItem(key, JSON.stringify(next));
       setStored(next);
     },
-    [slots, key],
+    [assigned, stored, key],
   );
-  return { slots, assign };
+  return { slots: assigned?.slots ?? [], assign };
 }

@@ -266,7 +266,10 @@ export function Reader(props: ReaderProps) {
       } else if (key === 'End' && event.ctrlKey) {
         focusBlock(blocks.length - 1);
       } else if (key === 'a' && (event.ctrlKey || event.metaKey)) {
-        selection.selectAllChildren(root);
+        // The turn's spoken text, without the hidden speaker label.
+        const from = offsetToPoint(root, block.bodyStart);
+        const to = offsetToPoint(root, block.end);
+        selection.setBaseAndExtent(from.node, from.offset, to.node, to.offset);
       } else if (key === 'Enter' || key === 'c') {
         // The keyboard selection, or the whole turn.
         const chosen = currentSelection();

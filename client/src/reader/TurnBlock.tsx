@@ -115,8 +115,11 @@ export const TurnBlock = memo(function TurnBlock(props: BlockProps) {
     // of every turn that scrolls into view.
     const buttons = stripeList.current?.querySelectorAll<HTMLElement>('[data-coding]') ?? [];
     const byCoding = new Map(boxes.map((box) => [box.id, box]));
-    const widest = Math.max(lanesWidth, ...boxes.map((box) => ((lanes.get(box.id) ?? 0) + 1) * LANE_PX));
-    const labelX = expanded ? widest : lanesWidth;
+    // Labels start right after the outermost bracket drawn in this turn (within the lanes' width unless expanded).
+    const shownRight = boxes
+      .filter((box) => expanded || (lanes.get(box.id) ?? 0) < MAX_LANES)
+      .map((box) => (props.stripeBase.get(box.id) ?? 0) + ((lanes.get(box.id) ?? 0) + 1) * LANE_PX);
+    const labelX = expanded ? Math.max(0, ...shownRight) : Math.min(lanesWidth, Math.max(0, ...shownRight));
     let hidden = 0;
     // Labels stack downwards from their bracket's top, in order of top, never over each other.
     const placedLabels: { id: string; top: number }[] = [];
