@@ -136,9 +136,12 @@ describe('a blind round in the browser', () => {
     await card.locator('mark').waitFor();
     await card.getByLabel('Decision memo').fill('A stops where the distrust stops');
     await card.getByRole('button', { name: 'Keep A' }).click();
-    await card.locator('.tag.resolved', { hasText: 'keepA' }).waitFor();
+    await card.locator('.tag.resolved', { hasText: /^kept .+’s coding$/ }).waitFor();
     const consensus = owner.getByTestId(`consensus-${seed.transcript.id}`);
-    await consensus.locator('tr[data-decision="keepA"]', { hasText: 'A stops where the distrust stops' }).waitFor();
+    const kept = consensus.locator('tr[data-decision="keepA"]', { hasText: 'A stops where the distrust stops' });
+    await kept.waitFor();
+    expect(await kept.textContent()).toMatch(/kept .+’s coding/);
+    expect(await kept.textContent()).not.toContain('keepA');
     await screenshot(owner, 'round-consensus');
   }, 120_000);
 

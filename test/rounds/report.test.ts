@@ -145,7 +145,7 @@ describe('a round on too few transcripts', () => {
       expect(row.kappa.value).not.toBeNull();
       expect(row.intervals.kappa).toMatchObject({ ci95: null, transcripts: 2 });
       expect(row.intervals.kappa.warning).toBe(
-        `no interval: 2 transcripts, at least ${MIN_INTERVAL_TRANSCRIPTS} needed for a bootstrap over transcripts`,
+        `2 transcripts coded by both coders; an interval needs at least ${MIN_INTERVAL_TRANSCRIPTS} (bootstrap over transcripts)`,
       );
     }
     // No bootstrap was run at all, so nothing can collapse to a point.
@@ -153,7 +153,7 @@ describe('a round on too few transcripts', () => {
     expect(report.method).toContain('No confidence intervals are reported: the round has 2 transcripts');
     expect(report.method).toContain('none had been resolved');
     const html = (await cast.viewer.client.get(`${base}/report?format=html`)).body as string;
-    expect(html).toContain('<p class="warning">No interval for any code: no interval: 2 transcripts');
+    expect(html).toContain('<p class="warning">No 95% CI for any code: 2 transcripts coded by both coders;');
     expect(html).not.toMatch(/\[0\.\d+, 0\.\d+\]/);
   });
 });

@@ -1,4 +1,12 @@
-import { type Coefficient, docName, type Thresholds, UNIT_KINDS, type UnitKind } from '@accord/shared';
+import {
+  docName,
+  INTERVAL_METHOD,
+  type IntervalReading,
+  ROUND_BOOTSTRAP,
+  type Thresholds,
+  UNIT_KINDS,
+  type UnitKind,
+} from '@accord/shared';
 import { useEffect, useMemo, useState } from 'react';
 import { errorText } from '../api/errors.js';
 import { useDoc } from '../sync/hooks.js';
@@ -18,10 +26,9 @@ const UNIT_LABELS: Record<UnitKind, string> = {
 
 const num = (value: number | null | undefined, digits = 3) =>
   value === null || value === undefined ? '–' : value.toFixed(digits);
-const interval = (c: Coefficient) => {
-  const ci = c.bootstrap_ci95 ?? c.ci95;
-  return ci ? `[${num(ci[0], 2)}, ${num(ci[1], 2)}]` : '';
-};
+/** The shared interval reading (shared/src/agreement/bootstrap.ts): the same bounds and warning as the reports. */
+const interval = (reading: IntervalReading) =>
+  reading.ci95 ? `[${num(reading.ci95[0], 2)}, ${num(reading.ci95[1], 2)}]${reading.warning ? ' *' : ''}` : '—';
 
 /**
  * The agreement dashboard of a round: per-code coefficients with thresholds, bars, the coder-pair heat map and a
@@ -179,7 +186,9 @@ export function Dashboard({
                   <td className="kappa" title={row.kappa.reason}>
                     {num(row.kappa.value)}
                   </td>
-                  <td>{interval(row.kappa)}</td>
+                  <td className="interval" title={row.intervals.kappa.warning ?? undefined}>
+                    {interval(row.intervals.kappa)}
+                  </td>
                   <td>{row.kappa.interpretation ?? row.kappa.reason ?? ''}</td>
                   <td>{num(row.percentAgreement.value === null ? null : row.percentAgreement.value * 100, 1)}</td>
                   <td>{num(row.pabak.value)}</td>
@@ -198,8 +207,22 @@ export function Dashboard({
           </table>
           <p className="muted">
             Thresholds (project setting): {kappaName} below {thresholds.kappa} → discuss; α below {thresholds.alpha} →
-            unreliable. Characters are not independent units: read asymptotic intervals over characters as too narrow.
+            unreliable. 95% CI: {INTERVAL_METHOD} ({ROUND_BOOTSTRAP.samples} resamples, seed {ROUND_BOOTSTRAP.seed}),
+            the same as the reliability report; units within a transcript are not independent, so transcripts are
+            resampled.
           </p>
+          {data.rows.some((row) => row.intervals.kappa.warning) && (
+            <p className="notice" data-testid="interval-warning">
+              {(() => {
+                const missing = data.rows.find(
+                  (row) => row.intervals.kappa.ci95 === null && row.intervals.kappa.warning,
+                );
+                return missing
+                  ? `No 95% CI for ${data.rows.every((row) => row.intervals.kappa.ci95 === null) ? 'any code' : 'some codes'}: ${missing.intervals.kappa.warning}.`
+                  : 'Intervals marked * rest on fewer than 10 transcripts and are approximate.';
+              })()}
+            </p>
+          )}
           <CodeBars bars={bars} thresholds={thresholds} kappaName={kappaName} />
           {entry && (
             <div className="code-detail">
@@ -247,7 +270,10 @@ export function Dashboard({
               target="_blank"
               rel="noreferrer"
             >
-              Reliability report (printable)
+              Reliability report (HTML; print it as PDF)
+            </a>
+            <a href={roundsApi.reportUrl(projectId, round.id, 'md', unit, minCoverage)} download>
+              Markdown
             </a>
             <a href={roundsApi.reportUrl(projectId, round.id, 'json', unit, minCoverage)} download>
               JSON

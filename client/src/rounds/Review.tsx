@@ -1,4 +1,10 @@
-import { DISAGREEMENT_KINDS, type DisagreementKind, RESOLUTION_CHOICES, type ResolutionChoice } from '@accord/shared';
+import {
+  DISAGREEMENT_KINDS,
+  type DisagreementKind,
+  describeDecision,
+  RESOLUTION_CHOICES,
+  type ResolutionChoice,
+} from '@accord/shared';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { errorText } from '../api/errors.js';
 import { passageHref } from '../importExport/passage.js';
@@ -175,7 +181,16 @@ export function Review({
                     <td>
                       {c.start}–{c.end}
                     </td>
-                    <td>{c.provenance.decision}</td>
+                    <td>
+                      {(() => {
+                        const record = t.decisions.find((d) => d.disagreement === c.provenance.disagreement);
+                        return describeDecision(c.provenance.decision, {
+                          coderA: coderName.get(record?.coders[0] ?? '') ?? 'coder A',
+                          coderB: coderName.get(record?.coders[1] ?? '') ?? 'coder B',
+                          code: record?.code ? codeName(record.code) : undefined,
+                        });
+                      })()}
+                    </td>
                     <td>
                       {coderName.get(c.provenance.decidedBy) ??
                         round.adjudicators.find((a) => a.userId === c.provenance.decidedBy)?.name ??
@@ -268,8 +283,11 @@ function DisagreementCard({
         {item.speaker && <span className="muted"> · {item.speaker}</span>}
         {item.resolution && (
           <span className="tag resolved">
-            {item.resolution.decision}
-            {item.resolution.code ? ` → ${codeName(item.resolution.code)}` : ''}
+            {describeDecision(item.resolution.decision, {
+              coderA: coderName(item.coders[0]),
+              coderB: coderName(item.coders[1]),
+              code: item.resolution.code ? codeName(item.resolution.code) : undefined,
+            })}
           </span>
         )}
       </div>

@@ -118,8 +118,13 @@ export const roundsApi = {
   ) => request<{ decision: DecisionRecord }>('POST', `${base(project)}/rounds/${round}/consensus`, body),
   history: (project: string, unit: UnitKind) =>
     request<{ history: HistoryEntry[] }>('GET', `${base(project)}/agreement-history?unit=${unit}`),
-  reportUrl: (project: string, round: string, format: 'json' | 'csv' | 'html', unit: UnitKind, minCoverage: number) =>
-    `${base(project)}/rounds/${round}/report?format=${format}&${unitQuery(unit, minCoverage)}`,
+  reportUrl: (
+    project: string,
+    round: string,
+    format: 'json' | 'csv' | 'html' | 'md',
+    unit: UnitKind,
+    minCoverage: number,
+  ) => `${base(project)}/rounds/${round}/report?format=${format}&${unitQuery(unit, minCoverage)}`,
   spansUrl: (project: string, round: string, unit: UnitKind, minCoverage: number) =>
     `${base(project)}/rounds/${round}/spans?${unitQuery(unit, minCoverage)}`,
 };

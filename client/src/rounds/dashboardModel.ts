@@ -3,14 +3,13 @@ import {
   type CoderLayer,
   type CodeSummary,
   type Coding,
-  computeAgreement,
   type ResolvedTurn,
   type RoundDocument,
   readCodings,
   readTurns,
+  roundAgreement,
   type SpansInput,
   type SpansReport,
-  summariseCodes,
   type Thresholds,
   transcriptText,
   type UnitKind,
@@ -28,8 +27,9 @@ export interface DashboardData {
 }
 
 export function computeDashboard(input: SpansInput, thresholds: Thresholds): DashboardData {
-  const report = computeAgreement(input) as SpansReport;
-  return { input, report, rows: summariseCodes(report, thresholds) };
+  // The shared computation of the reliability report too: same bootstrap, same intervals, same warnings.
+  const { input: used, report, rows } = roundAgreement(input, thresholds);
+  return { input: used, report, rows };
 }
 
 /** The live round's input from its open documents: what the page recomputes after every change. */

@@ -503,7 +503,7 @@ export function reportHtml(report: ReliabilityReport): string {
   );
   const intervalWarning =
     report.intervals.without.length > 0 &&
-    html`<p class="warning">No interval for ${report.intervals.without.length === report.codes.length ? 'any code' : report.intervals.without.map((w) => w.name).join(', ')}: ${report.intervals.without[0]!.warning}. Intervals marked * rest on fewer than 10 transcripts and are approximate.</p>`;
+    html`<p class="warning">No 95% CI for ${report.intervals.without.length === report.codes.length ? 'any code' : report.intervals.without.map((w) => w.name).join(', ')}: ${report.intervals.without[0]!.warning}.</p>`;
   return htmlDocument({
     title: `Reliability report: ${report.round.name}`,
     style: REPORT_STYLE,
@@ -517,7 +517,7 @@ export function reportHtml(report: ReliabilityReport): string {
 ${intervalWarning}
 <table><thead><tr><th>Code</th><th>${report.coders.length > 2 ? "Fleiss' kappa" : "Cohen's kappa"}</th><th>95% CI</th><th>Interpretation</th><th>% agreement</th><th>PABAK</th><th>AC1</th><th>Krippendorff's alpha</th><th>95% CI</th><th>Interpretation</th><th>Flags</th></tr></thead>
 <tbody>${codeRows}</tbody></table>
-<p>95% CI: ${report.intervals.method} (${report.intervals.samples} resamples, seed ${report.intervals.seed}), given when at least ${report.intervals.minimumTranscripts} transcripts were coded by both coders; the dashboard shows the same intervals. Undefined values (0/0) are shown as "undefined" with their reason.</p>
+<p>95% CI: ${report.intervals.method} (${report.intervals.samples} resamples, seed ${report.intervals.seed}), given when at least ${report.intervals.minimumTranscripts} transcripts were coded by both coders; * marks an approximate interval (fewer than 10 transcripts). The dashboard shows the same intervals. Undefined values (0/0) are shown as "undefined" with their reason.</p>
 <h2>Coder pairs</h2>
 <table><thead><tr><th>Code</th><th>Pair</th><th>Transcripts</th><th>Cohen's kappa</th><th>% agreement</th></tr></thead><tbody>${pairRows}</tbody></table>
 <h2>Decisions</h2>

@@ -75,7 +75,7 @@ export function intervalReading(
       ...base,
       ci95: null,
       samples: null,
-      warning: `no interval: ${transcripts} transcript${transcripts === 1 ? '' : 's'}, at least ${MIN_INTERVAL_TRANSCRIPTS} needed for a bootstrap over transcripts`,
+      warning: `${transcripts} transcript${transcripts === 1 ? '' : 's'} coded by both coders; an interval needs at least ${MIN_INTERVAL_TRANSCRIPTS} (bootstrap over transcripts)`,
     };
   }
   if (coefficient.value === null) return { ...base, ci95: null, samples: null, warning: null };
@@ -85,7 +85,7 @@ export function intervalReading(
       ...base,
       ci95: null,
       samples,
-      warning: `no interval: the coefficient is undefined in ${ROUND_BOOTSTRAP.samples - samples} of ${ROUND_BOOTSTRAP.samples} resamples`,
+      warning: `the coefficient is undefined in ${ROUND_BOOTSTRAP.samples - samples} of ${ROUND_BOOTSTRAP.samples} resamples of the transcripts`,
     };
   }
   return {
