@@ -1,4 +1,5 @@
 /// <reference lib="dom" />
+import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedProject, startTestServer, TEST_PASSWORD, type TestServer } from '../helpers/server.js';
@@ -6,6 +7,21 @@ import { launchChromium, screenshot, signIn } from './browser.js';
 
 const TEXT = 'Interviewer: How was treatment?\nP1: Hard at first. A nurse who listened made the difference.\n';
 const NEW_PASSWORD = 'my own long passphrase 9';
+const axeSource: string = createRequire(import.meta.url)('axe-core').source;
+
+/** Serious and critical WCAG 2 A/AA violations axe-core finds on the page, one line per node. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ content: axeSource });
+  return page.evaluate(async () => {
+    const result = await (window as any).axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+      resultTypes: ['violations'],
+    });
+    return (result.violations as { id: string; impact: string; nodes: { target: string[] }[] }[])
+      .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+      .flatMap((violation) => violation.nodes.map((node) => `${violation.id} at ${node.target.join(' ')}`));
+  });
+}
 
 /**
  * Issue 23 item 1 in the browser: an administrator manages accounts from the Accounts page (reached from the user
@@ -60,6 +76,7 @@ describe('accounts and people, in the browser', () => {
       .getByText('Waiting')
       .waitFor();
     await screenshot(admin, 'admin-accounts-1440');
+    expect(await seriousViolations(admin)).toEqual([]);
 
     // The invited person, in a browser of their own.
     const invited = await (await newContext(1280, 800)).newPage();
@@ -67,6 +84,7 @@ describe('accounts and people, in the browser', () => {
     await invited.getByRole('heading', { name: 'Welcome to Accord' }).waitFor();
     await invited.getByText('Ada Admin invited nina@example.org').waitFor();
     await screenshot(invited, 'admin-invite-1280');
+    expect(await seriousViolations(invited)).toEqual([]);
     await invited.getByLabel('Your name').fill('Nina Newcomer');
     await invited.getByLabel('Password (at least 10 characters)').fill(NEW_PASSWORD);
     await invited.getByLabel('Repeat the password').fill(NEW_PASSWORD);
@@ -158,5 +176,7 @@ describe('accounts and people, in the browser', () => {
     await owner.getByRole('button', { name: 'Add', exact: true }).click();
     await owner.getByRole('cell', { name: seed.coder.email }).waitFor();
     await screenshot(owner, 'admin-members-picker-1280');
+    // (Checked with the list closed: while it is open React Aria hides the rest of the page, by design.)
+    expect(await seriousViolations(owner)).toEqual([]);
   }, 120_000);
 });
