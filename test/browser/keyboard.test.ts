@@ -45,7 +45,7 @@ describe('keyboard-only coding', () => {
     transcript = created.body.transcript.id;
     await test.server.ctx.sync.withDoc(docName({ kind: 'codebook', project: seed.project.id }), (doc) => {
       codes.barriers = addCode(doc, { name: 'Barriers', order: 0 });
-      addCode(doc, { name: 'Distrust', parent: codes.barriers, order: 0 });
+      codes.distrust = addCode(doc, { name: 'Distrust', parent: codes.barriers, order: 0 });
       codes.trust = addCode(doc, { name: 'Trust', order: 1 });
       codes.turning = addCode(doc, { name: 'Turning point', order: 2 });
     });
@@ -209,6 +209,31 @@ describe('keyboard-only coding', () => {
     await expect.poll(async () => (await theirs()).some((c) => c.text === whole)).toBe(false);
     await page.keyboard.press('Meta+Shift+z');
     await expect.poll(async () => (await theirs()).some((c) => c.text === whole)).toBe(true);
+
+    // ↓ in the picker moves to the next match ("trust": Trust, the better match, then Distrust); Shift+Tab leaves the picker for the
+    // codebook panel, where Enter on a code applies it to the passage the picker holds.
+    await turn(2).focus();
+    await page.keyboard.press('Control+a');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('trust');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Shift+Enter');
+    const changed = 'What changed?';
+    const codesOn = async (text: string) =>
+      (await theirs())
+        .filter((c) => c.text === text)
+        .map((c) => c.code)
+        .sort();
+    await expect.poll(() => codesOn(changed)).toEqual([codes.distrust]);
+    const inTree = () => page.evaluate(() => document.activeElement?.getAttribute('role') === 'treeitem');
+    for (let i = 0; i < 30 && !(await inTree()); i++) await page.keyboard.press('Shift+Tab');
+    expect(await inTree()).toBe(true);
+    expect(await page.locator('.picker').count()).toBe(1);
+    const focused = () => page.evaluate(() => document.activeElement?.querySelector('.code-name')?.textContent);
+    await page.keyboard.press('End');
+    await expect.poll(focused).toBe('Turning point');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => codesOn(changed)).toEqual([codes.distrust, codes.turning].sort());
 
     // The codebook tree: ↓/↑, End/Home move; → expands, ← collapses a code with subcodes.
     const tree = page.getByRole('tree', { name: 'Codes' });
