@@ -26,9 +26,9 @@ export interface DashboardData {
   rows: CodeSummary[];
 }
 
-export function computeDashboard(input: SpansInput, thresholds: Thresholds): DashboardData {
+export function computeDashboard(input: SpansInput, thresholds: Thresholds, intervals = true): DashboardData {
   // The shared computation of the reliability report too: same bootstrap, same intervals, same warnings.
-  const { input: used, report, rows } = roundAgreement(input, thresholds);
+  const { input: used, report, rows } = roundAgreement(input, thresholds, { intervals });
   return { input: used, report, rows };
 }
 
@@ -40,7 +40,8 @@ export function liveDashboard(
   minCoverage: number,
   thresholds: Thresholds,
 ): DashboardData {
-  return computeDashboard(buildSpansInput(documents, layers, { unit, minCoverage }), thresholds);
+  // Recomputed after every change: the point figures only (intervals come with the reveal snapshots).
+  return computeDashboard(buildSpansInput(documents, layers, { unit, minCoverage }), thresholds, false);
 }
 
 /** Per transcript, for one code: each coder pair's Cohen's kappa and percent agreement on that transcript. */

@@ -86,15 +86,19 @@ export interface RoundAgreement {
 /**
  * The round's agreement exactly as the dashboard computes it (`roundAgreement`, shared/src/rounds/summary.ts): the
  * same input, the same seeded bootstrap over transcripts and the same interval reading, so a figure and its interval
- * are the same on screen and in every report.
+ * are the same on screen and in every report. Intervals cost a thousand resamples: asked for by the report and the
+ * agreement view, not by the gate or the history.
  */
 export function computeRoundAgreement(
   data: RoundData,
   choice: UnitChoice,
   thresholds: Thresholds,
   codeNames: ReadonlyMap<string, CodeInfo>,
+  options: { intervals?: boolean } = {},
 ): RoundAgreement {
-  const { input, report, rows } = roundAgreement(roundSpansInput(data, choice), thresholds);
+  const { input, report, rows } = roundAgreement(roundSpansInput(data, choice), thresholds, {
+    intervals: options.intervals ?? false,
+  });
   const codes = rows.map((row) => ({ ...row, name: codeNames.get(row.code)?.name ?? row.code }));
   return { input, agreement: report, codes, thresholds };
 }
@@ -606,7 +610,7 @@ export async function roundReport(
 ): Promise<ReliabilityReport> {
   const data = await loadRoundData(ctx, round);
   const codes = await roundCodes(ctx, round);
-  const result = computeRoundAgreement(data, choice, thresholdsOf(project), codes.all);
+  const result = computeRoundAgreement(data, choice, thresholdsOf(project), codes.all, { intervals: true });
   const review = await reviewSummary(ctx, round, data, codes.all);
   return buildReport(ctx, round, data, result, codes, choice, review);
 }

@@ -105,13 +105,34 @@ export interface RoundAgreementResult {
  * the browser and the server get the same bounds), the same reading of the intervals. With fewer transcripts than
  * an interval needs, no bootstrap is run at all.
  */
-export function roundAgreement(input: SpansInput, thresholds: Thresholds = DEFAULT_THRESHOLDS): RoundAgreementResult {
+export function roundAgreement(
+  input: SpansInput,
+  thresholds: Thresholds = DEFAULT_THRESHOLDS,
+  options: { intervals?: boolean } = {},
+): RoundAgreementResult {
   const { bootstrap: _ignored, ...rest } = input;
+  const intervals = options.intervals ?? true;
   const used: SpansInput =
-    input.documents.length >= MIN_INTERVAL_TRANSCRIPTS ? { ...rest, bootstrap: { ...ROUND_BOOTSTRAP } } : rest;
+    intervals && input.documents.length >= MIN_INTERVAL_TRANSCRIPTS
+      ? { ...rest, bootstrap: { ...ROUND_BOOTSTRAP } }
+      : rest;
   const report = computeAgreement(used) as SpansReport;
-  return { input: used, report, rows: summariseCodes(report, thresholds) };
+  const rows = summariseCodes(report, thresholds);
+  if (!intervals) {
+    // A thousand resamples per change would slow a live dashboard, and the gate and history show no interval.
+    for (const row of rows) {
+      for (const key of ['kappa', 'alpha'] as const) {
+        const reading = row.intervals[key];
+        if (reading.ci95 === null && reading.transcripts < MIN_INTERVAL_TRANSCRIPTS) continue;
+        row.intervals[key] = { ...reading, ci95: null, samples: null, warning: NOT_COMPUTED };
+      }
+    }
+  }
+  return { input: used, report, rows };
 }
+
+/** The reading where intervals were not asked for (a live round, the gate, the history across rounds). */
+export const NOT_COMPUTED = 'intervals are computed from the reveal snapshots, once the round is revealed';
 
 /** The mean of the defined headline values over codes: one point of the history across rounds. */
 export function meanOf(rows: readonly CodeSummary[], pick: (row: CodeSummary) => Coefficient): number | null {

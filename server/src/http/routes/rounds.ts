@@ -290,7 +290,9 @@ export function roundRoutes(ctx: AppContext): Router {
     requireRoundData(ctx, actor, round, 'agreement');
     const data = await loadRoundData(ctx, round);
     const codes = await roundCodes(ctx, round);
-    const result = computeRoundAgreement(data, choice, thresholdsOf(actor.project), codes.all);
+    const result = computeRoundAgreement(data, choice, thresholdsOf(actor.project), codes.all, {
+      intervals: data.source === 'snapshot',
+    });
     res.json({
       source: data.source,
       unit: choice,
