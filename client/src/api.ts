@@ -1,44 +1,31 @@
-import type { DocKind, ProjectSettings, ProjectSummary, Role } from '@accord/shared';
+import type {
+  DocEntry,
+  DocsResponse,
+  Member,
+  MembersResponse,
+  Project,
+  ProjectDetailResponse,
+  ProjectResponse,
+  ProjectSettings,
+  ProjectsResponse,
+  Role,
+  SessionResponse,
+  SetupNeededResponse,
+  Transcript,
+  TranscriptResponse,
+  TranscriptsResponse,
+  User,
+} from '@accord/shared';
 import { ApiError } from './api/errors.js';
 
-/** The REST API of the server, as the client uses it. Errors arrive as `{error: {code, message}}`. */
+/**
+ * The REST API of the server, as the client uses it. Errors arrive as `{error: {code, message}}`. The response
+ * types are the server's own (`shared/src/api`), which its routes' serialisers satisfy.
+ */
 
-export interface User {
-  id: string;
-  email: string;
-  name: string;
-  admin: boolean;
-}
-
-export type { ProjectSettings };
-export type Project = ProjectSummary;
-
-export interface Member {
-  userId: string;
-  name: string;
-  email: string;
-  role: Role;
-  addedAt: number;
-  /** Kept as a member for history (their coding stays attributed) with no access. */
-  deactivated?: boolean;
-}
-
-export interface TranscriptMeta {
-  id: string;
-  projectId: string;
-  title: string;
-  participant: string;
-  attributes: Record<string, string>;
-  createdAt: number;
-}
-
-export interface DocEntry {
-  name: string;
-  kind: DocKind;
-  access: 'read' | 'write';
-  transcript?: string;
-  coder?: string;
-}
+export type { DocEntry, Member, Project, ProjectSettings, User };
+/** A transcript's metadata. */
+export type TranscriptMeta = Transcript;
 
 export { ApiError, errorText } from './api/errors.js';
 
@@ -83,29 +70,27 @@ export async function request<T>(method: string, path: string, body?: unknown): 
 }
 
 export const api = {
-  session: () => request<{ user: User; csrfToken: string }>('GET', '/api/session'),
-  setupNeeded: () => request<{ needed: boolean }>('GET', '/api/setup'),
+  session: () => request<SessionResponse>('GET', '/api/session'),
+  setupNeeded: () => request<SetupNeededResponse>('GET', '/api/setup'),
   setup: (body: { email: string; name: string; password: string }) =>
-    request<{ user: User; csrfToken: string }>('POST', '/api/setup', body),
-  login: (email: string, password: string) =>
-    request<{ user: User; csrfToken: string }>('POST', '/api/auth/login', { email, password }),
+    request<SessionResponse>('POST', '/api/setup', body),
+  login: (email: string, password: string) => request<SessionResponse>('POST', '/api/auth/login', { email, password }),
   logout: () => request<void>('POST', '/api/auth/logout'),
-  projects: () => request<{ projects: Project[] }>('GET', '/api/projects'),
+  projects: () => request<ProjectsResponse>('GET', '/api/projects'),
   createProject: (name: string, description: string) =>
-    request<{ project: Project }>('POST', '/api/projects', { name, description }),
-  project: (id: string) => request<{ project: Project; members: Member[] }>('GET', `/api/projects/${id}`),
+    request<ProjectResponse>('POST', '/api/projects', { name, description }),
+  project: (id: string) => request<ProjectDetailResponse>('GET', `/api/projects/${id}`),
   updateProject: (
     id: string,
     patch: { name?: string; description?: string; archived?: boolean; settings?: Partial<ProjectSettings> },
-  ) => request<{ project: Project }>('PATCH', `/api/projects/${id}`, patch),
-  members: (id: string) => request<{ members: Member[] }>('GET', `/api/projects/${id}/members`),
+  ) => request<ProjectResponse>('PATCH', `/api/projects/${id}`, patch),
+  members: (id: string) => request<MembersResponse>('GET', `/api/projects/${id}/members`),
   addMember: (id: string, email: string, role: Role) =>
-    request<{ members: Member[] }>('POST', `/api/projects/${id}/members`, { email, role }),
+    request<MembersResponse>('POST', `/api/projects/${id}/members`, { email, role }),
   setRole: (id: string, userId: string, role: Role) =>
-    request<{ members: Member[] }>('PATCH', `/api/projects/${id}/members/${userId}`, { role }),
+    request<MembersResponse>('PATCH', `/api/projects/${id}/members/${userId}`, { role }),
   removeMember: (id: string, userId: string) => request<void>('DELETE', `/api/projects/${id}/members/${userId}`),
-  transcripts: (id: string) => request<{ transcripts: TranscriptMeta[] }>('GET', `/api/projects/${id}/transcripts`),
-  transcript: (id: string, tid: string) =>
-    request<{ transcript: TranscriptMeta }>('GET', `/api/projects/${id}/transcripts/${tid}`),
-  docs: (id: string) => request<{ docs: DocEntry[] }>('GET', `/api/projects/${id}/docs`),
+  transcripts: (id: string) => request<TranscriptsResponse>('GET', `/api/projects/${id}/transcripts`),
+  transcript: (id: string, tid: string) => request<TranscriptResponse>('GET', `/api/projects/${id}/transcripts/${tid}`),
+  docs: (id: string) => request<DocsResponse>('GET', `/api/projects/${id}/docs`),
 };

@@ -1,6 +1,7 @@
 export * from './access.js';
 export * from './agreement/index.js';
 export * from './analysis/index.js';
+export * from './api/index.js';
 export * from './csv.js';
 export * from './docNames.js';
 export * from './ids.js';

@@ -1,3 +1,4 @@
+import type { SessionResponse, SetupNeededResponse } from '@accord/shared';
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import { deactivated } from '../../accounts/invitations.js';
@@ -29,7 +30,11 @@ export async function beginSession(ctx: AppContext, req: Request, res: Response,
     path: '/',
     maxAge: ctx.config.sessionTtlHours * 3600_000,
   });
-  res.json({ user: publicUser(user), csrfToken: session.csrfToken, expiresAt: session.expiresAt });
+  res.json({
+    user: publicUser(user),
+    csrfToken: session.csrfToken,
+    expiresAt: session.expiresAt,
+  } satisfies SessionResponse);
 }
 
 export function authRoutes(ctx: AppContext): Router {
@@ -38,7 +43,7 @@ export function authRoutes(ctx: AppContext): Router {
   const startSession = (req: Request, res: Response, user: User) => beginSession(ctx, req, res, user);
 
   router.get('/setup', (_req, res) => {
-    res.json({ needed: ctx.store.data.users.length === 0 });
+    res.json({ needed: ctx.store.data.users.length === 0 } satisfies SetupNeededResponse);
   });
 
   /** First-run bootstrap: creates the first (administrator) account, and works only while there is none. */
@@ -87,7 +92,11 @@ export function authRoutes(ctx: AppContext): Router {
 
   router.get('/session', (req, res) => {
     const { user, session } = requireAuth(req);
-    res.json({ user: publicUser(user), csrfToken: session.csrfToken, expiresAt: session.expiresAt });
+    res.json({
+      user: publicUser(user),
+      csrfToken: session.csrfToken,
+      expiresAt: session.expiresAt,
+    } satisfies SessionResponse);
   });
 
   return router;

@@ -1,4 +1,19 @@
-import { type DocRef, docName, type ProjectAction, ROLES, type Role } from '@accord/shared';
+import {
+  type DocEntry,
+  type DocRef,
+  type DocsResponse,
+  docName,
+  type Member,
+  type MembersResponse,
+  type ProjectAction,
+  type ProjectDetailResponse,
+  type ProjectResponse,
+  type ProjectsResponse,
+  ROLES,
+  type Role,
+  type TranscriptResponse,
+  type TranscriptsResponse,
+} from '@accord/shared';
 import { type Request, Router } from 'express';
 import { z } from 'zod';
 import { findUserByEmail } from '../../accounts/users.js';
@@ -72,7 +87,7 @@ export function projectRoutes(ctx: AppContext): Router {
 
   const authorise = (req: Request, action: ProjectAction) => authoriseProject(ctx, req, action);
 
-  const members = (project: Project) =>
+  const members = (project: Project): Member[] =>
     project.members.map((member) => {
       const user = ctx.store.data.users.find((candidate) => candidate.id === member.userId);
       return {
@@ -88,24 +103,24 @@ export function projectRoutes(ctx: AppContext): Router {
 
   router.get('/projects', (req, res) => {
     const { user } = requireAuth(req);
-    res.json({ projects: projectsOf(ctx, user.id) });
+    res.json({ projects: projectsOf(ctx, user.id) } satisfies ProjectsResponse);
   });
 
   router.post('/projects', async (req, res) => {
     const { user } = requireAuth(req);
     const project = await createProject(ctx, user.id, parse(newProject, req.body));
-    res.status(201).json({ project: summarise(project, 'owner') });
+    res.status(201).json({ project: summarise(project, 'owner') } satisfies ProjectResponse);
   });
 
   router.get('/projects/:project', (req, res) => {
     const { project, role } = authorise(req, 'view');
-    res.json({ project: summarise(project, role), members: members(project) });
+    res.json({ project: summarise(project, role), members: members(project) } satisfies ProjectDetailResponse);
   });
 
   router.patch('/projects/:project', async (req, res) => {
     const { user, project, role } = authorise(req, 'manage');
     const updated = await updateProject(ctx, user.id, project.id, parse(projectPatch, req.body));
-    res.json({ project: summarise(updated, role) });
+    res.json({ project: summarise(updated, role) } satisfies ProjectResponse);
   });
 
   router.delete('/projects/:project', async (req, res) => {
@@ -116,7 +131,7 @@ export function projectRoutes(ctx: AppContext): Router {
 
   router.get('/projects/:project/members', (req, res) => {
     const { project } = authorise(req, 'view');
-    res.json({ members: members(project) });
+    res.json({ members: members(project) } satisfies MembersResponse);
   });
 
   /**
@@ -133,7 +148,9 @@ export function projectRoutes(ctx: AppContext): Router {
     if (member === undefined) throw notFound(`no account with email ${body.email}; an administrator must create it`);
     if (!user.admin) await ctx.limiter.succeed({ clear: [], release: [lookup.key] });
     await setMemberRole(ctx, user.id, project.id, member.id, body.role);
-    res.status(201).json({ members: members(ctx.store.data.projects.find((p) => p.id === project.id)!) });
+    res
+      .status(201)
+      .json({ members: members(ctx.store.data.projects.find((p) => p.id === project.id)!) } satisfies MembersResponse);
   });
 
   router.patch('/projects/:project/members/:user', async (req, res) => {
@@ -141,7 +158,7 @@ export function projectRoutes(ctx: AppContext): Router {
     const memberId = String(req.params.user);
     if (!project.members.some((member) => member.userId === memberId)) throw notFound('no such member');
     await setMemberRole(ctx, user.id, project.id, memberId, parse(memberPatch, req.body).role);
-    res.json({ members: members(ctx.store.data.projects.find((p) => p.id === project.id)!) });
+    res.json({ members: members(ctx.store.data.projects.find((p) => p.id === project.id)!) } satisfies MembersResponse);
   });
 
   router.delete('/projects/:project/members/:user', async (req, res) => {
@@ -154,18 +171,20 @@ export function projectRoutes(ctx: AppContext): Router {
 
   router.get('/projects/:project/transcripts', (req, res) => {
     const { project } = authorise(req, 'view');
-    res.json({ transcripts: transcriptsOf(ctx, project.id) });
+    res.json({ transcripts: transcriptsOf(ctx, project.id) } satisfies TranscriptsResponse);
   });
 
   router.post('/projects/:project/transcripts', async (req, res) => {
     const { user, project } = authorise(req, 'editTranscripts');
     const transcript = await createTranscript(ctx, user.id, project.id, parse(newTranscript, req.body));
-    res.status(201).json({ transcript });
+    res.status(201).json({ transcript } satisfies TranscriptResponse);
   });
 
   router.get('/projects/:project/transcripts/:transcript', (req, res) => {
     const { project } = authorise(req, 'view');
-    res.json({ transcript: getTranscript(ctx, project.id, String(req.params.transcript)) });
+    res.json({
+      transcript: getTranscript(ctx, project.id, String(req.params.transcript)),
+    } satisfies TranscriptResponse);
   });
 
   /** Changing or deleting a transcript needs write access to its text: never while a round containing it runs. */
@@ -185,7 +204,8 @@ export function projectRoutes(ctx: AppContext): Router {
 
   router.patch('/projects/:project/transcripts/:transcript', async (req, res) => {
     const { project, transcript } = authoriseTextWrite(req);
-    res.json({ transcript: await updateTranscript(ctx, project.id, transcript.id, parse(transcriptPatch, req.body)) });
+    const updated = await updateTranscript(ctx, project.id, transcript.id, parse(transcriptPatch, req.body));
+    res.json({ transcript: updated } satisfies TranscriptResponse);
   });
 
   router.delete('/projects/:project/transcripts/:transcript', async (req, res) => {
@@ -210,9 +230,11 @@ export function projectRoutes(ctx: AppContext): Router {
     }
     const docs = refs.flatMap((ref) => {
       const decision = decideDocAccess(ctx.store, user.id, ref);
-      return decision.access === 'none' ? [] : [{ name: docName(ref), ...ref, access: decision.access }];
+      return decision.access === 'none'
+        ? []
+        : [{ name: docName(ref), ...ref, access: decision.access } satisfies DocEntry];
     });
-    res.json({ docs });
+    res.json({ docs } satisfies DocsResponse);
   });
 
   router.get('/projects/:project/audit', (req, res) => {
