@@ -1,7 +1,8 @@
-import { type FormEvent, useEffect, useId, useState } from 'react';
+import { type FormEvent, useContext, useEffect, useId, useState } from 'react';
 import { errorText } from '../api/errors.js';
 import type { User } from '../api.js';
 import { navigate } from '../router.js';
+import { PoolContext } from '../sync/context.js';
 import { adminApi, formatDate, type LinkInfo } from './api.js';
 import './admin.css';
 
@@ -29,6 +30,7 @@ export function InvitePage({ onDone }: { onDone: (user: User, csrf: string) => v
   const [password, setPassword] = useState('');
   const [repeat, setRepeat] = useState('');
   const id = useId();
+  const pool = useContext(PoolContext);
 
   useEffect(() => {
     if (!token) {
@@ -52,6 +54,8 @@ export function InvitePage({ onDone }: { onDone: (user: User, csrf: string) => v
         password,
         info?.kind === 'invite' ? name : undefined,
       );
+      // Whoever was signed in in this browser before: nothing of theirs stays open under the new account.
+      pool.closeAll();
       // The token leaves the address bar (and the history entry) before anything else is shown.
       navigate('/', true);
       onDone(user, csrfToken);
