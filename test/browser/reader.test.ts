@@ -131,7 +131,8 @@ describe('the reader', () => {
       await page.context().close();
     }
 
-    // A turn with eight overlapping codings shows six lanes and "+2", which expands.
+    // A turn with eight overlapping codings shows six lanes and "+k" (brackets or labels that do not fit), which
+    // expands to all eight with every label.
     const page = await open(seed.coder.email);
     const busy = turn(page, crowded);
     const visibleStripes = () =>
@@ -139,8 +140,9 @@ describe('the reader', () => {
         (article) => Array.from(article.querySelectorAll<HTMLElement>('.stripe')).filter((s) => s.offsetParent).length,
       );
     expect(await visibleStripes()).toBe(6);
-    await busy.getByRole('button', { name: '+2 codings in this turn' }).click();
+    await busy.getByRole('button', { name: /^\+\d+ codings in this turn$/ }).click();
     expect(await visibleStripes()).toBe(8);
+    expect(await busy.locator('.stripe-label:visible').count()).toBe(8);
     await screenshot(page, 'reader-expanded');
     await busy.getByRole('button', { name: /Fewer/ }).click();
     expect(await visibleStripes()).toBe(6);

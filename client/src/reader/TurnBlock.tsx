@@ -79,7 +79,7 @@ export const TurnBlock = memo(function TurnBlock(props: BlockProps) {
   const stripeList = useRef<HTMLUListElement>(null);
   const [editing, setEditing] = useState(false);
   const [expanded, setExpanded] = useState(false);
-  const [hiddenCount, setHiddenCount] = useState(0);
+  const more = useRef<HTMLLIElement>(null);
   if (editing && !correcting) setEditing(false);
 
   // The speaker label that opens the text is its own segment, hidden: the gutter shows the speaker once.
@@ -131,6 +131,9 @@ export const TurnBlock = memo(function TurnBlock(props: BlockProps) {
       labelFloor = top + LABEL_PX;
     }
     const labelTop = new Map(placedLabels.map((label) => [label.id, label.top]));
+    // Collapsed, labels stay within the turn's own height (so that no turn changes height as it scrolls in);
+    // the codings whose bracket or label does not fit are counted in "+k", which expands the turn.
+    const room = origin.height + LABEL_PX / 2;
     for (const button of buttons) {
       const box = byCoding.get(button.dataset.coding!);
       if (!box) continue;
@@ -148,13 +151,23 @@ export const TurnBlock = memo(function TurnBlock(props: BlockProps) {
       button.style.visibility = 'visible';
       const label = button.querySelector<HTMLElement>('.stripe-label');
       if (label) {
+        const top = labelTop.get(box.id) ?? box.top;
+        const fits = expanded || top + LABEL_PX <= room;
+        label.style.display = fits ? '' : 'none';
+        if (!fits) hidden++;
         label.style.left = `${labelX - left}px`;
-        label.style.top = `${(labelTop.get(box.id) ?? box.top) - box.top}px`;
+        label.style.top = `${top - box.top}px`;
       }
     }
-    setHiddenCount(hidden);
-    // The margin grows the turn when its labels need more room than its text (never the other way round).
-    if (stripeList.current) stripeList.current.style.minHeight = placedLabels.length > 0 ? `${labelFloor}px` : '';
+    // Expanded, the margin grows the turn to hold every label.
+    if (stripeList.current) stripeList.current.style.minHeight = expanded ? `${Math.max(0, labelFloor)}px` : '';
+    // "+k" is written straight to the DOM as well, for the same reason as the stripes.
+    const toggle = more.current;
+    if (toggle) {
+      toggle.hidden = hidden === 0 && !expanded;
+      const count = toggle.querySelector('.more-count');
+      if (count) count.textContent = expanded ? 'Fewer' : `+${hidden}`;
+    }
     if (remote.length === 0) {
       setOverlays(NO_OVERLAYS);
       return;
@@ -299,14 +312,12 @@ export const TurnBlock = memo(function TurnBlock(props: BlockProps) {
             </li>
           );
         })}
-        {(hiddenCount > 0 || expanded) && (
-          <li className="more-codings">
-            <button type="button" aria-expanded={expanded} onClick={() => setExpanded((was) => !was)}>
-              {expanded ? 'Fewer' : `+${hiddenCount}`}
-              <span className="visually-hidden"> codings in this turn</span>
-            </button>
-          </li>
-        )}
+        <li className="more-codings" ref={more} hidden>
+          <button type="button" aria-expanded={expanded} onClick={() => setExpanded((was) => !was)}>
+            <span className="more-count" />
+            <span className="visually-hidden"> codings in this turn</span>
+          </button>
+        </li>
       </ul>
     </article>
   );
