@@ -1,6 +1,7 @@
 import { cCoefficient, type FrequencyCell } from '@accord/shared';
 import { useState } from 'react';
 import { errorText } from '../api/errors.js';
+import { Table } from '../ui/Table.js';
 import {
   type AnalysisFilters,
   type AnalysisOptions,
@@ -95,35 +96,33 @@ export function StatisticsView({
 
 function FrequencyTable({ table, measure }: { table: FrequencyResponse; measure: Measure }) {
   return (
-    <div className="table-scroll">
-      <table className="frequency" data-testid="frequency-table">
-        <thead>
-          <tr>
-            <th>Code</th>
-            {table.columns.map((column) => (
-              <th key={column.id} title={`${column.transcripts} transcript(s)`}>
-                {column.label}
-              </th>
-            ))}
-            <th>Total</th>
-          </tr>
-        </thead>
-        <tbody>
-          {table.codes.map((code, row) => (
-            <tr key={code.id} data-code={code.path.join(' › ')}>
-              <th scope="row">{code.path.join(' › ')}</th>
-              {table.columns.map((column, i) => (
-                <td key={column.id}>
-                  {table.cells[row]![i]![measure]}
-                  {measure === 'transcripts' && <span className="muted">/{column.transcripts}</span>}
-                </td>
-              ))}
-              <td>{table.totals[row]![measure]}</td>
-            </tr>
+    <Table label="Code frequencies" className="frequency" data-testid="frequency-table" maxHeight="70vh">
+      <thead>
+        <tr>
+          <th>Code</th>
+          {table.columns.map((column) => (
+            <th key={column.id} title={`${column.transcripts} transcript(s)`}>
+              {column.label}
+            </th>
           ))}
-        </tbody>
-      </table>
-    </div>
+          <th>Total</th>
+        </tr>
+      </thead>
+      <tbody>
+        {table.codes.map((code, row) => (
+          <tr key={code.id} data-code={code.path.join(' › ')}>
+            <th scope="row">{code.path.join(' › ')}</th>
+            {table.columns.map((column, i) => (
+              <td key={column.id}>
+                {table.cells[row]![i]![measure]}
+                {measure === 'transcripts' && <span className="muted">/{column.transcripts}</span>}
+              </td>
+            ))}
+            <td>{table.totals[row]![measure]}</td>
+          </tr>
+        ))}
+      </tbody>
+    </Table>
   );
 }
 

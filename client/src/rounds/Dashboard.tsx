@@ -11,6 +11,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { errorText } from '../api/errors.js';
 import { useDoc } from '../sync/hooks.js';
 import { useCodebook } from '../sync/model.js';
+import { Table } from '../ui/Table.js';
 import { type HistoryEntry, type RoundView, roundsApi } from './api.js';
 import { type Bar, CodeBars, PairHeatmap } from './charts.js';
 import { computeDashboard, type DashboardData, perTranscript } from './dashboardModel.js';
@@ -153,7 +154,7 @@ export function Dashboard({
       {data && data.rows.length === 0 && <p>No codings yet.</p>}
       {data && data.rows.length > 0 && (
         <>
-          <table className="agreement-table">
+          <Table label="Agreement per code" className="agreement-table" maxHeight="70vh">
             <thead>
               <tr>
                 <th>Code</th>
@@ -204,7 +205,7 @@ export function Dashboard({
                 </tr>
               ))}
             </tbody>
-          </table>
+          </Table>
           <p className="muted">
             Thresholds (project setting): {kappaName} below {thresholds.kappa} → discuss; α below {thresholds.alpha} →
             unreliable. 95% CI: {INTERVAL_METHOD} ({ROUND_BOOTSTRAP.samples} resamples, seed {ROUND_BOOTSTRAP.seed}),
