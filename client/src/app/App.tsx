@@ -1,4 +1,5 @@
 import { parseDocName } from '@accord/shared';
+import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useContext, useEffect, useState } from 'react';
 import { Button, Dialog, Modal, ModalOverlay } from 'react-aria-components';
 import { AccountsPage } from '../admin/AccountsPage.js';
@@ -27,6 +28,7 @@ type SessionState =
 
 export function App() {
   const pool = useContext(PoolContext);
+  const queryClient = useQueryClient();
   const [session, setSession] = useState<SessionState>({ state: 'loading' });
   const path = usePath();
   const route = parseRoute(path);
@@ -87,11 +89,13 @@ export function App() {
   const signedIn = useCallback(
     (user: User, csrfToken: string) => {
       setCsrfToken(csrfToken);
+      // Another account on this tab: nothing the previous one loaded may show.
+      if (pool.user !== user.id) queryClient.clear();
       pool.setUser(user.id);
       setSession({ state: 'signedIn', user });
       if (parseRoute(location.pathname).page === 'login') navigate(href.projects(), true);
     },
-    [pool],
+    [pool, queryClient],
   );
 
   const [confirmSignOut, setConfirmSignOut] = useState(0);
@@ -101,9 +105,10 @@ export function App() {
     setCsrfToken(null);
     // Forgets this browser's copies only when nothing is waiting; waiting changes stay for the next sign-in.
     await pool.signOut();
+    queryClient.clear();
     setSession({ state: 'signedOut', setupNeeded: false });
     navigate(href.login());
-  }, [pool]);
+  }, [pool, queryClient]);
   const signOut = useCallback(async () => {
     const waiting = pool.pendingCount();
     if (waiting > 0) setConfirmSignOut(waiting);

@@ -1,11 +1,6 @@
-import { Link } from '../router.js';
+import { QueryStatus } from './QueryStatus.js';
 
 /** What a project's pages show until its data has loaded: the error with a way back, or a loading line. */
-export function ProjectDataPending({ error }: { error: string | null }) {
-  if (!error) return <p>Loading…</p>;
-  return (
-    <p className="error" role="alert">
-      {error} <Link href="/">Back to your projects</Link>
-    </p>
-  );
+export function ProjectDataPending({ error }: { error: unknown }) {
+  return <QueryStatus error={error} what="the project" backHome />;
 }

@@ -1,4 +1,5 @@
 import { docName, ROLES, type Role } from '@accord/shared';
+import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useMemo, useState } from 'react';
 import { AddMembers } from '../admin/AddMembers.js';
 import { errorText } from '../api/errors.js';
@@ -8,6 +9,7 @@ import { sumCounts } from '../codebook/counts.js';
 import { useLayerCounts } from '../codebook/useLayerCounts.js';
 import { ImportExportTools } from '../importExport/ImportExportTools.js';
 import { Link } from '../router.js';
+import { href, type ProjectTab } from '../routes.js';
 import { useDoc } from '../sync/hooks.js';
 import { useCodebook } from '../sync/model.js';
 import { ResizablePanel } from '../ui/ResizablePanel.js';
@@ -17,7 +19,7 @@ import { ProjectDataPending } from './ProjectDataPending.js';
 import { type ProjectData, useProjectData } from './projectData.js';
 import { useSession } from './session.js';
 
-type Tab = 'transcripts' | 'codebook' | 'memo' | 'settings';
+type Tab = ProjectTab;
 
 export function ProjectPage({ projectId, tab }: { projectId: string; tab: Tab }) {
   const { data, error, reload } = useProjectData(projectId);
@@ -37,7 +39,7 @@ export function ProjectPage({ projectId, tab }: { projectId: string; tab: Tab })
     <div className="project-page">
       <div className="page">
         <nav aria-label="Breadcrumb" className="crumbs">
-          <Link href="/">Projects</Link> › <span>{project.name}</span>
+          <Link href={href.projects()}>Projects</Link> › <span>{project.name}</span>
         </nav>
         <h1>
           {project.name} {project.archived && <span className="tag">archived</span>}
@@ -45,16 +47,12 @@ export function ProjectPage({ projectId, tab }: { projectId: string; tab: Tab })
         {project.description && <p className="muted">{project.description}</p>}
         <nav className="tabs" aria-label="Project sections">
           {tabs.map(([key, label]) => (
-            <Link
-              key={key}
-              href={key === 'transcripts' ? `/p/${project.id}` : `/p/${project.id}/${key}`}
-              aria-current={tab === key ? 'page' : undefined}
-            >
+            <Link key={key} href={href.project(project.id, key)} aria-current={tab === key ? 'page' : undefined}>
               {label}
             </Link>
           ))}
-          <Link href={`/p/${project.id}/rounds`}>Rounds</Link>
-          <Link href={`/p/${project.id}/analysis`}>Analysis</Link>
+          <Link href={href.rounds(project.id)}>Rounds</Link>
+          <Link href={href.analysis(project.id)}>Analysis</Link>
         </nav>
         {tab === 'transcripts' && project.role === 'owner' && <ImportExportTools data={data} onImported={reload} />}
         {tab === 'transcripts' && <TranscriptList data={data} />}
@@ -82,7 +80,7 @@ function TranscriptList({ data }: { data: ProjectData }) {
     <ul className="card-list">
       {data.transcripts.map((transcript) => (
         <li key={transcript.id} className="card">
-          <Link href={`/p/${data.project.id}/t/${transcript.id}`}>{transcript.title}</Link>
+          <Link href={href.transcript(data.project.id, transcript.id)}>{transcript.title}</Link>
           {transcript.participant && <span className="muted"> · {transcript.participant}</span>}
         </li>
       ))}
@@ -122,19 +120,16 @@ function ProjectCodebook({ data }: { data: ProjectData }) {
 
 function Settings({ data, onChange }: { data: ProjectData; onChange: () => Promise<void> }) {
   const { project, members } = data;
-  const [error, setError] = useState<string | null>(null);
-  const [saved, setSaved] = useState<string | null>(null);
-  const run = async (what: string, action: () => Promise<unknown>) => {
-    setError(null);
-    setSaved(null);
-    try {
+  // Every change here is one mutation: it reloads the project's data and says what was saved, or why not.
+  const change = useMutation({
+    mutationFn: async ({ action }: { what: string; action: () => Promise<unknown> }) => {
       await action();
       await onChange();
-      setSaved(what);
-    } catch (caught) {
-      setError(errorText(caught));
-    }
-  };
+    },
+  });
+  const run = (what: string, action: () => Promise<unknown>) => change.mutateAsync({ what, action }).catch(() => {});
+  const error = change.error ? errorText(change.error) : null;
+  const saved = change.isSuccess ? change.variables.what : null;
   return (
     <section aria-label="Project settings" className="settings">
       {error && (

@@ -1,28 +1,28 @@
-import { type FormEvent, useEffect, useState } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { errorText } from '../api/errors.js';
+import { keys } from '../api/queries.js';
 import { api, type Project } from '../api.js';
 import { Link, navigate } from '../router.js';
-import { errorText } from '../api/errors.js';
+import { href } from '../routes.js';
+import { QueryStatus } from './QueryStatus.js';
 
 export function ProjectsPage() {
-  const [projects, setProjects] = useState<Project[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const queryClient = useQueryClient();
+  const query = useQuery({ queryKey: keys.projects(), queryFn: () => api.projects().then((r) => r.projects) });
+  const projects = query.data ?? null;
   const [name, setName] = useState('');
+  const create = useMutation({
+    mutationFn: (projectName: string) => api.createProject(projectName, ''),
+    onSuccess: ({ project }) => {
+      void queryClient.invalidateQueries({ queryKey: keys.projects() });
+      navigate(href.project(project.id));
+    },
+  });
 
-  useEffect(() => {
-    api
-      .projects()
-      .then(({ projects }) => setProjects(projects))
-      .catch((caught) => setError(errorText(caught)));
-  }, []);
-
-  const create = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    try {
-      const { project } = await api.createProject(name.trim(), '');
-      navigate(`/p/${project.id}`);
-    } catch (caught) {
-      setError(errorText(caught));
-    }
+    create.mutate(name.trim());
   };
 
   const active = projects?.filter((project) => !project.archived) ?? [];
@@ -30,13 +30,13 @@ export function ProjectsPage() {
   return (
     <section aria-labelledby="projects-title" className="page">
       <h1 id="projects-title">Your projects</h1>
-      {error && (
+      {create.error && (
         <p className="error" role="alert">
-          {error}
+          {errorText(create.error)}
         </p>
       )}
       {projects === null ? (
-        <p>Loading…</p>
+        <QueryStatus error={query.error} what="your projects" onRetry={() => void query.refetch()} />
       ) : (
         <>
           {active.length === 0 && <p>You are not a member of any project yet.</p>}
@@ -49,10 +49,12 @@ export function ProjectsPage() {
           )}
         </>
       )}
-      <form className="inline-form" onSubmit={create} aria-label="New project">
+      <form className="inline-form" onSubmit={submit} aria-label="New project">
         <label htmlFor="new-project">New project</label>
         <input id="new-project" required maxLength={200} value={name} onChange={(e) => setName(e.target.value)} />
-        <button type="submit">Create</button>
+        <button type="submit" disabled={create.isPending}>
+          Create
+        </button>
       </form>
     </section>
   );
@@ -63,7 +65,7 @@ function ProjectList({ projects }: { projects: Project[] }) {
     <ul className="card-list">
       {projects.map((project) => (
         <li key={project.id} className="card">
-          <Link href={`/p/${project.id}`}>{project.name}</Link>
+          <Link href={href.project(project.id)}>{project.name}</Link>
           <span className="muted">
             {' '}
             {project.role} · {project.members} member{project.members === 1 ? '' : 's'}

@@ -15,7 +15,8 @@ export interface LayerCounts {
  * needs only the `code` of each coding, not its text, so no transcript text is loaded.
  */
 export function useLayerCounts(names: readonly string[], redirects: ReadonlyMap<string, string>): LayerCounts {
-  const docs = useDocs(names);
+  // Many layers (40 transcripts x 4 coders): read in the background over a bounded number of connections.
+  const docs = useDocs(names, { background: true });
   const [counts, setCounts] = useState<LayerCounts>({ layers: new Map(), loading: names.length });
   const key = docs.map((open) => open.name).join('\n');
   // biome-ignore lint/correctness/useExhaustiveDependencies: key stands for docs (a new array on every render)
@@ -25,7 +26,7 @@ export function useLayerCounts(names: readonly string[], redirects: ReadonlyMap<
       const layers = new Map<string, Map<string, number>>();
       let loading = 0;
       for (const open of docs) {
-        if (!open.provider.synced && codingsMap(open.doc).size === 0) loading++;
+        if (!open.ready && codingsMap(open.doc).size === 0) loading++;
         else
           layers.set(
             open.name,
@@ -40,10 +41,10 @@ export function useLayerCounts(names: readonly string[], redirects: ReadonlyMap<
     for (const open of docs) {
       const map = codingsMap(open.doc);
       map.observe(recount);
-      open.provider.on('sync', recount);
+      const offReady = open.onReady(recount);
       cleanups.push(() => {
         map.unobserve(recount);
-        open.provider.off('sync', recount);
+        offReady();
       });
     }
     recount();

@@ -86,17 +86,26 @@ export function useAwarenessStates(awareness: Awareness | null): Map<number, Rec
   return states;
 }
 
-/** Several open documents at once (a variable number, e.g. the coding layers shown). */
-export function useDocs(names: readonly string[]): OpenDoc[] {
+/**
+ * Several open documents at once (a variable number, e.g. the coding layers shown). `background`: read, not
+ * shown (counts over every layer of a project): they share a bounded number of connections in turns (`DocPool`).
+ */
+export function useDocs(names: readonly string[], { background = false } = {}): OpenDoc[] {
   const pool = useContext(PoolContext);
   const key = names.join('\n');
   const open = names.map((name) => pool.get(name));
   useEffect(() => {
     const acquired = key === '' ? [] : key.split('\n');
-    for (const name of acquired) pool.acquire(name);
+    for (const name of acquired) {
+      if (background) pool.acquireBackground(name);
+      else pool.acquire(name);
+    }
     return () => {
-      for (const name of acquired) pool.release(name);
+      for (const name of acquired) {
+        if (background) pool.releaseBackground(name);
+        else pool.release(name);
+      }
     };
-  }, [pool, key]);
+  }, [pool, key, background]);
   return open;
 }

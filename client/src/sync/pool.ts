@@ -117,6 +117,10 @@ export class DocPool {
    * The signed-in user, whose local copies the pool reads and writes (null: none kept). Documents with changes a
    * previous tab could not send are opened at once, so they are sent without the user opening them again.
    */
+  get user(): string | null {
+    return this.userId;
+  }
+
   setUser(userId: string | null): void {
     if (this.userId === userId) return;
     this.closeAll();

@@ -1,0 +1,31 @@
+import { QueryClient } from '@tanstack/react-query';
+import { ApiError } from './errors.js';
+
+/**
+ * The client's one data-fetching layer for REST (TanStack Query): every read is a query under a key from `keys`,
+ * every write a mutation that invalidates the keys it changes. Documents (Yjs) are not here: they sync themselves.
+ */
+export function createQueryClient(): QueryClient {
+  return new QueryClient({
+    defaultOptions: {
+      queries: {
+        // Moving between a project's pages reuses what was just loaded; a change invalidates it explicitly.
+        staleTime: 10_000,
+        refetchOnWindowFocus: false,
+        // A refusal (4xx) is an answer, not a glitch: only an unreachable or failing server is asked again.
+        retry: (failures, error) =>
+          failures < 2 && (!(error instanceof ApiError) || error.status === 0 || error.status >= 500),
+      },
+      mutations: { retry: false },
+    },
+  });
+}
+
+/** Query keys, in one place: a key names what the server answered, so an invalidation finds every reader of it. */
+export const keys = {
+  all: ['accord'] as const,
+  projects: () => [...keys.all, 'projects'] as const,
+  project: (id: string) => [...keys.all, 'project', id] as const,
+  /** A project's metadata, members, transcripts and the documents this user may open (`useProjectData`). */
+  projectData: (id: string) => [...keys.project(id), 'data'] as const,
+};
