@@ -1,5 +1,9 @@
 /// <reference lib="dom" />
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedProject, startTestServer, TEST_PASSWORD, type TestServer } from '../helpers/server.js';
@@ -7,6 +11,7 @@ import { launchChromium, screenshot, signIn } from './browser.js';
 
 const TEXT = 'Interviewer: How was treatment?\nP1: Hard at first. A nurse who listened made the difference.\n';
 const NEW_PASSWORD = 'my own long passphrase 9';
+const CLIENT_DIST = fileURLToPath(new URL('../../client/dist', import.meta.url));
 const axeSource: string = createRequire(import.meta.url)('axe-core').source;
 
 /** Serious and critical WCAG 2 A/AA violations axe-core finds on the page, one line per node. */
@@ -34,6 +39,7 @@ describe('accounts and people, in the browser', () => {
   const contexts: BrowserContext[] = [];
   let seed: Awaited<ReturnType<typeof seedProject>>;
   let adminEmail: string;
+  let clientDir: string | undefined;
 
   const newContext = async (width = 1440, height = 900) => {
     const context = await browser.newContext({ viewport: { width, height } });
@@ -49,7 +55,10 @@ describe('accounts and people, in the browser', () => {
   };
 
   beforeAll(async () => {
-    test = await startTestServer();
+    // A private copy of the built client: other builds of client/dist during the run cannot pull it away.
+    clientDir = fs.mkdtempSync(path.join(os.tmpdir(), 'accord-client-'));
+    fs.cpSync(CLIENT_DIST, clientDir, { recursive: true });
+    test = await startTestServer({ config: { clientDir } });
     seed = await seedProject(test, TEXT);
     adminEmail = (await test.addUser('ada@example.org', 'Ada Admin', { admin: true })).email;
     browser = await launchChromium();
@@ -59,6 +68,7 @@ describe('accounts and people, in the browser', () => {
     for (const context of contexts) await context.close().catch(() => {});
     await browser?.close();
     await test?.close();
+    if (clientDir) fs.rmSync(clientDir, { recursive: true, force: true });
   });
 
   it('an administrator invites someone; the link signs them up and in, in another browser', async () => {
@@ -175,7 +185,15 @@ describe('accounts and people, in the browser', () => {
     await owner.getByRole('option', { name: /Cody Coder/ }).click();
     await owner.getByRole('button', { name: 'Add', exact: true }).click();
     await owner.getByRole('cell', { name: seed.coder.email }).waitFor();
+    // Someone without an account: invited by email into the project, with a role; the link is shown to copy.
+    await owner.getByRole('textbox', { name: 'Invite by email' }).fill('newbie@example.org');
+    await owner.getByRole('form', { name: 'Invite by email' }).getByLabel('Role').selectOption('viewer');
+    await owner.getByRole('button', { name: 'Invite', exact: true }).click();
+    expect(await owner.getByLabel('Link', { exact: true }).inputValue()).toMatch(/\/invite#/);
+    await owner.getByText(/newbie@example\.org as viewer/).waitFor();
     await screenshot(owner, 'admin-members-picker-1280');
+    const pending = test.server.ctx.store.data.invitations.find((i) => i.email === 'newbie@example.org');
+    expect(pending?.project).toEqual({ id: second.id, role: 'viewer' });
     // (Checked with the list closed: while it is open React Aria hides the rest of the page, by design.)
     expect(await seriousViolations(owner)).toEqual([]);
   }, 120_000);
