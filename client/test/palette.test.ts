@@ -1,5 +1,8 @@
+import fs from 'node:fs';
 import { CODE_PALETTE } from '@accord/shared';
+import { type Color, formatHex, parse, wcagContrast } from 'culori';
 import { describe, expect, it } from 'vitest';
+import { BAND_ALPHA, HIGHLIGHT_ALPHA } from '../src/coding/colours.js';
 import {
   assignCodeColour,
   CODE_COLOURS,
@@ -98,5 +101,58 @@ describe('colour assignment', () => {
     }
     // 24 codes created one after another get 24 different colours, in palette order.
     expect(used).toEqual(CODE_PALETTE);
+  });
+});
+
+/** The colour tokens of one theme block of tokens.css (the real file, so the test follows the design). */
+function themeTokens(selector: string): Record<string, string> {
+  const css = fs.readFileSync(new URL('../src/ui/tokens.css', import.meta.url), 'utf8');
+  const start = css.indexOf(`${selector} {`);
+  const block = css.slice(start, css.indexOf('}', start));
+  return Object.fromEntries([...block.matchAll(/(--color-[a-z0-9-]+):\s*(#[0-9a-f]{6})/gi)].map((m) => [m[1]!, m[2]!]));
+}
+
+/** `colour` at `alpha` over `background`, as the browser composites an rgba highlight. */
+function over(colour: string, alpha: number, background: string): string {
+  const f = parse(colour) as Color & { r: number; g: number; b: number };
+  const b = parse(background) as Color & { r: number; g: number; b: number };
+  const mix = (x: number, y: number) => x * alpha + y * (1 - alpha);
+  return formatHex({ mode: 'rgb', r: mix(f.r, b.r), g: mix(f.g, b.g), b: mix(f.b, b.b) });
+}
+
+describe('palette as highlights on both themes', () => {
+  const themes = [
+    ['light', themeTokens(':root')],
+    ['dark', themeTokens(':root[data-theme="dark"]')],
+  ] as const;
+
+  it.each(themes)('keeps text readable (WCAG AA, 4.5:1) over every highlight in the %s theme', (_name, tokens) => {
+    const text = tokens['--color-text']!;
+    for (const token of ['--color-text', '--color-bg', '--color-surface'])
+      expect(tokens[token]).toMatch(/^#[0-9a-f]{6}$/);
+    const failures: string[] = [];
+    for (const surface of [tokens['--color-bg']!, tokens['--color-surface']!]) {
+      for (const alpha of [HIGHLIGHT_ALPHA, BAND_ALPHA]) {
+        for (const colour of CODE_PALETTE) {
+          const contrast = wcagContrast(text, over(colour, alpha, surface));
+          if (contrast < 4.5) failures.push(`${colour} at ${alpha} on ${surface}: ${contrast.toFixed(2)}`);
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
+  // Tinting pulls colours toward the surface, so highlights are closer than the solid colours (which is why the
+  // margin names every code). Measured minimum over all four visions, kept as a floor against regressions.
+  it.each(themes)('keeps highlights of different codes apart in the %s theme', (_name, tokens) => {
+    const surface = tokens['--color-surface']!;
+    for (let i = 0; i < CODE_PALETTE.length; i++) {
+      for (let j = i + 1; j < CODE_PALETTE.length; j++) {
+        const a = over(CODE_PALETTE[i]!, HIGHLIGHT_ALPHA, surface);
+        const b = over(CODE_PALETTE[j]!, HIGHLIGHT_ALPHA, surface);
+        const floor = j < FIRST_COUNT ? 3.5 : 2.4;
+        expect(perceivedDistance(a, b), `${CODE_PALETTE[i]} / ${CODE_PALETTE[j]}`).toBeGreaterThanOrEqual(floor);
+      }
+    }
   });
 });

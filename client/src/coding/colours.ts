@@ -25,15 +25,22 @@ export function withAlpha(colour: string, alpha: number): string {
 }
 
 /**
+ * How strongly a code's colour tints the text it covers: one coding, and each band of overlapping codings. Chosen so
+ * that text keeps WCAG AA contrast (4.5:1) over every palette colour on both themes' surfaces (palette.test.ts).
+ */
+export const HIGHLIGHT_ALPHA = 0.35;
+export const BAND_ALPHA = 0.45;
+
+/**
  * The background of text covered by several codings: one horizontal band per coding (up to four), so that every
  * overlapping code stays visible in the text itself and not only in the margin.
  */
 export function highlightBackground(colours: readonly string[]): string | undefined {
   if (colours.length === 0) return undefined;
-  if (colours.length === 1) return withAlpha(colours[0]!, 0.35);
+  if (colours.length === 1) return withAlpha(colours[0]!, HIGHLIGHT_ALPHA);
   const shown = colours.slice(0, 4);
   const step = 100 / shown.length;
-  const stops = shown.map((colour, i) => `${withAlpha(colour, 0.45)} ${i * step}% ${(i + 1) * step}%`);
+  const stops = shown.map((colour, i) => `${withAlpha(colour, BAND_ALPHA)} ${i * step}% ${(i + 1) * step}%`);
   return `linear-gradient(to bottom, ${stops.join(', ')})`;
 }
 
