@@ -63,7 +63,10 @@ function accessWhileActive(
   const roundRunning = round !== null && round.phase === 'running';
   switch (kind) {
     case 'codebook':
-      if (role === 'owner' || (role === 'coder' && state.codersEditCodebook)) return 'write';
+      // A blind round codes against its frozen codebook: coders may not change the live one meanwhile, so the
+      // frozen codebook (and the report that cites it) means what it says. Owners may (changes are recorded).
+      if (role === 'owner' || (role === 'coder' && state.codersEditCodebook && !state.blindRoundInProject))
+        return 'write';
       return 'read';
     case 'roundCodebook':
       return 'read';

@@ -27,6 +27,7 @@ const state = (round: RoundState | null, archived = false, codersEditCodebook = 
   archived,
   codersEditCodebook,
   round,
+  blindRoundInProject: round !== null && round.mode === 'blind' && round.phase === 'running',
 });
 
 /** Columns: codebook, roundCodebook, text, own codings, another coder's codings, consensus, memo. */
@@ -48,6 +49,7 @@ const PHASES: Record<string, ProjectState> = {
   'blind round, owner may look': state(round('blind', 'running', ['other'], true)),
   'blind round, owner may look but codes in it': state(round('blind', 'running', ['me', 'other'], true)),
   'blind round revealed': state(round('blind', 'revealed', ['me', 'other'])),
+  'a blind round runs on other transcripts': { ...state(null), blindRoundInProject: true },
   archived: state(null, true),
   'archived during a blind round': state(round('blind', 'running', ['me', 'other']), true),
 };
@@ -59,10 +61,11 @@ const EXPECTED: Record<string, Record<Role, string>> = {
   open: { owner: 'wrwwrww', coder: 'wrrwrrw', viewer: 'rrrrrrr' },
   'open, coders may not edit the codebook': { owner: 'wrwwrww', coder: 'rrrwrrw', viewer: 'rrrrrrr' },
   'open round running': { owner: 'wrrwrww', coder: 'wrrwrrw', viewer: 'rrrrrrr' },
-  'blind round running': { owner: 'wrrwnnw', coder: 'wrrwnnw', viewer: 'rrrrnnr' },
-  'blind round, owner may look': { owner: 'wrrwrww', coder: 'wrrwnnw', viewer: 'rrrrnnr' },
-  'blind round, owner may look but codes in it': { owner: 'wrrwnnw', coder: 'wrrwnnw', viewer: 'rrrrnnr' },
+  'blind round running': { owner: 'wrrwnnw', coder: 'rrrwnnw', viewer: 'rrrrnnr' },
+  'blind round, owner may look': { owner: 'wrrwrww', coder: 'rrrwnnw', viewer: 'rrrrnnr' },
+  'blind round, owner may look but codes in it': { owner: 'wrrwnnw', coder: 'rrrwnnw', viewer: 'rrrrnnr' },
   'blind round revealed': { owner: 'wrwwrww', coder: 'wrrwrrw', viewer: 'rrrrrrr' },
+  'a blind round runs on other transcripts': { owner: 'wrwwrww', coder: 'rrrwrrw', viewer: 'rrrrrrr' },
   archived: { owner: 'rrrrrrr', coder: 'rrrrrrr', viewer: 'rrrrrrr' },
   'archived during a blind round': { owner: 'rrrrnnr', coder: 'rrrrnnr', viewer: 'rrrrnnr' },
 };

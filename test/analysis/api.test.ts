@@ -258,15 +258,13 @@ describe('a coder in a running blind round', () => {
     expect(texts(await as('viewer', `segments?coder=${s.cast.coder2.id}`))).toEqual([]);
   });
 
-  it('refuses to quote from a layer the coder may not read, as if it did not exist', async () => {
+  it('refuses to quote from a layer the owner may not read, as if it did not exist', async () => {
     const theme = await reviewedTheme(test, s.p, 'Isolation', [s.codes.mood!]);
-    const response = await s.cast.coder.client.post(`/api/projects/${s.p}/analysis/themes/${theme}/quotes`, {
-      transcript: s.t1,
-      layer: s.cast.coder2.id,
-      start: 0,
-      end: 5,
-    });
-    expect(response.status).toBe(404);
+    const quote = { transcript: s.t1, layer: s.cast.coder2.id, start: 0, end: 5 };
+    const path = `/api/projects/${s.p}/analysis/themes/${theme}/quotes`;
+    expect((await s.cast.owner.client.post(path, quote)).status).toBe(404);
+    // A coder may not edit themes while the blind round runs at all: the live codebook is locked for coders.
+    expect((await s.cast.coder.client.post(path, quote)).status).toBe(403);
   });
 });
 
