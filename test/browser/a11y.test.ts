@@ -121,6 +121,11 @@ describe('accessibility (axe-core) on every page', () => {
     const context = await newContext('light');
     const page = await signIn(context, test.url, study.owner.email);
     await page.goto(`${test.url}/p/${study.project.id}/t/${study.transcript.id}`);
+    // The header's breadcrumb names the project the page belongs to.
+    await page
+      .getByRole('navigation', { name: 'Where you are' })
+      .getByRole('link', { name: study.project.name })
+      .waitFor();
     const handle = page.getByRole('separator', { name: 'Resize Side panel' });
     await handle.waitFor();
     const before = Number(await handle.getAttribute('aria-valuenow'));

@@ -150,7 +150,7 @@ export function App() {
           </span>
           Accord
         </Link>
-        <nav className="header-crumbs" aria-label="Breadcrumb">
+        <nav className="header-crumbs" aria-label="Where you are">
           <span aria-hidden="true">/</span>
           <Link href="/" aria-current={route.page === 'projects' ? 'page' : undefined}>
             Projects
