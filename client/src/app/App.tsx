@@ -13,6 +13,7 @@ import { Link, navigate, usePath } from '../router.js';
 import { href, parseRoute, type Route } from '../routes.js';
 import { PoolContext } from '../sync/context.js';
 import { ConnectionBadge } from './ConnectionBadge.js';
+import { HeaderCrumb } from './HeaderCrumb.js';
 import { LoginForm, SetupForm } from './LoginPage.js';
 import { ProjectPage } from './ProjectPage.js';
 import { ProjectsPage } from './ProjectsPage.js';
@@ -155,6 +156,7 @@ export function App() {
           <Link href="/" aria-current={route.page === 'projects' ? 'page' : undefined}>
             Projects
           </Link>
+          <HeaderCrumb path={path} />
         </nav>
         <span className="spacer" />
         <ConnectionBadge />
