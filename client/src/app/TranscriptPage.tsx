@@ -190,18 +190,23 @@ function Workspace({ data, meta }: { data: ProjectData; meta: TranscriptMeta }) 
   const shared = picker ? { start: picker.start, end: picker.end } : ownRange;
   const sharedStart = shared?.start ?? -1;
   const sharedEnd = shared?.end ?? -1;
+  // Published a moment later (and only the last of quick changes): the selection that ends when a code is applied
+  // must not reach co-coders in the same instant as the coding, whose display it would slow down.
   useEffect(() => {
     if (!awareness || !textDoc) return;
-    const ytext = transcriptText(textDoc);
-    awareness.setLocalStateField(
-      'selection',
-      sharedStart < 0
-        ? null
-        : {
-            anchor: Y.relativePositionToJSON(Y.createRelativePositionFromTypeIndex(ytext, sharedStart)),
-            head: Y.relativePositionToJSON(Y.createRelativePositionFromTypeIndex(ytext, sharedEnd)),
-          },
-    );
+    const timer = setTimeout(() => {
+      const ytext = transcriptText(textDoc);
+      awareness.setLocalStateField(
+        'selection',
+        sharedStart < 0
+          ? null
+          : {
+              anchor: Y.relativePositionToJSON(Y.createRelativePositionFromTypeIndex(ytext, sharedStart)),
+              head: Y.relativePositionToJSON(Y.createRelativePositionFromTypeIndex(ytext, sharedEnd)),
+            },
+      );
+    }, 150);
+    return () => clearTimeout(timer);
   }, [awareness, textDoc, sharedStart, sharedEnd]);
   const states = useAwarenessStates(awareness);
   // biome-ignore lint/correctness/useExhaustiveDependencies: positions move with the text, so they are re-resolved when it changes
