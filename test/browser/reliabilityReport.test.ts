@@ -98,4 +98,39 @@ describe('the reliability report in the browser', () => {
     expect(await page.locator('.noprint').isVisible()).toBe(false);
     await context.close();
   });
+
+  it('lets the owner set the project’s thresholds and change a code definition during review, recorded', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    context.setDefaultTimeout(15_000);
+    const page = await signIn(context, test.url, cast.owner.email);
+    await page.goto(`${test.url}/p/${cast.project.id}/rounds/${roundId}/agreement`);
+    const support = page.locator('tr[data-code-name="support"]');
+    await support.waitFor();
+    expect(await support.locator('.tag').allTextContents()).toEqual([]);
+    const form = page.getByRole('form', { name: 'Project thresholds' });
+    await form.getByLabel('Kappa threshold').fill('0.9');
+    await form.getByRole('button', { name: 'Save thresholds' }).click();
+    await expect.poll(() => support.locator('.tag').allTextContents()).toEqual(['discuss']);
+    const project = (await cast.owner.client.get(`/api/projects/${cast.project.id}`)).body.project;
+    expect(project.settings.kappaThreshold).toBe(0.9);
+    await page.reload();
+    await page.locator('tr[data-code-name="support"] .tag', { hasText: 'discuss' }).waitFor();
+
+    await page.getByRole('link', { name: 'Review' }).click();
+    const change = page.getByRole('region', { name: 'Code definitions changed in this review' });
+    await change.getByLabel('Code').selectOption({ label: 'support' });
+    await change.getByLabel('New definition').fill('Someone who visits or helps in person.');
+    await change.getByLabel('Why (recorded with the round)').fill('the disagreements were about visits');
+    await change.getByRole('button', { name: 'Change definition' }).click();
+    await change.getByTestId('codebook-changes').getByText('support: definition changed').waitFor();
+    const round = (await cast.owner.client.get(base)).body.round;
+    expect(round.codebookChanges).toEqual([
+      expect.objectContaining({ memo: 'the disagreements were about visits', by: cast.owner.id }),
+    ]);
+    const report = (await cast.owner.client.get(`${base}/report`)).body;
+    expect(report.method).toContain('During review, 1 code definition was changed');
+    expect(report.codes.find((c: any) => c.name === 'support').flags).toEqual(['discuss']);
+    await screenshot(page, 'round-review-definition-change');
+    await context.close();
+  });
 });

@@ -9,6 +9,7 @@ import {
 } from '@accord/shared';
 import { useEffect, useMemo, useState } from 'react';
 import { errorText } from '../api/errors.js';
+import { api } from '../api.js';
 import { useDoc } from '../sync/hooks.js';
 import { useCodebook } from '../sync/model.js';
 import { Table } from '../ui/Table.js';
@@ -39,7 +40,7 @@ const interval = (reading: IntervalReading) =>
 export function Dashboard({
   projectId,
   round,
-  thresholds,
+  thresholds: projectThresholds,
   isOwner,
 }: {
   projectId: string;
@@ -47,6 +48,9 @@ export function Dashboard({
   thresholds: Thresholds;
   isOwner: boolean;
 }) {
+  // An owner's new thresholds apply here at once (the project setting is saved by the server).
+  const [savedThresholds, setSavedThresholds] = useState<Thresholds | null>(null);
+  const thresholds = savedThresholds ?? projectThresholds;
   const [unit, setUnit] = useState<UnitKind>('character');
   const [minCoverage, setMinCoverage] = useState(0);
   const [snapshotData, setSnapshotData] = useState<DashboardData | null>(null);
@@ -212,6 +216,7 @@ export function Dashboard({
             the same as the reliability report; units within a transcript are not independent, so transcripts are
             resampled.
           </p>
+          {isOwner && <ThresholdsForm projectId={projectId} thresholds={thresholds} onSaved={setSavedThresholds} />}
           {data.rows.some((row) => row.intervals.kappa.warning) && (
             <p className="notice" data-testid="interval-warning">
               {(() => {
@@ -326,5 +331,58 @@ function History({ projectId, unit }: { projectId: string; unit: UnitKind }) {
         </tbody>
       </table>
     </>
+  );
+}
+
+/** The project's thresholds (owners): below them a code is flagged on the dashboard, in reports and at the gate. */
+function ThresholdsForm({
+  projectId,
+  thresholds,
+  onSaved,
+}: {
+  projectId: string;
+  thresholds: Thresholds;
+  onSaved: (thresholds: Thresholds) => void;
+}) {
+  const [kappa, setKappa] = useState(String(thresholds.kappa));
+  const [alpha, setAlpha] = useState(String(thresholds.alpha));
+  const [status, setStatus] = useState<string | null>(null);
+  const valid = (value: string) => value.trim() !== '' && Number(value) >= -1 && Number(value) <= 1;
+  const save = async () => {
+    try {
+      const next = { kappa: Number(kappa), alpha: Number(alpha) };
+      await api.updateProject(projectId, { settings: { kappaThreshold: next.kappa, alphaThreshold: next.alpha } });
+      onSaved(next);
+      setStatus('Thresholds saved for this project.');
+    } catch (caught) {
+      setStatus(errorText(caught));
+    }
+  };
+  return (
+    <form
+      className="row thresholds-form"
+      aria-label="Project thresholds"
+      onSubmit={(event) => {
+        event.preventDefault();
+        void save();
+      }}
+    >
+      <label>
+        Kappa threshold{' '}
+        <input type="number" step="0.01" min="-1" max="1" value={kappa} onChange={(e) => setKappa(e.target.value)} />
+      </label>
+      <label>
+        Alpha threshold{' '}
+        <input type="number" step="0.001" min="-1" max="1" value={alpha} onChange={(e) => setAlpha(e.target.value)} />
+      </label>
+      <button type="submit" disabled={!valid(kappa) || !valid(alpha)}>
+        Save thresholds
+      </button>
+      {status && (
+        <span className="muted" role="status">
+          {status}
+        </span>
+      )}
+    </form>
   );
 }

@@ -2,13 +2,16 @@ import {
   DISAGREEMENT_KINDS,
   type DisagreementKind,
   describeDecision,
+  docName,
   RESOLUTION_CHOICES,
   type ResolutionChoice,
 } from '@accord/shared';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useId, useMemo, useState } from 'react';
 import { errorText } from '../api/errors.js';
 import { passageHref } from '../importExport/passage.js';
 import { Link } from '../router.js';
+import { useDoc } from '../sync/hooks.js';
+import { useCodebook } from '../sync/model.js';
 import type { ConsensusTranscript, ReviewItem, RoundView } from './api.js';
 import { roundsApi } from './api.js';
 
@@ -156,6 +159,9 @@ export function Review({
           />
         ))}
       </ol>
+      {round.mayAdjudicate && (
+        <CodeDefinitionChange projectId={projectId} round={round} codes={codes} codeName={codeName} />
+      )}
       <h3>Consensus layer</h3>
       {consensus.map((t) => (
         <div key={t.transcriptId} className="consensus" data-testid={`consensus-${t.transcriptId}`}>
@@ -341,5 +347,93 @@ function DisagreementCard({
         </div>
       )}
     </li>
+  );
+}
+
+/**
+ * A code's definition sharpened during review (what the disagreements showed), applied to the live codebook and
+ * recorded with the round: before, after, who, when and why; the reliability report lists these changes.
+ */
+function CodeDefinitionChange({
+  projectId,
+  round,
+  codes,
+  codeName,
+}: {
+  projectId: string;
+  round: RoundView;
+  codes: { id: string; name: string }[];
+  codeName: (id: string) => string;
+}) {
+  const id = useId();
+  const live = useCodebook(useDoc(docName({ kind: 'codebook', project: projectId }))?.doc ?? null);
+  const [code, setCode] = useState('');
+  const [definition, setDefinition] = useState('');
+  const [memo, setMemo] = useState('');
+  const [changes, setChanges] = useState(round.codebookChanges);
+  const [status, setStatus] = useState<string | null>(null);
+  const choose = (next: string) => {
+    setCode(next);
+    setDefinition(live.byId.get(next)?.definition ?? '');
+  };
+  const save = async () => {
+    try {
+      const { codebookChanges } = await roundsApi.changeCode(projectId, round.id, code, { definition, memo });
+      setChanges(codebookChanges);
+      setMemo('');
+      setStatus(`Definition of “${codeName(code)}” changed and recorded with the round.`);
+    } catch (caught) {
+      setStatus(errorText(caught));
+    }
+  };
+  return (
+    <section className="code-change" aria-labelledby={`${id}-title`}>
+      <h3 id={`${id}-title`}>Code definitions changed in this review</h3>
+      {changes.length === 0 ? (
+        <p className="muted">None yet.</p>
+      ) : (
+        <ul data-testid="codebook-changes">
+          {changes.map((change) => (
+            <li key={`${change.code}-${change.at}`}>
+              <strong>{codeName(change.code)}</strong>: {Object.keys(change.fields).join(', ')} changed
+              {change.memo ? ` (${change.memo})` : ''}
+            </li>
+          ))}
+        </ul>
+      )}
+      <div className="row">
+        <label>
+          Code{' '}
+          <select value={code} onChange={(event) => choose(event.target.value)}>
+            <option value="">Choose a code…</option>
+            {codes.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.name}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      {code && (
+        <>
+          <label className="stack">
+            New definition
+            <textarea rows={3} value={definition} onChange={(event) => setDefinition(event.target.value)} />
+          </label>
+          <label className="stack">
+            Why (recorded with the round)
+            <input value={memo} onChange={(event) => setMemo(event.target.value)} />
+          </label>
+          <button type="button" onClick={() => void save()} disabled={memo.trim() === ''}>
+            Change definition
+          </button>
+        </>
+      )}
+      {status && (
+        <p className="muted" role="status">
+          {status}
+        </p>
+      )}
+    </section>
   );
 }

@@ -116,6 +116,18 @@ export const roundsApi = {
     round: string,
     body: { transcriptId: string; disagreement: string; choice: ResolutionChoice; code?: string; memo: string },
   ) => request<{ decision: DecisionRecord }>('POST', `${base(project)}/rounds/${round}/consensus`, body),
+  /** A code definition change during review, recorded with the round (adjudicators who may edit the codebook). */
+  changeCode: (
+    project: string,
+    round: string,
+    code: string,
+    body: { definition?: string; inclusion?: string; exclusion?: string; memo: string },
+  ) =>
+    request<{ codebookChanges: RoundView['codebookChanges'] }>(
+      'PATCH',
+      `${base(project)}/rounds/${round}/codes/${code}`,
+      body,
+    ),
   history: (project: string, unit: UnitKind) =>
     request<{ history: HistoryEntry[] }>('GET', `${base(project)}/agreement-history?unit=${unit}`),
   reportUrl: (
