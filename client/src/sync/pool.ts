@@ -40,6 +40,8 @@ interface Entry extends OpenDoc {
   sessionEnded: boolean;
   /** Whether the pool wants it connected now. */
   live: boolean;
+  /** Acquired at least once: a document only looked up (`get`) during a render is not connected for that. */
+  used: boolean;
   /** When it was last connected (for taking turns) and last used by a component (for closing idle ones). */
   liveSince: number;
   refreshedAt: number;
@@ -88,6 +90,7 @@ export class DocPool {
   private userId: string | null = null;
   private turnTimer: ReturnType<typeof setTimeout> | null = null;
   private scheduling = false;
+  private scheduleQueued = false;
   private rescheduled = false;
   private readonly maxLive: number;
   private readonly turnMs: number;
@@ -175,6 +178,7 @@ export class DocPool {
       lost: null,
       sessionEnded: false,
       live: false,
+      used: false,
       liveSince: 0,
       refreshedAt: 0,
       lastUsed: Date.now(),
@@ -251,6 +255,7 @@ export class DocPool {
 
   acquire(name: string): OpenDoc {
     const entry = this.entry(name);
+    entry.used = true;
     entry.refs++;
     entry.lastUsed = Date.now();
     if (entry.closeTimer !== null) clearTimeout(entry.closeTimer);
@@ -271,6 +276,7 @@ export class DocPool {
   /** A document read in the background (not shown): connected when a slot is free, in turns with the others. */
   acquireBackground(name: string): OpenDoc {
     const entry = this.entry(name);
+    entry.used = true;
     entry.background++;
     if (entry.closeTimer !== null) clearTimeout(entry.closeTimer);
     entry.closeTimer = null;
@@ -311,6 +317,16 @@ export class DocPool {
    * idle ones while slots are free, taking turns once a background reader has had its turn.
    */
   private schedule(): void {
+    // A page acquires its documents one by one in the same task: decide once for all of them.
+    if (this.scheduleQueued) return;
+    this.scheduleQueued = true;
+    queueMicrotask(() => {
+      this.scheduleQueued = false;
+      this.scheduleNow();
+    });
+  }
+
+  private scheduleNow(): void {
     if (this.scheduling) {
       this.rescheduled = true;
       return;
@@ -321,7 +337,7 @@ export class DocPool {
     const usable = [...this.entries.values()].filter((e) => !e.lost && !e.sessionEnded && this.online);
     const needed = usable.filter((e) => e.refs > 0 || e.pendingCount > 0);
     const neededSet = new Set(needed);
-    const rest = usable.filter((e) => !neededSet.has(e));
+    const rest = usable.filter((e) => !neededSet.has(e) && e.used);
     // Order of the rest: background readers never synced, then those in their turn, then idle ones most recently
     // used, then background readers that have waited longest.
     const rank = (e: Entry): [number, number] => {
@@ -358,7 +374,7 @@ export class DocPool {
     }
     if (this.rescheduled) {
       this.rescheduled = false;
-      this.schedule();
+      this.scheduleNow();
       return;
     }
     // Background readers left waiting get their turn when a connected one's turn is over.
