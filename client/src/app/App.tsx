@@ -1,7 +1,6 @@
 import { parseDocName } from '@accord/shared';
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useContext, useEffect, useState } from 'react';
-import { Button, Dialog, Modal, ModalOverlay } from 'react-aria-components';
 import { AccountsPage } from '../admin/AccountsPage.js';
 import { InvitePage } from '../admin/InvitePage.js';
 import { AnalysisPage } from '../analysis/AnalysisPage.js';
@@ -12,6 +11,8 @@ import { RoundsPage } from '../rounds/RoundsPage.js';
 import { Link, navigate, usePath } from '../router.js';
 import { href, parseRoute, type Route } from '../routes.js';
 import { PoolContext } from '../sync/context.js';
+import { Button } from '../ui/Button.js';
+import { Dialog } from '../ui/Dialog.js';
 import { ConnectionBadge } from './ConnectionBadge.js';
 import { HeaderCrumb } from './HeaderCrumb.js';
 import { LoginForm, SetupForm } from './LoginPage.js';
@@ -163,45 +164,44 @@ export function App() {
         <UserMenu user={user} onSignOut={signOut} />
       </header>
       <AccessNotice />
-      <ModalOverlay
-        className="modal-backdrop"
+      <Dialog
+        title="Changes not sent yet"
+        role="alertdialog"
         isOpen={confirmSignOut > 0}
         onOpenChange={(open) => !open && setConfirmSignOut(0)}
       >
-        <Modal className="modal">
-          <Dialog role="alertdialog" aria-labelledby="signout-title">
-            <h2 id="signout-title">Changes not sent yet</h2>
-            <p>
-              {confirmSignOut === 1 ? '1 change has' : `${confirmSignOut} changes have`} not reached the server yet. If
-              you sign out now they stay in this browser and are sent the next time you sign in here.
-            </p>
-            <div className="actions">
-              <Button onPress={() => setConfirmSignOut(0)}>Stay signed in</Button>
-              <Button onPress={signOutNow}>Sign out anyway</Button>
-            </div>
-          </Dialog>
-        </Modal>
-      </ModalOverlay>
-      {session.state === 'expired' && (
-        <div className="modal-backdrop">
-          <div className="modal" role="alertdialog" aria-modal="true" aria-labelledby="expired-title">
-            <h2 id="expired-title">Your session has expired</h2>
-            <p>Sign in again to go on. Nothing you coded is lost: unsynced changes are sent once you are back.</p>
-            <LoginForm
-              email={user.email}
-              onDone={(again, token) => {
-                if (again.id !== user.id) {
-                  // Another account: nothing of this one may stay open.
-                  pool.closeAll();
-                  navigate(href.projects(), true);
-                }
-                signedIn(again, token);
-                pool.resume();
-              }}
-            />
-          </div>
+        <p>
+          {confirmSignOut === 1 ? '1 change has' : `${confirmSignOut} changes have`} not reached the server yet. If you
+          sign out now they stay in this browser and are sent the next time you sign in here.
+        </p>
+        <div className="actions">
+          <Button onPress={() => setConfirmSignOut(0)}>Stay signed in</Button>
+          <Button variant="danger" onPress={signOutNow}>
+            Sign out anyway
+          </Button>
         </div>
-      )}
+      </Dialog>
+      {/* Not dismissable: the page under it stays, inert, until the user signs in again. */}
+      <Dialog
+        title="Your session has expired"
+        role="alertdialog"
+        isOpen={session.state === 'expired'}
+        isDismissable={false}
+      >
+        <p>Sign in again to go on. Nothing you coded is lost: unsynced changes are sent once you are back.</p>
+        <LoginForm
+          email={user.email}
+          onDone={(again, token) => {
+            if (again.id !== user.id) {
+              // Another account: nothing of this one may stay open.
+              pool.closeAll();
+              navigate(href.projects(), true);
+            }
+            signedIn(again, token);
+            pool.resume();
+          }}
+        />
+      </Dialog>
       <main className="app-main" id="main">
         <RoutePage route={route} path={path} />
       </main>

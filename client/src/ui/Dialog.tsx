@@ -27,7 +27,7 @@ export function Dialog({ title, children, isOpen, onOpenChange, isDismissable = 
         <AriaDialog className="ui-dialog" role={role}>
           {({ close }) => (
             <>
-              <Heading slot="title" className="ui-dialog-title">
+              <Heading slot="title" level={2} className="ui-dialog-title">
                 {title}
               </Heading>
               {typeof children === 'function' ? children(close) : children}
