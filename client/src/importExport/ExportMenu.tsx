@@ -1,3 +1,4 @@
+import { useMutation } from '@tanstack/react-query';
 import { useId, useMemo, useState } from 'react';
 import { errorText } from '../api/errors.js';
 import type { TranscriptMeta } from '../api.js';
@@ -42,37 +43,27 @@ export function ExportMenu({
   const [transcript, setTranscript] = useState('');
   const [unit, setUnit] = useState<MatrixUnit>('turn');
   const [recal, setRecal] = useState(false);
-  const [busy, setBusy] = useState(false);
   /** Null while the server prepares the file; bytes received once it is sent. */
   const [progress, setProgress] = useState<DownloadProgress | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [saved, setSaved] = useState<string | null>(null);
 
   const info = EXPORT_FORMATS.find((f) => f.format === format)!;
   const options = { format, code, coder, transcript, unit, recal };
   const problem = exportProblem(options);
 
-  const download = async () => {
-    if (problem !== null) return;
-    setBusy(true);
-    setProgress(null);
-    setError(null);
-    setSaved(null);
-    try {
-      const name = await importExportApi.download(
-        exportUrl(projectId, options),
-        `${projectName}.${format}`,
-        setProgress,
-      );
-      setSaved(`Downloaded ${name}`);
-    } catch (caught) {
-      const message = errorText(caught);
-      // The export knows coders by their codings: a member who has coded nothing is "no coder" to it.
-      setError(/^no coder /.test(message) ? 'this coder has no codings in the project yet' : message);
-    } finally {
-      setBusy(false);
-    }
+  const exported = useMutation({
+    mutationFn: () => {
+      setProgress(null);
+      return importExportApi.download(exportUrl(projectId, options), `${projectName}.${format}`, setProgress);
+    },
+  });
+  const download = () => {
+    if (problem === null) exported.mutate();
   };
+  const busy = exported.isPending;
+  const saved = exported.isSuccess ? `Downloaded ${exported.data}` : null;
+  const message = exported.error ? errorText(exported.error) : null;
+  // The export knows coders by their codings: a member who has coded nothing is "no coder" to it.
+  const error = message && /^no coder /.test(message) ? 'this coder has no codings in the project yet' : message;
 
   return (
     <section className="export-menu" aria-labelledby={`${id}-title`}>

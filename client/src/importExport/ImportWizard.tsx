@@ -1,6 +1,7 @@
+import { useMutation } from '@tanstack/react-query';
 import { type DragEvent, type FormEvent, useCallback, useId, useRef, useState } from 'react';
-import type { Member } from '../api.js';
 import { errorText } from '../api/errors.js';
+import type { Member } from '../api.js';
 import { type ImportResult, importExportApi } from './api.js';
 import {
   ACCEPT_ATTRIBUTE,
@@ -10,6 +11,7 @@ import {
   defaultCoderChoice,
   describeSummary,
   fileProblem,
+  type ImportRequest,
   kindLabel,
   pastedFileName,
   type TranscriptPreview,
@@ -49,9 +51,19 @@ export function ImportWizard({
   const [items, setItems] = useState<Item[]>([]);
   const [coders, setCoders] = useState<Record<string, CoderChoice>>({});
   const [dragging, setDragging] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<ImportResult | null>(null);
+  // Importing is one mutation; it reloads the project's data (transcripts, documents) when it is through.
+  const imported = useMutation({
+    mutationFn: (body: ImportRequest) => importExportApi.confirm(projectId, body),
+    onSuccess: async (result) => {
+      setItems([]);
+      setCoders({});
+      setDone(result);
+      await onImported();
+    },
+  });
+  const busy = imported.isPending;
+  const error = imported.error ? errorText(imported.error) : null;
   const queue = useRef<Promise<void>>(Promise.resolve());
   const fileInput = useRef<HTMLInputElement>(null);
 
@@ -66,7 +78,7 @@ export function ImportWizard({
   const add = useCallback(
     (files: { name: string; body: Blob; pasted: boolean }[]) => {
       setDone(null);
-      setError(null);
+      imported.reset();
       const taken = current.current.map((item) => item.name);
       const added: Item[] = [];
       for (const file of files) {
@@ -105,7 +117,7 @@ export function ImportWizard({
       current.current = [...current.current, ...added];
       setItems((all) => [...all, ...added]);
     },
-    [projectId, update],
+    [projectId, update, imported.reset],
   );
 
   const remove = (key: string) => setItems((all) => all.filter((item) => item.key !== key));
@@ -149,22 +161,9 @@ export function ImportWizard({
             ? `Speakers: ${speakerIssues.join('; ')}.`
             : null;
 
-  const confirm = async () => {
+  const confirm = () => {
     if (blocked !== null || busy) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const body = buildImportRequest(ready, coders);
-      const result = await importExportApi.confirm(projectId, body);
-      setItems([]);
-      setCoders({});
-      setDone(result);
-      await onImported();
-    } catch (caught) {
-      setError(errorText(caught));
-    } finally {
-      setBusy(false);
-    }
+    imported.mutate(buildImportRequest(ready, coders));
   };
 
   return (
