@@ -1,8 +1,12 @@
 import type {
+  Assignment,
   CodeSummary,
   DecisionRecord,
   ResolutionChoice,
   ReviewItem,
+  RoundResponse,
+  RoundsResponse,
+  RoundView,
   SpansInput,
   SpansReport,
   Thresholds,
@@ -10,40 +14,8 @@ import type {
 } from '@accord/shared';
 import { request } from '../api.js';
 
-/** The rounds REST API (server/src/http/routes/rounds.ts), as the client uses it. */
-export interface Assignment {
-  transcriptId: string;
-  title: string;
-  done: boolean;
-  codings: number;
-}
-
-export interface RoundView {
-  id: string;
-  name: string;
-  mode: 'blind' | 'open';
-  status: 'running' | 'revealed';
-  ownerMayLook: boolean;
-  createdAt: number;
-  revealedAt: number | null;
-  forced: boolean;
-  sample: { percent: number; seed: number; populationSize: number } | null;
-  codebook: { docName: string; sha256: string | null };
-  adjudicators: { userId: string; name: string }[];
-  mayAdjudicate: boolean;
-  transcripts: { transcriptId: string; title: string }[];
-  coders: { userId: string; name: string }[];
-  myAssignments: Assignment[];
-  progress: { transcriptId: string; coder: string; done: boolean; codings?: number }[];
-  layers: { transcriptId: string; coder: string; docName: string; access: 'read' | 'write' }[];
-  codebookChanges: {
-    code: string;
-    fields: Record<string, { before: unknown; after: unknown }>;
-    memo: string;
-    by: string;
-    at: number;
-  }[];
-}
+/** The rounds REST API (server/src/http/routes/rounds.ts), as the client uses it; the round itself is shared. */
+export type { Assignment, RoundView };
 
 export interface NewRoundBody {
   name: string;
@@ -91,8 +63,8 @@ const base = (project: string) => `/api/projects/${project}`;
 const unitQuery = (unit: UnitKind, minCoverage: number) => `unit=${unit}&minCoverage=${minCoverage}`;
 
 export const roundsApi = {
-  list: (project: string) => request<{ rounds: RoundView[] }>('GET', `${base(project)}/rounds`),
-  get: (project: string, round: string) => request<{ round: RoundView }>('GET', `${base(project)}/rounds/${round}`),
+  list: (project: string) => request<RoundsResponse>('GET', `${base(project)}/rounds`),
+  get: (project: string, round: string) => request<RoundResponse>('GET', `${base(project)}/rounds/${round}`),
   create: (project: string, body: NewRoundBody) =>
     request<{ round: RoundView; warnings: { code: string; message: string }[] }>(
       'POST',

@@ -6,6 +6,7 @@ import {
   type ProjectAction,
   projectPermission,
   type Role,
+  type RoundView,
 } from '@accord/shared';
 import type { AppContext } from '../context.js';
 import { AccordError, notFound } from '../errors.js';
@@ -71,8 +72,8 @@ export function docAccess(ctx: AppContext, userId: string, ref: DocRef): Access 
 }
 
 /** The coder layers of the round this user may open now, by name: the only way a client learns them. */
-export function visibleLayers(ctx: AppContext, userId: string, round: Round) {
-  const layers: { transcriptId: string; coder: string; docName: string; access: Access }[] = [];
+export function visibleLayers(ctx: AppContext, userId: string, round: Round): RoundView['layers'] {
+  const layers: RoundView['layers'] = [];
   for (const ref of roundDocRefs(round)) {
     if (ref.kind !== 'codings') continue;
     const access = docAccess(ctx, userId, ref);

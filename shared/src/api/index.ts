@@ -1,2 +1,3 @@
 export * from './accounts.js';
 export * from './projects.js';
+export * from './rounds.js';

@@ -6,6 +6,9 @@ import {
   meanOf,
   RESOLUTION_CHOICES,
   type ResolutionChoice,
+  type RoundResponse,
+  type RoundsResponse,
+  type RoundView,
   readConsensus,
   readDecisions,
   UNIT_KINDS,
@@ -125,7 +128,7 @@ export function roundRoutes(ctx: AppContext): Router {
   const titleOf = (transcriptId: string) => ctx.store.data.transcripts.find((t) => t.id === transcriptId)?.title ?? '';
 
   /** What a member sees of a round: an owner all progress (in a blind round done flags only); a coder their own work. */
-  const roundView = async (actor: RoundActor, round: Round, withCounts = true) => {
+  const roundView = async (actor: RoundActor, round: Round, withCounts = true): Promise<RoundView> => {
     const isOwner = actor.role === 'owner';
     const everyoneVisible = round.mode === 'open' || round.status === 'revealed';
     const isDone = (transcriptId: string, coder: string) =>
@@ -204,7 +207,9 @@ export function roundRoutes(ctx: AppContext): Router {
   router.get('/projects/:project/rounds', async (req, res) => {
     const actor = actorFor(req, 'view');
     const rounds = ctx.store.data.rounds.filter((r) => r.projectId === actor.project.id && listed(actor, r));
-    res.json({ rounds: await Promise.all(rounds.map((round) => roundView(actor, round, false))) });
+    res.json({
+      rounds: await Promise.all(rounds.map((round) => roundView(actor, round, false))),
+    } satisfies RoundsResponse);
   });
 
   router.post('/projects/:project/rounds', async (req, res) => {
@@ -252,13 +257,13 @@ export function roundRoutes(ctx: AppContext): Router {
 
   router.get('/projects/:project/rounds/:round', async (req, res) => {
     const { actor, round } = visibleRound(req);
-    res.json({ round: await roundView(actor, round) });
+    res.json({ round: await roundView(actor, round) } satisfies RoundResponse);
   });
 
   router.put('/projects/:project/rounds/:round/transcripts/:transcript/done', async (req, res) => {
     const { actor, round } = visibleRound(req);
     const updated = await markDone(ctx, actor, round.id, String(req.params.transcript), parse(doneBody, req.body).done);
-    res.json({ round: await roundView(actor, updated) });
+    res.json({ round: await roundView(actor, updated) } satisfies RoundResponse);
   });
 
   router.post('/projects/:project/rounds/:round/reveal', async (req, res) => {
