@@ -73,8 +73,8 @@ describe('document connections are bounded', () => {
     await test?.close();
   });
 
-  const ownerPool = (options: { maxLive?: number; turnMs?: number } = {}) => {
-    const cookie = seed.owner.client.cookie!;
+  const poolAs = (options: { maxLive?: number; turnMs?: number } = {}, client = seed.owner.client) => {
+    const cookie = client.cookie!;
     const origin = test.url;
     const Authed = class extends WebSocket {
       constructor(url: string, protocols?: string | string[]) {
@@ -90,7 +90,7 @@ describe('document connections are bounded', () => {
   };
 
   it('reads 200 documents in the background over at most 24 sockets, and keeps them following the server', async () => {
-    const pool = ownerPool({ maxLive: MAX_LIVE, turnMs: 150 });
+    const pool = poolAs({ maxLive: MAX_LIVE, turnMs: 150 });
     let maxServer = 0;
     let maxPool = 0;
     const measure = () => {
@@ -133,8 +133,30 @@ describe('document connections are bounded', () => {
     pool.release(names[0]!);
   }, 120_000);
 
+  it('counts changes the server has not been sent, until the sync that sends them', async () => {
+    // The first coder's own layer of the first transcript: theirs to write.
+    const pool = poolAs({}, seed.coder.client);
+    const layer = names[1]!;
+    const text = pool.acquire(names[0]!);
+    await expect.poll(() => text.provider.synced, { timeout: 10_000 }).toBe(true);
+    const open = pool.acquire(layer);
+    // Made before the pool has even connected the layer (an empty local doc, as offline): waiting.
+    addCoding(open.doc, text.doc, { code: 'offline', start: 0, end: 3 }, 'offline-1');
+    expect(pool.pendingCount()).toBe(1);
+    expect(pool.hasPending).toBe(true);
+    await expect.poll(() => pool.pendingCount(), { timeout: 10_000 }).toBe(0);
+    const onServer = (id: string) => test.server.ctx.sync.withDoc(layer, (doc) => codingsMap(doc).has(id));
+    await expect.poll(() => onServer('offline-1'), { timeout: 10_000 }).toBe(true);
+    // Once synced, a change goes straight out and is not counted.
+    addCoding(open.doc, text.doc, { code: 'online', start: 0, end: 3 }, 'online-1');
+    expect(pool.pendingCount()).toBe(0);
+    await expect.poll(() => onServer('online-1'), { timeout: 10_000 }).toBe(true);
+    pool.release(layer);
+    pool.release(names[0]!);
+  });
+
   it('keeps every document live while they fit', async () => {
-    const pool = ownerPool({ maxLive: MAX_LIVE });
+    const pool = poolAs({ maxLive: MAX_LIVE });
     const open = names.slice(0, 10).map((name) => pool.acquireBackground(name));
     await expect.poll(() => open.every((entry) => entry.provider.synced), { timeout: 20_000 }).toBe(true);
     expect(pool.liveCount).toBe(10);
