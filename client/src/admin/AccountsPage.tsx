@@ -2,6 +2,7 @@ import { type FormEvent, useCallback, useEffect, useId, useState } from 'react';
 import { errorText } from '../api/errors.js';
 import { useSession } from '../app/session.js';
 import { Link } from '../router.js';
+import { href } from '../routes.js';
 import { Button } from '../ui/Button.js';
 import { Dialog } from '../ui/Dialog.js';
 import { Table } from '../ui/Table.js';
@@ -58,7 +59,7 @@ export function AccountsPage() {
       <section className="page admin-page">
         <h1>Accounts</h1>
         <p>
-          Only administrators manage accounts. <Link href="/">Back to your projects</Link>
+          Only administrators manage accounts. <Link href={href.projects()}>Back to your projects</Link>
         </p>
       </section>
     );

@@ -31,6 +31,7 @@ import { Reader, type ReaderHandle, type Selection } from '../reader/Reader.js';
 import { LANE_PX, MAX_LANES, type RemoteSelection } from '../reader/TurnBlock.js';
 import { UndoControls } from '../reader/UndoControls.js';
 import { Link } from '../router.js';
+import { href } from '../routes.js';
 import { useAwarenessStates, useDoc, useDocs, useSynced } from '../sync/hooks.js';
 import { type LayerCoding, useCodebook, useLayers, useTranscript } from '../sync/model.js';
 import { ResizablePanel } from '../ui/ResizablePanel.js';
@@ -53,7 +54,7 @@ export function TranscriptPage({ projectId, transcriptId }: { projectId: string;
   if (!meta) {
     return (
       <p className="error" role="alert">
-        No such transcript. <Link href={`/p/${projectId}`}>Back to the project</Link>
+        No such transcript. <Link href={href.project(projectId)}>Back to the project</Link>
       </p>
     );
   }
@@ -341,7 +342,7 @@ function Workspace({ data, meta }: { data: ProjectData; meta: TranscriptMeta }) 
     <div className="transcript-page">
       <div className="transcript-head">
         <nav aria-label="Breadcrumb" className="crumbs">
-          <Link href="/">Projects</Link> › <Link href={`/p/${project.id}`}>{project.name}</Link> ›{' '}
+          <Link href={href.projects()}>Projects</Link> › <Link href={href.project(project.id)}>{project.name}</Link> ›{' '}
           <span>{meta.title}</span>
         </nav>
         <h1>{meta.title}</h1>
