@@ -1,6 +1,7 @@
+import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useId, useState } from 'react';
-import { api, type User } from '../api.js';
 import { errorText } from '../api/errors.js';
+import { api, type User } from '../api.js';
 
 export function LoginForm({
   email: initialEmail = '',
@@ -11,22 +12,16 @@ export function LoginForm({
 }) {
   const [email, setEmail] = useState(initialEmail);
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const id = useId();
+  const login = useMutation({
+    mutationFn: () => api.login(email, password),
+    onSuccess: ({ user, csrfToken }) => onDone(user, csrfToken),
+  });
+  const error = login.error ? errorText(login.error) : null;
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const { user, csrfToken } = await api.login(email, password);
-      onDone(user, csrfToken);
-    } catch (caught) {
-      setError(errorText(caught));
-    } finally {
-      setBusy(false);
-    }
+    login.mutate();
   };
 
   return (
@@ -54,7 +49,7 @@ export function LoginForm({
           {error}
         </p>
       )}
-      <button type="submit" disabled={busy}>
+      <button type="submit" disabled={login.isPending}>
         Sign in
       </button>
     </form>
@@ -66,17 +61,16 @@ export function SetupForm({ onDone }: { onDone: (user: User, csrf: string) => vo
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<string | null>(null);
   const id = useId();
+  const setup = useMutation({
+    mutationFn: () => api.setup({ name, email, password }),
+    onSuccess: ({ user, csrfToken }) => onDone(user, csrfToken),
+  });
+  const error = setup.error ? errorText(setup.error) : null;
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    try {
-      const { user, csrfToken } = await api.setup({ name, email, password });
-      onDone(user, csrfToken);
-    } catch (caught) {
-      setError(errorText(caught));
-    }
+    setup.mutate();
   };
 
   return (
@@ -100,7 +94,9 @@ export function SetupForm({ onDone }: { onDone: (user: User, csrf: string) => vo
           {error}
         </p>
       )}
-      <button type="submit">Create account</button>
+      <button type="submit" disabled={setup.isPending}>
+        Create account
+      </button>
     </form>
   );
 }
