@@ -1,3 +1,5 @@
+import { useContext, useEffect } from 'react';
+import { PoolContext } from '../sync/context.js';
 import { useConnectionStatus, usePendingCount } from '../sync/hooks.js';
 
 const LABEL = { online: 'Online', syncing: 'Syncing…', offline: 'Offline: changes are kept and sent on reconnect' };
@@ -11,11 +13,21 @@ export function badgeText(status: keyof typeof LABEL, pending: number): string {
 
 /**
  * The connection state of all open documents and the changes not yet sent. Those are kept in this browser
- * (IndexedDB) as they are made, so closing the tab loses nothing: they are sent the next time it is open.
+ * (IndexedDB) as they are made, so closing the tab loses nothing: they are sent the next time it is open. Only
+ * where the browser cannot keep them does closing the tab ask first.
  */
 export function ConnectionBadge() {
   const status = useConnectionStatus();
   const pending = usePendingCount();
+  const pool = useContext(PoolContext);
+  useEffect(() => {
+    // Where the browser keeps nothing (no IndexedDB, e.g. some private modes), closing the tab would lose them.
+    const warn = (event: BeforeUnloadEvent) => {
+      if (pool.hasUnkeptPending) event.preventDefault();
+    };
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, [pool]);
   return (
     <output
       className={`connection connection-${status}`}

@@ -463,6 +463,13 @@ export class DocPool {
     return this.pendingCount() > 0;
   }
 
+  /** Waiting changes that live only in this tab (the browser keeps no local copy: IndexedDB unavailable). */
+  get hasUnkeptPending(): boolean {
+    for (const entry of this.entries.values())
+      if (entry.pendingCount > 0 && !entry.lost && !entry.persistence) return true;
+    return false;
+  }
+
   /** Changes made here that the server has not been sent yet, over every open document. */
   pendingCount = (): number => this.pendingTotal;
 
