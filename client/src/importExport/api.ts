@@ -1,3 +1,4 @@
+import type { ImportResponse, UploadResponse } from '@accord/shared';
 import { ApiError, api, request } from '../api.js';
 import { downloadName } from './exportModel.js';
 import type { ImportRequest, UploadPreview } from './files.js';
@@ -44,13 +45,8 @@ async function readBody(response: Response, onProgress?: (progress: DownloadProg
   return new Blob(chunks as BlobPart[], { type: response.headers.get('content-type') ?? '' });
 }
 
-export interface ImportResult {
-  projectId: string;
-  summary: UploadPreview['summary'];
-  createdAccounts: { id: string; name: string; email: string }[];
-  reusedCodes: number;
-  warnings: string[];
-}
+/** What an import wrote (the server's `ImportResponse`). */
+export type ImportResult = ImportResponse;
 
 export const importExportApi = {
   /** Uploads one file for a preview; nothing is written until `confirm`. */
@@ -67,7 +63,7 @@ export const importExportApi = {
       } catch {
         throw new ApiError(0, 'network', `${name}: the server cannot be reached; check your connection`);
       }
-      if (response.ok) return ((await response.json()) as { upload: UploadPreview }).upload;
+      if (response.ok) return ((await response.json()) as UploadResponse).upload;
       const error = await errorOf(response);
       if (error.code === 'csrf' && attempt === 0) continue;
       throw error;

@@ -1,4 +1,5 @@
-import type { DetectedSpeaker, SpeakerChoices, SpeakerEdits } from './speakers.js';
+import type { CoderPreview, TranscriptPreview, UploadPreview } from '@accord/shared';
+import type { SpeakerChoices, SpeakerEdits } from './speakers.js';
 import { speakerChoices } from './speakers.js';
 
 /** What the server reads (`server/src/import/index.ts` `guessKind`), by extension. */
@@ -58,35 +59,7 @@ export function pastedFileName(title: string): string {
   return `${clean.slice(0, 200)}.txt`;
 }
 
-export interface TranscriptPreview {
-  title: string;
-  characters: number;
-  turns: number;
-  speakers: DetectedSpeaker[];
-  excerpt: string;
-}
-
-export interface CoderPreview {
-  guid: string;
-  name: string;
-  suggestedAccount: string | null;
-}
-
-export interface UploadPreview {
-  id: string;
-  name: string;
-  summary: {
-    transcripts: number;
-    codes: number;
-    users: number;
-    memos: number;
-    codingsPerCoder: Record<string, number>;
-  };
-  warnings: string[];
-  transcripts: TranscriptPreview[];
-  codes: { guid: string; name: string; parentGuid?: string | null }[];
-  coders: CoderPreview[];
-}
+export type { CoderPreview, TranscriptPreview, UploadPreview };
 
 /** A coder of a `.qdpx`: a new account, or an existing account's id. */
 export type CoderChoice = 'create' | { account: string };

@@ -3,12 +3,9 @@
  * (renaming two to the same name) or drops them (their turns become plain text of the turn before). The result is
  * the server's `SpeakerChoices`: detected name → kept name, or null to drop. The text never changes.
  */
-export interface DetectedSpeaker {
-  name: string;
-  turns: number;
-  /** A more frequent speaker this one is probably a misspelling of. */
-  similarTo?: string;
-}
+import type { DetectedSpeaker } from '@accord/shared';
+
+export type { DetectedSpeaker };
 
 export interface SpeakerEdit {
   name: string;

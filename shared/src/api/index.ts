@@ -1,3 +1,4 @@
 export * from './accounts.js';
+export * from './importExport.js';
 export * from './projects.js';
 export * from './rounds.js';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { ProjectAction } from '@accord/shared';
+import type { ImportResponse, ProjectAction, UploadResponse } from '@accord/shared';
 import express, { type Request, Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
@@ -133,7 +133,7 @@ export function importExportRoutes(ctx: AppContext): Router {
             return { guid: coder.guid, name: coder.name, suggestedAccount: account ?? null };
           }),
         },
-      });
+      } satisfies UploadResponse);
     },
   );
 
@@ -174,7 +174,7 @@ export function importExportRoutes(ctx: AppContext): Router {
         : { actorId: user.id, project: { id: project.id }, users: body.users },
     );
     for (const id of body.uploads) held.delete(id);
-    res.status(201).json({ ...result, warnings });
+    res.status(201).json({ ...result, warnings } satisfies ImportResponse);
   });
 
   router.get('/projects/:project/export', async (req, res) => {
