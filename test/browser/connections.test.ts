@@ -4,7 +4,7 @@ import { addCode, addCoding, docName } from '@accord/shared';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedProject, startTestServer, type TestServer } from '../helpers/server.js';
-import { launchChromium, signIn } from './browser.js';
+import { launchChromium, screenshot, signIn } from './browser.js';
 
 const TRANSCRIPTS = 40;
 /** The pool's bound (`client/src/sync/pool.ts` MAX_LIVE). */
@@ -106,6 +106,7 @@ describe('document connections from one tab', () => {
     await expect.poll(() => note.textContent(), { timeout: 60_000, interval: 100 }).not.toContain('loading');
     // Every layer's coding is counted.
     await page.getByRole('treeitem', { name: /Trust/ }).getByText('160').waitFor();
+    await screenshot(page, 'codebook-many-layers');
     const maxOpen = await page.evaluate(() => (window as unknown as { wsCounts: { max: number } }).wsCounts.max);
     expect(maxOpen).toBeGreaterThan(1);
     // In the page, a socket counts until its close event, a round trip after the pool closed it.
