@@ -6,5 +6,6 @@ export * from './csv.js';
 export * from './docNames.js';
 export * from './ids.js';
 export * from './model/index.js';
+export * from './numbers.js';
 export * from './projects.js';
 export * from './rounds/index.js';

@@ -1,5 +1,6 @@
 import {
   docName,
+  fixedDigits,
   INTERVAL_METHOD,
   type IntervalReading,
   ROUND_BOOTSTRAP,
@@ -27,7 +28,7 @@ const UNIT_LABELS: Record<UnitKind, string> = {
 };
 
 const num = (value: number | null | undefined, digits = 3) =>
-  value === null || value === undefined ? '–' : value.toFixed(digits);
+  value === null || value === undefined ? '–' : fixedDigits(value, digits);
 /** The shared interval reading (shared/src/agreement/bootstrap.ts): the same bounds and warning as the reports. */
 const interval = (reading: IntervalReading) =>
   reading.ci95 ? `[${num(reading.ci95[0], 2)}, ${num(reading.ci95[1], 2)}]${reading.warning ? ' *' : ''}` : '—';

@@ -1,4 +1,4 @@
-import type { Thresholds } from '@accord/shared';
+import { fixedDigits, type Thresholds } from '@accord/shared';
 
 /** Inline SVG charts: no chart library, printable, readable by screen readers through their titles and tables. */
 export interface Bar {
@@ -13,7 +13,7 @@ const ROW = 26;
 const LABEL = 180;
 const WIDTH = 640;
 
-const fmt = (value: number | null) => (value === null ? 'undefined' : value.toFixed(3));
+const fmt = (value: number | null) => (value === null ? 'undefined' : fixedDigits(value, 3));
 
 /** Per-code kappa bars with alpha marks and the project's thresholds as lines. */
 export function CodeBars({ bars, thresholds, kappaName }: { bars: Bar[]; thresholds: Thresholds; kappaName: string }) {

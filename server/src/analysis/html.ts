@@ -1,4 +1,4 @@
-import type { RetrievedSegment } from '@accord/shared';
+import { fixedDigits, type RetrievedSegment } from '@accord/shared';
 import { type Html, type HtmlValue, html, htmlDocument, joinHtml, PRINTABLE_CSP } from '../render/html.js';
 import type { FinalReport, ReportCode, ReportQuote, ReportTheme } from './finalReport.js';
 
@@ -56,7 +56,7 @@ export function segmentsHtml(segments: readonly RetrievedSegment[], options: Seg
   return page(options.title, lines(parts));
 }
 
-const fixed = (value: number | null) => (value === null ? '—' : value.toFixed(2));
+const fixed = (value: number | null) => (value === null ? '—' : fixedDigits(value, 2));
 const date = (at: number | null) => (at === null ? '' : new Date(at).toISOString().slice(0, 10));
 
 function codesTable(codes: readonly ReportCode[], reliability: ReportTheme['finalisedWith']): Html {

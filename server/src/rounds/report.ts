@@ -5,6 +5,7 @@ import {
   type CsvValue,
   describeDecision,
   docName,
+  fixedDigits,
   INTERVAL_METHOD,
   type IntervalReading,
   MIN_INTERVAL_TRANSCRIPTS,
@@ -271,7 +272,7 @@ export function buildReport(
 }
 
 const fixed = (value: number | null | undefined, digits = 2) =>
-  value === null || value === undefined ? 'undefined' : value.toFixed(digits);
+  value === null || value === undefined ? 'undefined' : fixedDigits(value, digits);
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 const listNames = (names: readonly string[]) =>
