@@ -1,28 +1,12 @@
-import type { Role } from '@accord/shared';
+import type { Account, InvitationStatus, InvitationView, Role } from '@accord/shared';
+
+export type { Account, InvitationView };
+
 import { request, type User } from '../api.js';
 
 /** The accounts and invitations part of the REST API (docs/admin.md, docs/API.md). */
 
-export interface Account extends User {
-  createdAt: number;
-  deactivatedAt: number | null;
-}
-
-export type LinkStatus = 'pending' | 'used' | 'expired' | 'revoked';
-
-export interface InvitationView {
-  id: string;
-  kind: 'invite' | 'reset';
-  email: string;
-  admin: boolean;
-  project: { id: string; name: string; role: Role } | null;
-  createdBy: { id: string; name: string } | null;
-  createdAt: number;
-  expiresAt: number;
-  usedAt: number | null;
-  revokedAt: number | null;
-  status: LinkStatus;
-}
+export type LinkStatus = InvitationStatus;
 
 /** A link just made: shown once to its maker (the server keeps only its hash); `sent` is null without a relay. */
 export interface MadeLink {

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { newId, type Role } from '@accord/shared';
+import { type InvitationStatus, type InvitationView, newId, type Role } from '@accord/shared';
 import { hashPassword } from '../auth/passwords.js';
 import { AccordError, conflict, notFound } from '../errors.js';
 import type { Invitation, User } from '../metadata/schema.js';
@@ -23,27 +23,10 @@ const hashToken = (token: string) => createHash('sha256').update(token).digest('
 /** The path of the page that opens a link. The token is in the fragment, which browsers never send to a server. */
 export const linkPath = (token: string) => `/invite#${token}`;
 
-export type InvitationStatus = 'pending' | 'used' | 'expired' | 'revoked';
-
 export function invitationStatus(invitation: Invitation, now = Date.now()): InvitationStatus {
   if (invitation.usedAt !== null) return 'used';
   if (invitation.revokedAt !== null) return 'revoked';
   return invitation.expiresAt <= now ? 'expired' : 'pending';
-}
-
-/** What administrators and the inviting owner see of a link: never its token (which is not stored). */
-export interface InvitationView {
-  id: string;
-  kind: 'invite' | 'reset';
-  email: string;
-  admin: boolean;
-  project: { id: string; name: string; role: Role } | null;
-  createdBy: { id: string; name: string } | null;
-  createdAt: number;
-  expiresAt: number;
-  usedAt: number | null;
-  revokedAt: number | null;
-  status: InvitationStatus;
 }
 
 export function invitationView(store: MetadataStore, invitation: Invitation, now = Date.now()): InvitationView {

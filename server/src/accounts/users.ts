@@ -1,4 +1,4 @@
-import { newId } from '@accord/shared';
+import { type Account, newId } from '@accord/shared';
 import { hashPassword, PASSWORD_MIN_LENGTH } from '../auth/passwords.js';
 import { badRequest, conflict, notFound } from '../errors.js';
 import type { Metadata, User } from '../metadata/schema.js';
@@ -13,11 +13,8 @@ export interface PublicUser {
 
 export const publicUser = ({ id, email, name, admin }: User): PublicUser => ({ id, email, name, admin });
 
-/** What administrators see of an account: its status too. */
-export interface AccountView extends PublicUser {
-  createdAt: number;
-  deactivatedAt: number | null;
-}
+/** What administrators see of an account: its status too (`Account` in shared/src/api). */
+export type AccountView = Account;
 
 export const accountView = (user: User): AccountView => ({
   ...publicUser(user),

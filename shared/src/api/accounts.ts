@@ -1,3 +1,5 @@
+import type { Role } from '../access.js';
+
 /**
  * What the REST API answers about accounts and sessions (server/src/http/routes/auth.ts, users.ts). The server's
  * serialisers are checked against these types (`satisfies`) and the web client reads them: one definition, no
@@ -22,4 +24,28 @@ export interface SessionResponse {
 /** `GET /api/setup`: whether the server still needs its first administrator. */
 export interface SetupNeededResponse {
   needed: boolean;
+}
+
+/** `GET /api/users` (administrators): an account with its status. */
+export interface Account extends User {
+  createdAt: number;
+  deactivatedAt: number | null;
+}
+
+/** Where a one-time link (invitation or password reset) stands. */
+export type InvitationStatus = 'pending' | 'used' | 'expired' | 'revoked';
+
+/** What administrators and the inviting owner see of a link: never its token (which is not stored). */
+export interface InvitationView {
+  id: string;
+  kind: 'invite' | 'reset';
+  email: string;
+  admin: boolean;
+  project: { id: string; name: string; role: Role } | null;
+  createdBy: { id: string; name: string } | null;
+  createdAt: number;
+  expiresAt: number;
+  usedAt: number | null;
+  revokedAt: number | null;
+  status: InvitationStatus;
 }
