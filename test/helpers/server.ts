@@ -38,7 +38,16 @@ export async function startTestServer(
   } = {},
 ): Promise<TestServer> {
   const dataDir = options.dataDir ?? tempDataDir();
-  const flags = { host: '127.0.0.1', port: '0', dataDir, logLevel: 'silent', ...options.config };
+  // ACCORD_TEST_CLIENT_DIR points browser tests at a client build other than client/dist (a private build per worker).
+  const clientDir = process.env.ACCORD_TEST_CLIENT_DIR;
+  const flags = {
+    host: '127.0.0.1',
+    port: '0',
+    dataDir,
+    logLevel: 'silent',
+    ...(clientDir ? { clientDir } : {}),
+    ...options.config,
+  };
   const server = await startServer(
     resolveConfig(flags, {}),
     options.sessionSweepMs === undefined ? {} : { sessionSweepMs: options.sessionSweepMs },
