@@ -1,4 +1,5 @@
 export * from './accounts.js';
+export * from './analysis.js';
 export * from './importExport.js';
 export * from './projects.js';
 export * from './rounds.js';

@@ -1,4 +1,19 @@
-import { ID_PATTERN, parseScope, ScopeError, segmentsCsv } from '@accord/shared';
+import {
+  type AnalysisOptions,
+  type CooccurrenceResponse,
+  type CooccurrenceSegmentsResponse,
+  type FinaliseResponse,
+  type FinalReportView,
+  type FrequencyResponse,
+  ID_PATTERN,
+  parseScope,
+  type QuoteResponse,
+  ScopeError,
+  type SearchResponse,
+  type SegmentsResponse,
+  segmentsCsv,
+  type ThemeGateView,
+} from '@accord/shared';
 import { type Request, Router } from 'express';
 import { z } from 'zod';
 import { layerName } from '../../analysis/dataset.js';
@@ -103,7 +118,7 @@ export function analysisRoutes(ctx: AppContext): Router {
   const filtersOf = (req: Request) => parse(filterQuery, req.query, 'query');
 
   router.get('/projects/:project/analysis/options', (req, res) => {
-    res.json(analysisOptions(ctx, caller(req)));
+    res.json(analysisOptions(ctx, caller(req)) satisfies AnalysisOptions);
   });
 
   router.get('/projects/:project/analysis/segments', async (req, res) => {
@@ -112,7 +127,7 @@ export function analysisRoutes(ctx: AppContext): Router {
     const query = parse(segmentsQuery, req.query, 'query');
     const { dataset, segments: found } = await segments(ctx, who, filters);
     if (query.format === 'json') {
-      res.json({ layers: dataset.layers, counted: dataset.counted, segments: found });
+      res.json({ layers: dataset.layers, counted: dataset.counted, segments: found } satisfies SegmentsResponse);
       return;
     }
     const description = describeFilters(dataset, filters);
@@ -145,37 +160,45 @@ export function analysisRoutes(ctx: AppContext): Router {
     const filters = filtersOf(req);
     const query = parse(searchQuery, req.query, 'query');
     const { q, ...options } = query;
-    res.json(await search(ctx, who, filters, q, options));
+    res.json((await search(ctx, who, filters, q, options)) satisfies SearchResponse);
   });
 
   router.get('/projects/:project/analysis/frequency', async (req, res) => {
     const who = caller(req);
     const filters = filtersOf(req);
     const query = parse(frequencyQuery, req.query, 'query');
-    res.json(await frequency(ctx, who, filters, query.by, query.attribute, query.rollUp));
+    res.json((await frequency(ctx, who, filters, query.by, query.attribute, query.rollUp)) satisfies FrequencyResponse);
   });
 
   router.get('/projects/:project/analysis/cooccurrence', async (req, res) => {
     const who = caller(req);
-    res.json(await cooccurrenceMatrix(ctx, who, filtersOf(req)));
+    res.json((await cooccurrenceMatrix(ctx, who, filtersOf(req))) satisfies CooccurrenceResponse);
   });
 
   router.get('/projects/:project/analysis/cooccurrence/segments', async (req, res) => {
     const who = caller(req);
     const filters = filtersOf(req);
     const { a, b } = parse(pairQuery, req.query, 'query');
-    res.json(await cooccurrenceSegments(ctx, who, filters, a, b));
+    res.json((await cooccurrenceSegments(ctx, who, filters, a, b)) satisfies CooccurrenceSegmentsResponse);
   });
 
   router.get('/projects/:project/analysis/themes/:theme/gate', async (req, res) => {
     const { userId, project, role } = caller(req);
-    res.json(await themeGate(ctx, userId, project, role, String(req.params.theme)));
+    res.json((await themeGate(ctx, userId, project, role, String(req.params.theme))) satisfies ThemeGateView);
   });
 
   router.post('/projects/:project/analysis/themes/:theme/finalise', async (req, res) => {
     const { userId, project, role } = caller(req);
     const body = parse(finaliseBody, req.body);
-    res.json(await finaliseWithGate(ctx, userId, project, role, String(req.params.theme), body.acknowledgeWarnings));
+    const result = await finaliseWithGate(
+      ctx,
+      userId,
+      project,
+      role,
+      String(req.params.theme),
+      body.acknowledgeWarnings,
+    );
+    res.json(result satisfies FinaliseResponse);
   });
 
   /** Chooses a passage as a representative quote of a theme: anchored server-side against the transcript text. */
@@ -183,7 +206,7 @@ export function analysisRoutes(ctx: AppContext): Router {
     const { userId, project } = caller(req);
     const body = parse(quoteBody, req.body);
     const quote = await chooseQuote(ctx, userId, project, String(req.params.theme), body);
-    res.status(201).json({ quote });
+    res.status(201).json({ quote } satisfies QuoteResponse);
   });
 
   /** The final report (themes, codes, quotes, counts, reliability): printable HTML or its data as JSON. */
@@ -202,7 +225,7 @@ export function analysisRoutes(ctx: AppContext): Router {
       details: { what: 'finalReport', format, counted: report.counted.scope },
     });
     if (format === 'json') {
-      res.json(report);
+      res.json(report satisfies FinalReportView);
     } else {
       res.setHeader('Content-Security-Policy', PRINTABLE_CSP);
       res.type('text/html').send(finalReportHtml(report));
