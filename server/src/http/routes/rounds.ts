@@ -1,16 +1,26 @@
 import {
+  type AgreementHistoryResponse,
+  type AgreementResponse,
+  type CodebookChangesResponse,
+  type ConsensusResponse,
+  type CreateRoundResponse,
+  type DecisionResponse,
   DISAGREEMENT_KINDS,
   type DisagreementKind,
+  type DisagreementsResponse,
   docName,
+  type HistoryEntry,
   ID_PATTERN,
   meanOf,
   RESOLUTION_CHOICES,
   type ResolutionChoice,
+  type RevealResponse,
   type RoundResponse,
   type RoundsResponse,
   type RoundView,
   readConsensus,
   readDecisions,
+  type SpansInput,
   UNIT_KINDS,
   type UnitKind,
 } from '@accord/shared';
@@ -215,14 +225,14 @@ export function roundRoutes(ctx: AppContext): Router {
   router.post('/projects/:project/rounds', async (req, res) => {
     const actor = actorFor(req, 'manage');
     const { round, warnings } = await createRound(ctx, actor, parse(newRound, req.body));
-    res.status(201).json({ round: await roundView(actor, round), warnings });
+    res.status(201).json({ round: await roundView(actor, round), warnings } satisfies CreateRoundResponse);
   });
 
   /** Per round, the mean headline coefficients over codes: does agreement improve as the codebook is refined? */
   router.get('/projects/:project/agreement-history', async (req, res) => {
     const actor = actorFor(req, 'view');
     const choice = unitOf(req);
-    const history = [];
+    const history: HistoryEntry[] = [];
     for (const round of ctx.store.data.rounds) {
       if (round.projectId !== actor.project.id || round.status !== 'revealed') continue;
       try {
@@ -252,7 +262,7 @@ export function roundRoutes(ctx: AppContext): Router {
         })),
       });
     }
-    res.json({ unit: choice, history });
+    res.json({ unit: choice, history } satisfies AgreementHistoryResponse);
   });
 
   router.get('/projects/:project/rounds/:round', async (req, res) => {
@@ -276,7 +286,7 @@ export function roundRoutes(ctx: AppContext): Router {
         result.notDone.length > 0
           ? `revealed before ${result.notDone.length} coder layer(s) were marked done: ${result.notDone.map((n) => `${userName(n.coder)} on ${titleOf(n.transcriptId)}`).join('; ')}`
           : null,
-    });
+    } satisfies RevealResponse);
   });
 
   /** The AGREEMENT.md `spans` input of the round: pipe it to `accord agreement` to check any figure. */
@@ -286,7 +296,9 @@ export function roundRoutes(ctx: AppContext): Router {
     requireRoundData(ctx, actor, round, 'spans');
     const data = await loadRoundData(ctx, round);
     const bootstrap = query.bootstrap === undefined ? undefined : { samples: query.bootstrap, seed: query.seed ?? 1 };
-    res.json(roundSpansInput(data, { unit: query.unit, minCoverage: query.minCoverage }, bootstrap));
+    res.json(
+      roundSpansInput(data, { unit: query.unit, minCoverage: query.minCoverage }, bootstrap) satisfies SpansInput,
+    );
   });
 
   router.get('/projects/:project/rounds/:round/agreement', async (req, res) => {
@@ -306,7 +318,7 @@ export function roundRoutes(ctx: AppContext): Router {
       transcripts: data.transcripts.map((t) => ({ transcriptId: t.id, title: titleOf(t.id), length: t.text.length })),
       codes: result.codes,
       agreement: result.agreement,
-    });
+    } satisfies AgreementResponse);
   });
 
   router.get('/projects/:project/rounds/:round/disagreements', async (req, res) => {
@@ -322,7 +334,7 @@ export function roundRoutes(ctx: AppContext): Router {
       ...(query.transcript !== undefined ? { transcript: query.transcript } : {}),
       ...(query.kind !== undefined ? { kind: query.kind } : {}),
     });
-    res.json({ source: data.source, disagreements: items });
+    res.json({ source: data.source, disagreements: items } satisfies DisagreementsResponse);
   });
 
   router.get('/projects/:project/rounds/:round/consensus', async (req, res) => {
@@ -334,7 +346,7 @@ export function roundRoutes(ctx: AppContext): Router {
       if (reads.access(ref) === 'none') throw notFound('no such round');
     }
     reads.recordLooks();
-    const transcripts = [];
+    const transcripts: ConsensusResponse['transcripts'] = [];
     for (const { transcriptId } of round.assignments) {
       const name = consensusDocName(round.projectId, transcriptId);
       const consensus = await copyOfLiveDoc(ctx, name);
@@ -346,7 +358,7 @@ export function roundRoutes(ctx: AppContext): Router {
         decisions: readDecisions(consensus).filter((d) => d.round === round.id),
       });
     }
-    res.json({ transcripts });
+    res.json({ transcripts } satisfies ConsensusResponse);
   });
 
   router.post('/projects/:project/rounds/:round/consensus', async (req, res) => {
@@ -370,7 +382,7 @@ export function roundRoutes(ctx: AppContext): Router {
       },
       new Set(codes.all.keys()),
     );
-    res.status(201).json({ decision });
+    res.status(201).json({ decision } satisfies DecisionResponse);
   });
 
   /** A definition refined while reviewing: changed in the live codebook and linked to this round. */
@@ -385,7 +397,7 @@ export function roundRoutes(ctx: AppContext): Router {
     }
     const { memo, ...change } = parse(codeChange, req.body);
     const updated = await changeCodeDuringReview(ctx, actor, round, String(req.params.code), change, memo);
-    res.json({ codebookChanges: updated.codebookChanges });
+    res.json({ codebookChanges: updated.codebookChanges } satisfies CodebookChangesResponse);
   });
 
   router.get('/projects/:project/rounds/:round/report', async (req, res) => {
