@@ -206,6 +206,50 @@ export function moveCodeToTheme(doc: Y.Doc, code: string, from: string, to: stri
   });
 }
 
+/**
+ * Where a code goes on the theme board: out of `from` (a theme, or null for the unassigned codes) into `to` (a
+ * theme, or null: out of `from` only). `copy` keeps it in `from` as well: a code may belong to several themes.
+ * One transaction, so observers never see the code in both places or in neither.
+ */
+export function placeCode(
+  doc: Y.Doc,
+  code: string,
+  from: string | null,
+  to: string | null,
+  options: { copy?: boolean; now?: number } = {},
+): void {
+  if (from === to) return;
+  doc.transact(() => {
+    if (from !== null && !options.copy) removeCodeFromTheme(doc, from, code);
+    if (to !== null) addCodeToTheme(doc, to, code, options.now ?? Date.now());
+  });
+}
+
+/**
+ * Moves a theme under `parent` (null: the top level) to position `index` among its new siblings (clamped), and
+ * numbers the siblings' `order` 0, 1, 2... so that the board's columns and sub-themes keep the order people chose.
+ */
+export function moveTheme(doc: Y.Doc, id: string, parent: string | null, index: number): void {
+  const themes = themesMap(doc);
+  const theme = themeMap(doc, id);
+  if (parent !== null) themeMap(doc, parent);
+  if (isThemeSelfOrDescendant(doc, id, parent)) throw new RangeError('a theme cannot go below itself');
+  const redirects = new Map<string, string>();
+  const siblings = [...themes.entries()]
+    .filter(([other, map]) => other !== id && map instanceof Y.Map && (map.get('parent') ?? null) === parent)
+    .map(([other, map]) => readTheme(other, map, redirects))
+    .sort(byOrder);
+  const at = Math.max(0, Math.min(Math.trunc(index), siblings.length));
+  const ordered = [...siblings.slice(0, at).map((t) => t.id), id, ...siblings.slice(at).map((t) => t.id)];
+  doc.transact(() => {
+    if ((theme.get('parent') ?? null) !== parent) theme.set('parent', parent);
+    ordered.forEach((sibling, order) => {
+      const map = themes.get(sibling)!;
+      if (map.get('order') !== order) map.set('order', order);
+    });
+  });
+}
+
 export interface NewQuote {
   transcript: string;
   layer: string;
@@ -319,5 +363,40 @@ export function readThemes(doc: Y.Doc): Theme[] {
     if (theme instanceof Y.Map) themes.push(readTheme(id, theme, redirects));
     else skipEntry(doc, THEMES_KEY, id);
   }
-  return themes.sort((a, b) => a.order - b.order || a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+  return themes.sort(byOrder);
+}
+
+function byOrder(a: Theme, b: Theme): number {
+  return a.order - b.order || a.name.localeCompare(b.name) || a.id.localeCompare(b.id);
+}
+
+export interface ThemeNode {
+  theme: Theme;
+  depth: number;
+  children: ThemeNode[];
+}
+
+/**
+ * Themes as a tree (roots and sub-themes in their order). A theme whose parent is missing (deleted meanwhile) or
+ * that sits in a parent cycle (two people nesting themes into each other at once) is shown at the top level, so
+ * that no theme is ever hidden.
+ */
+export function themeTree(themes: readonly Theme[]): ThemeNode[] {
+  const sorted = [...themes].sort(byOrder);
+  const ids = new Set(sorted.map((theme) => theme.id));
+  const placed = new Set<string>();
+  const build = (theme: Theme, depth: number): ThemeNode => {
+    placed.add(theme.id);
+    const children = sorted
+      .filter((child) => child.parent === theme.id && !placed.has(child.id))
+      .map((child) => build(child, depth + 1));
+    return { theme, depth, children };
+  };
+  const roots: ThemeNode[] = [];
+  for (const theme of sorted) {
+    if ((theme.parent === null || !ids.has(theme.parent)) && !placed.has(theme.id)) roots.push(build(theme, 0));
+  }
+  // What is left sits in a cycle: its first member (in order) becomes a root and brings the rest along.
+  for (const theme of sorted) if (!placed.has(theme.id)) roots.push(build(theme, 0));
+  return roots;
 }
