@@ -28,4 +28,19 @@ export const keys = {
   project: (id: string) => [...keys.all, 'project', id] as const,
   /** A project's metadata, members, transcripts and the documents this user may open (`useProjectData`). */
   projectData: (id: string) => [...keys.project(id), 'data'] as const,
+
+  /** Every analysis answer of a project (retrieval, statistics, gate, report): what a coding change invalidates. */
+  analysis: (project: string) => [...keys.project(project), 'analysis'] as const,
+  /** One analysis view for its parameters (filters, scope, theme…): the parameters are part of the key. */
+  analysisView: (project: string, view: string, params: object = {}) =>
+    [...keys.analysis(project), view, params] as const,
+
+  /** A project's rounds: the list, and under each round what is computed from it. */
+  rounds: (project: string) => [...keys.project(project), 'rounds'] as const,
+  roundList: (project: string) => [...keys.rounds(project), 'list'] as const,
+  round: (project: string, round: string) => [...keys.rounds(project), 'round', round] as const,
+  roundView: (project: string, round: string, view: string, params: object = {}) =>
+    [...keys.round(project, round), view, params] as const,
+  /** Mean agreement per revealed round (all of a project's rounds): a reveal changes it. */
+  agreementHistory: (project: string, unit: string) => [...keys.rounds(project), 'history', unit] as const,
 };
