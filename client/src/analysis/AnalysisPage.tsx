@@ -1,13 +1,12 @@
 import { docName } from '@accord/shared';
-import { useEffect, useState } from 'react';
-import { errorText } from '../api/errors.js';
+import { useState } from 'react';
 import { ProjectDataPending } from '../app/ProjectDataPending.js';
 import { useProjectData } from '../app/projectData.js';
 import { Link } from '../router.js';
 import { type AnalysisTab, href, parseRoute } from '../routes.js';
 import { useDoc } from '../sync/hooks.js';
 import { useCodebook } from '../sync/model.js';
-import { type AnalysisFilters, type AnalysisOptions, analysisApi, NO_FILTERS } from './api.js';
+import { type AnalysisFilters, NO_FILTERS, useAnalysisOptions } from './api.js';
 import { FiltersPanel } from './FiltersPanel.js';
 import { ReportView } from './ReportView.js';
 import { RetrievalView } from './RetrievalView.js';
@@ -37,16 +36,8 @@ export function AnalysisPage({ path }: { path: string }) {
   const codebookName = docName({ kind: 'codebook', project: route.project });
   const codebook = useDoc(codebookName);
   const view = useCodebook(codebook?.doc ?? null);
-  const [options, setOptions] = useState<AnalysisOptions | null>(null);
+  const { data: options, error: optionsError } = useAnalysisOptions(route.project);
   const [filters, setFilters] = useState<AnalysisFilters>(NO_FILTERS);
-  const [optionsError, setOptionsError] = useState<string | null>(null);
-
-  useEffect(() => {
-    analysisApi
-      .options(route.project)
-      .then(setOptions)
-      .catch((caught) => setOptionsError(errorText(caught)));
-  }, [route.project]);
 
   if (!data || !options || !codebook) return <ProjectDataPending error={error ?? optionsError} />;
   const canEditThemes = data.docs.some((doc) => doc.name === codebookName && doc.access === 'write');

@@ -1,7 +1,6 @@
 import type { AnalysisScope } from '@accord/shared';
-import { useEffect, useState } from 'react';
-import { errorText } from '../api/errors.js';
-import { analysisApi, type FinalReportView } from './api.js';
+import { QueryStatus } from '../app/QueryStatus.js';
+import { analysisApi, useFinalReport } from './api.js';
 
 const fixed = (value: number | null) => (value === null ? '—' : value.toFixed(2));
 
@@ -10,22 +9,8 @@ const fixed = (value: number | null) => (value === null ? '—' : value.toFixed(
  * summary), and the same report as a standalone printable page.
  */
 export function ReportView({ project, scope }: { project: string; scope: AnalysisScope }) {
-  const [report, setReport] = useState<FinalReportView | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    setError(null);
-    analysisApi
-      .report(project, scope)
-      .then(setReport)
-      .catch((caught) => setError(errorText(caught)));
-  }, [project, scope]);
-  if (error)
-    return (
-      <p className="error" role="alert">
-        {error}
-      </p>
-    );
-  if (!report) return <p>Loading…</p>;
+  const { data: report, error, refetch } = useFinalReport(project, scope);
+  if (!report) return <QueryStatus error={error} what="the final report" onRetry={() => void refetch()} />;
   const r = report.reliability;
   return (
     <section className="final-report" aria-label="Final report">

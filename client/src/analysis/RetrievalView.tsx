@@ -2,11 +2,19 @@ import type { RetrievedSegment } from '@accord/shared';
 import { type FormEvent, useState } from 'react';
 import type * as Y from 'yjs';
 import { errorText } from '../api/errors.js';
+import { QueryStatus } from '../app/QueryStatus.js';
 import { passageHref } from '../importExport/passage.js';
 import { Link } from '../router.js';
-import { type AnalysisFilters, type AnalysisOptions, analysisApi, filterQuery, type SearchHitView } from './api.js';
+import {
+  type AnalysisFilters,
+  type AnalysisOptions,
+  analysisApi,
+  filterQuery,
+  useChooseQuote,
+  useSegments,
+  useTextSearch,
+} from './api.js';
 import { CountedNote } from './ScopeSelector.js';
-import { useDebouncedQuery } from './useDebouncedQuery.js';
 import { useThemes } from './useThemes.js';
 
 /** Segments for the filters, with export links (the same query), and a text search across transcripts. */
@@ -23,7 +31,7 @@ export function RetrievalView({
   codebook: Y.Doc;
   canQuote: boolean;
 }) {
-  const { data, error } = useDebouncedQuery(() => analysisApi.segments(project, filters), [project, filters]);
+  const { data, error, refetch } = useSegments(project, filters);
   const segments = data?.segments ?? null;
 
   const layerName = (layer: string) => options.layers.find((l) => l.id === layer)?.name ?? layer;
@@ -47,11 +55,7 @@ export function RetrievalView({
           Printable page
         </a>
       </div>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      {(error || !data) && <QueryStatus error={error} what="segments" onRetry={() => void refetch()} />}
       <CountedNote counted={data?.counted} />
       {segments?.length === 0 && <p className="muted">No segments match these filters.</p>}
       <ol className="segments">
@@ -85,12 +89,13 @@ export function RetrievalView({
 /** Chooses a segment as a representative quote of a theme (anchored by the server). */
 function QuotePicker({ project, codebook, segment }: { project: string; codebook: Y.Doc; segment: RetrievedSegment }) {
   const themes = useThemes(codebook);
-  const [status, setStatus] = useState<string | null>(null);
+  const quote = useChooseQuote(project);
   if (themes.length === 0) return null;
-  const choose = async (theme: string) => {
+  const choose = (theme: string) => {
     if (!theme) return;
-    try {
-      await analysisApi.quote(project, theme, {
+    quote.mutate({
+      theme,
+      quote: {
         transcript: segment.transcript,
         // A merged segment is quoted from one of the layers that coded it (any of them: the same passage).
         layer: segment.layers[0] ?? segment.layer,
@@ -98,15 +103,20 @@ function QuotePicker({ project, codebook, segment }: { project: string; codebook
         code: segment.code,
         start: segment.start,
         end: segment.end,
-      });
-      setStatus(`Quoted in “${themes.find((t) => t.id === theme)?.name ?? ''}”`);
-    } catch (caught) {
-      setStatus(errorText(caught));
-    }
+      },
+    });
   };
+  const quoted = quote.variables && themes.find((t) => t.id === quote.variables.theme);
+  const status = quote.isError
+    ? errorText(quote.error)
+    : quote.isSuccess
+      ? `Quoted in “${quoted?.name ?? ''}”`
+      : quote.isPending
+        ? 'Quoting…'
+        : null;
   return (
     <div className="row">
-      <select aria-label="Use as a quote for theme" value="" onChange={(event) => void choose(event.target.value)}>
+      <select aria-label="Use as a quote for theme" value="" onChange={(event) => choose(event.target.value)}>
         <option value="">Use as a quote for…</option>
         {themes.map((theme) => (
           <option key={theme.id} value={theme.id}>
@@ -121,17 +131,15 @@ function QuotePicker({ project, codebook, segment }: { project: string; codebook
 
 function TextSearch({ project, filters }: { project: string; filters: AnalysisFilters }) {
   const [q, setQ] = useState('');
-  const [result, setResult] = useState<{ hits: SearchHitView[]; truncated: boolean } | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const search = async (event: FormEvent) => {
+  /** What was searched for (on submit, not per keystroke); the filters may change under it. */
+  const [asked, setAsked] = useState<string | null>(null);
+  const searched = useTextSearch(project, { ...filters, contains: '' }, asked);
+  const result = searched.data ?? null;
+  const search = (event: FormEvent) => {
     event.preventDefault();
     if (!q.trim()) return;
-    try {
-      setResult(await analysisApi.search(project, { ...filters, contains: '' }, q));
-      setError(null);
-    } catch (caught) {
-      setError(errorText(caught));
-    }
+    if (q === asked) void searched.refetch();
+    else setAsked(q);
   };
   return (
     <section className="text-search" aria-label="Text search">
@@ -140,10 +148,8 @@ function TextSearch({ project, filters }: { project: string; filters: AnalysisFi
         <input type="search" aria-label="Search text" value={q} onChange={(event) => setQ(event.target.value)} />
         <button type="submit">Search</button>
       </form>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
+      {asked !== null && (searched.error || !result) && (
+        <QueryStatus error={searched.error} what="search results" onRetry={() => void searched.refetch()} />
       )}
       {result && (
         <p className="muted">
