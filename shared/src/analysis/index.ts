@@ -3,6 +3,8 @@ export * from './cooccurrence.js';
 export * from './exportCsv.js';
 export * from './frequency.js';
 export * from './gate.js';
+export * from './groups.js';
+export * from './matrix.js';
 export * from './retrieval.js';
 export * from './scope.js';
 export * from './search.js';
