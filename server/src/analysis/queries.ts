@@ -3,6 +3,9 @@ import {
   type AnalysisScope,
   CONSENSUS_LAYER,
   codePath,
+  codeTranscriptMatrix,
+  compareByAttribute,
+  compareBySpeaker,
   cooccurrence,
   cooccurringPairs,
   frequencyByAttribute,
@@ -14,6 +17,7 @@ import {
   searchText,
   selectCodings,
   selfAndDescendants,
+  type TreeRow,
   transcriptMatches,
   turnsOverlapping,
 } from '@accord/shared';
@@ -307,5 +311,90 @@ export async function cooccurrenceSegments(
         text: textOf(pair.transcript, pair.b.start, pair.b.end),
       },
     })),
+  };
+}
+
+/**
+ * The rows of an overview (the codes of `statisticsCodes`, in tree order) with their paths; `rows` as the pure
+ * functions give them.
+ */
+function overviewCodes(dataset: AnalysisDataset, rows: readonly TreeRow[]) {
+  const info = codeInfo(
+    dataset,
+    rows.map((row) => row.code),
+  );
+  return rows.map((row, i) => ({
+    ...info[i]!,
+    parent: row.parent,
+    depth: row.depth,
+    hasChildren: row.hasChildren,
+  }));
+}
+
+/** The code x transcript matrix (the Statistics tab's Code matrix), for the scope and filters. */
+export async function codeMatrix(ctx: AppContext, caller: Caller, filters: AnalysisFilters, rollUp: boolean) {
+  const dataset = await load(ctx, caller, filters);
+  const inScope = transcriptsInScope(dataset, filters);
+  const matrix = codeTranscriptMatrix({
+    codings: scopedCodings(dataset, filters),
+    codes: dataset.codes,
+    rows: statisticsCodes(dataset, filters),
+    transcripts: inScope.map((t) => ({ id: t.id, length: dataset.texts.get(t.id)?.length ?? 0 })),
+    rollUp,
+  });
+  return {
+    layers: dataset.layers,
+    counted: dataset.counted,
+    rollUp,
+    codes: overviewCodes(dataset, matrix.rows),
+    transcripts: inScope.map((t) => ({
+      id: t.id,
+      title: t.title,
+      participant: t.participant,
+      attributes: { ...t.attributes },
+      length: dataset.texts.get(t.id)?.length ?? 0,
+    })),
+    cells: matrix.cells,
+    codeTotals: matrix.codeTotals,
+    transcriptTotals: matrix.transcriptTotals,
+  };
+}
+
+/** Codes compared across the values of one attribute, or across speakers. */
+export async function groupComparison(
+  ctx: AppContext,
+  caller: Caller,
+  filters: AnalysisFilters,
+  by: 'attribute' | 'speaker',
+  attribute: string | undefined,
+  rollUp: boolean,
+) {
+  if (by === 'attribute' && attribute === undefined)
+    throw new AccordError(400, 'invalid_input', 'by=attribute needs attribute=<name>');
+  const dataset = await load(ctx, caller, filters);
+  const inScope = transcriptsInScope(dataset, filters);
+  const input = {
+    codings: scopedCodings(dataset, filters),
+    codes: dataset.codes,
+    rows: statisticsCodes(dataset, filters),
+    rollUp,
+  };
+  const comparison =
+    by === 'attribute'
+      ? compareByAttribute(input, inScope, attribute!)
+      : compareBySpeaker(input, new Map(inScope.map((t) => [t.id, dataset.turns.get(t.id) ?? []])));
+  return {
+    layers: dataset.layers,
+    counted: dataset.counted,
+    by,
+    attribute: by === 'attribute' ? attribute! : null,
+    rollUp,
+    codes: overviewCodes(dataset, comparison.rows),
+    groups: comparison.groups.map((group) => ({
+      ...group,
+      label: group.value === '' ? '(none)' : group.value,
+    })),
+    cells: comparison.cells,
+    codeTotals: comparison.codeTotals,
   };
 }

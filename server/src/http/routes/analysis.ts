@@ -1,10 +1,12 @@
 import {
   type AnalysisOptions,
+  type CodeMatrixResponse,
   type CooccurrenceResponse,
   type CooccurrenceSegmentsResponse,
   type FinaliseResponse,
   type FinalReportView,
   type FrequencyResponse,
+  type GroupComparisonResponse,
   ID_PATTERN,
   parseScope,
   type QuoteResponse,
@@ -22,10 +24,12 @@ import { finalReportHtml, PRINTABLE_CSP, segmentsHtml } from '../../analysis/htm
 import {
   type AnalysisFilters,
   analysisOptions,
+  codeMatrix,
   cooccurrenceMatrix,
   cooccurrenceSegments,
   describeFilters,
   frequency,
+  groupComparison,
   search,
   segments,
 } from '../../analysis/queries.js';
@@ -95,6 +99,13 @@ const frequencyQuery = z.object({
   rollUp: flag(false),
 });
 const pairQuery = z.object({ a: id, b: id });
+/** The overviews: subcodes count for their parents unless `rollUp=false`. */
+const matrixQuery = z.object({ rollUp: flag(true) });
+const groupsQuery = z.object({
+  by: z.enum(['attribute', 'speaker']).default('attribute'),
+  attribute: z.string().min(1).max(100).optional(),
+  rollUp: flag(true),
+});
 const reportQuery = z.object({ format: z.enum(['json', 'html']).default('html') });
 const finaliseBody = z.strictObject({ acknowledgeWarnings: z.boolean().default(false) });
 const quoteBody = z.strictObject({
@@ -173,6 +184,29 @@ export function analysisRoutes(ctx: AppContext): Router {
   router.get('/projects/:project/analysis/cooccurrence', async (req, res) => {
     const who = caller(req);
     res.json((await cooccurrenceMatrix(ctx, who, filtersOf(req))) satisfies CooccurrenceResponse);
+  });
+
+  router.get('/projects/:project/analysis/matrix', async (req, res) => {
+    const who = caller(req);
+    const filters = filtersOf(req);
+    const { rollUp } = parse(matrixQuery, req.query, 'query');
+    res.json((await codeMatrix(ctx, who, filters, rollUp)) satisfies CodeMatrixResponse);
+  });
+
+  router.get('/projects/:project/analysis/groups', async (req, res) => {
+    const who = caller(req);
+    const filters = filtersOf(req);
+    const query = parse(groupsQuery, req.query, 'query');
+    res.json(
+      (await groupComparison(
+        ctx,
+        who,
+        filters,
+        query.by,
+        query.attribute,
+        query.rollUp,
+      )) satisfies GroupComparisonResponse,
+    );
   });
 
   router.get('/projects/:project/analysis/cooccurrence/segments', async (req, res) => {
