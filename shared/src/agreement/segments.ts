@@ -1,4 +1,8 @@
-/** Helpers that cut a transcript's text into units of analysis: half-open [start, end) in UTF-16 code units. */
+/**
+ * Helpers that cut a transcript's text into units of analysis: half-open [start, end) in UTF-16 code units.
+ * These are segmentation version 1, kept exactly as they were so that old reports reproduce; version 2 (Unicode's
+ * rules, by language) and the choice between versions are in shared/src/text/segmentation.ts.
+ */
 export type Segment = [number, number];
 
 export interface SpeakerTurn {

@@ -1,10 +1,13 @@
+import type { Segment } from '../agreement/segments.js';
+import { transcriptLanguage } from '../text/language.js';
 import {
-  paragraphSegments,
-  type Segment,
-  sentenceSegments,
-  speakerTurnSegments,
-  wholeTranscriptSegments,
-} from '../agreement/segments.js';
+  LATEST_SEGMENTATION,
+  paragraphs,
+  type SegmentationVersion,
+  sentences,
+  speakerTurns,
+  wholeTranscript,
+} from '../text/segmentation.js';
 
 /**
  * Builds the AGREEMENT.md `spans` input of a round from its layers: exactly what `accord agreement` reads, so the
@@ -40,6 +43,8 @@ export interface RoundDocument {
   turns: readonly { start: number; end: number }[];
   /** The coders assigned this transcript: everyone else is *missing* here, not "uncoded". */
   coders: readonly string[];
+  /** BCP 47 tag of the transcript's language (segmentation version 2); guessed from the text when absent. */
+  language?: string | null;
 }
 
 export interface CoderLayer {
@@ -53,23 +58,35 @@ export interface SpansOptions {
   /** A segment counts as coded when a coding covers at least this share of it (0: any overlap). */
   minCoverage?: number;
   bootstrap?: { samples: number; seed: number };
+  /** How sentences, paragraphs and speaker turns are cut (shared/src/text/segmentation.ts); default the latest. */
+  segmentation?: SegmentationVersion;
 }
 
-/** The units of analysis of one transcript for a unit kind; null for characters. */
-export function unitSegments(unit: UnitKind, document: Pick<RoundDocument, 'text' | 'turns'>): Segment[] | null {
+/**
+ * The units of analysis of one transcript for a unit kind; null for characters. Cut by `segmentation` (default:
+ * the latest version) with the transcript's language (guessed from its text when it has none).
+ */
+export function unitSegments(
+  unit: UnitKind,
+  document: Pick<RoundDocument, 'text' | 'turns' | 'language'>,
+  segmentation: SegmentationVersion = LATEST_SEGMENTATION,
+): Segment[] | null {
   switch (unit) {
     case 'character':
       return null;
     case 'sentence':
-      return sentenceSegments(document.text);
+      return sentences(document.text, {
+        version: segmentation,
+        language: segmentation === 1 ? undefined : transcriptLanguage(document.text, document.language),
+      });
     case 'paragraph':
-      return paragraphSegments(document.text);
+      return paragraphs(document.text, { version: segmentation });
     case 'speakerTurn':
       return document.turns.length > 0
         ? document.turns.filter((turn) => turn.end > turn.start).map((turn): Segment => [turn.start, turn.end])
-        : speakerTurnSegments(document.text).map((turn): Segment => [turn.start, turn.end]);
+        : speakerTurns(document.text, { version: segmentation }).map((turn): Segment => [turn.start, turn.end]);
     case 'transcript':
-      return wholeTranscriptSegments(document.text);
+      return wholeTranscript(document.text);
   }
 }
 
@@ -119,7 +136,8 @@ export function buildSpansInput(
   };
   if (options.unit !== 'character') {
     const segments: Record<string, [number, number][]> = {};
-    for (const document of documents) segments[document.id] = unitSegments(options.unit, document) ?? [];
+    for (const document of documents)
+      segments[document.id] = unitSegments(options.unit, document, options.segmentation) ?? [];
     input.unit = { segments, minCoverage: options.minCoverage ?? 0 };
   }
   if (options.bootstrap) input.bootstrap = options.bootstrap;

@@ -1,0 +1,3 @@
+export * from './fold.js';
+export * from './language.js';
+export * from './segmentation.js';
