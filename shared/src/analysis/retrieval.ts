@@ -1,4 +1,5 @@
 import { type Code, codePath } from '../model/codebook.js';
+import { foldedIncludes } from '../text/fold.js';
 import { selfAndDescendants } from './codeTree.js';
 import { turnsOverlapping } from './frequency.js';
 import type { AnalysisCoding, SpeakerSpan, TranscriptInfo } from './types.js';
@@ -100,7 +101,7 @@ export function selectCodings(
 export function retrieveSegments(source: RetrievalSource, query: RetrievalQuery): RetrievedSegment[] {
   const codesById = new Map(source.codes.map((code) => [code.id, code]));
   const transcriptsById = new Map(source.transcripts.map((t, index) => [t.id, { info: t, index }]));
-  const needle = query.contains?.trim().toLocaleLowerCase() ?? '';
+  const needle = query.contains?.trim() ?? '';
   const segments: { segment: RetrievedSegment; index: number }[] = [];
   for (const coding of selectCodings(source.codings, source.codes, source.transcripts, query)) {
     const transcript = transcriptsById.get(coding.transcript)!;
@@ -108,7 +109,7 @@ export function retrieveSegments(source: RetrievalSource, query: RetrievalQuery)
     const end = Math.min(coding.end, fullText.length);
     if (end <= coding.start) continue;
     const text = fullText.slice(coding.start, end);
-    if (needle !== '' && !text.toLocaleLowerCase().includes(needle)) continue;
+    if (needle !== '' && !foldedIncludes(text, needle)) continue;
     const speakers = [
       ...new Set(turnsOverlapping(source.turns.get(coding.transcript) ?? [], coding.start, end).map((t) => t.speaker)),
     ];

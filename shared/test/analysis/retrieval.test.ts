@@ -78,6 +78,7 @@ describe('retrieval', () => {
     { name: 'every attribute must match', query: { attributes: { age: ['18-30'], setting: ['rural'] } }, expected: [] },
     { name: 'by transcript set (a round)', query: { transcripts: ['t2'], layers: ['ana'] }, expected: ['c2'] },
     { name: 'containing text, ignoring case', query: { contains: 'FEES' }, expected: ['f1'] },
+    { name: 'containing text, folded by Unicode (full-width)', query: { contains: 'ＦＥＥＳ' }, expected: ['f1'] },
     { name: 'a code nobody used', query: { codes: ['nothing'] }, expected: [] },
   ];
   for (const row of table) it(row.name, () => expect(ids(row.query)).toEqual(row.expected));

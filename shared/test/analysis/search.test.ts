@@ -77,3 +77,49 @@ describe('text search', () => {
     expect(contextAfter('alpha beta', 5, 20)).toBe(' beta');
   });
 });
+
+describe('text search in any script', () => {
+  const docs = [
+    { id: 'de', text: 'Die STRASSE war leer. Auf der Straße lag Schnee.' },
+    { id: 'tr', text: 'İstanbul’da yaşıyorum. ISTANBUL büyük.' },
+    { id: 'fw', text: 'Ｔｅａｍ ＡＢＣ said yes' },
+    { id: 'ar', text: 'قال مُحَمَّد إنه بخير. محمد كتب.' },
+    { id: 'zh', text: '我们都说没事。没事的人很多。' },
+    { id: 'th', text: 'ผมไปตลาด ผมซื้อผลไม้' },
+  ];
+  const hits = (query: string, options = {}) =>
+    searchText(docs, query, options).hits.map((hit) => `${hit.transcript}:${hit.start}:${hit.match}`);
+  const offset = (id: string, match: string) => `${id}:${docs.find((d) => d.id === id)!.text.indexOf(match)}:${match}`;
+
+  it('case-folds by Unicode and maps every hit to exact offsets of the original', () => {
+    expect(hits('straße')).toEqual([offset('de', 'STRASSE'), offset('de', 'Straße')]);
+    expect(hits('istanbul')).toEqual([offset('tr', 'İstanbul'), offset('tr', 'ISTANBUL')]);
+    expect(hits('team abc')).toEqual([offset('fw', 'Ｔｅａｍ ＡＢＣ')]);
+    for (const hit of searchText(docs, 'straße').hits) {
+      expect(docs.find((d) => d.id === hit.transcript)!.text.slice(hit.start, hit.end)).toBe(hit.match);
+    }
+  });
+
+  it('case-sensitive search still normalises', () => {
+    expect(hits('Straße', { caseSensitive: true })).toEqual([offset('de', 'Straße')]);
+    expect(hits('ABC', { caseSensitive: true })).toEqual([offset('fw', 'ＡＢＣ')]);
+  });
+
+  it('Arabic with or without harakat, when diacritics are ignored', () => {
+    expect(hits('محمد')).toEqual([offset('ar', 'محمد')]);
+    expect(hits('محمد', { ignoreDiacritics: true })).toEqual([offset('ar', 'مُحَمَّد'), offset('ar', 'محمد')]);
+  });
+
+  it('whole words in unspaced scripts follow the platform word segmentation', () => {
+    expect(hits('没事')).toEqual([offset('zh', '没事'), `zh:${docs[4]!.text.lastIndexOf('没事')}:没事`]);
+    // Thai: "ตลาด" (market) is a word of its own, "ลา" inside it is not.
+    expect(hits('ตลาด', { wholeWord: true })).toEqual([offset('th', 'ตลาด')]);
+    expect(hits('ลา', { wholeWord: true })).toEqual([]);
+    expect(hits('ลา')).toEqual([offset('th', 'ลา')]);
+    // A match may span several dictionary words ("ผล" + "ไม้", fruit) as long as it starts and ends on boundaries.
+    expect(hits('ผลไม้', { wholeWord: true })).toEqual([offset('th', 'ผลไม้')]);
+    expect(hits('没事', { wholeWord: true })).toHaveLength(2);
+    expect(hits('们都', { wholeWord: true })).toEqual([]);
+    expect(hits('们都')).toEqual([offset('zh', '们都')]);
+  });
+});
