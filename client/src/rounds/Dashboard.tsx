@@ -8,15 +8,15 @@ import {
   UNIT_KINDS,
   type UnitKind,
 } from '@accord/shared';
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { errorText } from '../api/errors.js';
-import { api } from '../api.js';
+import { QueryStatus } from '../app/QueryStatus.js';
 import { useDoc } from '../sync/hooks.js';
 import { useCodebook } from '../sync/model.js';
 import { Table } from '../ui/Table.js';
-import { type HistoryEntry, type RoundView, roundsApi } from './api.js';
+import { type RoundView, roundsApi, useAgreementHistory, useSaveThresholds, useSpans } from './api.js';
 import { type Bar, CodeBars, PairHeatmap } from './charts.js';
-import { computeDashboard, type DashboardData, perTranscript } from './dashboardModel.js';
+import { computeDashboard, perTranscript } from './dashboardModel.js';
 import { useLiveRound } from './useLiveRound.js';
 
 const UNIT_LABELS: Record<UnitKind, string> = {
@@ -41,7 +41,7 @@ const interval = (reading: IntervalReading) =>
 export function Dashboard({
   projectId,
   round,
-  thresholds: projectThresholds,
+  thresholds,
   isOwner,
 }: {
   projectId: string;
@@ -49,33 +49,19 @@ export function Dashboard({
   thresholds: Thresholds;
   isOwner: boolean;
 }) {
-  // An owner's new thresholds apply here at once (the project setting is saved by the server).
-  const [savedThresholds, setSavedThresholds] = useState<Thresholds | null>(null);
-  const thresholds = savedThresholds ?? projectThresholds;
   const [unit, setUnit] = useState<UnitKind>('character');
   const [minCoverage, setMinCoverage] = useState(0);
-  const [snapshotData, setSnapshotData] = useState<DashboardData | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [looking, setLooking] = useState(false);
   const live = round.status === 'running' && round.mode === 'open';
   const ownerLook = round.status === 'running' && round.mode === 'blind' && isOwner && round.ownerMayLook;
   const liveResult = useLiveRound(projectId, round, live, unit, minCoverage, thresholds);
-
-  useEffect(() => {
-    setSnapshotData(null);
-    setError(null);
-    if (round.status !== 'revealed' && !(ownerLook && looking)) return;
-    let cancelled = false;
-    roundsApi
-      .spans(projectId, round.id, unit, minCoverage)
-      .then((input) => {
-        if (!cancelled) setSnapshotData(computeDashboard(input, thresholds));
-      })
-      .catch((caught) => !cancelled && setError(errorText(caught)));
-    return () => {
-      cancelled = true;
-    };
-  }, [projectId, round.id, round.status, unit, minCoverage, thresholds, ownerLook, looking]);
+  // A revealed round (or an owner's audited look) is computed here from the server's spans input.
+  const spans = useSpans(projectId, round.id, unit, minCoverage, round.status === 'revealed' || (ownerLook && looking));
+  const snapshotData = useMemo(
+    () => (spans.data ? computeDashboard(spans.data, thresholds) : null),
+    [spans.data, thresholds],
+  );
+  const error = live ? null : spans.error;
 
   const frozen = useCodebook(useDoc(round.codebook.docName)?.doc ?? null);
   const liveCodebook = useCodebook(useDoc(docName({ kind: 'codebook', project: projectId }))?.doc ?? null);
@@ -150,12 +136,8 @@ export function Dashboard({
               : 'Owner look (audited)'}
         </span>
       </div>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
-      {!data && !error && <p>Computing…</p>}
+      {error && <QueryStatus error={error} what="agreement" onRetry={() => void spans.refetch()} />}
+      {!data && !error && <p role="status">Computing…</p>}
       {data && data.rows.length === 0 && <p>No codings yet.</p>}
       {data && data.rows.length > 0 && (
         <>
@@ -217,7 +199,7 @@ export function Dashboard({
             the same as the reliability report; units within a transcript are not independent, so transcripts are
             resampled.
           </p>
-          {isOwner && <ThresholdsForm projectId={projectId} thresholds={thresholds} onSaved={setSavedThresholds} />}
+          {isOwner && <ThresholdsForm projectId={projectId} thresholds={thresholds} />}
           {data.rows.some((row) => row.intervals.kappa.warning) && (
             <p className="notice" data-testid="interval-warning">
               {(() => {
@@ -298,13 +280,10 @@ export function Dashboard({
 
 /** Mean agreement per revealed round: does it improve as the codebook is refined? */
 function History({ projectId, unit }: { projectId: string; unit: UnitKind }) {
-  const [history, setHistory] = useState<HistoryEntry[] | null>(null);
-  useEffect(() => {
-    roundsApi
-      .history(projectId, unit)
-      .then(({ history }) => setHistory(history))
-      .catch(() => setHistory([]));
-  }, [projectId, unit]);
+  const { data, error, refetch } = useAgreementHistory(projectId, unit);
+  // The history is secondary: nothing is shown while it loads, and a failure says so without taking the page.
+  if (error) return <QueryStatus error={error} what="the history" onRetry={() => void refetch()} />;
+  const history = data?.history;
   if (!history || history.length === 0) return null;
   return (
     <>
@@ -336,36 +315,27 @@ function History({ projectId, unit }: { projectId: string; unit: UnitKind }) {
 }
 
 /** The project's thresholds (owners): below them a code is flagged on the dashboard, in reports and at the gate. */
-function ThresholdsForm({
-  projectId,
-  thresholds,
-  onSaved,
-}: {
-  projectId: string;
-  thresholds: Thresholds;
-  onSaved: (thresholds: Thresholds) => void;
-}) {
+function ThresholdsForm({ projectId, thresholds }: { projectId: string; thresholds: Thresholds }) {
   const [kappa, setKappa] = useState(String(thresholds.kappa));
   const [alpha, setAlpha] = useState(String(thresholds.alpha));
-  const [status, setStatus] = useState<string | null>(null);
+  // Saving asks the project's data again: the new thresholds reach this page (and every other) from there.
+  const saving = useSaveThresholds(projectId);
   const valid = (value: string) => value.trim() !== '' && Number(value) >= -1 && Number(value) <= 1;
-  const save = async () => {
-    try {
-      const next = { kappa: Number(kappa), alpha: Number(alpha) };
-      await api.updateProject(projectId, { settings: { kappaThreshold: next.kappa, alphaThreshold: next.alpha } });
-      onSaved(next);
-      setStatus('Thresholds saved for this project.');
-    } catch (caught) {
-      setStatus(errorText(caught));
-    }
-  };
+  const save = () => saving.mutate({ kappa: Number(kappa), alpha: Number(alpha) });
+  const status = saving.isError
+    ? errorText(saving.error)
+    : saving.isSuccess
+      ? 'Thresholds saved for this project.'
+      : saving.isPending
+        ? 'Saving…'
+        : null;
   return (
     <form
       className="row thresholds-form"
       aria-label="Project thresholds"
       onSubmit={(event) => {
         event.preventDefault();
-        void save();
+        save();
       }}
     >
       <label>
@@ -376,7 +346,7 @@ function ThresholdsForm({
         Alpha threshold{' '}
         <input type="number" step="0.001" min="-1" max="1" value={alpha} onChange={(e) => setAlpha(e.target.value)} />
       </label>
-      <button type="submit" disabled={!valid(kappa) || !valid(alpha)}>
+      <button type="submit" disabled={saving.isPending || !valid(kappa) || !valid(alpha)}>
         Save thresholds
       </button>
       {status && (

@@ -6,14 +6,14 @@ import {
   RESOLUTION_CHOICES,
   type ResolutionChoice,
 } from '@accord/shared';
-import { useCallback, useEffect, useId, useMemo, useState } from 'react';
+import { useId, useMemo, useState } from 'react';
 import { errorText } from '../api/errors.js';
+import { QueryStatus } from '../app/QueryStatus.js';
 import { passageHref } from '../importExport/passage.js';
 import { Link } from '../router.js';
 import { useDoc } from '../sync/hooks.js';
 import { useCodebook } from '../sync/model.js';
-import type { ConsensusTranscript, ReviewItem, RoundView } from './api.js';
-import { roundsApi } from './api.js';
+import { type ReviewItem, type RoundView, useChangeCode, useConsensus, useDecide, useDisagreements } from './api.js';
 
 const KIND_LABELS: Record<DisagreementKind, string> = {
   oneCoderOnly: 'Coded by one coder only',
@@ -44,40 +44,24 @@ export function Review({
   codeName: (id: string) => string;
   codes: { id: string; name: string }[];
 }) {
-  const [items, setItems] = useState<ReviewItem[] | null>(null);
-  const [consensus, setConsensus] = useState<ConsensusTranscript[]>([]);
-  const [error, setError] = useState<string | null>(null);
+  const revealed = round.status === 'revealed';
+  const listed = useDisagreements(projectId, round.id, revealed);
+  const layers = useConsensus(projectId, round.id, revealed);
   const [filter, setFilter] = useState({ code: '', pair: '', transcript: '', kind: '' });
   const coderName = useMemo(() => new Map(round.coders.map((c) => [c.userId, c.name])), [round.coders]);
   const titles = useMemo(() => new Map(round.transcripts.map((t) => [t.transcriptId, t.title])), [round.transcripts]);
 
-  const reload = useCallback(async () => {
-    try {
-      const [{ disagreements }, { transcripts }] = await Promise.all([
-        roundsApi.disagreements(projectId, round.id),
-        roundsApi.consensus(projectId, round.id),
-      ]);
-      setItems(disagreements);
-      setConsensus(transcripts);
-      setError(null);
-    } catch (caught) {
-      setError(errorText(caught));
-    }
-  }, [projectId, round.id]);
-  useEffect(() => {
-    void reload();
-  }, [reload]);
-
-  if (round.status !== 'revealed')
-    return <p className="notice">Disagreements are reviewed after the round is revealed.</p>;
-  if (error) {
-    return (
-      <p className="error" role="alert">
-        {error}
-      </p>
-    );
+  if (!revealed) return <p className="notice">Disagreements are reviewed after the round is revealed.</p>;
+  const items = listed.data?.disagreements;
+  const consensus = layers.data?.transcripts;
+  if (!items || !consensus) {
+    const error = listed.error ?? layers.error;
+    const retry = () => {
+      if (listed.error) void listed.refetch();
+      if (layers.error) void layers.refetch();
+    };
+    return <QueryStatus error={error} what="disagreements" onRetry={retry} />;
   }
-  if (!items) return <p>Loading disagreements…</p>;
 
   const pairs = [...new Set(items.map((d) => d.coders.join('|')))];
   const shown = items.filter(
@@ -155,7 +139,6 @@ export function Review({
             coderName={(id) => coderName.get(id) ?? id}
             codeName={codeName}
             codes={codes}
-            onDecided={reload}
           />
         ))}
       </ol>
@@ -223,7 +206,6 @@ function DisagreementCard({
   coderName,
   codeName,
   codes,
-  onDecided,
 }: {
   projectId: string;
   round: RoundView;
@@ -232,31 +214,21 @@ function DisagreementCard({
   coderName: (id: string) => string;
   codeName: (id: string) => string;
   codes: { id: string; name: string }[];
-  onDecided: () => Promise<void>;
 }) {
   const [memo, setMemo] = useState(item.resolution?.memo ?? '');
   const [recodeTo, setRecodeTo] = useState(item.codes[0] ?? '');
   const [context, setContext] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const decide = async (choice: ResolutionChoice) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await roundsApi.decide(projectId, round.id, {
-        transcriptId: item.transcriptId,
-        disagreement: item.id,
-        choice,
-        memo,
-        ...(choice === 'recode' ? { code: recodeTo } : {}),
-      });
-      await onDecided();
-    } catch (caught) {
-      setError(errorText(caught));
-    } finally {
-      setBusy(false);
-    }
-  };
+  // The review list and the consensus layer are asked again once the decision is recorded (`useDecide`).
+  const deciding = useDecide(projectId, round.id);
+  const busy = deciding.isPending;
+  const decide = (choice: ResolutionChoice) =>
+    deciding.mutate({
+      transcriptId: item.transcriptId,
+      disagreement: item.id,
+      choice,
+      memo,
+      ...(choice === 'recode' ? { code: recodeTo } : {}),
+    });
   const version = (side: 'a' | 'b') => {
     const list = item[side];
     return (
@@ -339,9 +311,9 @@ function DisagreementCard({
             </button>
           </div>
           {item.resolution?.memo && <p className="muted">Recorded memo: {item.resolution.memo}</p>}
-          {error && (
+          {deciding.error && (
             <p className="error" role="alert">
-              {error}
+              {errorText(deciding.error)}
             </p>
           )}
         </div>
@@ -370,22 +342,20 @@ function CodeDefinitionChange({
   const [code, setCode] = useState('');
   const [definition, setDefinition] = useState('');
   const [memo, setMemo] = useState('');
-  const [changes, setChanges] = useState(round.codebookChanges);
-  const [status, setStatus] = useState<string | null>(null);
+  // The round's cached view takes the changes the server answers with (`useChangeCode`).
+  const changes = round.codebookChanges;
+  const changing = useChangeCode(projectId, round.id);
   const choose = (next: string) => {
     setCode(next);
     setDefinition(live.byId.get(next)?.definition ?? '');
   };
-  const save = async () => {
-    try {
-      const { codebookChanges } = await roundsApi.changeCode(projectId, round.id, code, { definition, memo });
-      setChanges(codebookChanges);
-      setMemo('');
-      setStatus(`Definition of “${codeName(code)}” changed and recorded with the round.`);
-    } catch (caught) {
-      setStatus(errorText(caught));
-    }
-  };
+  const save = () => changing.mutate({ code, body: { definition, memo } }, { onSuccess: () => setMemo('') });
+  const changed = changing.variables?.code;
+  const status = changing.isError
+    ? errorText(changing.error)
+    : changing.isSuccess && changed !== undefined
+      ? `Definition of “${codeName(changed)}” changed and recorded with the round.`
+      : null;
   return (
     <section className="code-change" aria-labelledby={`${id}-title`}>
       <h3 id={`${id}-title`}>Code definitions changed in this review</h3>
@@ -424,7 +394,7 @@ function CodeDefinitionChange({
             Why (recorded with the round)
             <input value={memo} onChange={(event) => setMemo(event.target.value)} />
           </label>
-          <button type="button" onClick={() => void save()} disabled={memo.trim() === ''}>
+          <button type="button" onClick={save} disabled={changing.isPending || memo.trim() === ''}>
             Change definition
           </button>
         </>

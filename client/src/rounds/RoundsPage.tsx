@@ -1,14 +1,15 @@
 import type { Thresholds } from '@accord/shared';
-import { type FormEvent, useCallback, useEffect, useMemo, useState } from 'react';
+import { type FormEvent, useMemo, useState } from 'react';
 import { errorText } from '../api/errors.js';
 import { ProjectDataPending } from '../app/ProjectDataPending.js';
 import { type ProjectData, useProjectData } from '../app/projectData.js';
+import { QueryStatus } from '../app/QueryStatus.js';
 import { useSession } from '../app/session.js';
 import { Link, navigate } from '../router.js';
 import { href, parseRoute, type Route } from '../routes.js';
 import { useDoc } from '../sync/hooks.js';
 import { useCodebook } from '../sync/model.js';
-import { type RoundView, roundsApi } from './api.js';
+import { type RoundView, useCreateRound, useMarkDone, useReveal, useRound, useRounds } from './api.js';
 import { Dashboard } from './Dashboard.js';
 import { Review } from './Review.js';
 import './rounds.css';
@@ -23,7 +24,7 @@ export function roundsRoute(path: string): RoundsRoute | null {
 
 export function RoundsPage({ path }: { path: string }) {
   const route = roundsRoute(path)!;
-  const { data, error, reload } = useProjectData(route.project);
+  const { data, error } = useProjectData(route.project);
   if (!data) return <ProjectDataPending error={error} />;
   return (
     <div className="page rounds-page">
@@ -33,7 +34,7 @@ export function RoundsPage({ path }: { path: string }) {
         {route.round ? <Link href={href.rounds(data.project.id)}>Rounds</Link> : <span>Rounds</span>}
       </nav>
       {route.round === null ? (
-        <RoundList data={data} onChange={reload} />
+        <RoundList data={data} />
       ) : (
         <RoundDetail key={route.round} data={data} roundId={route.round} tab={route.tab} />
       )}
@@ -41,28 +42,13 @@ export function RoundsPage({ path }: { path: string }) {
   );
 }
 
-function RoundList({ data, onChange }: { data: ProjectData; onChange: () => Promise<void> }) {
-  const [rounds, setRounds] = useState<RoundView[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const load = useCallback(
-    () =>
-      roundsApi
-        .list(data.project.id)
-        .then(({ rounds }) => setRounds(rounds))
-        .catch((caught) => setError(errorText(caught))),
-    [data.project.id],
-  );
-  useEffect(() => {
-    void load();
-  }, [load]);
+function RoundList({ data }: { data: ProjectData }) {
+  const listed = useRounds(data.project.id);
+  const rounds = listed.data?.rounds;
   return (
     <>
       <h1>Rounds</h1>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      {!rounds && <QueryStatus error={listed.error} what="rounds" onRetry={() => void listed.refetch()} />}
       {rounds && rounds.length === 0 && <p>No rounds yet.</p>}
       <ul className="card-list">
         {rounds?.map((round) => (
@@ -79,19 +65,13 @@ function RoundList({ data, onChange }: { data: ProjectData; onChange: () => Prom
         ))}
       </ul>
       {data.project.role === 'owner' && (
-        <NewRound
-          data={data}
-          onCreated={async (id) => {
-            await onChange();
-            navigate(href.rounds(data.project.id, id));
-          }}
-        />
+        <NewRound data={data} onCreated={(id) => navigate(href.rounds(data.project.id, id))} />
       )}
     </>
   );
 }
 
-function NewRound({ data, onCreated }: { data: ProjectData; onCreated: (id: string) => Promise<void> }) {
+function NewRound({ data, onCreated }: { data: ProjectData; onCreated: (id: string) => void }) {
   const { user } = useSession();
   const candidates = data.members.filter((m) => m.role !== 'viewer');
   const [name, setName] = useState('');
@@ -103,19 +83,18 @@ function NewRound({ data, onCreated }: { data: ProjectData; onCreated: (id: stri
   const [seed, setSeed] = useState('');
   const [coders, setCoders] = useState<Set<string>>(new Set());
   const [adjudicators, setAdjudicators] = useState<Set<string>>(new Set([user.id]));
-  const [error, setError] = useState<string | null>(null);
-  const [created, setCreated] = useState<{ id: string; warnings: string[] } | null>(null);
+  const create = useCreateRound(data.project.id);
+  const created = create.data && create.data.warnings.length > 0 ? create.data : null;
   const toggle = (set: Set<string>, id: string, update: (next: Set<string>) => void) => {
     const next = new Set(set);
     if (next.has(id)) next.delete(id);
     else next.add(id);
     update(next);
   };
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setError(null);
-    try {
-      const { round, warnings } = await roundsApi.create(data.project.id, {
+    create.mutate(
+      {
         name,
         mode,
         ownerMayLook,
@@ -125,13 +104,14 @@ function NewRound({ data, onCreated }: { data: ProjectData; onCreated: (id: stri
             : { percent, ...(seed.trim() === '' ? {} : { seed: Number(seed) }) },
         coders: [...coders],
         adjudicators: [...adjudicators],
-      });
-      // Layers that already hold codings count in the round: the owner reads that before anyone codes.
-      if (warnings.length > 0) setCreated({ id: round.id, warnings: warnings.map((w) => w.message) });
-      else await onCreated(round.id);
-    } catch (caught) {
-      setError(errorText(caught));
-    }
+      },
+      {
+        // Layers that already hold codings count in the round: the owner reads that before anyone codes.
+        onSuccess: ({ round, warnings }) => {
+          if (warnings.length === 0) onCreated(round.id);
+        },
+      },
+    );
   };
   return (
     <form className="form new-round" onSubmit={submit} aria-label="New round">
@@ -223,76 +203,48 @@ function NewRound({ data, onCreated }: { data: ProjectData; onCreated: (id: stri
         </div>
       </fieldset>
       <p className="muted">The codebook is frozen for the round when you create it.</p>
-      {error && (
+      {create.error && (
         <p className="error" role="alert">
-          {error}
+          {errorText(create.error)}
         </p>
       )}
       {created && (
         <div className="notice" role="status">
           {created.warnings.map((w) => (
-            <p key={w}>{w}</p>
+            <p key={w.message}>{w.message}</p>
           ))}
-          <Link href={href.rounds(data.project.id, created.id)}>Open the round</Link>
+          <Link href={href.rounds(data.project.id, created.round.id)}>Open the round</Link>
         </div>
       )}
-      <button type="submit">Create round</button>
+      <button type="submit" disabled={create.isPending}>
+        Create round
+      </button>
     </form>
   );
 }
 
 function RoundDetail({ data, roundId, tab }: { data: ProjectData; roundId: string; tab: RoundsRoute['tab'] }) {
-  const [round, setRound] = useState<RoundView | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
   const projectId = data.project.id;
-  const load = useCallback(
-    () =>
-      roundsApi
-        .get(projectId, roundId)
-        .then(({ round }) => setRound(round))
-        .catch((caught) => setError(errorText(caught))),
-    [projectId, roundId],
-  );
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const loaded = useRound(projectId, roundId);
+  const round = loaded.data?.round ?? null;
+  const markDone = useMarkDone(projectId, roundId);
+  const revealing = useReveal(projectId, roundId);
   const frozen = useCodebook(useDoc(round?.codebook.docName ?? null)?.doc ?? null);
   const { kappaThreshold, alphaThreshold } = data.project.settings;
   const thresholds: Thresholds = useMemo(
     () => ({ kappa: kappaThreshold, alpha: alphaThreshold }),
     [kappaThreshold, alphaThreshold],
   );
-  if (error) {
-    return (
-      <p className="error" role="alert">
-        {error}
-      </p>
-    );
-  }
-  if (!round) return <p>Loading…</p>;
+  if (!round) return <QueryStatus error={loaded.error} what="the round" onRetry={() => void loaded.refetch()} />;
   const isOwner = data.project.role === 'owner';
   const codeName = (id: string) => frozen.byId.get(id)?.name ?? id;
-  const run = async (action: () => Promise<{ round: RoundView }>) => {
-    setError(null);
-    try {
-      setRound((await action()).round);
-    } catch (caught) {
-      setError(errorText(caught));
-    }
-  };
-  const reveal = async () => {
+  const reveal = () => {
     const pending = round.progress.filter((p) => !p.done).length;
     if (pending > 0 && !window.confirm(`${pending} coder layer(s) are not marked done. Reveal anyway?`)) return;
-    setError(null);
-    try {
-      const result = await roundsApi.reveal(projectId, round.id, pending > 0);
-      setRound(result.round);
-      setNotice(result.warning);
-    } catch (caught) {
-      setError(errorText(caught));
-    }
+    revealing.mutate(pending > 0);
   };
+  const notice = revealing.data?.warning ?? null;
+  const failed = markDone.error ?? revealing.error;
   const tabs: [RoundsRoute['tab'], string][] = [
     ['progress', 'Progress'],
     ['agreement', 'Agreement'],
@@ -318,6 +270,11 @@ function RoundDetail({ data, roundId, tab }: { data: ProjectData; roundId: strin
           {notice}
         </p>
       )}
+      {failed && (
+        <p className="error" role="alert">
+          {errorText(failed)}
+        </p>
+      )}
       <nav className="tabs" aria-label="Round sections">
         {tabs.map(([key, label]) => (
           <Link key={key} href={href.rounds(projectId, round.id, key)} aria-current={tab === key ? 'page' : undefined}>
@@ -340,9 +297,8 @@ function RoundDetail({ data, roundId, tab }: { data: ProjectData; roundId: strin
                         <input
                           type="checkbox"
                           checked={a.done}
-                          onChange={(e) =>
-                            run(() => roundsApi.markDone(projectId, round.id, a.transcriptId, e.target.checked))
-                          }
+                          disabled={markDone.isPending}
+                          onChange={(e) => markDone.mutate({ transcript: a.transcriptId, done: e.target.checked })}
                         />{' '}
                         Done
                       </label>
@@ -354,7 +310,7 @@ function RoundDetail({ data, roundId, tab }: { data: ProjectData; roundId: strin
           )}
           {round.progress.length > 0 && <ProgressTable round={round} />}
           {isOwner && round.status === 'running' && (
-            <button type="button" onClick={reveal}>
+            <button type="button" onClick={reveal} disabled={revealing.isPending}>
               Reveal round
             </button>
           )}
