@@ -1,12 +1,24 @@
-import { type FormEvent, useCallback, useEffect, useId, useState } from 'react';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useId, useState } from 'react';
 import { errorText } from '../api/errors.js';
+import { keys } from '../api/queries.js';
+import { QueryStatus } from '../app/QueryStatus.js';
 import { useSession } from '../app/session.js';
 import { Link } from '../router.js';
 import { href } from '../routes.js';
 import { Button } from '../ui/Button.js';
 import { Dialog } from '../ui/Dialog.js';
 import { Table } from '../ui/Table.js';
-import { type Account, adminApi, formatDate, type InvitationView, type MadeLink, STATUS_WORDS } from './api.js';
+import {
+  type Account,
+  adminApi,
+  formatDate,
+  type MadeLink,
+  STATUS_WORDS,
+  useAccounts,
+  useInvitations,
+  useServerSettings,
+} from './api.js';
 import { CopyLink } from './CopyLink.js';
 import './admin.css';
 
@@ -19,40 +31,31 @@ export const adminRoute = (path: string) => path === '/admin/accounts';
  */
 export function AccountsPage() {
   const { user } = useSession();
-  const [accounts, setAccounts] = useState<Account[] | null>(null);
-  const [invitations, setInvitations] = useState<InvitationView[]>([]);
-  const [ownersInvite, setOwnersInvite] = useState<boolean | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  const queryClient = useQueryClient();
+  const accountsQuery = useAccounts(user.admin);
+  const invitationsQuery = useInvitations(user.admin);
+  const settingsQuery = useServerSettings(user.admin);
+  const accounts = accountsQuery.data ?? null;
+  const invitations = invitationsQuery.data ?? null;
+  const ownersInvite = settingsQuery.data?.ownersInvite ?? null;
   const [made, setMade] = useState<{ link: MadeLink; label: string } | null>(null);
   const [confirm, setConfirm] = useState<Account | null>(null);
 
-  const reload = useCallback(async () => {
-    const [list, links, settings] = await Promise.all([
-      adminApi.accounts(),
-      adminApi.invitations(),
-      adminApi.settings(),
-    ]);
-    setAccounts(list.users);
-    setInvitations(links.invitations);
-    setOwnersInvite(settings.settings.ownersInvite);
-  }, []);
-
-  useEffect(() => {
-    reload().catch((caught) => setError(errorText(caught)));
-  }, [reload]);
-
-  const run = async (what: string, action: () => Promise<unknown>) => {
-    setError(null);
-    setNotice(null);
-    try {
+  // Every change here is one mutation: it asks the lists again and says what was done, or why not.
+  const change = useMutation({
+    mutationFn: async ({ action }: { what: string; action: () => Promise<unknown> }) => {
       await action();
-      await reload();
-      if (what) setNotice(what);
-    } catch (caught) {
-      setError(errorText(caught));
-    }
-  };
+      await queryClient.invalidateQueries({ queryKey: keys.admin() });
+    },
+  });
+  /** Runs a change; true when it was done. */
+  const run = (what: string, action: () => Promise<unknown>) =>
+    change.mutateAsync({ what, action }).then(
+      () => true,
+      () => false,
+    );
+  const error = change.error ? errorText(change.error) : null;
+  const notice = change.isSuccess && change.variables.what ? change.variables.what : null;
 
   if (!user.admin) {
     return (
@@ -94,7 +97,7 @@ export function AccountsPage() {
 
       <h2>People ({sorted.length})</h2>
       {accounts === null ? (
-        <p className="muted">Loading…</p>
+        <QueryStatus error={accountsQuery.error} what="accounts" onRetry={() => void accountsQuery.refetch()} />
       ) : (
         <Table label="Accounts" className="accounts-table">
           <thead>
@@ -163,7 +166,13 @@ export function AccountsPage() {
       )}
 
       <h2>Invitations and reset links</h2>
-      {invitations.length === 0 ? (
+      {invitations === null ? (
+        <QueryStatus
+          error={invitationsQuery.error}
+          what="invitations"
+          onRetry={() => void invitationsQuery.refetch()}
+        />
+      ) : invitations.length === 0 ? (
         <p className="muted">None yet.</p>
       ) : (
         <Table label="Invitations and reset links" maxHeight="50vh">
@@ -213,6 +222,9 @@ export function AccountsPage() {
       )}
 
       <h2>Who may invite</h2>
+      {settingsQuery.error && (
+        <QueryStatus error={settingsQuery.error} what="settings" onRetry={() => void settingsQuery.refetch()} />
+      )}
       {ownersInvite !== null && (
         <label className="check">
           <input
@@ -294,7 +306,8 @@ function InviteForm({ onMade }: { onMade: (link: () => Promise<MadeLink>) => voi
 function CreateForm({
   onCreate,
 }: {
-  onCreate: (body: { email: string; name: string; password: string; admin: boolean }) => Promise<void>;
+  /** Resolves true once the account exists (the form is then cleared; on failure it keeps what was typed). */
+  onCreate: (body: { email: string; name: string; password: string; admin: boolean }) => Promise<boolean>;
 }) {
   const id = useId();
   const [name, setName] = useState('');
@@ -303,7 +316,7 @@ function CreateForm({
   const [admin, setAdmin] = useState(false);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    await onCreate({ name: name.trim(), email: email.trim(), password, admin });
+    if (!(await onCreate({ name: name.trim(), email: email.trim(), password, admin }))) return;
     setName('');
     setEmail('');
     setPassword('');

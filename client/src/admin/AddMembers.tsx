@@ -1,10 +1,13 @@
 import { ROLES, type Role } from '@accord/shared';
-import { type FormEvent, useCallback, useEffect, useId, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useId, useState } from 'react';
 import type { Key } from 'react-aria-components';
+import { keys } from '../api/queries.js';
 import { api } from '../api.js';
+import { QueryStatus } from '../app/QueryStatus.js';
 import { Button } from '../ui/Button.js';
 import { ComboBox, ComboBoxItem } from '../ui/ComboBox.js';
-import { adminApi, type Candidate, formatDate, type InvitationView, type MadeLink } from './api.js';
+import { adminApi, type Candidate, formatDate, type MadeLink, useCandidates, usePendingInvitations } from './api.js';
 import { CopyLink } from './CopyLink.js';
 import './admin.css';
 
@@ -16,27 +19,27 @@ type Run = (what: string, action: () => Promise<unknown>) => Promise<void>;
  * otherwise a one-time link carrying the project and role). Pending invitations of the project can be withdrawn.
  */
 export function AddMembers({ projectId, run }: { projectId: string; run: Run }) {
-  const [candidates, setCandidates] = useState<Candidate[]>([]);
-  const [invitations, setInvitations] = useState<InvitationView[]>([]);
+  const queryClient = useQueryClient();
+  const listed = useCandidates(projectId);
+  const pending = usePendingInvitations(projectId);
+  const candidates = listed.data ?? [];
+  const invitations = pending.data ?? [];
   const [made, setMade] = useState<MadeLink | null>(null);
 
-  const reload = useCallback(async () => {
-    const [list, links] = await Promise.all([adminApi.candidates(projectId), adminApi.projectInvitations(projectId)]);
-    setCandidates(list.accounts);
-    setInvitations(links.invitations.filter((invitation) => invitation.status === 'pending'));
-  }, [projectId]);
-  useEffect(() => {
-    reload().catch(() => {});
-  }, [reload]);
-
+  // Adding or inviting changes who may be added and what is waiting: both lists are asked again.
   const runAndReload: Run = (what, action) =>
     run(what, async () => {
       await action();
-      await reload();
+      await Promise.all([
+        queryClient.invalidateQueries({ queryKey: keys.candidates(projectId) }),
+        queryClient.invalidateQueries({ queryKey: keys.projectInvitations(projectId) }),
+      ]);
     });
 
   return (
     <div className="add-members">
+      {listed.error && <QueryStatus error={listed.error} what="accounts" onRetry={() => void listed.refetch()} />}
+      {pending.error && <QueryStatus error={pending.error} what="invitations" onRetry={() => void pending.refetch()} />}
       <PickAccount candidates={candidates} projectId={projectId} run={runAndReload} />
       <InviteByEmail projectId={projectId} run={runAndReload} onMade={setMade} />
       {made && <CopyLink made={made} label="Invitation created." />}

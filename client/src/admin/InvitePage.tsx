@@ -1,9 +1,10 @@
-import { type FormEvent, useContext, useEffect, useId, useState } from 'react';
+import { useMutation } from '@tanstack/react-query';
+import { type FormEvent, useContext, useId, useState } from 'react';
 import { errorText } from '../api/errors.js';
 import type { User } from '../api.js';
 import { navigate } from '../router.js';
 import { PoolContext } from '../sync/context.js';
-import { adminApi, formatDate, type LinkInfo } from './api.js';
+import { adminApi, formatDate, useLinkInfo } from './api.js';
 import './admin.css';
 
 /** The page of a one-time link: `/invite#<token>` (the token in the fragment never reaches a server or its logs). */
@@ -22,48 +23,38 @@ function tokenFromLocation(): string {
  */
 export function InvitePage({ onDone }: { onDone: (user: User, csrf: string) => void }) {
   const [token] = useState(tokenFromLocation);
-  const [info, setInfo] = useState<LinkInfo | null>(null);
-  const [problem, setProblem] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const lookup = useLinkInfo(token);
+  const info = lookup.data ?? null;
+  const problem = !token
+    ? 'This link is incomplete: copy the whole link into the address bar.'
+    : lookup.error
+      ? errorText(lookup.error)
+      : null;
+  const [mismatch, setMismatch] = useState(false);
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
   const [repeat, setRepeat] = useState('');
   const id = useId();
   const pool = useContext(PoolContext);
 
-  useEffect(() => {
-    if (!token) {
-      setProblem('This link is incomplete: copy the whole link into the address bar.');
-      return;
-    }
-    adminApi.lookupLink(token).then(setInfo, (caught) => setProblem(errorText(caught)));
-  }, [token]);
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    if (password !== repeat) {
-      setError('The two passwords differ.');
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    try {
-      const { user, csrfToken } = await adminApi.acceptLink(
-        token,
-        password,
-        info?.kind === 'invite' ? name : undefined,
-      );
+  const accept = useMutation({
+    mutationFn: () => adminApi.acceptLink(token, password, info?.kind === 'invite' ? name : undefined),
+    onSuccess: ({ user, csrfToken }) => {
       // Whoever was signed in in this browser before: nothing of theirs stays open under the new account.
       pool.closeAll();
       // The token leaves the address bar (and the history entry) before anything else is shown.
       navigate('/', true);
       onDone(user, csrfToken);
-    } catch (caught) {
-      setError(errorText(caught));
-    } finally {
-      setBusy(false);
-    }
+    },
+  });
+  const busy = accept.isPending;
+  const error = mismatch ? 'The two passwords differ.' : accept.error ? errorText(accept.error) : null;
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const differ = password !== repeat;
+    setMismatch(differ);
+    if (!differ) accept.mutate();
   };
 
   const usable = info !== null && info.status === 'pending';

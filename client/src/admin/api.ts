@@ -2,6 +2,8 @@ import type { Account, InvitationStatus, InvitationView, Role } from '@accord/sh
 
 export type { Account, InvitationView };
 
+import { useQuery } from '@tanstack/react-query';
+import { keys } from '../api/queries.js';
 import { request, type User } from '../api.js';
 
 /** The accounts and invitations part of the REST API (docs/admin.md, docs/API.md). */
@@ -66,3 +68,44 @@ export const STATUS_WORDS: Record<LinkStatus, string> = {
 
 export const formatDate = (at: number) =>
   new Date(at).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+/** Every account (administrators; `enabled` false asks nothing). */
+export const useAccounts = (enabled = true) =>
+  useQuery({ queryKey: keys.accounts(), queryFn: () => adminApi.accounts().then((r) => r.users), enabled });
+
+/** Every invitation and reset link (administrators). */
+export const useInvitations = (enabled = true) =>
+  useQuery({
+    queryKey: keys.invitations(),
+    queryFn: () => adminApi.invitations().then((r) => r.invitations),
+    enabled,
+  });
+
+/** The server-wide settings (administrators). */
+export const useServerSettings = (enabled = true) =>
+  useQuery({ queryKey: keys.serverSettings(), queryFn: () => adminApi.settings().then((r) => r.settings), enabled });
+
+/** Accounts an owner may add to the project. */
+export const useCandidates = (project: string) =>
+  useQuery({ queryKey: keys.candidates(project), queryFn: () => adminApi.candidates(project).then((r) => r.accounts) });
+
+/** The project's invitations still waiting to be used. */
+export const usePendingInvitations = (project: string) =>
+  useQuery({
+    queryKey: keys.projectInvitations(project),
+    queryFn: () =>
+      adminApi
+        .projectInvitations(project)
+        .then((r) => r.invitations.filter((invitation) => invitation.status === 'pending')),
+  });
+
+/** What a one-time link is for; asked once (`token` empty asks nothing). */
+export const useLinkInfo = (token: string) =>
+  useQuery({
+    queryKey: keys.link(token),
+    queryFn: () => adminApi.lookupLink(token),
+    enabled: token !== '',
+    staleTime: Number.POSITIVE_INFINITY,
+    // The token is a secret: it leaves the cache as soon as the page does.
+    gcTime: 0,
+  });

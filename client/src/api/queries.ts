@@ -41,6 +41,18 @@ export const keys = {
   round: (project: string, round: string) => [...keys.rounds(project), 'round', round] as const,
   roundView: (project: string, round: string, view: string, params: object = {}) =>
     [...keys.round(project, round), view, params] as const,
+  /** A project's pending invitations and the accounts an owner may add (the members panel). */
+  projectInvitations: (project: string) => [...keys.project(project), 'invitations'] as const,
+  candidates: (project: string) => [...keys.project(project), 'candidates'] as const,
+
+  /** Administration (administrators): accounts, every invitation and reset link, server settings. */
+  admin: () => [...keys.all, 'admin'] as const,
+  accounts: () => [...keys.admin(), 'accounts'] as const,
+  invitations: () => [...keys.admin(), 'invitations'] as const,
+  serverSettings: () => [...keys.admin(), 'settings'] as const,
+  /** What a one-time link is for (the invitation page, before anyone is signed in). */
+  link: (token: string) => [...keys.all, 'link', token] as const,
+
   /** Mean agreement per revealed round (all of a project's rounds): a reveal changes it. */
   agreementHistory: (project: string, unit: string) => [...keys.rounds(project), 'history', unit] as const,
 };
