@@ -35,6 +35,7 @@ import { href } from '../routes.js';
 import { useAwarenessStates, useDoc, useDocs, useSynced } from '../sync/hooks.js';
 import { type LayerCoding, useCodebook, useLayers, useTranscript } from '../sync/model.js';
 import { ResizablePanel } from '../ui/ResizablePanel.js';
+import { Tab, TabList, TabPanel, Tabs } from '../ui/Tabs.js';
 import { MemoEditor } from './MemoEditor.js';
 import { PresenceList, usePublishLocation } from './Presence.js';
 import { ProjectDataPending } from './ProjectDataPending.js';
@@ -46,6 +47,8 @@ import { useSession } from './session.js';
  * with more overlapping codings collapses the rest into "+k" (see `MAX_LANES`).
  */
 const MARGIN_LANES = MAX_LANES;
+
+type SideTab = 'codebook' | 'memos' | 'online';
 
 export function TranscriptPage({ projectId, transcriptId }: { projectId: string; transcriptId: string }) {
   const { data, error } = useProjectData(projectId);
@@ -336,7 +339,7 @@ function Workspace({ data, meta }: { data: ProjectData; meta: TranscriptMeta }) 
   const otherCoders = members.filter((member) => member.role !== 'viewer' && member.userId !== user.id).length;
   const othersHidden = otherCoders > 0 && layerEntries.every((entry) => entry.coder === user.id);
   const [correcting, setCorrecting] = useState(false);
-  const [sideTab, setSideTab] = useState<'codebook' | 'memos' | 'online'>('codebook');
+  const [sideTab, setSideTab] = useState<SideTab>('codebook');
 
   return (
     <div className="transcript-page">
@@ -442,29 +445,13 @@ function Workspace({ data, meta }: { data: ProjectData; meta: TranscriptMeta }) 
           </p>
         )}
         <ResizablePanel id="reader-side" label="Side panel" className="side-panel">
-          <div className="tabs" role="tablist" aria-label="Side panel">
-            {(
-              [
-                ['codebook', 'Codebook'],
-                ['memos', 'Memos'],
-                ['online', 'Online'],
-              ] as const
-            ).map(([key, label]) => (
-              <button
-                key={key}
-                type="button"
-                role="tab"
-                id={`side-tab-${key}`}
-                aria-selected={sideTab === key}
-                aria-controls={`side-panel-${key}`}
-                onClick={() => setSideTab(key)}
-              >
-                {label}
-              </button>
-            ))}
-          </div>
-          <div role="tabpanel" id={`side-panel-${sideTab}`} aria-labelledby={`side-tab-${sideTab}`}>
-            {sideTab === 'codebook' && (
+          <Tabs className="side-tabs" selectedKey={sideTab} onSelectionChange={(key) => setSideTab(key as SideTab)}>
+            <TabList aria-label="Side panel">
+              <Tab id="codebook">Codebook</Tab>
+              <Tab id="memos">Memos</Tab>
+              <Tab id="online">Online</Tab>
+            </TabList>
+            <TabPanel id="codebook">
               <CodebookPanel
                 open={codebookOpen}
                 codebook={codebook}
@@ -478,20 +465,20 @@ function Workspace({ data, meta }: { data: ProjectData; meta: TranscriptMeta }) 
                 onAssignShortcut={assignShortcut}
                 onApply={picker ? (code) => apply(code) : undefined}
               />
-            )}
-            {sideTab === 'memos' && (
-              <>
-                <MemoEditor
-                  project={project.id}
-                  memo={`t-${meta.id}`}
-                  label="Transcript memo"
-                  readOnly={!canWriteMemos}
-                />
-                <MemoEditor project={project.id} memo="project" label="Project memo" readOnly={!canWriteMemos} />
-              </>
-            )}
-            {sideTab === 'online' && <PresenceList codebook={codebookOpen} />}
-          </div>
+            </TabPanel>
+            <TabPanel id="memos">
+              <MemoEditor
+                project={project.id}
+                memo={`t-${meta.id}`}
+                label="Transcript memo"
+                readOnly={!canWriteMemos}
+              />
+              <MemoEditor project={project.id} memo="project" label="Project memo" readOnly={!canWriteMemos} />
+            </TabPanel>
+            <TabPanel id="online">
+              <PresenceList codebook={codebookOpen} />
+            </TabPanel>
+          </Tabs>
         </ResizablePanel>
       </div>
       {picker && (

@@ -8,20 +8,21 @@ import {
   type TabProps,
   type TabsProps,
 } from 'react-aria-components';
+import { classes } from './classes.js';
 
 /** React Aria tabs (arrow keys between tabs, one tab stop) with Accord's look. */
 export function Tabs(props: TabsProps) {
-  return <AriaTabs {...props} className="ui-tabs" />;
+  return <AriaTabs {...props} className={classes('ui-tabs', props.className)} />;
 }
 
 export function TabList<T extends object>(props: TabListProps<T>) {
-  return <AriaTabList {...props} className="ui-tab-list" />;
+  return <AriaTabList {...props} className={classes('ui-tab-list', props.className)} />;
 }
 
 export function Tab(props: TabProps) {
-  return <AriaTab {...props} className="ui-tab" />;
+  return <AriaTab {...props} className={classes('ui-tab', props.className)} />;
 }
 
 export function TabPanel(props: TabPanelProps) {
-  return <AriaTabPanel {...props} className="ui-tab-panel" />;
+  return <AriaTabPanel {...props} className={classes('ui-tab-panel', props.className)} />;
 }
