@@ -1,6 +1,9 @@
-import { type KeyboardEvent, useEffect, useId, useMemo, useRef, useState } from 'react';
-import { buildTree, filterCodes, flattenTree } from '../codebook/tree.js';
+import { type KeyboardEvent, useMemo, useRef, useState } from 'react';
+import { Autocomplete, Input, TextField } from 'react-aria-components';
+import { buildTree, type CodeNode, filterCodes, flattenTree } from '../codebook/tree.js';
 import type { CodebookView } from '../sync/model.js';
+import { ListBox, ListBoxItem } from '../ui/ListBox.js';
+import './CodePicker.css';
 
 export interface PickerProps {
   codebook: CodebookView;
@@ -19,117 +22,126 @@ export interface PickerProps {
   onClose: (restoreFocus: boolean) => void;
 }
 
+/** The key of the "Create code … and apply" option (code ids never start with a control character). */
+const CREATE = '\u0000create';
+
+interface Option {
+  id: string;
+  node: CodeNode | null;
+}
+
 /**
- * The code picker (ARIA combobox): type to filter, arrows to move, Enter applies and closes, Shift+Enter applies
- * and stays open for another code, digits 1-9 (with an empty filter) apply the shortcut codes, Escape closes.
+ * The code picker: a React Aria autocomplete (a text field that filters a list box; the field keeps the focus and
+ * the highlighted option is its active descendant). Type to filter, ↓/↑ to move, Enter applies and closes,
+ * Shift+Enter applies and stays open for another code, digits 1-9 (with an empty filter) apply the shortcut
+ * codes, Escape closes. Enter, the digits and Escape are taken before React Aria sees them, because each needs
+ * the modifier keys or the filter, which an option's action does not get.
  */
 export function CodePicker(props: PickerProps) {
   const { codebook, shortcuts, anchor, applied } = props;
   const [query, setQuery] = useState('');
-  const [active, setActive] = useState(0);
   const input = useRef<HTMLInputElement>(null);
-  const id = useId();
+  /** Whether Shift was down when the pointer pressed an option (keep the picker open). */
+  const shift = useRef(false);
   const nodes = useMemo(() => flattenTree(buildTree(codebook.codes)), [codebook.codes]);
   const matches = useMemo(() => filterCodes(nodes, query), [nodes, query]);
-  const exact = matches.some((node) => node.code.name.toLowerCase() === query.trim().toLowerCase());
-  const offerCreate = props.canCreate && query.trim() !== '' && !exact;
-  const optionCount = matches.length + (offerCreate ? 1 : 0);
+  const name = query.trim();
+  const exact = matches.some((node) => node.code.name.toLowerCase() === name.toLowerCase());
+  const offerCreate = props.canCreate && name !== '' && !exact;
+  const options = useMemo<Option[]>(
+    () => [
+      ...matches.map((node) => ({ id: node.code.id, node })),
+      ...(offerCreate ? [{ id: CREATE, node: null }] : []),
+    ],
+    [matches, offerCreate],
+  );
 
-  useEffect(() => input.current?.focus(), []);
-
-  const choose = (index: number, keepOpen: boolean) => {
-    const node = matches[index];
-    if (node) props.onApply(node.code.id, keepOpen);
-    else if (offerCreate) props.onCreate(query.trim());
-    if (keepOpen) {
-      setQuery('');
-      setActive(0);
-    }
+  const choose = (id: string, keepOpen: boolean) => {
+    if (id === CREATE) props.onCreate(name);
+    else props.onApply(id, keepOpen);
+    if (keepOpen) setQuery('');
   };
 
-  const onKey = (event: KeyboardEvent<HTMLInputElement>) => {
-    if (event.key === 'ArrowDown') setActive((i) => Math.min(optionCount - 1, i + 1));
-    else if (event.key === 'ArrowUp') setActive((i) => Math.max(0, i - 1));
-    else if (event.key === 'Enter') choose(active, event.shiftKey);
-    else if (event.key === 'Escape') props.onClose(true);
-    else if (query === '' && /^[1-9]$/.test(event.key) && !event.ctrlKey && !event.metaKey && !event.altKey) {
+  const onKeyDownCapture = (event: KeyboardEvent<HTMLDivElement>) => {
+    if (event.target !== input.current) return;
+    if (event.key === 'Enter') {
+      // The highlighted option (the list's focused item: the field's active descendant follows it a moment later,
+      // for screen readers), or the best match when none is highlighted.
+      const focused = event.currentTarget.querySelector<HTMLElement>('[role="option"][data-focused]');
+      const key = focused?.dataset.key ?? options[0]?.id;
+      if (key) choose(key, event.shiftKey);
+    } else if (event.key === 'Escape') {
+      props.onClose(true);
+    } else if (query === '' && /^[1-9]$/.test(event.key) && !event.ctrlKey && !event.metaKey && !event.altKey) {
       const code = shortcuts[Number(event.key) - 1];
       if (code) props.onApply(code, event.shiftKey);
     } else return;
     event.preventDefault();
+    event.stopPropagation();
   };
 
-  const top = Math.min(anchor.bottom + 6, window.innerHeight - 320);
-  const left = Math.max(8, Math.min(anchor.left, window.innerWidth - 340));
+  const top = Math.min(anchor.bottom + 6, window.innerHeight - 340);
+  const left = Math.max(8, Math.min(anchor.left, window.innerWidth - 352));
   return (
-    <div className="picker" role="dialog" aria-label="Apply a code" style={{ top, left }}>
+    <div
+      className="picker"
+      role="dialog"
+      aria-label="Apply a code"
+      style={{ top, left }}
+      onKeyDownCapture={onKeyDownCapture}
+      onPointerDownCapture={(event) => {
+        shift.current = event.shiftKey;
+      }}
+      onBlur={(event) => {
+        const to = event.relatedTarget as Element | null;
+        if (event.currentTarget.contains(to)) return;
+        // Into the codebook panel: its Apply buttons and drag and drop code the passage the picker holds.
+        if (to?.closest('.codebook')) return;
+        props.onClose(false);
+      }}
+    >
       <p className="excerpt">“{props.excerpt}”</p>
-      <input
-        ref={input}
-        role="combobox"
-        aria-expanded="true"
-        aria-controls={`${id}-list`}
-        aria-activedescendant={optionCount > 0 ? `${id}-${active}` : undefined}
-        aria-autocomplete="list"
-        aria-label="Code to apply"
-        placeholder="Type to filter, Enter to apply"
-        value={query}
-        onChange={(event) => {
-          setQuery(event.target.value);
-          setActive(0);
-        }}
-        onKeyDown={onKey}
-        onBlur={(event) => {
-          const to = event.relatedTarget as Element | null;
-          if (event.currentTarget.parentElement?.contains(to)) return;
-          // Into the codebook panel: its Apply buttons and drag and drop code the passage the picker holds.
-          if (to?.closest('.codebook')) return;
-          props.onClose(false);
-        }}
-      />
-      <div id={`${id}-list`} role="listbox" aria-label="Codes" className="picker-list">
-        {matches.map((node, index) => {
-          const shortcut = shortcuts.indexOf(node.code.id);
-          return (
-            <div
-              key={node.code.id}
-              tabIndex={-1}
-              id={`${id}-${index}`}
-              role="option"
-              aria-selected={index === active}
-              className={index === active ? 'option active' : 'option'}
-              onMouseDown={(event) => {
-                event.preventDefault();
-                choose(index, event.shiftKey);
-              }}
-              onMouseEnter={() => setActive(index)}
-            >
-              <span className="swatch" style={{ background: node.code.colour }} aria-hidden="true" />
-              <span style={{ paddingLeft: `${query ? 0 : node.depth}em` }}>
-                {query ? node.path.join(' › ') : node.code.name}
-              </span>
-              {applied.has(node.code.id) && <span className="muted"> (applied)</span>}
-              {shortcut >= 0 && <kbd className="shortcut">{shortcut + 1}</kbd>}
-            </div>
-          );
-        })}
-        {offerCreate && (
-          <div
-            id={`${id}-${matches.length}`}
-            tabIndex={-1}
-            role="option"
-            aria-selected={active === matches.length}
-            className={active === matches.length ? 'option active' : 'option'}
-            onMouseDown={(event) => {
-              event.preventDefault();
-              choose(matches.length, false);
-            }}
-          >
-            Create code “{query.trim()}” and apply
-          </div>
-        )}
-        {optionCount === 0 && <p className="muted">No code matches.</p>}
-      </div>
+      <Autocomplete inputValue={query} onInputChange={setQuery}>
+        <TextField aria-label="Code to apply" className="picker-field">
+          <Input
+            ref={input}
+            // A combo box whose list is always shown (ARIA 1.2): the field filters, the list below it applies.
+            role="combobox"
+            aria-expanded="true"
+            className="ui-input"
+            placeholder="Type to filter, Enter to apply"
+            autoFocus
+          />
+        </TextField>
+        <ListBox
+          aria-label="Codes"
+          className="picker-list"
+          items={options}
+          dependencies={[applied, shortcuts, query]}
+          autoFocus="first"
+          onAction={(key) => choose(String(key), shift.current)}
+          renderEmptyState={() => <p className="muted picker-empty">No code matches.</p>}
+        >
+          {(option) =>
+            option.node ? (
+              <ListBoxItem id={option.id} textValue={option.node.path.join(' › ')} className="option">
+                <span className="swatch" style={{ background: option.node.code.colour }} aria-hidden="true" />
+                <span className="option-name" style={{ paddingLeft: `${query ? 0 : option.node.depth}em` }}>
+                  {query ? option.node.path.join(' › ') : option.node.code.name}
+                </span>
+                {applied.has(option.id) && <span className="muted"> (applied)</span>}
+                {shortcuts.indexOf(option.id) >= 0 && (
+                  <kbd className="shortcut">{shortcuts.indexOf(option.id) + 1}</kbd>
+                )}
+              </ListBoxItem>
+            ) : (
+              <ListBoxItem id={CREATE} textValue={`Create code ${name} and apply`} className="option create">
+                Create code “{name}” and apply
+              </ListBoxItem>
+            )
+          }
+        </ListBox>
+      </Autocomplete>
       <p className="hint muted">Enter applies · Shift+Enter applies another · 1-9 shortcuts · Esc closes</p>
     </div>
   );
