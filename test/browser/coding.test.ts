@@ -121,13 +121,13 @@ describe('coding in the browser', () => {
     await owner.page.getByRole('table').getByText('Vic Viewer').waitFor();
     await screenshot(owner.page, 'settings');
     await owner.page.goto(`${test.url}/p/${seed.project.id}/codebook`);
-    await owner.page.getByRole('treeitem', { name: /Trust/ }).click();
+    await owner.page.getByRole('row', { name: /^Trust/ }).click();
     await owner.page.getByLabel('Merge into').selectOption({ label: 'Barriers' });
     await owner.page.getByRole('button', { name: 'Merge…' }).click();
     // A coded "Trust" once in the first test; the count is over every layer the owner may read.
     await owner.page.getByTestId('impact').getByText('1 coding will be recoded as “Barriers”').waitFor();
     await screenshot(owner.page, 'codebook-merge');
     await owner.page.getByRole('button', { name: 'Merge', exact: true }).click();
-    await expect.poll(() => owner.page.getByRole('treeitem', { name: /Trust/ }).count()).toBe(0);
+    await expect.poll(() => owner.page.getByRole('row', { name: /^Trust/ }).count()).toBe(0);
   }, 60_000);
 });

@@ -105,7 +105,7 @@ describe('document connections from one tab', () => {
     expect(await note.textContent()).toContain('(200');
     await expect.poll(() => note.textContent(), { timeout: 60_000, interval: 100 }).not.toContain('loading');
     // Every layer's coding is counted.
-    await page.getByRole('treeitem', { name: /Trust/ }).getByText('160').waitFor();
+    await page.getByRole('row', { name: /Trust/ }).getByText('160').waitFor();
     await screenshot(page, 'codebook-many-layers');
     const maxOpen = await page.evaluate(() => (window as unknown as { wsCounts: { max: number } }).wsCounts.max);
     expect(maxOpen).toBeGreaterThan(1);

@@ -225,7 +225,7 @@ describe('keyboard-only coding', () => {
         .map((c) => c.code)
         .sort();
     await expect.poll(() => codesOn(changed)).toEqual([codes.distrust]);
-    const inTree = () => page.evaluate(() => document.activeElement?.getAttribute('role') === 'treeitem');
+    const inTree = () => page.evaluate(() => !!document.activeElement?.matches('[role="treegrid"] [role="row"]'));
     for (let i = 0; i < 30 && !(await inTree()); i++) await page.keyboard.press('Shift+Tab');
     expect(await inTree()).toBe(true);
     expect(await page.locator('.picker').count()).toBe(1);
@@ -235,9 +235,10 @@ describe('keyboard-only coding', () => {
     await page.keyboard.press('Enter');
     await expect.poll(() => codesOn(changed)).toEqual([codes.distrust, codes.turning].sort());
 
-    // The codebook tree: ↓/↑, End/Home move; → expands, ← collapses a code with subcodes.
-    const tree = page.getByRole('tree', { name: 'Codes' });
-    await tree.getByRole('treeitem').first().focus();
+    // The codebook tree (a React Aria treegrid): ↓/↑, End/Home move; ← collapses a code with subcodes, → expands
+    // it and, once expanded, goes to its first subcode; ← on a subcode goes to its parent.
+    const tree = page.getByRole('treegrid', { name: 'Codes' });
+    await tree.getByRole('row').first().focus();
     const current = () => page.evaluate(() => document.activeElement?.querySelector('.code-name')?.textContent);
     expect(await current()).toBe('Barriers');
     // The tree moves the focus on the next frame.
@@ -250,9 +251,23 @@ describe('keyboard-only coding', () => {
     await page.keyboard.press('Home');
     await expect.poll(current).toBe('Barriers');
     await page.keyboard.press('ArrowLeft');
-    await expect.poll(() => tree.getByRole('treeitem', { name: /Distrust/ }).count()).toBe(0);
+    await expect.poll(() => tree.getByRole('row', { name: /Distrust/ }).count()).toBe(0);
     await page.keyboard.press('ArrowRight');
-    await expect.poll(() => tree.getByRole('treeitem', { name: /Distrust/ }).count()).toBe(1);
+    await expect.poll(() => tree.getByRole('row', { name: /Distrust/ }).count()).toBe(1);
+    expect(await current()).toBe('Barriers');
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(current).toBe('Distrust');
+    await page.keyboard.press('ArrowLeft');
+    await expect.poll(current).toBe('Barriers');
+    // Enter with no passage being coded shows the code's details; shortcut keys are shown on the codes.
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Barriers', level: 3 }).waitFor();
+    expect(
+      await tree
+        .getByRole('row', { name: /^Trust/ })
+        .locator('kbd')
+        .textContent(),
+    ).toBe('3');
     await context.close();
   }, 90_000);
 });

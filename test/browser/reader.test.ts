@@ -181,19 +181,19 @@ describe('the reader', () => {
     await selectPassage(page, 'After that I came back every week');
     await page.getByRole('combobox', { name: 'Code to apply' }).waitFor();
     await page
-      .getByRole('treeitem', { name: /Family/ })
+      .getByRole('row', { name: /Family/ })
       .dragTo(page.locator('.seg', { hasText: 'After that I came back every week' }).first());
     await expect
       .poll(async () => (await mine()).filter((c) => c.text === 'After that I came back every week'))
       .toEqual([{ code: codes.Family, text: 'After that I came back every week' }]);
 
     // Put "Waiting" on key 1 in the code's details; the picker and the tree show it, and 1 applies it.
-    await page.getByRole('treeitem', { name: /Waiting/ }).click();
+    await page.getByRole('row', { name: /Waiting/ }).click();
     await page.getByLabel('Shortcut key').selectOption('0');
     await expect
       .poll(() =>
         page
-          .getByRole('treeitem', { name: /Waiting/ })
+          .getByRole('row', { name: /Waiting/ })
           .locator('kbd')
           .textContent(),
       )
@@ -201,13 +201,13 @@ describe('the reader', () => {
     // Barriers, which had key 1, takes Waiting's key 8 in exchange; nothing else moved.
     expect(
       await page
-        .getByRole('treeitem', { name: /Barriers/ })
+        .getByRole('row', { name: /Barriers/ })
         .locator('kbd')
         .textContent(),
     ).toBe('8');
     expect(
       await page
-        .getByRole('treeitem', { name: /^Trust/ })
+        .getByRole('row', { name: /^Trust/ })
         .locator('kbd')
         .textContent(),
     ).toBe('2');
@@ -226,20 +226,20 @@ describe('the reader', () => {
     await expect
       .poll(() =>
         page
-          .getByRole('treeitem', { name: /Waiting/ })
+          .getByRole('row', { name: /Waiting/ })
           .locator('kbd')
           .textContent(),
       )
       .toBe('1');
     expect(
       await page
-        .getByRole('treeitem', { name: /^Trust/ })
+        .getByRole('row', { name: /^Trust/ })
         .locator('kbd')
         .textContent(),
     ).toBe('2');
     expect(
       await page
-        .getByRole('treeitem', { name: /Barriers/ })
+        .getByRole('row', { name: /Barriers/ })
         .locator('kbd')
         .textContent(),
     ).toBe('8');

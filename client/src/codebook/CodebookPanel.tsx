@@ -11,6 +11,7 @@ import {
   updateCode,
 } from '@accord/shared';
 import { type KeyboardEvent, useEffect, useId, useMemo, useRef, useState } from 'react';
+import { Button as AriaButton, Collection, useDragAndDrop } from 'react-aria-components';
 import { MemoEditor } from '../app/MemoEditor.js';
 import { nextCodeColour } from '../coding/colours.js';
 import { local, undoHistory } from '../coding/undo.js';
@@ -18,8 +19,10 @@ import { CODE_DRAG_TYPE } from '../reader/Reader.js';
 import type { CodebookView } from '../sync/model.js';
 import type { OpenDoc } from '../sync/pool.js';
 import { colourName } from '../ui/palette.js';
+import { Tree, TreeRow } from '../ui/Tree.js';
 import { impactOf } from './counts.js';
 import { buildTree, type CodeNode, filterCodes, flattenTree } from './tree.js';
+import './codebook.css';
 import { useLayerCounts } from './useLayerCounts.js';
 
 export interface CodebookPanelProps {
@@ -42,11 +45,15 @@ export interface CodebookPanelProps {
   onApply?: ((codeId: string) => void) | undefined;
 }
 
-/** The codebook as a tree (ARIA tree, arrow keys), with a details form for the selected code. */
+/**
+ * The codebook as a React Aria tree (treegrid: ↑/↓, Home/End, → expands or goes to the first subcode, ← collapses
+ * or goes to the parent, typeahead), with a details form for the selected code. Enter on a code applies it to the
+ * passage being coded, or else shows its details; codes drag onto the text where `onApply` or shortcuts are given.
+ */
 export function CodebookPanel(props: CodebookPanelProps) {
   const { open, codebook, canEdit, counts, countScope, shortcuts = [], onApply } = props;
   const [filter, setFilter] = useState('');
-  const [collapsed, setCollapsed] = useState<Set<string>>(new Set());
+  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
   const [selected, setSelected] = useState<string | null>(null);
   const [newName, setNewName] = useState('');
   const treeRef = useRef<HTMLDivElement>(null);
@@ -57,61 +64,30 @@ export function CodebookPanel(props: CodebookPanelProps) {
   }, [open, canEdit]);
 
   const roots = useMemo(() => buildTree(codebook.codes), [codebook.codes]);
-  const visible = useMemo(() => {
-    const all = flattenTree(roots, filter ? new Set() : collapsed);
-    return filter ? filterCodes(all, filter) : all;
-  }, [roots, collapsed, filter]);
+  const all = useMemo(() => flattenTree(roots), [roots]);
+  // Filtering shows the matches as a flat list, each with its path.
+  const items = useMemo(
+    () => (filter ? filterCodes(all, filter).map((node) => ({ ...node, children: [] })) : roots),
+    [all, roots, filter],
+  );
+  const expandedKeys = useMemo(
+    () => new Set(all.filter((node) => node.children.length > 0 && !collapsed.has(node.code.id)).map((n) => n.code.id)),
+    [all, collapsed],
+  );
   const current = selected !== null ? codebook.byId.get(selected) : undefined;
+  const draggable = onApply !== undefined || props.onAssignShortcut !== undefined;
+  // Drag a code onto the passage being coded (the keyboard alternative: Enter on the code, or its Apply button).
+  const { dragAndDropHooks } = useDragAndDrop({
+    getItems: (keys) => [...keys].map((key) => ({ [CODE_DRAG_TYPE]: String(key) })),
+    getAllowedDropOperations: () => ['copy'],
+  });
 
   const focusItem = (id: string) => {
     setSelected(id);
-    requestAnimationFrame(() => treeRef.current?.querySelector<HTMLElement>(`[data-code="${id}"]`)?.focus());
+    requestAnimationFrame(() => rowOf(id)?.focus());
   };
-
-  const onTreeKey = (event: KeyboardEvent, node: CodeNode) => {
-    const index = visible.indexOf(node);
-    const move = (to: number) => {
-      const target = visible[Math.max(0, Math.min(visible.length - 1, to))];
-      if (target) focusItem(target.code.id);
-    };
-    switch (event.key) {
-      case 'ArrowDown':
-        move(index + 1);
-        break;
-      case 'ArrowUp':
-        move(index - 1);
-        break;
-      case 'Home':
-        move(0);
-        break;
-      case 'End':
-        move(visible.length - 1);
-        break;
-      case 'ArrowRight':
-        if (node.children.length > 0 && collapsed.has(node.code.id)) toggle(node.code.id);
-        else if (node.children[0]) focusItem(node.children[0].code.id);
-        break;
-      case 'ArrowLeft':
-        if (node.children.length > 0 && !collapsed.has(node.code.id)) toggle(node.code.id);
-        else if (node.code.parent) focusItem(node.code.parent);
-        break;
-      case 'Enter':
-        if (onApply) onApply(node.code.id);
-        else setSelected(node.code.id);
-        break;
-      default:
-        return;
-    }
-    event.preventDefault();
-  };
-
-  const toggle = (id: string) =>
-    setCollapsed((was) => {
-      const next = new Set(was);
-      if (next.has(id)) next.delete(id);
-      else next.add(id);
-      return next;
-    });
+  const rowOf = (id: string) =>
+    treeRef.current?.querySelector<HTMLElement>(`[role="row"][data-key="${CSS.escape(id)}"]`);
 
   const create = () => {
     if (!open || !newName.trim()) return;
@@ -126,7 +102,20 @@ export function CodebookPanel(props: CodebookPanelProps) {
       }),
     );
     setNewName('');
+    if (parent) setCollapsed((was) => withOut(was, parent));
     focusItem(id);
+  };
+
+  /** → on an expanded code goes to its first subcode (React Aria would go into the row's buttons). */
+  const onTreeKey = (event: KeyboardEvent) => {
+    if (event.key !== 'ArrowRight' || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    const row = (event.target as Element).closest<HTMLElement>('[role="row"]');
+    const node = row?.dataset.key ? all.find((n) => n.code.id === row.dataset.key) : undefined;
+    const child = node && expandedKeys.has(node.code.id) && !filter ? node.children[0] : undefined;
+    if (!child || event.target !== row) return;
+    event.preventDefault();
+    event.stopPropagation();
+    focusItem(child.code.id);
   };
 
   return (
@@ -144,73 +133,73 @@ export function CodebookPanel(props: CodebookPanelProps) {
         />
       </div>
       {codebook.codes.length === 0 && <p className="muted">No codes yet.</p>}
-      <div className="code-tree" role="tree" aria-label="Codes" ref={treeRef}>
-        {visible.map((node, index) => {
-          const shortcut = shortcuts.indexOf(node.code.id);
-          const focusable = selected === null ? index === 0 : selected === node.code.id;
-          return (
-            <div
-              key={node.code.id}
-              role="treeitem"
-              data-code={node.code.id}
-              aria-level={node.depth + 1}
-              aria-expanded={node.children.length > 0 && !filter ? !collapsed.has(node.code.id) : undefined}
-              aria-selected={selected === node.code.id}
-              tabIndex={focusable ? 0 : -1}
-              className={selected === node.code.id ? 'code-row selected' : 'code-row'}
-              style={{ paddingLeft: `${0.25 + (filter ? 0 : node.depth) * 1.1}rem` }}
-              onClick={() => setSelected(node.code.id)}
-              onKeyDown={(event) => onTreeKey(event, node)}
-              title={node.code.definition || undefined}
-              // Drag a code onto the passage being coded (the keyboard alternative: Enter on the code or Apply).
-              draggable={onApply !== undefined || props.onAssignShortcut !== undefined}
-              onDragStart={(event) => {
-                event.dataTransfer.setData(CODE_DRAG_TYPE, node.code.id);
-                event.dataTransfer.effectAllowed = 'copy';
-              }}
-            >
-              {node.children.length > 0 && !filter ? (
-                <button
-                  type="button"
-                  className="twisty"
-                  tabIndex={-1}
-                  aria-hidden="true"
-                  onClick={(event) => {
-                    event.stopPropagation();
-                    toggle(node.code.id);
-                  }}
-                >
-                  {collapsed.has(node.code.id) ? '▸' : '▾'}
-                </button>
-              ) : (
-                <span className="twisty" />
-              )}
-              <span className="swatch" style={{ background: node.code.colour }} aria-hidden="true" />
-              <span className="code-name">{filter ? node.path.join(' › ') : node.code.name}</span>
-              {shortcut >= 0 && (
-                <kbd className="shortcut" title={`Shortcut: ${shortcut + 1}`}>
-                  {shortcut + 1}
-                </kbd>
-              )}
-              <span className="count" title={`codings ${countScope}`}>
-                {counts.get(node.code.id) ?? 0}
-              </span>
-              {onApply && (
-                <button
-                  type="button"
-                  className="apply"
-                  tabIndex={-1}
-                  onClick={(event) => {
-                    event.stopPropagation();
-                    onApply(node.code.id);
-                  }}
-                >
-                  Apply
-                </button>
-              )}
-            </div>
-          );
-        })}
+      {/* Refines the tree's own arrow keys (capture phase): the element itself takes no input. */}
+      <div className="code-tree-wrap" onKeyDownCapture={onTreeKey}>
+        <Tree
+          ref={treeRef}
+          aria-label="Codes"
+          className="code-tree"
+          items={items}
+          dependencies={[counts, shortcuts, onApply, filter, countScope]}
+          selectionMode="single"
+          selectionBehavior="replace"
+          selectedKeys={selected === null ? [] : [selected]}
+          onSelectionChange={(keys) => {
+            const [key] = keys === 'all' ? [] : [...keys];
+            setSelected(key === undefined ? null : String(key));
+          }}
+          expandedKeys={filter ? new Set() : expandedKeys}
+          onExpandedChange={(keys) => {
+            if (!filter)
+              setCollapsed(
+                new Set(all.filter((n) => n.children.length > 0 && !keys.has(n.code.id)).map((n) => n.code.id)),
+              );
+          }}
+          onAction={(key) => {
+            if (onApply) onApply(String(key));
+            else setSelected(String(key));
+          }}
+          dragAndDropHooks={draggable ? dragAndDropHooks : undefined}
+          renderEmptyState={() => (codebook.codes.length > 0 ? <p className="muted">No code matches.</p> : null)}
+        >
+          {function row(node: CodeNode) {
+            const shortcut = shortcuts.indexOf(node.code.id);
+            const count = counts.get(node.code.id) ?? 0;
+            return (
+              <TreeRow
+                id={node.code.id}
+                textValue={node.code.name}
+                aria-label={`${filter ? node.path.join(' › ') : node.code.name}${shortcut >= 0 ? `, key ${shortcut + 1}` : ''}, ${count} coding${count === 1 ? '' : 's'}`}
+                className="code-row"
+                content={() => (
+                  <>
+                    <span className="swatch" style={{ background: node.code.colour }} aria-hidden="true" />
+                    <span className="code-name" title={node.code.definition || undefined}>
+                      {filter ? node.path.join(' › ') : node.code.name}
+                    </span>
+                    {shortcut >= 0 && (
+                      <kbd className="shortcut" title={`Shortcut: ${shortcut + 1}`}>
+                        {shortcut + 1}
+                      </kbd>
+                    )}
+                    <span className="count" title={`codings ${countScope}`}>
+                      {count}
+                    </span>
+                    {onApply && (
+                      <AriaButton className="apply" excludeFromTabOrder onPress={() => onApply(node.code.id)}>
+                        Apply
+                      </AriaButton>
+                    )}
+                  </>
+                )}
+              >
+                <Collection items={node.children} dependencies={[counts, shortcuts, onApply, filter, countScope]}>
+                  {row}
+                </Collection>
+              </TreeRow>
+            );
+          }}
+        </Tree>
       </div>
       {canEdit && (
         <form
@@ -248,6 +237,13 @@ export function CodebookPanel(props: CodebookPanelProps) {
       )}
     </section>
   );
+}
+
+function withOut(set: ReadonlySet<string>, id: string): ReadonlySet<string> {
+  if (!set.has(id)) return set;
+  const next = new Set(set);
+  next.delete(id);
+  return next;
 }
 
 function CodeDetails({
