@@ -150,12 +150,13 @@ describe('undo and redo', () => {
     await expect.poll(mine).toEqual([{ ...coded, code: codes.stigma, memo: 'Distrust of the institution' }]);
 
     // 5. A codebook edit: rename Trust in the codebook panel.
-    await page.getByRole('treeitem', { name: /Trust/ }).click();
+    const tree = page.getByRole('treegrid', { name: 'Codes' });
+    await tree.getByRole('row', { name: /^Trust/ }).click();
     const name = page.getByLabel('Name', { exact: true });
     await name.fill('Trust in staff');
     await name.press('Enter');
     await expect.poll(() => codeName(codes.trust!)).toBe('Trust in staff');
-    await page.getByRole('treeitem', { name: /Stigma/ }).focus();
+    await tree.getByRole('row', { name: /^Stigma/ }).focus();
     await undo(page);
     await expect.poll(() => codeName(codes.trust!)).toBe('Trust');
     await redo(page);
@@ -182,4 +183,38 @@ describe('undo and redo', () => {
     expect(await codingsOf(seed.coder2.id)).toEqual([{ code: codes.barriers, text: 'A nurse who listened' }]);
     await context.close();
   }, 120_000);
+  it('undoes and redoes codebook edits on the project’s Codebook tab', async () => {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    context.setDefaultTimeout(15_000);
+    const page = await signIn(context, test.url, seed.owner.email);
+    page.on('pageerror', (error) => console.error('page error:', error));
+    await page.goto(`${test.url}/p/${seed.project.id}/codebook`);
+    const tree = page.getByRole('treegrid', { name: 'Codes' });
+    await tree.getByRole('row', { name: /^Stigma/ }).waitFor();
+    const undoButton = page.getByRole('button', { name: 'Undo' });
+    const redoButton = page.getByRole('button', { name: 'Redo' });
+    expect(await undoButton.isDisabled()).toBe(true);
+
+    // Rename Stigma in its details, then Ctrl+Z and Ctrl+Shift+Z from the tree.
+    await tree.getByRole('row', { name: /^Stigma/ }).click();
+    const name = page.getByLabel('Name', { exact: true });
+    await name.fill('Felt stigma');
+    await name.press('Enter');
+    await expect.poll(() => codeName(codes.stigma!)).toBe('Felt stigma');
+    await tree.getByRole('row', { name: /^Felt stigma/ }).focus();
+    await undo(page);
+    await expect.poll(() => codeName(codes.stigma!)).toBe('Stigma');
+    await tree.getByRole('row', { name: /^Stigma/ }).waitFor();
+    expect(await redoButton.isDisabled()).toBe(false);
+    await redo(page);
+    await expect.poll(() => codeName(codes.stigma!)).toBe('Felt stigma');
+    // Ctrl+Y redoes too, and the buttons do the same as the keys.
+    await undoButton.click();
+    await expect.poll(() => codeName(codes.stigma!)).toBe('Stigma');
+    await tree.getByRole('row', { name: /^Stigma/ }).focus();
+    await redo(page, 'Control+y');
+    await expect.poll(() => codeName(codes.stigma!)).toBe('Felt stigma');
+    await screenshot(page, 'undo-project-codebook');
+    await context.close();
+  }, 60_000);
 });

@@ -8,6 +8,7 @@ import { CodebookPanel } from '../codebook/CodebookPanel.js';
 import { sumCounts } from '../codebook/counts.js';
 import { useLayerCounts } from '../codebook/useLayerCounts.js';
 import { ImportExportTools } from '../importExport/ImportExportTools.js';
+import { UndoControls } from '../reader/UndoControls.js';
 import { Link } from '../router.js';
 import { href, type ProjectTab } from '../routes.js';
 import { useDoc } from '../sync/hooks.js';
@@ -56,6 +57,12 @@ export function ProjectPage({ projectId, tab }: { projectId: string; tab: Tab })
         </nav>
         {tab === 'transcripts' && project.role === 'owner' && <ImportExportTools data={data} onImported={reload} />}
         {tab === 'transcripts' && <TranscriptList data={data} />}
+        {(tab === 'codebook' || tab === 'memo') && (
+          // Codebook edits and memo typing are steps of the tab's undo history, here as on the transcript page.
+          <div className="ui-toolbar">
+            <UndoControls />
+          </div>
+        )}
         {tab === 'codebook' && <ProjectCodebook data={data} />}
         {tab === 'memo' && (
           <MemoEditor
