@@ -12,6 +12,7 @@ import { analysisRoutes } from './http/routes/analysis.js';
 import { authRoutes } from './http/routes/auth.js';
 import { importExportRoutes } from './http/routes/importExport.js';
 import { invitationRoutes } from './http/routes/invitations.js';
+import { mediaRoutes } from './http/routes/media.js';
 import { projectRoutes } from './http/routes/projects.js';
 import { roundRoutes } from './http/routes/rounds.js';
 import { userRoutes } from './http/routes/users.js';
@@ -102,6 +103,7 @@ export function createApp(ctx: AppContext, startedAt: number): Express {
   api.use(analysisRoutes(ctx));
   api.use(roundRoutes(ctx));
   api.use(importExportRoutes(ctx));
+  api.use(mediaRoutes(ctx));
   api.use((req, _res, next) => next(notFound(`no route ${req.method} /api${req.path}`)));
   api.use(errorHandler(ctx.logger));
   app.use('/api', api);

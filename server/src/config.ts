@@ -16,6 +16,8 @@ export interface Config {
   clientDir: string;
   /** Largest accepted REST body for uploads (imports), in bytes. */
   maxUploadBytes: number;
+  /** Largest recording (audio or video) attached to a transcript, in bytes (docs/media.md). */
+  maxMediaBytes: number;
   /** Bearer token that lets a monitor read `/api/health`'s details without a session; null: administrators only. */
   metricsToken: string | null;
   /** Mail relay for sending invitations and reset links (`smtp://user:pass@host:587`); null: links are copied by hand. */
@@ -36,6 +38,7 @@ export const DEFAULTS: Config = {
   logLevel: 'info',
   clientDir: path.resolve(import.meta.dirname, '../../client/dist'),
   maxUploadBytes: 200 * 1024 * 1024,
+  maxMediaBytes: 4 * 1024 * 1024 * 1024,
   metricsToken: null,
   smtpUrl: null,
   smtpFrom: null,
@@ -53,6 +56,7 @@ export const ENVIRONMENT: Record<keyof Config, string> = {
   logLevel: 'ACCORD_LOG_LEVEL',
   clientDir: 'ACCORD_CLIENT_DIR',
   maxUploadBytes: 'ACCORD_MAX_UPLOAD_BYTES',
+  maxMediaBytes: 'ACCORD_MAX_MEDIA_BYTES',
   metricsToken: 'ACCORD_METRICS_TOKEN',
   smtpUrl: 'ACCORD_SMTP_URL',
   smtpFrom: 'ACCORD_SMTP_FROM',
@@ -82,6 +86,8 @@ export function resolveConfig(flags: Raw, env: NodeJS.ProcessEnv = process.env):
   if (raw.clientDir !== undefined) config.clientDir = raw.clientDir;
   if (raw.maxUploadBytes !== undefined)
     config.maxUploadBytes = integer('upload limit', raw.maxUploadBytes, 1024, 2 ** 32);
+  if (raw.maxMediaBytes !== undefined)
+    config.maxMediaBytes = integer('media size limit', raw.maxMediaBytes, 1024, 2 ** 44);
   if (raw.metricsToken !== undefined) config.metricsToken = metricsToken(raw.metricsToken);
   if (raw.smtpUrl) config.smtpUrl = url('SMTP URL', raw.smtpUrl, ['smtp:', 'smtps:']);
   if (raw.smtpFrom) config.smtpFrom = raw.smtpFrom;

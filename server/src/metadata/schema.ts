@@ -1,4 +1,4 @@
-import { ID_PATTERN, type ProjectSettings, ROLES } from '@accord/shared';
+import { ID_PATTERN, type ProjectSettings, ROLES, type TranscriptMedia } from '@accord/shared';
 import { z } from 'zod';
 
 /**
@@ -48,6 +48,16 @@ export const projectSchema = z.object({
   members: z.array(memberSchema),
 });
 
+/** A recording attached to a transcript (docs/media.md): its bytes are `media/<project>/<transcript>/<sha256>.media`. */
+export const transcriptMediaSchema = z.object({
+  name: z.string(),
+  type: z.string(),
+  bytes: z.number().int().nonnegative(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  uploadedBy: id,
+  uploadedAt: timestamp,
+}) satisfies z.ZodType<TranscriptMedia>;
+
 export const transcriptSchema = z.object({
   id,
   projectId: id,
@@ -56,6 +66,7 @@ export const transcriptSchema = z.object({
   attributes: z.record(z.string(), z.string()),
   createdBy: id,
   createdAt: timestamp,
+  media: transcriptMediaSchema.optional(),
 });
 
 /** An immutable named snapshot of a document (see SyncEngine.snapshot); reports cite its SHA-256. */

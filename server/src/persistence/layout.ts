@@ -81,3 +81,38 @@ export function walSegments(entries: readonly string[]): number[] {
   }
   return segments.sort((a, b) => a - b);
 }
+
+/**
+ * Recordings attached to transcripts (docs/media.md), byte for byte as uploaded:
+ *
+ *   <dataDir>/media/<project>/<transcript>/<sha256>.media   the recording; its name is its content's SHA-256
+ *   <dataDir>/media/.staging/<random>.part                  an upload being received (never served; swept on start)
+ *
+ * A file is immutable once renamed into place: a new recording is a new file, and the metadata names the one that
+ * counts (by its SHA-256), so a crash at any point leaves either the old recording or the new one, never half.
+ */
+export const mediaRoot = (dataDir: string): string => join(dataDir, 'media');
+export const MEDIA_STAGING_DIR = '.staging';
+export const mediaStagingDir = (dataDir: string): string => join(mediaRoot(dataDir), MEDIA_STAGING_DIR);
+const MEDIA_SEGMENT = /^[a-z0-9_-]{1,64}$/;
+const SHA256 = /^[0-9a-f]{64}$/;
+export const MEDIA_SUFFIX = '.media';
+
+export function mediaDir(dataDir: string, projectId: string, transcriptId: string): string {
+  if (!MEDIA_SEGMENT.test(projectId) || !MEDIA_SEGMENT.test(transcriptId)) {
+    throw new Error(`invalid media owner: ${JSON.stringify([projectId, transcriptId])}`);
+  }
+  return join(mediaRoot(dataDir), projectId, transcriptId);
+}
+
+export function mediaFileName(sha256: string): string {
+  if (!SHA256.test(sha256)) throw new Error(`invalid media digest: ${JSON.stringify(sha256)}`);
+  return `${sha256}${MEDIA_SUFFIX}`;
+}
+
+/** The SHA-256 a media file's name records, or null for anything else (staging files, strays). */
+export function mediaDigestOf(fileName: string): string | null {
+  if (!fileName.endsWith(MEDIA_SUFFIX)) return null;
+  const digest = fileName.slice(0, -MEDIA_SUFFIX.length);
+  return SHA256.test(digest) ? digest : null;
+}

@@ -1,6 +1,7 @@
 import { newId, type ProjectSummary, type Role } from '@accord/shared';
 import type { AppContext } from '../context.js';
 import { conflict, notFound } from '../errors.js';
+import { forgetProjectMedia } from '../media/media.js';
 import { DEFAULT_PROJECT_SETTINGS, type Project, type ProjectSettings } from '../metadata/schema.js';
 import { roleOf } from './docAccess.js';
 
@@ -87,6 +88,7 @@ export async function deleteProject(ctx: AppContext, userId: string, projectId: 
   });
   ctx.recheckConnections();
   await ctx.sync.deletePrefix(`p/${projectId}/`);
+  await forgetProjectMedia(ctx, projectId);
   ctx.audit.record({ actor: userId, action: 'project.delete', project: projectId, details: { name: project.name } });
 }
 

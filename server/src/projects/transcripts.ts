@@ -1,6 +1,7 @@
 import { docName, initTranscript, newId, type Turn, transcriptText } from '@accord/shared';
 import type { AppContext } from '../context.js';
 import { badRequest, notFound } from '../errors.js';
+import { forgetTranscriptMedia } from '../media/media.js';
 import type { TranscriptMeta } from '../metadata/schema.js';
 
 export interface TranscriptInput {
@@ -92,5 +93,6 @@ export async function deleteTranscript(
   });
   ctx.recheckConnections();
   await ctx.sync.deletePrefix(`p/${projectId}/t/${transcriptId}/`);
+  await forgetTranscriptMedia(ctx, projectId, transcriptId);
   ctx.audit.record({ actor: userId, action: 'transcript.delete', project: projectId, details: { id: transcriptId } });
 }

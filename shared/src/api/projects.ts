@@ -25,6 +25,20 @@ export interface Transcript {
   attributes: Record<string, string>;
   createdBy: string;
   createdAt: number;
+  /** The recording attached to it, if any (`GET .../transcripts/<t>/media` serves it; docs/media.md). */
+  media?: TranscriptMedia;
+}
+
+/** A recording attached to a transcript, stored byte for byte; `sha256` is of its bytes, checked by `accord check`. */
+export interface TranscriptMedia {
+  /** The file name it was uploaded as. */
+  name: string;
+  /** The media type it is served as (`audio/mpeg`, `video/mp4`, ...). */
+  type: string;
+  bytes: number;
+  sha256: string;
+  uploadedBy: string;
+  uploadedAt: number;
 }
 
 /** A document the user may open, with their access: the only place a client learns document names. */
@@ -56,6 +70,10 @@ export interface TranscriptsResponse {
 }
 export interface TranscriptResponse {
   transcript: Transcript;
+}
+/** `POST /api/projects/<p>/transcripts/<t>/media`: the recording as attached. */
+export interface MediaResponse {
+  media: TranscriptMedia;
 }
 export interface DocsResponse {
   docs: DocEntry[];
