@@ -10,9 +10,9 @@ const T1 =
 const T2 = 'Interviewer: And for you?\nP2: Care was far away. My sister drove me. The fees were fine.\n';
 
 /**
- * The analysis views in Chromium against a real server: retrieval narrowed by filters, the theme board synced
- * live between two browsers (a code dragged onto a theme, a code added from the keyboard), the finalisation
- * warning, and the theme map's PNG export.
+ * The analysis views in Chromium against a real server: retrieval narrowed by filters, statistics and open
+ * coding by default. The theme board, its finalisation gate and the theme map have their own file
+ * (themeBoard.test.ts).
  */
 describe('analysis in the browser', () => {
   let test: TestServer;
@@ -164,71 +164,5 @@ describe('analysis in the browser', () => {
     expect(await report.getByTestId('counted').textContent()).toMatch(/layers read: Cody Coder, Cora Coder/);
     expect(await report.textContent()).toContain('Fees: 1 codings, 1 transcripts');
     await screenshot(page, 'analysis-open-coding-report');
-  });
-
-  it('syncs the theme board live: a theme, a dragged code and a keyboard-added code appear in the other browser', async () => {
-    const owner = await open(seed.owner.email, true);
-    const coder = await open(seed.coder.email);
-    for (const page of [owner, coder]) {
-      await page.goto(`${test.url}/p/${seed.project.id}/analysis/themes`);
-      await page.getByRole('region', { name: 'Theme board' }).waitFor();
-    }
-    await owner.getByLabel('New theme name').fill('Money worries');
-    await owner.getByRole('button', { name: 'Add theme' }).click();
-    const ownerCard = owner.getByTestId('theme-Money worries');
-    const coderCard = coder.getByTestId('theme-Money worries');
-    await coderCard.waitFor();
-
-    await owner.getByTestId('code-chip-Cost').dragTo(ownerCard);
-    await coderCard.getByRole('list', { name: 'Codes of Money worries' }).getByText('Cost').waitFor();
-
-    await coder.getByLabel('Add a code to Money worries').selectOption({ label: 'Family' });
-    await ownerCard.getByRole('list', { name: 'Codes of Money worries' }).getByText('Family').waitFor();
-    await coderCard.getByLabel('Definition').fill('Paying for care, and who pays');
-    await expect.poll(() => ownerCard.getByLabel('Definition').inputValue()).toBe('Paying for care, and who pays');
-    await screenshot(coder, 'analysis-theme-board');
-
-    const map = owner.getByTestId('theme-map');
-    await expect.poll(() => map.locator('[data-node="code"]').count()).toBe(2);
-    const download = owner.waitForEvent('download');
-    await owner.getByRole('button', { name: 'Export as PNG' }).click();
-    const file = await download;
-    expect(file.suggestedFilename()).toBe('theme-map.png');
-    const bytes = await new Promise<Buffer>((resolve, reject) => {
-      file
-        .createReadStream()
-        .then((stream) => {
-          const chunks: Buffer[] = [];
-          stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-          stream.on('end', () => resolve(Buffer.concat(chunks)));
-          stream.on('error', reject);
-        })
-        .catch(reject);
-    });
-    expect(bytes.subarray(1, 4).toString()).toBe('PNG');
-  });
-
-  it('warns before finalising a theme whose codes were never double-coded, and records the decision', async () => {
-    const owner = await open(seed.owner.email);
-    const coder = await open(seed.coder.email);
-    for (const page of [owner, coder]) {
-      await page.goto(`${test.url}/p/${seed.project.id}/analysis/themes`);
-      await page.getByTestId('theme-Money worries').waitFor();
-    }
-    const card = owner.getByTestId('theme-Money worries');
-    await card.getByRole('button', { name: 'Mark reviewed' }).click();
-    await card.getByRole('button', { name: 'Mark final…' }).click();
-    const dialog = owner.getByRole('dialog');
-    await dialog.getByTestId('gate-warning').waitFor();
-    expect(await dialog.locator('tr[data-reliability="neverDoubleCoded"]').count()).toBe(2);
-    const finalise = dialog.getByRole('button', { name: 'Finalise theme' });
-    expect(await finalise.isDisabled()).toBe(true);
-    await screenshot(owner, 'analysis-finalisation-gate');
-    await dialog.getByLabel('I have discussed this and want to finalise anyway').check();
-    await finalise.click();
-    await dialog.waitFor({ state: 'detached' });
-    const coderCard = coder.getByTestId('theme-Money worries');
-    await expect.poll(() => coderCard.getAttribute('data-status')).toBe('final');
-    expect(await coderCard.getByTestId('finalised-with').textContent()).toContain('warnings acknowledged');
   });
 });

@@ -1,6 +1,7 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { errorText } from '../api/errors.js';
-import { analysisApi, type GateView } from './api.js';
+import { Button, Dialog } from '../ui/index.js';
+import { useFinalise, useGate } from './api.js';
 
 const RELIABILITY: Record<string, string> = {
   ok: 'ok',
@@ -16,46 +17,35 @@ const fixed = (value: number | null) => (value === null ? '—' : value.toFixed(
  * an explicit acknowledgement; the server records the round and report the decision relied on.
  */
 export function GateDialog({ project, themeId, onClose }: { project: string; themeId: string; onClose: () => void }) {
-  const [gate, setGate] = useState<GateView | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const gateQuery = useGate(project, themeId);
+  const finalise = useFinalise(project, themeId);
   const [acknowledged, setAcknowledged] = useState(false);
-  const [busy, setBusy] = useState(false);
-
-  useEffect(() => {
-    analysisApi
-      .gate(project, themeId)
-      .then(setGate)
-      .catch((caught) => setError(errorText(caught)));
-  }, [project, themeId]);
-
-  const finalise = async () => {
-    setBusy(true);
-    try {
-      await analysisApi.finalise(project, themeId, acknowledged);
-      onClose();
-    } catch (caught) {
-      setError(errorText(caught));
-      setBusy(false);
-    }
-  };
+  const gate = gateQuery.data ?? null;
+  const error = gateQuery.error ?? finalise.error;
+  const flagged = gate ? gate.codes.filter((code) => code.reliability !== 'ok').length : 0;
 
   return (
-    <div className="modal-backdrop">
-      <div className="modal gate" role="dialog" aria-modal="true" aria-labelledby="gate-title">
-        <h2 id="gate-title">Mark “{gate?.theme.name ?? '…'}” final</h2>
-        {error && (
-          <p className="error" role="alert">
-            {error}
+    <Dialog
+      title={`Mark “${gate?.theme.name ?? '…'}” final`}
+      isOpen
+      onOpenChange={(open) => !open && onClose()}
+      className="gate"
+    >
+      {error && (
+        <p className="error" role="alert">
+          {errorText(error)}
+        </p>
+      )}
+      {!gate && !error && <p className="muted">Loading the agreement of this theme’s codes…</p>}
+      {gate && (
+        <>
+          <p>
+            {gate.round
+              ? `Agreement from the most recent revealed round, “${gate.round.name}” (kappa threshold ${gate.thresholds.kappa}, alpha threshold ${gate.thresholds.alpha}).`
+              : 'No round has been revealed yet: no code of this theme has been double-coded.'}
           </p>
-        )}
-        {gate && (
-          <>
-            <p>
-              {gate.round
-                ? `Agreement from the most recent revealed round, “${gate.round.name}” (kappa threshold ${gate.thresholds.kappa}, alpha threshold ${gate.thresholds.alpha}).`
-                : 'No round has been revealed yet: no code of this theme has been double-coded.'}
-            </p>
-            <table>
+          <div className="ui-table-scroll">
+            <table className="ui-table">
               <thead>
                 <tr>
                   <th>Code</th>
@@ -77,39 +67,44 @@ export function GateDialog({ project, themeId, onClose }: { project: string; the
                     <td>{RELIABILITY[code.reliability]}</td>
                   </tr>
                 ))}
+                {gate.codes.length === 0 && (
+                  <tr>
+                    <td colSpan={4} className="muted">
+                      This theme has no codes.
+                    </td>
+                  </tr>
+                )}
               </tbody>
             </table>
-            {gate.warns && (
-              <div className="notice" role="alert" data-testid="gate-warning">
-                <p>
-                  {gate.codes.filter((c) => c.reliability !== 'ok').length} code(s) of this theme are under the
-                  project’s threshold or were never double-coded. A final theme built on them may not be reliable.
-                </p>
-                <label>
-                  <input
-                    type="checkbox"
-                    checked={acknowledged}
-                    onChange={(event) => setAcknowledged(event.target.checked)}
-                  />{' '}
-                  I have discussed this and want to finalise anyway
-                </label>
-              </div>
-            )}
-          </>
-        )}
-        <div className="row">
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button
-            type="button"
-            disabled={!gate || busy || (gate.warns && !acknowledged)}
-            onClick={() => void finalise()}
-          >
-            Finalise theme
-          </button>
-        </div>
+          </div>
+          {gate.warns && (
+            <div className="notice" role="alert" data-testid="gate-warning">
+              <p>
+                {flagged} code{flagged === 1 ? '' : 's'} of this theme {flagged === 1 ? 'is' : 'are'} under the
+                project’s threshold or never double-coded. A final theme built on them may not be reliable.
+              </p>
+              <label>
+                <input
+                  type="checkbox"
+                  checked={acknowledged}
+                  onChange={(event) => setAcknowledged(event.target.checked)}
+                />{' '}
+                I have discussed this and want to finalise anyway
+              </label>
+            </div>
+          )}
+        </>
+      )}
+      <div className="actions">
+        <Button onPress={onClose}>Cancel</Button>
+        <Button
+          variant="primary"
+          isDisabled={!gate || finalise.isPending || (gate.warns && !acknowledged)}
+          onPress={() => finalise.mutate(acknowledged, { onSuccess: onClose })}
+        >
+          Finalise theme
+        </Button>
       </div>
-    </div>
+    </Dialog>
   );
 }
