@@ -1,4 +1,5 @@
 import { ID_PATTERN, type ProjectSettings, ROLES, type TranscriptMedia } from '@accord/shared';
+import { isSegmentationVersion, type SegmentationVersion } from '@accord/shared/text/index';
 import { z } from 'zod';
 
 /**
@@ -66,6 +67,8 @@ export const transcriptSchema = z.object({
   attributes: z.record(z.string(), z.string()),
   createdBy: id,
   createdAt: timestamp,
+  /** BCP 47 tag of the transcript's language, when set (absent: guessed from its script where units need it). */
+  language: z.string().max(64).optional(),
   media: transcriptMediaSchema.optional(),
 });
 
@@ -119,6 +122,15 @@ export const roundSchema = z.object({
       }),
     )
     .default([]),
+  /**
+   * How the round's sentences, paragraphs and speaker turns are cut (shared/src/text/segmentation.ts): the version
+   * the round was created with. Absent in rounds created before versioning, which were computed with version 1.
+   */
+  segmentation: z
+    .custom<SegmentationVersion>(isSegmentationVersion, { message: 'unknown segmentation version' })
+    .optional(),
+  /** Per transcript, the language its units were cut with, recorded at reveal (absent: none, the root rules). */
+  languages: z.record(z.string(), z.string()).optional(),
 });
 
 /**

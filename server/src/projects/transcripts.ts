@@ -1,4 +1,5 @@
 import { docName, initTranscript, newId, type Turn, transcriptText } from '@accord/shared';
+import { canonicalLanguage } from '@accord/shared/text/index';
 import type { AppContext } from '../context.js';
 import { badRequest, notFound } from '../errors.js';
 import { forgetTranscriptMedia } from '../media/media.js';
@@ -8,6 +9,8 @@ export interface TranscriptInput {
   title: string;
   participant?: string;
   attributes?: Record<string, string>;
+  /** BCP 47 tag, already validated; stored in canonical form. */
+  language?: string;
   text?: string;
   turns?: Turn[];
 }
@@ -49,6 +52,8 @@ export async function createTranscript(
     createdBy: userId,
     createdAt: Date.now(),
   };
+  const language = input.language === undefined ? null : canonicalLanguage(input.language);
+  if (language !== null) transcript.language = language;
   await ctx.sync.withDoc(docName({ kind: 'text', project: projectId, transcript: transcript.id }), (doc) => {
     if (transcriptText(doc).length === 0) initTranscript(doc, text, input.turns ?? []);
   });
@@ -63,6 +68,8 @@ export interface TranscriptPatch {
   title?: string;
   participant?: string;
   attributes?: Record<string, string>;
+  /** A BCP 47 tag, or null to clear it (units then follow the transcript's script). */
+  language?: string | null;
 }
 
 export async function updateTranscript(
@@ -77,6 +84,11 @@ export async function updateTranscript(
     if (patch.title !== undefined) transcript.title = patch.title.trim();
     if (patch.participant !== undefined) transcript.participant = patch.participant.trim();
     if (patch.attributes !== undefined) transcript.attributes = patch.attributes;
+    if (patch.language !== undefined) {
+      const language = patch.language === null ? null : canonicalLanguage(patch.language);
+      if (language === null) delete transcript.language;
+      else transcript.language = language;
+    }
     return transcript;
   });
 }

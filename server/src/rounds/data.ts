@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type Coding, docName, type ResolvedTurn, readCodings, readTurns, transcriptText } from '@accord/shared';
+import { LEGACY_SEGMENTATION, type SegmentationVersion, transcriptLanguage } from '@accord/shared/text/index';
 import * as Y from 'yjs';
 import type { AppContext } from '../context.js';
 import type { Round, SnapshotRecord } from '../metadata/schema.js';
@@ -15,6 +16,8 @@ export interface RoundTranscript {
   text: string;
   turns: ResolvedTurn[];
   coders: string[];
+  /** The language its units are cut with: recorded at reveal, else the transcript's (or the guess from its text). */
+  language: string | null;
   textDoc: Y.Doc;
   /** Per coder: the layer document (for anchors) and its codings at absolute offsets. */
   layers: Map<string, { doc: Y.Doc; codings: Coding[] }>;
@@ -22,7 +25,22 @@ export interface RoundTranscript {
 
 export interface RoundData {
   source: 'snapshot' | 'live';
+  /** The round's segmentation version: rounds from before versioning read as version 1, so their figures stay. */
+  segmentation: SegmentationVersion;
   transcripts: RoundTranscript[];
+}
+
+export const roundSegmentation = (round: Pick<Round, 'segmentation'>): SegmentationVersion =>
+  round.segmentation ?? LEGACY_SEGMENTATION;
+
+/**
+ * The language a round's transcript is segmented with: what was recorded at reveal (so a language changed later
+ * changes no revealed figure), else the transcript's own, else the guess from its text; null for the root rules.
+ */
+export function roundLanguage(ctx: AppContext, round: Round, transcriptId: string, text: string): string | null {
+  if (round.status === 'revealed' && round.languages !== undefined) return round.languages[transcriptId] ?? null;
+  const meta = ctx.store.data.transcripts.find((t) => t.id === transcriptId && t.projectId === round.projectId);
+  return transcriptLanguage(text, meta?.language) ?? null;
 }
 
 export const revealSnapshotId = (round: Pick<Round, 'id'>) => `round-${round.id}`;
@@ -72,16 +90,18 @@ async function load(ctx: AppContext, round: Round, source: RoundData['source']):
       const doc = await open(layerDocName(round.projectId, assignment.transcriptId, coder));
       layers.set(coder, { doc, codings: readCodings(doc, textDoc) });
     }
+    const text = transcriptText(textDoc).toString();
     transcripts.push({
       id: assignment.transcriptId,
-      text: transcriptText(textDoc).toString(),
+      text,
       turns: readTurns(textDoc),
       coders: [...assignment.coders],
+      language: roundLanguage(ctx, round, assignment.transcriptId, text),
       textDoc,
       layers,
     });
   }
-  return { source, transcripts };
+  return { source, segmentation: roundSegmentation(round), transcripts };
 }
 
 const SNAPSHOT_CACHE_ROUNDS = 8;

@@ -18,6 +18,7 @@ import {
   toCsv,
   type UnitKind,
 } from '@accord/shared';
+import { SEGMENTATION_METHODS, type SegmentationVersion } from '@accord/shared/text/index';
 import * as Y from 'yjs';
 import type { AppContext } from '../context.js';
 import type { Project, Round, SnapshotRecord } from '../metadata/schema.js';
@@ -38,12 +39,36 @@ export function roundSpansInput(
   bootstrap?: { samples: number; seed: number },
 ): SpansInput {
   return buildSpansInput(
-    data.transcripts.map((t) => ({ id: t.id, text: t.text, turns: t.turns, coders: t.coders })),
+    data.transcripts.map((t) => ({ id: t.id, text: t.text, turns: t.turns, coders: t.coders, language: t.language })),
     data.transcripts.flatMap((t) =>
       [...t.layers].map(([coder, layer]) => ({ document: t.id, coder, codings: layer.codings })),
     ),
-    { unit: choice.unit, minCoverage: choice.minCoverage, ...(bootstrap ? { bootstrap } : {}) },
+    {
+      unit: choice.unit,
+      minCoverage: choice.minCoverage,
+      segmentation: data.segmentation,
+      ...(bootstrap ? { bootstrap } : {}),
+    },
   );
+}
+
+/** How a round's units were cut: the method and its version, each transcript's language, and the platform. */
+export interface SegmentationInfo {
+  version: SegmentationVersion;
+  method: string;
+  /** Per transcript, the language its sentences were cut with (null: the root rules). Only version 2 uses it. */
+  languages: Record<string, string | null>;
+  /** Version 2 follows the platform's Unicode data: the Unicode and ICU versions of the server that computed it. */
+  platform: { unicode: string | null; icu: string | null };
+}
+
+export function segmentationInfo(data: RoundData): SegmentationInfo {
+  return {
+    version: data.segmentation,
+    method: SEGMENTATION_METHODS[data.segmentation],
+    languages: Object.fromEntries(data.transcripts.map((t) => [t.id, t.language])),
+    platform: { unicode: process.versions.unicode ?? null, icu: process.versions.icu ?? null },
+  };
 }
 
 export const thresholdsOf = (project: Project): Thresholds => ({
@@ -82,6 +107,7 @@ export interface RoundAgreement {
   agreement: SpansReport;
   codes: (CodeSummary & { name: string })[];
   thresholds: Thresholds;
+  segmentation: SegmentationInfo;
 }
 
 /**
@@ -101,7 +127,7 @@ export function computeRoundAgreement(
     intervals: options.intervals ?? false,
   });
   const codes = rows.map((row) => ({ ...row, name: codeNames.get(row.code)?.name ?? row.code }));
-  return { input, agreement: report, codes, thresholds };
+  return { input, agreement: report, codes, thresholds, segmentation: segmentationInfo(data) };
 }
 
 /** What happened in review, as the method text and the report tell it. */
@@ -178,6 +204,8 @@ export interface ReliabilityReport {
     sample: { percent: number; seed: number; populationSize: number } | null;
   };
   unit: UnitChoice;
+  /** How sentences, paragraphs and speaker turns were cut (the round's segmentation version). */
+  segmentation: SegmentationInfo;
   coders: { id: string; name: string }[];
   adjudicators: { id: string; name: string }[];
   transcripts: { id: string; title: string; length: number; coders: string[] }[];
@@ -211,6 +239,28 @@ const UNIT_TEXT: Record<UnitKind, string> = {
   transcript: 'the whole transcript (presence or absence of each code)',
 };
 
+/** How the report's units were cut, in words: only sentences, paragraphs and text-labelled turns depend on it. */
+const CUT_TEXT: Record<SegmentationVersion, Partial<Record<UnitKind, string>>> = {
+  1: {
+    sentence: 'sentences ending after ".", "!", "?" or "…" followed by whitespace, or at a line break',
+    paragraph: 'paragraphs being lines of text',
+    speakerTurn: 'speaker turns as recorded at import, or starting at "Name:" labels',
+  },
+  2: {
+    sentence: "sentence boundaries by the Unicode text segmentation rules (UAX #29) with each transcript's language",
+    paragraph: 'paragraphs being lines of text, also ended by Unicode line and paragraph separators',
+    speakerTurn: 'speaker turns as recorded at import, or starting at speaker labels in any script',
+  },
+};
+
+/** The unit with how it was cut, e.g. "the sentence (… ; Accord segmentation version 2)". */
+export function unitText(unit: UnitKind, segmentation: Pick<SegmentationInfo, 'version'>): string {
+  const cut = CUT_TEXT[segmentation.version][unit];
+  return cut === undefined
+    ? UNIT_TEXT[unit]
+    : `${UNIT_TEXT[unit]} (${cut}; Accord segmentation version ${segmentation.version})`;
+}
+
 export function buildReport(
   ctx: AppContext,
   round: Round,
@@ -238,6 +288,7 @@ export function buildReport(
       },
     },
     unit: choice,
+    segmentation: result.segmentation,
     coders: result.input.coders.map((id) => ({ id, name: userName(id) })),
     adjudicators: round.adjudicators.map((id) => ({ id, name: userName(id) })),
     transcripts: data.transcripts.map((t) => ({
@@ -342,7 +393,7 @@ export function methodText(report: ReliabilityReport): string {
   return [
     `Intercoder reliability was assessed on ${selection}, each coded by ${perTranscript} of ${coders} coders (${report.coders.map((c) => c.name).join(', ')}) using ${codebook}.`,
     blind + forced,
-    `Agreement was computed per code with Accord ${report.generator.version}, taking ${UNIT_TEXT[report.unit.unit]} as the unit of analysis${report.unit.unit === 'character' ? '' : ` (a unit counted as coded when a coding covered ${report.unit.minCoverage > 0 ? `at least ${report.unit.minCoverage * 100}% of it` : 'any part of it'})`}: for each code, every unit was classed as coded or not coded by each coder, a coder's own overlapping codings counting once, and a coder not assigned a transcript was treated as missing.`,
+    `Agreement was computed per code with Accord ${report.generator.version}, taking ${unitText(report.unit.unit, report.segmentation)} as the unit of analysis${report.unit.unit === 'character' ? '' : ` (a unit counted as coded when a coding covered ${report.unit.minCoverage > 0 ? `at least ${report.unit.minCoverage * 100}% of it` : 'any part of it'})`}: for each code, every unit was classed as coded or not coded by each coder, a coder's own overlapping codings counting once, and a coder not assigned a transcript was treated as missing.`,
     `Tables were pooled across transcripts. We report percent agreement, ${kappaName} (${coders > 2 ? 'Fleiss, 1971' : 'Cohen, 1960'}), ${coders > 2 ? 'Brennan and Prediger’s coefficient (Brennan & Prediger, 1981)' : 'PABAK (Byrt, Bishop & Carlin, 1993)'}, Gwet's AC1 (Gwet, 2008) and Krippendorff's alpha (nominal; Krippendorff, 2004).`,
     intervalSentence(report),
     `${kappaName} ranged from ${range} across ${plural(report.codes.length, 'code')}. Codes with kappa below ${report.thresholds.kappa} were flagged for discussion and alpha below ${report.thresholds.alpha} was considered unreliable (Landis & Koch, 1977; Krippendorff, 2004)${flagged.length > 0 ? `; flagged: ${flagged.join(', ')}` : ''}.`,
@@ -401,6 +452,7 @@ export function reportCsv(report: ReliabilityReport, options: { formulaSafe?: bo
     'interpretation',
     'flags',
     'reason',
+    'segmentation',
   ];
   const rows: CsvValue[][] = [header];
   const names = new Map(report.codes.map((c) => [c.code, c.name]));
@@ -428,6 +480,7 @@ export function reportCsv(report: ReliabilityReport, options: { formulaSafe?: bo
       c.interpretation,
       flagged,
       c.reason,
+      report.segmentation.version,
     ]);
   for (const code of report.agreement.codes) {
     for (const pair of code.pairs) {
@@ -514,7 +567,7 @@ export function reportHtml(report: ReliabilityReport): string {
     style: REPORT_STYLE,
     body: html`<h1>Reliability report: ${report.round.name}</h1>
 <p class="noprint">To save as PDF, print this page (the print layout drops this line). Also available as Markdown and CSV.</p>
-<p>Round <code>${report.round.id}</code> (${report.round.mode}), revealed ${report.round.revealedAt ? new Date(report.round.revealedAt).toISOString() : 'not yet'}${report.round.forcedReveal && html` <strong>(forced before every coder was done)</strong>`}. Unit: ${UNIT_TEXT[report.unit.unit]}. Generated by Accord ${report.generator.version} on ${new Date(report.generator.generatedAt).toISOString()}.</p>
+<p>Round <code>${report.round.id}</code> (${report.round.mode}), revealed ${report.round.revealedAt ? new Date(report.round.revealedAt).toISOString() : 'not yet'}${report.round.forcedReveal && html` <strong>(forced before every coder was done)</strong>`}. Unit: ${unitText(report.unit.unit, report.segmentation)}. Generated by Accord ${report.generator.version} on ${new Date(report.generator.generatedAt).toISOString()}.</p>
 <p>Coders: ${report.coders.map((c) => c.name).join(', ')}. Codebook SHA-256: <code>${report.codebook?.sha256 ?? 'none'}</code>. Thresholds: kappa &lt; ${report.thresholds.kappa} discuss, alpha &lt; ${report.thresholds.alpha} unreliable.</p>
 <p><strong>Review:</strong> ${reviewLine(report.review)}</p>
 <h2>Method</h2><p class="method">${report.method}</p>
@@ -551,7 +604,7 @@ export function reportMarkdown(report: ReliabilityReport): string {
   const lines = [
     `# Reliability report: ${md(report.round.name)}`,
     '',
-    `Round \`${report.round.id}\` (${report.round.mode}), revealed ${report.round.revealedAt ? new Date(report.round.revealedAt).toISOString() : 'not yet'}${report.round.forcedReveal ? ' (forced before every coder was done)' : ''}. Unit: ${UNIT_TEXT[report.unit.unit]}. Generated by Accord ${report.generator.version} on ${new Date(report.generator.generatedAt).toISOString()}.`,
+    `Round \`${report.round.id}\` (${report.round.mode}), revealed ${report.round.revealedAt ? new Date(report.round.revealedAt).toISOString() : 'not yet'}${report.round.forcedReveal ? ' (forced before every coder was done)' : ''}. Unit: ${unitText(report.unit.unit, report.segmentation)}. Generated by Accord ${report.generator.version} on ${new Date(report.generator.generatedAt).toISOString()}.`,
     '',
     `**Review:** ${md(reviewLine(report.review))}`,
     '',

@@ -1,11 +1,28 @@
-import { codesMap, docName, newId, readCode, readCodings, storedCodings, updateCode } from '@accord/shared';
+import {
+  codesMap,
+  docName,
+  newId,
+  readCode,
+  readCodings,
+  storedCodings,
+  transcriptText,
+  updateCode,
+} from '@accord/shared';
+import { LATEST_SEGMENTATION, type SegmentationVersion } from '@accord/shared/text/index';
 import * as Y from 'yjs';
 import type { AppContext } from '../context.js';
 import { AccordError, badRequest, conflict } from '../errors.js';
 import type { Round, SnapshotRecord } from '../metadata/schema.js';
 import { nameDoc } from '../sync/skippedEntries.js';
 import { findRound, type RoundActor } from './access.js';
-import { FROZEN_CODEBOOK_SNAPSHOT, layerDocName, revealSnapshotId, snapshotOnce, textDocName } from './data.js';
+import {
+  FROZEN_CODEBOOK_SNAPSHOT,
+  layerDocName,
+  revealSnapshotId,
+  roundLanguage,
+  snapshotOnce,
+  textDocName,
+} from './data.js';
 import { seedAgreedCodings } from './review.js';
 import { newSeed, sampleTranscripts } from './sampling.js';
 
@@ -19,6 +36,11 @@ export interface NewRound {
   coders?: string[];
   assignments?: { transcriptId: string; coders: string[] }[];
   adjudicators?: string[];
+  /**
+   * How sentences, paragraphs and speaker turns are cut for this round's figures (default: the latest version;
+   * an older one keeps a series of rounds comparable with rounds computed before it).
+   */
+  segmentation?: SegmentationVersion;
 }
 
 /** Lines of a round creation that the owner should read before coding starts. */
@@ -145,6 +167,7 @@ export async function createRound(
     forced: false,
     snapshots: [],
     codebookChanges: [],
+    segmentation: input.segmentation ?? LATEST_SEGMENTATION,
   };
   await ctx.store.mutate((data) => {
     data.rounds.push(round);
@@ -161,6 +184,7 @@ export async function createRound(
       transcripts: ids,
       sample: sample === null ? null : { percent: sample.percent, seed: sample.seed },
       codebookSha256: codebookSnapshot.sha256,
+      segmentation: round.segmentation,
     },
   });
   ctx.recheckConnections();
@@ -219,7 +243,14 @@ export async function revealRound(
   }
   const snapshotId = revealSnapshotId(round);
   const snapshots: SnapshotRecord[] = [];
+  // The language each transcript's units are cut with, fixed now: a language set later changes no revealed figure.
+  const languages: Record<string, string> = {};
   for (const { transcriptId, coders } of round.assignments) {
+    const text = await ctx.sync.withDoc(textDocName(round.projectId, transcriptId), (doc) =>
+      transcriptText(doc).toString(),
+    );
+    const language = roundLanguage(ctx, round, transcriptId, text);
+    if (language !== null) languages[transcriptId] = language;
     snapshots.push(await snapshotOnce(ctx, textDocName(round.projectId, transcriptId), snapshotId));
     for (const coder of coders)
       snapshots.push(await snapshotOnce(ctx, layerDocName(round.projectId, transcriptId, coder), snapshotId));
@@ -232,6 +263,7 @@ export async function revealRound(
     stored.revealedBy = actor.userId;
     stored.forced = missing.length > 0;
     stored.snapshots = snapshots;
+    stored.languages = languages;
     return stored;
   });
   ctx.audit.record({

@@ -23,6 +23,8 @@ export interface Transcript {
   title: string;
   participant: string;
   attributes: Record<string, string>;
+  /** BCP 47 tag of its language when set (`zh`, `ar-EG`); units and search guess from its script when absent. */
+  language?: string;
   createdBy: string;
   createdAt: number;
   /** The recording attached to it, if any (`GET .../transcripts/<t>/media` serves it; docs/media.md). */

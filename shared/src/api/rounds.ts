@@ -27,6 +27,8 @@ export interface RoundView {
   createdAt: number;
   revealedAt: number | null;
   forced: boolean;
+  /** How its sentences, paragraphs and speaker turns are cut (1: the legacy rule; 2: Unicode's rules by language). */
+  segmentation: number;
   sample: { percent: number; seed: number; populationSize: number } | null;
   codebook: { docName: string; sha256: string | null };
   adjudicators: { userId: string; name: string }[];
@@ -76,6 +78,13 @@ export interface UnitChoiceView {
 export interface AgreementResponse {
   source: 'snapshot' | 'live';
   unit: UnitChoiceView;
+  /** The round's segmentation: version, method, each transcript's language and the platform's Unicode version. */
+  segmentation: {
+    version: number;
+    method: string;
+    languages: Record<string, string | null>;
+    platform: { unicode: string | null; icu: string | null };
+  };
   thresholds: Thresholds;
   coders: { userId: string; name: string }[];
   transcripts: { transcriptId: string; title: string; length: number }[];

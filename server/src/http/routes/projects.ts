@@ -14,6 +14,7 @@ import {
   type TranscriptResponse,
   type TranscriptsResponse,
 } from '@accord/shared';
+import { isLanguageTag } from '@accord/shared/text/index';
 import { type Request, Router } from 'express';
 import { z } from 'zod';
 import { findUserByEmail } from '../../accounts/users.js';
@@ -60,10 +61,13 @@ const projectPatch = z.strictObject({
 });
 const newMember = z.strictObject({ email: z.string().min(1).max(320), role });
 const memberPatch = z.strictObject({ role });
+/** A BCP 47 language tag (`de`, `zh-Hant`, `ar-EG`): what segmentation and search use for the transcript. */
+const language = z.string().max(64).refine(isLanguageTag, 'must be a BCP 47 language tag such as "de" or "zh-Hant"');
 const newTranscript = z.strictObject({
   title: name,
   participant: z.string().max(200).optional(),
   attributes: attributes.optional(),
+  language: language.optional(),
   text: z.string().max(10_000_000).optional(),
   turns: z
     .array(
@@ -80,6 +84,7 @@ const transcriptPatch = z.strictObject({
   title: name.optional(),
   participant: z.string().max(200).optional(),
   attributes: attributes.optional(),
+  language: language.nullable().optional(),
 });
 
 export function projectRoutes(ctx: AppContext): Router {

@@ -24,6 +24,7 @@ import {
   UNIT_KINDS,
   type UnitKind,
 } from '@accord/shared';
+import { isSegmentationVersion, type SegmentationVersion } from '@accord/shared/text/index';
 import { type Request, Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
@@ -39,7 +40,7 @@ import {
   requireRoundData,
   visibleLayers,
 } from '../../rounds/access.js';
-import { copyOfLiveDoc, loadRoundData, textDocName } from '../../rounds/data.js';
+import { copyOfLiveDoc, loadRoundData, roundSegmentation, textDocName } from '../../rounds/data.js';
 import {
   computeRoundAgreement,
   reportCsv,
@@ -86,6 +87,8 @@ const newRound = z.strictObject({
     .max(10_000)
     .optional(),
   adjudicators: z.array(id).min(1).max(100).optional(),
+  /** Segmentation version of the round's units (default the latest; docs/agreement.md, "Units"). */
+  segmentation: z.custom<SegmentationVersion>(isSegmentationVersion, 'unknown segmentation version').optional(),
 });
 const doneBody = z.strictObject({ done: z.boolean() });
 const revealBody = z.strictObject({ force: z.boolean().default(false) });
@@ -163,6 +166,7 @@ export function roundRoutes(ctx: AppContext): Router {
       createdAt: round.createdAt,
       revealedAt: round.revealedAt,
       forced: round.forced,
+      segmentation: roundSegmentation(round),
       sample: round.sample && {
         percent: round.sample.percent,
         seed: round.sample.seed,
@@ -313,6 +317,7 @@ export function roundRoutes(ctx: AppContext): Router {
     res.json({
       source: data.source,
       unit: choice,
+      segmentation: result.segmentation,
       thresholds: result.thresholds,
       coders: result.input.coders.map((userId) => ({ userId, name: userName(userId) })),
       transcripts: data.transcripts.map((t) => ({ transcriptId: t.id, title: titleOf(t.id), length: t.text.length })),
