@@ -3,7 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { computeAgreement } from '@accord/shared/agreement/index';
+import { computeAgreement, sentenceSegments } from '@accord/shared/agreement/index';
+import { sentences } from '@accord/shared/text/index';
 import { describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -174,6 +175,74 @@ describe('accord agreement (the real CLI)', () => {
       const { status, stderr } = accord([file('proto.json', inject(JSON.stringify(many)))]);
       expect(status).toBe(2);
       expect(stderr).toMatch(/unknown field "__proto__"/);
+      expect(stderr.trimEnd().split('\n')).toHaveLength(1);
+    });
+  });
+
+  describe('units cut from text, by segmentation version', () => {
+    const text = '我们都说没事。没有人受伤！所以我以为我们是无敌的？是的。';
+    const input = {
+      kind: 'spans',
+      documents: [{ id: 't1', text, language: 'zh' }],
+      codings: [
+        { document: 't1', coder: 'ana', code: 'x', start: 0, end: 7 },
+        { document: 't1', coder: 'ben', code: 'x', start: 0, end: 13 },
+      ],
+      unit: 'sentence',
+    };
+    /** The plain contract's input with the given segments: what the named unit must be equivalent to. */
+    const explicit = (segments: [number, number][]) => ({
+      kind: 'spans',
+      documents: [{ id: 't1', length: text.length }],
+      codings: input.codings,
+      unit: { segments: { t1: segments } },
+    });
+    const run = (args: string[], body: unknown = input) => {
+      const { status, stdout, stderr } = accord([...args, file('text-units.json', body)]);
+      return { status, stderr, report: status === 0 ? JSON.parse(stdout) : null };
+    };
+
+    it('cuts Unicode sentences by default (version 2) and says so', () => {
+      const { status, report } = run([]);
+      expect(status).toBe(0);
+      const units = sentences(text, { version: 2, language: 'zh' });
+      expect(units).toHaveLength(4);
+      const { segmentation, ...rest } = report;
+      expect(segmentation).toMatchObject({ version: 2, method: expect.stringMatching(/UAX #29/) });
+      expect(rest).toEqual(JSON.parse(JSON.stringify(computeAgreement(explicit(units)))));
+      expect(rest.codes[0].pairs[0].pooled.table).toEqual({ both: 1, a_only: 0, b_only: 1, neither: 2 });
+    });
+
+    it('reproduces the legacy rule with --segmentation 1 (or the input\'s "segmentation")', () => {
+      const legacy = run(['--segmentation', '1']);
+      expect(legacy.status).toBe(0);
+      expect(legacy.report.segmentation.version).toBe(1);
+      const { segmentation: _, ...rest } = legacy.report;
+      expect(rest).toEqual(JSON.parse(JSON.stringify(computeAgreement(explicit(sentenceSegments(text))))));
+      expect(rest.codes[0].pairs[0].pooled.table).toEqual({ both: 1, a_only: 0, b_only: 0, neither: 0 });
+      expect(run([], { ...input, segmentation: 1 }).report).toEqual(legacy.report);
+      expect(run(['--segmentation=2'], { ...input, segmentation: 1 }).report.segmentation.version).toBe(2);
+    });
+
+    it('takes a minimum coverage and the other units', () => {
+      const half = run([], { ...input, unit: { by: 'sentence', minCoverage: 0.9 } });
+      expect(half.report.codes[0].pairs[0].pooled.table).toEqual({ both: 1, a_only: 0, b_only: 1, neither: 2 });
+      const paragraph = run([], { ...input, unit: 'paragraph' });
+      expect(paragraph.report.codes[0].pairs[0].pooled.table).toEqual({ both: 1, a_only: 0, b_only: 0, neither: 0 });
+      expect(run([], { ...input, unit: 'speaker_turn' }).status).toBe(0);
+    });
+
+    it.each([
+      [['--segmentation', '3'], input, /--segmentation must be 1 or 2, got 3/],
+      [[], { ...input, segmentation: 7 }, /"segmentation" must be 1 or 2/],
+      [[], { ...input, documents: [{ id: 't1', length: text.length }] }, /documents\[0\] needs its "text"/],
+      [[], { ...input, documents: [{ id: 't1', text, length: 3 }] }, /length is 3 but its text has 28/],
+      [[], { ...input, unit: 'word' }, /"unit" must be "character", "sentence"/],
+      [[], { ...input, unit: { by: 'sentence', extra: 1 } }, /unknown key "extra"/],
+    ])('exits 2 with one line on bad text units (%j)', (args, body, message) => {
+      const { status, stderr } = run(args as string[], body);
+      expect(status).toBe(2);
+      expect(stderr).toMatch(message);
       expect(stderr.trimEnd().split('\n')).toHaveLength(1);
     });
   });
