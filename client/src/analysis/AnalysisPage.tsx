@@ -78,7 +78,13 @@ export function AnalysisPage({ path }: { path: string }) {
       )}
       {route.tab === 'statistics' && <StatisticsView project={data.project.id} filters={filters} options={options} />}
       {route.tab === 'themes' && (
-        <ThemeBoard project={data.project.id} codebook={codebook.doc} codes={view.codes} canEdit={canEditThemes} />
+        <ThemeBoard
+          project={data.project.id}
+          codebook={codebook.doc}
+          codes={view.codes}
+          canEdit={canEditThemes}
+          scope={filters.scope}
+        />
       )}
       {route.tab === 'report' && <ReportView project={data.project.id} scope={filters.scope} />}
     </div>
