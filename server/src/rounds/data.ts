@@ -110,7 +110,8 @@ const snapshotCache = new Map<string, Promise<RoundData>>();
 /** The round's data: the reveal snapshots once revealed, the live documents before. */
 export function loadRoundData(ctx: AppContext, round: Round): Promise<RoundData> {
   if (round.status === 'running') return load(ctx, round, 'live');
-  const key = `${ctx.config.dataDir}\u0000${round.id}`;
+  // The segmentation and languages are part of the key: they are the round's own record, never the snapshots'.
+  const key = `${ctx.config.dataDir}\u0000${round.id}\u0000${roundSegmentation(round)}\u0000${JSON.stringify(round.languages ?? null)}`;
   let cached = snapshotCache.get(key);
   if (cached === undefined) {
     cached = load(ctx, round, 'snapshot');
