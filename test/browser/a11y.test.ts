@@ -99,6 +99,27 @@ describe('accessibility (axe-core) on every page', () => {
     180_000,
   );
 
+  it.each(['light', 'dark'] as const)(
+    'the statistics overviews with cells opened and the export menu (%s)',
+    async (scheme) => {
+      const context = await newContext(scheme);
+      const page = await signIn(context, test.url, study.owner.email);
+      await page.goto(`${test.url}/p/${study.project.id}/analysis/statistics`);
+      const matrix = page.getByRole('grid', { name: /^Code matrix/ });
+      await matrix.getByRole('button', { name: /^Self-censorship in Interview 1: [1-9]/ }).click();
+      await page.getByTestId('overview-segment').first().waitFor();
+      const heat = page.getByRole('grid', { name: /^Code co-occurrence/ });
+      await heat.getByRole('button', { name: /^Self-censorship and Illusion of invulnerability: [1-9]/ }).click();
+      await page.getByTestId('cell-segments').locator('blockquote').first().waitFor();
+      await page.getByRole('grid', { name: /^Codes by/ }).waitFor();
+      expect(await seriousViolations(page), 'overviews').toEqual([]);
+      await page.getByRole('button', { name: 'Export code matrix' }).click();
+      await page.getByRole('menu').waitFor();
+      expect(await seriousViolations(page), 'export menu').toEqual([]);
+    },
+    60_000,
+  );
+
   it('the user menu and its theme switch', async () => {
     const context = await newContext('light');
     const page = await signIn(context, test.url, study.owner.email);
