@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { addCodeToTheme, addTheme, docName, readThemes } from '@accord/shared';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -97,6 +98,31 @@ describe('accessibility (axe-core) on every page', () => {
       expect(failures).toEqual([]);
     },
     180_000,
+  );
+
+  it.each(['light', 'dark'] as const)(
+    'the theme board with a sub-theme, the side sheet and a card menu (%s)',
+    async (scheme) => {
+      await test.server.ctx.sync.withDoc(docName({ kind: 'codebook', project: study.project.id }), (doc) => {
+        if (readThemes(doc).length > 0) return;
+        const theme = addTheme(doc, { name: 'Silencing dissent', definition: 'How doubts were kept quiet.' });
+        addCodeToTheme(doc, theme, study.codes.selfCensorship!);
+        addCodeToTheme(doc, addTheme(doc, { name: 'Pressure', parent: theme }), study.codes.pressure!);
+        addTheme(doc, { name: 'Outsiders' });
+      });
+      const context = await newContext(scheme);
+      const page = await signIn(context, test.url, study.owner.email);
+      await page.goto(`${test.url}/p/${study.project.id}/analysis/themes`);
+      await page.getByRole('grid', { name: 'Codes of Pressure' }).waitFor();
+      await page.getByTestId('code-count').first().waitFor();
+      expect(await seriousViolations(page), 'theme board').toEqual([]);
+      await page.getByRole('button', { name: 'Silencing dissent: details and memo' }).click();
+      await page.getByTestId('theme-details').getByLabel('Definition').waitFor();
+      await page.getByRole('button', { name: 'Move Self-censorship' }).click();
+      await page.getByRole('menu').waitFor();
+      expect(await seriousViolations(page), 'theme details and a card menu').toEqual([]);
+    },
+    60_000,
   );
 
   it.each(['light', 'dark'] as const)(
