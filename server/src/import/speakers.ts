@@ -7,7 +7,9 @@ import type { Turn } from '@accord/shared';
  *
  * Recognised line openings (each optionally after a paragraph number, as MAXQDA exports number paragraphs):
  * - `Name: text`, `Interviewer: text`, `P1: text`, `Name (00:01:23): text`, `[00:01:23] Name: text`
- * - `[Name] text` (QualCoder's `[id1]`), `[Name]: text`
+ * - `名前：text`: a full-width colon (`：`, `﹕`), with or without a space after it, as Chinese and Japanese write
+ * - `[Name] text` (QualCoder's `[id1]`), `[Name]: text`, `【Name】text`
+ * Names may be in any script, with combining marks (Devanagari, Thai, Arabic with harakat).
  * - `Name  0:03` alone on a line, the text on the following lines (Otter, Teams and Word transcripts)
  * A label counts as a speaker when it opens two or more lines or names a usual role (Interviewer, P1, Speaker 2...);
  * once a document has such a speaker, every label of the same shape counts too (someone who speaks once in a focus
@@ -28,19 +30,21 @@ export interface DetectedTurns {
 
 const TIME = String.raw`(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?`;
 const NAME = String.raw`[\p{L}\p{N}][\p{L}\p{M}\p{N} .'’_-]{0,38}[\p{L}\p{M}\p{N}.]|\p{L}`;
-/** Indentation (pdftotext starts pages with a form feed) and a paragraph number. */
-const LINE_START = String.raw`[\t\f\v ]*(?:(?<number>\d{1,5})[\t ]+)?`;
+/** Indentation (pdftotext starts pages with a form feed; CJK text indents with U+3000) and a paragraph number. */
+const LINE_START = String.raw`[\t\f\v \u3000]*(?:(?<number>\d{1,5})[\t \u3000]+)?`;
+/** What ends a label: a colon then a space or the end of the line, or a full-width colon then anything. */
+const COLON = String.raw`(?::(?:[\t \u3000]|$)|[：﹕][\t \u3000]*)`;
 
 /** `Name  0:03` on a line of its own. */
 const HEADER_LINE = new RegExp(String.raw`^${LINE_START}(?<name>${NAME})[\t ]+(?<time>${TIME})[\t ]*$`, 'u');
-/** `[Name] text` or `[Name]: text`. */
+/** `[Name] text`, `[Name]: text` or `【Name】text` (CJK lenticular brackets need no space after them). */
 const BRACKET_LABEL = new RegExp(
-  String.raw`^${LINE_START}(?:\[?(?<time>${TIME})\]?[\t ]+)?\[(?<name>${NAME})\]:?(?:[\t ]|$)`,
+  String.raw`^${LINE_START}(?:\[?(?<time>${TIME})\]?[\t ]+)?(?:\[(?<name>${NAME})\](?:${COLON}|[\t \u3000]|$)|【(?<name2>${NAME})】(?:${COLON})?)`,
   'u',
 );
 /** `Name: text`, with an optional time before the name or in brackets after it. */
 const COLON_LABEL = new RegExp(
-  String.raw`^${LINE_START}(?:\[?(?<time>${TIME})\]?[\t ]+)?(?<name>${NAME})(?:[\t ]*[([](?<time2>${TIME})[)\]])?:(?:[\t ]|$)`,
+  String.raw`^${LINE_START}(?:\[?(?<time>${TIME})\]?[\t ]+)?(?<name>${NAME})(?:[\t ]*[([（](?<time2>${TIME})[)\]）])?${COLON}`,
   'u',
 );
 
@@ -95,7 +99,7 @@ export function lineLabel(line: string): LineLabel | null {
   const match = headerMatch ?? bracketMatch ?? COLON_LABEL.exec(line);
   const groups = match?.groups;
   if (match === null || groups === undefined) return null;
-  const name = groups.name!.trim();
+  const name = (groups.name ?? groups.name2)!.trim();
   if (!/\p{L}/u.test(name) || name.split(/\s+/).length > MAX_WORDS) return null;
   const time = groups.time ?? groups.time2;
   const shape = match === headerMatch ? 'header' : match === bracketMatch ? 'bracket' : 'colon';

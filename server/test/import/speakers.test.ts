@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applySpeakerChoices, detectTurns, parseTime } from '../../src/import/speakers.js';
+import { applySpeakerChoices, detectTurns, lineLabel, parseTime } from '../../src/import/speakers.js';
 import { decodeText } from '../../src/import/text.js';
 import { fixture } from './fixtures.js';
 
@@ -33,6 +33,22 @@ describe('detectTurns', () => {
     ],
     ['URLs and times are not labels', 'https://example.org is here\n10:30 we met\n10:45 we left', []],
     ['no speakers', 'Just a statement.\n\nAnother paragraph.', []],
+    ['full-width colons (Chinese)', '主持人：你好。\n受访者：你好！\n主持人：开始吧。', ['主持人', '受访者', '主持人']],
+    [
+      'full-width colon with a space, ideographic indentation (Japanese)',
+      '\u3000司会： はい\n回答者：いいえ\n司会：そうですか',
+      ['司会', '回答者', '司会'],
+    ],
+    ['lenticular brackets', '【主持人】你好\n【受访者】你好\n【主持人】好', ['主持人', '受访者', '主持人']],
+    ['Arabic labels', 'المحاور: مرحبا\nالمشارك: أهلا\nالمحاور: كيف حالك؟', ['المحاور', 'المشارك', 'المحاور']],
+    ['Hebrew labels', 'מראיין: שלום\nמשתתף: היי\nמראיין: מה שלומך?', ['מראיין', 'משתתף', 'מראיין']],
+    [
+      'Devanagari labels with vowel signs',
+      'साक्षात्कारकर्ता: नमस्ते\nप्रतिभागी: नमस्ते\nसाक्षात्कारकर्ता: कैसे हैं?',
+      ['साक्षात्कारकर्ता', 'प्रतिभागी', 'साक्षात्कारकर्ता'],
+    ],
+    ['Thai labels', 'ผู้สัมภาษณ์: สวัสดี\nผู้ให้ข้อมูล: สวัสดีครับ\nผู้สัมภาษณ์: เริ่มเลย', ['ผู้สัมภาษณ์', 'ผู้ให้ข้อมูล', 'ผู้สัมภาษณ์']],
+    ['times with a full-width colon are not labels', '10：30 我们见面\n10：45 我们走了', []],
   ])('%s', (_name, text, speakers) => {
     expect(speakersOf(text)).toEqual(speakers);
   });
@@ -43,6 +59,11 @@ describe('detectTurns', () => {
       { start: 11, speaker: 'Speaker 1', time: 3723 },
       { start: text.indexOf('Speaker 2'), speaker: 'Speaker 2', time: 10.5 },
     ]);
+  });
+
+  it('starts the spoken text after a full-width colon', () => {
+    expect(lineLabel('主持人：你好')).toMatchObject({ name: '主持人', shape: 'colon', textStart: 4 });
+    expect(lineLabel('【主持人】你好')).toMatchObject({ name: '主持人', shape: 'bracket', textStart: 5 });
   });
 
   it('flags a one-off misspelling of a frequent speaker', () => {
