@@ -3,8 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import * as tar from 'tar';
 import { resolveConfig } from '../config.js';
+import { recordedMedia } from '../media/verify.js';
 import { AUDIT_FILE } from '../metadata/audit.js';
-import { METADATA_FILE } from '../metadata/store.js';
+import { METADATA_FILE, readMetadataFile } from '../metadata/store.js';
+import { copyRecordings } from '../persistence/backup.js';
 import { copyDocsConsistently } from '../persistence/index.js';
 import { VERSION } from '../version.js';
 import { DATA_OPTION, parseFlags, UsageError } from './args.js';
@@ -13,10 +15,10 @@ export const summary = 'write a consistent backup of the data directory (safe wh
 
 const HELP = `Usage: accord backup --out FILE [--data DIR]
 
-Writes a gzip'd tar of the data directory: metadata, audit log, every document and snapshot.
-Safe while the server runs: metadata is replaced atomically, documents are copied generation by
-generation, so the backup is always a state the server could have stopped in. Restore with
-"accord restore FILE".
+Writes a gzip'd tar of the data directory: metadata, audit log, every document and snapshot, and
+every transcript's recording. Safe while the server runs: metadata is replaced atomically, documents
+are copied generation by generation and recordings never change once stored, so the backup is always
+a state the server could have stopped in. Restore with "accord restore FILE".
 `;
 
 export const BACKUP_MANIFEST = 'accord-backup.json';
@@ -37,7 +39,7 @@ export async function run(argv: string[]): Promise<number> {
   try {
     // Metadata first: documents it names are then sure to be in the copy (documents are never deleted before
     // their metadata), and a document without metadata is harmless.
-    fs.copyFileSync(path.join(dataDir, METADATA_FILE), path.join(staging, METADATA_FILE));
+    await copyMetadataAndRecordings(dataDir, staging);
     if (fs.existsSync(path.join(dataDir, AUDIT_FILE)))
       fs.copyFileSync(path.join(dataDir, AUDIT_FILE), path.join(staging, AUDIT_FILE));
     await copyDocsConsistently(dataDir, staging);
@@ -51,5 +53,25 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+const ATTEMPTS = 20;
+
+/**
+ * The metadata, then the recordings it names. A recording is deleted only after the metadata stops naming it, so
+ * one that is gone was replaced or deleted after the copy was read: the metadata is copied again, and its
+ * recordings, until they match (a recording is linked or copied only once per file).
+ */
+async function copyMetadataAndRecordings(dataDir: string, staging: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    fs.copyFileSync(path.join(dataDir, METADATA_FILE), path.join(staging, METADATA_FILE));
+    const copied = readMetadataFile(staging);
+    const recordings = copied === null ? [] : recordedMedia(copied.data).map(({ key }) => key);
+    const missing = await copyRecordings(dataDir, staging, recordings);
+    if (missing.length === 0) return;
+    if (attempt >= ATTEMPTS) {
+      throw new Error(`recordings kept changing while the backup read them (${missing.length} missing)`);
+    }
   }
 }

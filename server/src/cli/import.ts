@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { openContext } from '../app.js';
 import { ConfigError, resolveConfig } from '../config.js';
@@ -8,6 +9,8 @@ import { ImportError } from '../import/errors.js';
 import { type ImportFile, readImport } from '../import/index.js';
 import { DEFAULT_LIMITS } from '../import/limits.js';
 import { formatSummary } from '../interchange/bundle.js';
+import { MEDIA_FORMATS } from '../media/formats.js';
+import { type CheckedRecording, commitRecording, discardRecording, receiveRecording } from '../media/media.js';
 import { DataDirLockedError } from '../metadata/lock.js';
 import { CorruptMetadataError } from '../metadata/store.js';
 import { writeBundle } from '../projects/bundleIo.js';
@@ -18,7 +21,9 @@ export const summary = 'import transcripts, codebooks, attributes and REFI-QDA p
 const HELP = `Usage: accord import FILE... --project NAME_OR_ID [--as EMAIL] [--codebook FILE] [--data DIR]
 
 Reads every FILE first, then writes them into the project in one go: if any file is bad, nothing is imported.
-  transcripts   .txt .md .docx .odt .vtt .srt (speaker turns detected; check them in the web preview)
+  transcripts   .txt .md .docx .odt .vtt .srt .pdf (speaker turns detected; check them in the web preview)
+  recordings    .mp3 .m4a .wav .ogg .mp4 .webm with the same name as a transcript FILE attach to it; one next to
+                a .vtt or .srt (Interview 3.vtt + Interview 3.mp4) attaches without being named
   projects      .qdpx (REFI-QDA: NVivo, ATLAS.ti, MAXQDA, QualCoder...; every coder's codings)
   codebooks     .qdc, .csv with a name column; --codebook FILE also reads a .txt/.md list as a codebook
   attributes    .csv with a participant (or id, case) column, attached to the transcripts of each participant
@@ -41,8 +46,11 @@ export async function run(argv: string[]): Promise<number> {
   if (!values.project) throw new UsageError('--project is required');
   if (positionals.length === 0 && codebooks.length === 0) throw new UsageError('no files to import');
   let files: ImportFile[];
+  let recordings: RecordingInput[];
   try {
-    files = await readInputs(positionals, codebooks);
+    const inputs = await pairRecordings(positionals);
+    recordings = inputs.recordings;
+    files = await readInputs(inputs.transcripts, codebooks);
   } catch (error) {
     if (!(error instanceof ImportError)) throw error;
     process.stderr.write(`accord import: ${error.message}\n`);
@@ -50,23 +58,121 @@ export async function run(argv: string[]): Promise<number> {
   }
   return offline('accord import', values.data, async (ctx) => {
     const started = performance.now();
-    const { bundle, warnings } = await readImport(files, { limits: DEFAULT_LIMITS });
+    const { bundle, sources, warnings } = await readImport(files, { limits: DEFAULT_LIMITS });
     const actor = actingUser(ctx, values.as);
     const target = resolveProject(ctx, values.project!);
-    const result = await writeBundle(ctx, bundle, { actorId: actor, project: target });
-    for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
-    const seconds = ((performance.now() - started) / 1000).toFixed(2);
+    // Recordings are received and checked before anything is written; attached once the transcripts exist.
+    const checked: { recording: RecordingInput; checked: CheckedRecording }[] = [];
+    const attached: string[] = [];
+    try {
+      for (const recording of recordings) checked.push({ recording, checked: await receiveFile(ctx, recording) });
+      const result = await writeBundle(ctx, bundle, { actorId: actor, project: target });
+      for (const { recording, checked: received } of checked) {
+        const guid = sources.find((source) => source.file === recording.transcriptFile)?.guid;
+        const transcript = ctx.store.data.transcripts.find((t) => t.id === guid && t.projectId === result.projectId);
+        if (transcript === undefined) {
+          warnings.push(`${recording.name}: its transcript ${recording.transcriptFile} was not found after import`);
+          continue;
+        }
+        const media = await commitRecording(ctx, received, {
+          actorId: actor,
+          projectId: result.projectId,
+          transcriptId: transcript.id,
+        });
+        attached.push(
+          `attached ${media.name} (${media.type}, ${media.bytes} bytes) to transcript "${transcript.title}"`,
+        );
+      }
+      return report(result, warnings, attached, started);
+    } finally {
+      for (const { checked: received } of checked) await discardRecording(ctx, received);
+    }
+  });
+}
+
+function report(
+  result: Awaited<ReturnType<typeof writeBundle>>,
+  warnings: string[],
+  attached: string[],
+  started: number,
+): number {
+  for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
+  const seconds = ((performance.now() - started) / 1000).toFixed(2);
+  process.stdout.write(
+    `imported into project ${result.projectId} in ${seconds} s:\n${formatSummary(result.summary)}\n`,
+  );
+  if (result.reusedCodes > 0)
+    process.stdout.write(`${result.reusedCodes} code(s) were already in the codebook and were reused\n`);
+  for (const account of result.createdAccounts) {
     process.stdout.write(
-      `imported into project ${result.projectId} in ${seconds} s:\n${formatSummary(result.summary)}\n`,
+      `created account ${account.email} for coder "${account.name}" (set a password with accord user passwd)\n`,
     );
-    if (result.reusedCodes > 0)
-      process.stdout.write(`${result.reusedCodes} code(s) were already in the codebook and were reused\n`);
-    for (const account of result.createdAccounts) {
-      process.stdout.write(
-        `created account ${account.email} for coder "${account.name}" (set a password with accord user passwd)\n`,
+  }
+  for (const line of attached) process.stdout.write(`${line}\n`);
+  return 0;
+}
+
+/** A recording to attach to the transcript read from `transcriptFile` (a base name, as the import knows files). */
+interface RecordingInput {
+  path: string;
+  name: string;
+  transcriptFile: string;
+}
+
+const MEDIA_EXTENSIONS = new Set(MEDIA_FORMATS.flatMap((format) => format.extensions));
+const SUBTITLES = new Set(['.vtt', '.srt']);
+const isRecording = (file: string) => MEDIA_EXTENSIONS.has(path.extname(file).slice(1).toLowerCase());
+const stem = (file: string) => path.parse(file).name.toLowerCase();
+
+/**
+ * Recordings named on the command line go with the transcript FILE of the same name; a `.vtt` or `.srt` also takes
+ * a recording of its name lying beside it (the usual Zoom or Teams download: the video and its transcript).
+ */
+async function pairRecordings(positionals: string[]): Promise<{ transcripts: string[]; recordings: RecordingInput[] }> {
+  const transcripts = positionals.filter((file) => !isRecording(file));
+  const recordings: RecordingInput[] = [];
+  for (const file of positionals.filter(isRecording)) {
+    const match = transcripts.find((candidate) => stem(candidate) === stem(file));
+    if (match === undefined) {
+      throw new ImportError(
+        file,
+        'unsupported_format',
+        'a recording attaches to the transcript of the same name; name that transcript file too',
       );
     }
-    return 0;
+    recordings.push({ path: file, name: path.basename(file), transcriptFile: path.basename(match) });
+  }
+  for (const file of transcripts) {
+    if (!SUBTITLES.has(path.extname(file).toLowerCase())) continue;
+    if (recordings.some((recording) => recording.transcriptFile === path.basename(file))) continue;
+    const dir = path.dirname(file);
+    const beside = (await readdir(dir).catch(() => [] as string[]))
+      .filter((name) => isRecording(name) && stem(name) === stem(file))
+      .sort();
+    if (beside[0] !== undefined) {
+      recordings.push({ path: path.join(dir, beside[0]), name: beside[0], transcriptFile: path.basename(file) });
+    }
+  }
+  return { transcripts, recordings };
+}
+
+/** Streams a recording from disk into staging and checks it, as an upload would be. */
+async function receiveFile(ctx: AppContext, recording: RecordingInput): Promise<CheckedRecording> {
+  let size: number;
+  try {
+    size = (await stat(recording.path)).size;
+  } catch (error) {
+    throw new ImportError(
+      recording.path,
+      'empty_file',
+      `cannot read the file (${(error as NodeJS.ErrnoException).code})`,
+    );
+  }
+  return await receiveRecording(ctx, {
+    name: recording.name,
+    contentType: undefined,
+    declaredBytes: size,
+    body: createReadStream(recording.path),
   });
 }
 

@@ -2,9 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as tar from 'tar';
 import { resolveConfig } from '../config.js';
+import { verifyMedia } from '../media/verify.js';
 import { verifyDataDir } from '../metadata/integrity.js';
 import { DataDirLockedError, LOCK_FILE, lockDataDir } from '../metadata/lock.js';
-import { CorruptMetadataError, METADATA_FILE, MetadataStore } from '../metadata/store.js';
+import { CorruptMetadataError, METADATA_FILE, MetadataStore, readMetadataFile } from '../metadata/store.js';
 import { DATA_OPTION, parseFlags, UsageError } from './args.js';
 import { BACKUP_MANIFEST } from './backup.js';
 
@@ -56,8 +57,11 @@ export async function run(argv: string[]): Promise<number> {
       throw new CorruptMetadataError(`${file} is not an Accord backup (no ${BACKUP_MANIFEST})`);
     // The server would refuse a damaged copy on start: refuse it now, while the old data is still in place.
     const report = await verifyDataDir(incoming);
-    if (report.damages.length > 0) {
-      throw new Error(`it is damaged: ${report.damages.map((d) => `${d.file}: ${d.problem}`).join('; ')}`);
+    // Recordings too: a backup whose recordings do not match their recorded SHA-256 is refused like any damage.
+    const media = report.metadata === null ? null : await verifyMedia(incoming, readMetadataFile(incoming)!.data);
+    const damages = [...report.damages, ...(media?.damages ?? [])];
+    if (damages.length > 0) {
+      throw new Error(`it is damaged: ${damages.map((d) => `${d.file}: ${d.problem}`).join('; ')}`);
     }
     await MetadataStore.open(incoming);
     const aside = `${dataDir}.replaced-${stamp}`;

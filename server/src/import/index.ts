@@ -33,6 +33,8 @@ export interface ImportResult {
   bundle: ProjectBundle;
   /** The transcripts read from transcript files, as detected, for the speaker confirmation step. */
   drafts: TranscriptDraft[];
+  /** Which file each transcript read from a transcript file came from (to attach its recording). */
+  sources: { guid: string; file: string }[];
   warnings: string[];
 }
 
@@ -57,6 +59,7 @@ export function guessKind(file: ImportFile): ImportKind {
 export async function readImport(files: readonly ImportFile[], options: ImportOptions): Promise<ImportResult> {
   const bundle = emptyBundle('');
   const drafts: TranscriptDraft[] = [];
+  const sources: ImportResult['sources'] = [];
   const warnings: string[] = [];
   const attributeTables: { file: string; table: ReturnType<typeof readAttributesCsv> }[] = [];
   for (const file of files) {
@@ -68,7 +71,9 @@ export async function readImport(files: readonly ImportFile[], options: ImportOp
         drafts.push(draft);
         const choices = options.speakers?.[file.name];
         const turns = choices === undefined ? draft.turns : applySpeakerChoices(draft.turns, choices);
-        bundle.transcripts.push(transcriptFromDraft(draft, turns));
+        const transcript = transcriptFromDraft(draft, turns);
+        bundle.transcripts.push(transcript);
+        sources.push({ guid: transcript.guid, file: file.name });
         break;
       }
       case 'project': {
@@ -106,7 +111,7 @@ export async function readImport(files: readonly ImportFile[], options: ImportOp
     const names = files.map((file) => file.name).join(', ');
     throw new ImportError(names, 'invalid_bundle', problems.slice(0, 5).join('; '));
   }
-  return { bundle, drafts, warnings };
+  return { bundle, drafts, sources, warnings };
 }
 
 function transcriptFromDraft(draft: TranscriptDraft, turns: TranscriptDraft['turns']): BundleTranscript {

@@ -71,8 +71,27 @@ export async function attachMedia(
   transcriptId: string,
   upload: MediaUpload,
 ): Promise<TranscriptMedia> {
-  const transcript = transcriptFor(ctx, projectId, transcriptId);
-  assertMayChange(ctx, userId, transcript);
+  assertMayChange(ctx, userId, transcriptFor(ctx, projectId, transcriptId));
+  const checked = await receiveRecording(ctx, upload);
+  try {
+    // A round may have started, or the transcript gone, while the bytes were arriving.
+    return await commitRecording(ctx, checked, { actorId: userId, projectId, transcriptId }, () =>
+      assertMayChange(ctx, userId, transcriptFor(ctx, projectId, transcriptId)),
+    );
+  } finally {
+    await discardRecording(ctx, checked);
+  }
+}
+
+/** A recording received and checked, not yet attached to anything (nothing visible). */
+export interface CheckedRecording {
+  name: string;
+  type: string;
+  staged: StagedMedia;
+}
+
+/** Receives a recording into staging and checks it; throws (having kept nothing) when it is not acceptable. */
+export async function receiveRecording(ctx: AppContext, upload: MediaUpload): Promise<CheckedRecording> {
   let claim: Claim;
   try {
     claim = claimOf(upload.contentType, upload.name);
@@ -93,32 +112,47 @@ export async function attachMedia(
     throw error;
   }
   try {
-    const type = await checkStaged(upload.name, staged, claim);
-    const record: TranscriptMedia = {
-      name: upload.name,
-      type,
-      bytes: staged.bytes,
-      sha256: staged.sha256,
-      uploadedBy: userId,
-      uploadedAt: Date.now(),
-    };
-    return await exclusive(`${projectId}/${transcriptId}`, async () => {
-      // A round may have started, or the transcript gone, while the bytes were arriving.
-      assertMayChange(ctx, userId, transcriptFor(ctx, projectId, transcriptId));
-      const key = await store.commit(staged, { project: projectId, transcript: transcriptId });
-      await recordMedia(ctx, key, record);
-      ctx.audit.record({
-        actor: userId,
-        action: 'transcript.media.attach',
-        project: projectId,
-        details: { id: transcriptId, name: record.name, type: record.type, bytes: record.bytes, sha256: record.sha256 },
-      });
-      return record;
-    });
-  } finally {
-    // After a commit the staged file is gone; otherwise it is deleted here.
+    return { name: upload.name, type: await checkStaged(upload.name, staged, claim), staged };
+  } catch (error) {
     await store.discard(staged);
+    throw error;
   }
+}
+
+/** Makes a checked recording a transcript's recording (replacing any other), recorded and audited. */
+export async function commitRecording(
+  ctx: AppContext,
+  checked: CheckedRecording,
+  target: { actorId: string; projectId: string; transcriptId: string },
+  recheck: () => void = () => {},
+): Promise<TranscriptMedia> {
+  const { actorId, projectId, transcriptId } = target;
+  const store = await mediaStore(ctx);
+  const record: TranscriptMedia = {
+    name: checked.name,
+    type: checked.type,
+    bytes: checked.staged.bytes,
+    sha256: checked.staged.sha256,
+    uploadedBy: actorId,
+    uploadedAt: Date.now(),
+  };
+  return await exclusive(`${projectId}/${transcriptId}`, async () => {
+    recheck();
+    const key = await store.commit(checked.staged, { project: projectId, transcript: transcriptId });
+    await recordMedia(ctx, key, record);
+    ctx.audit.record({
+      actor: actorId,
+      action: 'transcript.media.attach',
+      project: projectId,
+      details: { id: transcriptId, name: record.name, type: record.type, bytes: record.bytes, sha256: record.sha256 },
+    });
+    return record;
+  });
+}
+
+/** Deletes what is left of a received recording (nothing, once committed). */
+export async function discardRecording(ctx: AppContext, checked: CheckedRecording): Promise<void> {
+  await (await mediaStore(ctx)).discard(checked.staged);
 }
 
 /** Sets the record, then deletes the recordings it replaced (a crash in between leaves only unreferenced files). */

@@ -1,4 +1,4 @@
-import { copyFile, mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { copyFile, link, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { isNotFound } from './fsUtil.js';
 import {
@@ -6,6 +6,8 @@ import {
   docsRoot,
   generations,
   logFile,
+  mediaDir,
+  mediaFileName,
   SNAPSHOTS_DIR,
   snapFile,
   walRoot,
@@ -107,4 +109,42 @@ async function exists(path: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** A stored recording, as the metadata names it (see media/store.ts). */
+export interface RecordingRef {
+  project: string;
+  transcript: string;
+  sha256: string;
+}
+
+/**
+ * Copies recordings of `dataDir` into `destDir/media`: hard links where both are on one file system (a recording
+ * never changes once stored, so a link is as good as a copy and costs no space), else copies. Answers the ones that
+ * were not there: replaced or deleted since the metadata naming them was read, so the caller reads it again.
+ */
+export async function copyRecordings(
+  dataDir: string,
+  destDir: string,
+  recordings: readonly RecordingRef[],
+): Promise<RecordingRef[]> {
+  const missing: RecordingRef[] = [];
+  for (const recording of recordings) {
+    const name = mediaFileName(recording.sha256);
+    const from = join(mediaDir(dataDir, recording.project, recording.transcript), name);
+    const toDir = mediaDir(destDir, recording.project, recording.transcript);
+    await mkdir(toDir, { recursive: true });
+    const to = join(toDir, name);
+    await rm(to, { force: true });
+    try {
+      await link(from, to).catch(async (error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') throw error;
+        await copyFile(from, to);
+      });
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+      missing.push(recording);
+    }
+  }
+  return missing;
 }
