@@ -168,12 +168,21 @@ export async function search(
   caller: Caller,
   filters: AnalysisFilters,
   q: string,
-  options: { caseSensitive: boolean; wholeWord: boolean; context: number },
+  options: { caseSensitive: boolean; wholeWord: boolean; ignoreDiacritics?: boolean; context: number },
 ) {
   const dataset = await load(ctx, caller, filters);
   const transcripts = transcriptsInScope(dataset, filters);
+  const languages = new Map(ctx.store.data.transcripts.map((meta) => [meta.id, meta.language]));
   const result = searchText(
-    transcripts.map((t) => ({ id: t.id, text: dataset.texts.get(t.id) ?? '', turns: dataset.turns.get(t.id) ?? [] })),
+    transcripts.map((t) => {
+      const language = languages.get(t.id);
+      return {
+        id: t.id,
+        text: dataset.texts.get(t.id) ?? '',
+        turns: dataset.turns.get(t.id) ?? [],
+        ...(language === undefined ? {} : { language }),
+      };
+    }),
     q,
     options,
   );

@@ -91,6 +91,8 @@ const searchQuery = z.object({
   q: z.string().trim().min(1).max(1000),
   caseSensitive: flag(false),
   wholeWord: flag(false),
+  /** Ignore diacritics (accents, Arabic harakat, Hebrew niqqud): `محمد` finds `مُحَمَّد`. */
+  ignoreDiacritics: flag(false),
   context: z.coerce.number().int().min(0).max(1000).default(80),
 });
 const frequencyQuery = z.object({
