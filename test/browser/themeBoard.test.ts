@@ -103,9 +103,17 @@ describe('the theme board', () => {
     // Every code starts unassigned, counted over all coding the owner may see (coders' layers, merged).
     const tray = grid(owner, 'Unassigned codes');
     await expect.poll(() => cardNames(tray)).toEqual(['Care', 'Cost', 'Family', 'Isolation', 'Distance']);
-    await expect.poll(() => tray.locator('[data-code="Cost"] [data-testid="code-count"]').textContent()).toContain('2');
+    await expect.poll(() => tray.locator('[data-code="Cost"] [data-testid="code-count"]').textContent()).toMatch(/^2/);
     expect(await tray.locator('[data-code="Family"] [data-testid="code-count"]').textContent()).toMatch(/^1/);
     expect(await owner.getByTestId('counted').textContent()).toMatch(/all coding you can see/);
+    // The scope chosen above the views applies to the board too.
+    const count = (code: string) => tray.locator(`[data-code="${code}"] [data-testid="code-count"]`).textContent();
+    await owner.getByLabel('Analyse').selectOption({ label: 'Cora Coder' });
+    await expect.poll(() => count('Cost')).toMatch(/^0/);
+    expect(await count('Isolation')).toMatch(/^1/);
+    expect(await owner.getByTestId('counted').textContent()).toMatch(/Cora Coder/);
+    await owner.getByLabel('Analyse').selectOption('all');
+    await expect.poll(() => count('Cost')).toMatch(/^2/);
 
     await owner.getByLabel('New theme name').fill('Money worries');
     await owner.getByRole('button', { name: 'Add theme' }).click();

@@ -1,9 +1,9 @@
-import type { Code, Theme } from '@accord/shared';
+import { type Code, type Theme, type ThemeNode, themeTree } from '@accord/shared';
 
 /**
- * The theme map as a layered graph: themes on the left (depth-first, sub-themes indented under their parent),
- * their codes on the right in the order they are first reached, so that edges cross as little as a simple
- * ordering allows. Pure, so that the same picture comes out for the same board.
+ * The theme map as a layered graph: themes on the left (in the board's order, sub-themes indented under their
+ * parent), their codes on the right in the order they are first reached, so that edges cross as little as a
+ * simple ordering allows. Pure, so that the same picture comes out for the same board.
  */
 export interface MapNode {
   id: string;
@@ -43,17 +43,15 @@ export const STATUS_COLOUR: Record<Theme['status'], string> = {
 
 export function layoutThemeMap(themes: readonly Theme[], codes: readonly Code[]): ThemeMapLayout {
   const codeById = new Map(codes.map((code) => [code.id, code]));
-  const ids = new Set(themes.map((theme) => theme.id));
+  // The board's tree (shared/src/model/themes.ts): the same order, and no theme hidden by a parent cycle.
   const ordered: { theme: Theme; depth: number }[] = [];
-  const seen = new Set<string>();
-  const visit = (theme: Theme, depth: number) => {
-    if (seen.has(theme.id)) return;
-    seen.add(theme.id);
-    ordered.push({ theme, depth });
-    for (const child of themes) if (child.parent === theme.id) visit(child, depth + 1);
+  const visit = (nodes: readonly ThemeNode[]) => {
+    for (const node of nodes) {
+      ordered.push(node);
+      visit(node.children);
+    }
   };
-  for (const theme of themes) if (theme.parent === null || !ids.has(theme.parent)) visit(theme, 0);
-  for (const theme of themes) visit(theme, 0);
+  visit(themeTree(themes));
 
   const themeNodes = new Map<string, MapNode>();
   ordered.forEach(({ theme, depth }, row) => {
