@@ -1,11 +1,12 @@
 import { useMutation } from '@tanstack/react-query';
-import { useId, useMemo, useState } from 'react';
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { errorText } from '../api/errors.js';
 import type { TranscriptMeta } from '../api.js';
 import { buildTree, flattenTree } from '../codebook/tree.js';
 import { useDoc } from '../sync/hooks.js';
 import { useCodebook } from '../sync/model.js';
-import { type DownloadProgress, importExportApi } from './api.js';
+import { Button } from '../ui/Button.js';
+import { type DownloadProgress, importExportApi, isCancelled } from './api.js';
 import {
   EXPORT_FORMATS,
   type ExportFormat,
@@ -13,6 +14,7 @@ import {
   exportUrl,
   MATRIX_UNITS,
   type MatrixUnit,
+  progressText,
 } from './exportModel.js';
 
 /**
@@ -50,18 +52,25 @@ export function ExportMenu({
   const options = { format, code, coder, transcript, unit, recal };
   const problem = exportProblem(options);
 
+  /** Stops the running export (while the server prepares it or while it arrives). */
+  const abort = useRef<AbortController | null>(null);
+  useEffect(() => () => abort.current?.abort(), []);
+
   const exported = useMutation({
-    mutationFn: () => {
+    mutationFn: ({ url, fileName }: { url: string; fileName: string; label: string }) => {
       setProgress(null);
-      return importExportApi.download(exportUrl(projectId, options), `${projectName}.${format}`, setProgress);
+      abort.current = new AbortController();
+      return importExportApi.download(url, fileName, setProgress, abort.current.signal);
     },
   });
   const download = () => {
-    if (problem === null) exported.mutate();
+    if (problem === null)
+      exported.mutate({ url: exportUrl(projectId, options), fileName: `${projectName}.${format}`, label: info.label });
   };
   const busy = exported.isPending;
-  const saved = exported.isSuccess ? `Downloaded ${exported.data}` : null;
-  const message = exported.error ? errorText(exported.error) : null;
+  const wasCancelled = isCancelled(exported.error);
+  const saved = exported.isSuccess ? `Downloaded ${exported.data}` : wasCancelled ? 'Export cancelled.' : null;
+  const message = exported.error && !wasCancelled ? errorText(exported.error) : null;
   // The export knows coders by their codings: a member who has coded nothing is "no coder" to it.
   const error = message && /^no coder /.test(message) ? 'this coder has no codings in the project yet' : message;
 
@@ -148,7 +157,13 @@ export function ExportMenu({
           {busy ? 'Preparing…' : 'Download'}
         </button>
         {problem && <span className="muted">To download, {problem}.</span>}
-        {busy && <ExportProgress progress={progress} />}
+        {busy && exported.variables && (
+          <ExportProgress
+            label={exported.variables.label}
+            progress={progress}
+            onCancel={() => abort.current?.abort()}
+          />
+        )}
       </div>
       {error && (
         <p className="error" role="alert">
@@ -162,27 +177,32 @@ export function ExportMenu({
   );
 }
 
-const kib = (bytes: number) => `${Math.max(1, Math.round(bytes / 1024)).toLocaleString()} KiB`;
-
 /**
  * What a download is doing: the server preparing the file (no measure of how far, so indeterminate), then the
- * bytes arriving against the announced size. Shown only while busy, so a quick export never flashes a bar.
+ * bytes arriving against the announced size (Content-Length), with a way to stop it. Shown only while busy, so a
+ * quick export never flashes more than a moment.
  */
-function ExportProgress({ progress }: { progress: DownloadProgress | null }) {
-  const label =
-    progress === null
-      ? 'Preparing the export…'
-      : progress.total === null
-        ? `Downloading… ${kib(progress.received)}`
-        : `Downloading… ${kib(progress.received)} of ${kib(progress.total)}`;
+function ExportProgress({
+  label,
+  progress,
+  onCancel,
+}: {
+  label: string;
+  progress: DownloadProgress | null;
+  onCancel: () => void;
+}) {
+  const text = progressText(label, progress);
   return (
-    <span className="export-progress">
+    <span className="export-progress" data-testid="export-progress">
       {progress?.total ? (
-        <progress value={progress.received} max={progress.total} aria-label={label} />
+        <progress value={progress.received} max={progress.total} aria-label={text} />
       ) : (
-        <progress aria-label={label} />
+        <progress aria-label={text} />
       )}{' '}
-      <span className="muted">{label}</span>
+      <span className="muted">{text}</span>{' '}
+      <Button size="sm" variant="quiet" onPress={onCancel} aria-label={`Cancel the export of ${label}`}>
+        Cancel
+      </Button>
     </span>
   );
 }

@@ -1,6 +1,6 @@
 import type { ImportResponse, UploadResponse } from '@accord/shared';
 import { ApiError, api, request } from '../api.js';
-import { downloadName } from './exportModel.js';
+import { type DownloadProgress, downloadName } from './exportModel.js';
 import type { ImportRequest, UploadPreview } from './files.js';
 
 /**
@@ -21,13 +21,15 @@ async function errorOf(response: Response): Promise<ApiError> {
   return new ApiError(response.status, error?.code ?? 'http', error?.message ?? `request failed (${response.status})`);
 }
 
-export interface DownloadProgress {
-  received: number;
-  /** From Content-Length; null when the server did not say. */
-  total: number | null;
-}
+export type { DownloadProgress };
 
-async function readBody(response: Response, onProgress?: (progress: DownloadProgress) => void): Promise<Blob> {
+/** The error a download stopped by its `AbortSignal` ends with: the person cancelled it, nothing failed. */
+export const cancelled = () => new ApiError(0, 'cancelled', 'the export was cancelled');
+
+export const isCancelled = (error: unknown) => error instanceof ApiError && error.code === 'cancelled';
+
+/** The body of a download, reporting the bytes received (and the total, from Content-Length) as they arrive. */
+export async function readBody(response: Response, onProgress?: (progress: DownloadProgress) => void): Promise<Blob> {
   const length = Number(response.headers.get('content-length'));
   const total = Number.isFinite(length) && length > 0 ? length : null;
   if (onProgress === undefined || response.body === null) return response.blob();
@@ -76,22 +78,31 @@ export const importExportApi = {
 
   /**
    * Fetches an export and hands it to the browser as a download (so that an error is shown, not saved).
-   * `onProgress` hears the bytes received once the server answers, with the total when it is known.
+   * `onProgress` hears the bytes received once the server answers, with the total when it is known; `signal`
+   * cancels it, while the server prepares the file or while it arrives (the error is then `isCancelled`).
    */
   async download(
     url: string,
     fallbackName: string,
     onProgress?: (progress: DownloadProgress) => void,
+    signal?: AbortSignal,
   ): Promise<string> {
     let response: Response;
     try {
-      response = await fetch(url, { credentials: 'same-origin' });
+      response = await fetch(url, { credentials: 'same-origin', ...(signal ? { signal } : {}) });
     } catch {
+      if (signal?.aborted) throw cancelled();
       throw new ApiError(0, 'network', 'the server cannot be reached; check your connection');
     }
     if (!response.ok) throw await errorOf(response);
     const name = downloadName(response.headers.get('content-disposition'), fallbackName);
-    const blob = await readBody(response, onProgress);
+    let blob: Blob;
+    try {
+      blob = await readBody(response, onProgress);
+    } catch (error) {
+      if (signal?.aborted) throw cancelled();
+      throw new ApiError(0, 'network', `the download stopped: ${error instanceof Error ? error.message : error}`);
+    }
     const href = URL.createObjectURL(blob);
     const link = document.createElement('a');
     link.href = href;

@@ -83,3 +83,18 @@ export function downloadName(disposition: string | null, fallback: string): stri
     return match[1]!;
   }
 }
+
+/** How far a download is: bytes received, and the total from Content-Length (null when the server did not say). */
+export interface DownloadProgress {
+  received: number;
+  total: number | null;
+}
+
+const kib = (bytes: number) => `${Math.max(1, Math.round(bytes / 1024)).toLocaleString()} KiB`;
+
+/** What a running export is doing, in words: the server preparing it, then the bytes received (of the total). */
+export function progressText(label: string, progress: DownloadProgress | null): string {
+  if (progress === null) return `Preparing ${label}…`;
+  if (progress.total === null) return `Downloading ${label}… ${kib(progress.received)}`;
+  return `Downloading ${label}… ${kib(progress.received)} of ${kib(progress.total)}`;
+}
