@@ -18,6 +18,8 @@ import { local, undoHistory } from '../coding/undo.js';
 import { CODE_DRAG_TYPE } from '../reader/Reader.js';
 import type { CodebookView } from '../sync/model.js';
 import type { OpenDoc } from '../sync/pool.js';
+import { Button } from '../ui/Button.js';
+import { Dialog } from '../ui/Dialog.js';
 import { colourName } from '../ui/palette.js';
 import { Tree, TreeRow } from '../ui/Tree.js';
 import { impactOf } from './counts.js';
@@ -120,121 +122,125 @@ export function CodebookPanel(props: CodebookPanelProps) {
 
   return (
     <section className="codebook" aria-label="Codebook">
-      <div className="codebook-tools">
-        <label htmlFor={filterId} className="visually-hidden">
-          Filter codes
-        </label>
-        <input
-          id={filterId}
-          type="search"
-          placeholder="Filter codes"
-          value={filter}
-          onChange={(event) => setFilter(event.target.value)}
-        />
-      </div>
-      {codebook.codes.length === 0 && <p className="muted">No codes yet.</p>}
-      {/* Refines the tree's own arrow keys (capture phase): the element itself takes no input. */}
-      <div className="code-tree-wrap" onKeyDownCapture={onTreeKey}>
-        <Tree
-          ref={treeRef}
-          aria-label="Codes"
-          className="code-tree"
-          items={items}
-          dependencies={[counts, shortcuts, onApply, filter, countScope]}
-          selectionMode="single"
-          selectionBehavior="replace"
-          selectedKeys={selected === null ? [] : [selected]}
-          onSelectionChange={(keys) => {
-            const [key] = keys === 'all' ? [] : [...keys];
-            setSelected(key === undefined ? null : String(key));
-          }}
-          expandedKeys={filter ? new Set() : expandedKeys}
-          onExpandedChange={(keys) => {
-            if (!filter)
-              setCollapsed(
-                new Set(all.filter((n) => n.children.length > 0 && !keys.has(n.code.id)).map((n) => n.code.id)),
-              );
-          }}
-          onAction={(key) => {
-            if (onApply) onApply(String(key));
-            else setSelected(String(key));
-          }}
-          dragAndDropHooks={draggable ? dragAndDropHooks : undefined}
-          renderEmptyState={() => (codebook.codes.length > 0 ? <p className="muted">No code matches.</p> : null)}
-        >
-          {function row(node: CodeNode) {
-            const shortcut = shortcuts.indexOf(node.code.id);
-            const count = counts.get(node.code.id) ?? 0;
-            return (
-              <TreeRow
-                id={node.code.id}
-                textValue={node.code.name}
-                aria-label={`${filter ? node.path.join(' › ') : node.code.name}${shortcut >= 0 ? `, key ${shortcut + 1}` : ''}, ${count} coding${count === 1 ? '' : 's'}`}
-                className="code-row"
-                content={() => (
-                  <>
-                    <span className="swatch" style={{ background: node.code.colour }} aria-hidden="true" />
-                    <span className="code-name" title={node.code.definition || undefined}>
-                      {filter ? node.path.join(' › ') : node.code.name}
-                    </span>
-                    {shortcut >= 0 && (
-                      <kbd className="shortcut" title={`Shortcut: ${shortcut + 1}`}>
-                        {shortcut + 1}
-                      </kbd>
+      <div className="codebook-body">
+        <div className="codebook-main">
+          <div className="codebook-tools">
+            <label htmlFor={filterId} className="visually-hidden">
+              Filter codes
+            </label>
+            <input
+              id={filterId}
+              type="search"
+              placeholder="Filter codes"
+              value={filter}
+              onChange={(event) => setFilter(event.target.value)}
+            />
+          </div>
+          {codebook.codes.length === 0 && <p className="muted">No codes yet.</p>}
+          {/* Refines the tree's own arrow keys (capture phase): the element itself takes no input. */}
+          <div className="code-tree-wrap" onKeyDownCapture={onTreeKey}>
+            <Tree
+              ref={treeRef}
+              aria-label="Codes"
+              className="code-tree"
+              items={items}
+              dependencies={[counts, shortcuts, onApply, filter, countScope]}
+              selectionMode="single"
+              selectionBehavior="replace"
+              selectedKeys={selected === null ? [] : [selected]}
+              onSelectionChange={(keys) => {
+                const [key] = keys === 'all' ? [] : [...keys];
+                setSelected(key === undefined ? null : String(key));
+              }}
+              expandedKeys={filter ? new Set() : expandedKeys}
+              onExpandedChange={(keys) => {
+                if (!filter)
+                  setCollapsed(
+                    new Set(all.filter((n) => n.children.length > 0 && !keys.has(n.code.id)).map((n) => n.code.id)),
+                  );
+              }}
+              onAction={(key) => {
+                if (onApply) onApply(String(key));
+                else setSelected(String(key));
+              }}
+              dragAndDropHooks={draggable ? dragAndDropHooks : undefined}
+              renderEmptyState={() => (codebook.codes.length > 0 ? <p className="muted">No code matches.</p> : null)}
+            >
+              {function row(node: CodeNode) {
+                const shortcut = shortcuts.indexOf(node.code.id);
+                const count = counts.get(node.code.id) ?? 0;
+                return (
+                  <TreeRow
+                    id={node.code.id}
+                    textValue={node.code.name}
+                    aria-label={`${filter ? node.path.join(' › ') : node.code.name}${shortcut >= 0 ? `, key ${shortcut + 1}` : ''}, ${count} coding${count === 1 ? '' : 's'}`}
+                    className="code-row"
+                    content={() => (
+                      <>
+                        <span className="swatch" style={{ background: node.code.colour }} aria-hidden="true" />
+                        <span className="code-name" title={node.code.definition || undefined}>
+                          {filter ? node.path.join(' › ') : node.code.name}
+                        </span>
+                        {shortcut >= 0 && (
+                          <kbd className="shortcut" title={`Shortcut: ${shortcut + 1}`}>
+                            {shortcut + 1}
+                          </kbd>
+                        )}
+                        <span className="count" title={`codings ${countScope}`}>
+                          {count}
+                        </span>
+                        {onApply && (
+                          <AriaButton className="apply" excludeFromTabOrder onPress={() => onApply(node.code.id)}>
+                            Apply
+                          </AriaButton>
+                        )}
+                      </>
                     )}
-                    <span className="count" title={`codings ${countScope}`}>
-                      {count}
-                    </span>
-                    {onApply && (
-                      <AriaButton className="apply" excludeFromTabOrder onPress={() => onApply(node.code.id)}>
-                        Apply
-                      </AriaButton>
-                    )}
-                  </>
-                )}
-              >
-                <Collection items={node.children} dependencies={[counts, shortcuts, onApply, filter, countScope]}>
-                  {row}
-                </Collection>
-              </TreeRow>
-            );
-          }}
-        </Tree>
-      </div>
-      {canEdit && (
-        <form
-          className="inline-form"
-          onSubmit={(event) => {
-            event.preventDefault();
-            create();
-          }}
-        >
-          <label htmlFor={`${filterId}-new`}>
-            {current ? `New code under “${current.name}”` : 'New top-level code'}
-          </label>
-          <input
-            id={`${filterId}-new`}
-            value={newName}
-            maxLength={200}
-            onChange={(event) => setNewName(event.target.value)}
-          />
-          <button type="submit">Add</button>
-          {current && (
-            <button type="button" onClick={() => setSelected(null)}>
-              Top level
-            </button>
+                  >
+                    <Collection items={node.children} dependencies={[counts, shortcuts, onApply, filter, countScope]}>
+                      {row}
+                    </Collection>
+                  </TreeRow>
+                );
+              }}
+            </Tree>
+          </div>
+          {canEdit && (
+            <form
+              className="inline-form"
+              onSubmit={(event) => {
+                event.preventDefault();
+                create();
+              }}
+            >
+              <label htmlFor={`${filterId}-new`}>
+                {current ? `New code under “${current.name}”` : 'New top-level code'}
+              </label>
+              <input
+                id={`${filterId}-new`}
+                value={newName}
+                maxLength={200}
+                onChange={(event) => setNewName(event.target.value)}
+              />
+              <button type="submit">Add</button>
+              {current && (
+                <button type="button" onClick={() => setSelected(null)}>
+                  Top level
+                </button>
+              )}
+            </form>
           )}
-        </form>
-      )}
-      {current && (
-        <CodeDetails
-          key={current.id}
-          {...props}
-          code={current}
-          onGone={() => setSelected(null)}
-          onSelect={(id) => setSelected(id)}
-        />
-      )}
+        </div>
+        {current && (
+          <CodeDetails
+            key={current.id}
+            {...props}
+            code={current}
+            onGone={() => setSelected(null)}
+            onSelect={(id) => setSelected(id)}
+          />
+        )}
+      </div>
     </section>
   );
 }
@@ -492,9 +498,6 @@ function ConfirmChange({
 }) {
   const { layers, loading } = useLayerCounts(layerDocs, redirects);
   const impact = impactOf(layers.values(), code.id);
-  const titleId = useId();
-  const cancel = useRef<HTMLButtonElement>(null);
-  useEffect(() => cancel.current?.focus(), []);
   const what =
     kind === 'merge'
       ? `Merge “${code.name}” into “${into?.name ?? '?'}”?`
@@ -504,29 +507,21 @@ function ConfirmChange({
       ? `${impact.codings} coding${impact.codings === 1 ? '' : 's'} will be recoded as “${into?.name ?? '?'}”`
       : `${impact.codings} coding${impact.codings === 1 ? '' : 's'} will be removed`;
   return (
-    <div className="modal-backdrop">
-      <div
-        className="modal"
-        role="alertdialog"
-        aria-modal="true"
-        aria-labelledby={titleId}
-        onKeyDown={(event) => event.key === 'Escape' && onCancel()}
-      >
-        <h2 id={titleId}>{what}</h2>
-        <p data-testid="impact" aria-live="polite">
-          {loading > 0
-            ? `Counting codings… (${loading} layers loading)`
-            : `${effect}, in ${impact.layers} coding layer${impact.layers === 1 ? '' : 's'} (coder × transcript) that you can see.`}
-        </p>
-        <div className="row">
-          <button type="button" ref={cancel} onClick={onCancel}>
-            Cancel
-          </button>
-          <button type="button" className="danger" disabled={loading > 0} onClick={onConfirm}>
-            {kind === 'merge' ? 'Merge' : 'Delete'}
-          </button>
-        </div>
+    // A ui/Dialog (React Aria): focus kept inside and given back, the page behind inert; Escape cancels.
+    <Dialog title={what} role="alertdialog" isOpen onOpenChange={(isOpen) => !isOpen && onCancel()}>
+      <p data-testid="impact" aria-live="polite">
+        {loading > 0
+          ? `Counting codings… (${loading} layers loading)`
+          : `${effect}, in ${impact.layers} coding layer${impact.layers === 1 ? '' : 's'} (coder × transcript) that you can see.`}
+      </p>
+      <div className="actions">
+        <Button autoFocus onPress={onCancel}>
+          Cancel
+        </Button>
+        <Button variant="danger" isDisabled={loading > 0} onPress={onConfirm}>
+          {kind === 'merge' ? 'Merge' : 'Delete'}
+        </Button>
       </div>
-    </div>
+    </Dialog>
   );
 }
