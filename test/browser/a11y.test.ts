@@ -3,7 +3,7 @@ import { addCodeToTheme, addTheme, docName, readThemes } from '@accord/shared';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { launchChromium, signIn } from './browser.js';
+import { launchChromium, selectPassage, signIn } from './browser.js';
 import { type Study, seedStudy, studyPages } from './pages.js';
 
 const axeSource: string = createRequire(import.meta.url)('axe-core').source;
@@ -121,6 +121,29 @@ describe('accessibility (axe-core) on every page', () => {
       await page.getByRole('button', { name: 'Move Self-censorship' }).click();
       await page.getByRole('menu').waitFor();
       expect(await seriousViolations(page), 'theme details and a card menu').toEqual([]);
+    },
+    60_000,
+  );
+
+  it.each(['light', 'dark'] as const)(
+    'the code picker and the codebook tree (%s)',
+    async (scheme) => {
+      const context = await newContext(scheme);
+      const page = await signIn(context, test.url, study.owner.email);
+      await page.goto(`${test.url}/p/${study.project.id}/t/${study.second}`);
+      await page.getByText('people went quiet').first().waitFor();
+      await selectPassage(page, 'people went quiet');
+      const picker = page.getByRole('combobox', { name: 'Code to apply' });
+      await picker.pressSequentially('ill');
+      await page.locator('.picker [role="option"][data-focused]').waitFor();
+      expect(await seriousViolations(page), 'picker').toEqual([]);
+      await picker.press('Escape');
+      await page
+        .getByRole('treegrid', { name: 'Codes' })
+        .getByRole('row', { name: /^Self-censorship/ })
+        .click();
+      await page.getByRole('heading', { name: 'Self-censorship', level: 3 }).waitFor();
+      expect(await seriousViolations(page), 'codebook tree').toEqual([]);
     },
     60_000,
   );

@@ -130,4 +130,37 @@ describe('coding in the browser', () => {
     await owner.page.getByRole('button', { name: 'Merge', exact: true }).click();
     await expect.poll(() => owner.page.getByRole('row', { name: /^Trust/ }).count()).toBe(0);
   }, 60_000);
+  it.each(['light', 'dark'] as const)(
+    'shows the picker and the codebook tree at 1440x900 and 1280x800 (%s): screenshots',
+    async (scheme) => {
+      for (const viewport of [
+        { width: 1440, height: 900 },
+        { width: 1280, height: 800 },
+      ]) {
+        const context = await browser.newContext({ viewport, colorScheme: scheme });
+        contexts.push(context);
+        context.setDefaultTimeout(15_000);
+        const page = await signIn(context, test.url, seed.coder.email);
+        await page.goto(`${test.url}/p/${seed.project.id}/t/${transcript}`);
+        await page.getByText('A nurse who listened').waitFor();
+        const suffix = `${viewport.width}x${viewport.height}-${scheme}`;
+        // The picker over a selection, filtered, with a code highlighted and the codebook beside it.
+        await selectPassage(page, 'the bus was late and it rained');
+        const picker = page.getByRole('combobox', { name: 'Code to apply' });
+        await picker.waitFor();
+        await picker.pressSequentially('t');
+        await page.locator('.picker [role="option"][data-focused]').waitFor();
+        await screenshot(page, `picker-open-${suffix}`);
+        await picker.press('Escape');
+        await page.locator('.picker').waitFor({ state: 'detached' });
+        // The codebook tree with a code selected and its details.
+        const tree = page.getByRole('treegrid', { name: 'Codes' });
+        await tree.getByRole('row', { name: /^Stigma/ }).click();
+        await page.getByRole('heading', { name: 'Stigma', level: 3 }).waitFor();
+        await screenshot(page, `codebook-panel-${suffix}`);
+        await context.close();
+      }
+    },
+    90_000,
+  );
 });
