@@ -140,6 +140,9 @@ describe('visual overviews in the browser', () => {
       .selectOption({ label: '% of the transcript coded' });
     const share = (('The fees were high'.length + 'She paid the fees'.length) / T1.length) * 100;
     await expect.poll(() => row('Care › Cost').then((cells) => cells[0])).toBe(`${Math.round(share)}%`);
+    // The whole tab in one picture, for review.
+    await page.setViewportSize({ width: 1440, height: 2600 });
+    await screenshot(page, 'overviews-1440-all');
   });
 
   it('moves through the matrix with the arrow keys and opens a cell with Enter', async () => {
@@ -227,6 +230,8 @@ describe('visual overviews in the browser', () => {
     );
     await page.locator('#overview-cooccurrence').scrollIntoViewIfNeeded();
     await screenshot(page, 'overviews-dark-1280');
+    await page.setViewportSize({ width: 1280, height: 2600 });
+    await screenshot(page, 'overviews-dark-1280-all');
   });
 
   it('exports the matrix as a valid SVG, PNG and formula-safe CSV', async () => {

@@ -1,6 +1,8 @@
 import { type CodeMatrixResponse, type CooccurrenceResponse, cCoefficient } from '@accord/shared';
 import { useId, useState } from 'react';
 import { errorText } from '../../api/errors.js';
+import { passageHref } from '../../importExport/passage.js';
+import { Link } from '../../router.js';
 import { Button } from '../../ui/Button.js';
 import { type AnalysisFilters, useCooccurrence, useCooccurrencePairs } from '../api.js';
 import { CountedNote } from '../ScopeSelector.js';
@@ -169,7 +171,7 @@ export function CooccurrenceView({
             {pairs.data?.pairs.map((pair) => (
               <li key={`${pair.a.codingId}-${pair.b.codingId}`} className="segment">
                 <div className="segment-meta">
-                  {pair.title}
+                  <Link href={passageHref(project, pair.transcript, pair)}>{pair.title}</Link>
                   {pair.participant && ` · ${pair.participant}`}
                   {pair.speakers.length > 0 && ` · ${pair.speakers.join(', ')}`} · {pair.layerName}
                 </div>
