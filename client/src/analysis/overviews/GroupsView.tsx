@@ -73,7 +73,8 @@ export function GroupsView({
   const describe = (r: number, c: number) => {
     const cell = comparison!.cells[r]![c]!;
     const g = comparison!.groups[c]!;
-    return `${pathOf(comparison!.codes[r]!)} in ${groupName} ${g.label}: in ${cell.transcripts} of ${g.transcripts} transcripts (${formatPercent(cell.share)}), ${formatCount(cell.segments)} segments, ${formatCount(cell.characters)} characters`;
+    // No parentheses: assistive technology may drop them, and the visible number must be part of the name.
+    return `${pathOf(comparison!.codes[r]!)} in ${groupName} ${g.label}: ${formatPercent(cell.share)} of transcripts, ${cell.transcripts} of ${g.transcripts}; ${formatCount(cell.segments)} segments; ${formatCount(cell.characters)} characters`;
   };
 
   let exportable: Exportable | null = null;
