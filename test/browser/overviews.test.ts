@@ -133,6 +133,18 @@ describe('visual overviews in the browser', () => {
     await expect.poll(() => panelTexts(page)).toEqual(['Care was far away']);
     await page.getByLabel('Subcodes count for their parents').check();
 
+    // The scope and the filters apply to the overviews as to retrieval: one coder's layer, then one age group.
+    await page.getByLabel('Analyse').selectOption({ label: 'Cora Coder' });
+    await expect.poll(() => row('Care')).toEqual(['1', '2', ...rest(''), '3']);
+    await page.getByLabel('Analyse').selectOption('all');
+    const age = page.getByRole('form', { name: 'Filters' }).getByRole('group', { name: 'age' });
+    await age.getByLabel('31-50').check();
+    await expect
+      .poll(() => grid.locator('thead th').allTextContents())
+      .toEqual(['Code', ...titles.filter((_, i) => i % 2 === 1), 'Total']);
+    await age.getByLabel('31-50').uncheck();
+    await expect.poll(() => grid.locator('thead th').count()).toBe(N + 2);
+
     // The coverage measure: the share of the transcript's characters that the code's segments cover.
     await page
       .locator('[data-overview="matrix"]')
@@ -234,7 +246,7 @@ describe('visual overviews in the browser', () => {
     await screenshot(page, 'overviews-dark-1280-all');
   });
 
-  it('exports the matrix as a valid SVG, PNG and formula-safe CSV', async () => {
+  it('exports the matrix as a valid SVG, PNG and formula-safe CSV, and the other overviews alike', async () => {
     const page = await open(1440, 900);
     const download = async (item: string): Promise<{ file: Download; bytes: Buffer }> => {
       await page.getByRole('button', { name: 'Export code matrix' }).click();
@@ -286,5 +298,33 @@ describe('visual overviews in the browser', () => {
     expect(lines[5]).toBe(["'=Stigma", 0, 0, 1, ...Array(N - 3).fill(0), 1].join(','));
     expect(lines[6]).toBe(['(any of these codes)', 4, 3, 2, ...Array(N - 3).fill(1), 4 + 3 + 2 + N - 3].join(','));
     expect(lines[7]).toBe('');
+
+    // The other overviews export the same way.
+    await page.getByRole('button', { name: 'Export code frequencies' }).click();
+    const chart = page.waitForEvent('download');
+    await page.getByRole('menuitem', { name: 'PNG image' }).click();
+    const chartFile = await chart;
+    expect(chartFile.suggestedFilename()).toBe('code-frequencies.png');
+    expect(
+      fs
+        .readFileSync((await chartFile.path())!)
+        .subarray(1, 4)
+        .toString(),
+    ).toBe('PNG');
+    await page.getByRole('button', { name: 'Export code co-occurrence' }).click();
+    const heat = page.waitForEvent('download');
+    await page.getByRole('menuitem', { name: 'CSV table' }).click();
+    const heatLines = fs
+      .readFileSync((await (await heat).path())!, 'utf8')
+      .replace(/^\uFEFF/, '')
+      .split('\r\n');
+    expect(heatLines[0]).toBe("code,Care,Care > Cost,Family,Mood,'=Stigma");
+    expect(heatLines[3]).toBe('Family,0,1,2,0,0');
+    await page.getByRole('button', { name: 'Export group comparison' }).click();
+    const groups = page.waitForEvent('download');
+    await page.getByRole('menuitem', { name: 'SVG image' }).click();
+    const groupsFile = await groups;
+    expect(groupsFile.suggestedFilename()).toBe('codes-by-age.svg');
+    expect(fs.readFileSync((await groupsFile.path())!, 'utf8')).toContain(`31-50 (n=${N / 2})`);
   });
 });
