@@ -123,6 +123,13 @@ describe('coding in the browser', () => {
     await owner.page.goto(`${test.url}/p/${seed.project.id}/codebook`);
     await owner.page.getByRole('row', { name: /^Trust/ }).click();
     await owner.page.getByLabel('Merge into').selectOption({ label: 'Barriers' });
+    // Escape leaves the confirmation and changes nothing.
+    await owner.page.getByRole('button', { name: 'Merge…' }).click();
+    const confirmation = owner.page.getByRole('alertdialog', { name: 'Merge “Trust” into “Barriers”?' });
+    await confirmation.waitFor();
+    await owner.page.keyboard.press('Escape');
+    await confirmation.waitFor({ state: 'detached' });
+    expect(await owner.page.getByRole('row', { name: /^Trust/ }).count()).toBe(1);
     await owner.page.getByRole('button', { name: 'Merge…' }).click();
     // A coded "Trust" once in the first test; the count is over every layer the owner may read.
     await owner.page.getByTestId('impact').getByText('1 coding will be recoded as “Barriers”').waitFor();

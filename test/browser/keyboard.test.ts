@@ -244,6 +244,8 @@ describe('keyboard-only coding', () => {
     // The tree moves the focus on the next frame.
     await page.keyboard.press('ArrowDown');
     await expect.poll(current).toBe('Distrust');
+    // The code moved to is selected: its details show.
+    await page.getByRole('heading', { name: 'Distrust', level: 3 }).waitFor();
     await page.keyboard.press('ArrowUp');
     await expect.poll(current).toBe('Barriers');
     await page.keyboard.press('End');
@@ -268,6 +270,11 @@ describe('keyboard-only coding', () => {
         .locator('kbd')
         .textContent(),
     ).toBe('3');
+    // Typing a code's first letters moves to it; Enter shows it.
+    await page.keyboard.type('tu');
+    await expect.poll(current).toBe('Turning point');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Turning point', level: 3 }).waitFor();
     await context.close();
   }, 90_000);
 });
