@@ -267,7 +267,7 @@ describe('visual overviews in the browser', () => {
         root: root.nodeName,
         width: Number(root.getAttribute('width')),
         height: Number(root.getAttribute('height')),
-        texts: [...doc.querySelectorAll('text')].map((t) => t.lastChild?.textContent ?? ''),
+        texts: Array.from(doc.querySelectorAll('text')).map((t) => t.lastChild?.textContent ?? ''),
       };
     }, text);
     expect(parsed.error).toBeNull();
