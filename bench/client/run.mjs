@@ -48,7 +48,13 @@ function interview(chars) {
 }
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'accord-bench-client-'));
-const server = await startServer(resolveConfig({ host: '127.0.0.1', port: '0', dataDir, logLevel: 'silent' }, {}));
+// ACCORD_CLIENT_DIR: a client build other than client/dist (e.g. a private one while others build the client).
+const server = await startServer(
+  resolveConfig(
+    { host: '127.0.0.1', port: '0', dataDir, logLevel: 'silent' },
+    { ACCORD_CLIENT_DIR: process.env.ACCORD_CLIENT_DIR },
+  ),
+);
 const url = server.url;
 const users = [];
 for (let i = 0; i < 5; i++) {

@@ -1,9 +1,9 @@
-import { type KeyboardEvent, memo, useLayoutEffect, useRef, useState } from 'react';
+import { type KeyboardEvent, memo, type RefObject, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { type Block, formatTime } from '../coding/blocks.js';
 import { highlightBackground } from '../coding/colours.js';
 import { packStripes, type StripeBox } from '../coding/lanes.js';
 import { offsetToPoint } from '../coding/offsets.js';
-import { segment } from '../coding/segments.js';
+import { type Segment, segment } from '../coding/segments.js';
 import type { LayerCoding } from '../sync/model.js';
 
 /** Width of one margin lane (bracket plus gap), in pixels. */
@@ -63,126 +63,28 @@ interface Overlay {
   rects: { left: number; top: number; width: number; height: number }[];
 }
 
-const NO_OVERLAYS: Overlay[] = [];
 const PENDING = '\u0000pending';
 const LABEL = '\u0000label';
 
 /**
- * One speaker turn: the text as segments highlighted by the codings covering them, coding stripes in a fixed-width
- * margin (so that nothing moves when others code), others' selections as overlays. Stripes and overlays are
- * positioned after layout from the rendered text; they never take part in the text's layout.
+ * One speaker turn: the text as segments highlighted by the codings covering them, coding brackets in a fixed-width
+ * margin (so that nothing moves when others code), others' selections as overlays. Brackets and overlays are
+ * placed from the laid-out text (`Margin`, `Overlays`); they never take part in the text's layout.
  */
 export const TurnBlock = memo(function TurnBlock(props: BlockProps) {
-  const { block, text, codings, colourOf, pending, remote, index, correcting, width, lanesWidth } = props;
+  const { block, text, codings, colourOf, pending, remote, index, correcting, width } = props;
   const textRoot = useRef<HTMLDivElement>(null);
-  const [overlays, setOverlays] = useState<Overlay[]>(NO_OVERLAYS);
-  const stripeList = useRef<HTMLUListElement>(null);
   const [editing, setEditing] = useState(false);
-  const [expanded, setExpanded] = useState(false);
-  const more = useRef<HTMLLIElement>(null);
   if (editing && !correcting) setEditing(false);
 
   // The speaker label that opens the text is its own segment, hidden: the gutter shows the speaker once.
-  const intervals: { id: string; start: number; end: number }[] = [...codings];
-  if (pending) intervals.push({ id: PENDING, start: pending.start, end: pending.end });
-  if (block.bodyStart > block.start) intervals.push({ id: LABEL, start: block.start, end: block.bodyStart });
-  const segments = segment(block.start, block.end, intervals);
+  const segments = useMemo(() => {
+    const intervals: { id: string; start: number; end: number }[] = [...codings];
+    if (pending) intervals.push({ id: PENDING, start: pending.start, end: pending.end });
+    if (block.bodyStart > block.start) intervals.push({ id: LABEL, start: block.start, end: block.bodyStart });
+    return segment(block.start, block.end, intervals);
+  }, [codings, pending, block.start, block.end, block.bodyStart]);
   const byId = new Map(codings.map((coding) => [coding.id, coding]));
-
-  // biome-ignore lint/correctness/useExhaustiveDependencies: width re-measures after a resize re-wraps the text
-  useLayoutEffect(() => {
-    const root = textRoot.current;
-    if (!root || editing) return;
-    const origin = root.getBoundingClientRect();
-    const rangeRects = (start: number, end: number) => {
-      const range = document.createRange();
-      const from = offsetToPoint(root, Math.max(start, block.start));
-      const to = offsetToPoint(root, Math.min(end, block.end));
-      range.setStart(from.node, from.offset);
-      range.setEnd(to.node, to.offset);
-      return [...range.getClientRects()];
-    };
-    const boxes = codings.map((coding): StripeBox => {
-      const rects = rangeRects(coding.start, coding.end);
-      const top = rects.length > 0 ? Math.min(...rects.map((r) => r.top)) - origin.top : 0;
-      const bottom = rects.length > 0 ? Math.max(...rects.map((r) => r.bottom)) - origin.top : origin.height;
-      const crosses = coding.start < block.start || coding.end > block.end;
-      const lane = props.stripeLane.get(coding.id);
-      return crosses && lane !== undefined ? { id: coding.id, top, bottom, lane } : { id: coding.id, top, bottom };
-    });
-    const lanes = packStripes(boxes);
-    // Stripes are placed on the DOM directly, before paint: a second React render per turn would double the cost
-    // of every turn that scrolls into view.
-    const buttons = stripeList.current?.querySelectorAll<HTMLElement>('[data-coding]') ?? [];
-    const byCoding = new Map(boxes.map((box) => [box.id, box]));
-    // Labels start right after the outermost bracket drawn in this turn (within the lanes' width unless expanded).
-    const shownRight = boxes
-      .filter((box) => expanded || (lanes.get(box.id) ?? 0) < MAX_LANES)
-      .map((box) => (props.stripeBase.get(box.id) ?? 0) + ((lanes.get(box.id) ?? 0) + 1) * LANE_PX);
-    const labelX = expanded ? Math.max(0, ...shownRight) : Math.min(lanesWidth, Math.max(0, ...shownRight));
-    let hidden = 0;
-    // Labels stack downwards from their bracket's top, in order of top, never over each other.
-    const placedLabels: { id: string; top: number }[] = [];
-    let labelFloor = Number.NEGATIVE_INFINITY;
-    for (const box of [...boxes].sort((a, b) => a.top - b.top || (lanes.get(a.id) ?? 0) - (lanes.get(b.id) ?? 0))) {
-      if (!expanded && (lanes.get(box.id) ?? 0) >= MAX_LANES) continue;
-      const top = Math.max(box.top, labelFloor);
-      placedLabels.push({ id: box.id, top });
-      labelFloor = top + LABEL_PX;
-    }
-    const labelTop = new Map(placedLabels.map((label) => [label.id, label.top]));
-    // Collapsed, labels stay within the turn's own height (so that no turn changes height as it scrolls in);
-    // the codings whose bracket or label does not fit are counted in "+k", which expands the turn.
-    const room = origin.height + LABEL_PX / 2;
-    for (const button of buttons) {
-      const box = byCoding.get(button.dataset.coding!);
-      if (!box) continue;
-      const lane = lanes.get(box.id) ?? 0;
-      if (!expanded && lane >= MAX_LANES) {
-        button.style.display = 'none';
-        hidden++;
-        continue;
-      }
-      const left = (props.stripeBase.get(box.id) ?? 0) + lane * LANE_PX;
-      button.style.display = '';
-      button.style.top = `${box.top}px`;
-      button.style.height = `${Math.max(4, box.bottom - box.top)}px`;
-      button.style.left = `${left}px`;
-      button.style.visibility = 'visible';
-      const label = button.querySelector<HTMLElement>('.stripe-label');
-      if (label) {
-        const top = labelTop.get(box.id) ?? box.top;
-        const fits = expanded || top + LABEL_PX <= room;
-        label.style.display = fits ? '' : 'none';
-        if (!fits) hidden++;
-        label.style.left = `${labelX - left}px`;
-        label.style.top = `${top - box.top}px`;
-      }
-    }
-    // Expanded, the margin grows the turn to hold every label.
-    if (stripeList.current) stripeList.current.style.minHeight = expanded ? `${Math.max(0, labelFloor)}px` : '';
-    // "+k" is written straight to the DOM as well, for the same reason as the stripes.
-    const toggle = more.current;
-    if (toggle) {
-      toggle.hidden = hidden === 0 && !expanded;
-      const count = toggle.querySelector('.more-count');
-      if (count) count.textContent = expanded ? 'Fewer' : `+${hidden}`;
-    }
-    if (remote.length === 0) {
-      setOverlays(NO_OVERLAYS);
-      return;
-    }
-    const measuredOverlays = remote.map((selection) => {
-      const rects = rangeRects(selection.start, selection.end).map((r) => ({
-        left: r.left - origin.left,
-        top: r.top - origin.top,
-        width: Math.max(2, r.width),
-        height: r.height,
-      }));
-      return { key: String(selection.clientId), colour: selection.colour, name: selection.name, rects };
-    });
-    setOverlays(measuredOverlays);
-  }, [codings, remote, text, block.start, block.end, editing, width, props.stripeLane, props.stripeBase, expanded]);
 
   const openAt = (ids: string[], target: Element) => {
     if (ids.length > 0) props.onOpenCodings(ids, target.getBoundingClientRect());
@@ -274,54 +176,280 @@ export const TurnBlock = memo(function TurnBlock(props: BlockProps) {
             })}
           </div>
         )}
-        <div className="overlays" aria-hidden="true">
-          {overlays.map((overlay) =>
-            overlay.rects.map((rect, i) => (
-              <div
-                // biome-ignore lint/suspicious/noArrayIndexKey: rects of one selection have no identity but their order
-                key={`${overlay.key}-${i}`}
-                className={rect.width <= 2 ? 'remote-caret' : 'remote-selection'}
-                data-name={overlay.name}
-                style={{ ...rect, ['--who' as string]: overlay.colour }}
-              >
-                {i === 0 && <span className="remote-name">{overlay.name}</span>}
-              </div>
-            )),
-          )}
-        </div>
+        {remote.length > 0 && !editing && (
+          <Overlays block={block} remote={remote} segments={segments} width={width} textRoot={textRoot} />
+        )}
       </div>
-      <ul className={expanded ? 'stripes expanded' : 'stripes'} aria-label="Codings in this turn" ref={stripeList}>
-        {codings.map((coding) => {
-          const label = props.labelOf(coding);
-          return (
-            <li key={coding.id}>
-              <button
-                type="button"
-                className="stripe"
-                data-coding={coding.id}
-                // The visible tag starts the name (WCAG 2.5.3 label in name: voice users say what they see).
-                aria-label={`${props.tagOf(coding)}: ${label}`}
-                title={label}
-                style={{ ['--code' as string]: colourOf(coding) }}
-                onClick={(event) => openAt([coding.id], event.currentTarget)}
-              >
-                <span className="stripe-label" aria-hidden="true">
-                  {props.tagOf(coding)}
-                </span>
-              </button>
-            </li>
-          );
-        })}
-        <li className="more-codings" ref={more} hidden>
-          <button type="button" aria-expanded={expanded} onClick={() => setExpanded((was) => !was)}>
-            <span className="more-count" />
-            <span className="visually-hidden"> codings in this turn</span>
-          </button>
-        </li>
-      </ul>
+      <Margin
+        block={block}
+        codings={codings}
+        segments={segments}
+        editing={editing}
+        width={width}
+        textRoot={textRoot}
+        lanesWidth={props.lanesWidth}
+        stripeLane={props.stripeLane}
+        stripeBase={props.stripeBase}
+        colourOf={colourOf}
+        labelOf={props.labelOf}
+        tagOf={props.tagOf}
+        onOpen={openAt}
+      />
     </article>
   );
 });
+
+/** Where one bracket goes in a turn's margin, and its label when it fits. */
+interface Placed {
+  id: string;
+  left: number;
+  top: number;
+  height: number;
+  /** The label's position relative to its bracket; null when it does not fit (it counts in "+k"). */
+  label: { left: number; top: number } | null;
+}
+
+interface MarginLayout {
+  placed: Placed[];
+  /** Codings whose bracket or label is not shown (the "+k" count). */
+  hidden: number;
+  /** Expanded, the height the labels need (the margin grows the turn to hold them). */
+  minHeight: number;
+}
+
+interface MarginProps {
+  block: Block;
+  codings: readonly LayerCoding[];
+  segments: readonly Segment[];
+  editing: boolean;
+  width: number;
+  textRoot: RefObject<HTMLDivElement | null>;
+  lanesWidth: number;
+  stripeLane: ReadonlyMap<string, number>;
+  stripeBase: ReadonlyMap<string, number>;
+  colourOf: (coding: LayerCoding) => string;
+  labelOf: (coding: LayerCoding) => string;
+  tagOf: (coding: LayerCoding) => string;
+  onOpen: (ids: string[], target: Element) => void;
+}
+
+/**
+ * The margin of a turn: labelled brackets in lanes, "+k" for what does not fit. The brackets are rendered only
+ * once the text is laid out and measured (in the same commit, before paint), each with its final position, and
+ * only those shown: a turn scrolling into view is styled and laid out once, not once hidden and again placed.
+ */
+const Margin = memo(function Margin(props: MarginProps) {
+  const { block, codings, segments, editing, width, textRoot, lanesWidth, stripeLane, stripeBase } = props;
+  const [expanded, setExpanded] = useState(false);
+  const [layout, setLayout] = useState<MarginLayout | null>(null);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: segments and width re-measure after the text re-wraps
+  useLayoutEffect(() => {
+    const root = textRoot.current;
+    if (!root || editing) return;
+    if (codings.length === 0) {
+      setLayout(null);
+      return;
+    }
+    setLayout(placeStripes(root, block, segments, codings, stripeLane, stripeBase, lanesWidth, expanded));
+  }, [codings, segments, block, editing, width, stripeLane, stripeBase, lanesWidth, expanded]);
+
+  const byId = useMemo(() => new Map(codings.map((coding) => [coding.id, coding])), [codings]);
+  const hidden = layout?.hidden ?? 0;
+  // A group of buttons rather than a list: no wrapper element per bracket (a turn scrolling in creates, styles and
+  // lays out a third fewer elements in its margin).
+  return (
+    // biome-ignore lint/a11y/useSemanticElements: a group of buttons beside the text, not a form's fieldset
+    <div
+      role="group"
+      className={expanded ? 'stripes expanded' : 'stripes'}
+      aria-label="Codings in this turn"
+      style={expanded && layout ? { minHeight: layout.minHeight } : undefined}
+    >
+      {layout?.placed.map((place) => {
+        const coding = byId.get(place.id);
+        if (!coding) return null;
+        const label = props.labelOf(coding);
+        const tag = props.tagOf(coding);
+        return (
+          <button
+            key={place.id}
+            type="button"
+            className="stripe"
+            data-coding={place.id}
+            // The visible tag starts the name (WCAG 2.5.3 label in name: voice users say what they see).
+            aria-label={`${tag}: ${label}`}
+            title={label}
+            style={{
+              ['--code' as string]: props.colourOf(coding),
+              insetInlineStart: place.left,
+              top: place.top,
+              height: place.height,
+            }}
+            onClick={(event) => props.onOpen([place.id], event.currentTarget)}
+          >
+            {place.label && (
+              <span
+                className="stripe-label"
+                aria-hidden="true"
+                style={{ insetInlineStart: place.label.left, top: place.label.top }}
+              >
+                {tag}
+              </span>
+            )}
+          </button>
+        );
+      })}
+      {(hidden > 0 || expanded) && (
+        <button
+          type="button"
+          className="more-codings"
+          aria-expanded={expanded}
+          onClick={() => setExpanded((was) => !was)}
+        >
+          <span className="more-count">{expanded ? 'Fewer' : `+${hidden}`}</span>
+          <span className="visually-hidden"> codings in this turn</span>
+        </button>
+      )}
+    </div>
+  );
+});
+
+/**
+ * Measures the codings' extent in the laid-out text and places their brackets: lanes packed by pixels, labels
+ * stacked downwards from their bracket's top without overlapping and, collapsed, within the turn's own height.
+ * Extents come from the highlighted segments' boxes (each coding starts and ends on a segment boundary), one
+ * layout for the whole turn.
+ */
+function placeStripes(
+  root: HTMLElement,
+  block: Block,
+  segments: readonly Segment[],
+  codings: readonly LayerCoding[],
+  stripeLane: ReadonlyMap<string, number>,
+  stripeBase: ReadonlyMap<string, number>,
+  lanesWidth: number,
+  expanded: boolean,
+): MarginLayout {
+  const origin = root.getBoundingClientRect();
+  const spans = root.children;
+  // The vertical extent of each drawn segment (null for the hidden speaker label), read once.
+  const extents = segments.map((_, i) => {
+    const span = spans[i];
+    if (!span || span.classList.contains('speaker-prefix')) return null;
+    const box = span.getBoundingClientRect();
+    return box.width === 0 && box.height === 0 ? null : { top: box.top - origin.top, bottom: box.bottom - origin.top };
+  });
+  const boxes = codings.map((coding): StripeBox => {
+    let top = Number.POSITIVE_INFINITY;
+    let bottom = Number.NEGATIVE_INFINITY;
+    for (let i = firstSegmentAt(segments, coding.start); i < segments.length; i++) {
+      const seg = segments[i]!;
+      if (seg.start >= coding.end) break;
+      const extent = extents[i];
+      if (!extent) continue;
+      top = Math.min(top, extent.top);
+      bottom = Math.max(bottom, extent.bottom);
+    }
+    if (top > bottom) {
+      top = 0;
+      bottom = origin.height;
+    }
+    const crosses = coding.start < block.start || coding.end > block.end;
+    const lane = stripeLane.get(coding.id);
+    return crosses && lane !== undefined ? { id: coding.id, top, bottom, lane } : { id: coding.id, top, bottom };
+  });
+  const lanes = packStripes(boxes);
+  const laneOf = (box: StripeBox) => lanes.get(box.id) ?? 0;
+  const shown = boxes.filter((box) => expanded || laneOf(box) < MAX_LANES);
+  let hidden = boxes.length - shown.length;
+  // Labels start right after the outermost bracket drawn in this turn (within the lanes' width unless expanded).
+  const shownRight = shown.map((box) => (stripeBase.get(box.id) ?? 0) + (laneOf(box) + 1) * LANE_PX);
+  const labelX = expanded ? Math.max(0, ...shownRight) : Math.min(lanesWidth, Math.max(0, ...shownRight));
+  // Collapsed, labels stay within the turn's own height (so that no turn changes height as it scrolls in); the
+  // codings whose label does not fit are counted in "+k", which expands the turn.
+  const room = origin.height + LABEL_PX / 2;
+  const placed: Placed[] = [];
+  let labelFloor = Number.NEGATIVE_INFINITY;
+  for (const box of [...shown].sort((a, b) => a.top - b.top || laneOf(a) - laneOf(b))) {
+    const left = (stripeBase.get(box.id) ?? 0) + laneOf(box) * LANE_PX;
+    const labelTop = Math.max(box.top, labelFloor);
+    const fits = expanded || labelTop + LABEL_PX <= room;
+    if (fits) labelFloor = labelTop + LABEL_PX;
+    else hidden++;
+    placed.push({
+      id: box.id,
+      left,
+      top: box.top,
+      height: Math.max(4, box.bottom - box.top),
+      label: fits ? { left: labelX - left, top: labelTop - box.top } : null,
+    });
+  }
+  return { placed, hidden, minHeight: Math.max(0, labelFloor) };
+}
+
+/** The index of the segment containing `offset` (0 before the first), by binary search over their starts. */
+function firstSegmentAt(segments: readonly Segment[], offset: number): number {
+  let low = 0;
+  let high = segments.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (segments[mid]!.start <= offset) low = mid;
+    else high = mid - 1;
+  }
+  return low;
+}
+
+/** Others' selections and cursors over the text, tinted in their colour, with their name. */
+function Overlays(props: {
+  block: Block;
+  remote: readonly RemoteSelection[];
+  segments: readonly Segment[];
+  width: number;
+  textRoot: RefObject<HTMLDivElement | null>;
+}) {
+  const { block, remote, segments, width, textRoot } = props;
+  const [overlays, setOverlays] = useState<Overlay[]>([]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: segments and width re-measure after the text re-wraps
+  useLayoutEffect(() => {
+    const root = textRoot.current;
+    if (!root) return;
+    const origin = root.getBoundingClientRect();
+    setOverlays(
+      remote.map((selection) => {
+        const range = document.createRange();
+        const from = offsetToPoint(root, Math.max(selection.start, block.start));
+        const to = offsetToPoint(root, Math.min(selection.end, block.end));
+        range.setStart(from.node, from.offset);
+        range.setEnd(to.node, to.offset);
+        const rects = [...range.getClientRects()].map((r) => ({
+          left: r.left - origin.left,
+          top: r.top - origin.top,
+          width: Math.max(2, r.width),
+          height: r.height,
+        }));
+        return { key: String(selection.clientId), colour: selection.colour, name: selection.name, rects };
+      }),
+    );
+  }, [remote, segments, block, width]);
+  return (
+    <div className="overlays" aria-hidden="true">
+      {overlays.map((overlay) =>
+        overlay.rects.map((rect, i) => (
+          <div
+            // biome-ignore lint/suspicious/noArrayIndexKey: rects of one selection have no identity but their order
+            key={`${overlay.key}-${i}`}
+            className={rect.width <= 2 ? 'remote-caret' : 'remote-selection'}
+            data-name={overlay.name}
+            style={{ ...rect, ['--who' as string]: overlay.colour }}
+          >
+            {i === 0 && <span className="remote-name">{overlay.name}</span>}
+          </div>
+        )),
+      )}
+    </div>
+  );
+}
 
 function TextCorrection({
   text,
