@@ -231,6 +231,11 @@ export function CodebookPanel(props: CodebookPanelProps) {
             </form>
           )}
         </div>
+        {!current && codebook.codes.length > 0 && (
+          <p className="code-details-hint muted">
+            Select a code to see {canEdit ? 'and edit ' : ''}its definition, criteria, examples and memo.
+          </p>
+        )}
         {current && (
           <CodeDetails
             key={current.id}
