@@ -126,6 +126,18 @@ describe('visual overviews in the browser', () => {
       .locator('#overview-frequencies')
       .screenshot({ path: path.join(SCREENSHOTS, 'overviews-frequencies.png') });
 
+    // Frequencies: the bars' numbers as a table, open coding counted there too.
+    await page.getByText('The numbers as a table').click();
+    const numbers = page.getByTestId('frequency-numbers');
+    expect((await numbers.locator('tr[data-code="Mood"] td').allTextContents()).slice(0, 2)).toEqual([
+      `${N - 1}`,
+      `${N - 1} of ${N}`,
+    ]);
+    expect((await numbers.locator('tr[data-code="Care"] td').allTextContents()).slice(0, 2)).toEqual([
+      '4',
+      `2 of ${N}`,
+    ]);
+
     // Parents without their subcodes: Care counts only its own segment, and retrieves only it.
     await page.getByLabel('Subcodes count for their parents').uncheck();
     await expect.poll(() => row('Care')).toEqual(['', '1', ...rest(''), '1']);
