@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as Y from 'yjs';
 import { createLogger } from '../../server/dist/log.js';
+import { FileStorage } from '../../server/dist/persistence/index.js';
 import { createSyncEngine } from '../../server/dist/sync/index.js';
 
 const DOCS = 200;
@@ -24,12 +25,18 @@ function build(doc, seed) {
 }
 
 const logger = createLogger('warn');
-let engine = await createSyncEngine({ dataDir, logger, limits: { unloadGraceMs: 3_600_000 } });
+const open = async () =>
+  createSyncEngine({
+    storage: await FileStorage.open({ dataDir, logger }),
+    logger,
+    limits: { unloadGraceMs: 3_600_000 },
+  });
+let engine = await open();
 for (let i = 0; i < DOCS; i++) await engine.withDoc(`p/heap/memos/m${i}`, (doc) => build(doc, i));
 await engine.close();
 const states = [];
 
-engine = await createSyncEngine({ dataDir, logger, limits: { unloadGraceMs: 3_600_000 } });
+engine = await open();
 let base = heap();
 for (let i = 0; i < DOCS; i++) await engine.withDoc(`p/heap/memos/m${i}`, () => {});
 const perHostDoc = (heap() - base) / DOCS;

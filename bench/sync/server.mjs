@@ -25,8 +25,10 @@ if (kind === 'accord-nolog') {
 if (kind.startsWith('accord')) {
   const { createSyncEngine } = await import('../../server/dist/sync/index.js');
   const { createLogger } = await import('../../server/dist/log.js');
+  const { FileStorage } = await import('../../server/dist/persistence/index.js');
+  const logger = createLogger('warn');
   // As it runs in production: every update's content is checked against its document kind's schema.
-  const engine = await createSyncEngine({ dataDir, logger: createLogger('warn') });
+  const engine = await createSyncEngine({ storage: await FileStorage.open({ dataDir, logger }), logger });
   metrics = () => engine.metrics();
   close = () => engine.close();
   onUpgrade = (req, socket, head) => {

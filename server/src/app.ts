@@ -22,6 +22,7 @@ import { createLogger, type Logger } from './log.js';
 import { AuditLog } from './metadata/audit.js';
 import { openVerifiedDataDir } from './metadata/integrity.js';
 import { type DataDirLock, lockDataDir } from './metadata/lock.js';
+import { FileStorage } from './persistence/index.js';
 import { createSyncEngine } from './sync/index.js';
 import { VERSION } from './version.js';
 
@@ -45,7 +46,12 @@ export async function openContext(
     // Refuses a damaged directory (DataDamagedError, CorruptMetadataError) before anything in it changes.
     const store = await openVerifiedDataDir(config.dataDir);
     const audit = new AuditLog(config.dataDir);
-    const sync = await createSyncEngine({ dataDir: config.dataDir, logger: log.child({ component: 'sync' }) });
+    const storage = await FileStorage.open({ dataDir: config.dataDir, logger: log.child({ component: 'storage' }) });
+    // The engine owns the storage from here on and closes it in `sync.close()`.
+    const sync = await createSyncEngine({ storage, logger: log }).catch(async (error) => {
+      await storage.close();
+      throw error;
+    });
     const ctx: AppContext = {
       config,
       store,

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../server/src/log.js';
+import { FileStorage } from '../../server/src/persistence/index.js';
 import { createSyncEngine, type SyncEngine } from '../../server/src/sync/index.js';
 
 const engines: SyncEngine[] = [];
@@ -11,7 +12,8 @@ afterEach(async () => {
 });
 
 async function engineIn(dataDir: string): Promise<SyncEngine> {
-  const engine = await createSyncEngine({ dataDir, logger: createLogger('silent') });
+  const logger = createLogger('silent');
+  const engine = await createSyncEngine({ storage: await FileStorage.open({ dataDir, logger }), logger });
   engines.push(engine);
   return engine;
 }

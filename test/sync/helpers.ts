@@ -7,6 +7,7 @@ import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { createLogger } from '../../server/src/log.js';
+import { FileStorage } from '../../server/src/persistence/index.js';
 import { createSyncEngine, type PeerContext, type SyncEngine, type SyncLimits } from '../../server/src/sync/index.js';
 
 /**
@@ -30,9 +31,10 @@ export async function startEngineServer(
   options: { dataDir?: string; limits?: Partial<SyncLimits> } = {},
 ): Promise<EngineServer> {
   const dataDir = options.dataDir ?? tempDir();
+  const logger = createLogger(process.env.ACCORD_TEST_LOG === '1' ? 'debug' : 'silent');
   const engine = await createSyncEngine({
-    dataDir,
-    logger: createLogger(process.env.ACCORD_TEST_LOG === '1' ? 'debug' : 'silent'),
+    storage: await FileStorage.open({ dataDir, logger }),
+    logger,
     limits: options.limits,
     // These tests sync generic content (roots 'm', 't') under model document names: no content schema.
     contentSchema: () => null,

@@ -23,7 +23,14 @@ import {
   WRITTEN_MARKER,
   walRoot,
 } from './layout.js';
-import type { DocLog, LoadedDoc, SnapshotInfo, Storage, StorageStats } from './types.js';
+import {
+  type DocLog,
+  emptyStorageStats,
+  type LoadedDoc,
+  type SnapshotInfo,
+  type Storage,
+  type StorageStats,
+} from './types.js';
 import { recoverFromWriteAheadLog } from './walRecovery.js';
 import { WriteAheadLog } from './writeAheadLog.js';
 
@@ -72,6 +79,8 @@ export interface FileStorageOptions {
  * under `<dataDir>/wal` where appends of every document become durable together (writeAheadLog.ts).
  */
 export class FileStorage implements Storage {
+  private readonly failureListeners: ((docName: string, error: Error) => void)[] = [];
+
   private constructor(
     private readonly options: FileStorageOptions,
     private readonly root: string,
@@ -89,17 +98,16 @@ export class FileStorage implements Storage {
     const walDir = walRoot(options.dataDir);
     const recovered = await recoverFromWriteAheadLog(root, walDir, options.logger);
     const stats: StorageStats = {
-      appendedRecords: 0,
-      appendedBytes: 0,
-      syncs: 0,
-      compactions: 0,
-      recoveredTails: 0,
-      checkpoints: 0,
+      ...emptyStorageStats(),
       walReplayedEntries: recovered.entries,
       walRepairedLogs: recovered.repairedLogs,
     };
     const wal = await WriteAheadLog.create(walDir, recovered.nextSeq, stats, options.logger);
     return new FileStorage(options, root, stats, wal);
+  }
+
+  onLogFailure(listener: (docName: string, error: Error) => void): void {
+    this.failureListeners.push(listener);
   }
 
   /** After every document log is closed: makes the logs durable by themselves and removes the write-ahead log. */
@@ -213,6 +221,7 @@ export class FileStorage implements Storage {
   logFailed(docName: string, error: Error): void {
     this.options.logger.error('storage.log_write_failed', { docName, error });
     this.options.onLogFailure?.(docName, error);
+    for (const listener of this.failureListeners) listener(docName, error);
   }
 }
 

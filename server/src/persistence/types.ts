@@ -1,15 +1,18 @@
 /**
- * Storage of Yjs documents behind a small interface (DESIGN.md: append, load, compact, snapshot, list, delete), so
- * that a PostgreSQL engine can replace the file engine without touching the sync engine.
+ * Storage of Yjs documents behind a small interface (append, load, compact, snapshot, list, delete; see
+ * docs/storage.md), so that the sync engine works the same on the embedded file engine (fileStore.ts), in memory
+ * (memory.ts) and on PostgreSQL (postgres/). The composition root (app.ts) opens one and hands it to the engine.
  *
- * Contract every engine keeps: `load` returns updates whose merge is the document's last durable state; `append`
- * never blocks the caller and becomes durable at the next `flush` (which the engine also runs by itself within
- * the same event-loop turn); `compact` never leaves a moment where a crash loses an appended update.
+ * Contract every engine keeps (server/test/persistence/storageContract.ts checks it on each): `load` returns
+ * updates whose merge is the document's last durable state; `append` never blocks the caller and becomes durable
+ * at the next `flush` (which the engine also runs by itself within the same event-loop turn, so that an update is
+ * durable well within the 100 ms that docs/sync.md guarantees); `compact` never leaves a moment where a crash
+ * loses an appended update; named snapshots are immutable and verified against their SHA-256 when read.
  */
 export interface Storage {
   /** Opens a document for appending; `updates` (oldest first) rebuild its durable state. */
   load(docName: string): Promise<LoadedDoc>;
-  /** Names of stored documents starting with `prefix`. */
+  /** Names of stored documents starting with `prefix`, sorted. */
   list(prefix: string): Promise<string[]>;
   /** Removes every document (and its named snapshots) whose name starts with `prefix`. */
   deletePrefix(prefix: string): Promise<void>;
@@ -17,6 +20,13 @@ export interface Storage {
   writeSnapshot(docName: string, snapshotId: string, state: Uint8Array): Promise<SnapshotInfo>;
   /** Reads a named snapshot, verifying its SHA-256. */
   readSnapshot(docName: string, snapshotId: string): Promise<Uint8Array>;
+  /**
+   * Registers who is told when a document's log cannot be written: the sync engine then stops accepting updates
+   * for that document (its clients keep their edits and resend them when they reconnect).
+   */
+  onLogFailure(listener: (docName: string, error: Error) => void): void;
+  /** Counters since the storage was opened (the engine's metrics report them). */
+  readonly stats: StorageStats;
   /** Once every document's log is closed: leaves the stored state complete without any recovery step. */
   close(): Promise<void>;
 }
@@ -41,7 +51,7 @@ export interface DocLog {
   /** Bytes of the base snapshot and of the log since: a cheap upper bound of the encoded document. */
   readonly snapshotBytes: number;
   readonly logBytes: number;
-  /** Flushes and releases the file handles. */
+  /** Flushes and releases what the log holds (file handles, pending batches). */
   close(): Promise<void>;
 }
 
@@ -50,9 +60,11 @@ export interface SnapshotInfo {
   bytes: number;
 }
 
+/** What every engine counts; the fields an engine has no use for stay 0 (a database has no write-ahead log of ours). */
 export interface StorageStats {
   appendedRecords: number;
   appendedBytes: number;
+  /** Durable writes: fsyncs of the file engine, committed batches of PostgreSQL. */
   syncs: number;
   compactions: number;
   recoveredTails: number;
@@ -61,4 +73,18 @@ export interface StorageStats {
   /** Write-ahead log entries read on start, and document logs they had to complete (after a crash or power loss). */
   walReplayedEntries: number;
   walRepairedLogs: number;
+}
+
+/** Fresh counters, all 0. */
+export function emptyStorageStats(): StorageStats {
+  return {
+    appendedRecords: 0,
+    appendedBytes: 0,
+    syncs: 0,
+    compactions: 0,
+    recoveredTails: 0,
+    checkpoints: 0,
+    walReplayedEntries: 0,
+    walRepairedLogs: 0,
+  };
 }

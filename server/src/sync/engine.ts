@@ -5,7 +5,7 @@ import type { Access, AwarenessPolicy, DocSchema } from '@accord/shared';
 import { type WebSocket, WebSocketServer } from 'ws';
 import * as Y from 'yjs';
 import type { Logger } from '../log.js';
-import { FileStorage } from '../persistence/index.js';
+import type { Storage } from '../persistence/index.js';
 import { modelSchema } from './contentValidation.js';
 import { DocHost, type HostEnv } from './docHost.js';
 import { defaultLimits, type SyncLimits } from './limits.js';
@@ -44,7 +44,11 @@ export interface SyncEngine {
 }
 
 export interface SyncEngineOptions {
-  dataDir: string;
+  /**
+   * Where documents are stored (the file engine, PostgreSQL, memory), opened by the composition root (app.ts).
+   * The engine owns it from here on: `close()` closes it after every document's log.
+   */
+  storage: Storage;
   logger: Logger;
   limits?: Partial<SyncLimits>;
   /**
@@ -75,7 +79,7 @@ class Engine implements SyncEngine, HostEnv {
   readonly counters = new Counters();
   readonly logger: Logger;
   readonly contentSchema: (docName: string) => DocSchema | null;
-  private storage!: FileStorage;
+  private readonly storage: Storage;
   private readonly wss: WebSocketServer;
   private readonly hosts = new Map<string, DocHost>();
   private readonly peers = new Set<Peer>();
@@ -84,10 +88,11 @@ class Engine implements SyncEngine, HostEnv {
   private readonly timers: NodeJS.Timeout[] = [];
   private closing = false;
 
-  constructor(private readonly options: SyncEngineOptions) {
+  constructor(options: SyncEngineOptions) {
     this.limits = { ...defaultLimits(), ...options.limits };
     this.logger = options.logger.child({ component: 'sync' });
     this.contentSchema = options.contentSchema ?? modelSchema;
+    this.storage = options.storage;
     this.wss = new WebSocketServer({
       noServer: true,
       maxPayload: this.limits.maxPayloadBytes,
@@ -97,11 +102,7 @@ class Engine implements SyncEngine, HostEnv {
   }
 
   async start(): Promise<void> {
-    this.storage = await FileStorage.open({
-      dataDir: this.options.dataDir,
-      logger: this.logger,
-      onLogFailure: (docName) => this.failDoc(docName),
-    });
+    this.storage.onLogFailure((docName) => this.failDoc(docName));
     logSkippedEntries(this.logger);
     this.timers.push(setInterval(() => this.sweepLagging(), LAG_SWEEP_MS));
     this.timers.push(setInterval(() => this.ping(), this.limits.pingIntervalMs));
