@@ -15,12 +15,17 @@ export type ImportErrorCode =
   | 'selection_outside_source'
   | 'unknown_reference'
   | 'empty_file'
-  | 'invalid_bundle';
+  | 'invalid_bundle'
+  | 'no_text'
+  | 'corrupt_pdf'
+  | 'encrypted_pdf';
 
 const STATUS: Partial<Record<ImportErrorCode, number>> = {
   too_large: 413,
   unsupported_format: 415,
   unsupported_encoding: 415,
+  no_text: 422,
+  encrypted_pdf: 422,
 };
 
 export class ImportError extends Error {

@@ -52,7 +52,7 @@ export function guessKind(file: ImportFile): ImportKind {
   throw new ImportError(
     file.name,
     'unsupported_format',
-    `Accord does not import ".${extension}" files (transcripts: .txt .md .docx .odt .vtt .srt; projects: .qdpx; codebooks: .qdc .csv)`,
+    `Accord does not import ".${extension}" files (transcripts: .txt .md .docx .odt .vtt .srt .pdf; projects: .qdpx; codebooks: .qdc .csv)`,
   );
 }
 

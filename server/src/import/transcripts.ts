@@ -3,6 +3,7 @@ import { readDocx } from './docx.js';
 import { ImportError } from './errors.js';
 import { checkFileSize, type ImportLimits } from './limits.js';
 import { readOdt } from './odt.js';
+import { readPdf } from './pdf.js';
 import { detectTurns, type SpeakerSummary } from './speakers.js';
 import { readSrt, readVtt } from './subtitles.js';
 import { decodeText, normaliseText, titleFromFileName } from './text.js';
@@ -20,7 +21,7 @@ export interface TranscriptDraft {
   speakers: SpeakerSummary[];
 }
 
-export const TRANSCRIPT_EXTENSIONS = ['txt', 'md', 'docx', 'odt', 'vtt', 'srt'] as const;
+export const TRANSCRIPT_EXTENSIONS = ['txt', 'md', 'docx', 'odt', 'vtt', 'srt', 'pdf'] as const;
 export type TranscriptFormat = (typeof TRANSCRIPT_EXTENSIONS)[number];
 
 export function extensionOf(file: string): string {
@@ -45,6 +46,8 @@ export async function readTranscript(file: string, bytes: Uint8Array, limits: Im
       return draftFromText(file, title, await readDocx(file, bytes, limits));
     case 'odt':
       return draftFromText(file, title, await readOdt(file, bytes, limits));
+    case 'pdf':
+      return draftFromText(file, title, (await readPdf(file, bytes)).text);
     case 'vtt':
     case 'srt': {
       const source = decodeText(file, bytes);

@@ -130,7 +130,8 @@ describe('readTranscript on constructed files', () => {
   });
 
   it.each([
-    ['unknown.pdf', strToU8('%PDF-1.4'), 'unsupported_format', /unknown\.pdf: "\.pdf" is not a transcript format/],
+    ['unknown.rtf', strToU8('{\\rtf1 hi}'), 'unsupported_format', /unknown\.rtf: "\.rtf" is not a transcript format/],
+    ['cut.pdf', strToU8('%PDF-1.4'), 'corrupt_pdf', /cut\.pdf: not a readable PDF/],
     ['empty.txt', strToU8(' \n '), 'empty_file', /empty\.txt: the transcript has no text/],
     ['bad.docx', strToU8('not a zip'), 'corrupt_archive', /bad\.docx: not a readable ZIP archive/],
     ['bad.vtt', strToU8('hello'), 'unsupported_format', /bad\.vtt: not a usable WebVTT file/],
