@@ -18,8 +18,11 @@ export interface FoldOptions {
 
 export interface FoldedText {
   text: string;
-  /** For each code unit of `text`, where the original character that produced it starts. */
-  origin: Int32Array;
+  /**
+   * For each code unit of `text`, where the original character that produced it starts; null when every unit is
+   * at its own offset (text that folding only lowercased).
+   */
+  origin: Int32Array | null;
   /** Length of the original text. */
   originalLength: number;
 }
@@ -69,39 +72,86 @@ function orderedMarks(run: { mark: string; origin: number }[]): { mark: string; 
   );
 }
 
-/** A folded string under construction: chunks of text and a growing array of origins. */
+/** Per BMP code unit and option set: 0 not yet known, 1 simple, 2 not simple (see `isSimple`). */
+const simpleTables = [
+  new Uint8Array(0x10000),
+  new Uint8Array(0x10000),
+  new Uint8Array(0x10000),
+  new Uint8Array(0x10000),
+];
+const GREEK_CAPITAL_SIGMA = 0x03a3;
+
+/**
+ * A code unit whose fold is itself lowercased (or itself, when case matters), one unit long and not a mark: a run
+ * of such units folds with one `toLowerCase()` and keeps its offsets one to one. Surrogates never are (their fold
+ * is per code point), nor capital sigma, whose lowercase depends on its neighbours.
+ */
+function isSimple(unit: number, options: FoldOptions): boolean {
+  const table = simpleTables[(options.caseSensitive ? 1 : 0) + (options.ignoreDiacritics ? 2 : 0)]!;
+  let known = table[unit]!;
+  if (known === 0) {
+    const character = String.fromCharCode(unit);
+    const folded = unit >= 0xd800 && unit <= 0xdfff ? '' : foldCharacter(unit, options);
+    const simple =
+      folded.length === 1 &&
+      unit !== GREEK_CAPITAL_SIGMA &&
+      !MARK.test(folded) &&
+      folded === (options.caseSensitive ? character : character.toLowerCase());
+    known = simple ? 1 : 2;
+    table[unit] = known;
+  }
+  return known === 1;
+}
+
+/**
+ * A folded string under construction: chunks of text and, once the folded text stops being the original one to
+ * one, an array of origins.
+ */
 class Builder {
   chunks: string[] = [];
-  origin: Int32Array;
+  /** Null while every unit so far sits at its own offset (the common case: no origin array at all). */
+  origin: Int32Array | null = null;
   length = 0;
   /** Combining marks not yet written: a run of them is put in canonical order before it is. */
   marks: { mark: string; origin: number }[] = [];
 
-  constructor(capacity: number) {
-    this.origin = new Int32Array(Math.max(16, capacity));
+  constructor(private readonly capacity: number) {}
+
+  private reserve(units: number): Int32Array {
+    let origin = this.origin;
+    if (origin === null) {
+      origin = new Int32Array(Math.max(16, this.capacity, this.length + units));
+      for (let k = 0; k < this.length; k++) origin[k] = k;
+      this.origin = origin;
+    } else if (this.length + units > origin.length) {
+      const grown = new Int32Array(Math.max(this.length + units, Math.ceil(origin.length * 1.5)));
+      grown.set(origin.subarray(0, this.length));
+      this.origin = origin = grown;
+    }
+    return origin;
   }
 
-  private reserve(units: number): void {
-    if (this.length + units <= this.origin.length) return;
-    const grown = new Int32Array(Math.max(this.length + units, Math.ceil(this.origin.length * 1.5)));
-    grown.set(this.origin.subarray(0, this.length));
-    this.origin = grown;
-  }
-
-  push(piece: string, from: number): void {
-    this.reserve(piece.length);
+  private push(piece: string, from: number): void {
+    const origin = this.reserve(piece.length);
     this.chunks.push(piece);
-    this.origin.fill(from, this.length, this.length + piece.length);
+    origin.fill(from, this.length, this.length + piece.length);
     this.length += piece.length;
   }
 
-  /** An ASCII run, one origin per code unit. */
+  /** A run of simple units, one origin per code unit. */
   pushRun(piece: string, from: number): void {
     this.flushMarks();
-    this.reserve(piece.length);
     this.chunks.push(piece);
-    for (let k = 0; k < piece.length; k++) this.origin[this.length + k] = from + k;
+    if (this.origin !== null || from !== this.length) {
+      const origin = this.reserve(piece.length);
+      for (let k = 0; k < piece.length; k++) origin[this.length + k] = from + k;
+    }
     this.length += piece.length;
+  }
+
+  /** A whole character's fold, when no mark of it can meet a neighbour's. */
+  pushPiece(piece: string, from: number): void {
+    if (piece.length > 0) this.push(piece, from);
   }
 
   pushCharacter(character: string, from: number): void {
@@ -124,25 +174,33 @@ export function foldText(text: string, options: FoldOptions = {}): FoldedText {
   const builder = new Builder(text.length);
   let i = 0;
   while (i < text.length) {
-    let ascii = i;
-    while (ascii < text.length && text.charCodeAt(ascii) < 0x80) ascii++;
-    if (ascii > i) {
-      const run = text.slice(i, ascii);
+    let simple = i;
+    while (simple < text.length && isSimple(text.charCodeAt(simple), options)) simple++;
+    if (simple > i) {
+      const run = text.slice(i, simple);
       builder.pushRun(options.caseSensitive ? run : run.toLowerCase(), i);
-      i = ascii;
+      i = simple;
       continue;
     }
     const codePoint = text.codePointAt(i)!;
-    for (const character of foldCharacter(codePoint, options)) builder.pushCharacter(character, i);
-    i += codePoint > 0xffff ? 2 : 1;
+    const folded = foldCharacter(codePoint, options);
+    const next = i + (codePoint > 0xffff ? 2 : 1);
+    // One character's fold is in canonical order already: only marks that meet marks of a neighbour need sorting.
+    if (builder.marks.length === 0 && (next >= text.length || isSimple(text.charCodeAt(next), options)))
+      builder.pushPiece(folded, i);
+    else for (const character of folded) builder.pushCharacter(character, i);
+    i = next;
   }
   builder.flushMarks();
   return {
-    text: builder.chunks.join(''),
-    origin: builder.origin.subarray(0, builder.length),
+    text: builder.chunks.length === 1 ? builder.chunks[0]! : builder.chunks.join(''),
+    origin: builder.origin === null ? null : builder.origin.subarray(0, builder.length),
     originalLength: text.length,
   };
 }
+
+/** Where the original character behind folded code unit `at` starts. */
+export const originOf = (folded: FoldedText, at: number): number => (folded.origin === null ? at : folded.origin[at]!);
 
 /** The query folded the same way as the text it is matched against. */
 export function foldQuery(query: string, options: FoldOptions = {}): string {
@@ -155,13 +213,16 @@ export function foldQuery(query: string, options: FoldOptions = {}): string {
  * combining mark that belongs to its last character.
  */
 export function originalRange(folded: FoldedText, from: number, to: number): [number, number] | null {
-  const { origin, text } = folded;
+  const { text } = folded;
   if (to <= from) return null;
-  if (from > 0 && origin[from - 1] === origin[from]) return null;
-  if (to < text.length && origin[to - 1] === origin[to]) return null;
+  if (folded.origin !== null) {
+    const origin = folded.origin;
+    if (from > 0 && origin[from - 1] === origin[from]) return null;
+    if (to < text.length && origin[to - 1] === origin[to]) return null;
+  }
   if (to < text.length && MARK.test(String.fromCodePoint(text.codePointAt(to)!))) return null;
-  const start = origin[from]!;
-  const end = to < text.length ? origin[to]! : folded.originalLength;
+  const start = originOf(folded, from);
+  const end = to < text.length ? originOf(folded, to) : folded.originalLength;
   return end > start ? [start, end] : null;
 }
 

@@ -1,4 +1,5 @@
 import { foldedIncludes, foldQuery, foldText, originalRange } from '@accord/shared/text/index';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
 /** Every [start, end) of `query` in `text`, folded, mapped back to the original text. */
@@ -66,9 +67,17 @@ describe('folding for search', () => {
   it('every folded code unit has an origin inside the original text', () => {
     const text = 'Aß𠮷é\u0301ﬁİ';
     const folded = foldText(text);
-    expect(folded.origin).toHaveLength(folded.text.length);
-    for (const at of folded.origin) expect(at >= 0 && at < text.length).toBe(true);
-    expect([...folded.origin]).toEqual([...folded.origin].slice().sort((a, b) => a - b));
+    const origin = folded.origin!;
+    expect(origin).toHaveLength(folded.text.length);
+    for (const at of origin) expect(at >= 0 && at < text.length).toBe(true);
+    expect([...origin]).toEqual([...origin].slice().sort((a, b) => a - b));
+    // Text that folding only lowercases needs no origins at all: every unit is at its own offset.
+    expect(foldText('Plain TEXT, “quoted” 我们。').origin).toBeNull();
+    expect(foldText('Plain TEXT, “quoted” 我们。').text).toBe('plain text, “quoted” 我们。');
+  });
+
+  it('capital sigma folds on its own, whatever its neighbours', () => {
+    expect(foldText('ΟΔΥΣΣΕΥΣ').text).toBe('οδυσσευσ');
   });
 
   it('contains, for the retrieval filter', () => {
@@ -76,5 +85,72 @@ describe('folding for search', () => {
     expect(foldedIncludes('İstanbul', 'ISTANBUL')).toBe(true);
     expect(foldedIncludes('café', 'cafe')).toBe(false);
     expect(foldedIncludes('anything', '')).toBe(true);
+  });
+
+  describe('properties', () => {
+    const alphabet = [
+      'a',
+      'A',
+      's',
+      'S',
+      'ß',
+      'e',
+      'é',
+      'É',
+      '\u0301',
+      '\u0323',
+      'م',
+      '\u0651',
+      '\u064E',
+      'ı',
+      'I',
+      'Σ',
+      'ς',
+      'σ',
+      '𠮷',
+      'Ｆ',
+      'ﬁ',
+      ' ',
+      '我',
+      '\u00AD',
+    ];
+    const texts = fc.array(fc.constantFrom(...alphabet), { maxLength: 24 }).map((parts) => parts.join(''));
+
+    it('canonically equivalent texts fold the same (NFC, NFD, any mark order)', () => {
+      fc.assert(
+        fc.property(texts, (text) => {
+          const folded = foldText(text).text;
+          expect(foldText(text.normalize('NFC')).text).toBe(folded);
+          expect(foldText(text.normalize('NFD')).text).toBe(folded);
+        }),
+      );
+    });
+
+    it('case variants fold the same', () => {
+      fc.assert(
+        fc.property(texts, (text) => {
+          const folded = foldText(text).text;
+          expect(foldText(text.toUpperCase()).text).toBe(folded);
+          expect(foldText(text.toLowerCase()).text).toBe(folded);
+        }),
+      );
+    });
+
+    it('a whole text folded maps back to all of it, every origin inside it', () => {
+      fc.assert(
+        fc.property(texts, (text) => {
+          const folded = foldText(text);
+          for (let at = 0; at < folded.text.length; at++) {
+            const origin = folded.origin === null ? at : folded.origin[at]!;
+            expect(origin >= 0 && origin < text.length).toBe(true);
+          }
+          if (folded.text.length > 0 && !/^\p{M}/u.test(folded.text)) {
+            const range = originalRange(folded, 0, folded.text.length)!;
+            expect(range[0]).toBe(text.length - text.replace(/^\u00AD+/, '').length);
+            expect(range[1]).toBe(text.length);
+          }
+        }),
+      );
+    });
   });
 });
