@@ -144,6 +144,10 @@ describe('accessibility (axe-core) on every page', () => {
         .click();
       await page.getByRole('heading', { name: 'Self-censorship', level: 3 }).waitFor();
       expect(await seriousViolations(page), 'codebook tree').toEqual([]);
+      // The details of a coding, opened from its highlight.
+      await page.locator('.seg.coded', { hasText: 'people went quiet' }).first().click();
+      await page.getByRole('dialog', { name: /codings? here/ }).waitFor();
+      expect(await seriousViolations(page), 'coding details').toEqual([]);
     },
     60_000,
   );

@@ -200,9 +200,12 @@ describe('keyboard-only coding', () => {
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.className)).toBe('stripe');
     await page.keyboard.press('Enter');
-    await page.locator('.details').waitFor();
+    await page.getByRole('dialog', { name: '1 coding here' }).waitFor();
+    await screenshot(page, 'coding-details');
     await page.keyboard.press('Escape');
     await page.locator('.details').waitFor({ state: 'detached' });
+    // The focus is back in the text, on the turn.
+    expect(await focus(page)).toBe('turn 3');
 
     // Cmd+Z (macOS) undoes like Ctrl+Z, Cmd+Shift+Z redoes.
     await page.keyboard.press('Meta+z');

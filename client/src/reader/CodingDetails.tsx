@@ -1,4 +1,6 @@
-import { type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
+import { Dialog, Popover } from 'react-aria-components';
+import './CodingDetails.css';
 import type { CodebookView, LayerCoding } from '../sync/model.js';
 
 export interface DetailsProps {
@@ -14,46 +16,54 @@ export interface DetailsProps {
   onClose: () => void;
 }
 
-/** The codings at one spot: code, coder, date and memo; the coder's own ones can be removed, recoded, memoed. */
+/**
+ * The codings at one spot: code, coder, date and memo; the coder's own ones can be removed, recoded, memoed. A React
+ * Aria popover with a dialog, placed at the highlight or bracket that opened it: the focus moves into it and back
+ * when it closes (Escape, Close, or a click outside).
+ */
 export function CodingDetails(props: DetailsProps) {
   const { codings, codebook, anchor } = props;
-  const dialog = useRef<HTMLDivElement>(null);
   const titleId = useId();
-  useEffect(() => {
-    const previous = document.activeElement as HTMLElement | null;
-    dialog.current?.querySelector<HTMLElement>('button, select, textarea')?.focus();
-    return () => previous?.focus?.();
-  }, []);
-  const onKey = (event: KeyboardEvent) => {
-    if (event.key === 'Escape') {
-      event.preventDefault();
-      props.onClose();
-    }
-  };
-  const top = Math.min(anchor.bottom + 6, window.innerHeight - 360);
-  const left = Math.max(8, Math.min(anchor.left, window.innerWidth - 380));
+  // The popover is placed against an element: an invisible one over the spot that was clicked.
+  const spot = useRef<HTMLSpanElement>(null);
   return (
-    <div
-      className="details"
-      role="dialog"
-      aria-labelledby={titleId}
-      ref={dialog}
-      onKeyDown={onKey}
-      style={{ top, left }}
-    >
-      <div className="details-head">
-        <h2 id={titleId}>
-          {codings.length} coding{codings.length === 1 ? '' : 's'} here
-        </h2>
-        <button type="button" onClick={props.onClose} aria-label="Close">
-          ×
-        </button>
-      </div>
-      {codings.map((coding) => (
-        <CodingRow key={coding.id} {...props} coding={coding} own={coding.coder === props.ownCoder} />
-      ))}
-      {codebook.codes.length === 0 && <p className="muted">The codebook is empty.</p>}
-    </div>
+    <>
+      <span
+        ref={spot}
+        aria-hidden="true"
+        style={{
+          position: 'fixed',
+          top: anchor.top,
+          left: anchor.left,
+          width: anchor.width,
+          height: anchor.height,
+          pointerEvents: 'none',
+        }}
+      />
+      <Popover
+        triggerRef={spot}
+        isOpen
+        onOpenChange={(isOpen) => !isOpen && props.onClose()}
+        placement="bottom start"
+        offset={6}
+        className="details"
+      >
+        <Dialog aria-labelledby={titleId} className="details-dialog">
+          <div className="details-head">
+            <h2 id={titleId}>
+              {codings.length} coding{codings.length === 1 ? '' : 's'} here
+            </h2>
+            <button type="button" onClick={props.onClose} aria-label="Close">
+              ×
+            </button>
+          </div>
+          {codings.map((coding) => (
+            <CodingRow key={coding.id} {...props} coding={coding} own={coding.coder === props.ownCoder} />
+          ))}
+          {codebook.codes.length === 0 && <p className="muted">The codebook is empty.</p>}
+        </Dialog>
+      </Popover>
+    </>
   );
 }
 
