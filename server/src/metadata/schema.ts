@@ -184,12 +184,16 @@ export type Invitation = Omit<z.infer<typeof invitationSchema>, 'project'> & {
   project: { id: string; role: import('@accord/shared').Role } | null;
 };
 export type ServerSettings = z.infer<typeof serverSettingsSchema>;
-export type Metadata = Omit<z.infer<typeof metadataSchema>, 'projects' | 'invitations'> & {
+/** The whole metadata as one value: the content of `meta.json`, and what `Metadata.snapshot()` answers. */
+export type MetadataSnapshot = Omit<z.infer<typeof metadataSchema>, 'projects' | 'invitations'> & {
   projects: Project[];
   invitations: Invitation[];
 };
+/** The former name of `MetadataSnapshot` (the interface named `Metadata` is the store, in repositories.ts). */
+export type Metadata = MetadataSnapshot;
+export type { TranscriptMedia };
 
-export function emptyMetadata(): Metadata {
+export function emptyMetadata(): MetadataSnapshot {
   return {
     version: 1,
     users: [],
