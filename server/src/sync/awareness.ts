@@ -1,4 +1,5 @@
 import { type AwarenessPolicy, isColour } from '@accord/shared';
+import type { RelayedAwarenessEntry } from './hooks.js';
 import { type AwarenessEntry, encodeAwarenessMessage } from './protocol.js';
 
 /** Who may publish an awareness state: a connection, bound to one Yjs client id and one authenticated user. */
@@ -16,6 +17,10 @@ interface ClientState {
   full: string | null;
   presence: string | null;
   lastRelayed: number;
+  /** Held by a connection on another instance (scale-out): relayed here, never sent back, expires unless renewed. */
+  remote: boolean;
+  /** When a remote state was last received (renewals included). */
+  receivedAt: number;
 }
 
 export type AwarenessVerdict = 'ok' | 'spoof' | 'invalid';
@@ -24,6 +29,8 @@ export type AwarenessVerdict = 'ok' | 'spoof' | 'invalid';
 export interface AwarenessBatch {
   full: Uint8Array;
   presence: Uint8Array;
+  /** The changes of this instance's own connections in the batch (what other instances must hear of). */
+  local: RelayedAwarenessEntry[];
 }
 
 /**
@@ -50,8 +57,10 @@ export class RoomAwareness {
     for (const entry of entries) {
       const current = this.states.get(entry.clientId);
       if (entry.clientId !== owner.awarenessClientId) {
+        // Another instance's client id is never taken over here: it may still be live over there.
         const claimable =
-          owner.awarenessClientId === null && (current === undefined || current.owner.userId === owner.userId);
+          owner.awarenessClientId === null &&
+          (current === undefined || (!current.remote && current.owner.userId === owner.userId));
         if (!claimable) {
           // Echoes of other clients' states (y-websocket answers queries and times states out) are harmless and
           // ignored; advancing another user's client is impersonation.
@@ -100,9 +109,71 @@ export class RoomAwareness {
       if (now - current.lastRelayed >= this.renewalMs) this.dirty.add(entry.clientId);
       return 'ok';
     }
-    this.states.set(entry.clientId, { owner, clock: entry.clock, ...stamped, lastRelayed: 0 });
+    this.states.set(entry.clientId, {
+      owner,
+      clock: entry.clock,
+      ...stamped,
+      lastRelayed: 0,
+      remote: false,
+      receivedAt: 0,
+    });
     this.dirty.add(entry.clientId);
     return 'ok';
+  }
+
+  /**
+   * States of other instances' connections, as their instance stamped them. A client id held by a connection of
+   * this instance is left alone; an older clock is ignored, as y-protocols does. They go to this instance's peers
+   * in the next batch (filtered by policy like any state), but never into its `local` part.
+   */
+  applyRemote(entries: readonly RelayedAwarenessEntry[], now: number): void {
+    for (const entry of entries) {
+      const current = this.states.get(entry.clientId);
+      if (current && (!current.remote || entry.clock < current.clock)) continue;
+      if (entry.full === null || entry.presence === null) {
+        if (current && current.full !== null) this.markRemoved(entry.clientId, current, entry.clock);
+        continue;
+      }
+      if (current && current.full === entry.full && current.clock === entry.clock) {
+        current.receivedAt = now;
+        continue;
+      }
+      const owner: AwarenessOwner = { userId: entry.userId, userName: '', awarenessClientId: entry.clientId };
+      this.states.set(entry.clientId, {
+        owner,
+        clock: entry.clock,
+        full: entry.full,
+        presence: entry.presence,
+        lastRelayed: 0,
+        remote: true,
+        receivedAt: now,
+      });
+      this.dirty.add(entry.clientId);
+    }
+  }
+
+  /**
+   * Removes remote states not renewed for `maxAgeMs` (their instance stopped, or lost Redis): a client renews its
+   * state well within it, so only the states of connections that are gone expire. True when some did.
+   */
+  expireRemote(now: number, maxAgeMs: number): boolean {
+    let expired = false;
+    for (const [clientId, state] of this.states) {
+      if (!state.remote || state.full === null || now - state.receivedAt <= maxAgeMs) continue;
+      this.markRemoved(clientId, state, state.clock);
+      expired = true;
+    }
+    return expired;
+  }
+
+  /** The current states of this instance's own connections (another instance asked for them). */
+  localEntries(): RelayedAwarenessEntry[] {
+    const entries: RelayedAwarenessEntry[] = [];
+    for (const [clientId, state] of this.states) {
+      if (state.remote || state.full === null) continue;
+      entries.push(relayed(clientId, state));
+    }
+    return entries;
   }
 
   /** A closed connection's state disappears for everyone (same clock, null state: what y-protocols expects). */
@@ -125,17 +196,19 @@ export class RoomAwareness {
     if (this.dirty.size === 0) return null;
     const full: AwarenessEntry[] = [];
     const presence: AwarenessEntry[] = [];
+    const local: RelayedAwarenessEntry[] = [];
     for (const clientId of this.dirty) {
       const state = this.states.get(clientId);
       if (!state) continue;
       full.push({ clientId, clock: state.clock, state: state.full ?? 'null' });
       presence.push({ clientId, clock: state.clock, state: state.presence ?? 'null' });
+      if (!state.remote) local.push(relayed(clientId, state));
       state.lastRelayed = now;
       if (state.full === null) this.states.delete(clientId);
     }
     this.dirty.clear();
     if (full.length === 0) return null;
-    return { full: encodeAwarenessMessage(full), presence: encodeAwarenessMessage(presence) };
+    return { full: encodeAwarenessMessage(full), presence: encodeAwarenessMessage(presence), local };
   }
 
   /** Every current state, for a joining peer or a query; null when there is none. */
@@ -161,6 +234,10 @@ export class RoomAwareness {
     }
     return entries.length > 0 ? encodeAwarenessMessage(entries) : null;
   }
+}
+
+function relayed(clientId: number, state: ClientState): RelayedAwarenessEntry {
+  return { clientId, clock: state.clock, userId: state.owner.userId, full: state.full, presence: state.presence };
 }
 
 function stamp(text: string, owner: AwarenessOwner): { full: string; presence: string } | null {

@@ -4,6 +4,7 @@ import type { Logger } from '../log.js';
 import type { DocLog } from '../persistence/index.js';
 import { RoomAwareness } from './awareness.js';
 import { checkContent } from './contentValidation.js';
+import type { HookedDoc, RelayedAwarenessEntry, SyncHooks } from './hooks.js';
 import type { SyncLimits } from './limits.js';
 import type { Counters, RejectReason } from './metrics.js';
 import { CLOSE, type Peer } from './peer.js';
@@ -17,7 +18,12 @@ export interface HostEnv {
   reject(peer: Peer, reason: RejectReason, code: number, detail?: unknown): void;
   /** What clients may write into a document (null: anything; see `SyncEngineOptions.contentSchema`). */
   contentSchema(docName: string): DocSchema | null;
+  /** Extensions (the Redis relay); `{}` when there are none. */
+  hooks: SyncHooks;
 }
+
+/** The origin of updates another instance accepted: relayed to the peers here, never logged or reported again. */
+const REMOTE_ORIGIN = Symbol('remote');
 
 /**
  * A loaded document: the Y.Doc, its peers, its awareness and its log. Every change is relayed and appended to the
@@ -26,7 +32,7 @@ export interface HostEnv {
  * `doc`), and logged as received. Any other change (a sync step 2, the server's `withDoc`) is relayed and logged
  * from the doc's update event, encoded once. Either way the same buffer goes to every peer that is not behind.
  */
-export class DocHost {
+export class DocHost implements HookedDoc {
   readonly peers = new Set<Peer>();
   readonly awareness: RoomAwareness;
   unloadTimer: NodeJS.Timeout | null = null;
@@ -214,12 +220,14 @@ export class DocHost {
     // Relay first, then append: both happen in this synchronous handler and the log's write is only issued at the
     // end of the turn (setImmediate), so durability is the same either way, and peers do not wait for the CRC/copy.
     this.relay(encodeSyncMessage(SYNC_UPDATE, update), origin, () => Y.encodeStateVector(tr.beforeState));
-    this.append(update);
+    // Another instance's update is durable already (it is published only then): logging it again would only copy it.
+    if (origin !== REMOTE_ORIGIN) this.append(update);
   };
 
   private append(update: Uint8Array): void {
     const log = this.log;
     log.append(update);
+    this.env.hooks.onUpdate?.(this, update);
     if (log.logBytes > Math.max(this.env.limits.compactMinLogBytes, log.snapshotBytes)) {
       log
         .compact(() => Y.encodeStateAsUpdate(this.doc))
@@ -269,10 +277,61 @@ export class DocHost {
   private sendAwareness(): void {
     const batch = this.awareness.takeBatch(Date.now());
     if (!batch) return;
+    if (batch.local.length > 0) this.env.hooks.onAwareness?.(this, batch.local);
     for (const peer of this.peers) {
       if (peer.lag !== null || peer.closed) continue;
       peer.send(peer.ctx.awareness === 'full' ? batch.full : batch.presence);
     }
+  }
+
+  get live(): boolean {
+    return !this.closed && !this.failed;
+  }
+
+  stateVector(): Uint8Array {
+    return Y.encodeStateVector(this.doc);
+  }
+
+  missingFrom(stateVector: Uint8Array): Uint8Array | null {
+    const diff = Y.encodeStateAsUpdate(this.doc, stateVector);
+    return isEmptyUpdate(diff) ? null : diff;
+  }
+
+  lacksAnyOf(stateVector: Uint8Array): boolean {
+    const doc = this.doc;
+    for (const [client, clock] of Y.decodeStateVector(stateVector)) {
+      if (clock > Y.getState(doc.store, client)) return true;
+    }
+    return false;
+  }
+
+  applyRemote(update: Uint8Array): 'applied' | 'incomplete' | 'unavailable' {
+    if (!this.live) return 'unavailable';
+    const doc = this.doc;
+    if (isEmptyUpdate(update)) return 'applied';
+    // The same rule as for a client's update: nothing may stay pending in the document (see isSelfContained).
+    if (!isSelfContained(doc, update)) return 'incomplete';
+    Y.applyUpdate(doc, update, REMOTE_ORIGIN);
+    return 'applied';
+  }
+
+  applyRemoteAwareness(entries: readonly RelayedAwarenessEntry[]): void {
+    if (!this.live) return;
+    this.awareness.applyRemote(entries, Date.now());
+    if (this.awareness.hasDirty) this.scheduleAwareness();
+  }
+
+  localAwareness(): RelayedAwarenessEntry[] {
+    return this.awareness.localEntries();
+  }
+
+  whenDurable(): Promise<void> {
+    return this.log.flush();
+  }
+
+  /** Drops other instances' awareness states not renewed for `maxAgeMs` (see RoomAwareness.expireRemote). */
+  expireRemoteAwareness(now: number, maxAgeMs: number): void {
+    if (this.awareness.expireRemote(now, maxAgeMs)) this.scheduleAwareness();
   }
 
   /** Sends a peer that fell behind everything it missed, in one message. */

@@ -8,6 +8,7 @@ import type { Logger } from '../log.js';
 import type { Storage } from '../persistence/index.js';
 import { modelSchema } from './contentValidation.js';
 import { DocHost, type HostEnv } from './docHost.js';
+import type { SyncHooks } from './hooks.js';
 import { defaultLimits, type SyncLimits } from './limits.js';
 import { Counters, type RejectReason, type SyncMetrics } from './metrics.js';
 import { KeyedMutex } from './mutex.js';
@@ -57,6 +58,11 @@ export interface SyncEngineOptions {
    * which sync generic content, pass `() => null`.
    */
   contentSchema?: (docName: string) => DocSchema | null;
+  /**
+   * Extensions told of loads, accepted updates, awareness changes and unloads (sync/hooks.ts); the Redis relay of
+   * several instances (scaleout/relay.ts) is one. Default: none.
+   */
+  hooks?: SyncHooks;
 }
 
 /** Thrown when a document cannot be loaded now (too many loaded, heap bound): the client should retry later. */
@@ -65,6 +71,8 @@ export class TryAgainError extends Error {
 }
 
 const LAG_SWEEP_MS = 50;
+/** How often other instances' awareness states are checked for expiry (only with hooks). */
+const REMOTE_AWARENESS_SWEEP_MS = 5_000;
 /** A log of more records than this is compacted when loaded, so the next load replays one snapshot. */
 const COMPACT_ON_LOAD_RECORDS = 64;
 
@@ -79,6 +87,7 @@ class Engine implements SyncEngine, HostEnv {
   readonly counters = new Counters();
   readonly logger: Logger;
   readonly contentSchema: (docName: string) => DocSchema | null;
+  readonly hooks: SyncHooks;
   private readonly storage: Storage;
   private readonly wss: WebSocketServer;
   private readonly hosts = new Map<string, DocHost>();
@@ -93,6 +102,7 @@ class Engine implements SyncEngine, HostEnv {
     this.logger = options.logger.child({ component: 'sync' });
     this.contentSchema = options.contentSchema ?? modelSchema;
     this.storage = options.storage;
+    this.hooks = options.hooks ?? {};
     this.wss = new WebSocketServer({
       noServer: true,
       maxPayload: this.limits.maxPayloadBytes,
@@ -106,6 +116,9 @@ class Engine implements SyncEngine, HostEnv {
     logSkippedEntries(this.logger);
     this.timers.push(setInterval(() => this.sweepLagging(), LAG_SWEEP_MS));
     this.timers.push(setInterval(() => this.ping(), this.limits.pingIntervalMs));
+    if (this.hooks.onLoaded) {
+      this.timers.push(setInterval(() => this.expireRemoteAwareness(), REMOTE_AWARENESS_SWEEP_MS));
+    }
     for (const timer of this.timers) timer.unref();
   }
 
@@ -187,7 +200,28 @@ class Engine implements SyncEngine, HostEnv {
     const host = new DocHost(name, doc, log, this);
     this.hosts.set(name, host);
     this.counters.docsLoaded++;
+    this.callHook('onLoaded', () => this.hooks.onLoaded?.(host));
     return host;
+  }
+
+  /** A hook's failure is logged, never allowed to break the engine's own work. */
+  private callHook(hook: keyof SyncHooks, call: () => void): void {
+    try {
+      call();
+    } catch (error) {
+      this.logger.error('sync.hook_failed', { hook, error });
+    }
+  }
+
+  private forget(host: DocHost): void {
+    this.hosts.delete(host.name);
+    this.callHook('onUnloaded', () => this.hooks.onUnloaded?.(host.name));
+  }
+
+  /** Other instances' awareness states whose connections went without a word (their instance stopped). */
+  private expireRemoteAwareness(): void {
+    const now = Date.now();
+    for (const host of this.hosts.values()) host.expireRemoteAwareness(now, 3 * this.limits.awarenessRenewalMs);
   }
 
   private receive(peer: Peer, data: Buffer, isBinary: boolean): void {
@@ -265,7 +299,7 @@ class Engine implements SyncEngine, HostEnv {
   private unload(host: DocHost): Promise<void> {
     return this.mutex.run(host.name, async () => {
       if (this.hosts.get(host.name) !== host || host.peers.size > 0) return;
-      this.hosts.delete(host.name);
+      this.forget(host);
       this.counters.docsUnloaded++;
       await host.close().catch((error) => this.logger.error('sync.unload_failed', { docName: host.name, error }));
     });
@@ -281,7 +315,7 @@ class Engine implements SyncEngine, HostEnv {
     if (!host || host.failed) return;
     host.failed = true;
     for (const peer of host.peers) peer.close(CLOSE.internal, 'storage failure');
-    this.hosts.delete(docName);
+    this.forget(host);
     void this.mutex.run(docName, () => host.close().catch(() => {}));
   }
 
@@ -379,7 +413,7 @@ class Engine implements SyncEngine, HostEnv {
           for (const peer of this.peers) if (peer.docName === name) peer.close(CLOSE.deleted, 'document deleted');
           const host = this.hosts.get(name);
           if (!host) return;
-          this.hosts.delete(name);
+          this.forget(host);
           await host.close();
         }),
       ),
@@ -423,7 +457,7 @@ class Engine implements SyncEngine, HostEnv {
     await Promise.all(
       [...this.hosts.values()].map((host) =>
         this.mutex.run(host.name, async () => {
-          this.hosts.delete(host.name);
+          this.forget(host);
           await host.close().catch((error) => this.logger.error('sync.close_failed', { docName: host.name, error }));
         }),
       ),
