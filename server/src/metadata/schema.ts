@@ -1,6 +1,7 @@
 import { ID_PATTERN, type ProjectSettings, ROLES, type TranscriptMedia } from '@accord/shared';
 import { isSegmentationVersion, type SegmentationVersion } from '@accord/shared/text/index';
 import { z } from 'zod';
+import { METADATA_VERSION } from './migrations.js';
 
 /**
  * The shape of `meta.json`, validated whenever it is loaded: a file edited by hand or cut short is refused with
@@ -81,7 +82,7 @@ export const snapshotRecordSchema = z.object({
 });
 
 /**
- * Fields added after the first release default so that older meta.json files still load. A round's frozen
+ * The current version of a round (older meta.json files are brought up to it by migrations.ts). A round's frozen
  * codebook is the document `p/<project>/r/<round>/codebook`, snapshotted when the round is created.
  */
 export const roundSchema = z.object({
@@ -96,32 +97,27 @@ export const roundSchema = z.object({
   createdBy: id,
   revealedAt: timestamp.nullable(),
   /** How the transcripts were chosen: by hand, or a seeded random sample of `percent` of `population`. */
-  sample: z
-    .object({ percent: z.number(), seed: z.number().int().nonnegative(), population: z.array(id) })
-    .nullable()
-    .default(null),
-  codebookSnapshot: snapshotRecordSchema.nullable().default(null),
+  sample: z.object({ percent: z.number(), seed: z.number().int().nonnegative(), population: z.array(id) }).nullable(),
+  codebookSnapshot: snapshotRecordSchema.nullable(),
   /** Who may resolve disagreements into the consensus layer (owners always may). */
-  adjudicators: z.array(id).default([]),
+  adjudicators: z.array(id),
   /** Coders' "done" marks per transcript. */
-  done: z.array(z.object({ transcriptId: id, coder: id, at: timestamp })).default([]),
-  revealedBy: id.nullable().default(null),
+  done: z.array(z.object({ transcriptId: id, coder: id, at: timestamp })),
+  revealedBy: id.nullable(),
   /** Revealed before every coder was done (the owner was warned). */
-  forced: z.boolean().default(false),
+  forced: z.boolean(),
   /** The coder layers and transcript texts as they were at reveal. */
-  snapshots: z.array(snapshotRecordSchema).default([]),
+  snapshots: z.array(snapshotRecordSchema),
   /** Codebook changes made during the review of this round. */
-  codebookChanges: z
-    .array(
-      z.object({
-        code: id,
-        fields: z.record(z.string(), z.object({ before: z.unknown(), after: z.unknown() })),
-        memo: z.string(),
-        by: id,
-        at: timestamp,
-      }),
-    )
-    .default([]),
+  codebookChanges: z.array(
+    z.object({
+      code: id,
+      fields: z.record(z.string(), z.object({ before: z.unknown(), after: z.unknown() })),
+      memo: z.string(),
+      by: id,
+      at: timestamp,
+    }),
+  ),
   /**
    * How the round's sentences, paragraphs and speaker turns are cut (shared/src/text/segmentation.ts): the version
    * the round was created with. Absent in rounds created before versioning, which were computed with version 1.
@@ -157,19 +153,18 @@ export const invitationSchema = z.object({
 /** Server-wide settings an administrator changes in the web UI. */
 export const serverSettingsSchema = z.object({
   /** Owners may invite people who have no account yet into their projects (else only administrators invite). */
-  ownersInvite: z.boolean().default(true),
+  ownersInvite: z.boolean(),
 });
 
 export const metadataSchema = z.object({
-  version: z.literal(1),
+  version: z.literal(METADATA_VERSION),
   users: z.array(userSchema),
   sessions: z.array(sessionSchema),
   projects: z.array(projectSchema),
   transcripts: z.array(transcriptSchema),
   rounds: z.array(roundSchema),
-  /** Added with invitations: older files load with none. */
-  invitations: z.array(invitationSchema).default([]),
-  serverSettings: serverSettingsSchema.default({ ownersInvite: true }),
+  invitations: z.array(invitationSchema),
+  serverSettings: serverSettingsSchema,
 });
 
 export type User = z.infer<typeof userSchema>;
@@ -195,7 +190,7 @@ export type { TranscriptMedia };
 
 export function emptyMetadata(): MetadataSnapshot {
   return {
-    version: 1,
+    version: METADATA_VERSION,
     users: [],
     sessions: [],
     projects: [],

@@ -5,11 +5,13 @@ import { type Adapter, Low } from 'lowdb';
 import { TextFile } from 'lowdb/node';
 import { docNameOf, docsRoot, walRoot, walSegments } from '../persistence/layout.js';
 import { AUDIT_FILE } from './audit.js';
+import { CorruptMetadataError } from './errors.js';
+import { METADATA_VERSION, migrate } from './migrations.js';
 import { emptyMetadata, type Metadata, metadataSchema } from './schema.js';
 
-export const METADATA_FILE = 'meta.json';
+export { CorruptMetadataError };
 
-export class CorruptMetadataError extends Error {}
+export const METADATA_FILE = 'meta.json';
 
 /** The top-level field of `meta.json` holding the SHA-256 of the rest (see `serializeMetadata`). */
 const CHECKSUM_FIELD = 'sha256';
@@ -91,11 +93,22 @@ export function checkMetadataShape(data: unknown, file: string): Metadata {
   return parsed.data as Metadata;
 }
 
+export interface MetadataFileContent {
+  /** The metadata, migrated to the current version. */
+  data: Metadata;
+  checksummed: boolean;
+  /** The version of the format the file is in (older than `METADATA_VERSION`: it was migrated in memory). */
+  version: number;
+  /** The file's text as read. */
+  text: string;
+}
+
 /**
- * Reads and checks `meta.json` without changing anything: null when there is none and the directory holds no data
- * (a fresh install); throws `CorruptMetadataError` when it is damaged, or missing beside existing data.
+ * Reads, migrates (in memory) and checks `meta.json` without changing anything: null when there is none and the
+ * directory holds no data (a fresh install); throws `CorruptMetadataError` when it is damaged, or missing beside
+ * existing data, and `MetadataTooNewError` when a newer Accord wrote it.
  */
-export function readMetadataFile(dataDir: string): { data: Metadata; checksummed: boolean } | null {
+export function readMetadataFile(dataDir: string): MetadataFileContent | null {
   const file = path.join(dataDir, METADATA_FILE);
   let text: string;
   try {
@@ -109,12 +122,26 @@ export function readMetadataFile(dataDir: string): { data: Metadata; checksummed
         `restore ${METADATA_FILE} from a backup`,
     );
   }
-  const { data, checksummed } = parseMetadataText(text, file);
-  return { data: checkMetadataShape(data, file), checksummed };
+  const parsed = parseMetadataText(text, file);
+  const { data, from } = migrate(parsed.data, file);
+  return { data: checkMetadataShape(data, file), checksummed: parsed.checksummed, version: from ?? 0, text };
+}
+
+/** Where the text of a `meta.json` of an older version is kept when a start migrates it. */
+export const migratedCopyName = (version: number) => `meta.v${version}.json`;
+
+/**
+ * What a start does before it writes a `meta.json` that was read in an older version: a copy of the old file, kept
+ * beside it (once per version), so that going back to the older Accord stays possible by hand.
+ */
+export function keepPreMigrationCopy(dataDir: string, found: MetadataFileContent): void {
+  if (found.version >= METADATA_VERSION) return;
+  const copy = path.join(dataDir, migratedCopyName(found.version));
+  if (!fs.existsSync(copy)) fs.writeFileSync(copy, found.text, { flag: 'wx' });
 }
 
 /** lowdb's adapter for `meta.json`: atomic writes (temp file + rename) of the checksummed form. */
-class MetadataFile implements Adapter<Metadata> {
+export class MetadataFile implements Adapter<Metadata> {
   private readonly text: TextFile;
 
   constructor(private readonly file: string) {
@@ -123,7 +150,8 @@ class MetadataFile implements Adapter<Metadata> {
 
   async read(): Promise<Metadata | null> {
     const text = await this.text.read();
-    return text === null ? null : checkMetadataShape(parseMetadataText(text, this.file).data, this.file);
+    if (text === null) return null;
+    return checkMetadataShape(migrate(parseMetadataText(text, this.file).data, this.file).data, this.file);
   }
 
   write(data: Metadata): Promise<void> {
@@ -147,8 +175,12 @@ export class MetadataStore {
     const file = path.join(dataDir, METADATA_FILE);
     const found = readMetadataFile(dataDir);
     const db = new Low<Metadata>(new MetadataFile(file), found?.data ?? emptyMetadata());
-    // A file from before checksums gets one now, so that from here on damage to it is noticed.
-    if (found !== null && !found.checksummed) await db.write();
+    // A file from before checksums gets one now, so that from here on damage to it is noticed; an older version is
+    // written in the current one (its old text kept aside).
+    if (found !== null && (!found.checksummed || found.version < METADATA_VERSION)) {
+      keepPreMigrationCopy(dataDir, found);
+      await db.write();
+    }
     return new MetadataStore(db, file);
   }
 
