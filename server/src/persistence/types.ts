@@ -88,3 +88,23 @@ export function emptyStorageStats(): StorageStats {
     walRepairedLogs: 0,
   };
 }
+
+/** `writeSnapshot` of an id the document has already: `code` is 'EEXIST', as the file engine's link failure. */
+export class SnapshotExistsError extends Error {
+  override name = 'SnapshotExistsError';
+  readonly code = 'EEXIST';
+
+  constructor(docName: string, snapshotId: string) {
+    super(`named snapshot ${docName}@${snapshotId} exists already (snapshots are immutable)`);
+  }
+}
+
+/** `readSnapshot` of an id the document does not have: `code` is 'ENOENT', as the file engine's missing file. */
+export class SnapshotNotFoundError extends Error {
+  override name = 'SnapshotNotFoundError';
+  readonly code = 'ENOENT';
+
+  constructor(docName: string, snapshotId: string) {
+    super(`named snapshot ${docName}@${snapshotId} does not exist`);
+  }
+}

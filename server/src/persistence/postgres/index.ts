@@ -1,0 +1,1 @@
+export { DocumentDeletedError, PostgresDocLog, PostgresStorage, type PostgresStorageOptions } from './storage.js';
