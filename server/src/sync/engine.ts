@@ -21,8 +21,12 @@ import { isEmptyUpdate } from './updates.js';
 export interface SyncEngine {
   /** Completes the WebSocket upgrade and serves the peer; the caller has authenticated it and checked access. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, ctx: PeerContext): void;
-  /** Re-decides every open peer (role change, round start/reveal): 'none' closes it, 'read' downgrades, etc. */
-  recheck(decide: (ctx: PeerContext) => { access: Access; awareness: AwarenessPolicy }): void;
+  /**
+   * Re-decides every open peer (role change, round start/reveal): 'none' closes it, 'read' downgrades, etc.
+   * Decisions may be asynchronous (they read the metadata); rechecks run one at a time, in the order asked, and
+   * one asked while another runs decides every peer again afterwards, so the last one reflects the latest change.
+   */
+  recheck(decide: (ctx: PeerContext) => PeerDecision | Promise<PeerDecision>): Promise<void>;
   /** Closes (4401) every peer opened by a session that `ended` names, at once; answers how many. */
   closeSessions(ended: (sessionId: string) => boolean, reason: string): number;
   /**
@@ -42,6 +46,12 @@ export interface SyncEngine {
   metrics(): SyncMetrics;
   /** Flushes everything durably and closes every socket (graceful shutdown). */
   close(): Promise<void>;
+}
+
+/** What an access decision sets on an open peer. */
+export interface PeerDecision {
+  access: Access;
+  awareness: AwarenessPolicy;
 }
 
 export interface SyncEngineOptions {
@@ -345,10 +355,21 @@ class Engine implements SyncEngine, HostEnv {
     }
   }
 
-  recheck(decide: (ctx: PeerContext) => { access: Access; awareness: AwarenessPolicy }): void {
-    for (const peer of this.peers) {
+  recheck(decide: (ctx: PeerContext) => PeerDecision | Promise<PeerDecision>): Promise<void> {
+    const run = this.rechecking.then(() => this.recheckNow(decide));
+    // A failed recheck is the caller's to report; the next one still runs.
+    this.rechecking = run.catch(() => {});
+    return run;
+  }
+
+  /** Settles when the recheck running (and those queued) have been applied. */
+  private rechecking: Promise<void> = Promise.resolve();
+
+  private async recheckNow(decide: (ctx: PeerContext) => PeerDecision | Promise<PeerDecision>): Promise<void> {
+    for (const peer of [...this.peers]) {
       if (peer.closed) continue;
-      const decision = decide({ ...peer.ctx, user: { ...peer.ctx.user } });
+      const decision = await decide({ ...peer.ctx, user: { ...peer.ctx.user } });
+      if (peer.closed) continue;
       if (decision.access === 'none') {
         peer.close(CLOSE.forbidden, 'access revoked');
         continue;
