@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { type ReactNode, useEffect, useId, useRef, useState } from 'react';
 import { Dialog, Popover } from 'react-aria-components';
 import './CodingDetails.css';
 import type { CodebookView, LayerCoding } from '../sync/model.js';
@@ -10,6 +10,8 @@ export interface DetailsProps {
   text: string;
   ownCoder: string | null;
   coderName: (coder: string) => string;
+  /** Where the coding lies in the recording, when its turns have times (null when they have none). */
+  timeOf?: (coding: LayerCoding) => ReactNode;
   onRemove: (coding: LayerCoding) => void;
   onRecode: (coding: LayerCoding, code: string) => void;
   onMemo: (coding: LayerCoding, memo: string) => void;
@@ -73,6 +75,7 @@ function CodingRow({
   codebook,
   text,
   coderName,
+  timeOf,
   onRemove,
   onRecode,
   onMemo,
@@ -90,6 +93,7 @@ function CodingRow({
         <time dateTime={new Date(coding.createdAt).toISOString()}>{new Date(coding.createdAt).toLocaleString()}</time>
       </p>
       <blockquote className="excerpt">{excerpt.length > 200 ? `${excerpt.slice(0, 200)}…` : excerpt}</blockquote>
+      {timeOf?.(coding)}
       {own ? (
         <>
           <label htmlFor={`${id}-memo`}>Memo</label>
