@@ -18,7 +18,9 @@ const shared = await import(path.join(root, 'shared/dist/index.js'));
 const args = process.argv.slice(2);
 const SAMPLES = Number(args[args.indexOf('--samples') + 1]) || 40;
 const PASSWORD = 'bench password 1234';
-const TARGET = { firstRenderMs: 1000, latencyP95Ms: 100, frameMs: 16.7 };
+// Issue 22: the first coding on screen < 500 ms, a coding visible to a co-coder < 100 ms p95, main-thread work per
+// scroll frame < 16.7 ms p95 (the text alone has the looser 1 s of a first readable render).
+const TARGET = { firstRenderMs: 1000, firstCodingMs: 500, latencyP95Ms: 100, frameMs: 16.7 };
 
 // ---------------------------------------------------------------------------------------------------------
 // Data: 60,000 characters of interview text in turns, 30 codes, 500 codings per coder.
@@ -177,13 +179,30 @@ for (let i = 0; i < 5; i++) {
 await b.goto(transcriptUrl);
 await b.locator('.stripe').first().waitFor();
 await b.evaluate(() => {
+  // Seen when a coding B has not shown before is drawn: its highlight in the text (a segment carrying its id) or
+  // its bracket in the margin. (A crowded turn shows some codings as "+k" rather than a bracket, so counting
+  // brackets would miss them.)
   window.__stripeSeen = [];
-  let count = document.querySelectorAll('.stripe').length;
+  const reader = document.querySelector('[data-testid="reader"]');
+  const shown = () => {
+    const ids = new Set();
+    for (const element of reader.querySelectorAll('[data-ids]'))
+      for (const id of element.dataset.ids.split(' ')) ids.add(id);
+    for (const element of reader.querySelectorAll('[data-coding]')) ids.add(element.dataset.coding);
+    return ids;
+  };
+  let known = shown();
   new MutationObserver(() => {
-    const now = document.querySelectorAll('.stripe').length;
-    if (now > count) window.__stripeSeen.push(performance.timeOrigin + performance.now());
-    count = now;
-  }).observe(document.querySelector('[data-testid="reader"]'), { childList: true, subtree: true });
+    const at = performance.timeOrigin + performance.now();
+    const now = shown();
+    if ([...now].some((id) => !known.has(id))) window.__stripeSeen.push(at);
+    known = new Set([...known, ...now]);
+  }).observe(reader, {
+    childList: true,
+    subtree: true,
+    attributes: true,
+    attributeFilter: ['data-ids', 'data-coding'],
+  });
 });
 const latencies = [];
 for (let i = 0; i < SAMPLES; i++) {
@@ -193,7 +212,9 @@ for (let i = 0; i < SAMPLES; i++) {
     const root = roots[n % roots.length];
     const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
     const nodes = [];
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) nodes.push(node);
+    // Text a reader can select: not the speaker label that opens a turn's text (hidden; the gutter shows it).
+    for (let node = walker.nextNode(); node; node = walker.nextNode())
+      if (node.parentElement.checkVisibility()) nodes.push(node);
     // Heavily coded text is cut into short segments: take one of the longest text nodes.
     nodes.sort((x, y) => y.data.length - x.data.length);
     const node = nodes[Math.floor(n / roots.length) % Math.min(5, nodes.length)];
@@ -211,7 +232,7 @@ for (let i = 0; i < SAMPLES; i++) {
   await picker.waitFor();
   const seenBefore = await b.evaluate(() => window.__stripeSeen.length);
   const sentAt = await a.evaluate(() => {
-    const input = document.querySelector('[role="combobox"]');
+    const input = document.querySelector('.picker [role="combobox"]');
     const at = performance.timeOrigin + performance.now();
     input.dispatchEvent(new KeyboardEvent('keydown', { key: String(1 + ((at % 9) | 0)), bubbles: true }));
     return at;
@@ -274,7 +295,7 @@ const lines = [
   `  transcript: ${text.length} characters, ${turns.length} turns; 2000 codings from 4 coders; 30 codes`,
   '',
   `  first readable render (text on screen, warm, median of 4): ${fmt(median(firstText))}  target < ${TARGET.firstRenderMs} ms  ${verdict(median(firstText) < TARGET.firstRenderMs)}`,
-  `    with coding stripes: ${fmt(median(firstStripes))} (max ${fmt(Math.max(...firstStripes))})`,
+  `    with coding stripes: ${fmt(median(firstStripes))} (max ${fmt(Math.max(...firstStripes))})  target < ${TARGET.firstCodingMs} ms  ${verdict(median(firstStripes) < TARGET.firstCodingMs)}`,
   `  coding shown in the other browser, ${SAMPLES} samples: p50 ${fmt(quantile(latencies, 0.5))}, p95 ${fmt(quantile(latencies, 0.95))}, max ${fmt(Math.max(...latencies))}  target p95 < ${TARGET.latencyP95Ms} ms  ${verdict(quantile(latencies, 0.95) < TARGET.latencyP95Ms)}`,
   `  scrolling ${scroll.height} px at 120 px/frame, ${scroll.frames.length} frames:`,
   `    main-thread work per scroll (script + style + layout): p50 ${fmt(quantile(scroll.work, 0.5))}, p95 ${fmt(quantile(scroll.work, 0.95))}, max ${fmt(Math.max(...scroll.work))}; over ${TARGET.frameMs} ms: ${scroll.work.filter((w) => w > TARGET.frameMs).length}  target < ${TARGET.frameMs} ms  ${verdict(quantile(scroll.work, 0.95) < TARGET.frameMs)} (p95)`,

@@ -75,8 +75,14 @@ export interface ReaderProps {
   jump?: Passage | null;
 }
 
-/** The average height of a line and the characters on it, for the size estimate of a turn not yet measured. */
-const LINE_PX = 24;
+/**
+ * The size estimate of a turn not yet measured: its padding, the height of a line of text (15 px at a leading of
+ * 1.7) and the characters on a line at the reading measure. Close estimates keep the first render to one pass: the
+ * turns measured are the turns rendered.
+ */
+const TURN_PADDING_PX = 12;
+const LINE_PX = 25.5;
+const CHARS_PER_LINE = 68;
 const NONE: RemoteSelection[] = [];
 
 interface BlockCodings {
@@ -87,7 +93,6 @@ interface BlockCodings {
   lanes: Map<string, number>;
   bases: Map<string, number>;
 }
-const CHARS_PER_LINE = 90;
 
 /**
  * The transcript, virtualised by turn: only the turns in and near the viewport are in the DOM, so a transcript of
@@ -114,9 +119,11 @@ export function Reader(props: ReaderProps) {
     getScrollElement: () => scroller.current,
     estimateSize: (i) => {
       const block = blocks[i]!;
-      return 40 + LINE_PX * Math.max(1, Math.ceil((block.end - block.start) / CHARS_PER_LINE));
+      return TURN_PADDING_PX + LINE_PX * Math.max(1, Math.ceil((block.end - block.bodyStart) / CHARS_PER_LINE));
     },
-    overscan: 4,
+    // Turns are rendered synchronously as the reader scrolls, so a short overscan leaves no gap, and the first
+    // render (and every layout of the list) has fewer turns to do.
+    overscan: 2,
   });
 
   const jumped = usePassageJump(scroller, virtualizer, blocks, props.jump, setFocusIndex);
@@ -134,12 +141,13 @@ export function Reader(props: ReaderProps) {
       if (!found) {
         const block = blocks[index]!;
         const codingsHere = codingsBetween(codings, block.start, block.end, maxLength);
-        const key = codingsHere
-          .map(
-            (c) =>
-              `${c.id}:${c.start}:${c.end}:${c.resolvedCode}:${c.memo ?? ''}:${stripeLane.get(c.id)}:${stripeBase.get(c.id)}`,
-          )
-          .join('|');
+        // A turn packs its own brackets in lanes; only a coding that continues from or into another turn keeps its
+        // lane over the whole text. So a coding added elsewhere, which moves other codings' text-wide lanes,
+        // re-renders only the turns whose content or crossing brackets change.
+        const crossing = codingsHere.filter((c) => c.start < block.start || c.end > block.end);
+        const key = `${codingsHere
+          .map((c) => `${c.id}:${c.start}:${c.end}:${c.resolvedCode}:${c.memo ?? ''}:${stripeBase.get(c.id)}`)
+          .join('|')}/${crossing.map((c) => `${c.id}:${stripeLane.get(c.id)}`).join('|')}`;
         const old = before.get(index);
         found =
           old && old.key === key && old.start === block.start && old.end === block.end
@@ -149,7 +157,7 @@ export function Reader(props: ReaderProps) {
                 start: block.start,
                 end: block.end,
                 codings: codingsHere,
-                lanes: new Map(codingsHere.map((c) => [c.id, stripeLane.get(c.id) ?? 0])),
+                lanes: new Map(crossing.map((c) => [c.id, stripeLane.get(c.id) ?? 0])),
                 bases: new Map(codingsHere.map((c) => [c.id, stripeBase.get(c.id) ?? 0])),
               };
         cache.set(index, found);

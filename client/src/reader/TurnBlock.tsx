@@ -38,8 +38,9 @@ export interface BlockProps {
   /** The width of the lanes (before the labels), in pixels. */
   lanesWidth: number;
   /**
-   * Margin layout: each coding's lane over the whole text (kept by stripes that cross blocks) and the x where its
-   * lane group starts (one group, or one per coder when comparing).
+   * Margin layout: the lane over the whole text of each coding that crosses into another block (it keeps that lane,
+   * so that its bracket continues; the others are packed per block), and the x where each coding's lane group
+   * starts (one group, or one per coder when comparing).
    */
   stripeLane: ReadonlyMap<string, number>;
   stripeBase: ReadonlyMap<string, number>;
