@@ -26,6 +26,12 @@ export interface Config {
   smtpFrom: string | null;
   /** The address people open Accord at (for links in mails); null: taken from the request that made the link. */
   publicUrl: string | null;
+  /**
+   * The Redis every instance of a multi-instance deployment shares (`redis://host:6379`, `rediss://` for TLS):
+   * documents, awareness, access changes and login limits cross instances through it (docs/scale-out.md).
+   * null: one instance, nothing shared.
+   */
+  redisUrl: string | null;
 }
 
 export const DEFAULTS: Config = {
@@ -43,6 +49,7 @@ export const DEFAULTS: Config = {
   smtpUrl: null,
   smtpFrom: null,
   publicUrl: null,
+  redisUrl: null,
 };
 
 /** The environment variable for each setting; flags win over the environment, which wins over defaults. */
@@ -61,6 +68,7 @@ export const ENVIRONMENT: Record<keyof Config, string> = {
   smtpUrl: 'ACCORD_SMTP_URL',
   smtpFrom: 'ACCORD_SMTP_FROM',
   publicUrl: 'ACCORD_PUBLIC_URL',
+  redisUrl: 'ACCORD_REDIS_URL',
 };
 
 export class ConfigError extends Error {}
@@ -92,6 +100,7 @@ export function resolveConfig(flags: Raw, env: NodeJS.ProcessEnv = process.env):
   if (raw.smtpUrl) config.smtpUrl = url('SMTP URL', raw.smtpUrl, ['smtp:', 'smtps:']);
   if (raw.smtpFrom) config.smtpFrom = raw.smtpFrom;
   if (raw.publicUrl) config.publicUrl = url('public URL', raw.publicUrl, ['http:', 'https:']).replace(/\/+$/, '');
+  if (raw.redisUrl) config.redisUrl = url('Redis URL', raw.redisUrl, ['redis:', 'rediss:']);
   if (config.smtpUrl !== null && config.smtpFrom === null) {
     throw new ConfigError(
       'an SMTP URL needs a From address too (ACCORD_SMTP_FROM, e.g. "Accord <accord@lab.example>")',

@@ -3,12 +3,14 @@ import { ConfigError, resolveConfig } from '../config.js';
 import { DataDirLockedError } from '../metadata/lock.js';
 import { CorruptMetadataError } from '../metadata/store.js';
 import { DataDamagedError } from '../persistence/index.js';
+import { RedisUnavailableError } from '../scaleout/index.js';
 import { parseFlags } from './args.js';
 
 export const summary = 'start the Accord server';
 
 const HELP = `Usage: accord serve [--host HOST] [--port PORT] [--data DIR] [--origin URL,...] [--trust-proxy VALUE]
                     [--metrics-token TOKEN] [--smtp-url URL] [--smtp-from ADDRESS] [--public-url URL]
+                    [--redis URL]
 
 Starts Accord: the REST API under /api, the Yjs sync endpoint under /ws/, the web client at /.
 Defaults: --host 127.0.0.1 --port 8080 --data ./data. Each flag has an environment variable
@@ -18,6 +20,8 @@ ACCORD_LOG_LEVEL, ACCORD_METRICS_TOKEN, ACCORD_SMTP_URL, ACCORD_SMTP_FROM, ACCOR
 environment variable, since a flag shows in the process list.
 --smtp-url (smtp://user:pass@relay:587 or smtps://...) and --smtp-from mail invitation and reset links; without
 them the links are shown to copy. --public-url is the address people open Accord at, for links in mails.
+--redis URL (ACCORD_REDIS_URL; redis://host:6379 or rediss://) joins the instances sharing that Redis: edits,
+presence, access changes and login limits cross instances (docs/scale-out.md).
 Stops cleanly on SIGTERM or SIGINT, after flushing every document to disk.
 `;
 
@@ -33,6 +37,7 @@ export async function run(argv: string[]): Promise<number> {
     'smtp-url': { type: 'string' },
     'smtp-from': { type: 'string' },
     'public-url': { type: 'string' },
+    redis: { type: 'string' },
   });
   if (values.help) {
     process.stdout.write(HELP);
@@ -50,6 +55,7 @@ export async function run(argv: string[]): Promise<number> {
       smtpUrl: values['smtp-url'],
       smtpFrom: values['smtp-from'],
       publicUrl: values['public-url'],
+      redisUrl: values.redis,
     });
     const server = await startServer(config);
     await new Promise<void>((resolve) => {
@@ -70,7 +76,8 @@ export async function run(argv: string[]): Promise<number> {
       error instanceof ConfigError ||
       error instanceof CorruptMetadataError ||
       error instanceof DataDirLockedError ||
-      error instanceof DataDamagedError
+      error instanceof DataDamagedError ||
+      error instanceof RedisUnavailableError
     ) {
       process.stderr.write(`accord serve: ${error.message}\n`);
       return 1;

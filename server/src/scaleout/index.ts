@@ -8,6 +8,19 @@ import { DocRelay, type RelayStats, type StoredUpdatesReader } from './relay.js'
 export type { ControlHandlers, RelayStats, StoredUpdatesReader };
 export { RedisUnavailableError, redact };
 
+/**
+ * A storage that can read a document's updates without opening it for appending (the shared PostgreSQL storage
+ * should): the relay then also catches up from storage. The per-instance file engine cannot, and does not.
+ */
+export interface ReadableStorage {
+  readUpdates(docName: string): Promise<Uint8Array[]>;
+}
+
+export function storedUpdatesReader(storage: object): StoredUpdatesReader | undefined {
+  const readable = storage as Partial<ReadableStorage>;
+  return typeof readable.readUpdates === 'function' ? (docName) => readable.readUpdates!(docName) : undefined;
+}
+
 export interface ScaleOutOptions {
   /** redis:// or rediss:// URL of the Redis every instance shares. */
   url: string;
