@@ -2,19 +2,15 @@ import type { Access, AwarenessPolicy } from '@accord/shared';
 import type { LoginLimiter } from './auth/loginLimiter.js';
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
-import type { LegacyStore } from './metadata/inProcess.js';
-import type { AuditRepo, Metadata } from './metadata/repositories.js';
+import type { AuditLog } from './metadata/audit.js';
+import type { MetadataStore } from './metadata/store.js';
 import type { PeerContext, SyncEngine } from './sync/index.js';
 
 /** What request handlers and services share: one per running server (or offline CLI command). */
 export interface AppContext {
   config: Config;
-  /** Accounts, sessions, projects, transcripts, rounds, invitations, audit (metadata/repositories.ts). */
-  metadata: Metadata;
-  /** Transitional (issue 24): the embedded store's synchronous view, while the last callers move to `metadata`. */
-  store: LegacyStore;
-  /** The same as `metadata.audit`. */
-  audit: AuditRepo;
+  store: MetadataStore;
+  audit: AuditLog;
   sync: SyncEngine;
   logger: Logger;
   /** Counts password checks and account lookups before they happen (sign-in, password change, member lookup). */
