@@ -68,16 +68,16 @@ describe('import and export in the browser', () => {
 
     // A file Accord does not read is named, and blocks the import until it is removed.
     await wizard.getByLabel('Choose files to import').setInputFiles({
-      name: 'notes.pdf',
-      mimeType: 'application/pdf',
-      buffer: Buffer.from('%PDF-1.4'),
+      name: 'notes.rtf',
+      mimeType: 'application/rtf',
+      buffer: Buffer.from('{\\rtf1 notes}'),
     });
     await expect
       .poll(() => wizard.getByRole('alert').first().textContent())
-      .toMatch(/^notes\.pdf: Accord does not import/);
+      .toMatch(/^notes\.rtf: Accord does not import/);
     const confirm = wizard.getByRole('button', { name: /^Import 2 items$/ });
     expect(await confirm.isDisabled()).toBe(true);
-    await wizard.getByRole('button', { name: 'Remove notes.pdf' }).click();
+    await wizard.getByRole('button', { name: 'Remove notes.rtf' }).click();
 
     await confirm.click();
     await expect.poll(() => wizard.locator('output').textContent()).toMatch(/^Imported 2 transcripts/);

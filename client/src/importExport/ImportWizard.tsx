@@ -1,3 +1,4 @@
+import { type CleanupReport, cleanupText } from '@accord/shared/import/cleanup';
 import { useMutation } from '@tanstack/react-query';
 import { type DragEvent, type FormEvent, useCallback, useId, useRef, useState } from 'react';
 import { errorText } from '../api/errors.js';
@@ -10,6 +11,7 @@ import {
   type CoderPreview,
   defaultCoderChoice,
   describeSummary,
+  extensionOf,
   fileProblem,
   type ImportRequest,
   kindLabel,
@@ -26,10 +28,45 @@ import {
   speakerProblems,
 } from './speakers.js';
 
+/**
+ * Plain text that went through a page layout (line numbers, lines cut at the margin, running headers), as pasted
+ * from a PDF or saved as `.txt` by a transcription service: the clean-up PDF import applies
+ * (`shared/src/import/cleanup.ts`), offered with the text before and after; `applied` says which one is uploaded.
+ */
+interface CleanupOffer {
+  before: string;
+  after: string;
+  report: CleanupReport;
+  applied: boolean;
+}
+
+interface ItemBase {
+  key: string;
+  name: string;
+  pasted: boolean;
+  cleanup?: CleanupOffer;
+}
+
 type Item =
-  | { key: string; name: string; pasted: boolean; state: 'uploading' }
-  | { key: string; name: string; pasted: boolean; state: 'error'; error: string }
-  | { key: string; name: string; pasted: boolean; state: 'ready'; preview: UploadPreview; edits: SpeakerEdits[] };
+  | (ItemBase & { state: 'uploading' })
+  | (ItemBase & { state: 'error'; error: string })
+  | (ItemBase & { state: 'ready'; preview: UploadPreview; edits: SpeakerEdits[] });
+
+/** Text files larger than this are not checked for clean-up in the browser (the server reads them as they are). */
+const CLEANUP_MAX_BYTES = 8 * 1024 * 1024;
+
+/** The clean-up of a `.txt` (or pasted text), when it would change something; null otherwise. */
+async function cleanupOffer(name: string, body: Blob): Promise<CleanupOffer | null> {
+  if (extensionOf(name) !== 'txt' || body.size > CLEANUP_MAX_BYTES) return null;
+  const before = (await body.text()).replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
+  if (before.includes('\uFFFD')) return null;
+  const { text: after, report } = cleanupText(before);
+  const changed = report.lineNumbers > 0 || report.joinedLines > 0 || report.headersAndFooters.length > 0;
+  return changed && after.trim() !== '' ? { before, after, report, applied: false } : null;
+}
+
+const base = ({ key, name, pasted, cleanup }: Item): ItemBase =>
+  cleanup === undefined ? { key, name, pasted } : { key, name, pasted, cleanup };
 
 let nextKey = 0;
 
@@ -74,6 +111,31 @@ export function ImportWizard({
   const current = useRef(items);
   current.current = items;
 
+  /** Uploads `body` for the item's preview (again after its clean-up is switched on or off). */
+  const read = useCallback(
+    (key: string, name: string, body: Blob) => {
+      queue.current = queue.current.then(async () => {
+        try {
+          const preview = await importExportApi.upload(projectId, name, body);
+          update(key, (item) => ({
+            ...base(item),
+            state: 'ready',
+            preview,
+            edits: preview.transcripts.map((transcript) => initialEdits(transcript.speakers)),
+          }));
+        } catch (caught) {
+          const message = errorText(caught);
+          update(key, (item) => ({
+            ...base(item),
+            state: 'error',
+            error: message.startsWith(`${name}:`) ? message : `${name}: ${message}`,
+          }));
+        }
+      });
+    },
+    [projectId, update],
+  );
+
   /** Adds files (or pasted text as a file); uploads run one after the other, each shown as soon as it is read. */
   const add = useCallback(
     (files: { name: string; body: Blob; pasted: boolean }[]) => {
@@ -90,35 +152,28 @@ export function ImportWizard({
           continue;
         }
         added.push({ key, name: file.name, pasted: file.pasted, state: 'uploading' });
+        // The clean-up is looked for before the upload, so that the preview shows it as soon as it shows the file.
         queue.current = queue.current.then(async () => {
-          try {
-            const preview = await importExportApi.upload(projectId, file.name, file.body);
-            update(key, (item) => ({
-              key,
-              name: item.name,
-              pasted: item.pasted,
-              state: 'ready',
-              preview,
-              edits: preview.transcripts.map((transcript) => initialEdits(transcript.speakers)),
-            }));
-          } catch (caught) {
-            const message = errorText(caught);
-            update(key, (item) => ({
-              key,
-              name: item.name,
-              pasted: item.pasted,
-              state: 'error',
-              error: message.startsWith(`${file.name}:`) ? message : `${file.name}: ${message}`,
-            }));
-          }
+          const offer = await cleanupOffer(file.name, file.body).catch(() => null);
+          if (offer) update(key, (item) => ({ ...item, cleanup: offer }));
         });
+        read(key, file.name, file.body);
       }
       // Seen by a second add before the next render (a drop right after a choice).
       current.current = [...current.current, ...added];
       setItems((all) => [...all, ...added]);
     },
-    [projectId, update, imported.reset],
+    [update, read, imported.reset],
   );
+
+  /** Switches an item's clean-up on or off: the text chosen is uploaded again for a new preview. */
+  const setCleanup = (key: string, applied: boolean) => {
+    const item = current.current.find((candidate) => candidate.key === key);
+    if (!item?.cleanup || item.cleanup.applied === applied) return;
+    const cleanup = { ...item.cleanup, applied };
+    update(key, (was) => ({ ...base(was), cleanup, state: 'uploading' }));
+    read(key, item.name, new Blob([applied ? cleanup.after : cleanup.before], { type: 'text/plain' }));
+  };
 
   const remove = (key: string) => setItems((all) => all.filter((item) => item.key !== key));
 
@@ -170,7 +225,7 @@ export function ImportWizard({
     <section className="import-wizard" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>Import</h2>
       <p className="muted">
-        Transcripts (.txt, .md, .docx, .odt, Zoom or Teams .vtt, .srt), whole projects (REFI-QDA .qdpx), codebooks
+        Transcripts (.txt, .md, .docx, .odt, .pdf, Zoom or Teams .vtt, .srt), whole projects (REFI-QDA .qdpx), codebooks
         (.qdc, .csv) and participant attributes (.csv). Each file is read for a preview first; nothing is imported until
         you confirm.
       </p>
@@ -215,6 +270,14 @@ export function ImportWizard({
                   Remove
                 </button>
               </div>
+              {item.cleanup && (
+                <CleanupPreview
+                  name={item.pasted ? item.name.replace(/\.txt$/, '') : item.name}
+                  offer={item.cleanup}
+                  disabled={item.state === 'uploading'}
+                  onChange={(applied) => setCleanup(item.key, applied)}
+                />
+              )}
               {item.state === 'error' && (
                 <p className="error" role="alert">
                   {item.error}
@@ -262,6 +325,74 @@ export function ImportWizard({
         </ul>
       )}
     </section>
+  );
+}
+
+/** How much of the text before and after the clean-up the preview shows: its first lines, within a length. */
+const PREVIEW_LINES = 12;
+const PREVIEW_CHARS = 700;
+
+function previewLines(text: string): string {
+  const lines = text.split('\n');
+  let shown = lines.slice(0, PREVIEW_LINES).join('\n');
+  if (shown.length > PREVIEW_CHARS) shown = shown.slice(0, shown.lastIndexOf(' ', PREVIEW_CHARS) + 1 || PREVIEW_CHARS);
+  return shown.length < text.trimEnd().length ? `${shown.trimEnd()} …` : shown;
+}
+
+function describeCleanup(report: CleanupReport): string {
+  const parts: string[] = [];
+  if (report.lineNumbers > 0) {
+    parts.push(`${report.lineNumbers} line number${report.lineNumbers === 1 ? '' : 's'} removed`);
+  }
+  if (report.joinedLines > 0) {
+    parts.push(`${report.joinedLines} line break${report.joinedLines === 1 ? '' : 's'} inside paragraphs joined`);
+  }
+  const headers = report.headersAndFooters.length;
+  if (headers > 0)
+    parts.push(`${headers} running header${headers === 1 ? '' : 's'} or footer${headers === 1 ? '' : 's'} removed`);
+  return parts.join(', ');
+}
+
+/**
+ * The clean-up offered for text with line numbers or hard wraps: what it would do, the start of the text before
+ * and after it side by side, and the choice (off until the owner turns it on: the text is theirs).
+ */
+function CleanupPreview({
+  name,
+  offer,
+  disabled,
+  onChange,
+}: {
+  name: string;
+  offer: CleanupOffer;
+  disabled: boolean;
+  onChange: (applied: boolean) => void;
+}) {
+  return (
+    <fieldset className="cleanup">
+      <legend className="cleanup-title">
+        <strong>{name} looks like text from a page layout.</strong> Clean-up: {describeCleanup(offer.report)}.
+      </legend>
+      <div className="cleanup-compare">
+        <figure>
+          <figcaption>Before</figcaption>
+          <pre data-testid="cleanup-before">{previewLines(offer.before)}</pre>
+        </figure>
+        <figure>
+          <figcaption>After clean-up</figcaption>
+          <pre data-testid="cleanup-after">{previewLines(offer.after)}</pre>
+        </figure>
+      </div>
+      <label className="cleanup-choice">
+        <input
+          type="checkbox"
+          checked={offer.applied}
+          disabled={disabled}
+          onChange={(event) => onChange(event.target.checked)}
+        />{' '}
+        Import the cleaned text (line numbers removed, wrapped lines joined)
+      </label>
+    </fieldset>
   );
 }
 

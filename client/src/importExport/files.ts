@@ -10,6 +10,7 @@ export const ACCEPTED: Readonly<Record<string, string>> = {
   odt: 'transcript (OpenDocument)',
   vtt: 'transcript (subtitles)',
   srt: 'transcript (subtitles)',
+  pdf: 'transcript (PDF)',
   qdpx: 'project (REFI-QDA)',
   qdc: 'codebook (REFI-QDA)',
   csv: 'codebook or participant attributes',
@@ -41,7 +42,7 @@ export function kindLabel(name: string): string | null {
 export function fileProblem(name: string, size: number, taken: readonly string[]): string | null {
   if (kindLabel(name) === null) {
     const extension = extensionOf(name);
-    return `${name}: Accord does not import ${extension ? `“.${extension}”` : 'files without an extension'} (transcripts: .txt .md .docx .odt .vtt .srt; projects: .qdpx; codebooks: .qdc .csv)`;
+    return `${name}: Accord does not import ${extension ? `“.${extension}”` : 'files without an extension'} (transcripts: .txt .md .docx .odt .vtt .srt .pdf; projects: .qdpx; codebooks: .qdc .csv)`;
   }
   if (size === 0) return `${name}: the file is empty`;
   if (size > MAX_FILE_BYTES) return `${name}: the file is larger than 64 MiB`;

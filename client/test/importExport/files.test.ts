@@ -22,7 +22,8 @@ describe('file checks before upload', () => {
     ['codes.csv', 'csv', 'codebook or participant attributes'],
     ['folder/notes.md', 'md', 'transcript'],
     ['.hidden', '', null],
-    ['report.pdf', 'pdf', null],
+    ['report.pdf', 'pdf', 'transcript (PDF)'],
+    ['notes.rtf', 'rtf', null],
     ['README', '', null],
   ])('%s is %j, read as %j', (name, extension, label) => {
     expect(extensionOf(name)).toBe(extension);
@@ -37,6 +38,7 @@ describe('file checks before upload', () => {
       '.odt',
       '.vtt',
       '.srt',
+      '.pdf',
       '.qdpx',
       '.qdc',
       '.csv',
@@ -45,7 +47,7 @@ describe('file checks before upload', () => {
 
   it.each([
     ['a.txt', 10, [], null],
-    ['a.pdf', 10, [], 'a.pdf: Accord does not import “.pdf”'],
+    ['a.rtf', 10, [], 'a.rtf: Accord does not import “.rtf”'],
     ['README', 10, [], 'README: Accord does not import files without an extension'],
     ['a.txt', 0, [], 'a.txt: the file is empty'],
     ['a.txt', MAX_FILE_BYTES + 1, [], 'a.txt: the file is larger than 64 MiB'],
