@@ -6,6 +6,7 @@ import { AccordError } from '../errors.js';
 import { MATRIX_UNITS, type MatrixUnit } from '../export/matrix.js';
 import { EXPORT_FORMATS, type ExportFormat, render, segmentFilter } from '../export/render.js';
 import { formatSummary, summariseBundle } from '../interchange/bundle.js';
+import { recordingsForExport } from '../media/interchange.js';
 import { readBundle } from '../projects/bundleIo.js';
 import { DATA_OPTION, parseFlags, UsageError } from './args.js';
 import { offline } from './import.js';
@@ -71,6 +72,7 @@ export async function run(argv: string[]): Promise<number> {
       recal: values.recal ?? false,
       code: values.code,
       formulaSafe: !values['raw-csv'],
+      recordings: format === 'qdpx' ? await recordingsForExport(ctx, projectId, bundle) : [],
     });
     await writeFile(values.out!, content);
     ctx.audit.record({ actor: null, action: 'project.export', project: projectId, details: { format, via: 'cli' } });

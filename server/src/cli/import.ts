@@ -10,6 +10,7 @@ import { type ImportFile, readImport } from '../import/index.js';
 import { DEFAULT_LIMITS } from '../import/limits.js';
 import { formatSummary } from '../interchange/bundle.js';
 import { MEDIA_FORMATS } from '../media/formats.js';
+import { attachImportedRecordings } from '../media/interchange.js';
 import { type CheckedRecording, commitRecording, discardRecording, receiveRecording } from '../media/media.js';
 import { DataDirLockedError } from '../metadata/lock.js';
 import { CorruptMetadataError } from '../metadata/store.js';
@@ -58,7 +59,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   return offline('accord import', values.data, async (ctx) => {
     const started = performance.now();
-    const { bundle, sources, warnings } = await readImport(files, { limits: DEFAULT_LIMITS });
+    const { bundle, sources, recordings: archived, warnings } = await readImport(files, { limits: DEFAULT_LIMITS });
     const actor = actingUser(ctx, values.as);
     const target = resolveProject(ctx, values.project!);
     // Recordings are received and checked before anything is written; attached once the transcripts exist.
@@ -67,9 +68,13 @@ export async function run(argv: string[]): Promise<number> {
     try {
       for (const recording of recordings) checked.push({ recording, checked: await receiveFile(ctx, recording) });
       const result = await writeBundle(ctx, bundle, { actorId: actor, project: target });
+      // Recordings inside a .qdpx: one that cannot be kept is a warning, the project still imports.
+      const fromArchives = await attachImportedRecordings(ctx, actor, result, archived, warnings);
+      if (fromArchives > 0) attached.push(`attached ${fromArchives} recording(s) from the REFI-QDA project`);
       for (const { recording, checked: received } of checked) {
         const guid = sources.find((source) => source.file === recording.transcriptFile)?.guid;
-        const transcript = ctx.store.data.transcripts.find((t) => t.id === guid && t.projectId === result.projectId);
+        const id = result.transcriptIds.find((entry) => entry.guid === guid)?.id;
+        const transcript = ctx.store.data.transcripts.find((t) => t.id === id && t.projectId === result.projectId);
         if (transcript === undefined) {
           warnings.push(`${recording.name}: its transcript ${recording.transcriptFile} was not found after import`);
           continue;

@@ -2,7 +2,7 @@ import { crc32, deflateRawSync } from 'node:zlib';
 import { XMLBuilder } from 'fast-xml-parser';
 import { strToU8, Zip, type ZipInputFile } from 'fflate';
 import { AccordError } from '../errors.js';
-import type { BundleCode, BundleTranscript, ProjectBundle } from '../interchange/bundle.js';
+import type { BundleCode, BundleCoding, BundleTranscript, ProjectBundle } from '../interchange/bundle.js';
 import { composeDescription } from '../interchange/codeDescription.js';
 import { normaliseColour } from '../interchange/colour.js';
 import { derivedGuid } from '../interchange/guid.js';
@@ -18,6 +18,11 @@ import { encodeTurns, hasTurnTimes, TURNS_VARIABLE, TURNS_VARIABLE_DESCRIPTION }
  * their offset reading), and a coding memo as a `Note` the coding refers to. Free-standing memos are `Note`s that
  * their code, their source or the project refers to. Turns with times go in one text variable on their source
  * (`interchange/turns.ts`).
+ *
+ * A transcript with a recording is an `AudioSource` or `VideoSource` instead (the recording stored in the archive
+ * as `sources/<guid>.<ext>`, byte for byte), holding the text as its `Transcript`: one `SyncPoint` with the time for
+ * each turn that has one, one without a time at each coding's ends, and one `TranscriptSelection` per coding from
+ * its start point to its end point (the schema places transcript selections between sync points only).
  */
 const PROJECT_NAMESPACE = 'urn:QDA-XML:project:1.0';
 const CODEBOOK_NAMESPACE = 'urn:QDA-XML:codebook:1.0';
@@ -38,27 +43,56 @@ const builder = new XMLBuilder({
 
 type Element = Record<string, unknown>;
 
-export function writeQdpx(bundle: ProjectBundle): Uint8Array {
-  const entries: [string, Uint8Array][] = [['project.qde', strToU8(projectXml(bundle))]];
+/** A transcript's recording, for the export. */
+export interface QdpxRecording {
+  transcriptGuid: string;
+  /** The file name it was uploaded as (its extension is kept). */
+  name: string;
+  /** Its media type: `video/...` makes a `VideoSource`, anything else an `AudioSource`. */
+  type: string;
+  /** The bytes to put in the archive; absent: the source names the file (`relative:///name`) without holding it. */
+  bytes?: Uint8Array;
+}
+
+export function writeQdpx(bundle: ProjectBundle, recordings: readonly QdpxRecording[] = []): Uint8Array {
+  const entries: [string, Uint8Array, boolean][] = [['project.qde', strToU8(projectXml(bundle, recordings)), true]];
   for (const transcript of bundle.transcripts)
-    entries.push([`sources/${transcript.guid}.txt`, strToU8(transcript.text)]);
+    entries.push([`sources/${transcript.guid}.txt`, strToU8(transcript.text), true]);
+  // Recordings are compressed already: stored as they are.
+  for (const recording of recordings) {
+    if (recording.bytes !== undefined && bundle.transcripts.some((t) => t.guid === recording.transcriptGuid)) {
+      entries.push([`sources/${recordingFile(recording)}`, recording.bytes, false]);
+    }
+  }
   return zip(entries);
+}
+
+/** `<transcript guid>.<extension of the uploaded name>`: the archive entry of a recording. */
+function recordingFile(recording: QdpxRecording): string {
+  const extension = /\.([a-z0-9]{1,8})$/i.exec(recording.name)?.[1]?.toLowerCase() ?? 'media';
+  return `${recording.transcriptGuid}.${extension}`;
 }
 
 /**
  * fflate lays out the archive; Node's native zlib compresses (three times faster than fflate's JavaScript deflate
  * on a large project, where the XML alone is tens of megabytes).
  */
-function zip(entries: readonly [string, Uint8Array][]): Uint8Array {
+function zip(entries: readonly [string, Uint8Array, boolean][]): Uint8Array {
   const chunks: Uint8Array[] = [];
   const archive = new Zip((error, chunk) => {
     if (error) throw error;
     chunks.push(chunk);
   });
-  for (const [filename, data] of entries) {
-    const file: ZipInputFile = { filename, size: data.byteLength, crc: crc32(data), compression: 8, mtime: ENTRY_TIME };
+  for (const [filename, data, compress] of entries) {
+    const file: ZipInputFile = {
+      filename,
+      size: data.byteLength,
+      crc: crc32(data),
+      compression: compress ? 8 : 0,
+      mtime: ENTRY_TIME,
+    };
     archive.add(file);
-    file.ondata!(null, deflateRawSync(data, { level: 6 }), true);
+    file.ondata!(null, compress ? deflateRawSync(data, { level: 6 }) : (data as Uint8Array<ArrayBuffer>), true);
   }
   archive.end();
   return Buffer.concat(chunks);
@@ -85,7 +119,7 @@ export function writeQdc(codes: readonly BundleCode[]): string {
   return xmlDocument({ CodeBook: codebook });
 }
 
-export function projectXml(bundle: ProjectBundle): string {
+export function projectXml(bundle: ProjectBundle, recordings: readonly QdpxRecording[] = []): string {
   const notes: Element[] = [];
   const noteRefsByOwner = new Map<string, Element[]>();
   for (const memo of bundle.memos) {
@@ -100,9 +134,21 @@ export function projectXml(bundle: ProjectBundle): string {
   if (bundle.codes.length > 0) project.CodeBook = { Codes: { Code: codeTree(bundle.codes, null, noteRefsByOwner) } };
   Object.assign(project, casesAndVariables(bundle.transcripts));
   if (bundle.transcripts.length > 0) {
-    project.Sources = {
-      TextSource: bundle.transcripts.map((transcript) => textSource(transcript, notes, noteRefsByOwner)),
+    const recordingOf = new Map(recordings.map((recording) => [recording.transcriptGuid, recording]));
+    const sources: Record<'TextSource' | 'AudioSource' | 'VideoSource', Element[]> = {
+      TextSource: [],
+      AudioSource: [],
+      VideoSource: [],
     };
+    for (const transcript of bundle.transcripts) {
+      const recording = recordingOf.get(transcript.guid);
+      if (recording === undefined) sources.TextSource.push(textSource(transcript, notes, noteRefsByOwner));
+      else {
+        const kind = recording.type.startsWith('video/') ? 'VideoSource' : 'AudioSource';
+        sources[kind].push(mediaSource(transcript, recording, notes, noteRefsByOwner));
+      }
+    }
+    project.Sources = Object.fromEntries(Object.entries(sources).filter(([, list]) => list.length > 0));
   }
   if (notes.length > 0) project.Notes = { Note: notes };
   if (bundle.description !== '') project.Description = xmlSafe(bundle.description);
@@ -184,19 +230,105 @@ function variableValues(attributes: Record<string, string>): Element[] {
   }));
 }
 
+/** The `Coding` element of a coding (its memo becomes a note it refers to). */
+function codingElement(coding: BundleCoding, userGuid: string, notes: Element[]): Element {
+  const coded: Element = { '@_guid': coding.guid, '@_creatingUser': userGuid };
+  if (coding.createdAt > 0) coded['@_creationDateTime'] = new Date(coding.createdAt).toISOString();
+  coded.CodeRef = { '@_targetGUID': coding.codeGuid };
+  if (coding.memo !== undefined && coding.memo !== '') {
+    const noteGuid = derivedGuid(coding.guid, 'memo');
+    notes.push(note(noteGuid, '', coding.memo, userGuid, coding.createdAt));
+    coded.NoteRef = { '@_targetGUID': noteGuid };
+  }
+  return coded;
+}
+
+/** The variable values of a source: attributes without a case, and turns with times. */
+function sourceValues(transcript: BundleTranscript): Element[] {
+  // Attributes of a transcript without a participant have no case to hang on; they go on the source itself.
+  const values = transcript.participant === '' ? variableValues(transcript.attributes) : [];
+  if (hasTurnTimes(transcript.turns)) {
+    values.push({
+      VariableRef: { '@_targetGUID': TURNS_VARIABLE_GUID },
+      TextValue: xmlSafe(encodeTurns(transcript.text, transcript.turns)),
+    });
+  }
+  return values;
+}
+
+function mediaSource(
+  transcript: BundleTranscript,
+  recording: QdpxRecording,
+  notes: Element[],
+  noteRefs: ReadonlyMap<string, Element[]>,
+): Element {
+  const codePoints = codePointMap(transcript.text);
+  // One sync point per position: the turns' times, and the ends of every coding (without a time).
+  const points = new Map<number, { time?: number }>();
+  for (const turn of transcript.turns) {
+    if (turn.time !== undefined) points.set(codePoints.toCodePoint(turn.start), { time: turn.time });
+  }
+  for (const layer of transcript.layers) {
+    for (const coding of layer.codings) {
+      for (const offset of [coding.start, coding.end]) {
+        const position = codePoints.toCodePoint(offset);
+        if (!points.has(position)) points.set(position, {});
+      }
+    }
+  }
+  const pointGuid = (position: number) => derivedGuid(transcript.guid, `sync-point:${position}`);
+  const syncPoints = [...points]
+    .sort(([a], [b]) => a - b)
+    .map(([position, { time }]) => {
+      const point: Element = { '@_guid': pointGuid(position) };
+      if (time !== undefined) point['@_timeStamp'] = Math.round(time * 1000);
+      point['@_position'] = position;
+      return point;
+    });
+  const selections: Element[] = [];
+  for (const layer of transcript.layers) {
+    for (const coding of layer.codings) {
+      const selection: Element = {
+        '@_guid': derivedGuid(coding.guid, 'selection'),
+        '@_name': selectionName(transcript.text.slice(coding.start, coding.end)),
+        '@_fromSyncPoint': pointGuid(codePoints.toCodePoint(coding.start)),
+        '@_toSyncPoint': pointGuid(codePoints.toCodePoint(coding.end)),
+        '@_creatingUser': layer.userGuid,
+      };
+      if (coding.createdAt > 0) selection['@_creationDateTime'] = new Date(coding.createdAt).toISOString();
+      selection.Coding = codingElement(coding, layer.userGuid, notes);
+      selections.push(selection);
+    }
+  }
+  const text: Element = {
+    '@_guid': derivedGuid(transcript.guid, 'transcript'),
+    '@_name': xmlSafe(transcript.title),
+    '@_plainTextPath': `internal://${transcript.guid}.txt`,
+  };
+  if (syncPoints.length > 0) text.SyncPoint = syncPoints;
+  if (selections.length > 0) text.TranscriptSelection = selections;
+  const source: Element = {
+    '@_guid': transcript.guid,
+    '@_name': xmlSafe(transcript.title),
+    '@_path':
+      recording.bytes === undefined
+        ? `relative:///${encodeURI(recording.name)}`
+        : `internal://${recordingFile(recording)}`,
+    Transcript: text,
+  };
+  const refs = noteRefs.get(transcript.guid);
+  if (refs !== undefined) source.NoteRef = refs;
+  const values = sourceValues(transcript);
+  if (values.length > 0) source.VariableValue = values;
+  return source;
+}
+
 function textSource(transcript: BundleTranscript, notes: Element[], noteRefs: ReadonlyMap<string, Element[]>): Element {
   const codePoints = codePointMap(transcript.text);
   const selections: Element[] = [];
   for (const layer of transcript.layers) {
     for (const coding of layer.codings) {
-      const coded: Element = { '@_guid': coding.guid, '@_creatingUser': layer.userGuid };
-      if (coding.createdAt > 0) coded['@_creationDateTime'] = new Date(coding.createdAt).toISOString();
-      coded.CodeRef = { '@_targetGUID': coding.codeGuid };
-      if (coding.memo !== undefined && coding.memo !== '') {
-        const noteGuid = derivedGuid(coding.guid, 'memo');
-        notes.push(note(noteGuid, '', coding.memo, layer.userGuid, coding.createdAt));
-        coded.NoteRef = { '@_targetGUID': noteGuid };
-      }
+      const coded = codingElement(coding, layer.userGuid, notes);
       const selection: Element = {
         '@_guid': derivedGuid(coding.guid, 'selection'),
         '@_name': selectionName(transcript.text.slice(coding.start, coding.end)),
@@ -217,14 +349,7 @@ function textSource(transcript: BundleTranscript, notes: Element[], noteRefs: Re
   if (selections.length > 0) source.PlainTextSelection = selections;
   const refs = noteRefs.get(transcript.guid);
   if (refs !== undefined) source.NoteRef = refs;
-  // Attributes of a transcript without a participant have no case to hang on; they go on the source itself.
-  const values = transcript.participant === '' ? variableValues(transcript.attributes) : [];
-  if (hasTurnTimes(transcript.turns)) {
-    values.push({
-      VariableRef: { '@_targetGUID': TURNS_VARIABLE_GUID },
-      TextValue: xmlSafe(encodeTurns(transcript.text, transcript.turns)),
-    });
-  }
+  const values = sourceValues(transcript);
   if (values.length > 0) source.VariableValue = values;
   return source;
 }

@@ -3,7 +3,7 @@ import type { ProjectBundle } from '../interchange/bundle.js';
 import { guidForId } from '../interchange/guid.js';
 import { codebookCsv, codebookHtml, codebookMarkdown } from './codebookDocs.js';
 import { type MatrixUnit, matrixCsv, unitCoderMatrix } from './matrix.js';
-import { writeQdc, writeQdpx } from './refiQda.js';
+import { type QdpxRecording, writeQdc, writeQdpx } from './refiQda.js';
 import { type SegmentFilter, segmentRows } from './segments.js';
 import { segmentsCsv } from './segmentsCsv.js';
 import { segmentsXlsx } from './segmentsXlsx.js';
@@ -32,12 +32,14 @@ export async function render(
     code: string | undefined;
     /** CSV only: neutralise cells a spreadsheet would run as formulas (see `@accord/shared` csv.ts). Default true. */
     formulaSafe?: boolean;
+    /** `.qdpx` only: the transcripts' recordings (`recordingsForExport`), as audio and video sources. */
+    recordings?: readonly QdpxRecording[];
   },
 ): Promise<string | Uint8Array> {
   const csv = { formulaSafe: options.formulaSafe ?? true };
   switch (format) {
     case 'qdpx':
-      return writeQdpx(bundle);
+      return writeQdpx(bundle, options.recordings ?? []);
     case 'qdc':
       return writeQdc(bundle.codes);
     case 'csv':

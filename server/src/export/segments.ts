@@ -1,4 +1,4 @@
-import { type Code, codePath } from '@accord/shared';
+import { type Code, codePath, codingTimes } from '@accord/shared';
 import type { BundleCode, ProjectBundle } from '../interchange/bundle.js';
 
 /** One coding as a row of the coded-segments export (CSV, XLSX). Offsets are UTF-16 units, as in Accord. */
@@ -14,6 +14,12 @@ export interface SegmentRow {
   memo: string;
   /** ISO 8601, empty when unknown. */
   createdAt: string;
+  /**
+   * Seconds into the recording: where the coding's first turn starts and where the turn after its last one starts
+   * (`codingTimes`); empty when its turns have no times (and the end when no timed turn follows).
+   */
+  startTime: number | '';
+  endTime: number | '';
 }
 
 export const SEGMENT_COLUMNS: readonly (keyof SegmentRow)[] = [
@@ -28,6 +34,14 @@ export const SEGMENT_COLUMNS: readonly (keyof SegmentRow)[] = [
   'memo',
   'createdAt',
 ];
+
+/** With a recording's times, when some coding has them: the columns of an export of timed transcripts. */
+export const TIME_COLUMNS: readonly (keyof SegmentRow)[] = ['startTime', 'endTime'];
+
+/** The columns for these rows: the time columns only when some row has a time. */
+export function segmentColumns(rows: readonly SegmentRow[]): readonly (keyof SegmentRow)[] {
+  return rows.some((row) => row.startTime !== '') ? [...SEGMENT_COLUMNS, ...TIME_COLUMNS] : SEGMENT_COLUMNS;
+}
 
 /** Which codings to export; an empty or absent list means all. A code includes its descendants. */
 export interface SegmentFilter {
@@ -54,6 +68,7 @@ export function segmentRows(bundle: ProjectBundle, filter: SegmentFilter = {}): 
       if (wantedCoders !== null && !wantedCoders.has(layer.userGuid)) continue;
       for (const coding of layer.codings) {
         if (wantedCodes !== null && !wantedCodes.has(coding.codeGuid)) continue;
+        const times = codingTimes(turns, coding.start, coding.end);
         transcriptRows.push({
           transcript: transcript.title,
           participant: transcript.participant,
@@ -65,6 +80,8 @@ export function segmentRows(bundle: ProjectBundle, filter: SegmentFilter = {}): 
           text: transcript.text.slice(coding.start, coding.end),
           memo: coding.memo ?? '',
           createdAt: coding.createdAt > 0 ? new Date(coding.createdAt).toISOString() : '',
+          startTime: times?.startTime ?? '',
+          endTime: times?.endTime ?? '',
         });
       }
     }

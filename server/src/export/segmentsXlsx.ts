@@ -1,6 +1,6 @@
-import { SEGMENT_COLUMNS, type SegmentRow } from './segments.js';
+import { type SegmentRow, segmentColumns } from './segments.js';
 
-const WIDTHS: Record<(typeof SEGMENT_COLUMNS)[number], number> = {
+const WIDTHS: Record<keyof SegmentRow, number> = {
   transcript: 24,
   participant: 12,
   speaker: 16,
@@ -11,6 +11,8 @@ const WIDTHS: Record<(typeof SEGMENT_COLUMNS)[number], number> = {
   text: 80,
   memo: 40,
   createdAt: 20,
+  startTime: 10,
+  endTime: 10,
 };
 
 /**
@@ -27,13 +29,24 @@ export async function segmentsXlsx(rows: readonly SegmentRow[]): Promise<Uint8Ar
   workbook.created = new Date(0);
   workbook.modified = new Date(0);
   const sheet = workbook.addWorksheet('Coded segments', { views: [{ state: 'frozen', ySplit: 1 }] });
-  sheet.columns = SEGMENT_COLUMNS.map((key) => ({ header: key, key, width: WIDTHS[key] }));
+  const columns = segmentColumns(rows);
+  sheet.columns = columns.map((key) => ({ header: key, key, width: WIDTHS[key] }));
   sheet.getRow(1).font = { bold: true };
   for (const row of rows) {
-    sheet.addRow({ ...row, createdAt: row.createdAt === '' ? null : new Date(row.createdAt) });
+    sheet.addRow({
+      ...row,
+      createdAt: row.createdAt === '' ? null : new Date(row.createdAt),
+      startTime: row.startTime === '' ? null : row.startTime,
+      endTime: row.endTime === '' ? null : row.endTime,
+    });
   }
   sheet.getColumn('text').alignment = { wrapText: true, vertical: 'top' };
   sheet.getColumn('createdAt').numFmt = 'yyyy-mm-dd hh:mm:ss';
-  sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: SEGMENT_COLUMNS.length } };
+  if (columns.includes('startTime')) {
+    // Seconds into the recording, shown to the tenth.
+    sheet.getColumn('startTime').numFmt = '0.0';
+    sheet.getColumn('endTime').numFmt = '0.0';
+  }
+  sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: columns.length } };
   return new Uint8Array(await workbook.xlsx.writeBuffer());
 }

@@ -5,7 +5,7 @@ import { readCodebookList } from './codebookList.js';
 import { findColumn, readCsv } from './csv.js';
 import { ImportError } from './errors.js';
 import { checkFileSize, type ImportLimits } from './limits.js';
-import { readQdc, readQdpx } from './refiQda.js';
+import { type ImportedRecording, readQdc, readQdpx } from './refiQda.js';
 import { applySpeakerChoices, type SpeakerChoices } from './speakers.js';
 import { extensionOf, isTranscriptFile, readTranscript, type TranscriptDraft } from './transcripts.js';
 
@@ -35,6 +35,8 @@ export interface ImportResult {
   drafts: TranscriptDraft[];
   /** Which file each transcript read from a transcript file came from (to attach its recording). */
   sources: { guid: string; file: string }[];
+  /** Recordings a `.qdpx` held, to attach to their transcripts once written (media/interchange.ts). */
+  recordings: ImportedRecording[];
   warnings: string[];
 }
 
@@ -60,6 +62,7 @@ export async function readImport(files: readonly ImportFile[], options: ImportOp
   const bundle = emptyBundle('');
   const drafts: TranscriptDraft[] = [];
   const sources: ImportResult['sources'] = [];
+  const recordings: ImportedRecording[] = [];
   const warnings: string[] = [];
   const attributeTables: { file: string; table: ReturnType<typeof readAttributesCsv> }[] = [];
   for (const file of files) {
@@ -79,6 +82,7 @@ export async function readImport(files: readonly ImportFile[], options: ImportOp
       case 'project': {
         const project = await readQdpx(file.name, file.bytes, options.limits);
         mergeBundle(bundle, project.bundle);
+        recordings.push(...project.recordings);
         warnings.push(...project.warnings.map((warning) => `${file.name}: ${warning}`));
         break;
       }
@@ -111,7 +115,7 @@ export async function readImport(files: readonly ImportFile[], options: ImportOp
     const names = files.map((file) => file.name).join(', ');
     throw new ImportError(names, 'invalid_bundle', problems.slice(0, 5).join('; '));
   }
-  return { bundle, drafts, sources, warnings };
+  return { bundle, drafts, sources, recordings, warnings };
 }
 
 function transcriptFromDraft(draft: TranscriptDraft, turns: TranscriptDraft['turns']): BundleTranscript {

@@ -24,10 +24,24 @@ import { attribute, child, children, childText, parseXml, type XmlElement } from
  * the fixtures README. Anything that would make the project wrong (a selection outside its source, a coding of a
  * code that does not exist, a source that is missing) is an error, so nothing half-imported is ever stored;
  * anything merely unsupported (pictures, PDFs, graphs) is skipped with a warning.
+ *
+ * An `AudioSource` or `VideoSource` with a `Transcript` is a transcript like a text source: its codings are its
+ * `TranscriptSelection`s (placed by their sync points' positions), its turn times come from the sync points with a
+ * time stamp (or Accord's turn variable), and the recording in the archive comes along in `recordings`, to be
+ * attached once the transcripts exist. Codings of the recording itself (`AudioSelection`, by time) are skipped.
  */
 export interface RefiImport {
   bundle: ProjectBundle;
   warnings: string[];
+  recordings: ImportedRecording[];
+}
+
+/** A recording found in a `.qdpx`, for the transcript with GUID `transcriptGuid`. */
+export interface ImportedRecording {
+  transcriptGuid: string;
+  /** A file name for it: the source's name and the archived file's extension. */
+  name: string;
+  bytes: Uint8Array;
 }
 
 const REPEATED = new Set([
@@ -43,6 +57,11 @@ const REPEATED = new Set([
   'AudioSource',
   'VideoSource',
   'PlainTextSelection',
+  'Transcript',
+  'SyncPoint',
+  'TranscriptSelection',
+  'AudioSelection',
+  'VideoSelection',
   'Coding',
   'NoteRef',
   'Note',
@@ -120,6 +139,7 @@ class ProjectReader {
   private readonly usedNotes = new Set<string>();
   private readonly memos: BundleMemo[] = [];
   readonly warnings: string[] = [];
+  readonly recordings: ImportedRecording[] = [];
   private readonly codingGuids = new Set<string>();
 
   constructor(
@@ -141,7 +161,13 @@ class ProjectReader {
     }
     const sources = child(project, 'Sources');
     const transcripts = children(sources, 'TextSource').map((source) => this.readTextSource(source, variables));
-    for (const kind of ['PictureSource', 'PDFSource', 'AudioSource', 'VideoSource']) {
+    for (const kind of ['AudioSource', 'VideoSource']) {
+      for (const source of children(sources, kind)) {
+        const transcript = this.readMediaSource(source, kind, variables);
+        if (transcript !== null) transcripts.push(transcript);
+      }
+    }
+    for (const kind of ['PictureSource', 'PDFSource']) {
       const skipped = children(sources, kind).length;
       if (skipped > 0) this.warnings.push(`${skipped} ${kind}(s) skipped: Accord codes text sources only`);
     }
@@ -164,7 +190,7 @@ class ProjectReader {
       transcripts,
       memos: this.memos,
     };
-    return { bundle, warnings: this.warnings };
+    return { bundle, warnings: this.warnings, recordings: this.recordings };
   }
 
   readCodes(codes: XmlElement | undefined, parentGuid: string | null): void {
@@ -228,6 +254,136 @@ class ProjectReader {
       end: integer(attribute(selection, 'endPosition')),
       name: attribute(selection, 'name'),
     }));
+    const { layers } = this.codingsOf(title, raw, text, selections, source, true);
+    for (const noteRef of children(source, 'NoteRef')) this.memoAbout(noteRef, { kind: 'transcript', guid });
+    const attributes: Record<string, string> = {};
+    for (const value of children(source, 'VariableValue')) this.readVariableValue(value, variables, attributes);
+    return {
+      guid,
+      title,
+      participant: '',
+      attributes,
+      text,
+      turns: this.turnsOf(title, text, attributes),
+      layers,
+    };
+  }
+
+  /**
+   * A recording with its transcript: the transcript is the text, the transcript selections (between sync points)
+   * its codings, the sync points with a time stamp its turns' times. Null (skipped) without a transcript.
+   */
+  private readMediaSource(
+    source: XmlElement,
+    kind: string,
+    variables: ReadonlyMap<string, string>,
+  ): BundleTranscript | null {
+    const guid = this.guid(source, 'guid', 'source');
+    const title = attribute(source, 'name') ?? guid;
+    const transcripts = children(source, 'Transcript');
+    const byTime = children(source, kind === 'AudioSource' ? 'AudioSelection' : 'VideoSelection');
+    const timeCodings = byTime.reduce((sum, selection) => sum + children(selection, 'Coding').length, 0);
+    const wholeCodings = children(source, 'Coding').length;
+    if (timeCodings + wholeCodings > 0) {
+      this.warnings.push(
+        `${kind} "${title}": ${timeCodings + wholeCodings} coding(s) of the recording itself (by time) skipped; ` +
+          'Accord codes its transcript',
+      );
+    }
+    const transcript = transcripts[0];
+    if (transcript === undefined) {
+      this.warnings.push(`${kind} "${title}" skipped: it has no transcript, and Accord codes text`);
+      return null;
+    }
+    if (transcripts.length > 1) {
+      this.warnings.push(`${kind} "${title}": ${transcripts.length} transcripts; the first was imported`);
+    }
+    const path = attribute(transcript, 'plainTextPath');
+    const raw =
+      path === undefined
+        ? childText(transcript, 'PlainTextContent')
+        : this.sourceText(path, `the transcript of "${title}"`);
+    const text = normaliseText(raw);
+    const points = new Map<string, { position: number; time: number | null }>();
+    for (const point of children(transcript, 'SyncPoint')) {
+      const time = integer(attribute(point, 'timeStamp'));
+      points.set(this.guid(point, 'guid', 'sync point'), {
+        position: integer(attribute(point, 'position')),
+        time: Number.isInteger(time) && time >= 0 ? time / 1000 : null,
+      });
+    }
+    const pointAt = (selection: XmlElement, name: 'fromSyncPoint' | 'toSyncPoint') => {
+      const raw = attribute(selection, name);
+      const point = raw === undefined ? undefined : points.get(canonicalGuid(raw) ?? '');
+      if (raw !== undefined && point === undefined) {
+        throw this.error(
+          'unknown_reference',
+          `a transcript selection of "${title}" refers to sync point ${raw}, which its transcript does not have`,
+        );
+      }
+      return point?.position ?? Number.NaN;
+    };
+    const selections = children(transcript, 'TranscriptSelection').map((selection) => ({
+      selection,
+      start: pointAt(selection, 'fromSyncPoint'),
+      end: pointAt(selection, 'toSyncPoint'),
+      name: attribute(selection, 'name'),
+    }));
+    const { layers, map } = this.codingsOf(title, raw, text, selections, transcript, false);
+    for (const noteRef of [...children(source, 'NoteRef'), ...children(transcript, 'NoteRef')]) {
+      this.memoAbout(noteRef, { kind: 'transcript', guid });
+    }
+    const attributes: Record<string, string> = {};
+    for (const value of children(source, 'VariableValue')) this.readVariableValue(value, variables, attributes);
+    const turns = this.turnsOf(title, text, attributes);
+    // Times from the sync points, where the turns have none (another tool's export, not Accord's own variable).
+    const times = new Map<number, number>();
+    for (const { position, time } of points.values()) {
+      const offset = Number.isInteger(position) ? map[position] : undefined;
+      if (time !== null && offset !== undefined) times.set(offset, time);
+    }
+    if (turns.length === 0) {
+      for (const [start, time] of [...times].sort(([a], [b]) => a - b)) turns.push({ start, speaker: '', time });
+    } else {
+      for (const turn of turns)
+        if (turn.time === undefined && times.has(turn.start)) turn.time = times.get(turn.start)!;
+    }
+    this.readRecording(source, kind, title, guid);
+    return { guid, title, participant: '', attributes, text, turns, layers };
+  }
+
+  /** The recording a media source names, when the archive holds it. */
+  private readRecording(source: XmlElement, kind: string, title: string, guid: string): void {
+    const path = attribute(source, 'path') ?? attribute(source, 'currentPath');
+    const bytes = path === undefined || !/^internal:/i.test(path) ? undefined : this.archived(path);
+    if (bytes === undefined) {
+      this.warnings.push(
+        `${kind} "${title}": the recording ${path === undefined ? 'is not named' : `"${path}" is not in the archive`}; ` +
+          'attach it to the transcript by hand',
+      );
+      return;
+    }
+    const extension = /\.([a-z0-9]{1,8})$/i.exec(path!)?.[1]?.toLowerCase() ?? '';
+    const base =
+      [...title]
+        .map((c) => (c < ' ' || c === '/' || c === '\\' ? '_' : c))
+        .join('')
+        .slice(0, 200) || guid;
+    this.recordings.push({ transcriptGuid: guid, name: extension === '' ? base : `${base}.${extension}`, bytes });
+  }
+
+  /**
+   * The codings of a source's selections, by coder, at positions read in the convention their names match
+   * (`chooseConvention`); `map` turns a position in that convention into a UTF-16 offset of the text.
+   */
+  private codingsOf(
+    title: string,
+    raw: string,
+    text: string,
+    selections: { selection: XmlElement; start: number; end: number; name: string | undefined }[],
+    source: XmlElement,
+    wholeSource: boolean,
+  ): { layers: BundleTranscript['layers']; map: ArrayLike<number> } {
     const choice = chooseConvention(raw, text, selections as PositionedSelection[]);
     if (choice.convention.unit !== 'codepoint' || choice.convention.crlf !== 2 || choice.convention.bom) {
       this.warnings.push(
@@ -260,9 +416,10 @@ class ProjectReader {
     for (const { selection, start, end } of selections) {
       const last = choice.map.length - 1;
       if (!(Number.isInteger(start) && Number.isInteger(end)) || start < 0 || end > last || start > end) {
+        const at = Number.isInteger(start) && Number.isInteger(end) ? `[${start}, ${end})` : 'without positions';
         throw this.error(
           'selection_outside_source',
-          `selection ${attribute(selection, 'guid')} [${attribute(selection, 'startPosition')}, ${attribute(selection, 'endPosition')}) is outside source "${title}" (${last} characters)`,
+          `selection ${attribute(selection, 'guid')} ${at} is outside source "${title}" (${last} characters)`,
         );
       }
       const from = choice.map[start]!;
@@ -275,20 +432,11 @@ class ProjectReader {
       const memo = [description, ...children(selection, 'NoteRef').map((ref) => this.noteText(ref))];
       for (const coding of children(selection, 'Coding')) addCoding(coding, from, to, selection, memo);
     }
-    // A Coding directly on the source codes all of it.
-    if (text.length > 0) for (const coding of children(source, 'Coding')) addCoding(coding, 0, text.length, source, []);
-    for (const noteRef of children(source, 'NoteRef')) this.memoAbout(noteRef, { kind: 'transcript', guid });
-    const attributes: Record<string, string> = {};
-    for (const value of children(source, 'VariableValue')) this.readVariableValue(value, variables, attributes);
-    return {
-      guid,
-      title,
-      participant: '',
-      attributes,
-      text,
-      turns: this.turnsOf(title, text, attributes),
-      layers: [...layers].map(([userGuid, codings]) => ({ userGuid, codings })),
-    };
+    // A Coding directly on a text source codes all of it (one on a media source codes the recording: skipped).
+    if (text.length > 0 && wholeSource) {
+      for (const coding of children(source, 'Coding')) addCoding(coding, 0, text.length, source, []);
+    }
+    return { layers: [...layers].map(([userGuid, codings]) => ({ userGuid, codings })), map: choice.map };
   }
 
   /** Turns (with their times) that Accord wrote into a source variable, else the turns detected in the text. */
@@ -357,21 +505,23 @@ class ProjectReader {
    * its file name under `sources/` (then anywhere) in the archive, case-insensitively, and never on the disk.
    */
   private sourceText(path: string, what: string): string {
-    const name = decodePathName(
-      path
-        .replace(/^[a-z]+:\/\/\/?/i, '')
-        .split(/[\\/]/)
-        .pop() ?? '',
-    );
-    const bytes =
+    const bytes = this.archived(path);
+    if (bytes === undefined) {
+      throw this.error('missing_source', `${what} refers to "${path}", which is not in the archive`);
+    }
+    return utf8(this.file, bytes, `sources/${fileNameOf(path)}`);
+  }
+
+  /** The archive entry a source path names, looked up by file name (see `sourceText`). */
+  private archived(path: string): Uint8Array | undefined {
+    const name = fileNameOf(path);
+    if (name === '') return undefined;
+    return (
       this.archive?.get(`sources/${name}`) ??
       this.archive?.paths
         .filter((entry) => entry.split('/').pop()?.toLowerCase() === name.toLowerCase())
-        .map((entry) => this.archive!.get(entry)!)[0];
-    if (bytes === undefined || name === '') {
-      throw this.error('missing_source', `${what} refers to "${path}", which is not in the archive`);
-    }
-    return utf8(this.file, bytes, `sources/${name}`);
+        .map((entry) => this.archive!.get(entry)!)[0]
+    );
   }
 
   private userOf(element: XmlElement, owner: XmlElement | undefined, required: boolean): string | null {
@@ -417,6 +567,15 @@ class ProjectReader {
   private error(code: ConstructorParameters<typeof ImportError>[1], problem: string): ImportError {
     return new ImportError(this.file, code, problem);
   }
+}
+
+function fileNameOf(path: string): string {
+  return decodePathName(
+    path
+      .replace(/^[a-z]+:\/\/\/?/i, '')
+      .split(/[\\/]/)
+      .pop() ?? '',
+  );
 }
 
 /** `%20` and the like decoded, as URIs write them; a name that is no valid escape (`100%.txt`) is taken as written. */

@@ -36,7 +36,7 @@ export interface MediaUpload {
   contentType: string | undefined;
   /** `Content-Length`, when sent: refused at once when over the limit. */
   declaredBytes: number | null;
-  body: AsyncIterable<Uint8Array>;
+  body: AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
 }
 
 const locks = new Map<string, Promise<unknown>>();

@@ -35,7 +35,7 @@ export interface StagedMedia {
 
 export interface MediaStore {
   /** Streams `source` to a staging file, counting (refusing past `maxBytes`), hashing and syncing as it goes. */
-  receive(source: AsyncIterable<Uint8Array>, maxBytes: number): Promise<StagedMedia>;
+  receive(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, maxBytes: number): Promise<StagedMedia>;
   /** Makes a checked upload the stored recording of a transcript; atomic (all of it or nothing). */
   commit(staged: StagedMedia, owner: { project: string; transcript: string }): Promise<MediaKey>;
   discard(staged: StagedMedia): Promise<void>;
@@ -77,7 +77,7 @@ export class FileMediaStore implements MediaStore {
     return names.length;
   }
 
-  async receive(source: AsyncIterable<Uint8Array>, maxBytes: number): Promise<StagedMedia> {
+  async receive(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, maxBytes: number): Promise<StagedMedia> {
     const staging = mediaStagingDir(this.dataDir);
     await mkdir(staging, { recursive: true });
     const path = join(staging, `${randomBytes(12).toString('hex')}.part`);

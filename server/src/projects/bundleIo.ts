@@ -74,6 +74,8 @@ export interface WriteBundleResult {
   createdAccounts: { id: string; name: string; email: string }[];
   /** Codes that were already in the codebook (same id, or same path) and were reused. */
   reusedCodes: number;
+  /** The id each transcript of the bundle got (its GUID when that was free), to attach recordings to them. */
+  transcriptIds: { guid: string; id: string }[];
 }
 
 export async function writeBundle(
@@ -283,6 +285,10 @@ export async function writeBundle(
     summary,
     createdAccounts: newAccounts.map(({ id, name, email }) => ({ id, name, email })),
     reusedCodes: bundle.codes.length - createdCodes.length,
+    transcriptIds: bundle.transcripts.map((transcript, index) => ({
+      guid: transcript.guid,
+      id: transcriptIds[index]!,
+    })),
   };
 }
 

@@ -26,6 +26,9 @@ describe('segmentRows', () => {
       text: 'stopped you? 😀',
       memo: '',
       createdAt: '2023-11-14T22:13:23.000Z',
+      // In the first turn (0 s) of a transcript with times; the next turn starts at 4.5 s.
+      startTime: 0,
+      endTime: 4.5,
     });
     expect(rows.find((row) => row.memo !== '')).toMatchObject({
       codePath: 'Barriers > Stigma',
@@ -50,9 +53,11 @@ describe('segment files', () => {
   it('CSV parses back to the rows, text with newlines and quotes intact', () => {
     const rows = segmentRows(bundle);
     const csv = segmentsCsv(rows);
-    expect(csv.startsWith('\uFEFFtranscript,participant,speaker,codePath,coder,start,end,text,memo,createdAt\n')).toBe(
-      true,
-    );
+    expect(
+      csv.startsWith(
+        '\uFEFFtranscript,participant,speaker,codePath,coder,start,end,text,memo,createdAt,startTime,endTime\n',
+      ),
+    ).toBe(true);
     const parsed = parse(csv, { bom: true, columns: true }) as Record<string, string>[];
     expect(parsed.map((row) => row.memo)).toEqual(rows.map((row) => row.memo));
     expect(parsed.map((row) => row.text)).toEqual(rows.map((row) => row.text));

@@ -16,6 +16,8 @@ export interface SegmentsCsvOptions {
 export function segmentsCsv(segments: readonly RetrievedSegment[], options: SegmentsCsvOptions = {}): string {
   const layerName = options.layerName ?? ((layer: string) => layer);
   const attributeKeys = [...new Set(segments.flatMap((segment) => Object.keys(segment.attributes)))].sort();
+  // Seconds into the recording, when some transcript has timed turns (times.ts); absent otherwise.
+  const timed = segments.some((segment) => segment.startTime !== undefined);
   const header = [
     'transcript',
     'participant',
@@ -27,6 +29,7 @@ export function segmentsCsv(segments: readonly RetrievedSegment[], options: Segm
     'end',
     'text',
     'memo',
+    ...(timed ? ['startTime', 'endTime'] : []),
   ];
   const rows = segments.map((segment) => [
     segment.title,
@@ -39,6 +42,7 @@ export function segmentsCsv(segments: readonly RetrievedSegment[], options: Segm
     segment.end,
     segment.text,
     segment.memo ?? '',
+    ...(timed ? [segment.startTime ?? '', segment.endTime ?? ''] : []),
   ]);
   return toCsv([header, ...rows], { lineEnding: '\r\n', formulaSafe: options.formulaSafe ?? true });
 }

@@ -8,4 +8,5 @@ export * from './matrix.js';
 export * from './retrieval.js';
 export * from './scope.js';
 export * from './search.js';
+export * from './times.js';
 export * from './types.js';

@@ -2,6 +2,7 @@ import { type Code, codePath } from '../model/codebook.js';
 import { foldedIncludes } from '../text/fold.js';
 import { selfAndDescendants } from './codeTree.js';
 import { turnsOverlapping } from './frequency.js';
+import { codingTimes } from './times.js';
 import type { AnalysisCoding, SpeakerSpan, TranscriptInfo } from './types.js';
 
 /**
@@ -41,6 +42,10 @@ export interface RetrievedSegment {
   /** Speakers whose turns the segment overlaps, in text order, each once. */
   speakers: string[];
   memo?: string;
+  /** Seconds into the recording where the segment's first turn starts, when its turns have times (times.ts). */
+  startTime?: number;
+  /** Seconds into the recording where the turn after its last one starts, when known. */
+  endTime?: number;
 }
 
 export interface RetrievalSource {
@@ -110,9 +115,8 @@ export function retrieveSegments(source: RetrievalSource, query: RetrievalQuery)
     if (end <= coding.start) continue;
     const text = fullText.slice(coding.start, end);
     if (needle !== '' && !foldedIncludes(text, needle)) continue;
-    const speakers = [
-      ...new Set(turnsOverlapping(source.turns.get(coding.transcript) ?? [], coding.start, end).map((t) => t.speaker)),
-    ];
+    const turns = source.turns.get(coding.transcript) ?? [];
+    const speakers = [...new Set(turnsOverlapping(turns, coding.start, end).map((t) => t.speaker))];
     const segment: RetrievedSegment = {
       codingId: coding.id,
       transcript: coding.transcript,
@@ -129,6 +133,11 @@ export function retrieveSegments(source: RetrievalSource, query: RetrievalQuery)
       speakers,
     };
     if (coding.memo !== undefined) segment.memo = coding.memo;
+    const times = codingTimes(turns, coding.start, end);
+    if (times !== null) {
+      segment.startTime = times.startTime;
+      if (times.endTime !== null) segment.endTime = times.endTime;
+    }
     segments.push({ segment, index: transcript.index });
   }
   return segments

@@ -30,4 +30,6 @@ export interface SpeakerSpan {
   start: number;
   end: number;
   speaker: string;
+  /** Seconds from the start of the recording, when the turn has a time. */
+  time?: number;
 }

@@ -12,6 +12,7 @@ import { DEFAULT_LIMITS, formatBytes } from '../../import/limits.js';
 import { applySpeakerChoices } from '../../import/speakers.js';
 import { readPastedTranscript } from '../../import/transcripts.js';
 import { summariseBundle } from '../../interchange/bundle.js';
+import { attachImportedRecordings, recordingsForExport } from '../../media/interchange.js';
 import { matchAccount, readBundle, writeBundle } from '../../projects/bundleIo.js';
 import { PRINTABLE_CSP } from '../../render/html.js';
 import { authoriseProject } from '../projectAuth.js';
@@ -152,7 +153,7 @@ export function importExportRoutes(ctx: AppContext): Router {
       throw new AccordError(400, 'invalid_input', 'nothing to import');
     const options =
       body.speakers === undefined ? { limits: DEFAULT_LIMITS } : { limits: DEFAULT_LIMITS, speakers: body.speakers };
-    const { bundle, warnings } = await asAccordError(readImport(files, options));
+    const { bundle, recordings, warnings } = await asAccordError(readImport(files, options));
     for (const paste of body.pasted) {
       const draft = await asAccordError(Promise.resolve().then(() => readPastedTranscript(paste.title, paste.text)));
       const choices = body.speakers?.[paste.title];
@@ -173,6 +174,7 @@ export function importExportRoutes(ctx: AppContext): Router {
         ? { actorId: user.id, project: { id: project.id } }
         : { actorId: user.id, project: { id: project.id }, users: body.users },
     );
+    await attachImportedRecordings(ctx, user.id, result, recordings, warnings);
     for (const id of body.uploads) held.delete(id);
     res.status(201).json({ ...result, warnings } satisfies ImportResponse);
   });
@@ -189,6 +191,7 @@ export function importExportRoutes(ctx: AppContext): Router {
       recal: query.recal === 'true',
       code: query.code,
       formulaSafe: query.formulaSafe === 'true',
+      recordings: query.format === 'qdpx' ? await recordingsForExport(ctx, project.id, bundle) : [],
     });
     ctx.audit.record({
       actor: user.id,
