@@ -4,6 +4,8 @@ import { errorText } from '../api/errors.js';
 import { keys } from '../api/queries.js';
 import { QueryStatus } from '../app/QueryStatus.js';
 import { useSession } from '../app/session.js';
+import { useT } from '../i18n/index.js';
+import { ROLE_LABEL } from '../i18n/labels.js';
 import { Link } from '../router.js';
 import { href } from '../routes.js';
 import { Button } from '../ui/Button.js';
@@ -40,6 +42,7 @@ export function AccountsPage() {
   const ownersInvite = settingsQuery.data?.ownersInvite ?? null;
   const [made, setMade] = useState<{ link: MadeLink; label: string } | null>(null);
   const [confirm, setConfirm] = useState<Account | null>(null);
+  const t = useT();
 
   // Every change here is one mutation: it asks the lists again and says what was done, or why not.
   const change = useMutation({
@@ -60,9 +63,9 @@ export function AccountsPage() {
   if (!user.admin) {
     return (
       <section className="page admin-page">
-        <h1>Accounts</h1>
+        <h1>{t('accounts.title')}</h1>
         <p>
-          Only administrators manage accounts. <Link href={href.projects()}>Back to your projects</Link>
+          {t('accounts.adminsOnly')} <Link href={href.projects()}>{t('app.backToProjects')}</Link>
         </p>
       </section>
     );
@@ -71,11 +74,8 @@ export function AccountsPage() {
   const sorted = [...(accounts ?? [])].sort((a, b) => a.name.localeCompare(b.name));
   return (
     <section className="page admin-page" aria-labelledby="accounts-title">
-      <h1 id="accounts-title">Accounts</h1>
-      <p className="muted admin-intro">
-        People sign in with these accounts. Invite someone to let them choose their own password; deactivating an
-        account signs it out everywhere at once and keeps its coding attributed in every project.
-      </p>
+      <h1 id="accounts-title">{t('accounts.title')}</h1>
+      <p className="muted admin-intro">{t('accounts.intro')}</p>
       {error && (
         <p className="error" role="alert">
           {error}
@@ -90,24 +90,28 @@ export function AccountsPage() {
 
       <div className="admin-forms">
         <InviteForm
-          onMade={(link) => run('', async () => setMade({ link: await link(), label: 'Invitation created.' }))}
+          onMade={(link) =>
+            run('', async () => setMade({ link: await link(), label: t('accounts.invitationCreated') }))
+          }
         />
-        <CreateForm onCreate={(body) => run(`Account for ${body.email} created`, () => adminApi.createAccount(body))} />
+        <CreateForm
+          onCreate={(body) => run(t('accounts.created', { email: body.email }), () => adminApi.createAccount(body))}
+        />
       </div>
 
-      <h2>People ({sorted.length})</h2>
+      <h2>{t('accounts.people', { count: sorted.length })}</h2>
       {accounts === null ? (
-        <QueryStatus error={accountsQuery.error} what="accounts" onRetry={() => void accountsQuery.refetch()} />
+        <QueryStatus error={accountsQuery.error} what="loading.accounts" onRetry={() => void accountsQuery.refetch()} />
       ) : (
-        <Table label="Accounts" className="accounts-table">
+        <Table label={t('accounts.table')} className="accounts-table">
           <thead>
             <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Email</th>
-              <th scope="col">Role</th>
-              <th scope="col">Status</th>
+              <th scope="col">{t('accounts.col.name')}</th>
+              <th scope="col">{t('accounts.col.email')}</th>
+              <th scope="col">{t('accounts.col.role')}</th>
+              <th scope="col">{t('accounts.col.status')}</th>
               <th scope="col">
-                <span className="visually-hidden">Actions</span>
+                <span className="visually-hidden">{t('accounts.col.actions')}</span>
               </th>
             </tr>
           </thead>
@@ -117,14 +121,15 @@ export function AccountsPage() {
               return (
                 <tr key={account.id} data-account={account.email}>
                   <th scope="row">
-                    {account.name}
-                    {account.id === user.id ? ' (you)' : ''}
+                    {account.id === user.id ? t('accounts.you', { name: account.name }) : account.name}
                   </th>
                   <td>{account.email}</td>
-                  <td>{account.admin ? 'Administrator' : 'Member'}</td>
+                  <td>{t(account.admin ? 'accounts.administrator' : 'accounts.member')}</td>
                   <td>
                     <span className={`status-pill ${active ? 'status-active' : 'status-off'}`}>
-                      {active ? 'Active' : `Deactivated ${formatDate(account.deactivatedAt!)}`}
+                      {active
+                        ? t('accounts.active')
+                        : t('accounts.deactivatedOn', { date: formatDate(account.deactivatedAt!) })}
                     </span>
                   </td>
                   <td className="account-actions">
@@ -136,25 +141,27 @@ export function AccountsPage() {
                             run('', async () =>
                               setMade({
                                 link: await adminApi.resetLink(account.id),
-                                label: `Password reset link for ${account.name}.`,
+                                label: t('accounts.resetLinkFor', { name: account.name }),
                               }),
                             )
                           }
                         >
-                          Reset link
+                          {t('accounts.resetLink')}
                         </Button>
                         {account.id !== user.id && (
                           <Button size="sm" variant="danger" onPress={() => setConfirm(account)}>
-                            Deactivate
+                            {t('accounts.deactivate')}
                           </Button>
                         )}
                       </>
                     ) : (
                       <Button
                         size="sm"
-                        onPress={() => run(`${account.name} reactivated`, () => adminApi.reactivate(account.id))}
+                        onPress={() =>
+                          run(t('accounts.reactivated', { name: account.name }), () => adminApi.reactivate(account.id))
+                        }
                       >
-                        Reactivate
+                        {t('accounts.reactivate')}
                       </Button>
                     )}
                   </td>
@@ -165,26 +172,26 @@ export function AccountsPage() {
         </Table>
       )}
 
-      <h2>Invitations and reset links</h2>
+      <h2>{t('accounts.links')}</h2>
       {invitations === null ? (
         <QueryStatus
           error={invitationsQuery.error}
-          what="invitations"
+          what="loading.invitations"
           onRetry={() => void invitationsQuery.refetch()}
         />
       ) : invitations.length === 0 ? (
-        <p className="muted">None yet.</p>
+        <p className="muted">{t('accounts.noneYet')}</p>
       ) : (
-        <Table label="Invitations and reset links" maxHeight="50vh">
+        <Table label={t('accounts.links')} maxHeight="50vh">
           <thead>
             <tr>
-              <th scope="col">For</th>
-              <th scope="col">Kind</th>
-              <th scope="col">Made by</th>
-              <th scope="col">Status</th>
-              <th scope="col">Until</th>
+              <th scope="col">{t('accounts.col.for')}</th>
+              <th scope="col">{t('accounts.col.kind')}</th>
+              <th scope="col">{t('accounts.col.madeBy')}</th>
+              <th scope="col">{t('accounts.col.status')}</th>
+              <th scope="col">{t('accounts.col.until')}</th>
               <th scope="col">
-                <span className="visually-hidden">Actions</span>
+                <span className="visually-hidden">{t('accounts.col.actions')}</span>
               </th>
             </tr>
           </thead>
@@ -194,24 +201,25 @@ export function AccountsPage() {
                 <th scope="row">{invitation.email}</th>
                 <td>
                   {invitation.kind === 'reset'
-                    ? 'Password reset'
+                    ? t('accounts.kind.reset')
                     : invitation.project
-                      ? `Into ${invitation.project.name} as ${invitation.project.role}`
-                      : invitation.admin
-                        ? 'Administrator account'
-                        : 'Account'}
+                      ? t('accounts.kind.project', {
+                          project: invitation.project.name,
+                          role: t(ROLE_LABEL[invitation.project.role]),
+                        })
+                      : t(invitation.admin ? 'accounts.kind.admin' : 'accounts.kind.account')}
                 </td>
                 <td>{invitation.createdBy?.name ?? '—'}</td>
-                <td>{STATUS_WORDS[invitation.status]}</td>
+                <td>{t(STATUS_WORDS[invitation.status])}</td>
                 <td>{formatDate(invitation.expiresAt)}</td>
                 <td>
                   {invitation.status === 'pending' && (
                     <Button
                       size="sm"
-                      aria-label={`Withdraw the link for ${invitation.email}`}
-                      onPress={() => run('Link withdrawn', () => adminApi.revoke(invitation.id))}
+                      aria-label={t('accounts.withdrawFor', { email: invitation.email })}
+                      onPress={() => run(t('accounts.withdrawn'), () => adminApi.revoke(invitation.id))}
                     >
-                      Withdraw
+                      {t('accounts.withdraw')}
                     </Button>
                   )}
                 </td>
@@ -221,9 +229,9 @@ export function AccountsPage() {
         </Table>
       )}
 
-      <h2>Who may invite</h2>
+      <h2>{t('accounts.whoInvites')}</h2>
       {settingsQuery.error && (
-        <QueryStatus error={settingsQuery.error} what="settings" onRetry={() => void settingsQuery.refetch()} />
+        <QueryStatus error={settingsQuery.error} what="loading.settings" onRetry={() => void settingsQuery.refetch()} />
       )}
       {ownersInvite !== null && (
         <label className="check">
@@ -232,38 +240,35 @@ export function AccountsPage() {
             checked={ownersInvite}
             onChange={(event) => {
               const selected = event.target.checked;
-              void run(selected ? 'Owners may invite new people' : 'Only administrators invite new people', () =>
+              void run(t(selected ? 'accounts.ownersInvite' : 'accounts.adminsInvite'), () =>
                 adminApi.setSettings({ ownersInvite: selected }),
               );
             }}
           />{' '}
-          Project owners may invite people who have no account yet (they can always add existing accounts)
+          {t('accounts.ownersInviteLabel')}
         </label>
       )}
 
       <Dialog
-        title={confirm ? `Deactivate ${confirm.name}?` : ''}
+        title={confirm ? t('accounts.deactivateTitle', { name: confirm.name }) : ''}
         isOpen={confirm !== null}
         onOpenChange={(open) => !open && setConfirm(null)}
         role="alertdialog"
       >
         {(close) => (
           <>
-            <p>
-              {confirm?.name} is signed out everywhere at once and cannot sign in until reactivated. Their coding stays
-              in every project, attributed to them.
-            </p>
+            <p>{t('accounts.deactivateBody', { name: confirm?.name ?? '' })}</p>
             <div className="actions">
-              <Button onPress={close}>Cancel</Button>
+              <Button onPress={close}>{t('common.cancel')}</Button>
               <Button
                 variant="danger"
                 onPress={() => {
                   const account = confirm!;
                   close();
-                  void run(`${account.name} deactivated`, () => adminApi.deactivate(account.id));
+                  void run(t('accounts.deactivated', { name: account.name }), () => adminApi.deactivate(account.id));
                 }}
               >
-                Deactivate
+                {t('accounts.deactivate')}
               </Button>
             </div>
           </>
@@ -277,6 +282,7 @@ function InviteForm({ onMade }: { onMade: (link: () => Promise<MadeLink>) => voi
   const id = useId();
   const [email, setEmail] = useState('');
   const [admin, setAdmin] = useState(false);
+  const t = useT();
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const sent = email.trim();
@@ -289,15 +295,16 @@ function InviteForm({ onMade }: { onMade: (link: () => Promise<MadeLink>) => voi
   };
   return (
     <form className="form admin-form" onSubmit={submit} aria-labelledby={`${id}-title`}>
-      <h2 id={`${id}-title`}>Invite someone</h2>
-      <p className="muted">They get a one-time link, valid for 7 days, to choose their name and password.</p>
-      <label htmlFor={`${id}-email`}>Email</label>
+      <h2 id={`${id}-title`}>{t('accounts.invite.title')}</h2>
+      <p className="muted">{t('accounts.invite.intro')}</p>
+      <label htmlFor={`${id}-email`}>{t('login.email')}</label>
       <input id={`${id}-email`} type="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
       <label className="check">
-        <input type="checkbox" checked={admin} onChange={(e) => setAdmin(e.target.checked)} /> Administrator
+        <input type="checkbox" checked={admin} onChange={(e) => setAdmin(e.target.checked)} />{' '}
+        {t('accounts.administrator')}
       </label>
       <button type="submit" className="ui-button ui-button-primary">
-        Create invitation link
+        {t('accounts.invite.submit')}
       </button>
     </form>
   );
@@ -314,6 +321,7 @@ function CreateForm({
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [admin, setAdmin] = useState(false);
+  const t = useT();
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (!(await onCreate({ name: name.trim(), email: email.trim(), password, admin }))) return;
@@ -324,16 +332,14 @@ function CreateForm({
   };
   return (
     <details className="admin-form admin-create">
-      <summary>Create an account with a password instead</summary>
-      <form className="form" onSubmit={submit} aria-label="Create an account">
-        <p className="muted">
-          For someone who cannot receive a link: tell them the password and ask them to change it.
-        </p>
-        <label htmlFor={`${id}-name`}>Name</label>
+      <summary>{t('accounts.create.summary')}</summary>
+      <form className="form" onSubmit={submit} aria-label={t('accounts.create.label')}>
+        <p className="muted">{t('accounts.create.intro')}</p>
+        <label htmlFor={`${id}-name`}>{t('setup.name')}</label>
         <input id={`${id}-name`} required value={name} onChange={(e) => setName(e.target.value)} />
-        <label htmlFor={`${id}-email`}>Email</label>
+        <label htmlFor={`${id}-email`}>{t('login.email')}</label>
         <input id={`${id}-email`} type="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
-        <label htmlFor={`${id}-password`}>Password (at least 10 characters)</label>
+        <label htmlFor={`${id}-password`}>{t('accounts.create.password')}</label>
         <input
           id={`${id}-password`}
           type="password"
@@ -344,10 +350,11 @@ function CreateForm({
           onChange={(e) => setPassword(e.target.value)}
         />
         <label className="check">
-          <input type="checkbox" checked={admin} onChange={(e) => setAdmin(e.target.checked)} /> Administrator
+          <input type="checkbox" checked={admin} onChange={(e) => setAdmin(e.target.checked)} />{' '}
+          {t('accounts.administrator')}
         </label>
         <button type="submit" className="ui-button ui-button-secondary">
-          Create account
+          {t('setup.submit')}
         </button>
       </form>
     </details>

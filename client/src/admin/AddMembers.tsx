@@ -5,6 +5,8 @@ import type { Key } from 'react-aria-components';
 import { keys } from '../api/queries.js';
 import { api } from '../api.js';
 import { QueryStatus } from '../app/QueryStatus.js';
+import { useT } from '../i18n/index.js';
+import { ROLE_LABEL } from '../i18n/labels.js';
 import { Button } from '../ui/Button.js';
 import { ComboBox, ComboBoxItem } from '../ui/ComboBox.js';
 import { adminApi, type Candidate, formatDate, type MadeLink, useCandidates, usePendingInvitations } from './api.js';
@@ -25,6 +27,7 @@ export function AddMembers({ projectId, run }: { projectId: string; run: Run }) 
   const candidates = listed.data ?? [];
   const invitations = pending.data ?? [];
   const [made, setMade] = useState<MadeLink | null>(null);
+  const t = useT();
 
   // Adding or inviting changes who may be added and what is waiting: both lists are asked again.
   const runAndReload: Run = (what, action) =>
@@ -38,26 +41,34 @@ export function AddMembers({ projectId, run }: { projectId: string; run: Run }) 
 
   return (
     <div className="add-members">
-      {listed.error && <QueryStatus error={listed.error} what="accounts" onRetry={() => void listed.refetch()} />}
-      {pending.error && <QueryStatus error={pending.error} what="invitations" onRetry={() => void pending.refetch()} />}
+      {listed.error && (
+        <QueryStatus error={listed.error} what="loading.accounts" onRetry={() => void listed.refetch()} />
+      )}
+      {pending.error && (
+        <QueryStatus error={pending.error} what="loading.invitations" onRetry={() => void pending.refetch()} />
+      )}
       <PickAccount candidates={candidates} projectId={projectId} run={runAndReload} />
       <InviteByEmail projectId={projectId} run={runAndReload} onMade={setMade} />
-      {made && <CopyLink made={made} label="Invitation created." />}
+      {made && <CopyLink made={made} label={t('accounts.invitationCreated')} />}
       {invitations.length > 0 && (
         <>
-          <h3>Invitations waiting</h3>
+          <h3>{t('members.invitationsWaiting')}</h3>
           <ul className="pending-invitations">
             {invitations.map((invitation) => (
               <li key={invitation.id}>
                 <span>
-                  {invitation.email} as {invitation.project?.role} · until {formatDate(invitation.expiresAt)}
+                  {t('members.invitationLine', {
+                    email: invitation.email,
+                    role: invitation.project ? t(ROLE_LABEL[invitation.project.role]) : '',
+                    until: formatDate(invitation.expiresAt),
+                  })}
                 </span>
                 <Button
                   size="sm"
-                  aria-label={`Withdraw the invitation of ${invitation.email}`}
-                  onPress={() => runAndReload('Invitation withdrawn', () => adminApi.revoke(invitation.id))}
+                  aria-label={t('members.withdrawInvitation', { email: invitation.email })}
+                  onPress={() => runAndReload(t('members.invitationWithdrawn'), () => adminApi.revoke(invitation.id))}
                 >
-                  Withdraw
+                  {t('accounts.withdraw')}
                 </Button>
               </li>
             ))}
@@ -69,15 +80,16 @@ export function AddMembers({ projectId, run }: { projectId: string; run: Run }) 
 }
 
 function RoleSelect({ id, value, onChange }: { id: string; value: Role; onChange: (role: Role) => void }) {
+  const t = useT();
   return (
     <>
       <label htmlFor={id} className="visually-hidden">
-        Role
+        {t('members.role')}
       </label>
       <select id={id} value={value} onChange={(event) => onChange(event.target.value as Role)}>
         {ROLES.map((role) => (
           <option key={role} value={role}>
-            {role}
+            {t(ROLE_LABEL[role])}
           </option>
         ))}
       </select>
@@ -90,6 +102,7 @@ function PickAccount({ candidates, projectId, run }: { candidates: Candidate[]; 
   const [selected, setSelected] = useState<Key | null>(null);
   const [input, setInput] = useState('');
   const [role, setRole] = useState<Role>('coder');
+  const t = useT();
   const wanted = input.trim().toLowerCase();
   const shown = candidates.filter(
     (c) => wanted === '' || c.name.toLowerCase().includes(wanted) || c.email.toLowerCase().startsWith(wanted),
@@ -98,19 +111,17 @@ function PickAccount({ candidates, projectId, run }: { candidates: Candidate[]; 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (!chosen) return;
-    void run(`${chosen.name} added as ${role}`, async () => {
+    void run(t('members.addedAs', { name: chosen.name, role: t(ROLE_LABEL[role]) }), async () => {
       await api.addMember(projectId, chosen.email, role);
       setSelected(null);
       setInput('');
     });
   };
   return (
-    <form className="inline-form add-member-form" aria-label="Add an account" onSubmit={submit}>
+    <form className="inline-form add-member-form" aria-label={t('members.addAccount')} onSubmit={submit}>
       <ComboBox
-        label="Add an account"
-        description={
-          candidates.length === 0 ? 'No other accounts to pick from: invite people by email below.' : undefined
-        }
+        label={t('members.addAccount')}
+        description={candidates.length === 0 ? t('members.noCandidates') : undefined}
         items={shown}
         selectedKey={selected}
         onSelectionChange={(key) => {
@@ -134,7 +145,7 @@ function PickAccount({ candidates, projectId, run }: { candidates: Candidate[]; 
       </ComboBox>
       <RoleSelect id={`${id}-role`} value={role} onChange={setRole} />
       <button type="submit" className="ui-button ui-button-primary" disabled={!chosen}>
-        Add
+        {t('members.add')}
       </button>
     </form>
   );
@@ -153,6 +164,7 @@ function InviteByEmail({
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<Role>('coder');
   const [notice, setNotice] = useState<string | null>(null);
+  const t = useT();
   const submit = (event: FormEvent) => {
     event.preventDefault();
     setNotice(null);
@@ -161,17 +173,17 @@ function InviteByEmail({
       const answer = await adminApi.inviteToProject(projectId, sent, role);
       if ('added' in answer) {
         onMade(null);
-        setNotice(`${answer.added.name} has an account and was added as ${role}.`);
+        setNotice(t('members.hadAccount', { name: answer.added.name, role: t(ROLE_LABEL[role]) }));
       } else onMade(answer);
       setEmail('');
     });
   };
   return (
     <>
-      <form className="inline-form add-member-form" aria-label="Invite by email" onSubmit={submit}>
+      <form className="inline-form add-member-form" aria-label={t('members.inviteByEmail')} onSubmit={submit}>
         <div className="ui-field">
           <label htmlFor={`${id}-email`} className="ui-label">
-            Invite by email
+            {t('members.inviteByEmail')}
           </label>
           <input
             id={`${id}-email`}
@@ -184,7 +196,7 @@ function InviteByEmail({
         </div>
         <RoleSelect id={`${id}-role`} value={role} onChange={setRole} />
         <button type="submit" className="ui-button ui-button-secondary">
-          Invite
+          {t('members.invite')}
         </button>
       </form>
       {notice && <output className="ok">{notice}</output>}

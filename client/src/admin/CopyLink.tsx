@@ -1,4 +1,6 @@
 import { useState } from 'react';
+import { dateTime } from '../i18n/format.js';
+import { useIntl, useT } from '../i18n/index.js';
 import { Button } from '../ui/Button.js';
 import type { MadeLink } from './api.js';
 
@@ -8,6 +10,8 @@ import type { MadeLink } from './api.js';
  */
 export function CopyLink({ made, label }: { made: MadeLink; label: string }) {
   const [copied, setCopied] = useState(false);
+  const t = useT();
+  const intl = useIntl();
   const copy = async () => {
     try {
       await navigator.clipboard.writeText(made.link);
@@ -22,27 +26,25 @@ export function CopyLink({ made, label }: { made: MadeLink; label: string }) {
       <p>
         <strong>{label}</strong>{' '}
         {made.sent === true
-          ? `Sent by mail to ${made.invitation.email}. You can also pass the link on yourself:`
+          ? t('admin.copy.sent', { email: made.invitation.email })
           : made.sent === false
-            ? `${made.sendError ?? 'The mail could not be sent.'}`
-            : `Give this link to ${made.invitation.email} (this server sends no mail):`}
+            ? (made.sendError ?? t('admin.copy.notSent'))
+            : t('admin.copy.noMail', { email: made.invitation.email })}
       </p>
       <div className="made-link-row">
         <input
           id={`link-${made.invitation.id}`}
           className="ui-input made-link-text"
           readOnly
-          aria-label="Link"
+          aria-label={t('admin.copy.link')}
           value={made.link}
           onFocus={(event) => event.currentTarget.select()}
         />
         <Button variant="primary" size="sm" onPress={copy}>
-          {copied ? 'Copied' : 'Copy link'}
+          {t(copied ? 'admin.copy.copied' : 'admin.copy.copy')}
         </Button>
       </div>
-      <p className="muted">
-        It works once, until {new Date(made.invitation.expiresAt).toLocaleString()}. It is shown only now.
-      </p>
+      <p className="muted">{t('admin.copy.once', { until: dateTime(intl, made.invitation.expiresAt) })}</p>
     </div>
   );
 }

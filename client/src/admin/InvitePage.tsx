@@ -2,6 +2,8 @@ import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useContext, useId, useState } from 'react';
 import { errorText } from '../api/errors.js';
 import type { User } from '../api.js';
+import { useT } from '../i18n/index.js';
+import { ROLE_LABEL } from '../i18n/labels.js';
 import { navigate } from '../router.js';
 import { PoolContext } from '../sync/context.js';
 import { adminApi, formatDate, useLinkInfo } from './api.js';
@@ -25,11 +27,8 @@ export function InvitePage({ onDone }: { onDone: (user: User, csrf: string) => v
   const [token] = useState(tokenFromLocation);
   const lookup = useLinkInfo(token);
   const info = lookup.data ?? null;
-  const problem = !token
-    ? 'This link is incomplete: copy the whole link into the address bar.'
-    : lookup.error
-      ? errorText(lookup.error)
-      : null;
+  const t = useT();
+  const problem = !token ? t('invite.incomplete') : lookup.error ? errorText(lookup.error) : null;
   const [mismatch, setMismatch] = useState(false);
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
@@ -48,7 +47,7 @@ export function InvitePage({ onDone }: { onDone: (user: User, csrf: string) => v
     },
   });
   const busy = accept.isPending;
-  const error = mismatch ? 'The two passwords differ.' : accept.error ? errorText(accept.error) : null;
+  const error = mismatch ? t('invite.differ') : accept.error ? errorText(accept.error) : null;
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -73,26 +72,29 @@ export function InvitePage({ onDone }: { onDone: (user: User, csrf: string) => v
       )}
       {info && !usable && (
         <p className="error" role="alert">
-          {info.status === 'used'
-            ? 'This link was used already. Sign in, or ask for a new link.'
-            : info.status === 'expired'
-              ? 'This link has expired. Ask for a new one.'
-              : 'This link was withdrawn. Ask for a new one.'}
+          {t(
+            info.status === 'used' ? 'invite.used' : info.status === 'expired' ? 'invite.expired' : 'invite.withdrawn',
+          )}
         </p>
       )}
       {info && usable && (
         <form className="form" onSubmit={submit} aria-labelledby={`${id}-title`}>
-          <h2 id={`${id}-title`}>{info.kind === 'reset' ? 'Choose a new password' : 'Welcome to Accord'}</h2>
+          <h2 id={`${id}-title`}>{t(info.kind === 'reset' ? 'invite.newPassword' : 'invite.welcome')}</h2>
           <p>
             {info.kind === 'reset'
-              ? `For the account ${info.email}.`
-              : `${info.invitedBy ?? 'An administrator'} invited ${info.email}${
-                  info.project ? ` to the project “${info.project.name}” as ${info.project.role}` : ''
-                }. Choose the name your team will see and a password.`}
+              ? t('invite.forAccount', { email: info.email })
+              : info.project
+                ? t('invite.invitedToProject', {
+                    inviter: info.invitedBy ?? t('invite.anAdministrator'),
+                    email: info.email,
+                    project: info.project.name,
+                    role: t(ROLE_LABEL[info.project.role]),
+                  })
+                : t('invite.invited', { inviter: info.invitedBy ?? t('invite.anAdministrator'), email: info.email })}
           </p>
           {info.kind === 'invite' && (
             <>
-              <label htmlFor={`${id}-name`}>Your name</label>
+              <label htmlFor={`${id}-name`}>{t('invite.yourName')}</label>
               <input
                 id={`${id}-name`}
                 required
@@ -104,7 +106,7 @@ export function InvitePage({ onDone }: { onDone: (user: User, csrf: string) => v
             </>
           )}
           <input type="hidden" autoComplete="username" value={info.email} readOnly />
-          <label htmlFor={`${id}-password`}>Password (at least 10 characters)</label>
+          <label htmlFor={`${id}-password`}>{t('accounts.create.password')}</label>
           <input
             id={`${id}-password`}
             type="password"
@@ -114,7 +116,7 @@ export function InvitePage({ onDone }: { onDone: (user: User, csrf: string) => v
             value={password}
             onChange={(e) => setPassword(e.target.value)}
           />
-          <label htmlFor={`${id}-repeat`}>Repeat the password</label>
+          <label htmlFor={`${id}-repeat`}>{t('invite.repeat')}</label>
           <input
             id={`${id}-repeat`}
             type="password"
@@ -129,12 +131,12 @@ export function InvitePage({ onDone }: { onDone: (user: User, csrf: string) => v
             </p>
           )}
           <button type="submit" className="ui-button ui-button-primary" disabled={busy}>
-            {info.kind === 'reset' ? 'Set password and sign in' : 'Create my account'}
+            {t(info.kind === 'reset' ? 'invite.setPassword' : 'invite.createMine')}
           </button>
-          <p className="muted">This link works once, until {formatDate(info.expiresAt)}.</p>
+          <p className="muted">{t('invite.worksOnce', { until: formatDate(info.expiresAt) })}</p>
         </form>
       )}
-      {!info && !problem && <p className="muted">Checking the link…</p>}
+      {!info && !problem && <p className="muted">{t('invite.checking')}</p>}
     </main>
   );
 }

@@ -5,6 +5,8 @@ export type { Account, InvitationView };
 import { useQuery } from '@tanstack/react-query';
 import { keys } from '../api/queries.js';
 import { request, type User } from '../api.js';
+import { dateTime } from '../i18n/format.js';
+import { currentIntl, type MessageId, msg } from '../i18n/index.js';
 
 /** The accounts and invitations part of the REST API (docs/admin.md, docs/API.md). */
 
@@ -59,15 +61,15 @@ export const adminApi = {
     }),
 };
 
-export const STATUS_WORDS: Record<LinkStatus, string> = {
-  pending: 'Waiting',
-  used: 'Used',
-  expired: 'Expired',
-  revoked: 'Withdrawn',
+export const STATUS_WORDS: Record<LinkStatus, MessageId> = {
+  pending: msg('admin.status.pending'),
+  used: msg('admin.status.used'),
+  expired: msg('admin.status.expired'),
+  revoked: msg('admin.status.revoked'),
 };
 
-export const formatDate = (at: number) =>
-  new Date(at).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+/** A moment in the interface's language. */
+export const formatDate = (at: number) => dateTime(currentIntl(), at);
 
 /** Every account (administrators; `enabled` false asks nothing). */
 export const useAccounts = (enabled = true) =>

@@ -10,7 +10,7 @@ const fixed = (value: number | null) => (value === null ? '—' : value.toFixed(
  */
 export function ReportView({ project, scope }: { project: string; scope: AnalysisScope }) {
   const { data: report, error, refetch } = useFinalReport(project, scope);
-  if (!report) return <QueryStatus error={error} what="the final report" onRetry={() => void refetch()} />;
+  if (!report) return <QueryStatus error={error} what="loading.finalReport" onRetry={() => void refetch()} />;
   const r = report.reliability;
   return (
     <section className="final-report" aria-label="Final report">

@@ -55,7 +55,7 @@ export function RetrievalView({
           Printable page
         </a>
       </div>
-      {(error || !data) && <QueryStatus error={error} what="segments" onRetry={() => void refetch()} />}
+      {(error || !data) && <QueryStatus error={error} what="loading.segments" onRetry={() => void refetch()} />}
       <CountedNote counted={data?.counted} />
       {segments?.length === 0 && <p className="muted">No segments match these filters.</p>}
       <ol className="segments">
@@ -149,7 +149,7 @@ function TextSearch({ project, filters }: { project: string; filters: AnalysisFi
         <button type="submit">Search</button>
       </form>
       {asked !== null && (searched.error || !result) && (
-        <QueryStatus error={searched.error} what="search results" onRetry={() => void searched.refetch()} />
+        <QueryStatus error={searched.error} what="loading.searchResults" onRetry={() => void searched.refetch()} />
       )}
       {result && (
         <p className="muted">

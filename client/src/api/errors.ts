@@ -2,6 +2,8 @@
  * Errors of the REST API, as the client shows them. A leaf module: pages and hooks import it without importing the
  * app shell (which imports them), so no import cycle runs through the shell.
  */
+import { currentIntl, SOURCE_LOCALE, translates } from '../i18n/index.js';
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -12,8 +14,20 @@ export class ApiError extends Error {
   }
 }
 
-/** What to tell the user about a failed request or any other thrown value. */
+/**
+ * What to tell the user about a failed request or any other thrown value. The server's message is English and
+ * names the particulars (a file, a field); in another language the error's `code` picks the catalogue's
+ * translation (`error.<code>`, which may quote the server's message as `{detail}`), and a code the catalogue does
+ * not know shows the server's message.
+ */
 export function errorText(error: unknown): string {
-  if (error instanceof ApiError) return error.message;
+  if (error instanceof ApiError) {
+    const intl = currentIntl();
+    const id = `error.${error.code}`;
+    if (intl.locale !== SOURCE_LOCALE && translates(id, intl)) {
+      return intl.formatMessage({ id }, { detail: error.message }) as string;
+    }
+    return error.message;
+  }
   return error instanceof Error ? error.message : String(error);
 }

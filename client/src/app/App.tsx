@@ -5,6 +5,7 @@ import { AccountsPage } from '../admin/AccountsPage.js';
 import { InvitePage } from '../admin/InvitePage.js';
 import { AnalysisPage } from '../analysis/AnalysisPage.js';
 import { ApiError, api, onSessionExpired, setCsrfToken, type User } from '../api.js';
+import { Msg, setLocaleChoice, useT } from '../i18n/index.js';
 import { AccessNotice } from '../importExport/AccessNotice.js';
 import { accessLost, CLOSE_FORBIDDEN, type DocListing } from '../importExport/lostAccess.js';
 import { RoundsPage } from '../rounds/RoundsPage.js';
@@ -34,6 +35,13 @@ export function App() {
   const [session, setSession] = useState<SessionState>({ state: 'loading' });
   const path = usePath();
   const route = parseRoute(path);
+  const t = useT();
+
+  // The interface language follows the signed-in account's choice (none: the browser's).
+  const accountLocale = session.state === 'signedIn' ? (session.user.locale ?? null) : undefined;
+  useEffect(() => {
+    if (accountLocale !== undefined) setLocaleChoice(accountLocale);
+  }, [accountLocale]);
 
   useEffect(() => {
     api
@@ -120,7 +128,7 @@ export function App() {
   if (session.state === 'loading')
     return (
       <main className="loading">
-        <p>Loading…</p>
+        <p>{t('app.loading')}</p>
       </main>
     );
   // A one-time link opens outside the shell, signed in or not: accepting it signs in as its account.
@@ -143,7 +151,7 @@ export function App() {
   return (
     <SessionContext.Provider value={{ user, signOut }}>
       <a className="skip-link" href="#main">
-        Skip to content
+        {t('app.skipToContent')}
       </a>
       <header className="app-header">
         <Link href="/" className="brand">
@@ -152,10 +160,10 @@ export function App() {
           </span>
           Accord
         </Link>
-        <nav className="header-crumbs" aria-label="Where you are">
+        <nav className="header-crumbs" aria-label={t('app.whereYouAre')}>
           <span aria-hidden="true">/</span>
           <Link href="/" aria-current={route.page === 'projects' ? 'page' : undefined}>
-            Projects
+            {t('app.projects')}
           </Link>
           <HeaderCrumb path={path} />
         </nav>
@@ -165,30 +173,27 @@ export function App() {
       </header>
       <AccessNotice />
       <Dialog
-        title="Changes not sent yet"
+        title={t('app.unsent.title')}
         role="alertdialog"
         isOpen={confirmSignOut > 0}
         onOpenChange={(open) => !open && setConfirmSignOut(0)}
       >
-        <p>
-          {confirmSignOut === 1 ? '1 change has' : `${confirmSignOut} changes have`} not reached the server yet. If you
-          sign out now they stay in this browser and are sent the next time you sign in here.
-        </p>
+        <p>{t('app.unsent.body', { count: confirmSignOut })}</p>
         <div className="actions">
-          <Button onPress={() => setConfirmSignOut(0)}>Stay signed in</Button>
+          <Button onPress={() => setConfirmSignOut(0)}>{t('app.unsent.stay')}</Button>
           <Button variant="danger" onPress={signOutNow}>
-            Sign out anyway
+            {t('app.unsent.signOut')}
           </Button>
         </div>
       </Dialog>
       {/* Not dismissable: the page under it stays, inert, until the user signs in again. */}
       <Dialog
-        title="Your session has expired"
+        title={t('app.expired.title')}
         role="alertdialog"
         isOpen={session.state === 'expired'}
         isDismissable={false}
       >
-        <p>Sign in again to go on. Nothing you coded is lost: unsynced changes are sent once you are back.</p>
+        <p>{t('app.expired.body')}</p>
         <LoginForm
           email={user.email}
           onDone={(again, token) => {
@@ -229,7 +234,10 @@ function RoutePage({ route, path }: { route: Route; path: string }) {
     case 'notFound':
       return (
         <p>
-          Nothing here. <Link href={href.projects()}>Back to your projects</Link>
+          <Msg id="app.notFound" />{' '}
+          <Link href={href.projects()}>
+            <Msg id="app.backToProjects" />
+          </Link>
         </p>
       );
   }

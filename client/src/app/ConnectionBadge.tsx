@@ -1,14 +1,19 @@
 import { useContext, useEffect } from 'react';
+import { msg, type Translate, translate, useT } from '../i18n/index.js';
 import { PoolContext } from '../sync/context.js';
 import { useConnectionStatus, usePendingCount } from '../sync/hooks.js';
 
-const LABEL = { online: 'Online', syncing: 'Syncing…', offline: 'Offline: changes are kept and sent on reconnect' };
+const LABEL = {
+  online: msg('connection.online'),
+  syncing: msg('connection.syncing'),
+  offline: msg('connection.offline'),
+};
 
 /** What the badge says: the connection state of all open documents and how many changes wait to be sent. */
-export function badgeText(status: keyof typeof LABEL, pending: number): string {
-  if (pending === 0) return LABEL[status];
-  const waiting = `${pending} ${pending === 1 ? 'change' : 'changes'} waiting`;
-  return status === 'offline' ? `Offline: ${waiting}, kept in this browser` : `${LABEL[status]} · ${waiting}`;
+export function badgeText(status: keyof typeof LABEL, pending: number, t: Translate = translate): string {
+  if (pending === 0) return t(LABEL[status]);
+  if (status === 'offline') return t('connection.offlineWaiting', { count: pending });
+  return t('connection.waiting', { status: t(LABEL[status]), count: pending });
 }
 
 /**
@@ -20,6 +25,7 @@ export function ConnectionBadge() {
   const status = useConnectionStatus();
   const pending = usePendingCount();
   const pool = useContext(PoolContext);
+  const t = useT();
   useEffect(() => {
     // Where the browser keeps nothing (no IndexedDB, e.g. some private modes), closing the tab would lose them.
     const warn = (event: BeforeUnloadEvent) => {
@@ -36,7 +42,7 @@ export function ConnectionBadge() {
       aria-live="polite"
     >
       <span className="dot" aria-hidden="true" />
-      {badgeText(status, pending)}
+      {badgeText(status, pending, t)}
     </output>
   );
 }

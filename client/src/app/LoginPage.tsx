@@ -2,6 +2,7 @@ import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useId, useState } from 'react';
 import { errorText } from '../api/errors.js';
 import { api, type User } from '../api.js';
+import { useT } from '../i18n/index.js';
 
 export function LoginForm({
   email: initialEmail = '',
@@ -13,6 +14,7 @@ export function LoginForm({
   const [email, setEmail] = useState(initialEmail);
   const [password, setPassword] = useState('');
   const id = useId();
+  const t = useT();
   const login = useMutation({
     mutationFn: () => api.login(email, password),
     onSuccess: ({ user, csrfToken }) => onDone(user, csrfToken),
@@ -25,8 +27,8 @@ export function LoginForm({
   };
 
   return (
-    <form className="form" onSubmit={submit} aria-label="Sign in">
-      <label htmlFor={`${id}-email`}>Email</label>
+    <form className="form" onSubmit={submit} aria-label={t('login.formLabel')}>
+      <label htmlFor={`${id}-email`}>{t('login.email')}</label>
       <input
         id={`${id}-email`}
         type="email"
@@ -35,7 +37,7 @@ export function LoginForm({
         value={email}
         onChange={(e) => setEmail(e.target.value)}
       />
-      <label htmlFor={`${id}-password`}>Password</label>
+      <label htmlFor={`${id}-password`}>{t('login.password')}</label>
       <input
         id={`${id}-password`}
         type="password"
@@ -50,7 +52,7 @@ export function LoginForm({
         </p>
       )}
       <button type="submit" disabled={login.isPending}>
-        Sign in
+        {t('login.submit')}
       </button>
     </form>
   );
@@ -62,6 +64,7 @@ export function SetupForm({ onDone }: { onDone: (user: User, csrf: string) => vo
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const id = useId();
+  const t = useT();
   const setup = useMutation({
     mutationFn: () => api.setup({ name, email, password }),
     onSuccess: ({ user, csrfToken }) => onDone(user, csrfToken),
@@ -74,13 +77,13 @@ export function SetupForm({ onDone }: { onDone: (user: User, csrf: string) => vo
   };
 
   return (
-    <form className="form" onSubmit={submit} aria-label="Create the administrator account">
-      <p>Welcome. Create the administrator account of this server.</p>
-      <label htmlFor={`${id}-name`}>Name</label>
+    <form className="form" onSubmit={submit} aria-label={t('setup.formLabel')}>
+      <p>{t('setup.welcome')}</p>
+      <label htmlFor={`${id}-name`}>{t('setup.name')}</label>
       <input id={`${id}-name`} required value={name} onChange={(e) => setName(e.target.value)} />
-      <label htmlFor={`${id}-email`}>Email</label>
+      <label htmlFor={`${id}-email`}>{t('login.email')}</label>
       <input id={`${id}-email`} type="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
-      <label htmlFor={`${id}-password`}>Password</label>
+      <label htmlFor={`${id}-password`}>{t('login.password')}</label>
       <input
         id={`${id}-password`}
         type="password"
@@ -95,7 +98,7 @@ export function SetupForm({ onDone }: { onDone: (user: User, csrf: string) => vo
         </p>
       )}
       <button type="submit" disabled={setup.isPending}>
-        Create account
+        {t('setup.submit')}
       </button>
     </form>
   );

@@ -2,6 +2,7 @@ import { docName, memoText } from '@accord/shared';
 import { useEffect, useId, useRef } from 'react';
 import { diffText, transformIndex } from '../coding/textDiff.js';
 import { LOCAL_ORIGIN, undoHistory } from '../coding/undo.js';
+import { useT } from '../i18n/index.js';
 import { useDoc, useSynced } from '../sync/hooks.js';
 
 /**
@@ -23,6 +24,7 @@ export function MemoEditor({
   const synced = useSynced(open);
   const area = useRef<HTMLTextAreaElement>(null);
   const id = useId();
+  const t = useT();
   const ytext = open ? memoText(open.doc) : null;
 
   useEffect(() => {
@@ -64,7 +66,7 @@ export function MemoEditor({
         rows={8}
         readOnly={readOnly || !synced}
         aria-busy={!synced}
-        placeholder={synced ? (readOnly ? 'No memo yet.' : 'Write a memo… (saved and shared as you type)') : 'Loading…'}
+        placeholder={t(synced ? (readOnly ? 'memo.placeholderReadOnly' : 'memo.placeholder') : 'loading.data')}
         onInput={input}
       />
     </div>

@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { textOn, userColour } from '../coding/colours.js';
+import { useT } from '../i18n/index.js';
 import { useAwarenessStates } from '../sync/hooks.js';
 import type { OpenDoc } from '../sync/pool.js';
 import { useSession } from './session.js';
@@ -34,6 +35,7 @@ export function usePublishLocation(codebook: OpenDoc | null, location: Location)
 export function PresenceList({ codebook }: { codebook: OpenDoc | null }) {
   const { user } = useSession();
   const states = useAwarenessStates(codebook?.provider.awareness ?? null);
+  const t = useT();
   // One line per person, even with several tabs open.
   const people = new Map<string, { name: string; colour: string; where: string[] }>();
   for (const raw of states.values()) {
@@ -47,7 +49,7 @@ export function PresenceList({ codebook }: { codebook: OpenDoc | null }) {
   }
   return (
     <section className="presence" aria-labelledby="presence-title">
-      <h2 id="presence-title">Online</h2>
+      <h2 id="presence-title">{t('presence.title')}</h2>
       <ul>
         {[...people.entries()].map(([id, person]) => (
           <li key={id}>
@@ -58,8 +60,7 @@ export function PresenceList({ codebook }: { codebook: OpenDoc | null }) {
             >
               {person.name.slice(0, 1).toUpperCase()}
             </span>
-            {person.name}
-            {id === user.id ? ' (you)' : ''}
+            {id === user.id ? t('presence.you', { name: person.name }) : person.name}
             {person.where.length > 0 && <span className="muted"> · {person.where.join(', ')}</span>}
           </li>
         ))}

@@ -1,4 +1,5 @@
 import { errorText } from '../api/errors.js';
+import { type MessageId, useT } from '../i18n/index.js';
 import { Link } from '../router.js';
 import { href } from '../routes.js';
 
@@ -8,19 +9,21 @@ import { href } from '../routes.js';
  */
 export function QueryStatus({
   error,
-  what = 'data',
+  what = 'loading.data',
   onRetry,
   backHome = false,
 }: {
   error: unknown;
-  what?: string;
+  /** The loading line, e.g. `loading.project`: “Loading the project…”. */
+  what?: MessageId;
   onRetry?: () => void;
   backHome?: boolean;
 }) {
+  const t = useT();
   if (error === null || error === undefined) {
     return (
       <p className="loading" role="status">
-        Loading {what}…
+        {t(what)}
       </p>
     );
   }
@@ -29,10 +32,10 @@ export function QueryStatus({
       {typeof error === 'string' ? error : errorText(error)}{' '}
       {onRetry && (
         <button type="button" onClick={onRetry}>
-          Try again
+          {t('query.tryAgain')}
         </button>
       )}{' '}
-      {backHome && <Link href={href.projects()}>Back to your projects</Link>}
+      {backHome && <Link href={href.projects()}>{t('app.backToProjects')}</Link>}
     </p>
   );
 }

@@ -1,29 +1,47 @@
 import type { Key } from 'react-aria-components';
 import { Header as MenuHeader, MenuSection } from 'react-aria-components';
-import type { User } from '../api.js';
+import { api, type User } from '../api.js';
+import { browserLocale, LOCALES, type MessageId, msg, setLocaleChoice, useLocaleChoice, useT } from '../i18n/index.js';
 import { navigate } from '../router.js';
 import { MenuButton, MenuItem, MenuSeparator } from '../ui/Menu.js';
 import { setThemeChoice, type ThemeChoice, useThemeChoice } from '../ui/theme.js';
 
-const THEMES: { id: ThemeChoice; label: string }[] = [
-  { id: 'system', label: 'Theme: system' },
-  { id: 'light', label: 'Theme: light' },
-  { id: 'dark', label: 'Theme: dark' },
+const THEMES: { id: ThemeChoice; label: MessageId }[] = [
+  { id: 'system', label: msg('userMenu.themeSystem') },
+  { id: 'light', label: msg('userMenu.themeLight') },
+  { id: 'dark', label: msg('userMenu.themeDark') },
 ];
+
+const BROWSER = 'lang-browser';
+const languageName = (tag: string) => LOCALES.find((entry) => entry.tag === tag)?.name ?? tag;
 
 function initials(name: string): string {
   const parts = name.trim().split(/\s+/).filter(Boolean);
   return ((parts[0]?.[0] ?? '?') + (parts.length > 1 ? (parts.at(-1)?.[0] ?? '') : '')).toUpperCase();
 }
 
-/** The header's user menu: who is signed in, the colour theme (remembered in this browser), signing out. */
+/** Keeps the interface language on the account (the choice holds in this browser even if that fails). */
+function chooseLocale(tag: string | null): void {
+  setLocaleChoice(tag);
+  api.updateMe({ locale: tag }).catch((error: unknown) => console.warn('the language choice was not saved', error));
+}
+
+/**
+ * The header's user menu: who is signed in, the interface language (kept on the account; the browser's by default),
+ * the colour theme (remembered in this browser), signing out.
+ */
 export function UserMenu({ user, onSignOut }: { user: User; onSignOut: () => void }) {
   const theme = useThemeChoice();
+  const locale = useLocaleChoice();
+  const t = useT();
   const onAction = (key: Key) => {
     if (key === 'sign-out') onSignOut();
     else if (key === 'accounts') navigate('/admin/accounts');
+    else if (key === BROWSER) chooseLocale(null);
+    else if (typeof key === 'string' && key.startsWith('lang-')) chooseLocale(key.slice(5));
     else if (typeof key === 'string' && key.startsWith('theme-')) setThemeChoice(key.slice(6) as ThemeChoice);
   };
+  const browser = browserLocale();
   return (
     <MenuButton
       trigger={
@@ -31,7 +49,7 @@ export function UserMenu({ user, onSignOut }: { user: User; onSignOut: () => voi
           <span className="user-initials" aria-hidden="true">
             {initials(user.name)}
           </span>
-          <span className="visually-hidden">Account: </span>
+          <span className="visually-hidden">{t('userMenu.account')}</span>
           <span className="who">{user.name}</span>
         </span>
       }
@@ -41,16 +59,29 @@ export function UserMenu({ user, onSignOut }: { user: User; onSignOut: () => voi
         <MenuHeader className="ui-menu-heading">{user.email}</MenuHeader>
       </MenuSection>
       <MenuSeparator />
-      <MenuSection selectionMode="single" selectedKeys={[`theme-${theme}`]} className="ui-menu-section">
-        {THEMES.map(({ id, label }) => (
-          <MenuItem key={id} id={`theme-${id}`}>
-            {label}
+      <MenuSection
+        selectionMode="single"
+        selectedKeys={[locale === null ? BROWSER : `lang-${locale}`]}
+        className="ui-menu-section"
+      >
+        <MenuItem id={BROWSER}>{t('userMenu.languageBrowser', { name: languageName(browser) })}</MenuItem>
+        {LOCALES.map(({ tag, name }) => (
+          <MenuItem key={tag} id={`lang-${tag}`}>
+            {t('userMenu.language', { name })}
           </MenuItem>
         ))}
       </MenuSection>
       <MenuSeparator />
-      {user.admin && <MenuItem id="accounts">Accounts</MenuItem>}
-      <MenuItem id="sign-out">Sign out</MenuItem>
+      <MenuSection selectionMode="single" selectedKeys={[`theme-${theme}`]} className="ui-menu-section">
+        {THEMES.map(({ id, label }) => (
+          <MenuItem key={id} id={`theme-${id}`}>
+            {t(label)}
+          </MenuItem>
+        ))}
+      </MenuSection>
+      <MenuSeparator />
+      {user.admin && <MenuItem id="accounts">{t('userMenu.accounts')}</MenuItem>}
+      <MenuItem id="sign-out">{t('userMenu.signOut')}</MenuItem>
     </MenuButton>
   );
 }

@@ -136,7 +136,7 @@ export function Dashboard({
               : 'Owner look (audited)'}
         </span>
       </div>
-      {error && <QueryStatus error={error} what="agreement" onRetry={() => void spans.refetch()} />}
+      {error && <QueryStatus error={error} what="loading.agreement" onRetry={() => void spans.refetch()} />}
       {!data && !error && <p role="status">Computing…</p>}
       {data && data.rows.length === 0 && <p>No codings yet.</p>}
       {data && data.rows.length > 0 && (
@@ -282,7 +282,7 @@ export function Dashboard({
 function History({ projectId, unit }: { projectId: string; unit: UnitKind }) {
   const { data, error, refetch } = useAgreementHistory(projectId, unit);
   // The history is secondary: nothing is shown while it loads, and a failure says so without taking the page.
-  if (error) return <QueryStatus error={error} what="the history" onRetry={() => void refetch()} />;
+  if (error) return <QueryStatus error={error} what="loading.history" onRetry={() => void refetch()} />;
   const history = data?.history;
   if (!history || history.length === 0) return null;
   return (

@@ -60,7 +60,7 @@ export function Review({
       if (listed.error) void listed.refetch();
       if (layers.error) void layers.refetch();
     };
-    return <QueryStatus error={error} what="disagreements" onRetry={retry} />;
+    return <QueryStatus error={error} what="loading.disagreements" onRetry={retry} />;
   }
 
   const pairs = [...new Set(items.map((d) => d.coders.join('|')))];

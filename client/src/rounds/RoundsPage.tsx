@@ -48,7 +48,7 @@ function RoundList({ data }: { data: ProjectData }) {
   return (
     <>
       <h1>Rounds</h1>
-      {!rounds && <QueryStatus error={listed.error} what="rounds" onRetry={() => void listed.refetch()} />}
+      {!rounds && <QueryStatus error={listed.error} what="loading.rounds" onRetry={() => void listed.refetch()} />}
       {rounds && rounds.length === 0 && <p>No rounds yet.</p>}
       <ul className="card-list">
         {rounds?.map((round) => (
@@ -235,7 +235,7 @@ function RoundDetail({ data, roundId, tab }: { data: ProjectData; roundId: strin
     () => ({ kappa: kappaThreshold, alpha: alphaThreshold }),
     [kappaThreshold, alphaThreshold],
   );
-  if (!round) return <QueryStatus error={loaded.error} what="the round" onRetry={() => void loaded.refetch()} />;
+  if (!round) return <QueryStatus error={loaded.error} what="loading.round" onRetry={() => void loaded.refetch()} />;
   const isOwner = data.project.role === 'owner';
   const codeName = (id: string) => frozen.byId.get(id)?.name ?? id;
   const reveal = () => {

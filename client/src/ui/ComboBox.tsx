@@ -11,6 +11,7 @@ import {
   Popover,
   Text,
 } from 'react-aria-components';
+import { useT } from '../i18n/index.js';
 
 export interface ComboBoxProps<T extends object> extends Omit<AriaComboBoxProps<T>, 'children'> {
   label: string;
@@ -20,12 +21,13 @@ export interface ComboBoxProps<T extends object> extends Omit<AriaComboBoxProps<
 
 /** A labelled combo box: type to filter, arrow keys to choose, the list in a popover. */
 export function ComboBox<T extends object>({ label, description, children, ...props }: ComboBoxProps<T>) {
+  const t = useT();
   return (
     <AriaComboBox {...props} className="ui-field ui-combobox">
       <Label className="ui-label">{label}</Label>
       <div className="ui-combobox-control">
         <Input className="ui-input" />
-        <AriaButton className="ui-combobox-button" aria-label="Show suggestions">
+        <AriaButton className="ui-combobox-button" aria-label={t('ui.showSuggestions')}>
           <span aria-hidden="true">▾</span>
         </AriaButton>
       </div>

@@ -1,4 +1,5 @@
 import { type KeyboardEvent, type PointerEvent, type ReactNode, useCallback, useRef, useState } from 'react';
+import { useT } from '../i18n/index.js';
 
 export interface ResizablePanelProps {
   /** Remembers the width in localStorage under `accord.panel.<id>`. */
@@ -48,6 +49,7 @@ export function ResizablePanel({
 }: ResizablePanelProps) {
   const [width, setWidthState] = useState(() => storedWidth(id, defaultWidth, min, max));
   const drag = useRef<{ startX: number; startWidth: number } | null>(null);
+  const t = useT();
 
   const setWidth = useCallback(
     (next: number) => {
@@ -98,7 +100,7 @@ export function ResizablePanel({
       className="ui-resize-handle"
       role="separator"
       aria-orientation="vertical"
-      aria-label={`Resize ${label}`}
+      aria-label={t('ui.resize', { label })}
       aria-valuenow={width}
       aria-valuemin={min}
       aria-valuemax={max}

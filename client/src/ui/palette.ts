@@ -22,52 +22,63 @@ import {
   filterDeficiencyTrit,
   parse,
 } from 'culori';
+import { type MessageId, msg, type Translate, translate } from '../i18n/index.js';
 
 export const MIN_DISTANCE_FIRST = 15;
 export const MIN_DISTANCE_ALL = 9;
 export const FIRST_COUNT = 12;
 
-const NAMES: readonly string[] = [
-  'Royal blue',
-  'Lemon',
-  'Crimson',
-  'Olive',
-  'Jade',
-  'Purple',
-  'Coral',
-  'Blush',
-  'Lavender',
-  'Moss',
-  'Celery',
-  'Plum',
-  'Fern',
-  'Scarlet',
-  'Slate blue',
-  'Aqua',
-  'Rosewood',
-  'Marigold',
-  'Lilac',
-  'Indigo',
-  'Forest',
-  'Citron',
-  'Rose',
-  'Sage',
+const NAMES: readonly MessageId[] = [
+  msg('palette.royalBlue'),
+  msg('palette.lemon'),
+  msg('palette.crimson'),
+  msg('palette.olive'),
+  msg('palette.jade'),
+  msg('palette.purple'),
+  msg('palette.coral'),
+  msg('palette.blush'),
+  msg('palette.lavender'),
+  msg('palette.moss'),
+  msg('palette.celery'),
+  msg('palette.plum'),
+  msg('palette.fern'),
+  msg('palette.scarlet'),
+  msg('palette.slateBlue'),
+  msg('palette.aqua'),
+  msg('palette.rosewood'),
+  msg('palette.marigold'),
+  msg('palette.lilac'),
+  msg('palette.indigo'),
+  msg('palette.forest'),
+  msg('palette.citron'),
+  msg('palette.rose'),
+  msg('palette.sage'),
 ];
 
 export interface PaletteColour {
   hex: string;
-  name: string;
+  /** The colour's name in the interface's language when the palette was read (see `colourName`). */
+  readonly name: string;
 }
 
 export const CODE_COLOURS: readonly PaletteColour[] = CODE_PALETTE.map((hex, i) => ({
   hex,
-  name: NAMES[i] ?? `Colour ${i + 1}`,
+  get name() {
+    const id = NAMES[i];
+    return id === undefined ? translate('palette.colour', { n: i + 1 }) : translate(id);
+  },
 }));
 
-/** The palette colour's name, or the hex itself for a colour outside the palette (imported, chosen elsewhere). */
-export function colourName(hex: string): string {
+/**
+ * The palette colour's name in the interface's language, or the hex itself for a colour outside the palette
+ * (imported, chosen elsewhere).
+ */
+export function colourName(hex: string, t: Translate = translate): string {
   const key = hex.toLowerCase();
-  return CODE_COLOURS.find((colour) => colour.hex === key)?.name ?? key;
+  const i = CODE_PALETTE.indexOf(key);
+  if (i < 0) return key;
+  const id = NAMES[i];
+  return id === undefined ? t('palette.colour', { n: i + 1 }) : t(id);
 }
 
 type Filter = (colour: Color) => Color;
