@@ -23,6 +23,9 @@ export interface RelayOptions {
   recoveryWindowMs?: number;
 }
 
+/** How long a graceful stop waits for publications under way (Redis may be away). */
+const CLOSE_WAIT_MS = 3_000;
+
 export interface RelayStats {
   /** Updates and answers this instance published; messages it took from other instances. */
   published: number;
@@ -131,8 +134,9 @@ export class DocRelay implements SyncHooks {
     if (!pending) return;
     this.pending.delete(docName);
     const { doc, updates } = pending;
-    // Asked for now: covers exactly the updates taken above (and maybe later ones, which is harmless).
-    const durable = doc.whenDurable();
+    // Asked for now: covers exactly the updates taken above (and maybe later ones, which is harmless). Once the
+    // relay is closed the engine is too, and closing flushed every log: they are durable already.
+    const durable = this.closed ? Promise.resolve() : doc.whenDurable();
     this.chain(docName, async () => {
       try {
         await durable;
@@ -314,11 +318,21 @@ export class DocRelay implements SyncHooks {
     }
   }
 
-  /** Waits for the publications under way (a graceful stop publishes what it accepted before closing Redis). */
+  /**
+   * Publishes what was accepted and waits for the publications under way, for at most a few seconds (a graceful
+   * stop tells the other instances of everything before closing Redis). Call after the sync engine is closed.
+   */
   async close(): Promise<void> {
     this.closed = true;
     if (this.checkTimer) clearInterval(this.checkTimer);
     for (const docName of [...this.pending.keys()]) this.publishPending(docName);
-    await Promise.all([...this.chains.values()]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all([...this.chains.values()]),
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, CLOSE_WAIT_MS);
+      }),
+    ]);
+    clearTimeout(timer);
   }
 }
