@@ -33,6 +33,8 @@ export interface Selection {
 export interface ReaderHandle {
   /** Puts the keyboard focus on the turn containing `offset` (scrolling it into view). */
   focusOffset: (offset: number) => void;
+  /** Scrolls the turn containing `offset` into view when it is not wholly in view, leaving the focus where it is. */
+  revealOffset: (offset: number) => void;
 }
 
 /** The drag type of a code dragged from the codebook panel (its id as the data). */
@@ -200,10 +202,28 @@ export function Reader(props: ReaderProps) {
     },
     [blocks.length, virtualizer, focusRendered],
   );
-  useImperativeHandle(props.handle, () => ({ focusOffset: (offset) => focusBlock(blockAt(blocks, offset)) }), [
-    blocks,
-    focusBlock,
-  ]);
+  const revealBlock = useCallback(
+    (index: number) => {
+      const root = scroller.current;
+      if (!root || index < 0) return;
+      const turn = root.querySelector<HTMLElement>(`article.block[data-index="${index}"]`);
+      if (turn) {
+        const box = turn.getBoundingClientRect();
+        const view = root.getBoundingClientRect();
+        if (box.top >= view.top && box.bottom <= view.bottom) return;
+      }
+      virtualizer.scrollToIndex(index, { align: 'start' });
+    },
+    [virtualizer],
+  );
+  useImperativeHandle(
+    props.handle,
+    () => ({
+      focusOffset: (offset) => focusBlock(blockAt(blocks, offset)),
+      revealOffset: (offset) => revealBlock(blockAt(blocks, offset)),
+    }),
+    [blocks, focusBlock, revealBlock],
+  );
 
   const currentSelection = useCallback((): Selection | null => {
     const selection = window.getSelection();

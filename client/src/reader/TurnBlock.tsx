@@ -4,6 +4,7 @@ import { highlightBackground } from '../coding/colours.js';
 import { packStripes, type StripeBox } from '../coding/lanes.js';
 import { offsetToPoint } from '../coding/offsets.js';
 import { type Segment, segment } from '../coding/segments.js';
+import { AlignTurn, TurnTime, useCurrentTurn } from '../media/turns.js';
 import type { LayerCoding } from '../sync/model.js';
 
 /** Width of one margin lane (bracket plus gap), in pixels. */
@@ -92,9 +93,12 @@ export const TurnBlock = memo(function TurnBlock(props: BlockProps) {
   };
 
   const time = block.time !== undefined ? formatTime(block.time) : null;
+  // The turn being heard in the recording (media/turns.tsx); always false without one.
+  const heard = useCurrentTurn(index);
   return (
     <article
-      className={correcting ? 'block correcting' : 'block'}
+      className={`${correcting ? 'block correcting' : 'block'}${heard ? ' playing' : ''}`}
+      aria-current={heard ? 'time' : undefined}
       data-block-start={block.start}
       data-block-end={block.end}
       data-index={index}
@@ -115,8 +119,9 @@ export const TurnBlock = memo(function TurnBlock(props: BlockProps) {
           <span className="turn-number" title="Turn">
             {index + 1}
           </span>
-          {time !== null && <span className="time">{time}</span>}
+          <TurnTime block={block} index={index} />
         </span>
+        <AlignTurn block={block} index={index} />
         {correcting && !editing && (
           <button
             type="button"
