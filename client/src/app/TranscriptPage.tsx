@@ -4,11 +4,13 @@ import {
   codeRedirects,
   codesMap,
   codingsMap,
+  codingTimes,
   migrateLayer,
   recodeCoding,
   removeCoding,
   setCodingMemo,
   transcriptText,
+  transcriptTurns,
 } from '@accord/shared';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import * as Y from 'yjs';
@@ -25,6 +27,12 @@ import { coderTags } from '../coding/initials.js';
 import { assignLanes } from '../coding/lanes.js';
 import { local, undoHistory } from '../coding/undo.js';
 import { parseAt } from '../importExport/passage.js';
+import { setBlockTime } from '../media/align.js';
+import { CodingTime } from '../media/CodingTime.js';
+import { MediaPanel } from '../media/MediaPanel.js';
+import { Playback } from '../media/playback.js';
+import { usePlayerKeys } from '../media/shortcuts.js';
+import { MediaProvider, type TurnMedia } from '../media/turns.js';
 import { CodePicker } from '../reader/CodePicker.js';
 import { CodingDetails } from '../reader/CodingDetails.js';
 import { Reader, type ReaderHandle, type Selection } from '../reader/Reader.js';
@@ -51,7 +59,7 @@ const MARGIN_LANES = MAX_LANES;
 type SideTab = 'codebook' | 'memos' | 'online';
 
 export function TranscriptPage({ projectId, transcriptId }: { projectId: string; transcriptId: string }) {
-  const { data, error } = useProjectData(projectId);
+  const { data, error, reload } = useProjectData(projectId);
   if (!data) return <ProjectDataPending error={error} />;
   const meta = data.transcripts.find((transcript) => transcript.id === transcriptId);
   if (!meta) {
@@ -61,10 +69,10 @@ export function TranscriptPage({ projectId, transcriptId }: { projectId: string;
       </p>
     );
   }
-  return <Workspace data={data} meta={meta} />;
+  return <Workspace data={data} meta={meta} reload={reload} />;
 }
 
-function Workspace({ data, meta }: { data: ProjectData; meta: TranscriptMeta }) {
+function Workspace({ data, meta, reload }: { data: ProjectData; meta: TranscriptMeta; reload: () => Promise<void> }) {
   const { user } = useSession();
   const { project, docs, members } = data;
   const textEntry = docs.find((doc) => doc.kind === 'text' && doc.transcript === meta.id);
@@ -341,6 +349,53 @@ function Workspace({ data, meta }: { data: ProjectData; meta: TranscriptMeta }) 
   const [correcting, setCorrecting] = useState(false);
   const [sideTab, setSideTab] = useState<SideTab>('codebook');
 
+  // The recording (docs/media.md): a player beside the text, its position driving the turn being heard.
+  const media = meta.media;
+  const [playback] = useState(() => new Playback());
+  useEffect(() => playback.setTimes(blocks.map((block) => block.time)), [playback, blocks]);
+  usePlayerKeys(media ? playback : null);
+  const canManageMedia = project.role === 'owner' && !project.archived;
+  const canAlign = canEditText && media !== undefined;
+  const [aligning, setAligning] = useState(false);
+  // Setting turns' times by hand is undoable like coding (the text itself is not: corrections are not undone).
+  useEffect(() => {
+    if (textDoc && canEditText) undoHistory.track(textDoc, [transcriptTurns(textDoc)]);
+  }, [textDoc, canEditText]);
+  const align = useCallback(
+    (_block: Block, index: number) => {
+      if (textDoc && canEditText) local(textDoc, () => setBlockTime(textDoc, blocks, index, playback.now()));
+    },
+    [textDoc, canEditText, blocks, playback],
+  );
+  const turnMedia = useMemo<TurnMedia | null>(
+    () => (media ? { playback, aligning: aligning && canAlign, align } : null),
+    [media, playback, aligning, canAlign, align],
+  );
+  // Follow: the turn being heard is scrolled into view when it changes (and when Follow is turned on), unless the
+  // coder is choosing a code for a passage.
+  const blocksNow = useRef(blocks);
+  blocksNow.current = blocks;
+  useEffect(() => {
+    if (!media) return;
+    let shown = -1;
+    let following = false;
+    return playback.subscribe(() => {
+      const { current, follow } = playback.getSnapshot();
+      if (current === shown && follow === following) return;
+      shown = current;
+      following = follow;
+      const block = blocksNow.current[current];
+      if (follow && block && !pickerNow.current) reader.current?.revealOffset(block.start);
+    });
+  }, [media, playback]);
+  const timeOf = useCallback(
+    (coding: LayerCoding) => {
+      const span = codingTimes(transcript.turns, coding.start, coding.end);
+      return span ? <CodingTime span={span} playback={media ? playback : null} /> : null;
+    },
+    [transcript.turns, media, playback],
+  );
+
   return (
     <div className="transcript-page">
       <div className="transcript-head">
@@ -412,39 +467,53 @@ function Workspace({ data, meta }: { data: ProjectData; meta: TranscriptMeta }) 
       </div>
       <div className="workspace">
         {textSynced ? (
-          <Reader
-            text={transcript.text}
-            blocks={blocks}
-            codings={codings}
-            colourOf={colourOf}
-            labelOf={labelOf}
-            tagOf={tagOf}
-            describe={describe}
-            stripeLane={stripeLane}
-            stripeBase={stripeBase}
-            marginWidth={marginWidth}
-            pending={pending}
-            remote={remote}
-            correcting={correcting && canEditText}
-            onSelect={onSelect}
-            onSelectionChange={setOwnRange}
-            onOpenCodings={openCodings}
-            onEditText={onEditText}
-            onEscape={() => closePicker()}
-            onQuickCode={quickCode}
-            onDropCode={(codeId) => {
-              if (picker) apply(codeId);
-              else if (ownRange && ownRange.end > ownRange.start) code(ownRange, codeId);
-            }}
-            handle={reader}
-            jump={jump}
-          />
+          <MediaProvider value={turnMedia}>
+            <Reader
+              text={transcript.text}
+              blocks={blocks}
+              codings={codings}
+              colourOf={colourOf}
+              labelOf={labelOf}
+              tagOf={tagOf}
+              describe={describe}
+              stripeLane={stripeLane}
+              stripeBase={stripeBase}
+              marginWidth={marginWidth}
+              pending={pending}
+              remote={remote}
+              correcting={correcting && canEditText}
+              onSelect={onSelect}
+              onSelectionChange={setOwnRange}
+              onOpenCodings={openCodings}
+              onEditText={onEditText}
+              onEscape={() => closePicker()}
+              onQuickCode={quickCode}
+              onDropCode={(codeId) => {
+                if (picker) apply(codeId);
+                else if (ownRange && ownRange.end > ownRange.start) code(ownRange, codeId);
+              }}
+              handle={reader}
+              jump={jump}
+            />
+          </MediaProvider>
         ) : (
           <p className="reader loading" aria-busy="true">
             Loading the transcript…
           </p>
         )}
         <ResizablePanel id="reader-side" label="Side panel" className="side-panel">
+          <MediaPanel
+            projectId={project.id}
+            transcriptId={meta.id}
+            media={media}
+            playback={playback}
+            canManage={canManageMedia}
+            canAlign={canAlign}
+            aligning={aligning && canAlign}
+            onAligningChange={setAligning}
+            timed={blocks.some((block) => block.time !== undefined)}
+            onChanged={reload}
+          />
           <Tabs className="side-tabs" selectedKey={sideTab} onSelectionChange={(key) => setSideTab(key as SideTab)}>
             <TabList aria-label="Side panel">
               <Tab id="codebook">Codebook</Tab>
@@ -502,6 +571,7 @@ function Workspace({ data, meta }: { data: ProjectData; meta: TranscriptMeta }) 
           text={transcript.text}
           ownCoder={canCode ? user.id : null}
           coderName={coderName}
+          timeOf={timeOf}
           onRemove={(coding) => {
             if (ownOpen) local(ownOpen.doc, () => removeCoding(ownOpen.doc, coding.id));
             if (details.ids.length <= 1) setDetails(null);
