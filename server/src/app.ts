@@ -6,6 +6,7 @@ import { startSessionSweep } from './accounts/sessionEnds.js';
 import { MemoryLoginLimiter } from './auth/loginLimiter.js';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
+import { type AccordDatabase, openMigratedDatabase } from './db/index.js';
 import { notFound } from './errors.js';
 import { errorHandler } from './http/errorHandler.js';
 import { analysisRoutes } from './http/routes/analysis.js';
@@ -22,7 +23,8 @@ import { createLogger, type Logger } from './log.js';
 import { AuditLog } from './metadata/audit.js';
 import { openVerifiedDataDir } from './metadata/integrity.js';
 import { type DataDirLock, lockDataDir } from './metadata/lock.js';
-import { FileStorage } from './persistence/index.js';
+import { FileStorage, type Storage } from './persistence/index.js';
+import { PostgresStorage } from './persistence/postgres/index.js';
 import { startScaleOut, storedUpdatesReader } from './scaleout/index.js';
 import { answerControl, crossInstanceNotices } from './scaleout/wiring.js';
 import { createSyncEngine } from './sync/index.js';
@@ -48,12 +50,13 @@ export async function openContext(
     // Refuses a damaged directory (DataDamagedError, CorruptMetadataError) before anything in it changes.
     const store = await openVerifiedDataDir(config.dataDir);
     const audit = new AuditLog(config.dataDir);
-    const storage = await FileStorage.open({ dataDir: config.dataDir, logger: log.child({ component: 'storage' }) });
+    const { storage, database } = await openDocumentStorage(config, log);
     // Several instances: what crosses them goes through Redis (docs/scale-out.md); the relay is the engine's hooks.
     const scaleOut = config.redisUrl
       ? await startScaleOut({ url: config.redisUrl, logger: log, readStored: storedUpdatesReader(storage) }).catch(
           async (error) => {
             await storage.close();
+            await database?.close();
             throw error;
           },
         )
@@ -62,6 +65,7 @@ export async function openContext(
     const sync = await createSyncEngine({ storage, logger: log, hooks: scaleOut?.relay }).catch(async (error) => {
       await scaleOut?.close();
       await storage.close();
+      await database?.close();
       throw error;
     });
     const ctx: AppContext = {
@@ -82,6 +86,7 @@ export async function openContext(
       ctx,
       close: async () => {
         await sync.close();
+        await database?.close();
         await scaleOut?.close();
         audit.close();
         lock.release();
@@ -89,6 +94,28 @@ export async function openContext(
     };
   } catch (error) {
     lock.release();
+    throw error;
+  }
+}
+
+/**
+ * Where documents live: PostgreSQL when a URL is configured (migrated to this build's schema first; a database a
+ * newer build migrated is refused, unchanged), the data directory's file engine otherwise (docs/storage.md).
+ */
+async function openDocumentStorage(
+  config: Config,
+  log: Logger,
+): Promise<{ storage: Storage; database: AccordDatabase | null }> {
+  // `postgresUrl` (ACCORD_POSTGRES_URL, `accord serve --postgres`) joins Config with the scale-out options.
+  const postgresUrl = (config as Config & { postgresUrl?: string | null }).postgresUrl ?? null;
+  const logger = log.child({ component: 'storage' });
+  if (postgresUrl === null)
+    return { storage: await FileStorage.open({ dataDir: config.dataDir, logger }), database: null };
+  const database = await openMigratedDatabase({ url: postgresUrl, logger: log.child({ component: 'db' }) });
+  try {
+    return { storage: await PostgresStorage.open({ database, logger }), database };
+  } catch (error) {
+    await database.close();
     throw error;
   }
 }

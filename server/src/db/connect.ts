@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Logger } from '../log.js';
+import { migrateToLatest } from './migrate.js';
 import type { Database } from './tables.js';
 
 export interface DatabaseOptions {
@@ -59,8 +60,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<AccordData
 }
 
 /**
- * A pool on `url`. An idle connection that dies (PostgreSQL restarted, a backend terminated) is logged and replaced
- * on next use instead of crashing the process, which is what node-postgres does with an unhandled pool error.
+ * A pool on `url`. A connection that dies (PostgreSQL restarted, a backend terminated) is logged and replaced on
+ * next use instead of crashing the process, which is what node-postgres does with an unhandled 'error' event.
  */
 export function createPool(options: DatabaseOptions): pg.Pool {
   const pool = new pg.Pool({
@@ -72,6 +73,12 @@ export function createPool(options: DatabaseOptions): pg.Pool {
   });
   const where = redactUrl(options.url);
   pool.on('error', (error) => options.logger.warn('db.idle_connection_lost', { where, error }));
+  // A connection in use whose backend dies emits 'error' as well as failing its query (which the caller handles);
+  // node-postgres listens only while the connection is idle, so without this an unhandled 'error' would end the
+  // process (Kysely does not listen either).
+  pool.on('connect', (client) => {
+    client.on('error', (error) => options.logger.warn('db.connection_lost', { where, error }));
+  });
   return pool;
 }
 
@@ -83,5 +90,21 @@ export function redactUrl(url: string): string {
     return parsed.toString();
   } catch {
     return '(an unparsable PostgreSQL URL)';
+  }
+}
+
+/**
+ * What `accord serve` (and every command that opens the context) does with a PostgreSQL URL: connects, then brings
+ * an empty or older database to this build's schema (migrate.ts). A database migrated by a newer build is refused
+ * with DatabaseTooNewError, unchanged; the pool is closed again on any failure.
+ */
+export async function openMigratedDatabase(options: DatabaseOptions): Promise<AccordDatabase> {
+  const database = await openDatabase(options);
+  try {
+    await migrateToLatest(database, options.logger);
+    return database;
+  } catch (error) {
+    await database.close();
+    throw error;
   }
 }

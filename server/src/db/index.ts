@@ -4,6 +4,7 @@ export {
   type DatabaseOptions,
   DatabaseUnavailableError,
   openDatabase,
+  openMigratedDatabase,
   redactUrl,
 } from './connect.js';
 export {

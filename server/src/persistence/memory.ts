@@ -45,6 +45,13 @@ export class MemoryStorage implements Storage {
     return { updates, log, recoveredTailBytes: 0 };
   }
 
+  /** A document's durable state without opening or creating it (as PostgresStorage.readUpdates). */
+  async readUpdates(docName: string): Promise<Uint8Array[]> {
+    const doc = this.backing.docs.get(docName);
+    if (!doc) return [];
+    return doc.base ? [doc.base, ...doc.updates] : [...doc.updates];
+  }
+
   async list(prefix: string): Promise<string[]> {
     return [...this.backing.docs.keys()].filter((name) => name.startsWith(prefix)).sort();
   }

@@ -130,6 +130,21 @@ export class PostgresStorage implements Storage {
     return { updates, log: new PostgresDocLog(this, docName, base, logBytes), recoveredTailBytes: 0 };
   }
 
+  /**
+   * A document's stored state (base, then updates in order) without opening it for appending, nor creating it: what
+   * another instance has made durable, for the relay between instances (server/src/scaleout) to catch up from.
+   */
+  async readUpdates(docName: string): Promise<Uint8Array[]> {
+    const { rows } = await this.pool.query<{ bytes: Buffer }>(
+      `SELECT base AS bytes, NULL::bigint AS id FROM documents WHERE name = $1 AND base IS NOT NULL
+       UNION ALL
+       SELECT payload, id FROM document_updates WHERE doc_name = $1
+       ORDER BY id NULLS FIRST`,
+      [docName],
+    );
+    return rows.map((row) => row.bytes);
+  }
+
   async list(prefix: string): Promise<string[]> {
     const { rows } = await this.pool.query<{ name: string }>(
       'SELECT name FROM documents WHERE name LIKE $1 ORDER BY name',
@@ -293,6 +308,10 @@ export class PostgresStorage implements Storage {
   /** @internal Folds the stored base and updates into a new base; answers its size, or null if nothing to fold. */
   async compact(docName: string): Promise<number | null> {
     const client = await this.pool.connect();
+    // A checked-out connection whose backend dies emits 'error' besides failing its query: the query's failure is
+    // what we act on, an unhandled 'error' event would end the process.
+    const ignore = () => {};
+    client.on('error', ignore);
     let broken = false;
     try {
       await client.query('BEGIN');
@@ -328,6 +347,7 @@ export class PostgresStorage implements Storage {
       throw error;
     } finally {
       // A connection whose transaction failed may be dead (terminated backend): let the pool replace it.
+      client.off('error', ignore);
       client.release(broken);
     }
   }
