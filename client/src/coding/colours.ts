@@ -37,6 +37,20 @@ export const BAND_ALPHA = 0.45;
  */
 export function highlightBackground(colours: readonly string[]): string | undefined {
   if (colours.length === 0) return undefined;
+  // Every highlighted segment of every turn asks, with a handful of code colours in a handful of combinations.
+  const key = colours.join(' ');
+  let background = backgrounds.get(key);
+  if (background === undefined) {
+    if (backgrounds.size > 4096) backgrounds.clear();
+    background = bands(colours);
+    backgrounds.set(key, background);
+  }
+  return background;
+}
+
+const backgrounds = new Map<string, string>();
+
+function bands(colours: readonly string[]): string {
   if (colours.length === 1) return withAlpha(colours[0]!, HIGHLIGHT_ALPHA);
   const shown = colours.slice(0, 4);
   const step = 100 / shown.length;
