@@ -38,6 +38,8 @@ export class RedisBus {
   private lost = false;
   private recovering: Promise<void> | null = null;
   private lastErrorLog = 0;
+  /** The last connection error (what a failed start reports: ioredis's own rejection only says "closed"). */
+  private lastError: Error | null = null;
   /** Times both connections came back and every channel was subscribed again. */
   recoveries = 0;
 
@@ -56,7 +58,11 @@ export class RedisBus {
     this.pub = connection('pub');
     this.sub = connection('sub');
     for (const client of [this.pub, this.sub]) {
-      client.on('error', (error: Error) => this.logError(error));
+      client.on('error', (error: Error) => {
+        this.lastError = error;
+        // While starting, a failure is the start's error, reported once by whoever started it.
+        if (this.started) this.logError(error);
+      });
       client.on('close', () => this.onClose());
       client.on('ready', () => this.onReady());
     }
@@ -88,9 +94,9 @@ export class RedisBus {
     } catch (error) {
       this.pub.disconnect();
       this.sub.disconnect();
-      throw error instanceof RedisUnavailableError
-        ? error
-        : new RedisUnavailableError(`Redis at ${redact(this.options.url)}: ${(error as Error).message}`);
+      if (error instanceof RedisUnavailableError) throw error;
+      const reason = this.lastError?.message ?? (error as Error).message;
+      throw new RedisUnavailableError(`Redis at ${redact(this.options.url)}: ${reason}`);
     } finally {
       clearTimeout(timer);
     }
