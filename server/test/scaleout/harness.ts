@@ -9,7 +9,7 @@ import {
   type SnapshotInfo,
   type Storage,
 } from '../../src/persistence/index.js';
-import { type ScaleOut, startScaleOut } from '../../src/scaleout/index.js';
+import { type ScaleOut, type StoredUpdatesReader, startScaleOut } from '../../src/scaleout/index.js';
 import { createSyncEngine, type PeerContext, type SyncEngine, type SyncLimits } from '../../src/sync/index.js';
 
 /**
@@ -135,10 +135,12 @@ export async function startInstance(
   name: string,
   options: {
     redisUrl: string;
-    storage: SharedStorage;
+    /** This instance's view of the storage every instance shares. */
+    storage: Storage;
+    /** The storage catch-up; none: catching up relies on the other instances alone. */
+    readStored?: StoredUpdatesReader;
     limits?: Partial<SyncLimits>;
     prefix: string;
-    withStorageReads?: boolean;
   },
 ): Promise<Instance> {
   const logger = createLogger(process.env.ACCORD_TEST_LOG === '1' ? 'debug' : 'silent', { instance: name });
@@ -147,12 +149,12 @@ export async function startInstance(
     logger,
     prefix: options.prefix,
     instanceId: name,
-    readStored: options.withStorageReads === false ? undefined : (docName) => options.storage.read(docName),
+    readStored: options.readStored,
     checkIntervalMs: 500,
     recoveryWindowMs: 5_000,
   });
   const engine = await createSyncEngine({
-    storage: options.storage.open(),
+    storage: options.storage,
     logger,
     limits: options.limits,
     contentSchema: () => null,

@@ -31,9 +31,10 @@ describe('Redis relay between two sync engines', () => {
     storage = new SharedStorage();
     const prefix = `t${++n}:`;
     const limits = options.unloadGraceMs === undefined ? undefined : { unloadGraceMs: options.unloadGraceMs };
-    const common = { redisUrl: redis.url, storage, prefix, limits, withStorageReads: options.withStorageReads };
-    const a = await startInstance('a', common);
-    const b = await startInstance('b', common);
+    const readStored = options.withStorageReads === false ? undefined : (name: string) => storage.read(name);
+    const common = { redisUrl: redis.url, prefix, limits, readStored };
+    const a = await startInstance('a', { ...common, storage: storage.open() });
+    const b = await startInstance('b', { ...common, storage: storage.open() });
     instances.push(a, b);
     return { a, b };
   };
