@@ -1,5 +1,7 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_documents.js';
+import * as m0002 from './0002_metadata.js';
+import * as m0003 from './0003_media.js';
 
 /**
  * Every migration this build knows, by name, applied in name order. Listed here rather than read from a folder, so
@@ -8,4 +10,6 @@ import * as m0001 from './0001_documents.js';
  */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_documents': m0001,
+  '0002_metadata': m0002,
+  '0003_media': m0003,
 };

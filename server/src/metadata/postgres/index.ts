@@ -1,0 +1,1 @@
+export { metadataRowCounts, PostgresMetadata } from './metadata.js';
