@@ -1,5 +1,6 @@
 import type { Code } from '@accord/shared';
 import { buildTree, flattenTree } from '../codebook/tree.js';
+import { useT } from '../i18n/index.js';
 import type { AnalysisFilters, AnalysisOptions } from './api.js';
 
 /**
@@ -21,13 +22,14 @@ export function FiltersPanel({
   const toggle = (list: readonly string[], value: string) =>
     list.includes(value) ? list.filter((item) => item !== value) : [...list, value];
   const nodes = flattenTree(buildTree(codes));
+  const t = useT();
   return (
-    <form className="analysis-filters" aria-label="Filters" onSubmit={(event) => event.preventDefault()}>
+    <form className="analysis-filters" aria-label={t('filters.label')} onSubmit={(event) => event.preventDefault()}>
       <fieldset>
-        <legend>Codes</legend>
+        <legend>{t('filters.codes')}</legend>
         <select
           multiple
-          aria-label="Codes"
+          aria-label={t('filters.codes')}
           size={Math.min(8, Math.max(3, nodes.length))}
           value={filters.codes}
           onChange={(event) => set({ codes: [...event.target.selectedOptions].map((option) => option.value) })}
@@ -40,7 +42,7 @@ export function FiltersPanel({
         </select>
         <label>
           <input type="checkbox" checked={filters.subcodes} onChange={(e) => set({ subcodes: e.target.checked })} />{' '}
-          Include subcodes
+          {t('filters.subcodes')}
         </label>
       </fieldset>
       {Object.entries(options.attributes).map(([key, values]) => (
@@ -57,14 +59,14 @@ export function FiltersPanel({
                   set({ attributes: next.length > 0 ? { ...others, [key]: next } : others });
                 }}
               />{' '}
-              {value || '(none)'}
+              {value || t('filters.none')}
             </label>
           ))}
         </fieldset>
       ))}
       {options.rounds.length > 0 && (
         <fieldset>
-          <legend>Rounds</legend>
+          <legend>{t('filters.rounds')}</legend>
           {options.rounds.map((round) => (
             <label key={round.id}>
               <input
@@ -78,11 +80,11 @@ export function FiltersPanel({
         </fieldset>
       )}
       <fieldset>
-        <legend>Text</legend>
+        <legend>{t('filters.text')}</legend>
         <input
           type="search"
-          aria-label="Segment contains"
-          placeholder="Segment contains…"
+          aria-label={t('filters.contains')}
+          placeholder={t('filters.containsPlaceholder')}
           value={filters.contains}
           onChange={(event) => set({ contains: event.target.value })}
         />

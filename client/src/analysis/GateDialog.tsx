@@ -1,15 +1,15 @@
 import { useState } from 'react';
 import { errorText } from '../api/errors.js';
+import { fixed } from '../i18n/format.js';
+import { type MessageId, msg, useIntl, useT } from '../i18n/index.js';
 import { Button, Dialog } from '../ui/index.js';
 import { useFinalise, useGate } from './api.js';
 
-const RELIABILITY: Record<string, string> = {
-  ok: 'ok',
-  belowThreshold: 'under the threshold',
-  neverDoubleCoded: 'never double-coded',
+const RELIABILITY: Record<string, MessageId> = {
+  ok: msg('gate.reliability.ok'),
+  belowThreshold: msg('gate.reliability.belowThreshold'),
+  neverDoubleCoded: msg('gate.reliability.neverDoubleCoded'),
 };
-
-const fixed = (value: number | null) => (value === null ? '—' : value.toFixed(2));
 
 /**
  * The finalisation gate: the latest agreement of each code of the theme (from the most recent revealed round),
@@ -20,13 +20,15 @@ export function GateDialog({ project, themeId, onClose }: { project: string; the
   const gateQuery = useGate(project, themeId);
   const finalise = useFinalise(project, themeId);
   const [acknowledged, setAcknowledged] = useState(false);
+  const t = useT();
+  const intl = useIntl();
   const gate = gateQuery.data ?? null;
   const error = gateQuery.error ?? finalise.error;
   const flagged = gate ? gate.codes.filter((code) => code.reliability !== 'ok').length : 0;
 
   return (
     <Dialog
-      title={`Mark “${gate?.theme.name ?? '…'}” final`}
+      title={t('gate.title', { name: gate?.theme.name ?? '…' })}
       isOpen
       onOpenChange={(open) => !open && onClose()}
       className="gate"
@@ -36,22 +38,26 @@ export function GateDialog({ project, themeId, onClose }: { project: string; the
           {errorText(error)}
         </p>
       )}
-      {!gate && !error && <p className="muted">Loading the agreement of this theme’s codes…</p>}
+      {!gate && !error && <p className="muted">{t('gate.loading')}</p>}
       {gate && (
         <>
           <p>
             {gate.round
-              ? `Agreement from the most recent revealed round, “${gate.round.name}” (kappa threshold ${gate.thresholds.kappa}, alpha threshold ${gate.thresholds.alpha}).`
-              : 'No round has been revealed yet: no code of this theme has been double-coded.'}
+              ? t('gate.from', {
+                  round: gate.round.name,
+                  kappa: gate.thresholds.kappa,
+                  alpha: gate.thresholds.alpha,
+                })
+              : t('gate.noRound')}
           </p>
           <div className="ui-table-scroll">
             <table className="ui-table">
               <thead>
                 <tr>
-                  <th>Code</th>
-                  <th>Kappa</th>
-                  <th>Alpha</th>
-                  <th>Reliability</th>
+                  <th>{t('gate.col.code')}</th>
+                  <th>{t('gate.col.kappa')}</th>
+                  <th>{t('gate.col.alpha')}</th>
+                  <th>{t('gate.col.reliability')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -62,15 +68,15 @@ export function GateDialog({ project, themeId, onClose }: { project: string; the
                     data-reliability={code.reliability}
                   >
                     <td>{code.name}</td>
-                    <td>{fixed(code.kappa)}</td>
-                    <td>{fixed(code.alpha)}</td>
-                    <td>{RELIABILITY[code.reliability]}</td>
+                    <td>{fixed(intl, code.kappa)}</td>
+                    <td>{fixed(intl, code.alpha)}</td>
+                    <td>{RELIABILITY[code.reliability] ? t(RELIABILITY[code.reliability]!) : code.reliability}</td>
                   </tr>
                 ))}
                 {gate.codes.length === 0 && (
                   <tr>
                     <td colSpan={4} className="muted">
-                      This theme has no codes.
+                      {t('gate.noCodes')}
                     </td>
                   </tr>
                 )}
@@ -79,30 +85,27 @@ export function GateDialog({ project, themeId, onClose }: { project: string; the
           </div>
           {gate.warns && (
             <div className="notice" role="alert" data-testid="gate-warning">
-              <p>
-                {flagged} code{flagged === 1 ? '' : 's'} of this theme {flagged === 1 ? 'is' : 'are'} under the
-                project’s threshold or never double-coded. A final theme built on them may not be reliable.
-              </p>
+              <p>{t('gate.warning', { count: flagged })}</p>
               <label>
                 <input
                   type="checkbox"
                   checked={acknowledged}
                   onChange={(event) => setAcknowledged(event.target.checked)}
                 />{' '}
-                I have discussed this and want to finalise anyway
+                {t('gate.acknowledge')}
               </label>
             </div>
           )}
         </>
       )}
       <div className="actions">
-        <Button onPress={onClose}>Cancel</Button>
+        <Button onPress={onClose}>{t('common.cancel')}</Button>
         <Button
           variant="primary"
           isDisabled={!gate || finalise.isPending || (gate.warns && !acknowledged)}
           onPress={() => finalise.mutate(acknowledged, { onSuccess: onClose })}
         >
-          Finalise theme
+          {t('gate.finalise')}
         </Button>
       </div>
     </Dialog>

@@ -1,8 +1,13 @@
 import type { AnalysisScope } from '@accord/shared';
+import { useContext } from 'react';
 import { QueryStatus } from '../app/QueryStatus.js';
+import { fixed } from '../i18n/format.js';
+import { type MessageId, msg, useIntl, useT } from '../i18n/index.js';
+import { THEME_STATUS } from '../i18n/labels.js';
 import { analysisApi, useFinalReport } from './api.js';
+import { countedText, ScopeContext } from './ScopeSelector.js';
 
-const fixed = (value: number | null) => (value === null ? '—' : value.toFixed(2));
+const FLAG: Record<string, MessageId> = { discuss: msg('flag.discuss'), unreliable: msg('flag.unreliable') };
 
 /**
  * The final report in the app (themes with definitions, codes, chosen quotes, counts and the reliability
@@ -10,35 +15,46 @@ const fixed = (value: number | null) => (value === null ? '—' : value.toFixed(
  */
 export function ReportView({ project, scope }: { project: string; scope: AnalysisScope }) {
   const { data: report, error, refetch } = useFinalReport(project, scope);
+  const t = useT();
+  const intl = useIntl();
+  const context = useContext(ScopeContext);
+  const label = (table: Record<string, MessageId>, key: string) => (table[key] ? t(table[key]!) : key);
   if (!report) return <QueryStatus error={error} what="loading.finalReport" onRetry={() => void refetch()} />;
   const r = report.reliability;
   return (
-    <section className="final-report" aria-label="Final report">
+    <section className="final-report" aria-label={t('report.label')}>
       <div className="row">
-        <h2>Final report: {report.project.name}</h2>
+        <h2>{t('report.title', { project: report.project.name })}</h2>
         <span className="spacer" />
         <a href={analysisApi.reportUrl(project, scope)} target="_blank" rel="noreferrer">
-          Printable page
+          {t('report.printable')}
         </a>
       </div>
       <p className="muted analysis-counted" data-testid="counted">
-        {report.counted.text}
+        {context ? countedText(report.counted, context, t) : report.counted.text}
       </p>
-      {report.themes.length === 0 && <p className="muted">No themes yet.</p>}
+      {report.themes.length === 0 && <p className="muted">{t('report.noThemes')}</p>}
       {report.themes.map((theme) => (
         <article key={theme.id} className="report-theme" style={{ marginLeft: `${theme.depth * 1.5}rem` }}>
           <h3>
-            {theme.name} <span className={`tag status ${theme.status}`}>{theme.status}</span>
+            {theme.name} <span className={`tag status ${theme.status}`}>{label(THEME_STATUS, theme.status)}</span>
           </h3>
-          <p>{theme.definition || <span className="muted">Not yet defined.</span>}</p>
+          <p>{theme.definition || <span className="muted">{t('report.undefined')}</span>}</p>
           <p className="muted">
-            {theme.counts.codings} codings in {theme.counts.transcripts} transcripts ({theme.counts.participants}{' '}
-            participants)
+            {t('report.themeCounts', {
+              codings: theme.counts.codings,
+              transcripts: theme.counts.transcripts,
+              participants: theme.counts.participants,
+            })}
           </p>
           <ul>
             {theme.codes.map((code) => (
               <li key={code.id}>
-                {code.path.join(' › ')}: {code.codings} codings, {code.transcripts} transcripts
+                {t('report.codeCounts', {
+                  path: code.path.join(' › '),
+                  codings: code.codings,
+                  transcripts: code.transcripts,
+                })}
               </li>
             ))}
           </ul>
@@ -54,40 +70,50 @@ export function ReportView({ project, scope }: { project: string; scope: Analysi
       ))}
       {report.unthemedCodes.length > 0 && (
         <article className="report-theme">
-          <h3>Codes in no theme</h3>
+          <h3>{t('report.unthemed')}</h3>
           <ul>
             {report.unthemedCodes.map((code) => (
               <li key={code.id}>
-                {code.path.join(' › ')}: {code.codings} codings, {code.transcripts} transcripts
+                {t('report.codeCounts', {
+                  path: code.path.join(' › '),
+                  codings: code.codings,
+                  transcripts: code.transcripts,
+                })}
               </li>
             ))}
           </ul>
         </article>
       )}
-      <h3>Reliability</h3>
+      <h3>{t('report.reliability')}</h3>
       {r.unavailable ? (
-        <p className="muted">{r.unavailable}.</p>
+        <p className="muted">
+          {r.unavailable === 'no round has been revealed yet' ? t('report.noRound') : `${r.unavailable}.`}
+        </p>
       ) : (
         <>
           <p>
-            Latest revealed round “{r.round?.name}”: mean kappa {fixed(r.meanKappa)}, mean alpha {fixed(r.meanAlpha)}.
+            {t('report.latest', {
+              round: r.round?.name ?? '',
+              kappa: fixed(intl, r.meanKappa),
+              alpha: fixed(intl, r.meanAlpha),
+            })}
           </p>
           <table>
             <thead>
               <tr>
-                <th>Code</th>
-                <th>Kappa</th>
-                <th>Alpha</th>
-                <th>Flags</th>
+                <th>{t('gate.col.code')}</th>
+                <th>{t('gate.col.kappa')}</th>
+                <th>{t('gate.col.alpha')}</th>
+                <th>{t('report.col.flags')}</th>
               </tr>
             </thead>
             <tbody>
               {r.codes.map((code) => (
                 <tr key={code.code} className={code.flags.length > 0 ? 'warn' : ''}>
                   <td>{code.name}</td>
-                  <td>{fixed(code.kappa)}</td>
-                  <td>{fixed(code.alpha)}</td>
-                  <td>{code.flags.join(', ')}</td>
+                  <td>{fixed(intl, code.kappa)}</td>
+                  <td>{fixed(intl, code.alpha)}</td>
+                  <td>{code.flags.map((flag) => label(FLAG, flag)).join(', ')}</td>
                 </tr>
               ))}
             </tbody>

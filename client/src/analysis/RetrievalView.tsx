@@ -3,6 +3,8 @@ import { type FormEvent, useState } from 'react';
 import type * as Y from 'yjs';
 import { errorText } from '../api/errors.js';
 import { QueryStatus } from '../app/QueryStatus.js';
+import { useT } from '../i18n/index.js';
+import { layerLabel } from '../i18n/labels.js';
 import { passageHref } from '../importExport/passage.js';
 import { Link } from '../router.js';
 import {
@@ -33,14 +35,15 @@ export function RetrievalView({
 }) {
   const { data, error, refetch } = useSegments(project, filters);
   const segments = data?.segments ?? null;
+  const t = useT();
 
-  const layerName = (layer: string) => options.layers.find((l) => l.id === layer)?.name ?? layer;
+  const layerName = (layer: string) => layerLabel(layer, options.layers.find((l) => l.id === layer)?.name ?? layer, t);
   const query = filterQuery(filters);
   return (
-    <section className="retrieval" aria-label="Retrieval">
+    <section className="retrieval" aria-label={t('retrieval.label')}>
       <div className="row">
         <h2>
-          Segments{' '}
+          {t('retrieval.segments')}{' '}
           {segments && (
             <span className="muted" data-testid="segment-count">
               ({segments.length})
@@ -49,15 +52,15 @@ export function RetrievalView({
         </h2>
         <span className="spacer" />
         <a href={`${analysisApi.base(project)}/segments?${query}&format=csv`} download>
-          Export CSV
+          {t('retrieval.exportCsv')}
         </a>
         <a href={`${analysisApi.base(project)}/segments?${query}&format=html`} target="_blank" rel="noreferrer">
-          Printable page
+          {t('report.printable')}
         </a>
       </div>
       {(error || !data) && <QueryStatus error={error} what="loading.segments" onRetry={() => void refetch()} />}
       <CountedNote counted={data?.counted} />
-      {segments?.length === 0 && <p className="muted">No segments match these filters.</p>}
+      {segments?.length === 0 && <p className="muted">{t('retrieval.noMatch')}</p>}
       <ol className="segments">
         {segments?.map((segment) => (
           <li key={`${segment.layer}-${segment.codingId}`} className="segment" data-testid="segment">
@@ -76,7 +79,7 @@ export function RetrievalView({
               <span data-testid="segment-layers"> · {segment.layers.map(layerName).join(' & ')}</span>
             </div>
             <blockquote>{segment.text}</blockquote>
-            {segment.memo && <p className="muted">Memo: {segment.memo}</p>}
+            {segment.memo && <p className="muted">{t('retrieval.memo', { memo: segment.memo })}</p>}
             {canQuote && <QuotePicker project={project} codebook={codebook} segment={segment} />}
           </li>
         ))}
@@ -90,6 +93,7 @@ export function RetrievalView({
 function QuotePicker({ project, codebook, segment }: { project: string; codebook: Y.Doc; segment: RetrievedSegment }) {
   const themes = useThemes(codebook);
   const quote = useChooseQuote(project);
+  const t = useT();
   if (themes.length === 0) return null;
   const choose = (theme: string) => {
     if (!theme) return;
@@ -106,21 +110,21 @@ function QuotePicker({ project, codebook, segment }: { project: string; codebook
       },
     });
   };
-  const quoted = quote.variables && themes.find((t) => t.id === quote.variables.theme);
+  const quoted = quote.variables && themes.find((theme) => theme.id === quote.variables.theme);
   const status = quote.isError
     ? errorText(quote.error)
     : quote.isSuccess
-      ? `Quoted in “${quoted?.name ?? ''}”`
+      ? t('retrieval.quotedIn', { theme: quoted?.name ?? '' })
       : quote.isPending
-        ? 'Quoting…'
+        ? t('retrieval.quoting')
         : null;
   return (
     <div className="row">
-      <select aria-label="Use as a quote for theme" value="" onChange={(event) => choose(event.target.value)}>
-        <option value="">Use as a quote for…</option>
+      <select aria-label={t('retrieval.quoteFor')} value="" onChange={(event) => choose(event.target.value)}>
+        <option value="">{t('retrieval.quoteForOption')}</option>
         {themes.map((theme) => (
           <option key={theme.id} value={theme.id}>
-            {theme.name || '(unnamed theme)'}
+            {theme.name || t('theme.unnamed')}
           </option>
         ))}
       </select>
@@ -131,6 +135,7 @@ function QuotePicker({ project, codebook, segment }: { project: string; codebook
 
 function TextSearch({ project, filters }: { project: string; filters: AnalysisFilters }) {
   const [q, setQ] = useState('');
+  const t = useT();
   /** What was searched for (on submit, not per keystroke); the filters may change under it. */
   const [asked, setAsked] = useState<string | null>(null);
   const searched = useTextSearch(project, { ...filters, contains: '' }, asked);
@@ -142,19 +147,18 @@ function TextSearch({ project, filters }: { project: string; filters: AnalysisFi
     else setAsked(q);
   };
   return (
-    <section className="text-search" aria-label="Text search">
-      <h2>Search the transcripts</h2>
-      <form className="row" onSubmit={search} aria-label="Search the transcripts">
-        <input type="search" aria-label="Search text" value={q} onChange={(event) => setQ(event.target.value)} />
-        <button type="submit">Search</button>
+    <section className="text-search" aria-label={t('search.label')}>
+      <h2>{t('search.title')}</h2>
+      <form className="row" onSubmit={search} aria-label={t('search.title')}>
+        <input type="search" aria-label={t('search.text')} value={q} onChange={(event) => setQ(event.target.value)} />
+        <button type="submit">{t('search.submit')}</button>
       </form>
       {asked !== null && (searched.error || !result) && (
         <QueryStatus error={searched.error} what="loading.searchResults" onRetry={() => void searched.refetch()} />
       )}
       {result && (
         <p className="muted">
-          {result.hits.length} hit{result.hits.length === 1 ? '' : 's'}
-          {result.truncated ? ' (more not shown)' : ''}
+          {t(result.truncated ? 'search.hitsTruncated' : 'search.hits', { count: result.hits.length })}
         </p>
       )}
       <ol className="hits">

@@ -1,5 +1,7 @@
 import { useMemo, useState } from 'react';
 import { errorText } from '../api/errors.js';
+import { type MessageId, msg, useT } from '../i18n/index.js';
+import { layerLabel } from '../i18n/labels.js';
 import type { AnalysisFilters, AnalysisOptions } from './api.js';
 import { CooccurrenceView } from './overviews/CooccurrenceView.js';
 import { FrequencyChart } from './overviews/FrequencyChart.js';
@@ -10,11 +12,11 @@ import { useRamp } from './overviews/shade.js';
 import { CountedNote } from './ScopeSelector.js';
 import './overviews/overviews.css';
 
-const SECTIONS: [string, string][] = [
-  ['matrix', 'Code matrix'],
-  ['frequencies', 'Code frequencies'],
-  ['cooccurrence', 'Co-occurrence'],
-  ['groups', 'Compare groups'],
+const SECTIONS: [string, MessageId][] = [
+  ['matrix', msg('statistics.matrix')],
+  ['frequencies', msg('statistics.frequencies')],
+  ['cooccurrence', msg('statistics.cooccurrence')],
+  ['groups', msg('statistics.groups')],
 ];
 
 /**
@@ -32,28 +34,27 @@ export function StatisticsView({
   options: AnalysisOptions;
 }) {
   const [rollUp, setRollUp] = useState(true);
+  const t = useT();
   const counting = useMemo(() => countingFilters(filters), [filters]);
   const ramp = useRamp();
   const matrix = useCodeMatrix(project, counting, rollUp);
-  const layerName = (layer: string) => options.layers.find((l) => l.id === layer)?.name ?? layer;
+  const layerName = (layer: string) => layerLabel(layer, options.layers.find((l) => l.id === layer)?.name ?? layer, t);
   return (
     <div className="statistics overviews">
       <div className="overviews-bar">
-        <nav aria-label="Overviews" className="overviews-nav">
+        <nav aria-label={t('statistics.overviews')} className="overviews-nav">
           {SECTIONS.map(([id, label]) => (
             <a key={id} href={`#overview-${id}`}>
-              {label}
+              {t(label)}
             </a>
           ))}
         </nav>
         <label>
-          <input type="checkbox" checked={rollUp} onChange={(event) => setRollUp(event.target.checked)} /> Subcodes
-          count for their parents
+          <input type="checkbox" checked={rollUp} onChange={(event) => setRollUp(event.target.checked)} />{' '}
+          {t('statistics.rollUp')}
         </label>
       </div>
-      {filters.contains.trim() !== '' && (
-        <p className="muted">The text filter applies to retrieval only: statistics count every segment.</p>
-      )}
+      {filters.contains.trim() !== '' && <p className="muted">{t('statistics.textFilter')}</p>}
       {matrix.error && (
         <p className="error" role="alert">
           {errorText(matrix.error)}

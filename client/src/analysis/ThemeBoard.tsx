@@ -4,6 +4,7 @@ import { Input, Label, TextField } from 'react-aria-components';
 import type * as Y from 'yjs';
 import { buildTree, flattenTree } from '../codebook/tree.js';
 import { local, undoHistory } from '../coding/undo.js';
+import { useT } from '../i18n/index.js';
 import { UndoControls } from '../reader/UndoControls.js';
 import { Button, Dialog } from '../ui/index.js';
 import { GateDialog } from './GateDialog.js';
@@ -49,6 +50,7 @@ export function ThemeBoard({
   const [name, setName] = useState('');
   const [filter, setFilter] = useState('');
   const newName = useRef<HTMLInputElement>(null);
+  const t = useT();
 
   useEffect(() => {
     if (canEdit) undoHistory.track(codebook, [themesMap(codebook)]);
@@ -81,7 +83,7 @@ export function ThemeBoard({
     tree,
     themeById,
     codeById,
-    codePath: (code) => paths.get(code) ?? [codeById.get(code)?.name ?? '(deleted code)'],
+    codePath: (code) => paths.get(code) ?? [codeById.get(code)?.name ?? t('theme.deletedCode')],
     counts,
     selected: details?.theme ?? null,
     openDetails,
@@ -102,7 +104,7 @@ export function ThemeBoard({
     if (!trimmed) return;
     createTheme(codebook, trimmed);
     setName('');
-    announce(`Added the theme ${trimmed}.`);
+    announce(t('board.added', { name: trimmed }));
     newName.current?.focus();
   };
 
@@ -111,28 +113,28 @@ export function ThemeBoard({
     if (!doomed) return;
     local(codebook, () => deleteTheme(codebook, doomed.id));
     setDeleting(null);
-    announce(`Deleted the theme ${themeLabel(doomed)}. Undo brings it back.`);
+    announce(t('board.deleted', { name: themeLabel(doomed) }));
   };
 
   const topLevel = tree.map((node) => node.theme);
   return (
     <BoardContext.Provider value={board}>
-      <section className="theme-board" aria-label="Theme board">
+      <section className="theme-board" aria-label={t('board.label')}>
         <div className="theme-board-toolbar">
           {canEdit && (
-            <form className="new-theme" onSubmit={create} aria-label="New theme">
-              <TextField value={name} onChange={setName} aria-label="New theme name">
-                <Label className="visually-hidden">New theme name</Label>
-                <Input ref={newName} className="ui-input" placeholder="Name a new theme…" />
+            <form className="new-theme" onSubmit={create} aria-label={t('board.newTheme')}>
+              <TextField value={name} onChange={setName} aria-label={t('board.newThemeName')}>
+                <Label className="visually-hidden">{t('board.newThemeName')}</Label>
+                <Input ref={newName} className="ui-input" placeholder={t('board.newThemePlaceholder')} />
               </TextField>
               <Button type="submit" variant="primary">
-                Add theme
+                {t('board.addTheme')}
               </Button>
             </form>
           )}
           <div className="theme-board-counted">
             {countError ? (
-              <p className="error">Counts unavailable: the codings could not be counted.</p>
+              <p className="error">{t('board.countsUnavailable')}</p>
             ) : (
               <CountedNote counted={counted ?? undefined} />
             )}
@@ -144,27 +146,23 @@ export function ThemeBoard({
             <section className="board-column unassigned-column" aria-labelledby="unassigned-heading">
               <header className="theme-column-head">
                 <h3 id="unassigned-heading" className="theme-title">
-                  Unassigned codes <span className="theme-stats">{unassignedTotal}</span>
+                  {t('board.unassigned')} <span className="theme-stats">{unassignedTotal}</span>
                 </h3>
                 <p className="theme-definition is-empty">
-                  {canEdit ? 'Codes no theme has yet. Drag one onto a theme.' : 'Codes no theme has yet.'}
+                  {t(canEdit ? 'board.unassignedHintEdit' : 'board.unassignedHint')}
                 </p>
                 <TextField value={filter} onChange={setFilter} className="code-filter">
-                  <Label className="visually-hidden">Find a code</Label>
-                  <Input className="ui-input" placeholder="Find a code…" type="search" />
+                  <Label className="visually-hidden">{t('board.findCode')}</Label>
+                  <Input className="ui-input" placeholder={t('board.findCodePlaceholder')} type="search" />
                 </TextField>
               </header>
               <div className="theme-column-body">
                 <CodeList
                   owner={null}
                   codes={unassigned}
-                  label="Unassigned codes"
+                  label={t('board.unassigned')}
                   empty={
-                    filter.trim()
-                      ? 'No unassigned code matches.'
-                      : codes.length === 0
-                        ? 'The codebook has no codes yet.'
-                        : 'Every code is in a theme. Drop a code here to take it out of its theme.'
+                    filter.trim() ? t('board.noMatch') : codes.length === 0 ? t('board.noCodes') : t('board.allThemed')
                   }
                 />
               </div>
@@ -174,9 +172,7 @@ export function ThemeBoard({
             ))}
             {themes.length === 0 && (
               <div className="board-column board-column-hint">
-                <p className="muted">
-                  {canEdit ? 'No themes yet. Name a candidate theme above, then drag codes onto it.' : 'No themes yet.'}
-                </p>
+                <p className="muted">{t(canEdit ? 'board.noThemesEdit' : 'board.noThemes')}</p>
               </div>
             )}
           </div>
@@ -190,19 +186,16 @@ export function ThemeBoard({
         <ThemeMap themes={themes} codes={codes} />
         {gateFor !== null && <GateDialog project={project} themeId={gateFor} onClose={() => setGateFor(null)} />}
         <Dialog
-          title={`Delete the theme “${themeLabel(doomed)}”?`}
+          title={t('board.deleteTitle', { name: themeLabel(doomed) })}
           role="alertdialog"
           isOpen={doomed !== undefined}
           onOpenChange={(open) => !open && setDeleting(null)}
         >
-          <p>
-            Its codes stay in the codebook and its sub-themes move up to where it was; its memo is kept. Undo (Ctrl+Z)
-            brings the theme back.
-          </p>
+          <p>{t('board.deleteBody')}</p>
           <div className="actions">
-            <Button onPress={() => setDeleting(null)}>Cancel</Button>
+            <Button onPress={() => setDeleting(null)}>{t('common.cancel')}</Button>
             <Button variant="danger" onPress={confirmDelete}>
-              Delete theme
+              {t('board.delete')}
             </Button>
           </div>
         </Dialog>

@@ -1,5 +1,7 @@
 import type { Code, Theme } from '@accord/shared';
 import { useRef, useState } from 'react';
+import { translate, useT } from '../i18n/index.js';
+import { THEME_STATUS } from '../i18n/labels.js';
 import { truncate } from './charts.js';
 import { layoutThemeMap, STATUS_COLOUR, THEME_WIDTH, THEME_X } from './themeMapLayout.js';
 
@@ -13,7 +15,7 @@ export async function svgToPng(svg: SVGSVGElement, scale = 2): Promise<Blob> {
     const image = new Image();
     await new Promise<void>((resolve, reject) => {
       image.onload = () => resolve();
-      image.onerror = () => reject(new Error('the map could not be drawn'));
+      image.onerror = () => reject(new Error(translate('map.drawFailed')));
       image.src = url;
     });
     const canvas = document.createElement('canvas');
@@ -25,7 +27,7 @@ export async function svgToPng(svg: SVGSVGElement, scale = 2): Promise<Blob> {
     context.scale(scale, scale);
     context.drawImage(image, 0, 0);
     return await new Promise<Blob>((resolve, reject) =>
-      canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('PNG export failed'))), 'image/png'),
+      canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error(translate('map.pngFailed')))), 'image/png'),
     );
   } finally {
     URL.revokeObjectURL(url);
@@ -39,14 +41,15 @@ export async function svgToPng(svg: SVGSVGElement, scale = 2): Promise<Blob> {
 export function ThemeMap({ themes, codes }: { themes: readonly Theme[]; codes: readonly Code[] }) {
   const svg = useRef<SVGSVGElement>(null);
   const [error, setError] = useState<string | null>(null);
-  const layout = layoutThemeMap(themes, codes);
+  const t = useT();
+  const layout = layoutThemeMap(themes, codes, t);
   const exportPng = async () => {
     if (!svg.current) return;
     try {
       const blob = await svgToPng(svg.current);
       const link = document.createElement('a');
       link.href = URL.createObjectURL(blob);
-      link.download = 'theme-map.png';
+      link.download = t('map.fileName');
       link.click();
       setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
     } catch (caught) {
@@ -55,12 +58,12 @@ export function ThemeMap({ themes, codes }: { themes: readonly Theme[]; codes: r
   };
   if (themes.length === 0) return null;
   return (
-    <section className="theme-map" aria-label="Theme map">
+    <section className="theme-map" aria-label={t('map.label')}>
       <div className="row">
-        <h2>Theme map</h2>
+        <h2>{t('map.label')}</h2>
         <span className="spacer" />
         <button type="button" onClick={() => void exportPng()}>
-          Export as PNG
+          {t('map.exportPng')}
         </button>
       </div>
       {error && (
@@ -75,7 +78,7 @@ export function ThemeMap({ themes, codes }: { themes: readonly Theme[]; codes: r
           width={layout.width}
           height={layout.height}
           role="img"
-          aria-label="Theme map: themes and their codes"
+          aria-label={t('map.imageLabel')}
           data-testid="theme-map"
           fontFamily="system-ui, sans-serif"
         >
@@ -131,7 +134,8 @@ export function ThemeMap({ themes, codes }: { themes: readonly Theme[]; codes: r
       <p className="muted legend-line">
         {Object.entries(STATUS_COLOUR).map(([status, colour]) => (
           <span key={status} className="legend">
-            <span className="swatch" style={{ background: colour }} /> {status}
+            <span className="swatch" style={{ background: colour }} />{' '}
+            {THEME_STATUS[status] ? t(THEME_STATUS[status]!) : status}
           </span>
         ))}
       </p>

@@ -1,4 +1,5 @@
 import { type Code, type Theme, type ThemeNode, themeTree } from '@accord/shared';
+import { type Translate, translate } from '../i18n/index.js';
 
 /**
  * The theme map as a layered graph: themes on the left (in the board's order, sub-themes indented under their
@@ -41,7 +42,11 @@ export const STATUS_COLOUR: Record<Theme['status'], string> = {
   final: '#009e73',
 };
 
-export function layoutThemeMap(themes: readonly Theme[], codes: readonly Code[]): ThemeMapLayout {
+export function layoutThemeMap(
+  themes: readonly Theme[],
+  codes: readonly Code[],
+  t: Translate = translate,
+): ThemeMapLayout {
   const codeById = new Map(codes.map((code) => [code.id, code]));
   // The board's tree (shared/src/model/themes.ts): the same order, and no theme hidden by a parent cycle.
   const ordered: { theme: Theme; depth: number }[] = [];
@@ -58,7 +63,7 @@ export function layoutThemeMap(themes: readonly Theme[], codes: readonly Code[])
     themeNodes.set(theme.id, {
       id: theme.id,
       kind: 'theme',
-      label: theme.name || '(unnamed theme)',
+      label: theme.name || t('theme.unnamed'),
       x: THEME_X + depth * INDENT,
       y: 20 + row * ROW,
       colour: STATUS_COLOUR[theme.status],
@@ -73,7 +78,7 @@ export function layoutThemeMap(themes: readonly Theme[], codes: readonly Code[])
     codeNodes.set(id, {
       id,
       kind: 'code',
-      label: code?.name ?? '(deleted code)',
+      label: code?.name ?? t('theme.deletedCode'),
       x: CODE_X,
       y: 20 + row * ROW,
       colour: code?.colour ?? '#999999',

@@ -119,6 +119,7 @@ function makeIntl(tag: string): IntlShape {
 }
 
 let current: IntlShape = makeIntl(SOURCE_LOCALE);
+const englishIntl = current;
 
 /** The interface's formatter now, for code outside components (error texts, file names, exported labels). */
 export const currentIntl = (): IntlShape => current;
@@ -164,8 +165,6 @@ export function LocaleProvider({ children }: { children: ReactNode }) {
   return <RawIntlProvider value={intl}>{children}</RawIntlProvider>;
 }
 
-const englishIntl = makeIntl(SOURCE_LOCALE);
-
 /** The formatter of the interface's language (English outside a LocaleProvider, as in unit tests of components). */
 export function useIntl(): IntlShape {
   return useContext(IntlContext) ?? englishIntl;
@@ -183,6 +182,12 @@ export function useT(): Translate {
   const intl = useIntl();
   return (id, values) => formatText(intl, id, values);
 }
+
+/**
+ * A message in English whatever the interface's language: for machine-read text that must not change with it
+ * (CSV column headers that scripts match on).
+ */
+export const english: Translate = (id, values) => formatText(englishIntl, id, values);
 
 /** Outside components: a message in the interface's language now. */
 export const translate: Translate = (id, values) => formatText(current, id, values);

@@ -1,5 +1,5 @@
 /** Labels many pages share, as message ids. */
-import type { Role } from '@accord/shared';
+import { CONSENSUS_LAYER, MERGED_LAYER, type Role } from '@accord/shared';
 import { type MessageId, msg } from './catalogue.js';
 
 export const ROLE_LABEL: Record<Role, MessageId> = {
@@ -7,3 +7,26 @@ export const ROLE_LABEL: Record<Role, MessageId> = {
   coder: msg('role.coder'),
   viewer: msg('role.viewer'),
 };
+
+export const THEME_STATUS: Record<string, MessageId> = {
+  candidate: msg('themeStatus.candidate'),
+  reviewed: msg('themeStatus.reviewed'),
+  final: msg('themeStatus.final'),
+};
+
+/**
+ * A coding layer's name as the interface shows it: the consensus and merged layers in the interface's language
+ * (the server names them in English), a coder's layer by the coder's name.
+ */
+export function layerLabel(id: string, name: string, t: (id: MessageId) => string): string {
+  if (id === CONSENSUS_LAYER) return t('layer.consensus');
+  if (id === MERGED_LAYER) return t('layer.merged');
+  return name;
+}
+
+/** The same for a layer known only by the name the server gave it (`counted.layers`). */
+export function layerNameLabel(name: string, t: (id: MessageId) => string): string {
+  if (name === 'Consensus') return t('layer.consensus');
+  if (name === 'Merged') return t('layer.merged');
+  return name;
+}

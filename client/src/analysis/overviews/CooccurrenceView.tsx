@@ -1,11 +1,12 @@
 import { type CodeMatrixResponse, type CooccurrenceResponse, cCoefficient } from '@accord/shared';
 import { useId, useState } from 'react';
 import { errorText } from '../../api/errors.js';
+import { useT } from '../../i18n/index.js';
 import { passageHref } from '../../importExport/passage.js';
 import { Link } from '../../router.js';
 import { Button } from '../../ui/Button.js';
 import { type AnalysisFilters, useCooccurrence, useCooccurrencePairs } from '../api.js';
-import { CountedNote } from '../ScopeSelector.js';
+import { CountedNote, useCountedText } from '../ScopeSelector.js';
 import { ExportMenu } from './ExportMenu.js';
 import type { Exportable } from './exportFile.js';
 import { heatFigure } from './figures.js';
@@ -54,6 +55,8 @@ export function CooccurrenceView({
   ramp: Ramp;
 }) {
   const headingId = useId();
+  const t = useT();
+  const countedText = useCountedText();
   const { data, error } = useCooccurrence(project, filters);
   const [normalised, setNormalised] = useState(false);
   const [opened, setOpened] = useState<{ a: string; b: string } | null>(null);
@@ -68,18 +71,19 @@ export function CooccurrenceView({
   const count = (r: number, c: number) => data!.counts[codes[r]!.index]![codes[c]!.index]!;
   const share = (r: number, c: number) =>
     r === c ? null : normalised ? cCoefficient(flat!, codes[r]!.index, codes[c]!.index) : count(r, c) / max;
-  const caption = `Overlapping pairs of segments of two codes in the same transcript${
-    normalised ? ', shaded by the c-coefficient' : ''
-  }; the diagonal counts each code's segments. ${data?.counted.text ?? ''}`;
+  const caption = t('cooc.caption', {
+    shaded: normalised ? t('cooc.shadedBy') : '',
+    counted: countedText(data?.counted),
+  });
   const exportable: Exportable | null =
     data && n > 0
       ? {
-          name: 'code-cooccurrence',
+          name: t('cooc.fileName'),
           figure: () =>
             heatFigure({
-              title: 'Code co-occurrence',
+              title: t('cooc.title'),
               caption,
-              corner: 'Code',
+              corner: t('overview.code'),
               rows: codes.map((code) => ({ label: code.label, full: code.full, depth: code.depth })),
               columns: codes.map((code) => ({ label: code.label, full: code.full })),
               cells: codes.map((_, r) =>
@@ -97,29 +101,26 @@ export function CooccurrenceView({
   return (
     <section className="overview cooccurrence" aria-labelledby={headingId} data-overview="cooccurrence">
       <div className="overview-head">
-        <h2 id={headingId}>Code co-occurrence</h2>
+        <h2 id={headingId}>{t('cooc.title')}</h2>
         <label className="overview-control">
-          <input type="checkbox" checked={normalised} onChange={(event) => setNormalised(event.target.checked)} /> Shade
-          by c-coefficient
+          <input type="checkbox" checked={normalised} onChange={(event) => setNormalised(event.target.checked)} />{' '}
+          {t('cooc.shade')}
         </label>
         <span className="spacer" />
-        <ExportMenu what={exportable} label="code co-occurrence" />
+        <ExportMenu what={exportable} label={t('cooc.exportLabel')} />
       </div>
-      <p className="muted overview-hint">
-        Segments of two codes that share at least one character, in the same transcript. The c-coefficient, n₁₂ / (n₁ +
-        n₂ − n₁₂), shows how strongly two codes go together whatever their frequency. Open a cell for the passages.
-      </p>
+      <p className="muted overview-hint">{t('cooc.hint')}</p>
       {error && (
         <p className="error" role="alert">
           {errorText(error)}
         </p>
       )}
-      {data && n === 0 && <p className="muted">No codes to show.</p>}
+      {data && n === 0 && <p className="muted">{t('overview.noCodes')}</p>}
       {data && n > 0 && (
         <HeatGrid
-          label="Code co-occurrence: overlapping segments per pair of codes"
+          label={t('cooc.gridLabel')}
           testId="cooccurrence-grid"
-          corner="Code"
+          corner={t('overview.code')}
           rows={codes.map((code) => ({ id: code.id, label: code.label, full: code.full, depth: code.depth }))}
           columns={codes.map((code) => ({ id: code.id, label: code.label, title: code.full }))}
           rotate
@@ -129,13 +130,13 @@ export function CooccurrenceView({
               return {
                 text: formatCount(value),
                 share: null,
-                label: `${codes[r]!.full}: ${value} segment${value === 1 ? '' : 's'}`,
+                label: t('cooc.diagonal', { code: codes[r]!.full, count: value }),
                 disabled: true,
               };
             return {
               text: value > 0 ? formatCount(value) : '',
               share: share(r, c),
-              label: `${codes[r]!.full} and ${codes[c]!.full}: ${value}`,
+              label: t('cooc.pair', { a: codes[r]!.full, b: codes[c]!.full, count: value }),
             };
           }}
           ramp={ramp}
@@ -153,13 +154,11 @@ export function CooccurrenceView({
           <div className="overview-segments-head">
             <h3 aria-live="polite">
               {cell.a.full} × {cell.b.full}:{' '}
-              {pairs.data
-                ? `${pairs.data.pairs.length} overlapping pair${pairs.data.pairs.length === 1 ? '' : 's'}`
-                : 'loading…'}
+              {pairs.data ? t('cooc.pairs', { count: pairs.data.pairs.length }) : t('overview.loading')}
             </h3>
             <span className="spacer" />
             <Button size="sm" variant="quiet" onPress={() => setOpened(null)}>
-              Close
+              {t('overview.close')}
             </Button>
           </div>
           {pairs.error && (

@@ -1,6 +1,8 @@
 import type { CodeMatrixResponse } from '@accord/shared';
 import { useId } from 'react';
+import { useT } from '../../i18n/index.js';
 import { Table } from '../../ui/Table.js';
+import { useCountedText } from '../ScopeSelector.js';
 import { ExportMenu } from './ExportMenu.js';
 import type { Exportable } from './exportFile.js';
 import { barFigure } from './figures.js';
@@ -14,23 +16,27 @@ import { toReact } from './svg.js';
  */
 export function FrequencyChart({ matrix }: { matrix: CodeMatrixResponse }) {
   const headingId = useId();
+  const t = useT();
+  const countedText = useCountedText();
   const transcripts = matrix.transcripts.length;
   const length = matrix.transcripts.reduce((sum, t) => sum + t.length, 0);
   const segments = matrix.codeTotals.map((total) => total.segments);
   const inTranscripts = matrix.codeTotals.map((total) => total.transcripts);
-  const caption = `Segments per code, and the transcripts each code occurs in (of ${transcripts})${
-    matrix.rollUp ? '; subcodes counted for their parents' : ''
-  }. ${matrix.counted.text}`;
+  const caption = t('freq.caption', {
+    transcripts,
+    rolled: matrix.rollUp ? t('freq.rolledUp') : '',
+    counted: countedText(matrix.counted),
+  });
   const figure = (bare = false) =>
     barFigure({
       bare,
-      title: 'Code frequencies',
+      title: t('freq.title'),
       caption,
       rows: figureRows(matrix.codes),
       series: [
-        { name: 'Segments', values: segments, max: largest(segments), format: (value) => formatCount(value) },
+        { name: t('freq.segments'), values: segments, max: largest(segments), format: (value) => formatCount(value) },
         {
-          name: `Transcripts (of ${transcripts})`,
+          name: t('freq.transcriptsOf', { count: transcripts }),
           values: inTranscripts,
           max: Math.max(1, transcripts),
           format: (value) => formatCount(value),
@@ -38,7 +44,7 @@ export function FrequencyChart({ matrix }: { matrix: CodeMatrixResponse }) {
       ],
     });
   const exportable: Exportable = {
-    name: 'code-frequencies',
+    name: t('freq.fileName'),
     figure: () => figure(),
     table: () => [
       ['code', 'segments', 'transcripts', 'transcripts in total', 'characters coded', '% of all text coded'],
@@ -58,27 +64,27 @@ export function FrequencyChart({ matrix }: { matrix: CodeMatrixResponse }) {
   return (
     <section className="overview" aria-labelledby={headingId} data-overview="frequencies">
       <div className="overview-head">
-        <h2 id={headingId}>Code frequencies</h2>
+        <h2 id={headingId}>{t('freq.title')}</h2>
         <span className="spacer" />
-        <ExportMenu what={matrix.codes.length > 0 ? exportable : null} label="code frequencies" />
+        <ExportMenu what={matrix.codes.length > 0 ? exportable : null} label={t('freq.exportLabel')} />
       </div>
       {matrix.codes.length === 0 ? (
-        <p className="muted">No codes to show.</p>
+        <p className="muted">{t('overview.noCodes')}</p>
       ) : (
         <>
           <figure className="overview-figure" data-testid="frequency-chart">
             <div className="figure-scroll">{toReact(figure(true))}</div>
           </figure>
           <details className="overview-numbers">
-            <summary>The numbers as a table</summary>
-            <Table label="Code frequencies" className="overview-table" maxHeight="60vh" data-testid="frequency-numbers">
+            <summary>{t('freq.numbers')}</summary>
+            <Table label={t('freq.title')} className="overview-table" maxHeight="60vh" data-testid="frequency-numbers">
               <thead>
                 <tr>
-                  <th scope="col">Code</th>
-                  <th scope="col">Segments</th>
-                  <th scope="col">Transcripts</th>
-                  <th scope="col">Characters coded</th>
-                  <th scope="col">% of all text</th>
+                  <th scope="col">{t('overview.code')}</th>
+                  <th scope="col">{t('freq.segments')}</th>
+                  <th scope="col">{t('freq.col.transcripts')}</th>
+                  <th scope="col">{t('freq.col.characters')}</th>
+                  <th scope="col">{t('freq.col.share')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -91,7 +97,8 @@ export function FrequencyChart({ matrix }: { matrix: CodeMatrixResponse }) {
                       </th>
                       <td>{formatCount(total.segments)}</td>
                       <td>
-                        {formatCount(total.transcripts)} <span className="muted">of {transcripts}</span>
+                        {formatCount(total.transcripts)}{' '}
+                        <span className="muted">{t('freq.of', { count: transcripts })}</span>
                       </td>
                       <td>{formatCount(total.characters)}</td>
                       <td>{formatPercent(length > 0 ? total.characters / length : null)}</td>

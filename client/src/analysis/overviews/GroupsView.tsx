@@ -1,7 +1,9 @@
 import type { GroupCell, GroupComparisonResponse } from '@accord/shared';
 import { useId, useState } from 'react';
 import { errorText } from '../../api/errors.js';
+import { type MessageId, msg, useT } from '../../i18n/index.js';
 import type { AnalysisFilters, AnalysisOptions } from '../api.js';
+import { useCountedText } from '../ScopeSelector.js';
 import { ExportMenu } from './ExportMenu.js';
 import type { Exportable } from './exportFile.js';
 import { heatFigure } from './figures.js';
@@ -13,10 +15,10 @@ import type { Ramp } from './shade.js';
 
 type GroupMeasure = 'share' | 'segments' | 'characters';
 
-const MEASURES: { id: GroupMeasure; label: string }[] = [
-  { id: 'share', label: '% of the group’s transcripts' },
-  { id: 'segments', label: 'Segments' },
-  { id: 'characters', label: 'Characters coded' },
+const MEASURES: { id: GroupMeasure; label: MessageId; lower: MessageId }[] = [
+  { id: 'share', label: msg('groups.measure.share'), lower: msg('groups.measureLower.share') },
+  { id: 'segments', label: msg('groups.measure.segments'), lower: msg('groups.measureLower.segments') },
+  { id: 'characters', label: msg('groups.measure.characters'), lower: msg('groups.measureLower.characters') },
 ];
 
 const SPEAKER = '\u0000speaker';
@@ -46,6 +48,8 @@ export function GroupsView({
   layerName: (layer: string) => string;
 }) {
   const headingId = useId();
+  const t = useT();
+  const countedText = useCountedText();
   const attributes = Object.keys(options.attributes);
   const [choice, setChoice] = useState(attributes[0] ?? SPEAKER);
   const [measure, setMeasure] = useState<GroupMeasure>('share');
@@ -67,31 +71,45 @@ export function GroupsView({
             : { attribute: { key: comparison.attribute!, value: opened!.group } }),
         };
   const segments = useCellSegments(project, filters, cellQuery);
-  const groupName = comparison?.by === 'speaker' ? 'Speaker' : (comparison?.attribute ?? '');
-  const measureLabel = MEASURES.find((m) => m.id === measure)!.label;
+  const groupName = comparison?.by === 'speaker' ? t('groups.speaker') : (comparison?.attribute ?? '');
+  const chosenMeasure = MEASURES.find((m) => m.id === measure)!;
+  const measureLabel = t(chosenMeasure.label);
+  const measureLower = t(chosenMeasure.lower);
 
   const describe = (r: number, c: number) => {
     const cell = comparison!.cells[r]![c]!;
     const g = comparison!.groups[c]!;
     // No parentheses: assistive technology may drop them, and the visible number must be part of the name.
-    return `${pathOf(comparison!.codes[r]!)} in ${groupName} ${g.label}: ${formatPercent(cell.share)} of transcripts, ${cell.transcripts} of ${g.transcripts}; ${formatCount(cell.segments)} segments; ${formatCount(cell.characters)} characters`;
+    return t('groups.describe', {
+      code: pathOf(comparison!.codes[r]!),
+      group: groupName,
+      value: g.label,
+      share: formatPercent(cell.share),
+      transcripts: cell.transcripts,
+      total: g.transcripts,
+      segments: formatCount(cell.segments),
+      characters: formatCount(cell.characters),
+    });
   };
 
   let exportable: Exportable | null = null;
   let max = 1;
   if (comparison && comparison.codes.length > 0 && comparison.groups.length > 0) {
     max = measure === 'share' ? 1 : largest(comparison.cells.flat().map((cell) => measureOf(cell, measure)));
-    const caption = `${measureLabel} per code and ${groupName.toLowerCase() || 'group'}${
-      comparison.rollUp ? ', subcodes counted for their parents' : ''
-    }. ${comparison.counted.text}`;
+    const caption = t('groups.caption', {
+      measure: measureLabel,
+      group: (comparison.by === 'speaker' ? t('groups.speakerOption') : comparison.attribute) || t('groups.group'),
+      rolled: comparison.rollUp ? t('overview.rolledUp') : '',
+      counted: countedText(comparison.counted),
+    });
     const columnLabel = (g: GroupComparisonResponse['groups'][number]) => `${g.label} (n=${g.transcripts})`;
     exportable = {
       name: comparison.by === 'speaker' ? 'codes-by-speaker' : `codes-by-${comparison.attribute}`,
       figure: () =>
         heatFigure({
-          title: `Codes by ${groupName}: ${measureLabel.toLowerCase()}`,
+          title: t('groups.title', { group: groupName, measure: measureLower }),
           caption,
-          corner: 'Code',
+          corner: t('overview.code'),
           rows: figureRows(comparison.codes),
           columns: comparison.groups.map((g) => ({ label: columnLabel(g), full: columnLabel(g) })),
           cells: comparison.cells.map((cells) =>
@@ -124,20 +142,20 @@ export function GroupsView({
   return (
     <section className="overview" aria-labelledby={headingId} data-overview="groups">
       <div className="overview-head">
-        <h2 id={headingId}>Compare groups</h2>
+        <h2 id={headingId}>{t('groups.heading')}</h2>
         <span className="overview-control">
-          <label htmlFor={`${headingId}-by`}>Compare by</label>
+          <label htmlFor={`${headingId}-by`}>{t('groups.compareBy')}</label>
           <select id={`${headingId}-by`} value={choice} onChange={(event) => setChoice(event.target.value)}>
             {attributes.map((key) => (
               <option key={key} value={key}>
                 {key}
               </option>
             ))}
-            <option value={SPEAKER}>speaker</option>
+            <option value={SPEAKER}>{t('groups.speakerOption')}</option>
           </select>
         </span>
         <span className="overview-control">
-          <label htmlFor={`${headingId}-measure`}>Show</label>
+          <label htmlFor={`${headingId}-measure`}>{t('overview.show')}</label>
           <select
             id={`${headingId}-measure`}
             value={measure}
@@ -145,45 +163,39 @@ export function GroupsView({
           >
             {MEASURES.map((m) => (
               <option key={m.id} value={m.id}>
-                {m.label}
+                {t(m.label)}
               </option>
             ))}
           </select>
         </span>
         <span className="spacer" />
-        <ExportMenu what={exportable} label="group comparison" />
+        <ExportMenu what={exportable} label={t('groups.exportLabel')} />
       </div>
-      <p className="muted overview-hint">
-        {attributes.length === 0
-          ? 'No transcript has participant attributes yet (set them on the transcripts page), so codes can be compared by speaker.'
-          : 'Codes by participant attribute or speaker. Open a cell for its segments.'}
-      </p>
+      <p className="muted overview-hint">{t(attributes.length === 0 ? 'groups.noAttributes' : 'groups.hint')}</p>
       {error && (
         <p className="error" role="alert">
           {errorText(error)}
         </p>
       )}
       {comparison && comparison.groups.length === 0 && (
-        <p className="muted">
-          {group.by === 'speaker' ? 'No transcript has speaker turns.' : 'No transcripts match the filters.'}
-        </p>
+        <p className="muted">{t(group.by === 'speaker' ? 'groups.noTurns' : 'overview.noTranscripts')}</p>
       )}
       {comparison && comparison.codes.length > 0 && comparison.groups.length > 0 && (
         <HeatGrid
-          label={`Codes by ${groupName}: ${measureLabel.toLowerCase()}`}
+          label={t('groups.title', { group: groupName, measure: measureLower })}
           testId="groups-grid"
-          corner="Code"
+          corner={t('overview.code')}
           rows={gridRows(comparison.codes)}
           columns={comparison.groups.map((g) => ({
-            id: g.value || '(none)',
+            id: g.value || '\u0000none',
             label: `${g.label} (n=${g.transcripts})`,
-            title: `${groupName} ${g.label}: ${g.transcripts} transcript${g.transcripts === 1 ? '' : 's'}`,
+            title: t('groups.columnTitle', { group: groupName, value: g.label, count: g.transcripts }),
           }))}
           cell={(r, c) => {
             const cell = comparison.cells[r]![c]!;
             return { text: textOf(cell, measure), share: measureOf(cell, measure) / max, label: describe(r, c) };
           }}
-          total={{ label: 'All segments', cell: (r) => formatCount(comparison.codeTotals[r]!.segments) }}
+          total={{ label: t('groups.allSegments'), cell: (r) => formatCount(comparison.codeTotals[r]!.segments) }}
           ramp={ramp}
           open={open}
           onOpen={(r, c) => setOpened({ code: comparison.codes[r]!.id, group: comparison.groups[c]!.value })}
@@ -192,9 +204,13 @@ export function GroupsView({
       {open && comparison && (
         <SegmentsPanel
           project={project}
-          title={`${pathOf(comparison.codes[open.row]!)}${
-            comparison.rollUp && comparison.codes[open.row]!.hasChildren ? ' (with subcodes)' : ''
-          } in ${groupName} ${comparison.groups[open.column]!.label}`}
+          title={t('overview.cellIn', {
+            what:
+              comparison.rollUp && comparison.codes[open.row]!.hasChildren
+                ? t('overview.withSubcodes', { path: pathOf(comparison.codes[open.row]!) })
+                : pathOf(comparison.codes[open.row]!),
+            where: `${groupName} ${comparison.groups[open.column]!.label}`,
+          })}
           segments={segments.data?.segments ?? null}
           error={segments.error ? errorText(segments.error) : null}
           layerName={layerName}

@@ -1,7 +1,9 @@
 import type { CodeMatrixResponse, CsvValue, MatrixCell } from '@accord/shared';
 import { useId, useState } from 'react';
 import { errorText } from '../../api/errors.js';
+import { english, type MessageId, msg, useT } from '../../i18n/index.js';
 import type { AnalysisFilters } from '../api.js';
+import { useCountedText } from '../ScopeSelector.js';
 import { ExportMenu } from './ExportMenu.js';
 import type { Exportable } from './exportFile.js';
 import { heatFigure } from './figures.js';
@@ -13,10 +15,25 @@ import type { Ramp } from './shade.js';
 
 export type MatrixMeasure = 'segments' | 'characters' | 'coverage';
 
-export const MATRIX_MEASURES: { id: MatrixMeasure; label: string; unit: string }[] = [
-  { id: 'segments', label: 'Segments', unit: 'segments' },
-  { id: 'characters', label: 'Characters coded', unit: 'characters coded' },
-  { id: 'coverage', label: '% of the transcript coded', unit: 'of the transcript coded' },
+export const MATRIX_MEASURES: { id: MatrixMeasure; label: MessageId; lower: MessageId; unit: MessageId }[] = [
+  {
+    id: 'segments',
+    label: msg('matrix.measure.segments'),
+    lower: msg('matrix.measureLower.segments'),
+    unit: msg('matrix.unit.segments'),
+  },
+  {
+    id: 'characters',
+    label: msg('matrix.measure.characters'),
+    lower: msg('matrix.measureLower.characters'),
+    unit: msg('matrix.unit.characters'),
+  },
+  {
+    id: 'coverage',
+    label: msg('matrix.measure.coverage'),
+    lower: msg('matrix.measureLower.coverage'),
+    unit: msg('matrix.unit.coverage'),
+  },
 ];
 
 const measureOf = (cell: MatrixCell, measure: MatrixMeasure) =>
@@ -60,6 +77,8 @@ export function MatrixView({
   layerName: (layer: string) => string;
 }) {
   const measureId = useId();
+  const t = useT();
+  const countedText = useCountedText();
   const [measure, setMeasure] = useState<MatrixMeasure>('segments');
   const [opened, setOpened] = useState<{ code: string; transcript: string } | null>(null);
   const row = opened ? matrix.codes.findIndex((code) => code.id === opened.code) : -1;
@@ -81,34 +100,37 @@ export function MatrixView({
   }));
   const cellLabel = (r: number, c: number) => {
     const cell = matrix.cells[r]![c]!;
-    const what =
-      measure === 'coverage'
-        ? `${formatPercent(cell.coverage)} ${unit.unit}`
-        : `${formatCount(cell[measure])} ${unit.unit}`;
-    return `${rows[r]!.full} in ${columns[c]!.label}: ${what}`;
+    return t('matrix.cellLabel', {
+      code: rows[r]!.full,
+      transcript: columns[c]!.label,
+      value: measure === 'coverage' ? formatPercent(cell.coverage) : formatCount(cell[measure]),
+      unit: t(unit.unit),
+    });
   };
-  const caption = `${unit.label} per code and transcript${
-    matrix.rollUp ? ', subcodes counted for their parents' : ''
-  }. ${matrix.counted.text}`;
+  const caption = t('matrix.caption', {
+    measure: t(unit.label),
+    rolled: matrix.rollUp ? t('overview.rolledUp') : '',
+    counted: countedText(matrix.counted),
+  });
 
   const exportable: Exportable = {
-    name: 'code-matrix',
+    name: t('matrix.fileName'),
     figure: () =>
       heatFigure({
-        title: `Code matrix: ${unit.label.toLowerCase()}`,
+        title: t('matrix.title', { measure: t(unit.lower) }),
         caption,
-        corner: 'Code',
+        corner: t('overview.code'),
         rows: figureRows(matrix.codes),
         columns: columns.map((c) => ({ label: c.label, full: c.title })),
         cells: matrix.cells.map((cells) =>
           cells.map((cell) => ({ text: textOf(cell, measure), share: measureOf(cell, measure) / max })),
         ),
-        total: { label: 'Total', cells: matrix.codes.map((_, r) => totalOf(r)) },
+        total: { label: t('overview.total'), cells: matrix.codes.map((_, r) => totalOf(r)) },
       }),
     table: () => {
       const raw = (cell: MatrixCell): CsvValue => (measure === 'coverage' ? csvPercent(cell.coverage) : cell[measure]);
       const header = [
-        measure === 'coverage' ? 'code (% of the transcript coded)' : `code (${unit.unit})`,
+        measure === 'coverage' ? 'code (% of the transcript coded)' : `code (${english(unit.unit)})`,
         ...matrix.transcripts.map((t) => t.title),
         'total',
       ];
@@ -137,9 +159,9 @@ export function MatrixView({
   return (
     <section className="overview" aria-labelledby={`${measureId}-heading`} data-overview="matrix">
       <div className="overview-head">
-        <h2 id={`${measureId}-heading`}>Code matrix</h2>
+        <h2 id={`${measureId}-heading`}>{t('matrix.heading')}</h2>
         <span className="overview-control">
-          <label htmlFor={`${measureId}-measure`}>Show</label>
+          <label htmlFor={`${measureId}-measure`}>{t('overview.show')}</label>
           <select
             id={`${measureId}-measure`}
             value={measure}
@@ -147,31 +169,29 @@ export function MatrixView({
           >
             {MATRIX_MEASURES.map((m) => (
               <option key={m.id} value={m.id}>
-                {m.label}
+                {t(m.label)}
               </option>
             ))}
           </select>
         </span>
         <span className="spacer" />
-        <ExportMenu what={exportable} label="code matrix" />
+        <ExportMenu what={exportable} label={t('matrix.exportLabel')} />
       </div>
-      <p className="muted overview-hint">
-        Codes by transcript. Click a cell, or move with the arrow keys and press Enter, to read its segments.
-      </p>
+      <p className="muted overview-hint">{t('matrix.hint')}</p>
       {matrix.codes.length === 0 || matrix.transcripts.length === 0 ? (
-        <p className="muted">{matrix.codes.length === 0 ? 'No codes to show.' : 'No transcripts match the filters.'}</p>
+        <p className="muted">{t(matrix.codes.length === 0 ? 'overview.noCodes' : 'overview.noTranscripts')}</p>
       ) : (
         <HeatGrid
-          label={`Code matrix: ${unit.label.toLowerCase()} per code and transcript`}
+          label={t('matrix.gridLabel', { measure: t(unit.lower) })}
           testId="frequency-table"
-          corner="Code"
+          corner={t('overview.code')}
           rows={rows}
           columns={columns}
           cell={(r, c) => {
             const cell = matrix.cells[r]![c]!;
             return { text: textOf(cell, measure), share: measureOf(cell, measure) / max, label: cellLabel(r, c) };
           }}
-          total={{ label: 'Total', cell: totalOf }}
+          total={{ label: t('overview.total'), cell: totalOf }}
           ramp={ramp}
           open={open}
           onOpen={(r, c) => setOpened({ code: matrix.codes[r]!.id, transcript: matrix.transcripts[c]!.id })}
@@ -180,9 +200,13 @@ export function MatrixView({
       {open && (
         <SegmentsPanel
           project={project}
-          title={`${pathOf(matrix.codes[open.row]!)}${
-            matrix.rollUp && matrix.codes[open.row]!.hasChildren ? ' (with subcodes)' : ''
-          } in ${matrix.transcripts[open.column]!.title}`}
+          title={t('overview.cellIn', {
+            what:
+              matrix.rollUp && matrix.codes[open.row]!.hasChildren
+                ? t('overview.withSubcodes', { path: pathOf(matrix.codes[open.row]!) })
+                : pathOf(matrix.codes[open.row]!),
+            where: matrix.transcripts[open.column]!.title,
+          })}
           segments={segments.data?.segments ?? null}
           error={segments.error ? errorText(segments.error) : null}
           layerName={layerName}

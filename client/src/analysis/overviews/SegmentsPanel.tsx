@@ -1,4 +1,5 @@
 import type { RetrievedSegment } from '@accord/shared';
+import { useT } from '../../i18n/index.js';
 import { passageHref } from '../../importExport/passage.js';
 import { Link } from '../../router.js';
 import { Button } from '../../ui/Button.js';
@@ -27,16 +28,15 @@ export function SegmentsPanel({
   onClose: () => void;
   testId?: string;
 }) {
-  const count = segments === null ? 'loading…' : `${segments.length} segment${segments.length === 1 ? '' : 's'}`;
+  const t = useT();
+  const count = segments === null ? t('overview.loading') : t('overview.segmentCount', { count: segments.length });
   return (
-    <section className="overview-segments" aria-label={`Segments: ${title}`} data-testid={testId}>
+    <section className="overview-segments" aria-label={t('overview.segmentsOf', { title })} data-testid={testId}>
       <div className="overview-segments-head">
-        <h3 aria-live="polite">
-          {title}: {count}
-        </h3>
+        <h3 aria-live="polite">{t('overview.panelHeading', { title, count })}</h3>
         <span className="spacer" />
         <Button size="sm" variant="quiet" onPress={onClose}>
-          Close
+          {t('overview.close')}
         </Button>
       </div>
       {error && (

@@ -1,4 +1,5 @@
 import { type CsvValue, toCsv } from '@accord/shared';
+import { translate } from '../../i18n/index.js';
 import { forExport } from './figures.js';
 import { type SvgNode, svgDocument } from './svg.js';
 
@@ -29,13 +30,13 @@ export async function svgToPngBlob(svg: string, width: number, height: number, s
     canvas.width = Math.ceil(width * scale);
     canvas.height = Math.ceil(height * scale);
     const context = canvas.getContext('2d');
-    if (context === null) throw new Error('this browser cannot draw the image');
+    if (context === null) throw new Error(translate('overview.drawFailed'));
     context.fillStyle = '#ffffff';
     context.fillRect(0, 0, canvas.width, canvas.height);
     context.scale(scale, scale);
     context.drawImage(image, 0, 0, width, height);
     return await new Promise<Blob>((resolve, reject) =>
-      canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('the PNG could not be made'))), 'image/png'),
+      canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error(translate('overview.pngFailed')))), 'image/png'),
     );
   } finally {
     URL.revokeObjectURL(url);

@@ -1,4 +1,5 @@
 import type { CsvValue, OverviewCode } from '@accord/shared';
+import { currentIntl } from '../../i18n/index.js';
 import type { FigureRow } from './figures.js';
 import type { GridRow } from './HeatGrid.js';
 
@@ -20,16 +21,20 @@ export const figureRows = (codes: readonly OverviewCode[]): FigureRow[] =>
 /** A code's path in a CSV cell, as the retrieval CSV writes it. */
 export const csvPath = (code: Pick<OverviewCode, 'path' | 'id'>) => code.path.join(' > ') || code.id;
 
-const integer = new Intl.NumberFormat('en', { maximumFractionDigits: 0 });
-export const formatCount = (value: number) => integer.format(value);
+/** A count in the interface's locale (`1,234` / `1.234`). */
+export const formatCount = (value: number) => currentIntl().formatNumber(value, { maximumFractionDigits: 0 });
 
-/** A share 0..1 as a percentage: one decimal under 10%, none above; `<0.1%` rather than a misleading 0%. */
+/**
+ * A share 0..1 as a percentage in the interface's locale: one decimal under 10%, none above; `<0.1%` rather than a
+ * misleading 0%.
+ */
 export function formatPercent(share: number | null): string {
   if (share === null) return '–';
-  if (share === 0) return '0%';
-  const percent = share * 100;
-  if (percent < 0.1) return '<0.1%';
-  return `${percent < 10 ? percent.toFixed(1) : Math.round(percent)}%`;
+  const intl = currentIntl();
+  const digits = (n: number) => ({ style: 'percent' as const, minimumFractionDigits: n, maximumFractionDigits: n });
+  if (share === 0) return intl.formatNumber(0, digits(0));
+  if (share < 0.001) return `<${intl.formatNumber(0.001, digits(1))}`;
+  return intl.formatNumber(share, digits(share < 0.1 ? 1 : 0));
 }
 
 /** A share as a number for a CSV cell: a percentage with two decimals. */

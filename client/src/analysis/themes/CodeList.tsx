@@ -6,6 +6,7 @@ import {
   MenuSection,
   useDragAndDrop,
 } from 'react-aria-components';
+import { useT } from '../../i18n/index.js';
 import { MenuButton, MenuItem } from '../../ui/index.js';
 import { themeLabel, themeTrail, useBoard } from './boardContext.js';
 import { CODE_DRAG_TYPE, codeDragItem, placeCodes, readDroppedCodes } from './dnd.js';
@@ -28,7 +29,8 @@ export function CodeList({
   empty: string;
 }) {
   const board = useBoard();
-  const name = (code: string) => board.codeById.get(code)?.name ?? '(deleted code)';
+  const t = useT();
+  const name = (code: string) => board.codeById.get(code)?.name ?? t('theme.deletedCode');
   const { dragAndDropHooks } = useDragAndDrop({
     getItems: (keys) => [...keys].map((key) => codeDragItem({ code: String(key), from: owner }, name(String(key)))),
     getAllowedDropOperations: () => ['move'],
@@ -38,8 +40,8 @@ export function CodeList({
       const dropped = (await readDroppedCodes(event.items)).filter((item) => item.from !== owner);
       if (dropped.length === 0) return;
       placeCodes(board.codebook, dropped, owner);
-      const target = owner === null ? 'the unassigned codes' : themeLabel(board.themeById.get(owner));
-      board.announce(`Moved ${dropped.map((item) => name(item.code)).join(', ')} to ${target}.`);
+      const target = owner === null ? t('codeList.unassignedTarget') : themeLabel(board.themeById.get(owner));
+      board.announce(t('codeList.moved', { codes: dropped.map((item) => name(item.code)).join(', '), target }));
     },
   });
   return (
@@ -60,13 +62,12 @@ export function CodeList({
 function CodeCard({ code, owner }: { code: string; owner: string | null }) {
   const board = useBoard();
   const found = board.codeById.get(code);
-  const path = found ? board.codePath(code) : ['(deleted code)'];
+  const t = useT();
+  const path = found ? board.codePath(code) : [t('theme.deletedCode')];
   const name = path[path.length - 1]!;
   const above = path.slice(0, -1);
   const count = board.counts?.get(code);
-  const countText = count
-    ? `${count.codings} coding${count.codings === 1 ? '' : 's'} in ${count.transcripts} transcript${count.transcripts === 1 ? '' : 's'}`
-    : null;
+  const countText = count ? t('codeList.count', { codings: count.codings, transcripts: count.transcripts }) : null;
   return (
     <GridListItem id={code} textValue={name} className="code-card" data-code={name}>
       {({ allowsDragging }) => (
@@ -103,39 +104,44 @@ function CodeCard({ code, owner }: { code: string; owner: string | null }) {
 function CodeMenu({ code, name, owner }: { code: string; name: string; owner: string | null }) {
   const board = useBoard();
   const others = board.themes.filter((theme) => theme.id !== owner);
+  const t = useT();
   const trail = (id: string) => themeTrail(board.themeById.get(id)!, board.themeById);
   const run = (key: string | number) => {
     const [action, target = ''] = String(key).split(':');
     if (action === 'move' || action === 'copy') {
       placeCodes(board.codebook, [{ code, from: owner }], target, action === 'copy');
-      board.announce(`${action === 'copy' ? 'Added' : 'Moved'} ${name} to ${trail(target)}.`);
+      board.announce(t(action === 'copy' ? 'codeList.added' : 'codeList.movedOne', { name, theme: trail(target) }));
     } else if (action === 'unassign' && owner !== null) {
       placeCodes(board.codebook, [{ code, from: owner }], null);
-      board.announce(`Removed ${name} from ${trail(owner)}.`);
+      board.announce(t('codeList.removed', { name, theme: trail(owner) }));
     }
   };
   return (
-    <MenuButton trigger={<span aria-hidden="true">⋯</span>} label={`Move ${name}`} onAction={run}>
+    <MenuButton trigger={<span aria-hidden="true">⋯</span>} label={t('codeList.move', { name })} onAction={run}>
       <MenuSection>
-        <Header className="ui-menu-heading">{owner === null ? 'Add to theme' : 'Move to'}</Header>
+        <Header className="ui-menu-heading">{t(owner === null ? 'codeList.addTo' : 'codeList.moveTo')}</Header>
         {others.map((theme) => (
           <MenuItem key={theme.id} id={`move:${theme.id}`} textValue={trail(theme.id)}>
             {trail(theme.id)}
           </MenuItem>
         ))}
         {owner !== null && (
-          <MenuItem id="unassign" textValue="Unassigned codes">
-            Unassigned codes (remove from {themeLabel(board.themeById.get(owner))})
+          <MenuItem id="unassign" textValue={t('board.unassigned')}>
+            {t('codeList.unassign', { theme: themeLabel(board.themeById.get(owner)) })}
           </MenuItem>
         )}
       </MenuSection>
       {owner !== null && others.some((theme) => !theme.codes.includes(code)) && (
         <MenuSection>
-          <Header className="ui-menu-heading">Also add to</Header>
+          <Header className="ui-menu-heading">{t('codeList.alsoAddTo')}</Header>
           {others
             .filter((theme) => !theme.codes.includes(code))
             .map((theme) => (
-              <MenuItem key={theme.id} id={`copy:${theme.id}`} textValue={`Also ${trail(theme.id)}`}>
+              <MenuItem
+                key={theme.id}
+                id={`copy:${theme.id}`}
+                textValue={t('codeList.also', { theme: trail(theme.id) })}
+              >
                 {trail(theme.id)}
               </MenuItem>
             ))}

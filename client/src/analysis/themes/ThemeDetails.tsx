@@ -2,6 +2,8 @@ import { isThemeSelfOrDescendant, removeQuote, type Theme, themeMemoId } from '@
 import { useEffect, useId, useRef } from 'react';
 import { MemoEditor } from '../../app/MemoEditor.js';
 import { local } from '../../coding/undo.js';
+import { day } from '../../i18n/format.js';
+import { useIntl, useT } from '../../i18n/index.js';
 import { Button } from '../../ui/index.js';
 import { editTheme, reparentTheme, setStatus } from './actions.js';
 import { type DetailsFocus, themeLabel, themeTrail, useBoard } from './boardContext.js';
@@ -21,6 +23,8 @@ export function ThemeDetails({ theme, focus, onClose }: { theme: Theme; focus: D
   const name = useRef<HTMLInputElement | HTMLTextAreaElement | null>(null);
   const definition = useRef<HTMLInputElement | HTMLTextAreaElement | null>(null);
   const label = themeLabel(theme);
+  const t = useT();
+  const intl = useIntl();
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: focus again when another theme (or field) is asked for
   useEffect(() => {
@@ -36,22 +40,24 @@ export function ThemeDetails({ theme, focus, onClose }: { theme: Theme; focus: D
     <aside className="theme-details" aria-labelledby={title} data-testid="theme-details">
       <header className="theme-details-head">
         <h2 id={title}>
-          <span className="visually-hidden">Theme details: </span>
+          <span className="visually-hidden">{t('themeDetails.heading')}</span>
           {label}
         </h2>
-        <Button variant="quiet" size="sm" aria-label="Close theme details" onPress={onClose}>
+        <Button variant="quiet" size="sm" aria-label={t('themeDetails.close')} onPress={onClose}>
           <span aria-hidden="true">✕</span>
         </Button>
       </header>
       <div className="theme-details-status">
         <StatusPill status={theme.status} />
         {theme.parent !== null && board.themeById.has(theme.parent) && (
-          <span className="muted">Sub-theme of {themeTrail(board.themeById.get(theme.parent)!, board.themeById)}</span>
+          <span className="muted">
+            {t('themeDetails.subThemeOf', { theme: themeTrail(board.themeById.get(theme.parent)!, board.themeById) })}
+          </span>
         )}
       </div>
       <DraftField
         key={`name-${theme.id}`}
-        label="Name"
+        label={t('themeDetails.name')}
         value={theme.name}
         readOnly={!canEdit}
         inputRef={name}
@@ -59,18 +65,18 @@ export function ThemeDetails({ theme, focus, onClose }: { theme: Theme; focus: D
       />
       <DraftField
         key={`definition-${theme.id}`}
-        label="Definition"
+        label={t('themeDetails.definition')}
         multiline
         value={theme.definition}
         readOnly={!canEdit}
         inputRef={definition}
-        placeholder={canEdit ? 'What this theme is about, and what it is not…' : undefined}
+        placeholder={canEdit ? t('themeDetails.definitionPlaceholder') : undefined}
         onCommit={(value) => editTheme(codebook, theme.id, { definition: value })}
       />
       {canEdit && (
         <div className="ui-field">
           <label className="ui-label" htmlFor={parentField}>
-            Sub-theme of
+            {t('themeDetails.parent')}
           </label>
           <select
             id={parentField}
@@ -78,7 +84,7 @@ export function ThemeDetails({ theme, focus, onClose }: { theme: Theme; focus: D
             value={theme.parent !== null && board.themeById.has(theme.parent) ? theme.parent : ''}
             onChange={(event) => reparentTheme(codebook, theme.id, event.target.value || null)}
           >
-            <option value="">None: a theme of its own</option>
+            <option value="">{t('themeDetails.noParent')}</option>
             {parents.map((other) => (
               <option key={other.id} value={other.id}>
                 {themeTrail(other, board.themeById)}
@@ -90,39 +96,41 @@ export function ThemeDetails({ theme, focus, onClose }: { theme: Theme; focus: D
       {canEdit && (
         <div className="theme-details-actions">
           {theme.status === 'candidate' && (
-            <Button onPress={() => setStatus(codebook, theme.id, 'reviewed')}>Mark reviewed</Button>
+            <Button onPress={() => setStatus(codebook, theme.id, 'reviewed')}>{t('themeMenu.markReviewed')}</Button>
           )}
           {theme.status === 'reviewed' && (
             <>
-              <Button onPress={() => setStatus(codebook, theme.id, 'candidate')}>Back to candidate</Button>
+              <Button onPress={() => setStatus(codebook, theme.id, 'candidate')}>
+                {t('themeMenu.backToCandidate')}
+              </Button>
               <Button variant="primary" onPress={() => board.openGate(theme.id)}>
-                Mark final…
+                {t('themeMenu.markFinal')}
               </Button>
             </>
           )}
           {theme.status === 'final' && (
-            <Button onPress={() => setStatus(codebook, theme.id, 'reviewed')}>Reopen</Button>
+            <Button onPress={() => setStatus(codebook, theme.id, 'reviewed')}>{t('themeMenu.reopen')}</Button>
           )}
         </div>
       )}
       {theme.finalisedWith && (
         <p className="theme-finalised">
-          Finalised on {new Date(theme.finalisedWith.at).toLocaleDateString()}
-          {theme.finalisedWith.round ? ', relying on the latest revealed round' : ', before any round was revealed'}
-          {theme.finalisedWith.warningsAcknowledged ? '; reliability warnings were acknowledged' : ''}.
+          {t('themeDetails.finalisedOn', { date: day(intl, theme.finalisedWith.at) })}
+          {t(theme.finalisedWith.round ? 'themeDetails.onRound' : 'themeColumn.beforeRound')}
+          {theme.finalisedWith.warningsAcknowledged ? t('themeDetails.acknowledged') : ''}.
         </p>
       )}
       <MemoEditor
         key={theme.id}
         project={board.project}
         memo={themeMemoId(theme.id)}
-        label="Memo"
+        label={t('themeDetails.memo')}
         readOnly={!canEdit}
       />
-      <section className="theme-quotes" aria-label={`Quotes for ${label}`}>
-        <h3>Quotes</h3>
+      <section className="theme-quotes" aria-label={t('themeDetails.quotesFor', { theme: label })}>
+        <h3>{t('themeDetails.quotes')}</h3>
         {theme.quotes.length === 0 ? (
-          <p className="muted">No quotes yet. Choose them in Retrieval, with a segment’s “Use as a quote for…”.</p>
+          <p className="muted">{t('themeDetails.noQuotes')}</p>
         ) : (
           <ul>
             {theme.quotes.map((quote) => (
@@ -134,7 +142,7 @@ export function ThemeDetails({ theme, focus, onClose }: { theme: Theme; focus: D
                     size="sm"
                     onPress={() => local(codebook, () => removeQuote(codebook, theme.id, quote.id))}
                   >
-                    Remove quote
+                    {t('themeDetails.removeQuote')}
                   </Button>
                 )}
               </li>
@@ -145,7 +153,7 @@ export function ThemeDetails({ theme, focus, onClose }: { theme: Theme; focus: D
       {canEdit && (
         <div className="theme-details-danger">
           <Button variant="danger" onPress={() => board.askDelete(theme.id)}>
-            Delete theme…
+            {t('themeDetails.delete')}
           </Button>
         </div>
       )}

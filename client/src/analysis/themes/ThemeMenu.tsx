@@ -1,4 +1,6 @@
 import type { Theme } from '@accord/shared';
+import { useT } from '../../i18n/index.js';
+import { THEME_STATUS } from '../../i18n/labels.js';
 import { MenuButton, MenuItem, MenuSeparator } from '../../ui/index.js';
 import { createTheme, reparentTheme, setStatus, shiftTheme } from './actions.js';
 import { themeLabel, useBoard } from './boardContext.js';
@@ -16,6 +18,7 @@ export function ThemeMenu({
 }) {
   const board = useBoard();
   const label = themeLabel(theme);
+  const t = useT();
   const index = siblings.findIndex((sibling) => sibling.id === theme.id);
   const run = (key: string | number) => {
     switch (key) {
@@ -26,26 +29,26 @@ export function ThemeMenu({
         board.openDetails(theme.id, 'name');
         break;
       case 'sub': {
-        const id = createTheme(board.codebook, 'New sub-theme', theme.id);
+        const id = createTheme(board.codebook, t('themeColumn.newSubTheme'), theme.id);
         board.openDetails(id, 'name');
         break;
       }
       case 'before':
         shiftTheme(board.codebook, theme, topLevel ? null : theme.parent, siblings, -1);
-        board.announce(`Moved ${label} ${topLevel ? 'left' : 'up'}.`);
+        board.announce(t(topLevel ? 'themeMenu.movedLeft' : 'themeMenu.movedUp', { theme: label }));
         break;
       case 'after':
         shiftTheme(board.codebook, theme, topLevel ? null : theme.parent, siblings, 1);
-        board.announce(`Moved ${label} ${topLevel ? 'right' : 'down'}.`);
+        board.announce(t(topLevel ? 'themeMenu.movedRight' : 'themeMenu.movedDown', { theme: label }));
         break;
       case 'top':
         reparentTheme(board.codebook, theme.id, null);
-        board.announce(`${label} is now a theme of its own.`);
+        board.announce(t('themeMenu.ownTheme', { theme: label }));
         break;
       case 'reviewed':
       case 'candidate':
         setStatus(board.codebook, theme.id, key);
-        board.announce(`${label} is now ${key}.`);
+        board.announce(t('themeMenu.nowStatus', { theme: label, status: t(THEME_STATUS[key]!) }));
         break;
       case 'final':
         board.openGate(theme.id);
@@ -57,29 +60,37 @@ export function ThemeMenu({
   };
   if (!board.canEdit) {
     return (
-      <MenuButton trigger={<span aria-hidden="true">⋯</span>} label={`Actions for ${label}`} onAction={run}>
-        <MenuItem id="details">Details and memo</MenuItem>
+      <MenuButton
+        trigger={<span aria-hidden="true">⋯</span>}
+        label={t('themeMenu.actionsFor', { theme: label })}
+        onAction={run}
+      >
+        <MenuItem id="details">{t('themeMenu.details')}</MenuItem>
       </MenuButton>
     );
   }
   return (
-    <MenuButton trigger={<span aria-hidden="true">⋯</span>} label={`Actions for ${label}`} onAction={run}>
-      <MenuItem id="details">Details and memo</MenuItem>
-      <MenuItem id="rename">Rename</MenuItem>
-      <MenuItem id="sub">Add a sub-theme</MenuItem>
+    <MenuButton
+      trigger={<span aria-hidden="true">⋯</span>}
+      label={t('themeMenu.actionsFor', { theme: label })}
+      onAction={run}
+    >
+      <MenuItem id="details">{t('themeMenu.details')}</MenuItem>
+      <MenuItem id="rename">{t('themeMenu.rename')}</MenuItem>
+      <MenuItem id="sub">{t('themeMenu.addSub')}</MenuItem>
       <MenuSeparator />
-      {index > 0 && <MenuItem id="before">{topLevel ? 'Move left' : 'Move up'}</MenuItem>}
+      {index > 0 && <MenuItem id="before">{t(topLevel ? 'themeMenu.moveLeft' : 'themeMenu.moveUp')}</MenuItem>}
       {index >= 0 && index < siblings.length - 1 && (
-        <MenuItem id="after">{topLevel ? 'Move right' : 'Move down'}</MenuItem>
+        <MenuItem id="after">{t(topLevel ? 'themeMenu.moveRight' : 'themeMenu.moveDown')}</MenuItem>
       )}
-      {!topLevel && <MenuItem id="top">Make it a theme of its own</MenuItem>}
+      {!topLevel && <MenuItem id="top">{t('themeMenu.ownThemeItem')}</MenuItem>}
       <MenuSeparator />
-      {theme.status === 'candidate' && <MenuItem id="reviewed">Mark reviewed</MenuItem>}
-      {theme.status === 'reviewed' && <MenuItem id="candidate">Back to candidate</MenuItem>}
-      {theme.status === 'reviewed' && <MenuItem id="final">Mark final…</MenuItem>}
-      {theme.status === 'final' && <MenuItem id="reviewed">Reopen</MenuItem>}
+      {theme.status === 'candidate' && <MenuItem id="reviewed">{t('themeMenu.markReviewed')}</MenuItem>}
+      {theme.status === 'reviewed' && <MenuItem id="candidate">{t('themeMenu.backToCandidate')}</MenuItem>}
+      {theme.status === 'reviewed' && <MenuItem id="final">{t('themeMenu.markFinal')}</MenuItem>}
+      {theme.status === 'final' && <MenuItem id="reviewed">{t('themeMenu.reopen')}</MenuItem>}
       <MenuSeparator />
-      <MenuItem id="delete">Delete…</MenuItem>
+      <MenuItem id="delete">{t('themeMenu.delete')}</MenuItem>
     </MenuButton>
   );
 }

@@ -1,6 +1,7 @@
 import type { Code, FrequencyCell, Theme, ThemeNode } from '@accord/shared';
 import { createContext, useContext } from 'react';
 import type * as Y from 'yjs';
+import { translate } from '../../i18n/index.js';
 
 /** Which field of the details sheet to focus when it opens. */
 export type DetailsFocus = 'name' | 'definition' | null;
@@ -34,7 +35,8 @@ export function useBoard(): Board {
   return board;
 }
 
-export const themeLabel = (theme: Pick<Theme, 'name'> | undefined): string => theme?.name.trim() || '(unnamed theme)';
+export const themeLabel = (theme: Pick<Theme, 'name'> | undefined): string =>
+  theme?.name.trim() || translate('theme.unnamed');
 
 /** A theme's place for menus: "Parent › Sub-theme". */
 export function themeTrail(theme: Theme, themeById: ReadonlyMap<string, Theme>): string {
