@@ -3,6 +3,7 @@ import { addCodeToTheme, addTheme, docName, readThemes } from '@accord/shared';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { wav } from '../media/mediaFiles.js';
 import { launchChromium, selectPassage, signIn } from './browser.js';
 import { type Study, seedStudy, studyPages } from './pages.js';
 
@@ -190,6 +191,47 @@ describe('accessibility (axe-core) on every page', () => {
     expect(background).toBe('rgb(17, 18, 21)');
     expect(await seriousViolations(page)).toEqual([]);
   }, 60_000);
+
+  it.each(['light', 'dark'] as const)(
+    'the player beside a recorded transcript, its highlighted turn and hand alignment (%s)',
+    async (scheme) => {
+      const p = study.project.id;
+      const owner = study.owner.client;
+      let recorded = (await owner.get(`/api/projects/${p}/transcripts`)).body.transcripts.find(
+        (t: { title: string }) => t.title === 'Recorded interview',
+      )?.id as string | undefined;
+      if (!recorded) {
+        const text =
+          'Interviewer: How did it start?\nP3: Slowly, with a letter.\nInterviewer: And then?\nP3: A call.\n';
+        const turns = text
+          .split('\n')
+          .slice(0, 4)
+          .map((line, i) => ({ start: text.indexOf(line), speaker: line.slice(0, line.indexOf(':')), time: i * 2 }));
+        recorded = (await owner.post(`/api/projects/${p}/transcripts`, { title: 'Recorded interview', text, turns }))
+          .body.transcript.id as string;
+        const attached = await fetch(`${test.url}/api/projects/${p}/transcripts/${recorded}/media?name=tone.wav`, {
+          method: 'POST',
+          headers: { cookie: owner.cookie!, 'x-csrf-token': owner.csrfToken!, 'content-type': 'audio/wav' },
+          body: new Uint8Array(wav(10)),
+        });
+        expect(attached.status).toBe(201);
+      }
+      const context = await newContext(scheme);
+      const page = await signIn(context, test.url, study.owner.email);
+      await page.goto(`${test.url}/p/${p}/t/${recorded}`);
+      await page.waitForFunction(
+        () => (document.querySelector<HTMLMediaElement>('[data-testid="player-media"]')?.readyState ?? 0) >= 1,
+      );
+      // Turn 2 being heard, and every turn offering "Set start".
+      await page.getByRole('button', { name: 'Play from 0:02 (turn 2)' }).click();
+      await page.getByRole('button', { name: 'Pause' }).click();
+      await page.locator('article.block[aria-current="time"]').waitFor();
+      await page.getByRole('button', { name: 'Set turn starts' }).click();
+      await page.getByRole('button', { name: /^Set start of turn 1/ }).waitFor();
+      expect(await seriousViolations(page), 'player').toEqual([]);
+    },
+    60_000,
+  );
 
   it('resizes the reader side panel by pointer and by keyboard, and remembers its width', async () => {
     const context = await newContext('light');

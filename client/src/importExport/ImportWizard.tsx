@@ -336,7 +336,7 @@ function previewLines(text: string): string {
   const lines = text.split('\n');
   let shown = lines.slice(0, PREVIEW_LINES).join('\n');
   if (shown.length > PREVIEW_CHARS) shown = shown.slice(0, shown.lastIndexOf(' ', PREVIEW_CHARS) + 1 || PREVIEW_CHARS);
-  return shown.length < text.trimEnd().length ? `${shown.trimEnd()} …` : shown;
+  return shown.trimEnd().length < text.trimEnd().length ? `${shown.trimEnd()} …` : shown.trimEnd();
 }
 
 function describeCleanup(report: CleanupReport): string {

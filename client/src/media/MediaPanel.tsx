@@ -171,6 +171,9 @@ function Player({
           onClick={() => playback.skip(-SKIP_SECONDS)}
         >
           <SkipIcon />
+          <span className="skip-seconds" aria-hidden="true">
+            {SKIP_SECONDS}
+          </span>
         </button>
         <button
           type="button"
@@ -190,6 +193,9 @@ function Player({
           title={`Forward ${SKIP_SECONDS} s (${PLAYER_KEYS.forward.label})`}
           onClick={() => playback.skip(SKIP_SECONDS)}
         >
+          <span className="skip-seconds" aria-hidden="true">
+            {SKIP_SECONDS}
+          </span>
           <SkipIcon forward />
         </button>
         <span className="player-clock" data-testid="player-clock">
@@ -276,8 +282,18 @@ function Player({
           </p>
         )}
         <p className="muted player-keys">
-          Keys: {PLAYER_KEYS.toggle.label} play/pause · {PLAYER_KEYS.back.label} {PLAYER_KEYS.forward.label}{' '}
-          {SKIP_SECONDS} s · {PLAYER_KEYS.slower.label} {PLAYER_KEYS.faster.label} speed
+          Keys:{' '}
+          <span>
+            <kbd>{PLAYER_KEYS.toggle.label}</kbd> play or pause
+          </span>{' '}
+          ·{' '}
+          <span>
+            <kbd>Alt+←/→</kbd> {SKIP_SECONDS} s back or on
+          </span>{' '}
+          ·{' '}
+          <span>
+            <kbd>Alt+↓/↑</kbd> slower or faster
+          </span>
         </p>
       </div>
       {state.error && (

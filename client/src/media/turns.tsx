@@ -58,7 +58,7 @@ export function AlignTurn({ block, index }: { block: Block; index: number }) {
     <button
       type="button"
       className="align-turn"
-      aria-label={`Set the start of turn ${index + 1} to the current playback time`}
+      aria-label={`Set start of turn ${index + 1} to the current playback time`}
       onClick={() => media.align(block, index)}
     >
       Set start
