@@ -3,11 +3,10 @@ import { useContext } from 'react';
 import { QueryStatus } from '../app/QueryStatus.js';
 import { fixed } from '../i18n/format.js';
 import { type MessageId, msg, useIntl, useT } from '../i18n/index.js';
-import { THEME_STATUS } from '../i18n/labels.js';
+import { FLAG_LABEL, THEME_STATUS } from '../i18n/labels.js';
 import { analysisApi, useFinalReport } from './api.js';
 import { countedText, ScopeContext } from './ScopeSelector.js';
 
-const FLAG: Record<string, MessageId> = { discuss: msg('flag.discuss'), unreliable: msg('flag.unreliable') };
 
 /**
  * The final report in the app (themes with definitions, codes, chosen quotes, counts and the reliability
@@ -113,7 +112,7 @@ export function ReportView({ project, scope }: { project: string; scope: Analysi
                   <td>{code.name}</td>
                   <td>{fixed(intl, code.kappa)}</td>
                   <td>{fixed(intl, code.alpha)}</td>
-                  <td>{code.flags.map((flag) => label(FLAG, flag)).join(', ')}</td>
+                  <td>{code.flags.map((flag) => label(FLAG_LABEL, flag)).join(', ')}</td>
                 </tr>
               ))}
             </tbody>

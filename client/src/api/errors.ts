@@ -21,13 +21,16 @@ export class ApiError extends Error {
  * not know shows the server's message.
  */
 export function errorText(error: unknown): string {
-  if (error instanceof ApiError) {
-    const intl = currentIntl();
-    const id = `error.${error.code}`;
-    if (intl.locale !== SOURCE_LOCALE && translates(id, intl)) {
-      return intl.formatMessage({ id }, { detail: error.message }) as string;
-    }
-    return error.message;
-  }
+  if (error instanceof ApiError) return codedText(error.code, error.message);
   return error instanceof Error ? error.message : String(error);
+}
+
+/** A server message with a machine `code` (an error, a warning) in the interface's language, as `errorText` says. */
+export function codedText(code: string, message: string): string {
+  const intl = currentIntl();
+  const id = `error.${code}`;
+  if (intl.locale !== SOURCE_LOCALE && translates(id, intl)) {
+    return intl.formatMessage({ id }, { detail: message }) as string;
+  }
+  return message;
 }

@@ -18,7 +18,11 @@ export const count = (intl: IntlShape, value: number): string => intl.formatNumb
 export const fixed = (intl: IntlShape, value: number | null | undefined, digits = 2): string =>
   value === null || value === undefined || !Number.isFinite(value)
     ? '—'
-    : intl.formatNumber(value, { minimumFractionDigits: digits, maximumFractionDigits: digits });
+    : intl.formatNumber(value, {
+        minimumFractionDigits: digits,
+        maximumFractionDigits: digits,
+        signDisplay: 'negative',
+      });
 
 /** A share of 1 as a percentage with up to `digits` decimals: `12.5%` / `12,5 %`. */
 export const percent = (intl: IntlShape, share: number, digits = 0): string =>

@@ -1,16 +1,20 @@
 import {
   docName,
-  fixedDigits,
   INTERVAL_METHOD,
   type IntervalReading,
+  MIN_INTERVAL_TRANSCRIPTS,
   ROUND_BOOTSTRAP,
   type Thresholds,
   UNIT_KINDS,
   type UnitKind,
 } from '@accord/shared';
 import { useMemo, useState } from 'react';
+import type { IntlShape } from 'react-intl';
 import { errorText } from '../api/errors.js';
 import { QueryStatus } from '../app/QueryStatus.js';
+import { day, fixed } from '../i18n/format.js';
+import { type MessageId, msg, type Translate, useIntl, useT } from '../i18n/index.js';
+import { agreementWord, FLAG_LABEL } from '../i18n/labels.js';
 import { useDoc } from '../sync/hooks.js';
 import { useCodebook } from '../sync/model.js';
 import { Table } from '../ui/Table.js';
@@ -19,19 +23,36 @@ import { type Bar, CodeBars, PairHeatmap } from './charts.js';
 import { computeDashboard, perTranscript } from './dashboardModel.js';
 import { useLiveRound } from './useLiveRound.js';
 
-const UNIT_LABELS: Record<UnitKind, string> = {
-  character: 'Character',
-  sentence: 'Sentence',
-  paragraph: 'Paragraph',
-  speakerTurn: 'Speaker turn',
-  transcript: 'Transcript (presence)',
+export const UNIT_LABELS: Record<UnitKind, MessageId> = {
+  character: msg('unit.character'),
+  sentence: msg('unit.sentence'),
+  paragraph: msg('unit.paragraph'),
+  speakerTurn: msg('unit.speakerTurn'),
+  transcript: msg('unit.transcript'),
 };
 
-const num = (value: number | null | undefined, digits = 3) =>
-  value === null || value === undefined ? '–' : fixedDigits(value, digits);
+/** A coefficient in the interface's locale, to `digits` decimals; a missing one is a dash. */
+const numberIn =
+  (intl: IntlShape) =>
+  (value: number | null | undefined, digits = 3) =>
+    value === null || value === undefined ? '–' : fixed(intl, value, digits);
+
 /** The shared interval reading (shared/src/agreement/bootstrap.ts): the same bounds and warning as the reports. */
-const interval = (reading: IntervalReading) =>
+const interval = (reading: IntervalReading, num: ReturnType<typeof numberIn>) =>
   reading.ci95 ? `[${num(reading.ci95[0], 2)}, ${num(reading.ci95[1], 2)}]${reading.warning ? ' *' : ''}` : '—';
+
+/** Why an interval is missing or approximate, in the interface's language (the engine says it in English). */
+export function intervalWarning(reading: IntervalReading, t: Translate): string | null {
+  if (reading.warning === null) return null;
+  if (reading.ci95 === null && reading.transcripts < MIN_INTERVAL_TRANSCRIPTS) {
+    return t('interval.tooFew', { transcripts: reading.transcripts, min: MIN_INTERVAL_TRANSCRIPTS });
+  }
+  if (reading.ci95 === null) {
+    const total = ROUND_BOOTSTRAP.samples;
+    return t('interval.undefinedIn', { undefined: total - (reading.samples ?? 0), total });
+  }
+  return t('interval.approximate', { transcripts: reading.transcripts });
+}
 
 /**
  * The agreement dashboard of a round: per-code coefficients with thresholds, bars, the coder-pair heat map and a
@@ -69,15 +90,18 @@ export function Dashboard({
   const coderNames = useMemo(() => new Map(round.coders.map((c) => [c.userId, c.name])), [round.coders]);
   const data = live ? liveResult.data : snapshotData;
   const [selected, setSelected] = useState<string | null>(null);
+  const t = useT();
+  const intl = useIntl();
+  const num = numberIn(intl);
 
   if (round.status === 'running' && round.mode === 'blind') {
-    if (!ownerLook) return <p className="notice">Agreement is shown when the owner reveals this blind round.</p>;
+    if (!ownerLook) return <p className="notice">{t('dashboard.blindHidden')}</p>;
     if (!looking) {
       return (
         <p className="notice">
-          This round lets owners look before reveal. Every look is written to the audit log.{' '}
+          {t('dashboard.ownerMayLook')}{' '}
           <button type="button" onClick={() => setLooking(true)}>
-            Look at agreement (audited)
+            {t('dashboard.look')}
           </button>
         </p>
       );
@@ -93,29 +117,29 @@ export function Dashboard({
     alpha: row.alpha.value,
     flagged: row.flags.length > 0,
   }));
-  const kappaName = data?.rows[0]?.kappaName ?? "Cohen's kappa";
+  const kappaName = agreementWord(data?.rows[0]?.kappaName ?? "Cohen's kappa", t);
   const titles = new Map(round.transcripts.map((t) => [t.transcriptId, t.title]));
 
   return (
-    <section className="dashboard" aria-label="Agreement dashboard">
+    <section className="dashboard" aria-label={t('dashboard.label')}>
       <div className="row dashboard-controls">
         <label>
-          Unit{' '}
+          {t('dashboard.unit')}{' '}
           <select
             value={unit}
             onChange={(event) => setUnit(event.target.value as UnitKind)}
-            aria-label="Unit of analysis"
+            aria-label={t('dashboard.unitOfAnalysis')}
           >
             {UNIT_KINDS.map((kind) => (
               <option key={kind} value={kind}>
-                {UNIT_LABELS[kind]}
+                {t(UNIT_LABELS[kind])}
               </option>
             ))}
           </select>
         </label>
         {unit !== 'character' && (
           <label>
-            A unit is coded from{' '}
+            {t('dashboard.codedFrom')}{' '}
             <input
               type="number"
               min={0}
@@ -123,36 +147,40 @@ export function Dashboard({
               step={0.1}
               value={minCoverage}
               onChange={(event) => setMinCoverage(Math.max(0, Math.min(1, Number(event.target.value) || 0)))}
-              aria-label="Minimum coverage"
+              aria-label={t('dashboard.minCoverage')}
             />{' '}
-            coverage (0: any overlap)
+            {t('dashboard.coverage')}
           </label>
         )}
         <span className="muted" data-testid="dashboard-source">
           {live
-            ? `Live: ${liveResult.synced}/${liveResult.total} documents synced${liveResult.lastMs !== null ? `, recomputed in ${liveResult.lastMs.toFixed(0)} ms` : ''}`
-            : round.status === 'revealed'
-              ? 'Computed from the reveal snapshots'
-              : 'Owner look (audited)'}
+            ? liveResult.lastMs !== null
+              ? t('dashboard.liveRecomputed', {
+                  synced: liveResult.synced,
+                  total: liveResult.total,
+                  ms: Math.round(liveResult.lastMs),
+                })
+              : t('dashboard.live', { synced: liveResult.synced, total: liveResult.total })
+            : t(round.status === 'revealed' ? 'dashboard.fromSnapshots' : 'dashboard.ownerLook')}
         </span>
       </div>
       {error && <QueryStatus error={error} what="loading.agreement" onRetry={() => void spans.refetch()} />}
-      {!data && !error && <p role="status">Computing…</p>}
-      {data && data.rows.length === 0 && <p>No codings yet.</p>}
+      {!data && !error && <p role="status">{t('dashboard.computing')}</p>}
+      {data && data.rows.length === 0 && <p>{t('dashboard.noCodings')}</p>}
       {data && data.rows.length > 0 && (
         <>
-          <Table label="Agreement per code" className="agreement-table" maxHeight="70vh">
+          <Table label={t('dashboard.perCode')} className="agreement-table" maxHeight="70vh">
             <thead>
               <tr>
-                <th>Code</th>
+                <th>{t('gate.col.code')}</th>
                 <th>{kappaName}</th>
-                <th>95% CI</th>
-                <th>Interpretation</th>
-                <th>% agreement</th>
-                <th>PABAK</th>
-                <th>AC1</th>
-                <th>Krippendorff's α</th>
-                <th>Flags</th>
+                <th>{t('dashboard.col.ci')}</th>
+                <th>{t('dashboard.col.interpretation')}</th>
+                <th>{t('dashboard.col.percent')}</th>
+                <th>{t('dashboard.col.pabak')}</th>
+                <th>{t('dashboard.col.ac1')}</th>
+                <th>{t('dashboard.col.alpha')}</th>
+                <th>{t('report.col.flags')}</th>
               </tr>
             </thead>
             <tbody>
@@ -174,18 +202,22 @@ export function Dashboard({
                   <td className="kappa" title={row.kappa.reason}>
                     {num(row.kappa.value)}
                   </td>
-                  <td className="interval" title={row.intervals.kappa.warning ?? undefined}>
-                    {interval(row.intervals.kappa)}
+                  <td className="interval" title={intervalWarning(row.intervals.kappa, t) ?? undefined}>
+                    {interval(row.intervals.kappa, num)}
                   </td>
-                  <td>{row.kappa.interpretation ?? row.kappa.reason ?? ''}</td>
+                  <td>
+                    {row.kappa.interpretation ? agreementWord(row.kappa.interpretation, t) : (row.kappa.reason ?? '')}
+                  </td>
                   <td>{num(row.percentAgreement.value === null ? null : row.percentAgreement.value * 100, 1)}</td>
                   <td>{num(row.pabak.value)}</td>
                   <td>{num(row.ac1.value)}</td>
-                  <td title={row.alpha.interpretation}>{num(row.alpha.value)}</td>
+                  <td title={row.alpha.interpretation ? agreementWord(row.alpha.interpretation, t) : undefined}>
+                    {num(row.alpha.value)}
+                  </td>
                   <td>
                     {row.flags.map((flag) => (
                       <span key={flag} className={`tag flag-${flag}`}>
-                        {flag}
+                        {FLAG_LABEL[flag] ? t(FLAG_LABEL[flag]!) : flag}
                       </span>
                     ))}
                   </td>
@@ -194,10 +226,14 @@ export function Dashboard({
             </tbody>
           </Table>
           <p className="muted">
-            Thresholds (project setting): {kappaName} below {thresholds.kappa} → discuss; α below {thresholds.alpha} →
-            unreliable. 95% CI: {INTERVAL_METHOD} ({ROUND_BOOTSTRAP.samples} resamples, seed {ROUND_BOOTSTRAP.seed}),
-            the same as the reliability report; units within a transcript are not independent, so transcripts are
-            resampled.
+            {t('dashboard.thresholdsNote', {
+              kappaName,
+              kappa: thresholds.kappa,
+              alpha: thresholds.alpha,
+              method: INTERVAL_METHOD,
+              samples: ROUND_BOOTSTRAP.samples,
+              seed: String(ROUND_BOOTSTRAP.seed),
+            })}
           </p>
           {isOwner && <ThresholdsForm projectId={projectId} thresholds={thresholds} />}
           {data.rows.some((row) => row.intervals.kappa.warning) && (
@@ -206,29 +242,31 @@ export function Dashboard({
                 const missing = data.rows.find(
                   (row) => row.intervals.kappa.ci95 === null && row.intervals.kappa.warning,
                 );
-                return missing
-                  ? `No 95% CI for ${data.rows.every((row) => row.intervals.kappa.ci95 === null) ? 'any code' : 'some codes'}: ${missing.intervals.kappa.warning}.`
-                  : 'Intervals marked * rest on fewer than 10 transcripts and are approximate.';
+                if (!missing) return t('dashboard.approximate');
+                const warning = intervalWarning(missing.intervals.kappa, t);
+                return data.rows.every((row) => row.intervals.kappa.ci95 === null)
+                  ? t('dashboard.noCiAny', { warning })
+                  : t('dashboard.noCiSome', { warning });
               })()}
             </p>
           )}
           <CodeBars bars={bars} thresholds={thresholds} kappaName={kappaName} />
           {entry && (
             <div className="code-detail">
-              <h3>{codeName(entry.code)}: coder pairs</h3>
+              <h3>{t('dashboard.pairs', { code: codeName(entry.code) })}</h3>
               <PairHeatmap
                 coders={entry.all_coders.pairwise.coders}
                 names={coderNames}
                 matrix={entry.all_coders.pairwise.cohen_kappa}
               />
-              <h3>{codeName(entry.code)}: per transcript</h3>
+              <h3>{t('dashboard.perTranscript', { code: codeName(entry.code) })}</h3>
               <table className="agreement-table">
                 <thead>
                   <tr>
-                    <th>Transcript</th>
-                    <th>Pair</th>
-                    <th>Cohen's kappa</th>
-                    <th>% agreement</th>
+                    <th>{t('rounds.transcript')}</th>
+                    <th>{t('dashboard.col.pair')}</th>
+                    <th>{t('kappa.cohen')}</th>
+                    <th>{t('dashboard.col.percent')}</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -250,7 +288,7 @@ export function Dashboard({
       )}
       <div className="row">
         <a href={roundsApi.spansUrl(projectId, round.id, unit, minCoverage)} download={`spans-${round.id}.json`}>
-          Spans input (for accord agreement)
+          {t('dashboard.spans')}
         </a>
         {round.status === 'revealed' && (
           <>
@@ -259,16 +297,16 @@ export function Dashboard({
               target="_blank"
               rel="noreferrer"
             >
-              Reliability report (HTML; print it as PDF)
+              {t('dashboard.reportHtml')}
             </a>
             <a href={roundsApi.reportUrl(projectId, round.id, 'md', unit, minCoverage)} download>
-              Markdown
+              {t('dashboard.markdown')}
             </a>
             <a href={roundsApi.reportUrl(projectId, round.id, 'json', unit, minCoverage)} download>
-              JSON
+              {t('dashboard.json')}
             </a>
             <a href={roundsApi.reportUrl(projectId, round.id, 'csv', unit, minCoverage)} download>
-              CSV
+              {t('dashboard.csv')}
             </a>
           </>
         )}
@@ -281,28 +319,31 @@ export function Dashboard({
 /** Mean agreement per revealed round: does it improve as the codebook is refined? */
 function History({ projectId, unit }: { projectId: string; unit: UnitKind }) {
   const { data, error, refetch } = useAgreementHistory(projectId, unit);
+  const t = useT();
+  const intl = useIntl();
+  const num = numberIn(intl);
   // The history is secondary: nothing is shown while it loads, and a failure says so without taking the page.
   if (error) return <QueryStatus error={error} what="loading.history" onRetry={() => void refetch()} />;
   const history = data?.history;
   if (!history || history.length === 0) return null;
   return (
     <>
-      <h3>History across rounds</h3>
+      <h3>{t('dashboard.history')}</h3>
       <table className="agreement-table">
         <thead>
           <tr>
-            <th>Round</th>
-            <th>Revealed</th>
-            <th>Mean kappa</th>
-            <th>Mean α</th>
-            <th>Codebook changes in review</th>
+            <th>{t('dashboard.col.round')}</th>
+            <th>{t('dashboard.col.revealed')}</th>
+            <th>{t('dashboard.col.meanKappa')}</th>
+            <th>{t('dashboard.col.meanAlpha')}</th>
+            <th>{t('dashboard.col.changes')}</th>
           </tr>
         </thead>
         <tbody>
           {history.map((h) => (
             <tr key={h.round.id}>
               <td>{h.round.name}</td>
-              <td>{h.round.revealedAt ? new Date(h.round.revealedAt).toLocaleDateString() : ''}</td>
+              <td>{h.round.revealedAt ? day(intl, h.round.revealedAt) : ''}</td>
               <td>{num(h.meanKappa)}</td>
               <td>{num(h.meanAlpha)}</td>
               <td>{h.codebookChanges}</td>
@@ -320,34 +361,35 @@ function ThresholdsForm({ projectId, thresholds }: { projectId: string; threshol
   const [alpha, setAlpha] = useState(String(thresholds.alpha));
   // Saving asks the project's data again: the new thresholds reach this page (and every other) from there.
   const saving = useSaveThresholds(projectId);
+  const t = useT();
   const valid = (value: string) => value.trim() !== '' && Number(value) >= -1 && Number(value) <= 1;
   const save = () => saving.mutate({ kappa: Number(kappa), alpha: Number(alpha) });
   const status = saving.isError
     ? errorText(saving.error)
     : saving.isSuccess
-      ? 'Thresholds saved for this project.'
+      ? t('dashboard.thresholdsSaved')
       : saving.isPending
-        ? 'Saving…'
+        ? t('dashboard.saving')
         : null;
   return (
     <form
       className="row thresholds-form"
-      aria-label="Project thresholds"
+      aria-label={t('dashboard.thresholds')}
       onSubmit={(event) => {
         event.preventDefault();
         save();
       }}
     >
       <label>
-        Kappa threshold{' '}
+        {t('dashboard.kappaThreshold')}{' '}
         <input type="number" step="0.01" min="-1" max="1" value={kappa} onChange={(e) => setKappa(e.target.value)} />
       </label>
       <label>
-        Alpha threshold{' '}
+        {t('dashboard.alphaThreshold')}{' '}
         <input type="number" step="0.001" min="-1" max="1" value={alpha} onChange={(e) => setAlpha(e.target.value)} />
       </label>
       <button type="submit" disabled={saving.isPending || !valid(kappa) || !valid(alpha)}>
-        Save thresholds
+        {t('dashboard.saveThresholds')}
       </button>
       {status && (
         <span className="muted" role="status">

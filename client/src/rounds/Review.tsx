@@ -1,7 +1,6 @@
 import {
   DISAGREEMENT_KINDS,
   type DisagreementKind,
-  describeDecision,
   docName,
   RESOLUTION_CHOICES,
   type ResolutionChoice,
@@ -9,25 +8,59 @@ import {
 import { useId, useMemo, useState } from 'react';
 import { errorText } from '../api/errors.js';
 import { QueryStatus } from '../app/QueryStatus.js';
+import { dateTime } from '../i18n/format.js';
+import { type MessageId, msg, type Translate, useIntl, useT } from '../i18n/index.js';
 import { passageHref } from '../importExport/passage.js';
 import { Link } from '../router.js';
 import { useDoc } from '../sync/hooks.js';
 import { useCodebook } from '../sync/model.js';
 import { type ReviewItem, type RoundView, useChangeCode, useConsensus, useDecide, useDisagreements } from './api.js';
 
-const KIND_LABELS: Record<DisagreementKind, string> = {
-  oneCoderOnly: 'Coded by one coder only',
-  differentCodes: 'Same passage, different codes',
-  differentBoundaries: 'Same code, different boundaries',
+const KIND_LABELS: Record<DisagreementKind, MessageId> = {
+  oneCoderOnly: msg('review.kind.oneCoderOnly'),
+  differentCodes: msg('review.kind.differentCodes'),
+  differentBoundaries: msg('review.kind.differentBoundaries'),
 };
 
-const CHOICE_LABELS: Record<ResolutionChoice, string> = {
-  keepA: 'Keep A',
-  keepB: 'Keep B',
-  merge: 'Merge',
-  drop: 'Drop',
-  recode: 'Recode',
+const CHOICE_LABELS: Record<ResolutionChoice, MessageId> = {
+  keepA: msg('review.choice.keepA'),
+  keepB: msg('review.choice.keepB'),
+  merge: msg('review.choice.merge'),
+  drop: msg('review.choice.drop'),
+  recode: msg('review.choice.recode'),
 };
+
+const FIELD_LABELS: Record<string, MessageId> = {
+  definition: msg('review.field.definition'),
+  name: msg('review.field.name'),
+};
+
+/**
+ * A consensus decision in words, in the interface's language (in English the words of shared/src/rounds'
+ * `describeDecision`, which the reports use).
+ */
+export function describeDecision(
+  decision: string,
+  names: { coderA: string; coderB: string; code?: string | undefined },
+  t: Translate,
+): string {
+  switch (decision) {
+    case 'keepA':
+      return t('decision.keepA', { coder: names.coderA });
+    case 'keepB':
+      return t('decision.keepB', { coder: names.coderB });
+    case 'merge':
+      return t('decision.merge');
+    case 'drop':
+      return t('decision.drop');
+    case 'recode':
+      return names.code ? t('decision.recodeAs', { code: names.code }) : t('decision.recode');
+    case 'agreed':
+      return t('decision.agreed');
+    default:
+      return decision;
+  }
+}
 
 /**
  * Disagreement review after reveal: every disagreement with its passage, speaker and both coders' versions side
@@ -49,9 +82,14 @@ export function Review({
   const layers = useConsensus(projectId, round.id, revealed);
   const [filter, setFilter] = useState({ code: '', pair: '', transcript: '', kind: '' });
   const coderName = useMemo(() => new Map(round.coders.map((c) => [c.userId, c.name])), [round.coders]);
-  const titles = useMemo(() => new Map(round.transcripts.map((t) => [t.transcriptId, t.title])), [round.transcripts]);
+  const titles = useMemo(
+    () => new Map(round.transcripts.map((transcript) => [transcript.transcriptId, transcript.title])),
+    [round.transcripts],
+  );
+  const t = useT();
+  const intl = useIntl();
 
-  if (!revealed) return <p className="notice">Disagreements are reviewed after the round is revealed.</p>;
+  if (!revealed) return <p className="notice">{t('review.notRevealed')}</p>;
   const items = listed.data?.disagreements;
   const consensus = layers.data?.transcripts;
   if (!items || !consensus) {
@@ -75,15 +113,13 @@ export function Review({
   const resolved = items.filter((d) => d.resolution !== null).length;
 
   return (
-    <section className="review" aria-label="Disagreement review">
-      <p>
-        {items.length} disagreements, {resolved} resolved.
-      </p>
+    <section className="review" aria-label={t('review.label')}>
+      <p>{t('review.summary', { count: items.length, resolved })}</p>
       <div className="row review-filters">
         <label>
-          Code{' '}
+          {t('review.code')}{' '}
           <select value={filter.code} onChange={(e) => setFilter({ ...filter, code: e.target.value })}>
-            <option value="">All codes</option>
+            <option value="">{t('review.allCodes')}</option>
             {usedCodes.map((id) => (
               <option key={id} value={id}>
                 {codeName(id)}
@@ -92,9 +128,9 @@ export function Review({
           </select>
         </label>
         <label>
-          Coder pair{' '}
+          {t('review.pair')}{' '}
           <select value={filter.pair} onChange={(e) => setFilter({ ...filter, pair: e.target.value })}>
-            <option value="">All pairs</option>
+            <option value="">{t('review.allPairs')}</option>
             {pairs.map((pair) => (
               <option key={pair} value={pair}>
                 {pair
@@ -106,23 +142,23 @@ export function Review({
           </select>
         </label>
         <label>
-          Transcript{' '}
+          {t('review.transcript')}{' '}
           <select value={filter.transcript} onChange={(e) => setFilter({ ...filter, transcript: e.target.value })}>
-            <option value="">All transcripts</option>
-            {round.transcripts.map((t) => (
-              <option key={t.transcriptId} value={t.transcriptId}>
-                {t.title}
+            <option value="">{t('review.allTranscripts')}</option>
+            {round.transcripts.map((transcript) => (
+              <option key={transcript.transcriptId} value={transcript.transcriptId}>
+                {transcript.title}
               </option>
             ))}
           </select>
         </label>
         <label>
-          Type{' '}
+          {t('review.type')}{' '}
           <select value={filter.kind} onChange={(e) => setFilter({ ...filter, kind: e.target.value })}>
-            <option value="">All types</option>
+            <option value="">{t('review.allTypes')}</option>
             {DISAGREEMENT_KINDS.map((kind) => (
               <option key={kind} value={kind}>
-                {KIND_LABELS[kind]}
+                {t(KIND_LABELS[kind])}
               </option>
             ))}
           </select>
@@ -145,26 +181,26 @@ export function Review({
       {round.mayAdjudicate && (
         <CodeDefinitionChange projectId={projectId} round={round} codes={codes} codeName={codeName} />
       )}
-      <h3>Consensus layer</h3>
-      {consensus.map((t) => (
-        <div key={t.transcriptId} className="consensus" data-testid={`consensus-${t.transcriptId}`}>
-          <h4>{titles.get(t.transcriptId) ?? t.transcriptId}</h4>
-          {t.codings.length === 0 ? (
-            <p className="muted">No consensus codings yet.</p>
+      <h3>{t('review.consensus')}</h3>
+      {consensus.map((layer) => (
+        <div key={layer.transcriptId} className="consensus" data-testid={`consensus-${layer.transcriptId}`}>
+          <h4>{titles.get(layer.transcriptId) ?? layer.transcriptId}</h4>
+          {layer.codings.length === 0 ? (
+            <p className="muted">{t('review.noConsensus')}</p>
           ) : (
             <table className="agreement-table">
               <thead>
                 <tr>
-                  <th>Code</th>
-                  <th>Offsets</th>
-                  <th>Decision</th>
-                  <th>By</th>
-                  <th>When</th>
-                  <th>Memo</th>
+                  <th>{t('review.code')}</th>
+                  <th>{t('review.col.offsets')}</th>
+                  <th>{t('review.col.decision')}</th>
+                  <th>{t('review.col.by')}</th>
+                  <th>{t('review.col.when')}</th>
+                  <th>{t('review.col.memo')}</th>
                 </tr>
               </thead>
               <tbody>
-                {t.codings.map((c) => (
+                {layer.codings.map((c) => (
                   <tr key={c.id} data-decision={c.provenance.decision}>
                     <td>{codeName(c.code)}</td>
                     <td>
@@ -172,12 +208,16 @@ export function Review({
                     </td>
                     <td>
                       {(() => {
-                        const record = t.decisions.find((d) => d.disagreement === c.provenance.disagreement);
-                        return describeDecision(c.provenance.decision, {
-                          coderA: coderName.get(record?.coders[0] ?? '') ?? 'coder A',
-                          coderB: coderName.get(record?.coders[1] ?? '') ?? 'coder B',
-                          code: record?.code ? codeName(record.code) : undefined,
-                        });
+                        const record = layer.decisions.find((d) => d.disagreement === c.provenance.disagreement);
+                        return describeDecision(
+                          c.provenance.decision,
+                          {
+                            coderA: coderName.get(record?.coders[0] ?? '') ?? t('decision.coderA'),
+                            coderB: coderName.get(record?.coders[1] ?? '') ?? t('decision.coderB'),
+                            code: record?.code ? codeName(record.code) : undefined,
+                          },
+                          t,
+                        );
                       })()}
                     </td>
                     <td>
@@ -185,7 +225,7 @@ export function Review({
                         round.adjudicators.find((a) => a.userId === c.provenance.decidedBy)?.name ??
                         ''}
                     </td>
-                    <td>{new Date(c.provenance.decidedAt).toLocaleString()}</td>
+                    <td>{dateTime(intl, c.provenance.decidedAt)}</td>
                     <td>{c.provenance.memo}</td>
                   </tr>
                 ))}
@@ -221,6 +261,7 @@ function DisagreementCard({
   // The review list and the consensus layer are asked again once the decision is recorded (`useDecide`).
   const deciding = useDecide(projectId, round.id);
   const busy = deciding.isPending;
+  const t = useT();
   const decide = (choice: ResolutionChoice) =>
     deciding.mutate({
       transcriptId: item.transcriptId,
@@ -237,7 +278,7 @@ function DisagreementCard({
           {side.toUpperCase()}: {coderName(item.coders[side === 'a' ? 0 : 1])}
         </h5>
         {list.length === 0 ? (
-          <p className="muted">Not coded here.</p>
+          <p className="muted">{t('review.notCoded')}</p>
         ) : (
           <ul>
             {list.map((c) => (
@@ -257,15 +298,19 @@ function DisagreementCard({
   return (
     <li className="disagreement card" data-kind={item.kind} data-id={item.id}>
       <div className="disagreement-head">
-        <strong>{KIND_LABELS[item.kind]}</strong> · {item.codes.map(codeName).join(', ')} · {title}
+        <strong>{t(KIND_LABELS[item.kind])}</strong> · {item.codes.map(codeName).join(', ')} · {title}
         {item.speaker && <span className="muted"> · {item.speaker}</span>}
         {item.resolution && (
           <span className="tag resolved">
-            {describeDecision(item.resolution.decision, {
-              coderA: coderName(item.coders[0]),
-              coderB: coderName(item.coders[1]),
-              code: item.resolution.code ? codeName(item.resolution.code) : undefined,
-            })}
+            {describeDecision(
+              item.resolution.decision,
+              {
+                coderA: coderName(item.coders[0]),
+                coderB: coderName(item.coders[1]),
+                code: item.resolution.code ? codeName(item.resolution.code) : undefined,
+              },
+              t,
+            )}
           </span>
         )}
       </div>
@@ -280,9 +325,9 @@ function DisagreementCard({
       )}
       <div className="row">
         <button type="button" className="link" onClick={() => setContext(!context)} aria-expanded={context}>
-          {context ? 'Hide context' : 'Jump to passage'}
+          {t(context ? 'review.hideContext' : 'review.jump')}
         </button>
-        <Link href={passageHref(projectId, item.transcriptId, item)}>Open the transcript</Link>
+        <Link href={passageHref(projectId, item.transcriptId, item)}>{t('review.openTranscript')}</Link>
       </div>
       <div className="versions">
         {version('a')}
@@ -291,15 +336,16 @@ function DisagreementCard({
       {round.mayAdjudicate && (
         <div className="decide">
           <label>
-            Memo (why) <input value={memo} onChange={(e) => setMemo(e.target.value)} aria-label="Decision memo" />
+            {t('review.memoWhy')}{' '}
+            <input value={memo} onChange={(e) => setMemo(e.target.value)} aria-label={t('review.decisionMemo')} />
           </label>
           <div className="row">
             {RESOLUTION_CHOICES.filter((c) => c !== 'recode').map((choice) => (
               <button key={choice} type="button" disabled={busy} onClick={() => decide(choice)}>
-                {CHOICE_LABELS[choice]}
+                {t(CHOICE_LABELS[choice])}
               </button>
             ))}
-            <select value={recodeTo} onChange={(e) => setRecodeTo(e.target.value)} aria-label="Recode to">
+            <select value={recodeTo} onChange={(e) => setRecodeTo(e.target.value)} aria-label={t('review.recodeTo')}>
               {codes.map((code) => (
                 <option key={code.id} value={code.id}>
                   {code.name}
@@ -307,10 +353,10 @@ function DisagreementCard({
               ))}
             </select>
             <button type="button" disabled={busy || recodeTo === ''} onClick={() => decide('recode')}>
-              {CHOICE_LABELS.recode}
+              {t(CHOICE_LABELS.recode)}
             </button>
           </div>
-          {item.resolution?.memo && <p className="muted">Recorded memo: {item.resolution.memo}</p>}
+          {item.resolution?.memo && <p className="muted">{t('review.recordedMemo', { memo: item.resolution.memo })}</p>}
           {deciding.error && (
             <p className="error" role="alert">
               {errorText(deciding.error)}
@@ -345,6 +391,7 @@ function CodeDefinitionChange({
   // The round's cached view takes the changes the server answers with (`useChangeCode`).
   const changes = round.codebookChanges;
   const changing = useChangeCode(projectId, round.id);
+  const t = useT();
   const choose = (next: string) => {
     setCode(next);
     setDefinition(live.byId.get(next)?.definition ?? '');
@@ -354,18 +401,23 @@ function CodeDefinitionChange({
   const status = changing.isError
     ? errorText(changing.error)
     : changing.isSuccess && changed !== undefined
-      ? `Definition of “${codeName(changed)}” changed and recorded with the round.`
+      ? t('review.definitionChanged', { code: codeName(changed) })
       : null;
   return (
     <section className="code-change" aria-labelledby={`${id}-title`}>
-      <h3 id={`${id}-title`}>Code definitions changed in this review</h3>
+      <h3 id={`${id}-title`}>{t('review.changesTitle')}</h3>
       {changes.length === 0 ? (
-        <p className="muted">None yet.</p>
+        <p className="muted">{t('review.noneYet')}</p>
       ) : (
         <ul data-testid="codebook-changes">
           {changes.map((change) => (
             <li key={`${change.code}-${change.at}`}>
-              <strong>{codeName(change.code)}</strong>: {Object.keys(change.fields).join(', ')} changed
+              <strong>{codeName(change.code)}</strong>:{' '}
+              {t('review.fieldsChanged', {
+                fields: Object.keys(change.fields)
+                  .map((field) => (FIELD_LABELS[field] ? t(FIELD_LABELS[field]!) : field))
+                  .join(', '),
+              })}
               {change.memo ? ` (${change.memo})` : ''}
             </li>
           ))}
@@ -373,9 +425,9 @@ function CodeDefinitionChange({
       )}
       <div className="row">
         <label>
-          Code{' '}
+          {t('review.code')}{' '}
           <select value={code} onChange={(event) => choose(event.target.value)}>
-            <option value="">Choose a code…</option>
+            <option value="">{t('review.chooseCode')}</option>
             {codes.map((c) => (
               <option key={c.id} value={c.id}>
                 {c.name}
@@ -387,15 +439,15 @@ function CodeDefinitionChange({
       {code && (
         <>
           <label className="stack">
-            New definition
+            {t('review.newDefinition')}
             <textarea rows={3} value={definition} onChange={(event) => setDefinition(event.target.value)} />
           </label>
           <label className="stack">
-            Why (recorded with the round)
+            {t('review.why')}
             <input value={memo} onChange={(event) => setMemo(event.target.value)} />
           </label>
           <button type="button" onClick={save} disabled={changing.isPending || memo.trim() === ''}>
-            Change definition
+            {t('review.changeDefinition')}
           </button>
         </>
       )}

@@ -1,10 +1,12 @@
 import type { Thresholds } from '@accord/shared';
 import { type FormEvent, useMemo, useState } from 'react';
-import { errorText } from '../api/errors.js';
+import { codedText, errorText } from '../api/errors.js';
 import { ProjectDataPending } from '../app/ProjectDataPending.js';
 import { type ProjectData, useProjectData } from '../app/projectData.js';
 import { QueryStatus } from '../app/QueryStatus.js';
 import { useSession } from '../app/session.js';
+import { dateTime } from '../i18n/format.js';
+import { type MessageId, msg, useIntl, useT } from '../i18n/index.js';
 import { Link, navigate } from '../router.js';
 import { href, parseRoute, type Route } from '../routes.js';
 import { useDoc } from '../sync/hooks.js';
@@ -17,6 +19,12 @@ import './rounds.css';
 /** `/p/<project>/rounds`, `/p/<project>/rounds/<round>` and its `agreement` / `review` tabs (see `routes.ts`). */
 export type RoundsRoute = Extract<Route, { page: 'rounds' }>;
 
+export const MODE_LABEL: Record<string, MessageId> = { blind: msg('rounds.mode.blind'), open: msg('rounds.mode.open') };
+export const STATUS_LABEL: Record<string, MessageId> = {
+  running: msg('rounds.status.running'),
+  revealed: msg('rounds.status.revealed'),
+};
+
 export function roundsRoute(path: string): RoundsRoute | null {
   const route = parseRoute(path);
   return route.page === 'rounds' ? route : null;
@@ -25,13 +33,18 @@ export function roundsRoute(path: string): RoundsRoute | null {
 export function RoundsPage({ path }: { path: string }) {
   const route = roundsRoute(path)!;
   const { data, error } = useProjectData(route.project);
+  const t = useT();
   if (!data) return <ProjectDataPending error={error} />;
   return (
     <div className="page rounds-page">
-      <nav aria-label="Breadcrumb" className="crumbs">
-        <Link href={href.projects()}>Projects</Link> ›{' '}
+      <nav aria-label={t('rounds.breadcrumb')} className="crumbs">
+        <Link href={href.projects()}>{t('app.projects')}</Link> ›{' '}
         <Link href={href.project(data.project.id)}>{data.project.name}</Link> ›{' '}
-        {route.round ? <Link href={href.rounds(data.project.id)}>Rounds</Link> : <span>Rounds</span>}
+        {route.round ? (
+          <Link href={href.rounds(data.project.id)}>{t('rounds.title')}</Link>
+        ) : (
+          <span>{t('rounds.title')}</span>
+        )}
       </nav>
       {route.round === null ? (
         <RoundList data={data} />
@@ -45,20 +58,25 @@ export function RoundsPage({ path }: { path: string }) {
 function RoundList({ data }: { data: ProjectData }) {
   const listed = useRounds(data.project.id);
   const rounds = listed.data?.rounds;
+  const t = useT();
   return (
     <>
-      <h1>Rounds</h1>
+      <h1>{t('rounds.title')}</h1>
       {!rounds && <QueryStatus error={listed.error} what="loading.rounds" onRetry={() => void listed.refetch()} />}
-      {rounds && rounds.length === 0 && <p>No rounds yet.</p>}
+      {rounds && rounds.length === 0 && <p>{t('rounds.none')}</p>}
       <ul className="card-list">
         {rounds?.map((round) => (
           <li key={round.id} className="card">
             <Link href={href.rounds(data.project.id, round.id)}>{round.name}</Link>{' '}
-            <span className="tag">{round.mode}</span> <span className="tag">{round.status}</span>
+            <span className="tag">{t(MODE_LABEL[round.mode]!)}</span>{' '}
+            <span className="tag">{t(STATUS_LABEL[round.status]!)}</span>
             {round.myAssignments.length > 0 && (
               <span className="muted">
-                {' '}
-                · your transcripts: {round.myAssignments.filter((a) => a.done).length}/{round.myAssignments.length} done
+                {' · '}
+                {t('rounds.yourTranscripts', {
+                  done: round.myAssignments.filter((a) => a.done).length,
+                  total: round.myAssignments.length,
+                })}
               </span>
             )}
           </li>
@@ -84,6 +102,7 @@ function NewRound({ data, onCreated }: { data: ProjectData; onCreated: (id: stri
   const [coders, setCoders] = useState<Set<string>>(new Set());
   const [adjudicators, setAdjudicators] = useState<Set<string>>(new Set([user.id]));
   const create = useCreateRound(data.project.id);
+  const t = useT();
   const created = create.data && create.data.warnings.length > 0 ? create.data : null;
   const toggle = (set: Set<string>, id: string, update: (next: Set<string>) => void) => {
     const next = new Set(set);
@@ -114,49 +133,53 @@ function NewRound({ data, onCreated }: { data: ProjectData; onCreated: (id: stri
     );
   };
   return (
-    <form className="form new-round" onSubmit={submit} aria-label="New round">
-      <h2>New round</h2>
+    <form className="form new-round" onSubmit={submit} aria-label={t('rounds.new')}>
+      <h2>{t('rounds.new')}</h2>
       <label>
-        Name <input value={name} onChange={(e) => setName(e.target.value)} required />
+        {t('rounds.name')} <input value={name} onChange={(e) => setName(e.target.value)} required />
       </label>
       <fieldset>
-        <legend>Mode</legend>
+        <legend>{t('rounds.mode')}</legend>
         <label>
-          <input type="radio" checked={mode === 'blind'} onChange={() => setMode('blind')} /> Blind: coders cannot see
-          each other's codings until you reveal
+          <input type="radio" checked={mode === 'blind'} onChange={() => setMode('blind')} /> {t('rounds.blind')}
         </label>
         <label>
-          <input type="radio" checked={mode === 'open'} onChange={() => setMode('open')} /> Open: everyone sees
-          everything, agreement updates live
+          <input type="radio" checked={mode === 'open'} onChange={() => setMode('open')} /> {t('rounds.open')}
         </label>
         {mode === 'blind' && (
           <label>
-            <input type="checkbox" checked={ownerMayLook} onChange={(e) => setOwnerMayLook(e.target.checked)} /> Owners
-            who are not coding may look before reveal (every look is audited)
+            <input type="checkbox" checked={ownerMayLook} onChange={(e) => setOwnerMayLook(e.target.checked)} />{' '}
+            {t('rounds.ownerMayLook')}
           </label>
         )}
       </fieldset>
       <fieldset>
-        <legend>Transcripts</legend>
+        <legend>{t('rounds.transcripts')}</legend>
         <label>
-          <input type="radio" checked={selection === 'hand'} onChange={() => setSelection('hand')} /> Pick by hand
+          <input type="radio" checked={selection === 'hand'} onChange={() => setSelection('hand')} />{' '}
+          {t('rounds.byHand')}
         </label>
         <label>
-          <input type="radio" checked={selection === 'sample'} onChange={() => setSelection('sample')} /> Random sample
+          <input type="radio" checked={selection === 'sample'} onChange={() => setSelection('sample')} />{' '}
+          {t('rounds.sample')}
         </label>
         {selection === 'hand' ? (
           <div className="checks">
-            {data.transcripts.map((t) => (
-              <label key={t.id}>
-                <input type="checkbox" checked={picked.has(t.id)} onChange={() => toggle(picked, t.id, setPicked)} />{' '}
-                {t.title}
+            {data.transcripts.map((transcript) => (
+              <label key={transcript.id}>
+                <input
+                  type="checkbox"
+                  checked={picked.has(transcript.id)}
+                  onChange={() => toggle(picked, transcript.id, setPicked)}
+                />{' '}
+                {transcript.title}
               </label>
             ))}
           </div>
         ) : (
           <div className="row">
             <label>
-              Percent{' '}
+              {t('rounds.percent')}{' '}
               <input
                 type="number"
                 min={1}
@@ -166,14 +189,14 @@ function NewRound({ data, onCreated }: { data: ProjectData; onCreated: (id: stri
               />
             </label>
             <label>
-              Seed (empty: random, recorded){' '}
+              {t('rounds.seed')}{' '}
               <input inputMode="numeric" pattern="[0-9]*" value={seed} onChange={(e) => setSeed(e.target.value)} />
             </label>
           </div>
         )}
       </fieldset>
       <fieldset>
-        <legend>Coders (two or more, each codes every transcript)</legend>
+        <legend>{t('rounds.coders')}</legend>
         <div className="checks">
           {candidates.map((m) => (
             <label key={m.userId}>
@@ -188,7 +211,7 @@ function NewRound({ data, onCreated }: { data: ProjectData; onCreated: (id: stri
         </div>
       </fieldset>
       <fieldset>
-        <legend>Adjudicators</legend>
+        <legend>{t('rounds.adjudicators')}</legend>
         <div className="checks">
           {candidates.map((m) => (
             <label key={m.userId}>
@@ -202,7 +225,7 @@ function NewRound({ data, onCreated }: { data: ProjectData; onCreated: (id: stri
           ))}
         </div>
       </fieldset>
-      <p className="muted">The codebook is frozen for the round when you create it.</p>
+      <p className="muted">{t('rounds.frozen')}</p>
       {create.error && (
         <p className="error" role="alert">
           {errorText(create.error)}
@@ -211,13 +234,13 @@ function NewRound({ data, onCreated }: { data: ProjectData; onCreated: (id: stri
       {created && (
         <div className="notice" role="status">
           {created.warnings.map((w) => (
-            <p key={w.message}>{w.message}</p>
+            <p key={w.message}>{codedText(w.code, w.message)}</p>
           ))}
-          <Link href={href.rounds(data.project.id, created.round.id)}>Open the round</Link>
+          <Link href={href.rounds(data.project.id, created.round.id)}>{t('rounds.openRound')}</Link>
         </div>
       )}
       <button type="submit" disabled={create.isPending}>
-        Create round
+        {t('rounds.create')}
       </button>
     </form>
   );
@@ -235,35 +258,41 @@ function RoundDetail({ data, roundId, tab }: { data: ProjectData; roundId: strin
     () => ({ kappa: kappaThreshold, alpha: alphaThreshold }),
     [kappaThreshold, alphaThreshold],
   );
+  const t = useT();
+  const intl = useIntl();
   if (!round) return <QueryStatus error={loaded.error} what="loading.round" onRetry={() => void loaded.refetch()} />;
   const isOwner = data.project.role === 'owner';
   const codeName = (id: string) => frozen.byId.get(id)?.name ?? id;
   const reveal = () => {
     const pending = round.progress.filter((p) => !p.done).length;
-    if (pending > 0 && !window.confirm(`${pending} coder layer(s) are not marked done. Reveal anyway?`)) return;
+    if (pending > 0 && !window.confirm(t('rounds.confirmReveal', { count: pending }))) return;
     revealing.mutate(pending > 0);
   };
   const notice = revealing.data?.warning ?? null;
   const failed = markDone.error ?? revealing.error;
-  const tabs: [RoundsRoute['tab'], string][] = [
-    ['progress', 'Progress'],
-    ['agreement', 'Agreement'],
-    ['review', 'Review'],
+  const tabs: [RoundsRoute['tab'], MessageId][] = [
+    ['progress', msg('rounds.tab.progress')],
+    ['agreement', msg('rounds.tab.agreement')],
+    ['review', msg('rounds.tab.review')],
   ];
   return (
     <>
       <h1>
-        {round.name} <span className="tag">{round.mode}</span> <span className="tag">{round.status}</span>
+        {round.name} <span className="tag">{t(MODE_LABEL[round.mode]!)}</span>{' '}
+        <span className="tag">{t(STATUS_LABEL[round.status]!)}</span>
       </h1>
       <p className="muted">
-        {round.transcripts.length} transcript(s)
+        {t('rounds.transcriptCount', { count: round.transcripts.length })}
         {round.sample
-          ? ` · ${round.sample.percent}% sample of ${round.sample.populationSize}, seed ${round.sample.seed}`
+          ? t('rounds.sampleOf', {
+              percent: round.sample.percent,
+              population: round.sample.populationSize,
+              seed: String(round.sample.seed),
+            })
           : ''}
-        {round.codebook.sha256 ? ` · codebook ${round.codebook.sha256.slice(0, 12)}` : ''}
-        {round.revealedAt
-          ? ` · revealed ${new Date(round.revealedAt).toLocaleString()}${round.forced ? ' (forced)' : ''}`
-          : ''}
+        {round.codebook.sha256 ? t('rounds.codebookHash', { hash: round.codebook.sha256.slice(0, 12) }) : ''}
+        {round.revealedAt ? t('rounds.revealedAt', { date: dateTime(intl, round.revealedAt) }) : ''}
+        {round.revealedAt && round.forced ? t('rounds.forced') : ''}
       </p>
       {notice && (
         <p className="notice" role="status">
@@ -275,23 +304,23 @@ function RoundDetail({ data, roundId, tab }: { data: ProjectData; roundId: strin
           {errorText(failed)}
         </p>
       )}
-      <nav className="tabs" aria-label="Round sections">
+      <nav className="tabs" aria-label={t('rounds.sections')}>
         {tabs.map(([key, label]) => (
           <Link key={key} href={href.rounds(projectId, round.id, key)} aria-current={tab === key ? 'page' : undefined}>
-            {label}
+            {t(label)}
           </Link>
         ))}
       </nav>
       {tab === 'progress' && (
         <>
           {round.myAssignments.length > 0 && (
-            <section aria-label="Your assignments">
-              <h2>Your assignments</h2>
+            <section aria-label={t('rounds.yourAssignments')}>
+              <h2>{t('rounds.yourAssignments')}</h2>
               <ul className="card-list">
                 {round.myAssignments.map((a) => (
                   <li key={a.transcriptId} className="card assignment">
                     <Link href={href.transcript(projectId, a.transcriptId)}>{a.title}</Link>{' '}
-                    <span className="muted">{a.codings} codings</span>{' '}
+                    <span className="muted">{t('rounds.codings', { count: a.codings })}</span>{' '}
                     {round.status === 'running' && (
                       <label>
                         <input
@@ -300,7 +329,7 @@ function RoundDetail({ data, roundId, tab }: { data: ProjectData; roundId: strin
                           disabled={markDone.isPending}
                           onChange={(e) => markDone.mutate({ transcript: a.transcriptId, done: e.target.checked })}
                         />{' '}
-                        Done
+                        {t('rounds.done')}
                       </label>
                     )}
                   </li>
@@ -311,12 +340,12 @@ function RoundDetail({ data, roundId, tab }: { data: ProjectData; roundId: strin
           {round.progress.length > 0 && <ProgressTable round={round} />}
           {isOwner && round.status === 'running' && (
             <button type="button" onClick={reveal} disabled={revealing.isPending}>
-              Reveal round
+              {t('rounds.reveal')}
             </button>
           )}
           {round.codebookChanges.length > 0 && (
             <>
-              <h2>Codebook changes from this review</h2>
+              <h2>{t('rounds.codebookChanges')}</h2>
               <ul>
                 {round.codebookChanges.map((c) => (
                   <li key={`${c.code}-${c.at}`}>
@@ -346,25 +375,28 @@ function RoundDetail({ data, roundId, tab }: { data: ProjectData; roundId: strin
 /** Done per coder and transcript; in a blind round nothing more (no counts, no content). */
 function ProgressTable({ round }: { round: RoundView }) {
   const coders = round.coders;
+  const t = useT();
   return (
-    <table className="agreement-table progress" aria-label="Progress">
+    <table className="agreement-table progress" aria-label={t('rounds.progress')}>
       <thead>
         <tr>
-          <th>Transcript</th>
+          <th>{t('rounds.transcript')}</th>
           {coders.map((c) => (
             <th key={c.userId}>{c.name}</th>
           ))}
         </tr>
       </thead>
       <tbody>
-        {round.transcripts.map((t) => (
-          <tr key={t.transcriptId}>
-            <th scope="row">{t.title}</th>
+        {round.transcripts.map((transcript) => (
+          <tr key={transcript.transcriptId}>
+            <th scope="row">{transcript.title}</th>
             {coders.map((c) => {
-              const cell = round.progress.find((p) => p.transcriptId === t.transcriptId && p.coder === c.userId);
+              const cell = round.progress.find(
+                (p) => p.transcriptId === transcript.transcriptId && p.coder === c.userId,
+              );
               return (
                 <td key={c.userId} data-done={cell?.done ? 'yes' : 'no'}>
-                  {cell === undefined ? '' : cell.done ? '✓ done' : 'not done'}
+                  {cell === undefined ? '' : t(cell.done ? 'rounds.cellDone' : 'rounds.cellNotDone')}
                   {cell?.codings !== undefined && <span className="muted"> · {cell.codings}</span>}
                 </td>
               );

@@ -1,4 +1,6 @@
-import { fixedDigits, type Thresholds } from '@accord/shared';
+import type { Thresholds } from '@accord/shared';
+import { fixed } from '../i18n/format.js';
+import { type Translate, useIntl, useT } from '../i18n/index.js';
 
 /** Inline SVG charts: no chart library, printable, readable by screen readers through their titles and tables. */
 export interface Bar {
@@ -13,10 +15,13 @@ const ROW = 26;
 const LABEL = 180;
 const WIDTH = 640;
 
-const fmt = (value: number | null) => (value === null ? 'undefined' : fixedDigits(value, 3));
+const fmt = (value: number | null, t: Translate, intl: ReturnType<typeof useIntl>) =>
+  value === null ? t('charts.undefined') : fixed(intl, value, 3);
 
 /** Per-code kappa bars with alpha marks and the project's thresholds as lines. */
 export function CodeBars({ bars, thresholds, kappaName }: { bars: Bar[]; thresholds: Thresholds; kappaName: string }) {
+  const t = useT();
+  const intl = useIntl();
   const values = bars.flatMap((b) => [b.kappa, b.alpha]).filter((v): v is number => v !== null);
   // The axis starts at 0, or at the next half below the lowest value, so ticks never crowd each other.
   const min = Math.min(0, Math.floor(Math.min(...values, 0) * 2) / 2);
@@ -30,9 +35,9 @@ export function CodeBars({ bars, thresholds, kappaName }: { bars: Bar[]; thresho
       height={height}
       viewBox={`0 0 ${WIDTH} ${height}`}
       role="img"
-      aria-label={`${kappaName} per code, with thresholds`}
+      aria-label={t('charts.barsLabel', { kappaName })}
     >
-      <title>{`${kappaName} per code (bars) and Krippendorff's alpha (diamonds)`}</title>
+      <title>{t('charts.barsTitle', { kappaName })}</title>
       {bars.map((bar, i) => {
         const y = i * ROW + 4;
         return (
@@ -48,12 +53,19 @@ export function CodeBars({ bars, thresholds, kappaName }: { bars: Bar[]; thresho
                 height={ROW - 10}
                 className={bar.kappa < thresholds.kappa ? 'bar bar-low' : 'bar'}
               >
-                <title>{`${bar.label}: ${kappaName} ${fmt(bar.kappa)}, alpha ${fmt(bar.alpha)}`}</title>
+                <title>
+                  {t('charts.barTitle', {
+                    code: bar.label,
+                    kappaName,
+                    kappa: fmt(bar.kappa, t, intl),
+                    alpha: fmt(bar.alpha, t, intl),
+                  })}
+                </title>
               </rect>
             )}
             {bar.kappa === null && (
               <text x={x(0) + 4} y={y + 15} className="bar-undefined">
-                undefined
+                {t('charts.undefined')}
               </text>
             )}
             {bar.alpha !== null && (
@@ -83,11 +95,11 @@ export function CodeBars({ bars, thresholds, kappaName }: { bars: Bar[]; thresho
         .filter((tick) => tick >= min)
         .map((tick) => (
           <text key={tick} x={x(tick)} y={height - 8} textAnchor="middle" className="tick">
-            {tick.toFixed(1)}
+            {fixed(intl, tick, 1)}
           </text>
         ))}
       <text x={x(thresholds.kappa)} y={height - 20} textAnchor="middle" className="tick">
-        κ {thresholds.kappa}
+        κ {intl.formatNumber(thresholds.kappa)}
       </text>
     </svg>
   );
@@ -111,6 +123,8 @@ export function PairHeatmap({
   names: Map<string, string>;
   matrix: (number | null)[][];
 }) {
+  const t = useT();
+  const intl = useIntl();
   const cell = 64;
   const label = 120;
   const size = label + coders.length * cell;
@@ -123,9 +137,9 @@ export function PairHeatmap({
       height={size}
       viewBox={`0 0 ${width} ${size}`}
       role="img"
-      aria-label="Cohen's kappa for each coder pair"
+      aria-label={t('charts.pairsLabel')}
     >
-      <title>Cohen's kappa for each coder pair</title>
+      <title>{t('charts.pairsLabel')}</title>
       {coders.map((coder, i) => (
         <g key={coder}>
           <text x={label - 6} y={label + i * cell + cell / 2 + 4} textAnchor="end" className="bar-label">
@@ -154,7 +168,7 @@ export function PairHeatmap({
                 height={cell - 2}
                 fill={i === j ? '#f4f4f4' : heat(value)}
               >
-                <title>{i === j ? '' : `${names.get(a) ?? a} / ${names.get(b) ?? b}: ${fmt(value)}`}</title>
+                <title>{i === j ? '' : `${names.get(a) ?? a} / ${names.get(b) ?? b}: ${fmt(value, t, intl)}`}</title>
               </rect>
               {i !== j && (
                 <text
@@ -163,7 +177,7 @@ export function PairHeatmap({
                   textAnchor="middle"
                   className="cell"
                 >
-                  {value === null ? '–' : value.toFixed(2)}
+                  {value === null ? '–' : fixed(intl, value, 2)}
                 </text>
               )}
             </g>
