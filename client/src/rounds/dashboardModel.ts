@@ -14,6 +14,7 @@ import {
   transcriptText,
   type UnitKind,
 } from '@accord/shared';
+import { isSegmentationVersion, LATEST_SEGMENTATION, type SegmentationVersion } from '@accord/shared/text/index';
 import type * as Y from 'yjs';
 
 /**
@@ -32,17 +33,26 @@ export function computeDashboard(input: SpansInput, thresholds: Thresholds, inte
   return { input: used, report, rows };
 }
 
-/** The live round's input from its open documents: what the page recomputes after every change. */
+/**
+ * The live round's input from its open documents: what the page recomputes after every change. Units are cut with
+ * the round's segmentation version and each transcript's language, as the server cuts them (server/src/rounds/data.ts),
+ * so a version-1 round's sentence and paragraph figures are the same live as in its report.
+ */
 export function liveDashboard(
   documents: readonly RoundDocument[],
   layers: readonly CoderLayer[],
   unit: UnitKind,
   minCoverage: number,
   thresholds: Thresholds,
+  segmentation: SegmentationVersion = LATEST_SEGMENTATION,
 ): DashboardData {
   // Recomputed after every change: the point figures only (intervals come with the reveal snapshots).
-  return computeDashboard(buildSpansInput(documents, layers, { unit, minCoverage }), thresholds, false);
+  return computeDashboard(buildSpansInput(documents, layers, { unit, minCoverage, segmentation }), thresholds, false);
 }
+
+/** A round's segmentation version as the server records it (`RoundView.segmentation`); unknown: the latest. */
+export const roundSegmentation = (version: number | undefined): SegmentationVersion =>
+  isSegmentationVersion(version) ? version : LATEST_SEGMENTATION;
 
 /** Per transcript, for one code: each coder pair's Cohen's kappa and percent agreement on that transcript. */
 export function perTranscript(report: SpansReport, code: string) {
@@ -62,6 +72,8 @@ export interface LiveAssignment {
   transcriptId: string;
   textName: string;
   textDoc: Y.Doc;
+  /** BCP 47 tag of the transcript's language (its metadata); absent: guessed from its text, as the server does. */
+  language?: string | null;
   coders: string[];
   layers: { coder: string; name: string; doc: Y.Doc }[];
 }
@@ -76,7 +88,11 @@ export class LiveRound {
   private readonly codings = new Map<string, Coding[]>();
   private readonly dirty = new Set<string>();
 
-  constructor(private readonly assignments: readonly LiveAssignment[]) {
+  constructor(
+    private readonly assignments: readonly LiveAssignment[],
+    /** The round's segmentation version (`RoundView.segmentation`). */
+    private readonly segmentation: SegmentationVersion = LATEST_SEGMENTATION,
+  ) {
     for (const a of assignments) {
       this.dirty.add(a.textName);
       for (const layer of a.layers) this.dirty.add(layer.name);
@@ -102,10 +118,11 @@ export class LiveRound {
       text: this.texts.get(a.transcriptId)?.text ?? '',
       turns: this.texts.get(a.transcriptId)?.turns ?? [],
       coders: a.coders,
+      language: a.language ?? null,
     }));
     const layers: CoderLayer[] = this.assignments.flatMap((a) =>
       a.layers.map((l) => ({ document: a.transcriptId, coder: l.coder, codings: this.codings.get(l.name) ?? [] })),
     );
-    return liveDashboard(documents, layers, unit, minCoverage, thresholds);
+    return liveDashboard(documents, layers, unit, minCoverage, thresholds, this.segmentation);
   }
 }

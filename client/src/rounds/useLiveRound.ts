@@ -1,8 +1,9 @@
 import { docName, type Thresholds, type UnitKind } from '@accord/shared';
 import { useContext, useEffect, useState } from 'react';
+import { useProjectData } from '../app/projectData.js';
 import { PoolContext } from '../sync/context.js';
 import type { RoundView } from './api.js';
-import { type DashboardData, type LiveAssignment, LiveRound } from './dashboardModel.js';
+import { type DashboardData, type LiveAssignment, LiveRound, roundSegmentation } from './dashboardModel.js';
 
 export interface LiveResult {
   data: DashboardData | null;
@@ -32,8 +33,12 @@ export function useLiveRound(
   const pool = useContext(PoolContext);
   const [result, setResult] = useState<LiveResult>({ data: null, lastMs: null, synced: 0, total: 0 });
   const layersKey = round.layers.map((l) => l.docName).join('|');
+  // Each transcript's language, as the server cuts the round's units with it (absent: guessed from the text).
+  const { data: project } = useProjectData(projectId);
+  const languages = new Map(project?.transcripts.map((t) => [t.id, t.language ?? null]));
+  const languagesKey = round.transcripts.map((t) => languages.get(t.transcriptId) ?? '').join('|');
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: layersKey stands for round.layers
+  // biome-ignore lint/correctness/useExhaustiveDependencies: layersKey stands for round.layers, languagesKey for languages
   useEffect(() => {
     if (!enabled) return;
     const names: string[] = [];
@@ -47,13 +52,14 @@ export function useLiveRound(
         transcriptId: t.transcriptId,
         textName,
         textDoc: acquire(textName).doc,
+        language: languages.get(t.transcriptId) ?? null,
         coders: round.progress.filter((p) => p.transcriptId === t.transcriptId).map((p) => p.coder),
         layers: round.layers
           .filter((l) => l.transcriptId === t.transcriptId)
           .map((l) => ({ coder: l.coder, name: l.docName, doc: acquire(l.docName).doc })),
       };
     });
-    const live = new LiveRound(assignments);
+    const live = new LiveRound(assignments, roundSegmentation(round.segmentation));
     let timer: ReturnType<typeof setTimeout> | null = null;
     const run = () => {
       timer = null;
@@ -82,7 +88,19 @@ export function useLiveRound(
       for (const off of listeners) off();
       for (const name of names) pool.releaseBackground(name);
     };
-  }, [pool, projectId, round.id, layersKey, enabled, unit, minCoverage, thresholds.kappa, thresholds.alpha]);
+  }, [
+    pool,
+    projectId,
+    round.id,
+    round.segmentation,
+    layersKey,
+    languagesKey,
+    enabled,
+    unit,
+    minCoverage,
+    thresholds.kappa,
+    thresholds.alpha,
+  ]);
 
   return result;
 }
