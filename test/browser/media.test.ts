@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { codePassages } from '../analysis/helpers.js';
 import { type ApiClient, seedProject, startTestServer, type TestServer } from '../helpers/server.js';
 import { wav } from '../media/mediaFiles.js';
-import { launchChromium, screenshot, signIn } from './browser.js';
+import { launchChromium, screenshot, selectPassage, signIn } from './browser.js';
 
 /** Thirty turns a second apart (0:00 to 0:29), long enough that the reader scrolls. */
 const TURNS = Array.from({ length: 30 }, (_, i) => ({
@@ -226,23 +226,30 @@ describe('listening while coding', () => {
     });
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Network.enable');
-    await cdp.send('Network.emulateNetworkConditions', {
-      offline: false,
-      latency: 0,
-      downloadThroughput: -1,
-      uploadThroughput: 256 * 1024,
-    });
+    const throttle = (bytesPerSecond: number) =>
+      cdp.send('Network.emulateNetworkConditions', {
+        offline: false,
+        latency: 0,
+        downloadThroughput: -1,
+        uploadThroughput: bytesPerSecond,
+      });
+    // Cancelled half-way: nothing is stored.
+    await throttle(32 * 1024);
+    await file.setInputFiles({ name: 'interview.wav', mimeType: 'audio/wav', buffer: RECORDING });
+    await panel.getByRole('progressbar', { name: 'Uploading interview.wav' }).waitFor();
+    await panel.getByRole('button', { name: 'Cancel upload' }).click();
+    await expect
+      .poll(() => alert.textContent())
+      .toBe('Nothing was attached. interview.wav: the upload was cancelled; nothing was stored');
+    expect(await mediaOf(timed)).toBeUndefined();
+
+    await throttle(256 * 1024);
     await file.setInputFiles({ name: 'interview.wav', mimeType: 'audio/wav', buffer: RECORDING });
     await panel.getByRole('progressbar', { name: 'Uploading interview.wav' }).waitFor();
     await expect
       .poll(() => panel.locator('output.media-done').textContent(), { timeout: 20_000 })
       .toBe('Attached interview.wav (500 KB).');
-    await cdp.send('Network.emulateNetworkConditions', {
-      offline: false,
-      latency: 0,
-      downloadThroughput: -1,
-      uploadThroughput: -1,
-    });
+    await throttle(-1);
     const seen = await page.evaluate(() => (window as unknown as { progressSeen: number[] }).progressSeen);
     expect(seen.some((fraction) => fraction > 0 && fraction < 1)).toBe(true);
     expect(await mediaOf(timed)).toMatchObject({ name: 'interview.wav', bytes: RECORDING.length });
@@ -278,6 +285,17 @@ describe('listening while coding', () => {
     await seekTo(page, 29.5);
     expect(await heard(page)).toBe(29);
     await expect.poll(() => inView(page, 29)).toBe(true);
+
+    // Not while the code picker is open: the passage being coded stays in view.
+    const scrolledTo = await readerScroll(page);
+    await selectPassage(page, 'Answer 30: we waited');
+    await page.getByRole('combobox', { name: 'Code to apply' }).waitFor();
+    await seekTo(page, 20.5);
+    expect(await heard(page)).toBe(20);
+    expect(await readerScroll(page)).toBe(scrolledTo);
+    await page.keyboard.press('Escape');
+    await page.locator('.picker').waitFor({ state: 'detached' });
+    await seekTo(page, 29.5);
 
     // Follow off: the highlight still moves, the reader stays where it is.
     const follow = page.getByRole('button', { name: 'Follow' });
@@ -384,9 +402,12 @@ describe('listening while coding', () => {
     await expect.poll(async () => (await player(page)).paused).toBe(false);
     await page.keyboard.press('Alt+k');
     await expect.poll(async () => (await player(page)).paused).toBe(true);
-    // Back to normal speed for the tests after this one (the speed is remembered in the browser).
+    // The speed buttons do the same as the keys.
     await page.getByRole('button', { name: 'Faster' }).click();
     await expect.poll(async () => (await player(page)).rate).toBe(1);
+    await page.getByRole('button', { name: 'Slower' }).click();
+    await expect.poll(async () => (await player(page)).rate).toBe(0.9);
+    expect(await page.getByRole('button', { name: 'Slower' }).getAttribute('title')).toBe('Slower (Alt+↓)');
   }, 60_000);
 
   it('hand alignment sets a turn’s start from the playback position, undoably, and it survives a reload', async () => {

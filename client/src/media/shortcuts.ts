@@ -7,8 +7,8 @@ export type PlayerAction = 'toggle' | 'back' | 'forward' | 'slower' | 'faster';
  * The player's keys, all with Alt (Option on macOS) and never Shift, Ctrl or ⌘, so that none of the reader's
  * coding keys (digits, letters, arrows, Shift+arrows, Shift+Alt+arrows) changes meaning. As in transcription tools
  * they work anywhere on the page, also while a turn, the picker or the codebook has the focus; in a text field the
- * arrows keep their meaning there (Option+arrows move by word on macOS). Keys are matched by their position
- * (`code`), so Alt+K is the same key whatever Option+K types on a Mac.
+ * arrows keep their meaning there (Option+arrows move by word on macOS). K is matched by the letter it types and by
+ * its place on the keyboard (`code`), since Option+K types "˚" on a Mac.
  */
 export function playerAction(event: {
   code: string;
@@ -20,7 +20,7 @@ export function playerAction(event: {
   target: EventTarget | null;
 }): PlayerAction | null {
   if (!event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return null;
-  if (event.code === 'KeyK') return 'toggle';
+  if (event.code === 'KeyK' || event.key.toLowerCase() === 'k') return 'toggle';
   const target = event.target as Element | null;
   const field = target?.closest?.('input:not([type="range"]), textarea, select, [contenteditable="true"]');
   if (field) return null;
