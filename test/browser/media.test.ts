@@ -191,6 +191,7 @@ describe('listening while coding', () => {
     await page.goto(`${test.url}/p/${seed.project.id}/t/${timed}`);
     const panel = page.getByTestId('media-panel');
     await panel.getByRole('button', { name: 'Attach a recording…' }).waitFor();
+    await screenshot(page, 'player-attach');
     const file = page.getByTestId('media-file');
     const alert = panel.getByRole('alert');
 
@@ -455,6 +456,7 @@ describe('listening while coding', () => {
     expect(await panel.getByRole('button', { name: 'Faster' }).isVisible()).toBe(false);
     expect(await panel.getByRole('button', { name: 'Remove recording' }).count()).toBe(0);
     await panel.getByRole('button', { name: 'Play', exact: true }).waitFor();
+    await screenshot(page, 'player-collapsed');
     await panel.getByRole('button', { name: 'More player controls' }).click();
     await panel.getByRole('button', { name: 'Faster' }).waitFor();
 

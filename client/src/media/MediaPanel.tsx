@@ -284,13 +284,11 @@ function Player({
         <p className="muted player-keys">
           Keys:{' '}
           <span>
-            <kbd>{PLAYER_KEYS.toggle.label}</kbd> play or pause
+            <kbd>{PLAYER_KEYS.toggle.label}</kbd> play or pause ·
           </span>{' '}
-          ·{' '}
           <span>
-            <kbd>Alt+←/→</kbd> {SKIP_SECONDS} s back or on
+            <kbd>Alt+←/→</kbd> {SKIP_SECONDS} s back or on ·
           </span>{' '}
-          ·{' '}
           <span>
             <kbd>Alt+↓/↑</kbd> slower or faster
           </span>
