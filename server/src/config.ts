@@ -32,6 +32,12 @@ export interface Config {
    * null: one instance, nothing shared.
    */
   redisUrl: string | null;
+  /**
+   * The PostgreSQL database holding everything durable (`postgres://user:password@host:5432/accord`): metadata,
+   * documents, round snapshots, recordings and the audit log, shared by every instance (docs/deploy.md). Migrated
+   * by `accord serve` itself. null: the data directory (embedded metadata and the file engine).
+   */
+  postgresUrl: string | null;
 }
 
 export const DEFAULTS: Config = {
@@ -50,6 +56,7 @@ export const DEFAULTS: Config = {
   smtpFrom: null,
   publicUrl: null,
   redisUrl: null,
+  postgresUrl: null,
 };
 
 /** The environment variable for each setting; flags win over the environment, which wins over defaults. */
@@ -69,6 +76,7 @@ export const ENVIRONMENT: Record<keyof Config, string> = {
   smtpFrom: 'ACCORD_SMTP_FROM',
   publicUrl: 'ACCORD_PUBLIC_URL',
   redisUrl: 'ACCORD_REDIS_URL',
+  postgresUrl: 'ACCORD_POSTGRES_URL',
 };
 
 export class ConfigError extends Error {}
@@ -101,6 +109,7 @@ export function resolveConfig(flags: Raw, env: NodeJS.ProcessEnv = process.env):
   if (raw.smtpFrom) config.smtpFrom = raw.smtpFrom;
   if (raw.publicUrl) config.publicUrl = url('public URL', raw.publicUrl, ['http:', 'https:']).replace(/\/+$/, '');
   if (raw.redisUrl) config.redisUrl = url('Redis URL', raw.redisUrl, ['redis:', 'rediss:']);
+  if (raw.postgresUrl) config.postgresUrl = url('PostgreSQL URL', raw.postgresUrl, ['postgres:', 'postgresql:']);
   if (config.smtpUrl !== null && config.smtpFrom === null) {
     throw new ConfigError(
       'an SMTP URL needs a From address too (ACCORD_SMTP_FROM, e.g. "Accord <accord@lab.example>")',

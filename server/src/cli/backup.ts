@@ -13,23 +13,31 @@ import { DATA_OPTION, parseFlags, UsageError } from './args.js';
 
 export const summary = 'write a consistent backup of the data directory (safe while the server runs)';
 
-const HELP = `Usage: accord backup --out FILE [--data DIR]
+const HELP = `Usage: accord backup --out FILE [--data DIR | --postgres URL]
 
 Writes a gzip'd tar of the data directory: metadata, audit log, every document and snapshot, and
 every transcript's recording. Safe while the server runs: metadata is replaced atomically, documents
 are copied generation by generation and recordings never change once stored, so the backup is always
 a state the server could have stopped in. Restore with "accord restore FILE".
+
+With --postgres URL (or ACCORD_POSTGRES_URL, unless --data is given) it backs up that PostgreSQL
+database instead, safe while any number of instances run on it: everything is read in one consistent
+transaction and written as the same archive, so a backup of either kind restores into a data directory
+("accord restore FILE --data DIR") or into an empty PostgreSQL database ("accord restore FILE --postgres URL").
 `;
 
 export const BACKUP_MANIFEST = 'accord-backup.json';
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseFlags(argv, { out: { type: 'string' }, ...DATA_OPTION });
+  const { values } = parseFlags(argv, { out: { type: 'string' }, postgres: { type: 'string' }, ...DATA_OPTION });
   if (values.help) {
     process.stdout.write(HELP);
     return 0;
   }
   if (!values.out) throw new UsageError('--out FILE is required');
+  const postgres = await import('./postgres.js');
+  const postgresUrl = postgres.postgresTarget(values);
+  if (postgresUrl !== null) return postgres.backupPostgres(postgresUrl, values.out);
   const { dataDir } = resolveConfig({ dataDir: values.data });
   if (!fs.existsSync(path.join(dataDir, METADATA_FILE))) {
     process.stderr.write(`accord backup: ${dataDir} holds no Accord data (no ${METADATA_FILE})\n`);

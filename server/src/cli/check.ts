@@ -9,21 +9,28 @@ import { DATA_OPTION, parseFlags, UsageError } from './args.js';
 
 export const summary = 'verify a data directory and say exactly what is damaged (offline)';
 
-const HELP = `Usage: accord check [--data DIR]
+const HELP = `Usage: accord check [--data DIR | --postgres URL]
 Verifies a data directory without changing anything in it: the metadata's checksum and shape, every
 write-ahead log segment, every document's snapshot and logs, every named snapshot's SHA-256 (and the
 one its round recorded), that every document the metadata names exists, every audit log line, and
 every transcript's recording (its size and the SHA-256 recorded at upload; read through in full).
 The server runs the same checks on start, except the recordings, and refuses to start on damage. Refuses while a server holds
 the directory. Exit status: 0 when everything is intact, 1 when something is damaged, 2 on bad usage.
+With --postgres URL (or ACCORD_POSTGRES_URL, unless --data is given) it checks that PostgreSQL database, in
+one consistent read, safe while servers run on it: the schema's migrations, that every document loads,
+every named snapshot's SHA-256 (and the one its round recorded), that every document the metadata names
+exists, the metadata's references, and every recording (size and SHA-256, read through). It changes nothing.
 `;
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseFlags(argv, DATA_OPTION);
+  const { values } = parseFlags(argv, { ...DATA_OPTION, postgres: { type: 'string' } });
   if (values.help) {
     process.stdout.write(HELP);
     return 0;
   }
+  const postgres = await import('./postgres.js');
+  const postgresUrl = postgres.postgresTarget(values);
+  if (postgresUrl !== null) return postgres.checkPostgres(postgresUrl);
   const { dataDir } = resolveConfig({ dataDir: values.data });
   if (!fs.existsSync(dataDir)) throw new UsageError(`no data directory ${dataDir}`);
   const lock = lockDataDir(dataDir, 'accord check');

@@ -18,6 +18,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   import: () => import('./import.js'),
   export: () => import('./export.js'),
   check: () => import('./check.js'),
+  'migrate-store': () => import('./migrateStore.js'),
 };
 
 const SUMMARIES: Record<string, string> = {
@@ -29,6 +30,7 @@ const SUMMARIES: Record<string, string> = {
   import: 'import transcripts, codebooks, attributes and REFI-QDA projects into a project (offline)',
   export: 'export a project: REFI-QDA, coded segments, codebook, unit x coder matrix (offline)',
   check: 'verify a data directory and say exactly what is damaged (offline)',
+  'migrate-store': 'copy a data directory into an empty PostgreSQL database, verified (offline)',
 };
 
 function usage(): string {

@@ -1,5 +1,6 @@
 import { startServer } from '../app.js';
 import { ConfigError, resolveConfig } from '../config.js';
+import { DatabaseTooNewError, DatabaseUnavailableError } from '../db/index.js';
 import { DataDirLockedError } from '../metadata/lock.js';
 import { CorruptMetadataError } from '../metadata/store.js';
 import { DataDamagedError } from '../persistence/index.js';
@@ -10,7 +11,7 @@ export const summary = 'start the Accord server';
 
 const HELP = `Usage: accord serve [--host HOST] [--port PORT] [--data DIR] [--origin URL,...] [--trust-proxy VALUE]
                     [--metrics-token TOKEN] [--smtp-url URL] [--smtp-from ADDRESS] [--public-url URL]
-                    [--redis URL]
+                    [--redis URL] [--postgres URL]
 
 Starts Accord: the REST API under /api, the Yjs sync endpoint under /ws/, the web client at /.
 Defaults: --host 127.0.0.1 --port 8080 --data ./data. Each flag has an environment variable
@@ -22,7 +23,12 @@ environment variable, since a flag shows in the process list.
 them the links are shown to copy. --public-url is the address people open Accord at, for links in mails.
 --redis URL (ACCORD_REDIS_URL; redis://host:6379 or rediss://) joins the instances sharing that Redis: edits,
 presence, access changes and login limits cross instances (docs/scale-out.md).
-Stops cleanly on SIGTERM or SIGINT, after flushing every document to disk.
+--postgres URL (ACCORD_POSTGRES_URL; postgres://user:password@host:5432/accord) keeps metadata, documents,
+snapshots, recordings and the audit log in that PostgreSQL database instead of the data directory: serve
+migrates an empty or older database itself and refuses one a newer Accord migrated; no data directory lock is
+taken, so several instances can share the database (docs/deploy.md). Prefer the environment variable, since a
+flag shows in the process list.
+Stops cleanly on SIGTERM or SIGINT, after flushing every document to disk (or PostgreSQL).
 `;
 
 export async function run(argv: string[]): Promise<number> {
@@ -38,6 +44,7 @@ export async function run(argv: string[]): Promise<number> {
     'smtp-from': { type: 'string' },
     'public-url': { type: 'string' },
     redis: { type: 'string' },
+    postgres: { type: 'string' },
   });
   if (values.help) {
     process.stdout.write(HELP);
@@ -56,6 +63,7 @@ export async function run(argv: string[]): Promise<number> {
       smtpFrom: values['smtp-from'],
       publicUrl: values['public-url'],
       redisUrl: values.redis,
+      postgresUrl: values.postgres,
     });
     const server = await startServer(config);
     await new Promise<void>((resolve) => {
@@ -77,7 +85,9 @@ export async function run(argv: string[]): Promise<number> {
       error instanceof CorruptMetadataError ||
       error instanceof DataDirLockedError ||
       error instanceof DataDamagedError ||
-      error instanceof RedisUnavailableError
+      error instanceof RedisUnavailableError ||
+      error instanceof DatabaseUnavailableError ||
+      error instanceof DatabaseTooNewError
     ) {
       process.stderr.write(`accord serve: ${error.message}\n`);
       return 1;

@@ -15,6 +15,9 @@ const CHUNKS_PER_READ = 4;
 
 type Owner = { project: string; transcript: string };
 
+/** Runs one statement: on the pool, or within a transaction (a consistent read: backup, check). */
+export type MediaQuery = <R>(text: string, params: unknown[]) => Promise<R[]>;
+
 /**
  * Recordings in PostgreSQL (tables of migration 0003, server/src/db/migrations), for instances that share nothing
  * but PostgreSQL and Redis: a recording is a row of `media_objects` (its key, size and chunk size) and its bytes
@@ -30,22 +33,34 @@ type Owner = { project: string; transcript: string };
  */
 export class PostgresMediaStore implements MediaStore {
   private readonly pool: pg.Pool;
-  /** Staging on local disk: a file store whose data folder is a private temporary directory. */
-  private readonly staging: FileMediaStore;
-  private readonly stagingRoot: string;
+  private readonly query: MediaQuery;
+  /** Staging on local disk: a file store whose data folder is a private temporary directory, made when needed. */
+  private stagingStore: { root: string; files: FileMediaStore } | null = null;
 
+  /**
+   * `query` runs the reads (default: on the pool); a transaction's query makes every read of this store see that
+   * transaction's snapshot.
+   */
   constructor(
     database: Pick<AccordDatabase, 'pool'>,
     private readonly chunkBytes = MEDIA_CHUNK_BYTES,
+    query?: MediaQuery,
   ) {
     this.pool = database.pool;
-    this.stagingRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'accord-media-'));
-    this.staging = new FileMediaStore(this.stagingRoot);
+    this.query = query ?? (async (text, params) => (await this.pool.query(text, params)).rows);
+  }
+
+  private get staging(): FileMediaStore {
+    if (this.stagingStore === null) {
+      const root = fs.mkdtempSync(path.join(os.tmpdir(), 'accord-media-'));
+      this.stagingStore = { root, files: new FileMediaStore(root) };
+    }
+    return this.stagingStore.files;
   }
 
   /** Nothing to sweep after a crash but this process's own staging directory, which is new: answers 0. */
   async sweepStaging(): Promise<number> {
-    return this.staging.sweepStaging();
+    return this.stagingStore === null ? 0 : this.staging.sweepStaging();
   }
 
   receive(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, maxBytes: number): Promise<StagedMedia> {
@@ -128,7 +143,7 @@ export class PostgresMediaStore implements MediaStore {
   }
 
   async size(key: MediaKey): Promise<number | null> {
-    const { rows } = await this.pool.query<{ bytes: string }>(
+    const rows = await this.query<{ bytes: string }>(
       'SELECT bytes FROM media_objects WHERE project_id = $1 AND transcript_id = $2 AND sha256 = $3',
       [key.project, key.transcript, key.sha256],
     );
@@ -141,7 +156,7 @@ export class PostgresMediaStore implements MediaStore {
 
   /** The bytes of a recording (or of `[start, end]`), a few chunks per query. */
   private async *chunks(key: MediaKey, range?: { start: number; end: number }): AsyncGenerator<Buffer> {
-    const { rows } = await this.pool.query<{ bytes: string; chunk_bytes: number }>(
+    const rows = await this.query<{ bytes: string; chunk_bytes: number }>(
       'SELECT bytes, chunk_bytes FROM media_objects WHERE project_id = $1 AND transcript_id = $2 AND sha256 = $3',
       [key.project, key.transcript, key.sha256],
     );
@@ -159,7 +174,7 @@ export class PostgresMediaStore implements MediaStore {
     const last = Math.floor(end / size);
     for (let from = Math.floor(start / size); from <= last; from += CHUNKS_PER_READ) {
       const to = Math.min(from + CHUNKS_PER_READ - 1, last);
-      const { rows: chunks } = await this.pool.query<{ n: number; data: Buffer }>(
+      const chunks = await this.query<{ n: number; data: Buffer }>(
         `SELECT n, data FROM media_chunks
          WHERE project_id = $1 AND transcript_id = $2 AND sha256 = $3 AND n BETWEEN $4 AND $5 ORDER BY n`,
         [key.project, key.transcript, key.sha256, from, to],
@@ -210,14 +225,16 @@ export class PostgresMediaStore implements MediaStore {
   }
 
   async list(): Promise<MediaKey[]> {
-    const { rows } = await this.pool.query<{ project_id: string; transcript_id: string; sha256: string }>(
+    const rows = await this.query<{ project_id: string; transcript_id: string; sha256: string }>(
       'SELECT project_id, transcript_id, sha256 FROM media_objects ORDER BY project_id, transcript_id, sha256',
+      [],
     );
     return rows.map((row) => ({ project: row.project_id, transcript: row.transcript_id, sha256: row.sha256 }));
   }
 
   /** Removes this process's staging directory (uploads under way are lost, as on a crash: never visible). */
   close(): void {
-    fs.rmSync(this.stagingRoot, { recursive: true, force: true });
+    if (this.stagingStore !== null) fs.rmSync(this.stagingStore.root, { recursive: true, force: true });
+    this.stagingStore = null;
   }
 }
