@@ -42,7 +42,7 @@ export function syntheticRound({
   return { documents, coderIds, codeIds, layers };
 }
 
-/** The AGREEMENT.md spans input of the synthetic round. */
+/** The `spans` input (docs/agreement.md, "The input") of the synthetic round. */
 export function spansInput(round) {
   const codings = [];
   for (const [key, list] of round.layers) {

@@ -35,8 +35,9 @@ export interface ProjectState {
 }
 
 /**
- * The single access rule of Accord (DESIGN.md): what `user`, holding `role` in a project (null when not a member),
- * may do with a document of `kind` owned by `docOwner` (the coder of a codings doc, else null).
+ * The single access rule of Accord (docs/architecture.md, "The access rule"): what `user`, holding `role` in a
+ * project (null when not a member), may do with a document of `kind` owned by `docOwner` (the coder of a codings
+ * doc, else null).
  * Every REST route and every WebSocket join asks this function; nothing else decides access.
  */
 export function access(

@@ -1,8 +1,9 @@
 import { isId } from './ids.js';
 
 /**
- * One Yjs document per unit of access (DESIGN.md). A `DocRef` names a document by what it is; `docName` and
- * `parseDocName` convert between that and the wire name `p/<project>/...` used in WebSocket URLs and storage.
+ * One Yjs document per unit of access (docs/architecture.md, "Documents: one per unit of access"). A `DocRef` names
+ * a document by what it is; `docName` and `parseDocName` convert between that and the wire name `p/<project>/...`
+ * used in WebSocket URLs and storage.
  */
 export type DocRef =
   | { kind: 'codebook'; project: string }

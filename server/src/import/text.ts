@@ -2,8 +2,8 @@ import { ImportError } from './errors.js';
 
 /**
  * Turns file bytes into Accord text: decoded (UTF-8, or UTF-16 with a byte-order mark), BOM stripped, line endings
- * normalised to LF, and otherwise unchanged. This is the only place text is normalised (DESIGN.md: never again
- * after import, it would shift offsets).
+ * normalised to LF, and otherwise unchanged. This is the only place text is normalised (docs/architecture.md, "Text
+ * offsets": never again after import, it would shift offsets).
  */
 export function decodeText(file: string, bytes: Uint8Array): string {
   if (bytes[0] === 0xff && bytes[1] === 0xfe && bytes[2] === 0 && bytes[3] === 0) {

@@ -9,7 +9,8 @@ import { colourProblem, normaliseColour } from './colour.js';
  * Conventions that hold everywhere in a bundle:
  * - GUIDs are lower-case, without braces (see `guid.ts`); they are unique within their kind.
  * - Text is LF-only without a BOM, and offsets are UTF-16 code units into it, half-open `[start, end)`, exactly as
- *   inside Accord (DESIGN.md, "Text offsets"). Readers and writers of other conventions convert at their edge.
+ *   inside Accord (docs/architecture.md, "Text offsets"). Readers and writers of other conventions convert at their
+ *   edge.
  * - Times are milliseconds since the epoch.
  */
 export interface ProjectBundle {

@@ -38,7 +38,8 @@ export const CHECKPOINT_BYTES = 16 * 1024 * 1024;
  * Durable writes start at least this far apart. A durable write costs ~100 µs of kernel time whatever its size,
  * and under load a new batch is ready the moment one completes (every ~0.2 ms), so without spacing a busy server
  * spends half a core on them. Relaying never waits for the disk, so the spacing adds nothing to what peers see;
- * it only widens what a `kill -9` can lose, to this plus one write (far inside DESIGN.md's 100 ms).
+ * it only widens what a `kill -9` can lose, to this plus one write (far inside the 100 ms of docs/sync.md,
+ * "Durability").
  */
 export const COMMIT_INTERVAL_MS = 5;
 

@@ -5,7 +5,7 @@ import { isStoredTurn } from './values.js';
 /**
  * A transcript document (`p/<project>/t/<transcript>/text`): the text as `Y.Text` under `text` and the speaker
  * turns under `turns`. Turns are anchored by relative positions so they follow corrections to the text.
- * Offsets are UTF-16 code units of LF-only text without a BOM (DESIGN.md, "Text offsets").
+ * Offsets are UTF-16 code units of LF-only text without a BOM (docs/architecture.md, "Text offsets").
  */
 export const TEXT_KEY = 'text';
 export const TURNS_KEY = 'turns';

@@ -10,8 +10,9 @@ import {
 } from '../text/segmentation.js';
 
 /**
- * Builds the AGREEMENT.md `spans` input of a round from its layers: exactly what `accord agreement` reads, so the
- * server, the browser dashboard and the command line compute on the same document and print the same numbers.
+ * Builds the `spans` input (docs/agreement.md, "The input") of a round from its layers: exactly what
+ * `accord agreement` reads, so the server, the browser dashboard and the command line compute on the same document
+ * and print the same numbers.
  */
 export type UnitKind = 'character' | 'sentence' | 'paragraph' | 'speakerTurn' | 'transcript';
 export const UNIT_KINDS: readonly UnitKind[] = ['character', 'sentence', 'paragraph', 'speakerTurn', 'transcript'];
@@ -24,7 +25,7 @@ export interface SpansCoding {
   end: number;
 }
 
-/** The `spans` input document of AGREEMENT.md (only the fields Accord's rounds use). */
+/** The `spans` input document of docs/agreement.md, "The input" (only the fields Accord's rounds use). */
 export interface SpansInput {
   kind: 'spans';
   documents: { id: string; length: number }[];

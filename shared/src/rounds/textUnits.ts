@@ -4,8 +4,9 @@ import { type UnitKind, unitSegments } from './spansInput.js';
 /**
  * `accord agreement` can cut the units itself: a `spans` input whose documents carry their `text` (and optionally
  * a `language`) may name its unit (`"unit": "sentence"` or `{"by": "sentence", "minCoverage": 0.5}`) instead of
- * listing segments. This turns such an input into the plain AGREEMENT.md form (explicit segments), cut with the
- * given segmentation version; any other input passes through unchanged. Problems throw `TextUnitsError`.
+ * listing segments. This turns such an input into the plain form of docs/agreement.md, "The input" (explicit
+ * segments), cut with the given segmentation version; any other input passes through unchanged. Problems throw
+ * `TextUnitsError`.
  */
 export class TextUnitsError extends Error {}
 
