@@ -61,7 +61,7 @@ const url = server.url;
 const users = [];
 for (let i = 0; i < 5; i++) {
   users.push(
-    await createUser(server.ctx.store, {
+    await createUser(server.ctx.metadata, {
       email: `u${i}@bench.test`,
       name: i === 0 ? 'Owner' : `Coder ${i}`,
       password: PASSWORD,

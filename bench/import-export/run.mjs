@@ -78,7 +78,7 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'accord-bench-io-'));
 const opened = await openContext(resolveConfig({ dataDir, logLevel: 'silent' }, {}), 'bench');
 const { ctx } = opened;
 try {
-  const lead = await createUser(ctx.store, {
+  const lead = await createUser(ctx.metadata, {
     email: 'lead@example.org',
     name: 'Lead',
     password: 'a long password',
@@ -185,13 +185,13 @@ try {
   const small = await openContext(resolveConfig({ dataDir: smallDir, logLevel: 'silent' }, {}), 'bench');
   let projectId;
   try {
-    await createUser(small.ctx.store, {
+    await createUser(small.ctx.metadata, {
       email: 'lead@example.org',
       name: 'Lead',
       password: 'a long password',
       admin: true,
     });
-    const lead = small.ctx.store.data.users[0];
+    const lead = (await small.ctx.metadata.snapshot()).users[0];
     const { bundle } = await readImport([{ name: 'P1.docx', bytes: docx(template, interview(1, 3000)) }], {
       limits: DEFAULT_LIMITS,
     });

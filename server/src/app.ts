@@ -6,7 +6,7 @@ import { startSessionSweep } from './accounts/sessionEnds.js';
 import { MemoryLoginLimiter } from './auth/loginLimiter.js';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
-import { type AccordDatabase, openMigratedDatabase } from './db/index.js';
+import { openMigratedDatabase, redactUrl } from './db/index.js';
 import { notFound } from './errors.js';
 import { errorHandler } from './http/errorHandler.js';
 import { analysisRoutes } from './http/routes/analysis.js';
@@ -20,9 +20,13 @@ import { userRoutes } from './http/routes/users.js';
 import { csrfProtection, mayReadMetrics, readSession } from './http/session.js';
 import { handleUpgrade, recheckConnections, refuseSocket } from './http/upgrade.js';
 import { createLogger, type Logger } from './log.js';
-import { AuditLog } from './metadata/audit.js';
+import { useMediaStore } from './media/media.js';
+import { PostgresMediaStore } from './media/postgres.js';
+import type { MediaStore } from './media/store.js';
 import { openVerifiedDataDir } from './metadata/integrity.js';
 import { type DataDirLock, lockDataDir } from './metadata/lock.js';
+import { PostgresMetadata } from './metadata/postgres/index.js';
+import type { Metadata } from './metadata/repositories.js';
 import { FileStorage, type Storage } from './persistence/index.js';
 import { PostgresStorage } from './persistence/postgres/index.js';
 import { startScaleOut, storedUpdatesReader } from './scaleout/index.js';
@@ -38,25 +42,24 @@ export interface AccordServer {
   close(): Promise<void>;
 }
 
-/** Opens the data directory (lock, metadata, documents) and everything that works on it, without listening. */
+/**
+ * Opens where everything durable lives (`openStores`) and everything that works on it, without listening: the sync
+ * engine, and with Redis the relay between instances.
+ */
 export async function openContext(
   config: Config,
   command: string,
   logger?: Logger,
 ): Promise<{ ctx: AppContext; close(): Promise<void> }> {
   const log = logger ?? createLogger(config.logLevel);
-  const lock: DataDirLock = lockDataDir(config.dataDir, command);
+  const stores = await openStores(config, command, log);
   try {
-    // Refuses a damaged directory (DataDamagedError, CorruptMetadataError) before anything in it changes.
-    const store = await openVerifiedDataDir(config.dataDir);
-    const audit = new AuditLog(config.dataDir);
-    const { storage, database } = await openDocumentStorage(config, log);
+    const { metadata, storage } = stores;
     // Several instances: what crosses them goes through Redis (docs/scale-out.md); the relay is the engine's hooks.
     const scaleOut = config.redisUrl
       ? await startScaleOut({ url: config.redisUrl, logger: log, readStored: storedUpdatesReader(storage) }).catch(
           async (error) => {
             await storage.close();
-            await database?.close();
             throw error;
           },
         )
@@ -65,13 +68,11 @@ export async function openContext(
     const sync = await createSyncEngine({ storage, logger: log, hooks: scaleOut?.relay }).catch(async (error) => {
       await scaleOut?.close();
       await storage.close();
-      await database?.close();
       throw error;
     });
     const ctx: AppContext = {
       config,
-      store,
-      audit,
+      metadata,
       sync,
       logger: log,
       limiter: scaleOut?.limiter ?? new MemoryLoginLimiter(),
@@ -81,41 +82,82 @@ export async function openContext(
       },
       crossInstance: scaleOut ? crossInstanceNotices(scaleOut.control) : undefined,
     };
+    if (stores.media !== null) useMediaStore(ctx, stores.media);
     if (scaleOut) answerControl(ctx, scaleOut.control);
     return {
       ctx,
       close: async () => {
         await sync.close();
-        await database?.close();
         await scaleOut?.close();
-        audit.close();
-        lock.release();
+        await stores.close();
       },
     };
   } catch (error) {
-    lock.release();
+    await stores.close();
     throw error;
   }
 }
 
+interface Stores {
+  metadata: Metadata;
+  /** Closed by the sync engine, which owns it once created. */
+  storage: Storage;
+  /** Recordings, when they are not the data directory's files (media/media.ts makes those itself). */
+  media: MediaStore | null;
+  /** Closes what is left once the engine has closed the storage (the metadata, the pool, the lock). */
+  close(): Promise<void>;
+}
+
 /**
- * Where documents live: PostgreSQL when a URL is configured (migrated to this build's schema first; a database a
- * newer build migrated is refused, unchanged), the data directory's file engine otherwise (docs/storage.md).
+ * Where everything durable lives. With a PostgreSQL URL: metadata, documents, snapshots, recordings and the audit
+ * log in that one database, which any number of instances share (migrated to this build's schema first; one that
+ * a newer build migrated is refused, unchanged) and no data directory, so no lock (docs/deploy.md). Otherwise the
+ * data directory, locked for this process and verified before anything in it changes (DataDamagedError,
+ * CorruptMetadataError): meta.json with the audit log, the file engine, the media files (docs/storage.md).
  */
-async function openDocumentStorage(
-  config: Config,
-  log: Logger,
-): Promise<{ storage: Storage; database: AccordDatabase | null }> {
-  // `postgresUrl` (ACCORD_POSTGRES_URL, `accord serve --postgres`) joins Config with the scale-out options.
-  const postgresUrl = (config as Config & { postgresUrl?: string | null }).postgresUrl ?? null;
+async function openStores(config: Config, command: string, log: Logger): Promise<Stores> {
   const logger = log.child({ component: 'storage' });
-  if (postgresUrl === null)
-    return { storage: await FileStorage.open({ dataDir: config.dataDir, logger }), database: null };
-  const database = await openMigratedDatabase({ url: postgresUrl, logger: log.child({ component: 'db' }) });
+  if (config.postgresUrl !== null) {
+    const database = await openMigratedDatabase({ url: config.postgresUrl, logger: log.child({ component: 'db' }) });
+    try {
+      const metadata = await PostgresMetadata.open(database);
+      const storage = await PostgresStorage.open({ database, logger });
+      const media = new PostgresMediaStore(database);
+      return {
+        metadata,
+        storage,
+        media,
+        close: async () => {
+          media.close();
+          await metadata.close();
+          await database.close();
+        },
+      };
+    } catch (error) {
+      await database.close();
+      throw error;
+    }
+  }
+  const lock: DataDirLock = lockDataDir(config.dataDir, command);
   try {
-    return { storage: await PostgresStorage.open({ database, logger }), database };
+    const metadata = await openVerifiedDataDir(config.dataDir);
+    try {
+      const storage = await FileStorage.open({ dataDir: config.dataDir, logger });
+      return {
+        metadata,
+        storage,
+        media: null,
+        close: async () => {
+          await metadata.close();
+          lock.release();
+        },
+      };
+    } catch (error) {
+      await metadata.close();
+      throw error;
+    }
   } catch (error) {
-    await database.close();
+    lock.release();
     throw error;
   }
 }
@@ -144,7 +186,13 @@ export function createApp(ctx: AppContext, startedAt: number): Express {
     res.json({
       ...live,
       uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
-      storage: { dataDir: ctx.config.dataDir, metadata: 'ok', sync: ctx.sync.metrics() },
+      storage: {
+        ...(ctx.config.postgresUrl === null
+          ? { dataDir: ctx.config.dataDir }
+          : { postgres: redactUrl(ctx.config.postgresUrl) }),
+        metadata: 'ok',
+        sync: ctx.sync.metrics(),
+      },
     });
   });
   api.use(authRoutes(ctx));
@@ -210,7 +258,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}`;
-  ctx.logger.info('listening', { url, port, dataDir: config.dataDir, version: VERSION });
+  const where = config.postgresUrl === null ? { dataDir: config.dataDir } : { postgres: redactUrl(config.postgresUrl) };
+  ctx.logger.info('listening', { url, port, ...where, version: VERSION });
   let closing: Promise<void> | undefined;
   return {
     ctx,

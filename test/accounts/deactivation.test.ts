@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { sweepSessions } from '../../server/src/accounts/sessionEnds.js';
 import { readAudit } from '../../server/src/metadata/audit.js';
 import { decideDocAccess } from '../../server/src/projects/docAccess.js';
+import { editMetadata, metadataOf } from '../helpers/metadata.js';
 import { seedProject, startTestServer, TEST_PASSWORD, type TestServer } from '../helpers/server.js';
 import { openDoc } from '../security/helpers.js';
 import { adminOf, stranger } from './helpers.js';
@@ -53,7 +54,7 @@ describe('deactivating an account', () => {
     expect(bystander.ws.readyState).toBe(bystander.ws.OPEN);
     expect((await cast.coder.client.get('/api/session')).status).toBe(401);
     expect((await desktopClient.get('/api/session')).status).toBe(401);
-    expect(test.server.ctx.store.data.sessions.some((s) => s.userId === cast.coder.id)).toBe(false);
+    expect((await metadataOf(test.server.ctx)).sessions.some((s) => s.userId === cast.coder.id)).toBe(false);
     bystander.ws.terminate();
   });
 
@@ -88,17 +89,17 @@ describe('deactivating an account', () => {
       role: 'coder',
       deactivated: true,
     });
-    const store = test.server.ctx.store;
+    const store = test.server.ctx.metadata;
     for (const ref of [
       { kind: 'codebook', project: cast.project.id },
       { kind: 'text', project: cast.project.id, transcript: cast.transcript.id },
       { kind: 'codings', project: cast.project.id, transcript: cast.transcript.id, coder: cast.coder.id },
     ] as const) {
-      expect(decideDocAccess(store, cast.coder.id, ref).access).toBe('none');
+      expect((await decideDocAccess(store, cast.coder.id, ref)).access).toBe('none');
     }
     // Others still read the deactivated coder's layer.
     const layer = { kind: 'codings', project: cast.project.id, transcript: cast.transcript.id, coder: cast.coder.id };
-    expect(decideDocAccess(store, cast.owner.id, layer as never).access).toBe('read');
+    expect((await decideDocAccess(store, cast.owner.id, layer as never)).access).toBe('read');
   });
 
   it('a session left behind for a deactivated account (a racing sign-in) opens nothing; the sweep closes its sockets', async () => {
@@ -108,7 +109,7 @@ describe('deactivating an account', () => {
     const socket = openDoc(test.wsUrl, memo, cast.coder.client.cookie!, test.url);
     await socket.synced;
     // The flag set behind the session's back, as a write racing a sign-in could leave it.
-    await test.server.ctx.store.mutate((data) => {
+    await editMetadata(test.server.ctx, (data) => {
       data.users.find((u) => u.id === cast.coder.id)!.deactivatedAt = Date.now();
     });
     expect((await cast.coder.client.get('/api/session')).status).toBe(401);

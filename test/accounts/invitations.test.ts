@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readAudit } from '../../server/src/metadata/audit.js';
+import { editMetadata, metadataOf } from '../helpers/metadata.js';
 import { seedProject, startTestServer, TEST_PASSWORD, type TestServer } from '../helpers/server.js';
 import { openDoc } from '../security/helpers.js';
 import { adminOf, stranger, tokenOf } from './helpers.js';
@@ -53,14 +54,14 @@ describe('invitations made by an administrator', () => {
       ),
     );
     expect(answers.map((a) => a.status).sort()).toEqual([200, 410, 410]);
-    expect(test.server.ctx.store.data.users.filter((u) => u.email === 'race@example.org')).toHaveLength(1);
+    expect((await metadataOf(test.server.ctx)).users.filter((u) => u.email === 'race@example.org')).toHaveLength(1);
   });
 
   it('an expired link is refused and creates nothing', async () => {
     test = await startTestServer();
     const admin = await adminOf(test);
     const made = await admin.client.post('/api/invitations', { email: 'late@example.org' });
-    await test.server.ctx.store.mutate((data) => {
+    await editMetadata(test.server.ctx, (data) => {
       data.invitations.find((i) => i.id === made.body.invitation.id)!.expiresAt = Date.now() - 1;
     });
     const token = tokenOf(made.body.link);
@@ -68,7 +69,7 @@ describe('invitations made by an administrator', () => {
     const accepted = await stranger(test).post('/api/invite/accept', { token, name: 'Late', password: NEW_PASSWORD });
     expect(accepted.status).toBe(410);
     expect(accepted.body.error.code).toBe('invitation_expired');
-    expect(test.server.ctx.store.data.users.some((u) => u.email === 'late@example.org')).toBe(false);
+    expect((await metadataOf(test.server.ctx)).users.some((u) => u.email === 'late@example.org')).toBe(false);
   });
 
   it('a revoked link is refused; only administrators (or the project owner) may revoke', async () => {
@@ -127,7 +128,7 @@ describe('invitations made by an administrator', () => {
     const limited = await browser.post('/api/invite/accept', { token, name: 'Lim', password: NEW_PASSWORD });
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect(test.server.ctx.store.data.users.some((u) => u.email === 'limit@example.org')).toBe(false);
+    expect((await metadataOf(test.server.ctx)).users.some((u) => u.email === 'limit@example.org')).toBe(false);
   });
 
   it('refuses a weak password without using the link', async () => {
@@ -179,7 +180,7 @@ describe('invitations into a project, by its owner', () => {
     });
     expect(made.status).toBe(201);
     expect(made.body.added).toMatchObject({ userId: other.id, role: 'viewer' });
-    expect(test.server.ctx.store.data.invitations).toHaveLength(0);
+    expect((await metadataOf(test.server.ctx)).invitations).toHaveLength(0);
   });
 
   it('an administrator may restrict inviting new people to administrators', async () => {

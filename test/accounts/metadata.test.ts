@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { openEmbeddedMetadata } from '../../server/src/metadata/embedded.js';
 import { verifyDataDir } from '../../server/src/metadata/integrity.js';
-import { MetadataStore } from '../../server/src/metadata/store.js';
 import { tempDataDir } from '../helpers/server.js';
 
 /**
@@ -48,18 +48,20 @@ describe('meta.json from before invitations', () => {
     async (checksummed) => {
       const dir = writeOld(checksummed);
       expect((await verifyDataDir(dir)).damages).toEqual([]);
-      const store = await MetadataStore.open(dir);
-      expect(store.data.invitations).toEqual([]);
-      expect(store.data.serverSettings).toEqual({ ownersInvite: true });
-      expect(store.data.users[0]!.deactivatedAt).toBeUndefined();
-      await store.mutate((data) => {
-        data.users[0]!.deactivatedAt = 5;
-      });
+      const metadata = await openEmbeddedMetadata(dir);
+      const data = await metadata.snapshot();
+      expect(data.invitations).toEqual([]);
+      expect(data.serverSettings).toEqual({ ownersInvite: true });
+      expect(data.users[0]!.deactivatedAt).toBeUndefined();
+      await metadata.users.create({ ...data.users[0]!, id: 'u2', email: 'second@example.org', admin: false });
+      await metadata.users.deactivate('u2', 5);
+      await metadata.close();
       const report = await verifyDataDir(dir);
       expect(report.damages).toEqual([]);
       expect(report.metadata?.checksummed).toBe(true);
-      const reopened = await MetadataStore.open(dir);
-      expect(reopened.data.users[0]!.deactivatedAt).toBe(5);
+      const reopened = await openEmbeddedMetadata(dir);
+      expect((await reopened.users.get('u2'))?.deactivatedAt).toBe(5);
+      await reopened.close();
     },
   );
 

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { metadataOf } from '../helpers/metadata.js';
 import { seedProject, startTestServer, TEST_PASSWORD, type TestServer } from '../helpers/server.js';
 import { launchChromium, screenshot, signIn } from './browser.js';
 
@@ -147,7 +148,9 @@ describe('accounts and people, in the browser', () => {
     // Every socket of the coder closed (4401; the API test shows it is before the answer), and the page asks to
     // sign in again.
     await expect.poll(connections, { timeout: 2000 }).toBe(before);
-    expect(test.server.ctx.store.data.sessions.some((session) => session.userId === seed.coder2.id)).toBe(false);
+    expect((await metadataOf(test.server.ctx)).sessions.some((session) => session.userId === seed.coder2.id)).toBe(
+      false,
+    );
     await coder.getByRole('alertdialog', { name: 'Your session has expired' }).waitFor();
     expect(connections()).toBe(before);
     const expired = coder.getByRole('alertdialog', { name: 'Your session has expired' });
@@ -192,7 +195,7 @@ describe('accounts and people, in the browser', () => {
     expect(await owner.getByLabel('Link', { exact: true }).inputValue()).toMatch(/\/invite#/);
     await owner.getByText(/newbie@example\.org as viewer/).waitFor();
     await screenshot(owner, 'admin-members-picker-1280');
-    const pending = test.server.ctx.store.data.invitations.find((i) => i.email === 'newbie@example.org');
+    const pending = (await metadataOf(test.server.ctx)).invitations.find((i) => i.email === 'newbie@example.org');
     expect(pending?.project).toEqual({ id: second.id, role: 'viewer' });
     // (Checked with the list closed: while it is open React Aria hides the rest of the page, by design.)
     expect(await seriousViolations(owner)).toEqual([]);

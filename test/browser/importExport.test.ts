@@ -5,6 +5,7 @@ import { docName, transcriptText } from '@accord/shared';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addCodesTree, codePassages } from '../analysis/helpers.js';
+import { metadataOf } from '../helpers/metadata.js';
 import { seedProject, startTestServer, type TestServer } from '../helpers/server.js';
 import { launchChromium, screenshot, signIn } from './browser.js';
 
@@ -92,7 +93,7 @@ describe('import and export in the browser', () => {
   });
 
   it('downloads the coded segments as CSV', async () => {
-    const zoom = test.server.ctx.store.data.transcripts.find((t) => t.title === ZOOM)!;
+    const zoom = (await metadataOf(test.server.ctx)).transcripts.find((t) => t.title === ZOOM)!;
     const codes = await addCodesTree(test, seed.project.id, [{ key: 'applause', name: 'Applause' }]);
     await codePassages(test, seed.project.id, zoom.id, 'consensus', [{ code: codes.applause!, text: PASSAGE }]);
     await codePassages(test, seed.project.id, zoom.id, seed.owner.id, [{ code: codes.applause!, text: PASSAGE }]);
@@ -120,7 +121,7 @@ describe('import and export in the browser', () => {
   });
 
   it('opens the transcript from a retrieval link scrolled to the passage and highlights it', async () => {
-    const zoom = test.server.ctx.store.data.transcripts.find((t) => t.title === ZOOM)!;
+    const zoom = (await metadataOf(test.server.ctx)).transcripts.find((t) => t.title === ZOOM)!;
     const text = await test.server.ctx.sync.withDoc(
       docName({ kind: 'text', project: seed.project.id, transcript: zoom.id }),
       (doc) => transcriptText(doc).toString(),

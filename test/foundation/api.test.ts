@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readAudit } from '../../server/src/metadata/audit.js';
+import { editMetadata, metadataOf } from '../helpers/metadata.js';
 import { ApiClient, seedProject, startTestServer, TEST_PASSWORD, type TestServer } from '../helpers/server.js';
 
 let test: TestServer;
@@ -64,7 +65,7 @@ describe('first run and sessions', () => {
   it('expires sessions', async () => {
     await test.addUser('eve@example.org', 'Eve');
     const client = await test.login('eve@example.org');
-    await test.server.ctx.store.mutate((data) => {
+    await editMetadata(test.server.ctx, (data) => {
       for (const session of data.sessions) session.expiresAt = Date.now() - 1;
     });
     const response = await client.get('/api/projects');
@@ -122,14 +123,14 @@ describe('bad input changes nothing', () => {
     ['an oversize body', { name: 'x'.repeat(2_000_000) }, 413, 'too_large'],
   ])('%s -> %i %s', async (_what, body, status, code) => {
     await test.addUser(`bad-${code}-${status}-${Math.random()}@example.org`.replace(/0\./, ''), 'Bad');
-    const email = test.server.ctx.store.data.users.at(-1)!.email;
+    const email = (await metadataOf(test.server.ctx)).users.at(-1)!.email;
     const client = await test.login(email);
-    const before = test.server.ctx.store.data.projects.length;
+    const before = (await metadataOf(test.server.ctx)).projects.length;
     const response = await client.post('/api/projects', body);
     expect(response.status).toBe(status);
     expect(response.body.error.code).toBe(code);
     expect(typeof response.body.error.message).toBe('string');
-    expect(test.server.ctx.store.data.projects.length).toBe(before);
+    expect((await metadataOf(test.server.ctx)).projects.length).toBe(before);
   });
 
   it('answers unknown API routes with a JSON 404', async () => {

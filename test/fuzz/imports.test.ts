@@ -9,6 +9,7 @@ import { ImportError } from '../../server/src/import/errors.js';
 import { type ImportFile, type ImportKind, readImport } from '../../server/src/import/index.js';
 import type { ImportLimits } from '../../server/src/import/limits.js';
 import { sampleBundle } from '../../server/test/export/sampleBundle.js';
+import { metadataOf } from '../helpers/metadata.js';
 import { seedProject, startTestServer, type TestServer } from '../helpers/server.js';
 import { fuzzParams } from './params.js';
 
@@ -508,7 +509,7 @@ describe('through the real REST import: 201 or a 4xx, and nothing stored on a re
       docName({ kind: 'codebook', project: seeded.project.id }),
       (doc) => codesMap(doc).size,
     );
-    const { transcripts, users } = test.server.ctx.store.data;
+    const { transcripts, users } = await metadataOf(test.server.ctx);
     return { codes, transcripts: transcripts.length, users: users.length };
   }
 

@@ -59,7 +59,7 @@ export async function startTestServer(
     wsUrl: `${url.replace(/^http/, 'ws')}/ws`,
     dataDir,
     addUser: async (email, name, { admin = false, password = TEST_PASSWORD } = {}) => {
-      const user = await createUser(server.ctx.store, { email, name, password, admin });
+      const user = await createUser(server.ctx.metadata, { email, name, password, admin });
       return { id: user.id, email: user.email, password };
     },
     login: async (email, password = TEST_PASSWORD) => {

@@ -16,6 +16,7 @@ import type { ProjectBundle } from '../../server/src/interchange/bundle.js';
 import type { Round } from '../../server/src/metadata/schema.js';
 import { readBundle, writeBundle } from '../../server/src/projects/bundleIo.js';
 import { CODES, sampleBundle, USERS } from '../../server/test/export/sampleBundle.js';
+import { editMetadata, metadataOf } from '../helpers/metadata.js';
 
 const XSD = fs.readFileSync(new URL('../fixtures/refi-qda/Project-mrt2019.xsd', import.meta.url), 'utf8');
 
@@ -28,7 +29,7 @@ async function dataDir(): Promise<{ ctx: AppContext; lead: string }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'accord-memos-'));
   const opened = await openContext(resolveConfig({ dataDir: dir, logLevel: 'silent' }, {}), 'test');
   open.push(opened);
-  const lead = await createUser(opened.ctx.store, {
+  const lead = await createUser(opened.ctx.metadata, {
     email: 'lead@example.org',
     name: 'Lead',
     password: 'a long password',
@@ -94,7 +95,7 @@ describe('memos outside codings', () => {
     await expect(writeBundle(ctx, bundle, { actorId: lead, project: { create: 'P' } })).rejects.toThrow(
       /memo "Method" is about code f0000000-0000-4000-8000-000000000008, which is not in the bundle/,
     );
-    expect(ctx.store.data.projects).toEqual([]);
+    expect((await metadataOf(ctx)).projects).toEqual([]);
     expect(await ctx.sync.listDocs('p/')).toEqual([]);
   });
 
@@ -105,7 +106,7 @@ describe('memos outside codings', () => {
       project: { create: 'Elsewhere' },
     });
     // A memo document without text is left out; text typed in Accord is kept exactly, edges included.
-    const transcript = ctx.store.data.transcripts[0]!;
+    const transcript = (await metadataOf(ctx)).transcripts[0]!;
     await ctx.sync.withDoc(docName({ kind: 'memo', project: projectId, memo: 'theme-x' }), () => {});
     await ctx.sync.withDoc(docName({ kind: 'memo', project: projectId, memo: 'project' }), (doc) =>
       memoText(doc).insert(0, '  Typed 😀 in Accord\n\n'),
@@ -163,7 +164,7 @@ describe('coder layers in an export', () => {
       [[USERS.cy, 1]],
     ];
     expect(layersOf(await readBundle(ctx, projectId))).toEqual(all);
-    await ctx.store.mutate((meta) => {
+    await editMetadata(ctx, (meta) => {
       const stored = meta.projects.find((p) => p.id === projectId)!;
       stored.members = stored.members.filter((member) => member.userId !== USERS.ben);
     });
@@ -172,13 +173,13 @@ describe('coder layers in an export', () => {
     expect((await readBundle(ctx, projectId, lead)).users.map((u) => u.name)).toEqual(['Ana', 'Ben', 'Cy']);
 
     // A layer of someone who was never a member (written directly, as a script or an old import might have).
-    const dee = await createUser(ctx.store, {
+    const dee = await createUser(ctx.metadata, {
       email: 'dee@example.org',
       name: 'Dee',
       password: 'a long password',
       admin: false,
     });
-    const transcript = ctx.store.data.transcripts[1]!.id;
+    const transcript = (await metadataOf(ctx)).transcripts[1]!.id;
     await ctx.sync.withDoc(docName({ kind: 'text', project: projectId, transcript }), (text) =>
       ctx.sync.withDoc(docName({ kind: 'codings', project: projectId, transcript, coder: dee.id }), (codings) =>
         addCoding(codings, text, { code: CODES.support, start: 0, end: 3, createdAt: 1 }),
@@ -190,7 +191,7 @@ describe('coder layers in an export', () => {
 
     // An account that no longer exists: the offline export keeps the layer under an unnamed coder; a reader,
     // whose access needs the account, does not get it.
-    await ctx.store.mutate((meta) => {
+    await editMetadata(ctx, (meta) => {
       meta.users = meta.users.filter((user) => user.id !== USERS.cy);
     });
     const offline = await readBundle(ctx, projectId);
@@ -205,8 +206,8 @@ describe('coder layers in an export', () => {
 
   it('a running blind round still hides the layers the reader may not open, former members included', async () => {
     const { ctx, lead, projectId } = await project();
-    const transcript = ctx.store.data.transcripts[0]!.id;
-    await ctx.store.mutate((meta) => {
+    const transcript = (await metadataOf(ctx)).transcripts[0]!.id;
+    await editMetadata(ctx, (meta) => {
       const stored = meta.projects.find((p) => p.id === projectId)!;
       stored.members = stored.members.filter((member) => member.userId !== USERS.ben);
       meta.rounds.push(blindRound(projectId, transcript, lead, [USERS.ana, USERS.ben]));
@@ -224,7 +225,7 @@ describe('coder layers in an export', () => {
       'Transcript memo: Interview P2',
     ]);
     // An owner allowed to look (and not coding in the round) gets both layers; the offline export always does.
-    await ctx.store.mutate((meta) => {
+    await editMetadata(ctx, (meta) => {
       meta.rounds[0]!.ownerMayLook = true;
     });
     expect(layersOf(await readBundle(ctx, projectId, lead))[0]).toEqual([

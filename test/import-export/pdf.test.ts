@@ -11,6 +11,7 @@ import { decodeText } from '../../server/src/import/text.js';
 import { readTranscript } from '../../server/src/import/transcripts.js';
 import { HEADER, pdfDocument, scannedPdf, TURNS, text, twoPagePdf, wrap } from '../fixtures/pdf/makePdfs.mjs';
 import { runCli } from '../helpers/cli.js';
+import { metadataOf } from '../helpers/metadata.js';
 import { seedProject, startTestServer, type TestServer } from '../helpers/server.js';
 
 const FIXTURES = new URL('../fixtures/', import.meta.url);
@@ -161,7 +162,7 @@ describe('PDF through the REST upload and accord import', () => {
     ]);
     const confirmed = await owner.client.post(`/api/projects/${project.id}/import`, { uploads: [preview.id] });
     expect(confirmed.status).toBe(201);
-    expect(test.server.ctx.store.data.transcripts.map((t) => t.title)).toContain('Interview 7');
+    expect((await metadataOf(test.server.ctx)).transcripts.map((t) => t.title)).toContain('Interview 7');
 
     const scan = await upload('scan.pdf', fixture('pdf/scanned.pdf'));
     expect(scan.status).toBe(422);

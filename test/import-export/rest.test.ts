@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { errorHandler } from '../../server/src/http/errorHandler.js';
 import { importExportRoutes } from '../../server/src/http/routes/importExport.js';
 import { csrfProtection, readSession } from '../../server/src/http/session.js';
+import { metadataOf } from '../helpers/metadata.js';
 import { seedProject, startTestServer, type TestServer } from '../helpers/server.js';
 
 const cleanup: (() => Promise<void>)[] = [];
@@ -75,7 +76,7 @@ describe('REST import and export', () => {
     });
     expect(confirmed.status).toBe(201);
     expect(((await confirmed.json()) as { summary: { transcripts: number } }).summary.transcripts).toBe(2);
-    const stored = test.server.ctx.store.data.transcripts.map((t) => t.title);
+    const stored = (await metadataOf(test.server.ctx)).transcripts.map((t) => t.title);
     expect(stored).toEqual(['Interview 1', 'Interview 2', 'Notes']);
 
     const csv = await download('format=csv');
@@ -93,7 +94,7 @@ describe('REST import and export', () => {
     expect(await response.json()).toEqual({
       error: { code: 'corrupt_archive', message: expect.stringMatching(/^project\.qdpx: not a readable ZIP archive/) },
     });
-    expect(test.server.ctx.store.data.transcripts).toHaveLength(1);
+    expect((await metadataOf(test.server.ctx)).transcripts).toHaveLength(1);
   });
 
   it('only members who may edit transcripts import, only owners export', async () => {

@@ -16,6 +16,7 @@ import type { ProjectBundle } from '../../server/src/interchange/bundle.js';
 import { readBundle, writeBundle } from '../../server/src/projects/bundleIo.js';
 import { CODES, sampleBundle } from '../../server/test/export/sampleBundle.js';
 import { runCli } from '../helpers/cli.js';
+import { metadataOf } from '../helpers/metadata.js';
 
 const FIXTURES = new URL('../fixtures/', import.meta.url);
 const schema = (name: string) => fs.readFileSync(new URL(`refi-qda/${name}`, FIXTURES), 'utf8');
@@ -29,7 +30,7 @@ async function dataDir(): Promise<{ ctx: AppContext; dir: string; lead: string }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'accord-io-'));
   const opened = await openContext(resolveConfig({ dataDir: dir, logLevel: 'silent' }, {}), 'test');
   open.push(opened);
-  const lead = await createUser(opened.ctx.store, {
+  const lead = await createUser(opened.ctx.metadata, {
     email: 'lead@example.org',
     name: 'Lead',
     password: 'a long password',
@@ -150,9 +151,9 @@ describe('an import is all or nothing', () => {
       );
     const memosBefore = [await memo('project'), await memo(`code-${CODES.stigma}`)];
     expect(memosBefore[0]).toContain('Two coders per transcript.');
-    const failingStore = Object.create(ctx.store, {
-      mutate: { value: async () => Promise.reject(new Error('disk full')) },
-    }) as AppContext['store'];
+    const failingMetadata = Object.create(ctx.metadata, {
+      transaction: { value: async () => Promise.reject(new Error('disk full')) },
+    }) as AppContext['metadata'];
     const bundle = sampleBundle();
     bundle.codes.push({
       ...bundle.codes[0]!,
@@ -161,7 +162,7 @@ describe('an import is all or nothing', () => {
       parentGuid: null,
     });
     await expect(
-      writeBundle({ ...ctx, store: failingStore }, bundle, { actorId: lead, project: { id: project.projectId } }),
+      writeBundle({ ...ctx, metadata: failingMetadata }, bundle, { actorId: lead, project: { id: project.projectId } }),
     ).rejects.toThrow(/disk full/);
     const text = await ctx.sync.withDoc(
       docName({ kind: 'text', project: project.projectId, transcript: bundle.transcripts[0]!.guid }),
@@ -173,7 +174,7 @@ describe('an import is all or nothing', () => {
       (doc) => codesMap(doc).size,
     );
     expect(after).toBe(before);
-    expect(ctx.store.data.transcripts).toEqual([]);
+    expect((await metadataOf(ctx)).transcripts).toEqual([]);
     // The notes appended to memos that were there before are taken out again.
     expect([await memo('project'), await memo(`code-${CODES.stigma}`)]).toEqual(memosBefore);
   });

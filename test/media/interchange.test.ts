@@ -6,6 +6,7 @@ import { validateXML } from 'xmllint-wasm';
 import { readImport } from '../../server/src/import/index.js';
 import { DEFAULT_LIMITS } from '../../server/src/import/limits.js';
 import { addCodesTree, codePassages } from '../analysis/helpers.js';
+import { metadataOf } from '../helpers/metadata.js';
 import { seedProject, startTestServer, type TestServer } from '../helpers/server.js';
 import { fetchMedia, uploadMedia } from './helpers.js';
 import { isoMedia, wav } from './mediaFiles.js';
@@ -56,7 +57,7 @@ async function timedProject() {
     uploads: [await upload('Drive.vtt', strToU8(VTT))],
   });
   expect(confirmed.status).toBe(201);
-  const transcript = test.server.ctx.store.data.transcripts.find((t) => t.title === 'Drive')!;
+  const transcript = (await metadataOf(test.server.ctx)).transcripts.find((t) => t.title === 'Drive')!;
   const audio = wav(2);
   expect((await uploadMedia(client, p, transcript.id, 'Drive.wav', audio, 'audio/wav')).status).toBe(201);
   const codes = await addCodesTree(test, p, [

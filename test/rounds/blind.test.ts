@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { addCoding, codesMap, codingsMap, computeAgreement, docName, transcriptText } from '@accord/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readAudit } from '../../server/src/metadata/audit.js';
+import { metadataOf } from '../helpers/metadata.js';
 import { seedProject, startTestServer, type TestServer } from '../helpers/server.js';
 import { addCodes, closed, connect, names, sleep, until, upgradeStatus } from './helpers.js';
 
@@ -269,7 +270,7 @@ describe('a blind round', () => {
     expect(revealed.body.warning).toBeNull();
     expect(revealed.body.round.status).toBe('revealed');
 
-    const stored = test.server.ctx.store.data.rounds.find((r) => r.id === roundId)!;
+    const stored = (await metadataOf(test.server.ctx)).rounds.find((r) => r.id === roundId)!;
     expect(stored.snapshots.map((s) => s.docName).sort()).toEqual(
       [n.layer(cast.coder.id), n.layer(cast.coder2.id), n.text].sort(),
     );

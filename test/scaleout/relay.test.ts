@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { anchorCoding } from '@accord/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { editMetadata } from '../helpers/metadata.js';
 import { ApiClient, seedProject, startTestServer, type TestServer, tempDataDir } from '../helpers/server.js';
 import { startRedis, type TestRedis } from '../setup/redis.js';
 import { type Client, connect, waitFor } from '../sync/helpers.js';
@@ -107,7 +108,7 @@ describe('two Accord instances sharing Redis', () => {
     const closed = closedWith(watching);
     // Until the metadata is shared, B learns of the removal through its own folder, silently: that alone closes
     // nothing (B re-decides sockets only when told), so the close below is the recheck that A sent through Redis.
-    await b.server.ctx.store.mutate((data) => {
+    await editMetadata(b.server.ctx, (data) => {
       const project = data.projects.find((candidate) => candidate.id === cast.project.id)!;
       project.members = project.members.filter((member) => member.userId !== cast.coder2.id);
     });

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { metadataOf } from '../helpers/metadata.js';
 import { ApiClient, startTestServer, TEST_PASSWORD, type TestServer } from '../helpers/server.js';
 
 /**
@@ -44,10 +45,10 @@ describe('first-run setup', () => {
     );
     expect(statuses(answers)).toEqual([200, 409, 409, 409, 409, 409]);
     for (const answer of answers.filter((a) => a.status === 409)) expect(answer.body.error.code).toBe('setup_done');
-    expect(server.server.ctx.store.data.users).toHaveLength(1);
-    expect(server.server.ctx.store.data.users[0]!.admin).toBe(true);
+    expect((await metadataOf(server.server.ctx)).users).toHaveLength(1);
+    expect((await metadataOf(server.server.ctx)).users[0]!.admin).toBe(true);
     const winner = answers.find((a) => a.status === 200)!;
-    expect(server.server.ctx.store.data.users[0]!.email).toBe(winner.body.user.email);
+    expect((await metadataOf(server.server.ctx)).users[0]!.email).toBe(winner.body.user.email);
     expect((await new ApiClient(server.url).get('/api/setup')).body).toEqual({ needed: false });
   });
 });
@@ -88,7 +89,7 @@ describe('the sign-in limit holds whatever the concurrency', () => {
     expect(right.headers.get('set-cookie')).toBeNull();
     const got = statuses(await Promise.all(burst));
     expect(count(got, 401)).toBe(10);
-    expect(server.server.ctx.store.data.sessions).toHaveLength(0);
+    expect((await metadataOf(server.server.ctx)).sessions).toHaveLength(0);
   });
 });
 
@@ -104,7 +105,7 @@ describe('sign-out and password change, concurrently', () => {
     expect(statuses(outs)).toEqual([204, 204]);
     expect((await first!.get('/api/session')).status).toBe(401);
     for (const client of others) expect((await client.get('/api/session')).status).toBe(200);
-    expect(server.server.ctx.store.data.sessions).toHaveLength(4);
+    expect((await metadataOf(server.server.ctx)).sessions).toHaveLength(4);
   });
 
   it('no sign-in with the old password outlives a password change made at the same time', async () => {
@@ -123,7 +124,7 @@ describe('sign-out and password change, concurrently', () => {
     expect((await change).status).toBe(204);
     await Promise.all([...logins, ...more]);
     // Whatever each old-password sign-in answered, none of its sessions is valid now.
-    expect(server.server.ctx.store.data.sessions.filter((s) => s.userId === user.id)).toHaveLength(0);
+    expect((await metadataOf(server.server.ctx)).sessions.filter((s) => s.userId === user.id)).toHaveLength(0);
     expect((await changer.get('/api/session')).status).toBe(401);
     expect((await server.login(user.email, newPassword).then((c) => c.get('/api/session'))).status).toBe(200);
   });
@@ -132,12 +133,12 @@ describe('sign-out and password change, concurrently', () => {
     test = await startTestServer();
     const { createSession } = await import('../../server/src/accounts/sessions.js');
     const { setPassword } = await import('../../server/src/accounts/users.js');
-    const store = test.server.ctx.store;
+    const metadata = test.server.ctx.metadata;
     const user = await test.addUser('stale@example.org', 'Stale');
-    const verifiedHash = store.data.users.find((u) => u.id === user.id)!.passwordHash;
-    await setPassword(store, user.id, 'another long password');
-    await expect(createSession(store, user.id, 1, verifiedHash)).rejects.toMatchObject({ status: 401 });
-    expect(store.data.sessions).toHaveLength(0);
+    const verifiedHash = (await metadata.users.get(user.id))!.passwordHash;
+    await setPassword(metadata, user.id, 'another long password');
+    await expect(createSession(metadata, user.id, 1, verifiedHash)).rejects.toMatchObject({ status: 401 });
+    expect(await metadata.sessions.count()).toBe(0);
   });
 
   it('parallel wrong current passwords in password change are limited like sign-ins', async () => {

@@ -10,6 +10,7 @@ import { ImportError } from '../../server/src/import/errors.js';
 import { readImport } from '../../server/src/import/index.js';
 import { DEFAULT_LIMITS } from '../../server/src/import/limits.js';
 import { runCli } from '../helpers/cli.js';
+import { metadataOf } from '../helpers/metadata.js';
 import { type ApiClient, seedProject, startTestServer, type TestServer } from '../helpers/server.js';
 
 /**
@@ -176,7 +177,7 @@ describe('a ZIP bomb is refused by counting what it inflates to, off the event l
         docName({ kind: 'codebook', project: seeded.project.id }),
         (doc) => codesMap(doc).size,
       );
-      const { projects, transcripts } = test.server.ctx.store.data;
+      const { projects, transcripts } = await metadataOf(test.server.ctx);
       return { projects: projects.length, transcripts: transcripts.length, codes };
     }
 

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, resolveConfig } from '../../server/src/config.js';
+import { metadataOf } from '../helpers/metadata.js';
 import { ApiClient, seedProject, startTestServer, type TestServer } from '../helpers/server.js';
 
 /**
@@ -102,7 +103,7 @@ describe('adding a member by email', () => {
     const existing = await add(cast.coder2.email);
     expect(existing.status).toBe(429);
     expect(existing.body.error.code).toBe(limited.body.error.code);
-    const members = test.server.ctx.store.data.projects.find((p) => p.id === project.id)!.members;
+    const members = (await metadataOf(test.server.ctx)).projects.find((p) => p.id === project.id)!.members;
     expect(members.map((member) => member.userId)).not.toContain(cast.coder2.id);
   });
 

@@ -1,6 +1,7 @@
 import { memoText } from '@accord/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import { endUserSessions } from '../../server/src/accounts/sessionEnds.js';
+import { editMetadata, metadataOf } from '../helpers/metadata.js';
 import { ApiClient, seedProject, startTestServer, TEST_PASSWORD, type TestServer } from '../helpers/server.js';
 import { type DocSocket, openDoc } from './helpers.js';
 
@@ -80,11 +81,13 @@ describe('ending a session closes its sockets', () => {
     const { test, cast, open } = await start({ sessionSweepMs: 25 });
     const socket = await open(cast.coder.client);
     const other = await open(cast.owner.client);
-    await test.server.ctx.store.mutate((data) => {
+    await editMetadata(test.server.ctx, (data) => {
       for (const session of data.sessions) if (session.userId === cast.coder.id) session.expiresAt = Date.now() - 1;
     });
     expect(await socket.closed).toEqual({ code: 4401, reason: 'session expired' });
-    expect(test.server.ctx.store.data.sessions.some((session) => session.userId === cast.coder.id)).toBe(false);
+    expect((await metadataOf(test.server.ctx)).sessions.some((session) => session.userId === cast.coder.id)).toBe(
+      false,
+    );
     expect(other.ws.readyState).toBe(other.ws.OPEN);
   });
 
@@ -100,7 +103,7 @@ describe('ending a session closes its sockets', () => {
   it('an account deleted from the store loses its sockets at the next sweep', async () => {
     const { test, cast, open } = await start({ sessionSweepMs: 25 });
     const socket = await open(cast.viewer.client);
-    await test.server.ctx.store.mutate((data) => {
+    await editMetadata(test.server.ctx, (data) => {
       data.users = data.users.filter((user) => user.id !== cast.viewer.id);
     });
     expect((await socket.closed).code).toBe(4401);

@@ -1,10 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { type InvitationStatus, type InvitationView, newId, type Role } from '@accord/shared';
 import { hashPassword } from '../auth/passwords.js';
-import { AccordError, conflict, notFound } from '../errors.js';
+import { AccordError, conflict } from '../errors.js';
+import { checkUsable, failures, invitationStatus } from '../metadata/failures.js';
+import type { MetadataRepos } from '../metadata/repositories.js';
 import type { Invitation, User } from '../metadata/schema.js';
-import type { MetadataStore } from '../metadata/store.js';
-import { checkPassword, insert, newUserRecord, normaliseEmail } from './users.js';
+import { checkPassword, newUserRecord, normaliseEmail } from './users.js';
+
+export { checkUsable, invitationStatus } from '../metadata/failures.js';
 
 /**
  * One-time links. An invitation creates an account (the invited person chooses their own name and password) and,
@@ -23,15 +26,13 @@ const hashToken = (token: string) => createHash('sha256').update(token).digest('
 /** The path of the page that opens a link. The token is in the fragment, which browsers never send to a server. */
 export const linkPath = (token: string) => `/invite#${token}`;
 
-export function invitationStatus(invitation: Invitation, now = Date.now()): InvitationStatus {
-  if (invitation.usedAt !== null) return 'used';
-  if (invitation.revokedAt !== null) return 'revoked';
-  return invitation.expiresAt <= now ? 'expired' : 'pending';
-}
-
-export function invitationView(store: MetadataStore, invitation: Invitation, now = Date.now()): InvitationView {
-  const project = invitation.project && store.data.projects.find((p) => p.id === invitation.project!.id);
-  const creator = invitation.createdBy && store.data.users.find((u) => u.id === invitation.createdBy);
+export async function invitationView(
+  metadata: MetadataRepos,
+  invitation: Invitation,
+  now = Date.now(),
+): Promise<InvitationView> {
+  const project = invitation.project && (await metadata.projects.get(invitation.project.id));
+  const creator = invitation.createdBy && (await metadata.users.get(invitation.createdBy));
   return {
     id: invitation.id,
     kind: invitation.kind,
@@ -44,7 +45,7 @@ export function invitationView(store: MetadataStore, invitation: Invitation, now
     expiresAt: invitation.expiresAt,
     usedAt: invitation.usedAt,
     revokedAt: invitation.revokedAt,
-    status: invitationStatus(invitation, now),
+    status: invitationStatus(invitation, now) satisfies InvitationStatus,
   };
 }
 
@@ -77,13 +78,12 @@ function record(
  * meanwhile). Expired and used links are kept as history (they are small) and listed with their status.
  */
 export async function createInvitation(
-  store: MetadataStore,
+  metadata: MetadataRepos,
   input: NewInvitation,
   now = Date.now(),
 ): Promise<{ token: string; invitation: Invitation }> {
-  const email = normaliseEmail(input.email);
   const made = record('invite', {
-    email,
+    email: normaliseEmail(input.email),
     userId: null,
     admin: input.admin,
     project: input.project,
@@ -91,73 +91,45 @@ export async function createInvitation(
     createdAt: now,
     expiresAt: now + INVITATION_TTL_MS,
   });
-  await store.mutate((data) => {
-    if (data.users.some((user) => user.email === email)) throw emailTaken(email);
-    if (input.project && !data.projects.some((project) => project.id === input.project!.id)) {
-      throw notFound('no such project');
-    }
-    data.invitations.push(made.invitation);
-  });
+  try {
+    await metadata.invitations.createInvite(made.invitation);
+  } catch (error) {
+    if (error instanceof AccordError && error.code === 'email_taken') throw emailTaken(made.invitation.email);
+    throw error;
+  }
   return made;
 }
 
 /** A reset link for an active account; it revokes the account's earlier unused reset links. */
 export async function createResetLink(
-  store: MetadataStore,
+  metadata: MetadataRepos,
   userId: string,
   createdBy: string | null,
   now = Date.now(),
 ): Promise<{ token: string; invitation: Invitation }> {
-  return store.mutate((data) => {
-    const user = data.users.find((candidate) => candidate.id === userId);
-    if (user === undefined) throw notFound('no such user');
-    if (user.deactivatedAt !== undefined) throw deactivated();
-    for (const link of data.invitations) {
-      if (link.kind === 'reset' && link.userId === userId && link.usedAt === null && link.revokedAt === null) {
-        link.revokedAt = now;
-      }
-    }
-    const made = record('reset', {
-      email: user.email,
-      userId,
-      admin: user.admin,
-      project: null,
-      createdBy,
-      createdAt: now,
-      expiresAt: now + RESET_TTL_MS,
-    });
-    data.invitations.push(made.invitation);
-    return made;
+  const user = await metadata.users.get(userId);
+  if (user === null) throw failures.noUser();
+  if (user.deactivatedAt !== undefined) throw deactivated();
+  const made = record('reset', {
+    email: user.email,
+    userId,
+    admin: user.admin,
+    project: null,
+    createdBy,
+    createdAt: now,
+    expiresAt: now + RESET_TTL_MS,
   });
+  await metadata.invitations.createReset(made.invitation);
+  return made;
 }
 
-export function revokeInvitation(store: MetadataStore, id: string, now = Date.now()): Promise<Invitation> {
-  return store.mutate((data) => {
-    const invitation = data.invitations.find((candidate) => candidate.id === id);
-    if (invitation === undefined) throw notFound('no such invitation');
-    const status = invitationStatus(invitation, now);
-    if (status !== 'pending') throw conflict(`invitation_${status}`, `this link is ${status} already`);
-    invitation.revokedAt = now;
-    return { ...invitation };
-  });
+export function revokeInvitation(metadata: MetadataRepos, id: string, now = Date.now()): Promise<Invitation> {
+  return metadata.invitations.revoke(id, now);
 }
 
 /** The link a token names, or null when no link has that token (a guess: the caller counts it). */
-export function findByToken(store: MetadataStore, token: string): Invitation | null {
-  const tokenHash = hashToken(token);
-  return store.data.invitations.find((candidate) => candidate.tokenHash === tokenHash) ?? null;
-}
-
-/** Refuses a link that cannot be used any more, saying why (its holder knows the token already). */
-export function checkUsable(invitation: Invitation, now = Date.now()): void {
-  const status = invitationStatus(invitation, now);
-  if (status === 'pending') return;
-  const why = {
-    used: 'this link was used already; sign in, or ask for a new one',
-    expired: 'this link has expired; ask for a new one',
-    revoked: 'this link was withdrawn; ask for a new one',
-  }[status];
-  throw new AccordError(410, `invitation_${status}`, why);
+export function findByToken(metadata: MetadataRepos, token: string): Promise<Invitation | null> {
+  return metadata.invitations.findByTokenHash(hashToken(token));
 }
 
 export interface Accepted {
@@ -171,58 +143,36 @@ export interface Accepted {
 
 /**
  * Accepts a link: creates the account (invitation) or sets the new password (reset), and marks the link used, in
- * one write after the slow password hash, so that of two concurrent acceptances exactly one wins.
+ * one repository step after the slow password hash, so that of two concurrent acceptances exactly one wins.
  */
 export async function acceptLink(
-  store: MetadataStore,
+  metadata: MetadataRepos,
   token: string,
   input: { name?: string; password: string },
   now = Date.now(),
 ): Promise<Accepted> {
-  const found = findByToken(store, token);
-  if (found === null) throw notFound('this link is not valid');
+  const found = await findByToken(metadata, token);
+  if (found === null) throw failures.invalidLink();
   checkUsable(found, now);
   checkPassword(input.password);
   if (found.kind === 'invite') {
     const name = input.name?.trim() ?? '';
     if (name === '') throw new AccordError(400, 'invalid_input', 'a name is needed');
-    const user = await newUserRecord(store, { email: found.email, name, password: input.password, admin: found.admin });
-    return store.mutate((data) => {
-      const invitation = usable(data.invitations, found.id, now);
-      insert(data, { ...user, createdAt: now });
-      const project = invitation.project && data.projects.find((p) => p.id === invitation.project!.id);
-      const joined = invitation.project && project ? { project: project.id, role: invitation.project.role } : null;
-      if (project && joined) project.members.push({ userId: user.id, role: joined.role, addedAt: now });
-      invitation.usedAt = now;
-      invitation.usedBy = user.id;
-      return { user, invitation: { ...invitation }, joined, ended: [] };
+    const user = await newUserRecord(metadata, {
+      email: found.email,
+      name,
+      password: input.password,
+      admin: found.admin,
     });
+    const accepted = await metadata.invitations.acceptInvite(found.id, { ...user, createdAt: now }, now);
+    return { ...accepted, ended: [] };
   }
   const passwordHash = await hashPassword(input.password);
-  return store.mutate((data) => {
-    const invitation = usable(data.invitations, found.id, now);
-    const user = data.users.find((candidate) => candidate.id === invitation.userId);
-    if (user === undefined) throw notFound('the account of this link no longer exists');
-    if (user.deactivatedAt !== undefined) throw deactivated();
-    user.passwordHash = passwordHash;
-    const ended = data.sessions.filter((session) => session.userId === user.id).map((session) => session.tokenHash);
-    data.sessions = data.sessions.filter((session) => session.userId !== user.id);
-    invitation.usedAt = now;
-    invitation.usedBy = user.id;
-    return { user: { ...user }, invitation: { ...invitation }, joined: null, ended };
-  });
-}
-
-/** Inside the write: the link as it is now, still usable. */
-function usable(invitations: Invitation[], id: string, now: number): Invitation {
-  const invitation = invitations.find((candidate) => candidate.id === id);
-  if (invitation === undefined) throw notFound('this link is not valid');
-  checkUsable(invitation, now);
-  return invitation;
+  const accepted = await metadata.invitations.acceptReset(found.id, passwordHash, now);
+  return { ...accepted, joined: null };
 }
 
 const emailTaken = (email: string) =>
   conflict('email_taken', `an account with email ${email} exists already; add it from the list of accounts`);
 
-export const deactivated = () =>
-  new AccordError(403, 'account_deactivated', 'this account is deactivated; ask an administrator');
+export const deactivated = failures.deactivated;

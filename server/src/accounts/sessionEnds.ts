@@ -1,6 +1,4 @@
 import type { AppContext } from '../context.js';
-import type { Session } from '../metadata/schema.js';
-import { liveSessionIds, removeSessions } from './sessions.js';
 import { deactivateUser, setPassword } from './users.js';
 
 /**
@@ -23,27 +21,23 @@ export function closeSessionSockets(ctx: AppContext, sessionIds: Iterable<string
   return closed;
 }
 
-/** Deletes the matching sessions and closes their sockets; answers the ids of the sessions ended. */
-export async function endSessions(
-  ctx: AppContext,
-  match: (session: Session) => boolean,
-  reason: string,
-): Promise<string[]> {
-  const ended = await removeSessions(ctx.store, match);
+/** Deletes one session and closes its sockets; answers the ids of the sessions ended. */
+export async function endSession(ctx: AppContext, sessionId: string, reason: string): Promise<string[]> {
+  const ended = await ctx.metadata.sessions.remove(sessionId);
   closeSessionSockets(ctx, ended, reason);
   return ended;
 }
 
-export const endSession = (ctx: AppContext, sessionId: string, reason: string) =>
-  endSessions(ctx, (session) => session.tokenHash === sessionId, reason);
-
 /** Every session of one account (password change, and account removal or deactivation). */
-export const endUserSessions = (ctx: AppContext, userId: string, reason: string) =>
-  endSessions(ctx, (session) => session.userId === userId, reason);
+export async function endUserSessions(ctx: AppContext, userId: string, reason: string): Promise<string[]> {
+  const ended = await ctx.metadata.sessions.removeForUser(userId);
+  closeSessionSockets(ctx, ended, reason);
+  return ended;
+}
 
 /** A password change on a running server: the new hash and the end of every session in one write, then sockets. */
 export async function changePassword(ctx: AppContext, userId: string, password: string): Promise<void> {
-  closeSessionSockets(ctx, await setPassword(ctx.store, userId, password), 'password changed');
+  closeSessionSockets(ctx, await setPassword(ctx.metadata, userId, password), 'password changed');
 }
 
 /**
@@ -52,7 +46,7 @@ export async function changePassword(ctx: AppContext, userId: string, password: 
  * the session sweep has not reached (there should be none).
  */
 export async function deactivateAccount(ctx: AppContext, userId: string, actorId: string) {
-  const { user, ended } = await deactivateUser(ctx.store, userId, actorId);
+  const { user, ended } = await deactivateUser(ctx.metadata, userId, actorId);
   closeSessionSockets(ctx, ended, 'account deactivated');
   ctx.recheckConnections();
   return user;
@@ -63,10 +57,8 @@ export async function deactivateAccount(ctx: AppContext, userId: string, actorId
  * session is no longer live (expired, deleted, or of an account that is gone), whichever way it ended.
  */
 export async function sweepSessions(ctx: AppContext, now = Date.now()): Promise<void> {
-  if (ctx.store.data.sessions.some((session) => session.expiresAt <= now)) {
-    await removeSessions(ctx.store, (session) => session.expiresAt <= now);
-  }
-  const live = liveSessionIds(ctx.store, now);
+  await ctx.metadata.sessions.removeExpired(now);
+  const live = await ctx.metadata.sessions.liveIds(now);
   const closed = ctx.sync.closeSessions((sessionId) => !live.has(sessionId), 'session expired');
   if (closed > 0) ctx.logger.info('session.sockets_closed', { sockets: closed, reason: 'session expired' });
 }

@@ -1,7 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { AccordError } from '../errors.js';
+import type { MetadataRepos } from '../metadata/repositories.js';
 import type { Session, User } from '../metadata/schema.js';
-import type { MetadataStore } from '../metadata/store.js';
 
 export const SESSION_COOKIE = 'accord_session';
 
@@ -19,7 +18,7 @@ export const sessionIdOf = (token: string): string => hashToken(token);
  * must not come out of it with a session made from the old password.
  */
 export async function createSession(
-  store: MetadataStore,
+  metadata: MetadataRepos,
   userId: string,
   ttlHours: number,
   verifiedHash: string,
@@ -33,48 +32,18 @@ export async function createSession(
     createdAt: now,
     expiresAt: now + ttlHours * 3600_000,
   };
-  await store.mutate((data) => {
-    const user = data.users.find((candidate) => candidate.id === userId);
-    if (user?.passwordHash !== verifiedHash) {
-      throw new AccordError(401, 'bad_credentials', 'the password changed while signing in; sign in again');
-    }
-    // A deactivation that raced the sign-in wins: no session is written for the account.
-    if (user.deactivatedAt !== undefined) {
-      throw new AccordError(403, 'account_deactivated', 'this account is deactivated; ask an administrator');
-    }
-    data.sessions = data.sessions.filter((existing) => existing.expiresAt > now);
-    data.sessions.push(session);
-  });
+  // The repository refuses it if the hash changed or the account was deactivated meanwhile (a race it wins).
+  await metadata.sessions.create(session, verifiedHash, now);
   return { token, session };
 }
 
-export function findSession(store: MetadataStore, token: string | undefined): { session: Session; user: User } | null {
-  if (!token) return null;
-  const tokenHash = hashToken(token);
-  const session = store.data.sessions.find((candidate) => candidate.tokenHash === tokenHash);
-  if (session === undefined || session.expiresAt <= Date.now()) return null;
-  const user = store.data.users.find((candidate) => candidate.id === session.userId);
-  // Deactivation deletes the sessions in the same write; this is the second lock on the same door.
-  return user === undefined || user.deactivatedAt !== undefined ? null : { session, user };
-}
-
-/** Deletes the sessions that match, in one write; answers their ids (see `sessionEnds.ts` for their sockets). */
-export function removeSessions(store: MetadataStore, match: (session: Session) => boolean): Promise<string[]> {
-  return store.mutate((data) => {
-    const ended = data.sessions.filter(match).map((session) => session.tokenHash);
-    if (ended.length > 0) data.sessions = data.sessions.filter((session) => !match(session));
-    return ended;
-  });
-}
-
-/** The ids of the sessions still good now: not expired, of an account that exists and is active. */
-export function liveSessionIds(store: MetadataStore, now = Date.now()): Set<string> {
-  const users = new Set(store.data.users.filter((user) => user.deactivatedAt === undefined).map((user) => user.id));
-  return new Set(
-    store.data.sessions
-      .filter((session) => session.expiresAt > now && users.has(session.userId))
-      .map((session) => session.tokenHash),
-  );
+/** The live session a cookie token names, with its account (null: none, expired, or its account is not active). */
+export function findSession(
+  metadata: MetadataRepos,
+  token: string | undefined,
+): Promise<{ session: Session; user: User } | null> {
+  if (!token) return Promise.resolve(null);
+  return metadata.sessions.find(hashToken(token), Date.now());
 }
 
 /**

@@ -24,8 +24,8 @@ import {
 import * as Y from 'yjs';
 import type { AppContext } from '../context.js';
 import { conflict, notFound } from '../errors.js';
-import type { Project } from '../metadata/schema.js';
-import { decideDocAccess } from '../projects/docAccess.js';
+import type { Project, TranscriptMeta } from '../metadata/schema.js';
+import { AccessReader } from '../projects/docAccess.js';
 import { transcriptsOf } from '../projects/transcripts.js';
 import { loadRoundData } from '../rounds/data.js';
 import { nameDoc } from '../sync/skippedEntries.js';
@@ -71,25 +71,32 @@ export interface CountedDescription {
 }
 
 /** Layers that may exist: current coders and owners, and everyone ever assigned in a round (layers outlive roles). */
-export function candidateCoders(ctx: AppContext, project: Project): string[] {
+export async function candidateCoders(ctx: AppContext, project: Project): Promise<string[]> {
   const ids = new Set<string>();
   for (const member of project.members) if (member.role !== 'viewer') ids.add(member.userId);
-  for (const round of ctx.store.data.rounds) {
-    if (round.projectId !== project.id) continue;
+  for (const round of await ctx.metadata.rounds.listByProject(project.id)) {
     for (const assignment of round.assignments) for (const coder of assignment.coders) ids.add(coder);
   }
-  return [...ids].filter((id) => ctx.store.data.users.some((user) => user.id === id));
+  const accounts = new Set((await ctx.metadata.users.list()).map((user) => user.id));
+  return [...ids].filter((id) => accounts.has(id));
 }
 
-export function layerName(ctx: AppContext, layer: string): string {
-  if (layer === CONSENSUS_LAYER) return 'Consensus';
-  if (layer === MERGED_LAYER) return 'Merged';
-  return ctx.store.data.users.find((user) => user.id === layer)?.name || layer;
+/** Names layers: the consensus, the merged layer, and coders by their account's name (the id if it is gone). */
+export async function layerNamer(ctx: AppContext): Promise<(layer: string) => string> {
+  const names = new Map((await ctx.metadata.users.list()).map((user) => [user.id, user.name]));
+  return (layer) => {
+    if (layer === CONSENSUS_LAYER) return 'Consensus';
+    if (layer === MERGED_LAYER) return 'Merged';
+    return names.get(layer) || layer;
+  };
 }
 
-/** May this user read the doc for analysis (readable, and not only through an audited blind-round look)? */
-export function readableForAnalysis(ctx: AppContext, userId: string, ref: DocRef): boolean {
-  const decision = decideDocAccess(ctx.store, userId, ref);
+/**
+ * May this user read the doc for analysis (readable, and not only through an audited blind-round look)? Pass one
+ * `AccessReader` for the decisions of one request.
+ */
+export async function readableForAnalysis(reader: AccessReader, userId: string, ref: DocRef): Promise<boolean> {
+  const decision = await reader.decide(userId, ref);
   return decision.access !== 'none' && !decision.blindLook;
 }
 
@@ -125,23 +132,26 @@ export async function loadDataset(
   const codebook = await copyOfDoc(ctx, docName({ kind: 'codebook', project: project.id }));
   const codes = readCodes(codebook);
   const redirects = readRedirects(codebook);
-  const round = scope.kind === 'round' ? roundOfScope(ctx, project, scope.round) : null;
+  const round = scope.kind === 'round' ? await roundOfScope(ctx, project, scope.round) : null;
   const layerIds =
     scope.kind === 'consensus'
       ? [CONSENSUS_LAYER]
       : scope.kind === 'coder'
-        ? candidateCoders(ctx, project).filter((id) => id === scope.coder)
+        ? (await candidateCoders(ctx, project)).filter((id) => id === scope.coder)
         : scope.kind === 'round'
           ? [...new Set(round!.assignments.flatMap((a) => a.coders))]
-          : [CONSENSUS_LAYER, ...candidateCoders(ctx, project)];
+          : [CONSENSUS_LAYER, ...(await candidateCoders(ctx, project))];
   const roundTranscripts = round && new Set(round.assignments.map((a) => a.transcriptId));
   const snapshots = round && (await loadRoundData(ctx, round));
-  const metas = transcriptsOf(ctx, project.id).filter(
-    (t) =>
-      (options.transcripts === undefined || options.transcripts.has(t.id)) &&
-      (roundTranscripts === null || roundTranscripts.has(t.id)) &&
-      readableForAnalysis(ctx, userId, { kind: 'text', project: project.id, transcript: t.id }),
-  );
+  const reader = new AccessReader(ctx.metadata);
+  const metas: TranscriptMeta[] = [];
+  for (const t of await transcriptsOf(ctx, project.id)) {
+    if (options.transcripts !== undefined && !options.transcripts.has(t.id)) continue;
+    if (roundTranscripts !== null && !roundTranscripts.has(t.id)) continue;
+    if (await readableForAnalysis(reader, userId, { kind: 'text', project: project.id, transcript: t.id })) {
+      metas.push(t);
+    }
+  }
   const texts = new Map<string, string>();
   const turns = new Map<string, SpeakerSpan[]>();
   const textDocs = new Map<string, Y.Doc>();
@@ -152,7 +162,8 @@ export async function loadDataset(
       layer === CONSENSUS_LAYER
         ? { kind: 'consensus', project: project.id, transcript: meta.id }
         : { kind: 'codings', project: project.id, transcript: meta.id, coder: layer };
-    const readable = layerIds.filter((layer) => readableForAnalysis(ctx, userId, ref(layer)));
+    const readable: string[] = [];
+    for (const layer of layerIds) if (await readableForAnalysis(reader, userId, ref(layer))) readable.push(layer);
     const textDoc = await copyOfDoc(ctx, docName({ kind: 'text', project: project.id, transcript: meta.id }));
     texts.set(meta.id, transcriptText(textDoc).toString());
     turns.set(meta.id, readTurns(textDoc));
@@ -194,7 +205,8 @@ export async function loadDataset(
     if (mergesLayers(scope)) codings = mergeCodings(codings);
     perTranscript.set(meta.id, codings);
   });
-  const layers = layerIds.filter((id) => layersRead.has(id)).map((id) => ({ id, name: layerName(ctx, id) }));
+  const layerName = await layerNamer(ctx);
+  const layers = layerIds.filter((id) => layersRead.has(id)).map((id) => ({ id, name: layerName(id) }));
   return {
     codes,
     transcripts: metas.map((t) => ({ id: t.id, title: t.title, participant: t.participant, attributes: t.attributes })),
@@ -204,22 +216,27 @@ export async function loadDataset(
     codings: metas.flatMap((t) => perTranscript.get(t.id) ?? []),
     layers,
     scope,
-    counted: countedDescription(ctx, scope, layers),
+    counted: await countedDescription(ctx, scope, layers),
   };
 }
 
-function roundOfScope(ctx: AppContext, project: Project, roundId: string) {
-  const round = ctx.store.data.rounds.find((r) => r.id === roundId && r.projectId === project.id);
-  if (round === undefined) throw notFound('no such round');
+async function roundOfScope(ctx: AppContext, project: Project, roundId: string) {
+  const round = await ctx.metadata.rounds.get(roundId);
+  if (round === null || round.projectId !== project.id) throw notFound('no such round');
   if (round.status !== 'revealed')
     throw conflict('not_revealed', 'a round’s snapshot can be analysed once the round is revealed');
   return round;
 }
 
-export function countedDescription(ctx: AppContext, scope: AnalysisScope, layers: readonly LayerInfo[]) {
+export async function countedDescription(
+  ctx: AppContext,
+  scope: AnalysisScope,
+  layers: readonly LayerInfo[],
+): Promise<CountedDescription> {
+  const round = scope.kind === 'round' ? await ctx.metadata.rounds.get(scope.round) : null;
   const names = {
-    layer: (id: string) => layerName(ctx, id),
-    round: (id: string) => ctx.store.data.rounds.find((r) => r.id === id)?.name ?? id,
+    layer: await layerNamer(ctx),
+    round: (id: string) => (round?.id === id ? round.name : id),
   };
   const what = describeScope(scope, names);
   const rule = mergesLayers(scope) ? COUNTING_RULE : null;

@@ -118,7 +118,8 @@ export async function buildFinalReport(
     };
   };
   const transcriptsById = new Map(dataset.transcripts.map((t) => [t.id, t]));
-  const roundName = (id: string | null) => ctx.store.data.rounds.find((round) => round.id === id)?.name ?? null;
+  const roundNames = new Map((await ctx.metadata.rounds.listByProject(project.id)).map((r) => [r.id, r.name]));
+  const roundName = (id: string | null) => (id === null ? null : (roundNames.get(id) ?? null));
 
   const reportTheme = async (themeIndex: number, depth: number): Promise<ReportTheme> => {
     const theme = themes[themeIndex]!;
@@ -198,7 +199,7 @@ export async function buildFinalReport(
 
 async function themeMemo(ctx: AppContext, userId: string, project: Project, themeId: string): Promise<string> {
   const ref = { kind: 'memo', project: project.id, memo: themeMemoId(themeId) } as const;
-  if (decideDocAccess(ctx.store, userId, ref).access === 'none') return '';
+  if ((await decideDocAccess(ctx.metadata, userId, ref)).access === 'none') return '';
   return memoText(await copyOfDoc(ctx, docName(ref))).toString();
 }
 

@@ -24,7 +24,8 @@ import {
 import type { AppContext } from '../context.js';
 import { AccordError } from '../errors.js';
 import type { Project } from '../metadata/schema.js';
-import { type AnalysisDataset, candidateCoders, layerName, loadDataset, readableForAnalysis } from './dataset.js';
+import { AccessReader } from '../projects/docAccess.js';
+import { type AnalysisDataset, candidateCoders, layerNamer, loadDataset, readableForAnalysis } from './dataset.js';
 
 /**
  * The analysis views as domain functions: the route parses and authorises, these load the caller's dataset for
@@ -59,12 +60,16 @@ export function attributeFilter(filters: Pick<AnalysisFilters, 'attr'>): Record<
 }
 
 /** Transcripts of the chosen rounds and listed transcripts (intersected), or undefined for all. */
-function transcriptFilter(ctx: AppContext, project: Project, filters: AnalysisFilters): Set<string> | undefined {
+async function transcriptFilter(
+  ctx: AppContext,
+  project: Project,
+  filters: AnalysisFilters,
+): Promise<Set<string> | undefined> {
   let scope: Set<string> | undefined;
   if (filters.round.length > 0) {
     scope = new Set(
-      ctx.store.data.rounds
-        .filter((round) => round.projectId === project.id && filters.round.includes(round.id))
+      (await ctx.metadata.rounds.listByProject(project.id))
+        .filter((round) => filters.round.includes(round.id))
         .flatMap((round) => round.assignments.map((a) => a.transcriptId)),
     );
   }
@@ -75,8 +80,8 @@ function transcriptFilter(ctx: AppContext, project: Project, filters: AnalysisFi
   return scope;
 }
 
-export function load(ctx: AppContext, caller: Caller, filters: AnalysisFilters, keepTextDocs = false) {
-  const transcripts = transcriptFilter(ctx, caller.project, filters);
+export async function load(ctx: AppContext, caller: Caller, filters: AnalysisFilters, keepTextDocs = false) {
+  const transcripts = await transcriptFilter(ctx, caller.project, filters);
   const options = transcripts === undefined ? { keepTextDocs } : { transcripts, keepTextDocs };
   return loadDataset(ctx, caller.userId, caller.project, filters.scope, options);
 }
@@ -129,9 +134,9 @@ export function describeFilters(dataset: AnalysisDataset, filters: AnalysisFilte
 }
 
 /** What the filters can offer this user: scopes (layers, revealed rounds), attribute values, rounds. */
-export function analysisOptions(ctx: AppContext, caller: Caller) {
+export async function analysisOptions(ctx: AppContext, caller: Caller) {
   const { project, userId } = caller;
-  const transcripts = ctx.store.data.transcripts.filter((t) => t.projectId === project.id);
+  const transcripts = await ctx.metadata.transcripts.listByProject(project.id);
   const values = new Map<string, Set<string>>();
   for (const transcript of transcripts) {
     for (const [key, value] of Object.entries(transcript.attributes))
@@ -141,16 +146,24 @@ export function analysisOptions(ctx: AppContext, caller: Caller) {
     [...values].map(([key, set]) => [key, [...set].sort((a, b) => a.localeCompare(b))]),
   );
   // A coder is offered when at least one of their layers is readable: never a hint at a hidden layer.
-  const coders = candidateCoders(ctx, project).filter((coder) =>
-    transcripts.some((t) =>
-      readableForAnalysis(ctx, userId, { kind: 'codings', project: project.id, transcript: t.id, coder }),
-    ),
-  );
-  const rounds = ctx.store.data.rounds.filter((round) => round.projectId === project.id);
+  const reader = new AccessReader(ctx.metadata);
+  const coders: string[] = [];
+  for (const coder of await candidateCoders(ctx, project)) {
+    for (const t of transcripts) {
+      if (
+        await readableForAnalysis(reader, userId, { kind: 'codings', project: project.id, transcript: t.id, coder })
+      ) {
+        coders.push(coder);
+        break;
+      }
+    }
+  }
+  const rounds = await reader.roundsOf(project.id);
+  const layerName = await layerNamer(ctx);
   return {
     layers: [
-      { id: CONSENSUS_LAYER, name: layerName(ctx, CONSENSUS_LAYER) },
-      ...coders.map((coder) => ({ id: coder, name: layerName(ctx, coder) })),
+      { id: CONSENSUS_LAYER, name: layerName(CONSENSUS_LAYER) },
+      ...coders.map((coder) => ({ id: coder, name: layerName(coder) })),
     ],
     attributes,
     rounds: rounds.map((round) => ({ id: round.id, name: round.name, status: round.status })),
@@ -172,7 +185,9 @@ export async function search(
 ) {
   const dataset = await load(ctx, caller, filters);
   const transcripts = transcriptsInScope(dataset, filters);
-  const languages = new Map(ctx.store.data.transcripts.map((meta) => [meta.id, meta.language]));
+  const languages = new Map(
+    (await ctx.metadata.transcripts.listByProject(caller.project.id)).map((meta) => [meta.id, meta.language]),
+  );
   const result = searchText(
     transcripts.map((t) => {
       const language = languages.get(t.id);
@@ -282,6 +297,7 @@ export async function cooccurrenceSegments(
   b: string,
 ) {
   const dataset = await load(ctx, caller, filters);
+  const layerName = await layerNamer(ctx);
   const info = new Map(dataset.transcripts.map((t) => [t.id, t]));
   const pairs = cooccurringPairs(scopedCodings(dataset, filters), a, b);
   const textOf = (transcript: string, start: number, end: number) =>
@@ -297,7 +313,7 @@ export async function cooccurrenceSegments(
       participant: info.get(pair.transcript)?.participant ?? '',
       layer: pair.layer,
       layerName: layersOf(pair)
-        .map((layer) => layerName(ctx, layer))
+        .map((layer) => layerName(layer))
         .join(' & '),
       start: pair.start,
       end: pair.end,

@@ -2,7 +2,7 @@ import { addQuote, anchorQuote, CONSENSUS_LAYER, docName, MERGED_LAYER, readThem
 import type { AppContext } from '../context.js';
 import { AccordError, notFound } from '../errors.js';
 import type { Project } from '../metadata/schema.js';
-import { decideDocAccess } from '../projects/docAccess.js';
+import { AccessReader } from '../projects/docAccess.js';
 import { readableForAnalysis } from './dataset.js';
 
 export interface QuoteChoice {
@@ -24,7 +24,8 @@ export async function chooseQuote(
   choice: QuoteChoice,
 ): Promise<{ id: string; transcript: string; text: string }> {
   const codebookRef = { kind: 'codebook', project: project.id } as const;
-  if (decideDocAccess(ctx.store, userId, codebookRef).access !== 'write') {
+  const reader = new AccessReader(ctx.metadata);
+  if ((await reader.decide(userId, codebookRef)).access !== 'write') {
     throw new AccordError(403, 'forbidden', 'your role does not allow editing themes in this project');
   }
   if (choice.layer === MERGED_LAYER) throw new AccordError(400, 'invalid_input', 'name one layer of the segment');
@@ -33,7 +34,7 @@ export async function chooseQuote(
       ? ({ kind: 'consensus', project: project.id, transcript: choice.transcript } as const)
       : ({ kind: 'codings', project: project.id, transcript: choice.transcript, coder: choice.layer } as const);
   const textRef = { kind: 'text', project: project.id, transcript: choice.transcript } as const;
-  if (!readableForAnalysis(ctx, userId, textRef) || !readableForAnalysis(ctx, userId, layerRef)) {
+  if (!(await readableForAnalysis(reader, userId, textRef)) || !(await readableForAnalysis(reader, userId, layerRef))) {
     throw notFound('no such transcript or layer');
   }
   const stored = await ctx.sync.withDoc(docName(textRef), (textDoc) => {

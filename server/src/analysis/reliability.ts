@@ -30,9 +30,9 @@ export interface LatestAgreement {
   codes: (CodeSummary & { name: string })[];
 }
 
-export function latestRevealedRound(ctx: AppContext, project: Project): Round | null {
-  const revealed = ctx.store.data.rounds
-    .filter((round) => round.projectId === project.id && round.status === 'revealed')
+export async function latestRevealedRound(ctx: AppContext, project: Project): Promise<Round | null> {
+  const revealed = (await ctx.metadata.rounds.listByProject(project.id))
+    .filter((round) => round.status === 'revealed')
     .sort((a, b) => (b.revealedAt ?? 0) - (a.revealedAt ?? 0) || b.createdAt - a.createdAt);
   return revealed[0] ?? null;
 }
@@ -63,10 +63,10 @@ export async function latestAgreement(
   project: Project,
   role: Role,
 ): Promise<LatestAgreement | null> {
-  const round = latestRevealedRound(ctx, project);
+  const round = await latestRevealedRound(ctx, project);
   if (round === null) return null;
   try {
-    requireRoundData(ctx, { userId, project, role }, round, 'analysis.gate');
+    await requireRoundData(ctx, { userId, project, role }, round, 'analysis.gate');
   } catch (error) {
     if (error instanceof AccordError && error.status === 404) {
       throw conflict(
@@ -136,7 +136,7 @@ export async function finaliseWithGate(
   acknowledgeWarnings: boolean,
 ): Promise<{ gate: GateView; evidence: ThemeFinalisation }> {
   const ref = { kind: 'codebook', project: project.id } as const;
-  if (decideDocAccess(ctx.store, userId, ref).access !== 'write') {
+  if ((await decideDocAccess(ctx.metadata, userId, ref)).access !== 'write') {
     throw new AccordError(403, 'forbidden', 'your role does not allow editing themes in this project');
   }
   const gate = await themeGate(ctx, userId, project, role, themeId);
@@ -159,7 +159,7 @@ export async function finaliseWithGate(
       throw conflict('not_reviewed', `only a reviewed theme can be finalised (it is ${theme.status})`);
     finaliseTheme(doc, themeId, evidence);
   });
-  ctx.audit.record({
+  await ctx.metadata.audit.record({
     actor: userId,
     action: 'theme.finalise',
     project: project.id,

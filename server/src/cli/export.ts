@@ -64,7 +64,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   return offline('accord export', values.data, async (ctx) => {
     const started = performance.now();
-    const projectId = findProject(ctx, project);
+    const projectId = await findProject(ctx, project);
     const bundle = await readBundle(ctx, projectId);
     const filter = segmentFilter(bundle, values);
     const content = await render(bundle, format, filter, {
@@ -75,7 +75,12 @@ export async function run(argv: string[]): Promise<number> {
       recordings: format === 'qdpx' ? await recordingsForExport(ctx, projectId, bundle) : [],
     });
     await writeFile(values.out!, content);
-    ctx.audit.record({ actor: null, action: 'project.export', project: projectId, details: { format, via: 'cli' } });
+    await ctx.metadata.audit.record({
+      actor: null,
+      action: 'project.export',
+      project: projectId,
+      details: { format, via: 'cli' },
+    });
     const seconds = ((performance.now() - started) / 1000).toFixed(2);
     const bytes = typeof content === 'string' ? Buffer.byteLength(content) : content.byteLength;
     process.stdout.write(
@@ -85,8 +90,8 @@ export async function run(argv: string[]): Promise<number> {
   });
 }
 
-function findProject(ctx: AppContext, nameOrId: string): string {
-  const projects = ctx.store.data.projects;
+async function findProject(ctx: AppContext, nameOrId: string): Promise<string> {
+  const projects = await ctx.metadata.projects.list();
   const match = projects.filter((p) => p.id === nameOrId || p.name.toLowerCase() === nameOrId.trim().toLowerCase());
   if (match.length === 0) throw new AccordError(404, 'not_found', `no project "${nameOrId}"`);
   if (match.length > 1) throw new AccordError(409, 'ambiguous', `several projects are named "${nameOrId}"; use the id`);

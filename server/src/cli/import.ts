@@ -60,8 +60,8 @@ export async function run(argv: string[]): Promise<number> {
   return offline('accord import', values.data, async (ctx) => {
     const started = performance.now();
     const { bundle, sources, recordings: archived, warnings } = await readImport(files, { limits: DEFAULT_LIMITS });
-    const actor = actingUser(ctx, values.as);
-    const target = resolveProject(ctx, values.project!);
+    const actor = await actingUser(ctx, values.as);
+    const target = await resolveProject(ctx, values.project!);
     // Recordings are received and checked before anything is written; attached once the transcripts exist.
     const checked: { recording: RecordingInput; checked: CheckedRecording }[] = [];
     const attached: string[] = [];
@@ -74,8 +74,8 @@ export async function run(argv: string[]): Promise<number> {
       for (const { recording, checked: received } of checked) {
         const guid = sources.find((source) => source.file === recording.transcriptFile)?.guid;
         const id = result.transcriptIds.find((entry) => entry.guid === guid)?.id;
-        const transcript = ctx.store.data.transcripts.find((t) => t.id === id && t.projectId === result.projectId);
-        if (transcript === undefined) {
+        const transcript = id === undefined ? null : await ctx.metadata.transcripts.get(result.projectId, id);
+        if (transcript === null) {
           warnings.push(`${recording.name}: its transcript ${recording.transcriptFile} was not found after import`);
           continue;
         }
@@ -207,8 +207,8 @@ async function readInput(file: string): Promise<Uint8Array> {
 }
 
 /** The account that owns what the command creates: --as, else the first administrator. */
-export function actingUser(ctx: AppContext, email: string | undefined): string {
-  const users = ctx.store.data.users;
+export async function actingUser(ctx: AppContext, email: string | undefined): Promise<string> {
+  const users = await ctx.metadata.users.list();
   const user =
     email === undefined ? users.find((u) => u.admin) : users.find((u) => u.email === email.trim().toLowerCase());
   if (user === undefined) {
@@ -223,8 +223,8 @@ export function actingUser(ctx: AppContext, email: string | undefined): string {
   return user.id;
 }
 
-function resolveProject(ctx: AppContext, nameOrId: string): { id: string } | { create: string } {
-  const projects = ctx.store.data.projects;
+async function resolveProject(ctx: AppContext, nameOrId: string): Promise<{ id: string } | { create: string }> {
+  const projects = await ctx.metadata.projects.list();
   const byId = projects.find((p) => p.id === nameOrId);
   if (byId !== undefined) return { id: byId.id };
   const byName = projects.filter((p) => p.name.toLowerCase() === nameOrId.trim().toLowerCase());

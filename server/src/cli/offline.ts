@@ -1,28 +1,28 @@
 import { resolveConfig } from '../config.js';
 import { AccordError } from '../errors.js';
-import { AuditLog } from '../metadata/audit.js';
+import { openEmbeddedMetadata } from '../metadata/embedded.js';
 import { DataDirLockedError, lockDataDir } from '../metadata/lock.js';
-import { CorruptMetadataError, MetadataStore } from '../metadata/store.js';
+import type { Metadata } from '../metadata/repositories.js';
+import { CorruptMetadataError } from '../metadata/store.js';
 
 /**
  * Runs an offline command on a data directory's metadata: takes the lock (so it refuses while a server holds
- * the directory), opens the store and the audit log, and turns expected failures into a message and exit 1.
+ * the directory), opens the metadata (its audit log too), and turns expected failures into a message and exit 1.
  */
 export async function withMetadata(
   command: string,
   dataDir: string | undefined,
-  work: (store: MetadataStore, audit: AuditLog) => Promise<number>,
+  work: (metadata: Metadata) => Promise<number>,
 ): Promise<number> {
   const config = resolveConfig({ dataDir });
   let lock: { release(): void } | undefined;
   try {
     lock = lockDataDir(config.dataDir, command);
-    const store = await MetadataStore.open(config.dataDir);
-    const audit = new AuditLog(config.dataDir);
+    const metadata = await openEmbeddedMetadata(config.dataDir);
     try {
-      return await work(store, audit);
+      return await work(metadata);
     } finally {
-      audit.close();
+      await metadata.close();
     }
   } catch (error) {
     if (error instanceof DataDirLockedError || error instanceof CorruptMetadataError || error instanceof AccordError) {

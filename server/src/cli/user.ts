@@ -39,10 +39,10 @@ export async function run(argv: string[]): Promise<number> {
   if (action === 'add' && !values.name) throw new UsageError('--name is required');
   const password = values['password-stdin'] ? (await readStdin()).replace(/\r?\n$/, '') : await askTwice();
   const email = values.email;
-  return withMetadata(`accord user ${action}`, values.data, async (store, audit) => {
+  return withMetadata(`accord user ${action}`, values.data, async (metadata) => {
     if (action === 'add') {
-      const user = await createUser(store, { email, name: values.name!, password, admin: values.admin ?? false });
-      audit.record({
+      const user = await createUser(metadata, { email, name: values.name!, password, admin: values.admin ?? false });
+      await metadata.audit.record({
         actor: null,
         action: 'user.create',
         details: { user: user.id, email: user.email, admin: user.admin, via: 'cli' },
@@ -50,13 +50,13 @@ export async function run(argv: string[]): Promise<number> {
       process.stdout.write(`added ${user.admin ? 'administrator' : 'user'} ${user.email} (id ${user.id})\n`);
       return 0;
     }
-    const user = findUserByEmail(store, email);
+    const user = await findUserByEmail(metadata, email);
     if (user === undefined) {
       process.stderr.write(`accord user passwd: no account with email ${email}\n`);
       return 1;
     }
-    await setPassword(store, user.id, password);
-    audit.record({ actor: null, action: 'user.password', details: { user: user.id, via: 'cli' } });
+    await setPassword(metadata, user.id, password);
+    await metadata.audit.record({ actor: null, action: 'user.password', details: { user: user.id, via: 'cli' } });
     process.stdout.write(`password of ${user.email} changed; their sessions were ended\n`);
     return 0;
   });
@@ -74,9 +74,9 @@ function invite(email: string, admin: boolean, url: string | undefined, dataDir:
   const base = (url ?? process.env.ACCORD_PUBLIC_URL ?? '').replace(/\/+$/, '');
   if (base !== '' && !/^https?:\/\/[^/]+$/.test(base))
     throw new UsageError('--url must be like https://accord.lab.example');
-  return withMetadata('accord user invite', dataDir, async (store, audit) => {
-    const { token, invitation } = await createInvitation(store, { email, admin, project: null, createdBy: null });
-    audit.record({
+  return withMetadata('accord user invite', dataDir, async (metadata) => {
+    const { token, invitation } = await createInvitation(metadata, { email, admin, project: null, createdBy: null });
+    await metadata.audit.record({
       actor: null,
       action: 'invitation.create',
       details: {

@@ -17,9 +17,10 @@ const authenticated = new WeakMap<Request, Authenticated>();
 export function readSession(ctx: AppContext) {
   return (req: Request, _res: Response, next: NextFunction) => {
     const token = readCookie(req.headers.cookie, SESSION_COOKIE);
-    const found = findSession(ctx.store, token);
-    if (found !== null && token !== undefined) authenticated.set(req, { ...found, token });
-    next();
+    findSession(ctx.metadata, token).then((found) => {
+      if (found !== null && token !== undefined) authenticated.set(req, { ...found, token });
+      next();
+    }, next);
   };
 }
 

@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import { parseDocName } from '@accord/shared';
 import { findSession, readCookie, SESSION_COOKIE } from '../accounts/sessions.js';
 import type { AppContext, PeerContext } from '../context.js';
-import { decideDocAccess } from '../projects/docAccess.js';
+import { AccessReader, decideDocAccess } from '../projects/docAccess.js';
 import { isAllowedOrigin } from './session.js';
 
 export const WS_PREFIX = '/ws/';
@@ -27,24 +27,29 @@ const refuse = (status: Refusal['status'], reason = REASONS[status]): Refusal =>
  * forbidden doc get the same 404, so that doc names cannot be probed. Request data that cannot be read (a bad
  * URL, a malformed %-escape in the path) is a 400; a bad cookie is no cookie (401).
  */
-export function decideUpgrade(ctx: AppContext, req: IncomingMessage): UpgradeDecision {
+export async function decideUpgrade(ctx: AppContext, req: IncomingMessage): Promise<UpgradeDecision> {
   const path = readPath(req.url);
   if (path === null) return refuse(400);
   if (!path.startsWith(WS_PREFIX)) return refuse(404);
   const origin = req.headers.origin;
   if (origin !== undefined && !isAllowedOrigin(ctx, origin, req.headers.host)) return refuse(403);
   const token = readCookie(req.headers.cookie, SESSION_COOKIE);
-  const found = findSession(ctx.store, token);
+  const found = await findSession(ctx.metadata, token);
   if (found === null) return refuse(401);
   const name = decodePath(path.slice(WS_PREFIX.length));
   if (name === null) return refuse(400);
   const ref = parseDocName(name);
   if (ref === null) return refuse(404);
   const { user, session } = found;
-  const decision = decideDocAccess(ctx.store, user.id, ref);
+  const decision = await decideDocAccess(ctx.metadata, user.id, ref);
   if (decision.access === 'none') return refuse(404);
   if (decision.blindLook) {
-    ctx.audit.record({ actor: user.id, action: 'round.look', project: ref.project, details: { doc: name } });
+    await ctx.metadata.audit.record({
+      actor: user.id,
+      action: 'round.look',
+      project: ref.project,
+      details: { doc: name },
+    });
   }
   return {
     peer: {
@@ -64,13 +69,35 @@ export function decideUpgrade(ctx: AppContext, req: IncomingMessage): UpgradeDec
 export function handleUpgrade(ctx: AppContext, req: IncomingMessage, socket: Duplex, head: Buffer): void {
   // Node removes its own error handler from an upgraded socket: a client reset must not become an uncaught error.
   socket.on('error', (error) => ctx.logger.debug('ws.socket_error', { url: req.url, error }));
-  let decision: UpgradeDecision;
-  try {
-    decision = decideUpgrade(ctx, req);
-  } catch (error) {
-    ctx.logger.error('ws.upgrade_failed', { url: req.url, error });
-    decision = refuse(500);
+  void currentDecision(ctx, req)
+    .catch((error: unknown): UpgradeDecision => {
+      ctx.logger.error('ws.upgrade_failed', { url: req.url, error });
+      return refuse(500);
+    })
+    .then((decision) => serveOrRefuse(ctx, req, socket, head, decision));
+}
+
+/**
+ * The decision, made again if a recheck was asked while it was being made: the metadata it read may be older
+ * than a change that recheck is for (a round created, a member removed), and a socket accepted after the recheck
+ * looked at every socket would keep the access from before. Accepting happens synchronously after this resolves,
+ * so a recheck asked later sees the socket.
+ */
+async function currentDecision(ctx: AppContext, req: IncomingMessage): Promise<UpgradeDecision> {
+  for (;;) {
+    const epoch = accessEpoch(ctx);
+    const decision = await decideUpgrade(ctx, req);
+    if (accessEpoch(ctx) === epoch) return decision;
   }
+}
+
+function serveOrRefuse(
+  ctx: AppContext,
+  req: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+  decision: UpgradeDecision,
+): void {
   if ('peer' in decision) {
     try {
       ctx.sync.handleUpgrade(req, socket, head, decision.peer);
@@ -104,12 +131,25 @@ function decodePath(encoded: string): string | null {
   }
 }
 
-/** After any change of roles, rounds or archive state: close or downgrade connections that lost access. */
-export function recheckConnections(ctx: AppContext): void {
-  ctx.sync.recheck((peer) => {
-    const ref = parseDocName(peer.docName);
-    if (ref === null) return { access: 'none', awareness: 'full' };
-    const { access, awareness } = decideDocAccess(ctx.store, peer.user.id, ref);
-    return { access, awareness };
-  });
+/** How many rechecks were asked on this context: an upgrade decided across one is decided again. */
+const epochs = new WeakMap<AppContext, number>();
+const accessEpoch = (ctx: AppContext) => epochs.get(ctx) ?? 0;
+
+/**
+ * After any change of roles, rounds or archive state: close or downgrade connections that lost access. The
+ * decisions of one recheck read the metadata once per project (AccessReader); a failure is logged, and the
+ * connections are left as they were (a later recheck decides them again).
+ */
+export function recheckConnections(ctx: AppContext): Promise<void> {
+  epochs.set(ctx, accessEpoch(ctx) + 1);
+  let reader: AccessReader | null = null;
+  return ctx.sync
+    .recheck(async (peer) => {
+      reader ??= new AccessReader(ctx.metadata);
+      const ref = parseDocName(peer.docName);
+      if (ref === null) return { access: 'none', awareness: 'full' };
+      const { access, awareness } = await reader.decide(peer.user.id, ref);
+      return { access, awareness };
+    })
+    .catch((error) => ctx.logger.error('ws.recheck_failed', { error }));
 }

@@ -10,11 +10,9 @@ import { decideDocAccess } from '../projects/docAccess.js';
  * and no running round that contains the transcript (its coders must all hear the same recording). Anyone who may
  * not open the transcript gets "not found", as for the transcript itself.
  */
-export function transcriptFor(ctx: AppContext, projectId: string, transcriptId: string): TranscriptMeta {
-  const transcript = isId(transcriptId)
-    ? ctx.store.data.transcripts.find((t) => t.id === transcriptId && t.projectId === projectId)
-    : undefined;
-  if (transcript === undefined) throw notFound('no such transcript');
+export async function transcriptFor(ctx: AppContext, projectId: string, transcriptId: string): Promise<TranscriptMeta> {
+  const transcript = isId(transcriptId) ? await ctx.metadata.transcripts.get(projectId, transcriptId) : null;
+  if (transcript === null) throw notFound('no such transcript');
   return transcript;
 }
 
@@ -24,12 +22,13 @@ const textRef = (transcript: TranscriptMeta): DocRef => ({
   transcript: transcript.id,
 });
 
-export function assertMayHear(ctx: AppContext, userId: string, transcript: TranscriptMeta): void {
-  if (decideDocAccess(ctx.store, userId, textRef(transcript)).access === 'none') throw notFound('no such transcript');
+export async function assertMayHear(ctx: AppContext, userId: string, transcript: TranscriptMeta): Promise<void> {
+  const { access } = await decideDocAccess(ctx.metadata, userId, textRef(transcript));
+  if (access === 'none') throw notFound('no such transcript');
 }
 
-export function assertMayChange(ctx: AppContext, userId: string, transcript: TranscriptMeta): void {
-  const access = decideDocAccess(ctx.store, userId, textRef(transcript)).access;
+export async function assertMayChange(ctx: AppContext, userId: string, transcript: TranscriptMeta): Promise<void> {
+  const { access } = await decideDocAccess(ctx.metadata, userId, textRef(transcript));
   if (access === 'none') throw notFound('no such transcript');
   if (access !== 'write') {
     throw new AccordError(

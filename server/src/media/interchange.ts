@@ -25,9 +25,9 @@ export async function recordingsForExport(
   const inBundle = new Set(bundle.transcripts.map((transcript) => transcript.guid));
   const recordings: QdpxRecording[] = [];
   let total = 0;
-  for (const transcript of ctx.store.data.transcripts) {
+  for (const transcript of await ctx.metadata.transcripts.listByProject(projectId)) {
     const key = mediaKeyOf(transcript);
-    if (transcript.projectId !== projectId || transcript.media === undefined || key === null) continue;
+    if (transcript.media === undefined || key === null) continue;
     const guid = guidForId(transcript.id);
     if (!inBundle.has(guid)) continue;
     const recording: QdpxRecording = { transcriptGuid: guid, name: transcript.media.name, type: transcript.media.type };
@@ -58,8 +58,8 @@ export async function attachImportedRecordings(
   let attached = 0;
   for (const recording of recordings) {
     const id = written.transcriptIds.find((entry) => entry.guid === recording.transcriptGuid)?.id;
-    const transcript = ctx.store.data.transcripts.find((t) => t.id === id && t.projectId === projectId);
-    if (transcript === undefined) {
+    const transcript = id === undefined ? null : await ctx.metadata.transcripts.get(projectId, id);
+    if (transcript === null) {
       warnings.push(`${recording.name}: its transcript was not imported; the recording was left out`);
       continue;
     }

@@ -29,6 +29,14 @@ export async function mediaStore(ctx: AppContext): Promise<MediaStore> {
   return store;
 }
 
+/**
+ * Gives a context the store its recordings live in when that is not its data directory (PostgreSQL: the
+ * composition root, app.ts, sets a PostgresMediaStore before any request).
+ */
+export function useMediaStore(ctx: AppContext, store: MediaStore): void {
+  stores.set(ctx, store);
+}
+
 export interface MediaUpload {
   /** The file name, as sent (`?name=`). */
   name: string;
@@ -71,12 +79,12 @@ export async function attachMedia(
   transcriptId: string,
   upload: MediaUpload,
 ): Promise<TranscriptMedia> {
-  assertMayChange(ctx, userId, transcriptFor(ctx, projectId, transcriptId));
+  await assertMayChange(ctx, userId, await transcriptFor(ctx, projectId, transcriptId));
   const checked = await receiveRecording(ctx, upload);
   try {
     // A round may have started, or the transcript gone, while the bytes were arriving.
-    return await commitRecording(ctx, checked, { actorId: userId, projectId, transcriptId }, () =>
-      assertMayChange(ctx, userId, transcriptFor(ctx, projectId, transcriptId)),
+    return await commitRecording(ctx, checked, { actorId: userId, projectId, transcriptId }, async () =>
+      assertMayChange(ctx, userId, await transcriptFor(ctx, projectId, transcriptId)),
     );
   } finally {
     await discardRecording(ctx, checked);
@@ -124,7 +132,7 @@ export async function commitRecording(
   ctx: AppContext,
   checked: CheckedRecording,
   target: { actorId: string; projectId: string; transcriptId: string },
-  recheck: () => void = () => {},
+  recheck: () => Promise<void> | void = () => {},
 ): Promise<TranscriptMedia> {
   const { actorId, projectId, transcriptId } = target;
   const store = await mediaStore(ctx);
@@ -137,10 +145,10 @@ export async function commitRecording(
     uploadedAt: Date.now(),
   };
   return await exclusive(`${projectId}/${transcriptId}`, async () => {
-    recheck();
+    await recheck();
     const key = await store.commit(checked.staged, { project: projectId, transcript: transcriptId });
     await recordMedia(ctx, key, record);
-    ctx.audit.record({
+    await ctx.metadata.audit.record({
       actor: actorId,
       action: 'transcript.media.attach',
       project: projectId,
@@ -160,13 +168,9 @@ async function recordMedia(ctx: AppContext, key: MediaKey, record: TranscriptMed
   const store = await mediaStore(ctx);
   const owner = { project: key.project, transcript: key.transcript };
   try {
-    await ctx.store.mutate((data) => {
-      const transcript = data.transcripts.find((t) => t.id === key.transcript && t.projectId === key.project);
-      if (transcript === undefined) throw notFound('no such transcript');
-      transcript.media = record;
-    });
+    await ctx.metadata.transcripts.setMedia(key.project, key.transcript, record);
   } catch (error) {
-    const current = ctx.store.data.transcripts.find((t) => t.id === key.transcript)?.media?.sha256 ?? null;
+    const current = (await ctx.metadata.transcripts.get(key.project, key.transcript))?.media?.sha256 ?? null;
     await store.prune(owner, current);
     throw error;
   }
@@ -203,18 +207,15 @@ export async function removeMedia(
   projectId: string,
   transcriptId: string,
 ): Promise<void> {
-  const transcript = transcriptFor(ctx, projectId, transcriptId);
-  assertMayChange(ctx, userId, transcript);
+  const transcript = await transcriptFor(ctx, projectId, transcriptId);
+  await assertMayChange(ctx, userId, transcript);
   if (transcript.media === undefined) throw notFound('the transcript has no recording');
   const store = await mediaStore(ctx);
   await exclusive(`${projectId}/${transcriptId}`, async () => {
     const removed = transcript.media;
-    await ctx.store.mutate((data) => {
-      const current = data.transcripts.find((t) => t.id === transcriptId && t.projectId === projectId);
-      if (current !== undefined) delete current.media;
-    });
+    await ctx.metadata.transcripts.setMedia(projectId, transcriptId, null);
     await store.prune({ project: projectId, transcript: transcriptId }, null);
-    ctx.audit.record({
+    await ctx.metadata.audit.record({
       actor: userId,
       action: 'transcript.media.remove',
       project: projectId,

@@ -408,17 +408,16 @@ export class InProcessMetadata implements Metadata {
     private readonly onClose: () => Promise<void> = async () => {},
   ) {
     this.current = initial;
-    this.repos = reposOver({
-      read: async (fn) => fn(this.current),
-      write: async (fn) => {
-        while (this.exclusive !== null) await this.exclusive;
-        const draft = copy(this.current);
-        const result = fn(draft);
-        this.current = draft;
-        await this.persist(draft);
-        return result;
-      },
-    });
+    this.repos = reposOver({ read: async (fn) => fn(this.current), write: (fn) => this.write(fn) });
+  }
+
+  private async write<T>(fn: (draft: MetadataSnapshot) => T): Promise<T> {
+    while (this.exclusive !== null) await this.exclusive;
+    const draft = copy(this.current);
+    const result = fn(draft);
+    this.current = draft;
+    await this.persist(draft);
+    return result;
   }
 
   get users() {
@@ -459,6 +458,14 @@ export class InProcessMetadata implements Metadata {
       this.exclusive = null;
       release();
     }
+  }
+
+  /**
+   * A raw change of the whole value, bypassing every repository rule: for tests that set up what the API cannot
+   * reach (a session expired, an account gone behind the server's back). Durable when it resolves.
+   */
+  edit<T>(change: (draft: MetadataSnapshot) => T): Promise<T> {
+    return this.write(change);
   }
 
   async snapshot(): Promise<MetadataSnapshot> {

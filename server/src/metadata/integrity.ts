@@ -5,8 +5,10 @@ import { markWritten } from '../persistence/fileStore.js';
 import { docDirName, docsRoot } from '../persistence/layout.js';
 import { type ExpectedDoc, type ExpectedSnapshot, type StorageReport, verifyStorage } from '../persistence/verify.js';
 import { AUDIT_FILE, verifyAudit } from './audit.js';
+import { openEmbeddedMetadata } from './embedded.js';
+import type { InProcessMetadata } from './inProcess.js';
 import type { Metadata } from './schema.js';
-import { CorruptMetadataError, METADATA_FILE, MetadataStore, readMetadataFile } from './store.js';
+import { CorruptMetadataError, METADATA_FILE, readMetadataFile } from './store.js';
 
 /**
  * Everything the metadata says must be in the storage: every transcript's text document (written before its
@@ -85,11 +87,11 @@ export async function markDocuments(dataDir: string, docNames: readonly string[]
  * Opens the metadata of a data directory once it is verified: a damaged `meta.json` (or a missing one beside data)
  * throws `CorruptMetadataError`, any other damage `DataDamagedError`, and in both cases nothing was changed.
  */
-export async function openVerifiedDataDir(dataDir: string): Promise<MetadataStore> {
+export async function openVerifiedDataDir(dataDir: string): Promise<InProcessMetadata> {
   readMetadataFile(dataDir);
   const report = await verifyDataDir(dataDir);
   if (report.damages.length > 0) throw new DataDamagedError(dataDir, report.damages);
-  const store = await MetadataStore.open(dataDir);
+  const metadata = await openEmbeddedMetadata(dataDir);
   await markDocuments(dataDir, report.storage.unmarked);
-  return store;
+  return metadata;
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { type Adapter, Low } from 'lowdb';
+import type { Adapter } from 'lowdb';
 import { TextFile } from 'lowdb/node';
 import { docNameOf, docsRoot, walRoot, walSegments } from '../persistence/layout.js';
 import { AUDIT_FILE } from './audit.js';
@@ -156,45 +156,5 @@ export class MetadataFile implements Adapter<Metadata> {
 
   write(data: Metadata): Promise<void> {
     return this.text.write(serializeMetadata(data));
-  }
-}
-
-/**
- * Users, sessions, projects, members, the transcript index and rounds, in one lowdb file. lowdb rewrites the
- * file atomically (temp file + rename) on every write and serialises writes, so the process holding the data
- * directory lock is its one writer. Yjs content never lives here (see persistence/).
- */
-export class MetadataStore {
-  private constructor(
-    private readonly db: Low<Metadata>,
-    readonly file: string,
-  ) {}
-
-  static async open(dataDir: string): Promise<MetadataStore> {
-    fs.mkdirSync(dataDir, { recursive: true });
-    const file = path.join(dataDir, METADATA_FILE);
-    const found = readMetadataFile(dataDir);
-    const db = new Low<Metadata>(new MetadataFile(file), found?.data ?? emptyMetadata());
-    // A file from before checksums gets one now, so that from here on damage to it is noticed; an older version is
-    // written in the current one (its old text kept aside).
-    if (found !== null && (!found.checksummed || found.version < METADATA_VERSION)) {
-      keepPreMigrationCopy(dataDir, found);
-      await db.write();
-    }
-    return new MetadataStore(db, file);
-  }
-
-  /** The current metadata. Treat it as read-only: change it only inside `mutate`. */
-  get data(): Readonly<Metadata> {
-    return this.db.data;
-  }
-
-  /** Applies a change and writes it durably before resolving; a throwing change writes nothing. */
-  async mutate<T>(change: (data: Metadata) => T): Promise<T> {
-    const draft = structuredClone(this.db.data);
-    const result = change(draft);
-    this.db.data = draft;
-    await this.db.write();
-    return result;
   }
 }

@@ -85,10 +85,10 @@ export async function writeBundle(
 ): Promise<WriteBundleResult> {
   const problems = bundleProblems(bundle);
   if (problems.length > 0) throw new AccordError(400, 'invalid_bundle', problems.slice(0, 5).join('; '));
-  const data = ctx.store.data;
   const existing =
-    'id' in options.project ? data.projects.find((p) => p.id === (options.project as { id: string }).id) : undefined;
+    'id' in options.project ? ((await ctx.metadata.projects.get(options.project.id)) ?? undefined) : undefined;
   if ('id' in options.project && existing === undefined) throw notFound('no such project');
+  const accounts = await ctx.metadata.users.list();
   if (existing?.archived) throw new AccordError(409, 'archived', 'the project is archived; unarchive it to import');
   const projectId = existing?.id ?? newId();
   const now = Date.now();
@@ -101,14 +101,14 @@ export async function writeBundle(
   for (const user of bundle.users.filter((u) => coders.has(u.guid))) {
     const choice = options.users?.[user.guid];
     const chosen =
-      choice === undefined ? matchAccount(data.users, user) : choice === 'create' ? undefined : choice.account;
+      choice === undefined ? matchAccount(accounts, user) : choice === 'create' ? undefined : choice.account;
     if (chosen !== undefined) {
-      if (!data.users.some((account) => account.id === chosen))
+      if (!accounts.some((account) => account.id === chosen))
         throw notFound(`no account ${chosen} for coder "${user.name}"`);
       accountOf.set(user.guid, chosen);
       continue;
     }
-    const taken = data.users.some((account) => account.id === user.guid) || newAccounts.some((a) => a.id === user.guid);
+    const taken = accounts.some((account) => account.id === user.guid) || newAccounts.some((a) => a.id === user.guid);
     const id = isId(user.guid) && !taken ? user.guid : newId();
     const name = user.name.trim() || `Imported coder ${user.guid.slice(0, 8)}`;
     newAccounts.push({
@@ -123,7 +123,7 @@ export async function writeBundle(
     accountOf.set(user.guid, id);
   }
 
-  const usedTranscriptIds = new Set(data.transcripts.map((t) => t.id));
+  const usedTranscriptIds = new Set((await ctx.metadata.transcripts.list()).map((t) => t.id));
   const transcriptIds = bundle.transcripts.map((transcript) => {
     const id = isId(transcript.guid) && !usedTranscriptIds.has(transcript.guid) ? transcript.guid : newId();
     usedTranscriptIds.add(id);
@@ -230,10 +230,11 @@ export async function writeBundle(
       });
     }
 
-    await ctx.store.mutate((meta) => {
-      let project = meta.projects.find((p) => p.id === projectId);
-      if (project === undefined) {
-        project = {
+    // The project, the new accounts, the memberships and the transcript index entries: all of it, or none.
+    await ctx.metadata.transaction(async (tx) => {
+      let project = await tx.projects.get(projectId);
+      if (project === null) {
+        project = await tx.projects.create({
           id: projectId,
           name: 'create' in options.project ? options.project.create.trim() : bundle.name,
           description: bundle.description,
@@ -242,17 +243,16 @@ export async function writeBundle(
           createdBy: options.actorId,
           settings: { ...DEFAULT_PROJECT_SETTINGS },
           members: [{ userId: options.actorId, role: 'owner', addedAt: now }],
-        } satisfies Project;
-        meta.projects.push(project);
+        } satisfies Project);
       }
-      meta.users.push(...newAccounts);
+      for (const account of newAccounts) await tx.users.create(account);
       for (const userId of new Set(accountOf.values())) {
         if (!project.members.some((member) => member.userId === userId)) {
-          project.members.push({ userId, role: 'coder', addedAt: now });
+          await tx.projects.setMemberRole(projectId, userId, 'coder', now);
         }
       }
-      bundle.transcripts.forEach((transcript, index) => {
-        meta.transcripts.push({
+      for (const [index, transcript] of bundle.transcripts.entries()) {
+        await tx.transcripts.create({
           id: transcriptIds[index]!,
           projectId,
           title: transcript.title.trim() || `Transcript ${index + 1}`,
@@ -261,7 +261,7 @@ export async function writeBundle(
           createdBy: options.actorId,
           createdAt: now,
         } satisfies TranscriptMeta);
-      });
+      }
     });
   } catch (error) {
     await rollBack(ctx, projectId, existing === undefined, {
@@ -274,7 +274,7 @@ export async function writeBundle(
   }
   ctx.recheckConnections();
   const summary = summariseBundle(bundle);
-  ctx.audit.record({
+  await ctx.metadata.audit.record({
     actor: options.actorId,
     action: 'project.import',
     project: projectId,
@@ -403,8 +403,8 @@ function slug(name: string): string {
  * log (`round.look`, one entry per round) before the bundle is returned.
  */
 export async function readBundle(ctx: AppContext, projectId: string, reader?: string): Promise<ProjectBundle> {
-  const project = ctx.store.data.projects.find((p) => p.id === projectId);
-  if (project === undefined) throw notFound('no such project');
+  const project = await ctx.metadata.projects.get(projectId);
+  if (project === null) throw notFound('no such project');
   const reads = new DocReads(ctx, reader ?? null, 'export');
   const { codes, redirects } = await ctx.sync.withDoc(docName({ kind: 'codebook', project: projectId }), (doc) => ({
     codes: readCodes(doc),
@@ -433,7 +433,7 @@ export async function readBundle(ctx: AppContext, projectId: string, reader?: st
     else if (ref?.kind === 'memo') storedMemos.add(ref.memo);
   }
   const coders = new Set<string>();
-  const transcripts = ctx.store.data.transcripts.filter((t) => t.projectId === projectId);
+  const transcripts = await ctx.metadata.transcripts.listByProject(projectId);
   const bundleTranscripts: ProjectBundle['transcripts'] = [];
   for (const transcript of transcripts) {
     const textName = docName({ kind: 'text', project: projectId, transcript: transcript.id });
@@ -444,7 +444,7 @@ export async function readBundle(ctx: AppContext, projectId: string, reader?: st
         const stored = (layerCoders.get(transcript.id) ?? []).sort((a, b) => compare(guidForId(a), guidForId(b)));
         for (const coder of stored) {
           const ref = { kind: 'codings', project: projectId, transcript: transcript.id, coder } as const;
-          if (reads.access(ref) === 'none') continue;
+          if ((await reads.access(ref)) === 'none') continue;
           const codings = await ctx.sync.withDoc(docName(ref), (doc) =>
             codingsMap(doc).size === 0 ? [] : readCodings(doc, textDoc),
           );
@@ -480,7 +480,7 @@ export async function readBundle(ctx: AppContext, projectId: string, reader?: st
       }),
     );
   }
-  const accounts = ctx.store.data.users.filter((user) => coders.has(user.id));
+  const accounts = (await ctx.metadata.users.list()).filter((user) => coders.has(user.id));
   // A layer whose account is gone still has a coder (only the offline CLI sees such a layer: access needs an account).
   const unnamed = [...coders].filter((coder) => !accounts.some((user) => user.id === coder));
   const users = [
@@ -492,7 +492,7 @@ export async function readBundle(ctx: AppContext, projectId: string, reader?: st
   const readMemo = async (memo: string, about: BundleMemo['about'], targetName: string, guid: string) => {
     if (!storedMemos.has(memo)) return;
     const ref = { kind: 'memo', project: projectId, memo } as const;
-    if (reads.access(ref) === 'none') return;
+    if ((await reads.access(ref)) === 'none') return;
     const text = await ctx.sync.withDoc(docName(ref), (doc) => memoText(doc).toString().replace(/\r\n?/g, '\n'));
     if (text.trim() === '') return;
     memos.push({ guid, title: defaultMemoTitle(about, targetName), text, about, userGuid: null, createdAt: 0 });
@@ -511,7 +511,7 @@ export async function readBundle(ctx: AppContext, projectId: string, reader?: st
       derivedGuid(guid, 'transcript-memo'),
     );
   }
-  reads.recordLooks();
+  await reads.recordLooks();
   return {
     name: project.name,
     description: project.description,

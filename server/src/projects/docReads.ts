@@ -1,6 +1,6 @@
 import { type Access, type DocRef, docName } from '@accord/shared';
 import type { AppContext } from '../context.js';
-import { type DocDecision, decideDocAccess, runningRound } from './docAccess.js';
+import { AccessReader, type DocDecision, runningRoundOf } from './docAccess.js';
 
 /**
  * One request's reads of project documents. Each read is decided exactly as a WebSocket join is
@@ -14,7 +14,9 @@ import { type DocDecision, decideDocAccess, runningRound } from './docAccess.js'
  */
 export class DocReads {
   /** Round id -> names of the hidden documents read in it. */
-  private readonly looks = new Map<string, Set<string>>();
+  private readonly looks = new Map<string, { project: string; docs: Set<string> }>();
+  /** Reads each project, its rounds and accounts once for all the decisions of this request. */
+  private readonly reader: AccessReader;
 
   constructor(
     private readonly ctx: AppContext,
@@ -22,58 +24,49 @@ export class DocReads {
     readonly userId: string | null,
     /** What the reads are for, as the audit entry names it (`export`, `agreement`, `report`, ...). */
     readonly via: string,
-  ) {}
+  ) {
+    this.reader = new AccessReader(ctx.metadata);
+  }
 
   /** The access decision for `ref`; a granted blind-round look is noted for `recordLooks`. */
-  decide(ref: DocRef): DocDecision {
+  async decide(ref: DocRef): Promise<DocDecision> {
     if (this.userId === null) {
-      if (this.hiddenInBlindRound(ref)) this.note(ref);
+      if (await this.hiddenInBlindRound(ref)) await this.note(ref);
       return { access: 'read', awareness: 'full', blindLook: false };
     }
-    const decision = decideDocAccess(this.ctx.store, this.userId, ref);
-    if (decision.access !== 'none' && decision.blindLook) this.note(ref);
+    const decision = await this.reader.decide(this.userId, ref);
+    if (decision.access !== 'none' && decision.blindLook) await this.note(ref);
     return decision;
   }
 
-  access(ref: DocRef): Access {
-    return this.decide(ref).access;
+  async access(ref: DocRef): Promise<Access> {
+    return (await this.decide(ref)).access;
   }
 
   /** Writes one `round.look` per round looked into since the last call; nothing when no hidden layer was read. */
-  recordLooks(): void {
-    for (const [round, docs] of this.looks) {
-      const project = this.ctx.store.data.rounds.find((candidate) => candidate.id === round)?.projectId;
-      this.ctx.audit.record({
+  async recordLooks(): Promise<void> {
+    for (const [round, { project, docs }] of this.looks) {
+      await this.ctx.metadata.audit.record({
         actor: this.userId,
         action: 'round.look',
-        ...(project === undefined ? {} : { project }),
+        project,
         details: { round, via: this.via, docs: [...docs].sort() },
       });
     }
     this.looks.clear();
   }
 
-  private note(ref: DocRef): void {
+  private async note(ref: DocRef): Promise<void> {
     if (!('transcript' in ref)) return;
-    const round = runningRoundId(this.ctx, ref.project, ref.transcript);
+    const round = runningRoundOf(await this.reader.roundsOf(ref.project), ref.transcript);
     if (round === null) return;
-    const docs = this.looks.get(round) ?? new Set<string>();
-    docs.add(docName(ref));
-    this.looks.set(round, docs);
+    const look = this.looks.get(round.id) ?? { project: round.projectId, docs: new Set<string>() };
+    look.docs.add(docName(ref));
+    this.looks.set(round.id, look);
   }
 
-  private hiddenInBlindRound(ref: DocRef): boolean {
+  private async hiddenInBlindRound(ref: DocRef): Promise<boolean> {
     if (ref.kind !== 'codings' && ref.kind !== 'consensus') return false;
-    return runningRound(this.ctx.store, ref.project, ref.transcript)?.mode === 'blind';
+    return runningRoundOf(await this.reader.roundsOf(ref.project), ref.transcript)?.mode === 'blind';
   }
-}
-
-function runningRoundId(ctx: AppContext, projectId: string, transcriptId: string): string | null {
-  const round = ctx.store.data.rounds.find(
-    (candidate) =>
-      candidate.projectId === projectId &&
-      candidate.status === 'running' &&
-      candidate.assignments.some((assignment) => assignment.transcriptId === transcriptId),
-  );
-  return round?.id ?? null;
 }

@@ -1,6 +1,6 @@
 import { newId, type ProjectSummary, type Role } from '@accord/shared';
 import type { AppContext } from '../context.js';
-import { conflict, notFound } from '../errors.js';
+import { notFound } from '../errors.js';
 import { forgetProjectMedia } from '../media/media.js';
 import { DEFAULT_PROJECT_SETTINGS, type Project, type ProjectSettings } from '../metadata/schema.js';
 import { roleOf } from './docAccess.js';
@@ -10,9 +10,9 @@ export function summarise(project: Project, role: Role): ProjectSummary {
   return { id, name, description, archived, createdAt, role, settings, members: project.members.length };
 }
 
-export function projectsOf(ctx: AppContext, userId: string): ProjectSummary[] {
+export async function projectsOf(ctx: AppContext, userId: string): Promise<ProjectSummary[]> {
   const summaries: ProjectSummary[] = [];
-  for (const project of ctx.store.data.projects) {
+  for (const project of await ctx.metadata.projects.listForMember(userId)) {
     const role = roleOf(project, userId);
     if (role !== null) summaries.push(summarise(project, role));
   }
@@ -20,10 +20,14 @@ export function projectsOf(ctx: AppContext, userId: string): ProjectSummary[] {
 }
 
 /** The project if the user is a member; otherwise "not found", so that outsiders learn nothing. */
-export function memberProject(ctx: AppContext, projectId: string, userId: string): { project: Project; role: Role } {
-  const project = ctx.store.data.projects.find((candidate) => candidate.id === projectId);
+export async function memberProject(
+  ctx: AppContext,
+  projectId: string,
+  userId: string,
+): Promise<{ project: Project; role: Role }> {
+  const project = await ctx.metadata.projects.get(projectId);
   const role = roleOf(project, userId);
-  if (project === undefined || role === null) throw notFound('no such project');
+  if (project === null || role === null) throw notFound('no such project');
   return { project, role };
 }
 
@@ -43,10 +47,13 @@ export async function createProject(
     settings: { ...DEFAULT_PROJECT_SETTINGS },
     members: [{ userId, role: 'owner', addedAt: now }],
   };
-  await ctx.store.mutate((data) => {
-    data.projects.push(project);
+  await ctx.metadata.projects.create(project);
+  await ctx.metadata.audit.record({
+    actor: userId,
+    action: 'project.create',
+    project: project.id,
+    details: { name: project.name },
   });
-  ctx.audit.record({ actor: userId, action: 'project.create', project: project.id, details: { name: project.name } });
   return project;
 }
 
@@ -63,33 +70,34 @@ export async function updateProject(
   projectId: string,
   patch: ProjectPatch,
 ): Promise<Project> {
-  const updated = await ctx.store.mutate((data) => {
-    const project = data.projects.find((candidate) => candidate.id === projectId);
-    if (project === undefined) throw notFound('no such project');
-    if (patch.name !== undefined) project.name = patch.name.trim();
-    if (patch.description !== undefined) project.description = patch.description.trim();
-    if (patch.archived !== undefined) project.archived = patch.archived;
-    if (patch.settings !== undefined) project.settings = { ...project.settings, ...patch.settings };
-    return project;
+  const updated = await ctx.metadata.projects.update(projectId, {
+    ...patch,
+    ...(patch.name !== undefined ? { name: patch.name.trim() } : {}),
+    ...(patch.description !== undefined ? { description: patch.description.trim() } : {}),
   });
-  ctx.audit.record({ actor: userId, action: 'project.update', project: projectId, details: { ...patch } });
+  await ctx.metadata.audit.record({
+    actor: userId,
+    action: 'project.update',
+    project: projectId,
+    details: { ...patch },
+  });
   if (patch.archived !== undefined || patch.settings?.codersEditCodebook !== undefined) ctx.recheckConnections();
   return updated;
 }
 
 /** Deletes the project's metadata and every one of its documents; audited. */
 export async function deleteProject(ctx: AppContext, userId: string, projectId: string): Promise<void> {
-  const project = ctx.store.data.projects.find((candidate) => candidate.id === projectId);
-  if (project === undefined) throw notFound('no such project');
-  await ctx.store.mutate((data) => {
-    data.projects = data.projects.filter((candidate) => candidate.id !== projectId);
-    data.transcripts = data.transcripts.filter((transcript) => transcript.projectId !== projectId);
-    data.rounds = data.rounds.filter((round) => round.projectId !== projectId);
-  });
+  const project = await ctx.metadata.projects.delete(projectId);
+  if (project === null) throw notFound('no such project');
   ctx.recheckConnections();
   await ctx.sync.deletePrefix(`p/${projectId}/`);
   await forgetProjectMedia(ctx, projectId);
-  ctx.audit.record({ actor: userId, action: 'project.delete', project: projectId, details: { name: project.name } });
+  await ctx.metadata.audit.record({
+    actor: userId,
+    action: 'project.delete',
+    project: projectId,
+    details: { name: project.name },
+  });
 }
 
 export async function setMemberRole(
@@ -99,22 +107,9 @@ export async function setMemberRole(
   memberId: string,
   role: Role | null,
 ): Promise<void> {
-  const previous = await ctx.store.mutate((data) => {
-    const project = data.projects.find((candidate) => candidate.id === projectId);
-    if (project === undefined) throw notFound('no such project');
-    if (!data.users.some((user) => user.id === memberId)) throw notFound('no such user');
-    const member = project.members.find((candidate) => candidate.userId === memberId);
-    const before = member?.role ?? null;
-    if (before === 'owner' && role !== 'owner' && project.members.filter((m) => m.role === 'owner').length === 1) {
-      throw conflict('last_owner', 'a project needs at least one owner; make someone else owner first');
-    }
-    if (role === null) project.members = project.members.filter((candidate) => candidate.userId !== memberId);
-    else if (member) member.role = role;
-    else project.members.push({ userId: memberId, role, addedAt: Date.now() });
-    return before;
-  });
+  const previous = await ctx.metadata.projects.setMemberRole(projectId, memberId, role, Date.now());
   if (previous === role) return;
-  ctx.audit.record({
+  await ctx.metadata.audit.record({
     actor: actorId,
     action: role === null ? 'member.remove' : previous === null ? 'member.add' : 'member.role',
     project: projectId,

@@ -15,13 +15,13 @@ export interface TranscriptInput {
   turns?: Turn[];
 }
 
-export function transcriptsOf(ctx: AppContext, projectId: string): TranscriptMeta[] {
-  return ctx.store.data.transcripts.filter((transcript) => transcript.projectId === projectId);
+export function transcriptsOf(ctx: AppContext, projectId: string): Promise<TranscriptMeta[]> {
+  return ctx.metadata.transcripts.listByProject(projectId);
 }
 
-export function getTranscript(ctx: AppContext, projectId: string, transcriptId: string): TranscriptMeta {
-  const transcript = ctx.store.data.transcripts.find((t) => t.id === transcriptId && t.projectId === projectId);
-  if (transcript === undefined) throw notFound('no such transcript');
+export async function getTranscript(ctx: AppContext, projectId: string, transcriptId: string): Promise<TranscriptMeta> {
+  const transcript = await ctx.metadata.transcripts.get(projectId, transcriptId);
+  if (transcript === null) throw notFound('no such transcript');
   return transcript;
 }
 
@@ -57,10 +57,13 @@ export async function createTranscript(
   await ctx.sync.withDoc(docName({ kind: 'text', project: projectId, transcript: transcript.id }), (doc) => {
     if (transcriptText(doc).length === 0) initTranscript(doc, text, input.turns ?? []);
   });
-  await ctx.store.mutate((data) => {
-    data.transcripts.push(transcript);
+  await ctx.metadata.transcripts.create(transcript);
+  await ctx.metadata.audit.record({
+    actor: userId,
+    action: 'transcript.create',
+    project: projectId,
+    details: { id: transcript.id },
   });
-  ctx.audit.record({ actor: userId, action: 'transcript.create', project: projectId, details: { id: transcript.id } });
   return transcript;
 }
 
@@ -78,18 +81,13 @@ export async function updateTranscript(
   transcriptId: string,
   patch: TranscriptPatch,
 ): Promise<TranscriptMeta> {
-  return ctx.store.mutate((data) => {
-    const transcript = data.transcripts.find((t) => t.id === transcriptId && t.projectId === projectId);
-    if (transcript === undefined) throw notFound('no such transcript');
-    if (patch.title !== undefined) transcript.title = patch.title.trim();
-    if (patch.participant !== undefined) transcript.participant = patch.participant.trim();
-    if (patch.attributes !== undefined) transcript.attributes = patch.attributes;
-    if (patch.language !== undefined) {
-      const language = patch.language === null ? null : canonicalLanguage(patch.language);
-      if (language === null) delete transcript.language;
-      else transcript.language = language;
-    }
-    return transcript;
+  return ctx.metadata.transcripts.update(projectId, transcriptId, {
+    ...(patch.title !== undefined ? { title: patch.title.trim() } : {}),
+    ...(patch.participant !== undefined ? { participant: patch.participant.trim() } : {}),
+    ...(patch.attributes !== undefined ? { attributes: patch.attributes } : {}),
+    ...(patch.language !== undefined
+      ? { language: patch.language === null ? null : canonicalLanguage(patch.language) }
+      : {}),
   });
 }
 
@@ -99,12 +97,14 @@ export async function deleteTranscript(
   projectId: string,
   transcriptId: string,
 ): Promise<void> {
-  getTranscript(ctx, projectId, transcriptId);
-  await ctx.store.mutate((data) => {
-    data.transcripts = data.transcripts.filter((t) => !(t.id === transcriptId && t.projectId === projectId));
-  });
+  if (!(await ctx.metadata.transcripts.delete(projectId, transcriptId))) throw notFound('no such transcript');
   ctx.recheckConnections();
   await ctx.sync.deletePrefix(`p/${projectId}/t/${transcriptId}/`);
   await forgetTranscriptMedia(ctx, projectId, transcriptId);
-  ctx.audit.record({ actor: userId, action: 'transcript.delete', project: projectId, details: { id: transcriptId } });
+  await ctx.metadata.audit.record({
+    actor: userId,
+    action: 'transcript.delete',
+    project: projectId,
+    details: { id: transcriptId },
+  });
 }

@@ -11,7 +11,7 @@ import {
 import type { AppContext } from '../context.js';
 import { AccordError, notFound } from '../errors.js';
 import type { Project, Round } from '../metadata/schema.js';
-import { decideDocAccess } from '../projects/docAccess.js';
+import { AccessReader, decideDocAccess } from '../projects/docAccess.js';
 import { DocReads } from '../projects/docReads.js';
 import { memberProject } from '../projects/projects.js';
 
@@ -26,20 +26,23 @@ export interface RoundActor {
   role: Role;
 }
 
-export function projectActor(ctx: AppContext, userId: string, projectId: string, action: ProjectAction): RoundActor {
+export async function projectActor(
+  ctx: AppContext,
+  userId: string,
+  projectId: string,
+  action: ProjectAction,
+): Promise<RoundActor> {
   if (!isId(projectId)) throw notFound('no such project');
-  const { project, role } = memberProject(ctx, projectId, userId);
+  const { project, role } = await memberProject(ctx, projectId, userId);
   if (!projectPermission(role, project, action)) {
     throw new AccordError(403, 'forbidden', `your role (${role}) does not allow this`);
   }
   return { userId, project, role };
 }
 
-export function findRound(ctx: AppContext, project: Project, roundId: string): Round {
-  const round = isId(roundId)
-    ? ctx.store.data.rounds.find((r) => r.id === roundId && r.projectId === project.id)
-    : undefined;
-  if (round === undefined) throw notFound('no such round');
+export async function findRound(ctx: AppContext, project: Project, roundId: string): Promise<Round> {
+  const round = isId(roundId) ? await ctx.metadata.rounds.get(roundId) : null;
+  if (round === null || round.projectId !== project.id) throw notFound('no such round');
   return round;
 }
 
@@ -59,24 +62,30 @@ export function roundDocRefs(round: Round): DocRef[] {
  * are computed from); an owner's permitted look into a running blind round is written to the audit log (one
  * `round.look` naming the layers), before any of it is read.
  */
-export function requireRoundData(ctx: AppContext, actor: RoundActor, round: Round, purpose: string): void {
+export async function requireRoundData(
+  ctx: AppContext,
+  actor: RoundActor,
+  round: Round,
+  purpose: string,
+): Promise<void> {
   const reads = new DocReads(ctx, actor.userId, purpose);
   for (const ref of roundDocRefs(round)) {
-    if (reads.access(ref) === 'none') throw notFound('no such round');
+    if ((await reads.access(ref)) === 'none') throw notFound('no such round');
   }
-  reads.recordLooks();
+  await reads.recordLooks();
 }
 
-export function docAccess(ctx: AppContext, userId: string, ref: DocRef): Access {
-  return decideDocAccess(ctx.store, userId, ref).access;
+export async function docAccess(ctx: AppContext, userId: string, ref: DocRef): Promise<Access> {
+  return (await decideDocAccess(ctx.metadata, userId, ref)).access;
 }
 
 /** The coder layers of the round this user may open now, by name: the only way a client learns them. */
-export function visibleLayers(ctx: AppContext, userId: string, round: Round): RoundView['layers'] {
+export async function visibleLayers(ctx: AppContext, userId: string, round: Round): Promise<RoundView['layers']> {
   const layers: RoundView['layers'] = [];
+  const reader = new AccessReader(ctx.metadata);
   for (const ref of roundDocRefs(round)) {
     if (ref.kind !== 'codings') continue;
-    const access = docAccess(ctx, userId, ref);
+    const { access } = await reader.decide(userId, ref);
     if (access !== 'none')
       layers.push({ transcriptId: ref.transcript, coder: ref.coder, docName: docName(ref), access });
   }

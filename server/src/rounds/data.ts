@@ -37,9 +37,14 @@ export const roundSegmentation = (round: Pick<Round, 'segmentation'>): Segmentat
  * The language a round's transcript is segmented with: what was recorded at reveal (so a language changed later
  * changes no revealed figure), else the transcript's own, else the guess from its text; null for the root rules.
  */
-export function roundLanguage(ctx: AppContext, round: Round, transcriptId: string, text: string): string | null {
+export async function roundLanguage(
+  ctx: AppContext,
+  round: Round,
+  transcriptId: string,
+  text: string,
+): Promise<string | null> {
   if (round.status === 'revealed' && round.languages !== undefined) return round.languages[transcriptId] ?? null;
-  const meta = ctx.store.data.transcripts.find((t) => t.id === transcriptId && t.projectId === round.projectId);
+  const meta = await ctx.metadata.transcripts.get(round.projectId, transcriptId);
   return transcriptLanguage(text, meta?.language) ?? null;
 }
 
@@ -96,7 +101,7 @@ async function load(ctx: AppContext, round: Round, source: RoundData['source']):
       text,
       turns: readTurns(textDoc),
       coders: [...assignment.coders],
-      language: roundLanguage(ctx, round, assignment.transcriptId, text),
+      language: await roundLanguage(ctx, round, assignment.transcriptId, text),
       textDoc,
       layers,
     });

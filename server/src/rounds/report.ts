@@ -151,14 +151,20 @@ export interface ReviewSummary {
   }[];
 }
 
+/** Names of accounts (by id; the id when the account is gone) and titles of the round's project's transcripts. */
+async function roundNames(ctx: AppContext, round: Round) {
+  const names = new Map((await ctx.metadata.users.list()).map((u) => [u.id, u.name]));
+  const titles = new Map((await ctx.metadata.transcripts.listByProject(round.projectId)).map((t) => [t.id, t.title]));
+  return { userName: (id: string) => names.get(id) ?? id, titles };
+}
+
 export async function reviewSummary(
   ctx: AppContext,
   round: Round,
   data: RoundData,
   codeNames: ReadonlyMap<string, CodeInfo>,
 ): Promise<ReviewSummary> {
-  const userName = (id: string) => ctx.store.data.users.find((u) => u.id === id)?.name ?? id;
-  const titles = new Map(ctx.store.data.transcripts.map((t) => [t.id, t.title]));
+  const { userName, titles } = await roundNames(ctx, round);
   const codeName = (id: string) => codeNames.get(id)?.name ?? id;
   const items = round.status === 'revealed' ? await reviewList(ctx, round, data, {}) : [];
   const decided = items.filter((item) => item.resolution !== null);
@@ -261,7 +267,7 @@ export function unitText(unit: UnitKind, segmentation: Pick<SegmentationInfo, 'v
     : `${UNIT_TEXT[unit]} (${cut}; Accord segmentation version ${segmentation.version})`;
 }
 
-export function buildReport(
+export async function buildReport(
   ctx: AppContext,
   round: Round,
   data: RoundData,
@@ -269,9 +275,8 @@ export function buildReport(
   codes: { frozen: CodeInfo[] },
   choice: UnitChoice,
   review: ReviewSummary,
-): ReliabilityReport {
-  const userName = (id: string) => ctx.store.data.users.find((u) => u.id === id)?.name ?? id;
-  const titles = new Map(ctx.store.data.transcripts.map((t) => [t.id, t.title]));
+): Promise<ReliabilityReport> {
+  const { userName, titles } = await roundNames(ctx, round);
   const report: ReliabilityReport = {
     generator: { name: 'Accord', version: VERSION, generatedAt: Date.now() },
     round: {

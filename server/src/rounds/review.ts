@@ -180,7 +180,7 @@ export async function decide(
       codings,
     ),
   );
-  ctx.audit.record({
+  await ctx.metadata.audit.record({
     actor: userId,
     action: 'round.consensus',
     project: round.projectId,

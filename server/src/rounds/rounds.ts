@@ -12,6 +12,7 @@ import { LATEST_SEGMENTATION, type SegmentationVersion } from '@accord/shared/te
 import * as Y from 'yjs';
 import type { AppContext } from '../context.js';
 import { AccordError, badRequest, conflict } from '../errors.js';
+import { failures } from '../metadata/failures.js';
 import type { Round, SnapshotRecord } from '../metadata/schema.js';
 import { nameDoc } from '../sync/skippedEntries.js';
 import { findRound, type RoundActor } from './access.js';
@@ -52,12 +53,12 @@ export interface RoundWarning {
 const isCoderRole = (actor: RoundActor, userId: string) =>
   actor.project.members.some((m) => m.userId === userId && (m.role === 'coder' || m.role === 'owner'));
 
-function chooseTranscripts(
+async function chooseTranscripts(
   ctx: AppContext,
   actor: RoundActor,
   input: NewRound,
-): { ids: string[]; sample: Round['sample'] } {
-  const population = ctx.store.data.transcripts.filter((t) => t.projectId === actor.project.id).map((t) => t.id);
+): Promise<{ ids: string[]; sample: Round['sample'] }> {
+  const population = (await ctx.metadata.transcripts.listByProject(actor.project.id)).map((t) => t.id);
   if ('ids' in input.transcripts) {
     for (const id of input.transcripts.ids) {
       if (!population.includes(id)) throw badRequest('invalid_input', `no transcript ${id} in this project`);
@@ -109,16 +110,13 @@ export async function createRound(
   actor: RoundActor,
   input: NewRound,
 ): Promise<{ round: Round; warnings: RoundWarning[] }> {
-  const { ids, sample } = chooseTranscripts(ctx, actor, input);
+  const { ids, sample } = await chooseTranscripts(ctx, actor, input);
   if (ids.length === 0) throw badRequest('no_transcripts', 'a round needs at least one transcript');
   const assignments = assignmentsFor(actor, input, ids);
-  const busy = ids.filter((id) =>
-    ctx.store.data.rounds.some(
-      (r) =>
-        r.projectId === actor.project.id && r.status === 'running' && r.assignments.some((a) => a.transcriptId === id),
-    ),
-  );
-  if (busy.length > 0) throw conflict('in_round', `transcripts already in a running round: ${busy.join(', ')}`);
+  // Checked again when the round is recorded, in the same step (a round created meanwhile wins).
+  const running = (await ctx.metadata.rounds.listByProject(actor.project.id)).filter((r) => r.status === 'running');
+  const busy = ids.filter((id) => running.some((r) => r.assignments.some((a) => a.transcriptId === id)));
+  if (busy.length > 0) throw failures.inRound(busy);
   const adjudicators = [...new Set(input.adjudicators ?? [actor.userId])];
   for (const adjudicator of adjudicators) {
     if (!isCoderRole(actor, adjudicator))
@@ -169,10 +167,8 @@ export async function createRound(
     codebookChanges: [],
     segmentation: input.segmentation ?? LATEST_SEGMENTATION,
   };
-  await ctx.store.mutate((data) => {
-    data.rounds.push(round);
-  });
-  ctx.audit.record({
+  await ctx.metadata.rounds.create(round);
+  await ctx.metadata.audit.record({
     actor: actor.userId,
     action: 'round.create',
     project: actor.project.id,
@@ -198,19 +194,14 @@ export async function markDone(
   transcriptId: string,
   done: boolean,
 ): Promise<Round> {
-  const round = findRound(ctx, actor.project, roundId);
+  const round = await findRound(ctx, actor.project, roundId);
   const assignment = round.assignments.find((a) => a.transcriptId === transcriptId);
   // Someone not coding this transcript in this round learns nothing about it.
   if (assignment === undefined || !assignment.coders.includes(actor.userId)) {
     throw new AccordError(404, 'not_found', 'you have no assignment on this transcript in this round');
   }
   if (round.status !== 'running') throw conflict('revealed', 'the round has been revealed');
-  return ctx.store.mutate((data) => {
-    const stored = data.rounds.find((r) => r.id === round.id)!;
-    stored.done = stored.done.filter((d) => !(d.transcriptId === transcriptId && d.coder === actor.userId));
-    if (done) stored.done.push({ transcriptId, coder: actor.userId, at: Date.now() });
-    return stored;
-  });
+  return ctx.metadata.rounds.setDone(round.id, transcriptId, actor.userId, done, Date.now());
 }
 
 export function notDone(round: Round): { transcriptId: string; coder: string }[] {
@@ -232,8 +223,8 @@ export async function revealRound(
   roundId: string,
   force: boolean,
 ): Promise<{ round: Round; notDone: ReturnType<typeof notDone> }> {
-  const round = findRound(ctx, actor.project, roundId);
-  if (round.status !== 'running') throw conflict('revealed', 'the round has already been revealed');
+  const round = await findRound(ctx, actor.project, roundId);
+  if (round.status !== 'running') throw failures.revealed();
   const missing = notDone(round);
   if (missing.length > 0 && !force) {
     throw conflict(
@@ -249,24 +240,22 @@ export async function revealRound(
     const text = await ctx.sync.withDoc(textDocName(round.projectId, transcriptId), (doc) =>
       transcriptText(doc).toString(),
     );
-    const language = roundLanguage(ctx, round, transcriptId, text);
+    const language = await roundLanguage(ctx, round, transcriptId, text);
     if (language !== null) languages[transcriptId] = language;
     snapshots.push(await snapshotOnce(ctx, textDocName(round.projectId, transcriptId), snapshotId));
     for (const coder of coders)
       snapshots.push(await snapshotOnce(ctx, layerDocName(round.projectId, transcriptId, coder), snapshotId));
   }
   const revealedAt = Date.now();
-  const revealed = await ctx.store.mutate((data) => {
-    const stored = data.rounds.find((r) => r.id === round.id)!;
-    stored.status = 'revealed';
-    stored.revealedAt = revealedAt;
-    stored.revealedBy = actor.userId;
-    stored.forced = missing.length > 0;
-    stored.snapshots = snapshots;
-    stored.languages = languages;
-    return stored;
+  // One state change from running, once: of two racing reveals one wins, the other is told it is revealed.
+  const revealed = await ctx.metadata.rounds.reveal(round.id, {
+    revealedAt,
+    revealedBy: actor.userId,
+    forced: missing.length > 0,
+    snapshots,
+    languages,
   });
-  ctx.audit.record({
+  await ctx.metadata.audit.record({
     actor: actor.userId,
     action: 'round.reveal',
     project: round.projectId,
@@ -313,12 +302,14 @@ export async function changeCodeDuringReview(
   });
   if (Object.keys(fields).length === 0) return round;
   const at = Date.now();
-  const updated = await ctx.store.mutate((data) => {
-    const stored = data.rounds.find((r) => r.id === round.id)!;
-    stored.codebookChanges.push({ code: codeId, fields, memo, by: actor.userId, at });
-    return stored;
+  const updated = await ctx.metadata.rounds.addCodebookChange(round.id, {
+    code: codeId,
+    fields,
+    memo,
+    by: actor.userId,
+    at,
   });
-  ctx.audit.record({
+  await ctx.metadata.audit.record({
     actor: actor.userId,
     action: 'round.codebook_change',
     project: round.projectId,

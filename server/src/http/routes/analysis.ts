@@ -13,21 +13,18 @@ import {
   ScopeError,
   type SearchResponse,
   type SegmentsResponse,
-  segmentsCsv,
   type ThemeGateView,
 } from '@accord/shared';
 import { type Request, Router } from 'express';
 import { z } from 'zod';
-import { layerName } from '../../analysis/dataset.js';
-import { buildFinalReport } from '../../analysis/finalReport.js';
-import { finalReportHtml, PRINTABLE_CSP, segmentsHtml } from '../../analysis/html.js';
+import { exportSegments, finalReport } from '../../analysis/exports.js';
+import { finalReportHtml, PRINTABLE_CSP } from '../../analysis/html.js';
 import {
   type AnalysisFilters,
   analysisOptions,
   codeMatrix,
   cooccurrenceMatrix,
   cooccurrenceSegments,
-  describeFilters,
   frequency,
   groupComparison,
   search,
@@ -36,7 +33,6 @@ import {
 import { chooseQuote } from '../../analysis/quotes.js';
 import { finaliseWithGate, themeGate } from '../../analysis/reliability.js';
 import type { AppContext } from '../../context.js';
-import { AccordError } from '../../errors.js';
 import { authoriseProject } from '../projectAuth.js';
 import { parse } from '../validate.js';
 
@@ -124,52 +120,33 @@ export function analysisRoutes(ctx: AppContext): Router {
   const router = Router();
 
   /** Any member may analyse what they can read; which layers that is, the dataset asks per layer. */
-  const caller = (req: Request) => {
-    const { user, project, role } = authoriseProject(ctx, req, 'view');
+  const caller = async (req: Request) => {
+    const { user, project, role } = await authoriseProject(ctx, req, 'view');
     return { userId: user.id, project, role };
   };
   const filtersOf = (req: Request) => parse(filterQuery, req.query, 'query');
 
-  router.get('/projects/:project/analysis/options', (req, res) => {
-    res.json(analysisOptions(ctx, caller(req)) satisfies AnalysisOptions);
+  router.get('/projects/:project/analysis/options', async (req, res) => {
+    res.json((await analysisOptions(ctx, await caller(req))) satisfies AnalysisOptions);
   });
 
   router.get('/projects/:project/analysis/segments', async (req, res) => {
-    const who = caller(req);
+    const who = await caller(req);
     const filters = filtersOf(req);
     const query = parse(segmentsQuery, req.query, 'query');
-    const { dataset, segments: found } = await segments(ctx, who, filters);
     if (query.format === 'json') {
+      const { dataset, segments: found } = await segments(ctx, who, filters);
       res.json({ layers: dataset.layers, counted: dataset.counted, segments: found } satisfies SegmentsResponse);
       return;
     }
-    const description = describeFilters(dataset, filters);
-    ctx.audit.record({
-      actor: who.userId,
-      action: 'analysis.export',
-      project: who.project.id,
-      details: { what: 'segments', format: query.format, segments: found.length, filters: description },
-    });
-    const name = (layer: string) => layerName(ctx, layer);
-    if (query.format === 'csv') {
-      res
-        .type('text/csv')
-        .attachment(`segments-${who.project.id}.csv`)
-        .send(segmentsCsv(found, { layerName: name, formulaSafe: query.formulaSafe === 'true' }));
-    } else {
-      res.setHeader('Content-Security-Policy', PRINTABLE_CSP);
-      res.type('text/html').send(
-        segmentsHtml(found, {
-          title: `Retrieval: ${who.project.name}`,
-          description: `${description}. ${dataset.counted.text}`,
-          layerName: name,
-        }),
-      );
-    }
+    const file = await exportSegments(ctx, who, filters, query.format, query.formulaSafe === 'true');
+    if (file.filename !== undefined) res.attachment(file.filename);
+    else res.setHeader('Content-Security-Policy', PRINTABLE_CSP);
+    res.type(file.type).send(file.body);
   });
 
   router.get('/projects/:project/analysis/search', async (req, res) => {
-    const who = caller(req);
+    const who = await caller(req);
     const filters = filtersOf(req);
     const query = parse(searchQuery, req.query, 'query');
     const { q, ...options } = query;
@@ -177,26 +154,26 @@ export function analysisRoutes(ctx: AppContext): Router {
   });
 
   router.get('/projects/:project/analysis/frequency', async (req, res) => {
-    const who = caller(req);
+    const who = await caller(req);
     const filters = filtersOf(req);
     const query = parse(frequencyQuery, req.query, 'query');
     res.json((await frequency(ctx, who, filters, query.by, query.attribute, query.rollUp)) satisfies FrequencyResponse);
   });
 
   router.get('/projects/:project/analysis/cooccurrence', async (req, res) => {
-    const who = caller(req);
+    const who = await caller(req);
     res.json((await cooccurrenceMatrix(ctx, who, filtersOf(req))) satisfies CooccurrenceResponse);
   });
 
   router.get('/projects/:project/analysis/matrix', async (req, res) => {
-    const who = caller(req);
+    const who = await caller(req);
     const filters = filtersOf(req);
     const { rollUp } = parse(matrixQuery, req.query, 'query');
     res.json((await codeMatrix(ctx, who, filters, rollUp)) satisfies CodeMatrixResponse);
   });
 
   router.get('/projects/:project/analysis/groups', async (req, res) => {
-    const who = caller(req);
+    const who = await caller(req);
     const filters = filtersOf(req);
     const query = parse(groupsQuery, req.query, 'query');
     res.json(
@@ -212,19 +189,19 @@ export function analysisRoutes(ctx: AppContext): Router {
   });
 
   router.get('/projects/:project/analysis/cooccurrence/segments', async (req, res) => {
-    const who = caller(req);
+    const who = await caller(req);
     const filters = filtersOf(req);
     const { a, b } = parse(pairQuery, req.query, 'query');
     res.json((await cooccurrenceSegments(ctx, who, filters, a, b)) satisfies CooccurrenceSegmentsResponse);
   });
 
   router.get('/projects/:project/analysis/themes/:theme/gate', async (req, res) => {
-    const { userId, project, role } = caller(req);
+    const { userId, project, role } = await caller(req);
     res.json((await themeGate(ctx, userId, project, role, String(req.params.theme))) satisfies ThemeGateView);
   });
 
   router.post('/projects/:project/analysis/themes/:theme/finalise', async (req, res) => {
-    const { userId, project, role } = caller(req);
+    const { userId, project, role } = await caller(req);
     const body = parse(finaliseBody, req.body);
     const result = await finaliseWithGate(
       ctx,
@@ -239,7 +216,7 @@ export function analysisRoutes(ctx: AppContext): Router {
 
   /** Chooses a passage as a representative quote of a theme: anchored server-side against the transcript text. */
   router.post('/projects/:project/analysis/themes/:theme/quotes', async (req, res) => {
-    const { userId, project } = caller(req);
+    const { userId, project } = await caller(req);
     const body = parse(quoteBody, req.body);
     const quote = await chooseQuote(ctx, userId, project, String(req.params.theme), body);
     res.status(201).json({ quote } satisfies QuoteResponse);
@@ -247,19 +224,10 @@ export function analysisRoutes(ctx: AppContext): Router {
 
   /** The final report (themes, codes, quotes, counts, reliability): printable HTML or its data as JSON. */
   router.get('/projects/:project/analysis/report', async (req, res) => {
-    const { userId, project, role } = caller(req);
+    const { userId, project, role } = await caller(req);
     const filters = filtersOf(req);
     const { format } = parse(reportQuery, req.query, 'query');
-    if (filters.code.length > 0 || filters.attr.length > 0 || filters.contains !== undefined) {
-      throw new AccordError(400, 'invalid_input', 'the final report takes a scope and transcripts, not code filters');
-    }
-    const report = await buildFinalReport(ctx, userId, project, role, filters);
-    ctx.audit.record({
-      actor: userId,
-      action: 'analysis.export',
-      project: project.id,
-      details: { what: 'finalReport', format, counted: report.counted.scope },
-    });
+    const report = await finalReport(ctx, { userId, project, role }, filters, format);
     if (format === 'json') {
       res.json(report satisfies FinalReportView);
     } else {

@@ -22,7 +22,7 @@ const setupBody = z.strictObject({
 
 /** Signs `user` in on this response: the session cookie, and the session's CSRF token in the body. */
 export async function beginSession(ctx: AppContext, req: Request, res: Response, user: User): Promise<void> {
-  const { token, session } = await createSession(ctx.store, user.id, ctx.config.sessionTtlHours, user.passwordHash);
+  const { token, session } = await createSession(ctx.metadata, user.id, ctx.config.sessionTtlHours, user.passwordHash);
   res.cookie(SESSION_COOKIE, token, {
     httpOnly: true,
     sameSite: 'lax',
@@ -42,14 +42,14 @@ export function authRoutes(ctx: AppContext): Router {
 
   const startSession = (req: Request, res: Response, user: User) => beginSession(ctx, req, res, user);
 
-  router.get('/setup', (_req, res) => {
-    res.json({ needed: ctx.store.data.users.length === 0 } satisfies SetupNeededResponse);
+  router.get('/setup', async (_req, res) => {
+    res.json({ needed: (await ctx.metadata.users.count()) === 0 } satisfies SetupNeededResponse);
   });
 
   /** First-run bootstrap: creates the first (administrator) account, and works only while there is none. */
   router.post('/setup', async (req, res) => {
-    const user = await createFirstAdministrator(ctx.store, parse(setupBody, req.body));
-    ctx.audit.record({
+    const user = await createFirstAdministrator(ctx.metadata, parse(setupBody, req.body));
+    await ctx.metadata.audit.record({
       actor: user.id,
       action: 'user.create',
       details: { email: user.email, admin: true, via: 'setup' },
@@ -63,19 +63,23 @@ export function authRoutes(ctx: AppContext): Router {
     const account = accountKey(email);
     const address = addressKey(req.ip);
     await reserveAttempt(ctx.limiter, [account, address], res);
-    const user = findUserByEmail(ctx.store, email);
+    const user = await findUserByEmail(ctx.metadata, email);
     const ok = user === undefined ? await verifyNothing(password) : await verifyPassword(password, user.passwordHash);
     if (!ok || user === undefined) {
-      ctx.audit.record({ actor: null, action: 'login.fail', details: { email: normaliseEmail(email), ip: req.ip } });
+      await ctx.metadata.audit.record({
+        actor: null,
+        action: 'login.fail',
+        details: { email: normaliseEmail(email), ip: req.ip },
+      });
       throw new AccordError(401, 'bad_credentials', 'wrong email or password');
     }
     await ctx.limiter.succeed({ clear: [account.key], release: [address.key] });
     // Said only after the right password, so that it tells nothing to someone guessing.
     if (user.deactivatedAt !== undefined) {
-      ctx.audit.record({ actor: user.id, action: 'login.deactivated', details: { ip: req.ip } });
+      await ctx.metadata.audit.record({ actor: user.id, action: 'login.deactivated', details: { ip: req.ip } });
       throw deactivated();
     }
-    ctx.audit.record({ actor: user.id, action: 'login', details: { ip: req.ip } });
+    await ctx.metadata.audit.record({ actor: user.id, action: 'login', details: { ip: req.ip } });
     await startSession(req, res, user);
   });
 
@@ -84,7 +88,7 @@ export function authRoutes(ctx: AppContext): Router {
     const auth = currentAuth(req);
     if (auth !== undefined) {
       await endSession(ctx, auth.session.tokenHash, 'signed out');
-      ctx.audit.record({ actor: auth.user.id, action: 'logout' });
+      await ctx.metadata.audit.record({ actor: auth.user.id, action: 'logout' });
     }
     res.clearCookie(SESSION_COOKIE, { path: '/' });
     res.status(204).end();

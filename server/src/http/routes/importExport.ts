@@ -91,7 +91,7 @@ export function importExportRoutes(ctx: AppContext): Router {
     '/projects/:project/import/files',
     express.raw({ type: 'application/octet-stream', limit: DEFAULT_LIMITS.maxFileBytes }),
     async (req, res) => {
-      const { user, project } = authorise(req, 'editTranscripts');
+      const { user, project } = await authorise(req, 'editTranscripts');
       const name = typeof req.query.name === 'string' ? req.query.name.trim() : '';
       if (name === '' || name.length > 255) throw new AccordError(400, 'invalid_input', 'the query needs ?name=FILE');
       const kind = req.query.kind === undefined ? undefined : String(req.query.kind);
@@ -114,7 +114,7 @@ export function importExportRoutes(ctx: AppContext): Router {
       }
       const id = randomBytes(12).toString('hex');
       held.set(id, { userId: user.id, projectId: project.id, file, expiresAt: Date.now() + UPLOAD_TTL_MS });
-      const accounts = ctx.store.data.users;
+      const accounts = await ctx.metadata.users.list();
       res.status(201).json({
         upload: {
           id,
@@ -139,7 +139,7 @@ export function importExportRoutes(ctx: AppContext): Router {
   );
 
   router.post('/projects/:project/import', async (req, res) => {
-    const { user, project } = authorise(req, 'editTranscripts');
+    const { user, project } = await authorise(req, 'editTranscripts');
     const body = parse(importRequest, req.body);
     forget();
     const files: ImportFile[] = body.uploads.map((id) => {
@@ -180,7 +180,7 @@ export function importExportRoutes(ctx: AppContext): Router {
   });
 
   router.get('/projects/:project/export', async (req, res) => {
-    const { user, project } = authorise(req, 'manage');
+    const { user, project } = await authorise(req, 'manage');
     const query = parse(exportQuery, req.query, 'query');
     if (query.format === 'matrix' && query.code === undefined)
       throw new AccordError(400, 'invalid_input', 'format matrix needs ?code=');
@@ -193,7 +193,7 @@ export function importExportRoutes(ctx: AppContext): Router {
       formulaSafe: query.formulaSafe === 'true',
       recordings: query.format === 'qdpx' ? await recordingsForExport(ctx, project.id, bundle) : [],
     });
-    ctx.audit.record({
+    await ctx.metadata.audit.record({
       actor: user.id,
       action: 'project.export',
       project: project.id,

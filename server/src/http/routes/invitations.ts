@@ -18,6 +18,7 @@ import type { LimitedKey } from '../../auth/loginLimiter.js';
 import type { AppContext } from '../../context.js';
 import { AccordError, conflict } from '../../errors.js';
 import type { Invitation } from '../../metadata/schema.js';
+import { roleOf } from '../../projects/docAccess.js';
 import { setMemberRole } from '../../projects/projects.js';
 import { authoriseProject } from '../projectAuth.js';
 import { requireAdmin, requireAuth } from '../session.js';
@@ -64,7 +65,7 @@ export function invitationRoutes(ctx: AppContext): Router {
     let sent: boolean | null = null;
     let sendError: string | undefined;
     if (mailer !== null) {
-      const view = invitationView(ctx.store, made.invitation);
+      const view = await invitationView(ctx.metadata, made.invitation);
       try {
         await mailer.send(
           linkMessage({
@@ -83,11 +84,16 @@ export function invitationRoutes(ctx: AppContext): Router {
         ctx.logger.warn('invitation.mail_failed', { invitation: made.invitation.id, error });
       }
     }
-    return { invitation: invitationView(ctx.store, made.invitation), link, sent, ...(sendError ? { sendError } : {}) };
+    return {
+      invitation: await invitationView(ctx.metadata, made.invitation),
+      link,
+      sent,
+      ...(sendError ? { sendError } : {}),
+    };
   };
 
   const audited = (actor: string, invitation: Invitation, sent: boolean | null) =>
-    ctx.audit.record({
+    ctx.metadata.audit.record({
       actor,
       action: invitation.kind === 'reset' ? 'password.reset' : 'invitation.create',
       ...(invitation.project ? { project: invitation.project.id } : {}),
@@ -102,34 +108,31 @@ export function invitationRoutes(ctx: AppContext): Router {
       },
     });
 
-  router.get('/invitations', (req, res) => {
+  router.get('/invitations', async (req, res) => {
     requireAdmin(req);
     const now = Date.now();
-    res.json({ invitations: ctx.store.data.invitations.map((i) => invitationView(ctx.store, i, now)).reverse() });
+    const all = await ctx.metadata.invitations.list();
+    res.json({ invitations: (await Promise.all(all.map((i) => invitationView(ctx.metadata, i, now)))).reverse() });
   });
 
   router.post('/invitations', async (req, res) => {
     const { user } = requireAdmin(req);
     const body = parse(adminInvitation, req.body);
-    const made = await createInvitation(ctx.store, { ...body, createdBy: user.id });
+    const made = await createInvitation(ctx.metadata, { ...body, createdBy: user.id });
     const answer = await deliver(req, made, user.name);
-    audited(user.id, made.invitation, answer.sent);
+    await audited(user.id, made.invitation, answer.sent);
     res.status(201).json(answer);
   });
 
   /** Administrators withdraw any link; an owner withdraws the invitations into a project they own. */
   router.delete('/invitations/:id', async (req, res) => {
     const { user } = requireAuth(req);
-    const invitation = ctx.store.data.invitations.find((candidate) => candidate.id === String(req.params.id));
+    const invitation = await ctx.metadata.invitations.get(String(req.params.id));
     const projectId = invitation?.project?.id;
-    const owner =
-      projectId !== undefined &&
-      ctx.store.data.projects
-        .find((project) => project.id === projectId)
-        ?.members.some((member) => member.userId === user.id && member.role === 'owner');
+    const owner = projectId !== undefined && roleOf(await ctx.metadata.projects.get(projectId), user.id) === 'owner';
     if (!user.admin && !owner) throw new AccordError(404, 'not_found', 'no such invitation');
-    const revoked = await revokeInvitation(ctx.store, String(req.params.id));
-    ctx.audit.record({
+    const revoked = await revokeInvitation(ctx.metadata, String(req.params.id));
+    await ctx.metadata.audit.record({
       actor: user.id,
       action: 'invitation.revoke',
       ...(revoked.project ? { project: revoked.project.id } : {}),
@@ -141,25 +144,22 @@ export function invitationRoutes(ctx: AppContext): Router {
   /** An administrator never chooses anyone's password: a reset is a one-time link for the person to choose one. */
   router.post('/users/:id/reset-link', async (req, res) => {
     const { user } = requireAdmin(req);
-    const made = await createResetLink(ctx.store, String(req.params.id), user.id);
+    const made = await createResetLink(ctx.metadata, String(req.params.id), user.id);
     const answer = await deliver(req, made, user.name);
-    audited(user.id, made.invitation, answer.sent);
+    await audited(user.id, made.invitation, answer.sent);
     res.status(201).json(answer);
   });
 
-  router.get('/server-settings', (req, res) => {
+  router.get('/server-settings', async (req, res) => {
     requireAdmin(req);
-    res.json({ settings: ctx.store.data.serverSettings });
+    res.json({ settings: await ctx.metadata.settings.get() });
   });
 
   router.patch('/server-settings', async (req, res) => {
     const { user } = requireAdmin(req);
     const patch = parse(settingsPatch, req.body);
-    const settings = await ctx.store.mutate((data) => {
-      data.serverSettings = { ...data.serverSettings, ...patch };
-      return data.serverSettings;
-    });
-    ctx.audit.record({ actor: user.id, action: 'server.settings', details: { ...patch } });
+    const settings = await ctx.metadata.settings.update(patch);
+    await ctx.metadata.audit.record({ actor: user.id, action: 'server.settings', details: { ...patch } });
     res.json({ settings });
   });
 
@@ -167,7 +167,7 @@ export function invitationRoutes(ctx: AppContext): Router {
   router.post('/invite/lookup', async (req, res) => {
     const { token: secret } = parse(lookupBody, req.body);
     const invitation = await linkFor(req, res, secret);
-    const view = invitationView(ctx.store, invitation);
+    const view = await invitationView(ctx.metadata, invitation);
     res.json({
       kind: view.kind,
       email: view.email,
@@ -182,24 +182,24 @@ export function invitationRoutes(ctx: AppContext): Router {
   router.post('/invite/accept', async (req, res) => {
     const body = parse(acceptBody, req.body);
     await linkFor(req, res, body.token);
-    const accepted = await acceptLink(ctx.store, body.token, { name: body.name, password: body.password });
+    const accepted = await acceptLink(ctx.metadata, body.token, { name: body.name, password: body.password });
     const { user, invitation, joined, ended } = accepted;
     closeSessionSockets(ctx, ended, 'password reset');
     if (invitation.kind === 'invite') {
-      ctx.audit.record({
+      await ctx.metadata.audit.record({
         actor: user.id,
         action: 'user.create',
         details: { user: user.id, email: user.email, admin: user.admin, via: 'invitation', invitation: invitation.id },
       });
     }
-    ctx.audit.record({
+    await ctx.metadata.audit.record({
       actor: user.id,
       action: 'invitation.accept',
       ...(joined ? { project: joined.project } : {}),
       details: { invitation: invitation.id, kind: invitation.kind, ip: req.ip },
     });
     if (joined) {
-      ctx.audit.record({
+      await ctx.metadata.audit.record({
         actor: invitation.createdBy,
         action: 'member.add',
         project: joined.project,
@@ -215,18 +215,16 @@ export function invitationRoutes(ctx: AppContext): Router {
    * owners, the active accounts they already share a project with. Nobody can list the server's accounts by trying
    * names (docs/admin.md, "Who can see which accounts").
    */
-  router.get('/projects/:project/candidates', (req, res) => {
-    const { user, project } = authoriseProject(ctx, req, 'manage');
+  router.get('/projects/:project/candidates', async (req, res) => {
+    const { user, project } = await authoriseProject(ctx, req, 'manage');
     const inProject = new Set(project.members.map((member) => member.userId));
     const colleagues = new Set<string>();
     if (!user.admin) {
-      for (const other of ctx.store.data.projects) {
-        if (other.members.some((member) => member.userId === user.id)) {
-          for (const member of other.members) colleagues.add(member.userId);
-        }
+      for (const other of await ctx.metadata.projects.listForMember(user.id)) {
+        for (const member of other.members) colleagues.add(member.userId);
       }
     }
-    const accounts = ctx.store.data.users
+    const accounts = (await ctx.metadata.users.list())
       .filter((account) => account.deactivatedAt === undefined && !inProject.has(account.id))
       .filter((account) => user.admin || colleagues.has(account.id))
       .map(({ id, name, email }) => ({ id, name, email }))
@@ -234,13 +232,11 @@ export function invitationRoutes(ctx: AppContext): Router {
     res.json({ accounts });
   });
 
-  router.get('/projects/:project/invitations', (req, res) => {
-    const { project } = authoriseProject(ctx, req, 'manage');
+  router.get('/projects/:project/invitations', async (req, res) => {
+    const { project } = await authoriseProject(ctx, req, 'manage');
     const now = Date.now();
-    const invitations = ctx.store.data.invitations
-      .filter((invitation) => invitation.project?.id === project.id)
-      .map((invitation) => invitationView(ctx.store, invitation, now))
-      .reverse();
+    const links = await ctx.metadata.invitations.listForProject(project.id);
+    const invitations = (await Promise.all(links.map((i) => invitationView(ctx.metadata, i, now)))).reverse();
     res.json({ invitations });
   });
 
@@ -250,11 +246,11 @@ export function invitationRoutes(ctx: AppContext): Router {
    * invitation of an email without an account counts against the same per-user limit as a lookup that finds nobody.
    */
   router.post('/projects/:project/invitations', async (req, res) => {
-    const { user, project } = authoriseProject(ctx, req, 'manage');
+    const { user, project } = await authoriseProject(ctx, req, 'manage');
     const body = parse(projectInvitation, req.body);
     const lookup = lookupKey(user.id);
     if (!user.admin) await reserveAttempt(ctx.limiter, [lookup], res, 'invitations and lookups of unknown accounts');
-    const existing = findUserByEmail(ctx.store, body.email);
+    const existing = await findUserByEmail(ctx.metadata, body.email);
     if (existing !== undefined) {
       if (!user.admin) await ctx.limiter.succeed({ clear: [], release: [lookup.key] });
       if (existing.deactivatedAt !== undefined) {
@@ -269,21 +265,21 @@ export function invitationRoutes(ctx: AppContext): Router {
         .json({ added: { userId: existing.id, name: existing.name, email: existing.email, role: body.role } });
       return;
     }
-    if (!user.admin && !ctx.store.data.serverSettings.ownersInvite) {
+    if (!user.admin && !(await ctx.metadata.settings.get()).ownersInvite) {
       throw new AccordError(
         403,
         'invitations_restricted',
         `no account has the email ${normaliseEmail(body.email)}, and on this server only administrators invite new people`,
       );
     }
-    const made = await createInvitation(ctx.store, {
+    const made = await createInvitation(ctx.metadata, {
       email: body.email,
       admin: false,
       project: { id: project.id, role: body.role },
       createdBy: user.id,
     });
     const answer = await deliver(req, made, user.name);
-    audited(user.id, made.invitation, answer.sent);
+    await audited(user.id, made.invitation, answer.sent);
     res.status(201).json(answer);
   });
 
@@ -291,7 +287,7 @@ export function invitationRoutes(ctx: AppContext): Router {
   async function linkFor(req: Request, res: Response, secret: string): Promise<Invitation> {
     const key = linkKey(req.ip);
     await reserveAttempt(ctx.limiter, [key], res, 'attempts with invalid links');
-    const invitation = findByToken(ctx.store, secret);
+    const invitation = await findByToken(ctx.metadata, secret);
     if (invitation === null)
       throw new AccordError(404, 'not_found', 'this link is not valid; check that it was copied whole');
     await ctx.limiter.succeed({ clear: [], release: [key.key] });

@@ -27,7 +27,7 @@ export function mediaRoutes(ctx: AppContext): Router {
   router.post(PATH, async (req, res) => {
     // Whatever goes wrong, the rest of a refused body is not worth reading: the connection closes after the answer.
     try {
-      const { user, project } = authoriseProject(ctx, req, 'editTranscripts');
+      const { user, project } = await authoriseProject(ctx, req, 'editTranscripts');
       const name = typeof req.query.name === 'string' ? req.query.name.trim() : '';
       if (name === '' || name.length > 255 || [...name].some((c) => c < ' ' || c === '/' || c === '\\')) {
         throw badRequest('invalid_input', 'the query needs ?name=FILE (the file name, without folders)');
@@ -47,9 +47,9 @@ export function mediaRoutes(ctx: AppContext): Router {
   });
 
   router.get(PATH, async (req, res) => {
-    const { user, project } = authoriseProject(ctx, req, 'view');
-    const transcript = transcriptFor(ctx, project.id, String(req.params.transcript));
-    assertMayHear(ctx, user.id, transcript);
+    const { user, project } = await authoriseProject(ctx, req, 'view');
+    const transcript = await transcriptFor(ctx, project.id, String(req.params.transcript));
+    await assertMayHear(ctx, user.id, transcript);
     const media = transcript.media;
     const key = mediaKeyOf(transcript);
     if (media === undefined || key === null) throw notFound('the transcript has no recording');
@@ -99,7 +99,7 @@ export function mediaRoutes(ctx: AppContext): Router {
   });
 
   router.delete(PATH, async (req, res) => {
-    const { user, project } = authoriseProject(ctx, req, 'editTranscripts');
+    const { user, project } = await authoriseProject(ctx, req, 'editTranscripts');
     await removeMedia(ctx, user.id, project.id, String(req.params.transcript));
     res.status(204).end();
   });

@@ -21,9 +21,8 @@ import { findUserByEmail } from '../../accounts/users.js';
 import { lookupKey, reserveAttempt } from '../../auth/attempts.js';
 import type { AppContext } from '../../context.js';
 import { AccordError, notFound } from '../../errors.js';
-import { readAudit } from '../../metadata/audit.js';
 import type { Project } from '../../metadata/schema.js';
-import { decideDocAccess } from '../../projects/docAccess.js';
+import { AccessReader, decideDocAccess } from '../../projects/docAccess.js';
 import {
   createProject,
   deleteProject,
@@ -92,9 +91,10 @@ export function projectRoutes(ctx: AppContext): Router {
 
   const authorise = (req: Request, action: ProjectAction) => authoriseProject(ctx, req, action);
 
-  const members = (project: Project): Member[] =>
-    project.members.map((member) => {
-      const user = ctx.store.data.users.find((candidate) => candidate.id === member.userId);
+  const members = async (project: Project): Promise<Member[]> => {
+    const users = new Map((await ctx.metadata.users.list()).map((user) => [user.id, user]));
+    return project.members.map((member) => {
+      const user = users.get(member.userId);
       return {
         userId: member.userId,
         name: user?.name ?? '',
@@ -105,10 +105,17 @@ export function projectRoutes(ctx: AppContext): Router {
         deactivated: user?.deactivatedAt !== undefined,
       };
     });
+  };
+  /** The members of a project as they are now (after a change). */
+  const membersNow = async (projectId: string): Promise<Member[]> => {
+    const project = await ctx.metadata.projects.get(projectId);
+    if (project === null) throw notFound('no such project');
+    return members(project);
+  };
 
-  router.get('/projects', (req, res) => {
+  router.get('/projects', async (req, res) => {
     const { user } = requireAuth(req);
-    res.json({ projects: projectsOf(ctx, user.id) } satisfies ProjectsResponse);
+    res.json({ projects: await projectsOf(ctx, user.id) } satisfies ProjectsResponse);
   });
 
   router.post('/projects', async (req, res) => {
@@ -117,26 +124,26 @@ export function projectRoutes(ctx: AppContext): Router {
     res.status(201).json({ project: summarise(project, 'owner') } satisfies ProjectResponse);
   });
 
-  router.get('/projects/:project', (req, res) => {
-    const { project, role } = authorise(req, 'view');
-    res.json({ project: summarise(project, role), members: members(project) } satisfies ProjectDetailResponse);
+  router.get('/projects/:project', async (req, res) => {
+    const { project, role } = await authorise(req, 'view');
+    res.json({ project: summarise(project, role), members: await members(project) } satisfies ProjectDetailResponse);
   });
 
   router.patch('/projects/:project', async (req, res) => {
-    const { user, project, role } = authorise(req, 'manage');
+    const { user, project, role } = await authorise(req, 'manage');
     const updated = await updateProject(ctx, user.id, project.id, parse(projectPatch, req.body));
     res.json({ project: summarise(updated, role) } satisfies ProjectResponse);
   });
 
   router.delete('/projects/:project', async (req, res) => {
-    const { user, project } = authorise(req, 'manage');
+    const { user, project } = await authorise(req, 'manage');
     await deleteProject(ctx, user.id, project.id);
     res.status(204).end();
   });
 
-  router.get('/projects/:project/members', (req, res) => {
-    const { project } = authorise(req, 'view');
-    res.json({ members: members(project) } satisfies MembersResponse);
+  router.get('/projects/:project/members', async (req, res) => {
+    const { project } = await authorise(req, 'view');
+    res.json({ members: await members(project) } satisfies MembersResponse);
   });
 
   /**
@@ -145,59 +152,57 @@ export function projectRoutes(ctx: AppContext): Router {
    * every account anyway, are not). A lookup that finds the account gives its reservation back.
    */
   router.post('/projects/:project/members', async (req, res) => {
-    const { user, project } = authorise(req, 'manage');
+    const { user, project } = await authorise(req, 'manage');
     const body = parse(newMember, req.body);
     const lookup = lookupKey(user.id);
     if (!user.admin) await reserveAttempt(ctx.limiter, [lookup], res, 'lookups of unknown accounts');
-    const member = findUserByEmail(ctx.store, body.email);
+    const member = await findUserByEmail(ctx.metadata, body.email);
     if (member === undefined) throw notFound(`no account with email ${body.email}; an administrator must create it`);
     if (!user.admin) await ctx.limiter.succeed({ clear: [], release: [lookup.key] });
     await setMemberRole(ctx, user.id, project.id, member.id, body.role);
-    res
-      .status(201)
-      .json({ members: members(ctx.store.data.projects.find((p) => p.id === project.id)!) } satisfies MembersResponse);
+    res.status(201).json({ members: await membersNow(project.id) } satisfies MembersResponse);
   });
 
   router.patch('/projects/:project/members/:user', async (req, res) => {
-    const { user, project } = authorise(req, 'manage');
+    const { user, project } = await authorise(req, 'manage');
     const memberId = String(req.params.user);
     if (!project.members.some((member) => member.userId === memberId)) throw notFound('no such member');
     await setMemberRole(ctx, user.id, project.id, memberId, parse(memberPatch, req.body).role);
-    res.json({ members: members(ctx.store.data.projects.find((p) => p.id === project.id)!) } satisfies MembersResponse);
+    res.json({ members: await membersNow(project.id) } satisfies MembersResponse);
   });
 
   router.delete('/projects/:project/members/:user', async (req, res) => {
-    const { user, project } = authorise(req, 'manage');
+    const { user, project } = await authorise(req, 'manage');
     const memberId = String(req.params.user);
     if (!project.members.some((member) => member.userId === memberId)) throw notFound('no such member');
     await setMemberRole(ctx, user.id, project.id, memberId, null);
     res.status(204).end();
   });
 
-  router.get('/projects/:project/transcripts', (req, res) => {
-    const { project } = authorise(req, 'view');
-    res.json({ transcripts: transcriptsOf(ctx, project.id) } satisfies TranscriptsResponse);
+  router.get('/projects/:project/transcripts', async (req, res) => {
+    const { project } = await authorise(req, 'view');
+    res.json({ transcripts: await transcriptsOf(ctx, project.id) } satisfies TranscriptsResponse);
   });
 
   router.post('/projects/:project/transcripts', async (req, res) => {
-    const { user, project } = authorise(req, 'editTranscripts');
+    const { user, project } = await authorise(req, 'editTranscripts');
     const transcript = await createTranscript(ctx, user.id, project.id, parse(newTranscript, req.body));
     res.status(201).json({ transcript } satisfies TranscriptResponse);
   });
 
-  router.get('/projects/:project/transcripts/:transcript', (req, res) => {
-    const { project } = authorise(req, 'view');
+  router.get('/projects/:project/transcripts/:transcript', async (req, res) => {
+    const { project } = await authorise(req, 'view');
     res.json({
-      transcript: getTranscript(ctx, project.id, String(req.params.transcript)),
+      transcript: await getTranscript(ctx, project.id, String(req.params.transcript)),
     } satisfies TranscriptResponse);
   });
 
   /** Changing or deleting a transcript needs write access to its text: never while a round containing it runs. */
-  const authoriseTextWrite = (req: Request) => {
-    const authorised = authorise(req, 'editTranscripts');
-    const transcript = getTranscript(ctx, authorised.project.id, String(req.params.transcript));
+  const authoriseTextWrite = async (req: Request) => {
+    const authorised = await authorise(req, 'editTranscripts');
+    const transcript = await getTranscript(ctx, authorised.project.id, String(req.params.transcript));
     const ref: DocRef = { kind: 'text', project: authorised.project.id, transcript: transcript.id };
-    if (decideDocAccess(ctx.store, authorised.user.id, ref).access !== 'write') {
+    if ((await decideDocAccess(ctx.metadata, authorised.user.id, ref)).access !== 'write') {
       throw new AccordError(
         409,
         'in_round',
@@ -208,43 +213,43 @@ export function projectRoutes(ctx: AppContext): Router {
   };
 
   router.patch('/projects/:project/transcripts/:transcript', async (req, res) => {
-    const { project, transcript } = authoriseTextWrite(req);
+    const { project, transcript } = await authoriseTextWrite(req);
     const updated = await updateTranscript(ctx, project.id, transcript.id, parse(transcriptPatch, req.body));
     res.json({ transcript: updated } satisfies TranscriptResponse);
   });
 
   router.delete('/projects/:project/transcripts/:transcript', async (req, res) => {
-    const { user, project, transcript } = authoriseTextWrite(req);
+    const { user, project, transcript } = await authoriseTextWrite(req);
     await deleteTranscript(ctx, user.id, project.id, transcript.id);
     res.status(204).end();
   });
 
   /** The documents this user may open, with their access: the only place a client learns doc names. */
-  router.get('/projects/:project/docs', (req, res) => {
-    const { user, project } = authorise(req, 'view');
+  router.get('/projects/:project/docs', async (req, res) => {
+    const { user, project } = await authorise(req, 'view');
     const layerOwners = new Set([user.id, ...project.members.filter((m) => m.role !== 'viewer').map((m) => m.userId)]);
     const refs: DocRef[] = [{ kind: 'codebook', project: project.id }];
-    for (const round of ctx.store.data.rounds) {
-      if (round.projectId === project.id) refs.push({ kind: 'roundCodebook', project: project.id, round: round.id });
+    const reader = new AccessReader(ctx.metadata);
+    for (const round of await reader.roundsOf(project.id)) {
+      refs.push({ kind: 'roundCodebook', project: project.id, round: round.id });
     }
-    for (const transcript of transcriptsOf(ctx, project.id)) {
+    for (const transcript of await transcriptsOf(ctx, project.id)) {
       refs.push({ kind: 'text', project: project.id, transcript: transcript.id });
       refs.push({ kind: 'consensus', project: project.id, transcript: transcript.id });
       for (const coder of layerOwners)
         refs.push({ kind: 'codings', project: project.id, transcript: transcript.id, coder });
     }
-    const docs = refs.flatMap((ref) => {
-      const decision = decideDocAccess(ctx.store, user.id, ref);
-      return decision.access === 'none'
-        ? []
-        : [{ name: docName(ref), ...ref, access: decision.access } satisfies DocEntry];
-    });
+    const docs: DocEntry[] = [];
+    for (const ref of refs) {
+      const decision = await reader.decide(user.id, ref);
+      if (decision.access !== 'none') docs.push({ name: docName(ref), ...ref, access: decision.access });
+    }
     res.json({ docs } satisfies DocsResponse);
   });
 
-  router.get('/projects/:project/audit', (req, res) => {
-    const { project } = authorise(req, 'viewAudit');
-    res.json({ entries: readAudit(ctx.config.dataDir, project.id) });
+  router.get('/projects/:project/audit', async (req, res) => {
+    const { project } = await authorise(req, 'viewAudit');
+    res.json({ entries: await ctx.metadata.audit.list({ project: project.id }) });
   });
 
   return router;

@@ -8,18 +8,12 @@ import {
   DISAGREEMENT_KINDS,
   type DisagreementKind,
   type DisagreementsResponse,
-  docName,
-  type HistoryEntry,
   ID_PATTERN,
-  meanOf,
   RESOLUTION_CHOICES,
   type ResolutionChoice,
   type RevealResponse,
   type RoundResponse,
   type RoundsResponse,
-  type RoundView,
-  readConsensus,
-  readDecisions,
   type SpansInput,
   UNIT_KINDS,
   type UnitKind,
@@ -28,39 +22,24 @@ import { isSegmentationVersion, type SegmentationVersion } from '@accord/shared/
 import { type Request, Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
-import { conflict, notFound } from '../../errors.js';
-import type { Round } from '../../metadata/schema.js';
-import { DocReads } from '../../projects/docReads.js';
 import { PRINTABLE_CSP } from '../../render/html.js';
+import { findRound, projectActor } from '../../rounds/access.js';
+import type { UnitChoice } from '../../rounds/report.js';
+import { createRound, markDone, revealRound } from '../../rounds/rounds.js';
 import {
-  docAccess,
-  findRound,
-  projectActor,
-  type RoundActor,
-  requireRoundData,
-  visibleLayers,
-} from '../../rounds/access.js';
-import { copyOfLiveDoc, loadRoundData, roundSegmentation, textDocName } from '../../rounds/data.js';
-import {
-  computeRoundAgreement,
-  reportCsv,
-  reportHtml,
-  reportMarkdown,
-  roundCodes,
-  roundReport,
-  roundSpansInput,
-  thresholdsOf,
-  type UnitChoice,
-} from '../../rounds/report.js';
-import { consensusDocName, decide, requireAdjudicator, reviewList } from '../../rounds/review.js';
-import {
-  changeCodeDuringReview,
-  createRound,
-  layerCodingCounts,
-  markDone,
-  ownCodingCounts,
-  revealRound,
-} from '../../rounds/rounds.js';
+  agreementHistory,
+  listRounds,
+  refineCode,
+  reliabilityReport,
+  resolveDisagreement,
+  revealWarning,
+  roundAgreement,
+  roundConsensus,
+  roundDisagreements,
+  roundSpans,
+  roundView,
+  visibleRound,
+} from '../../rounds/views.js';
 import { requireAuth } from '../session.js';
 import { parse } from '../validate.js';
 
@@ -128,310 +107,127 @@ const reportQuery = unitQuery.extend({
   formulaSafe: z.enum(['true', 'false']).default('true'),
 });
 
+/** Routes parse, authorise, call a domain function (server/src/rounds/*) and serialise. */
 export function roundRoutes(ctx: AppContext): Router {
   const router = Router();
 
   const actorFor = (req: Request, action: 'view' | 'manage') =>
     projectActor(ctx, requireAuth(req).user.id, String(req.params.project), action);
-  const roundFor = (req: Request, action: 'view' | 'manage' = 'view') => {
-    const actor = actorFor(req, action);
-    return { actor, round: findRound(ctx, actor.project, String(req.params.round)) };
+  /** The member and the round, if they may see it. */
+  const visible = async (req: Request) => {
+    const actor = await actorFor(req, 'view');
+    return { actor, round: await visibleRound(ctx, actor, String(req.params.round)) };
   };
-  const userName = (userId: string) => ctx.store.data.users.find((u) => u.id === userId)?.name ?? '';
-  const titleOf = (transcriptId: string) => ctx.store.data.transcripts.find((t) => t.id === transcriptId)?.title ?? '';
-
-  /** What a member sees of a round: an owner all progress (in a blind round done flags only); a coder their own work. */
-  const roundView = async (actor: RoundActor, round: Round, withCounts = true): Promise<RoundView> => {
-    const isOwner = actor.role === 'owner';
-    const everyoneVisible = round.mode === 'open' || round.status === 'revealed';
-    const isDone = (transcriptId: string, coder: string) =>
-      round.done.some((d) => d.transcriptId === transcriptId && d.coder === coder);
-    const own = withCounts ? await ownCodingCounts(ctx, actor.userId, round) : new Map<string, number>();
-    const counts = withCounts && isOwner && everyoneVisible ? await layerCodingCounts(ctx, round) : null;
-    const mine = round.assignments
-      .filter((a) => a.coders.includes(actor.userId))
-      .map((a) => ({
-        transcriptId: a.transcriptId,
-        title: titleOf(a.transcriptId),
-        done: isDone(a.transcriptId, actor.userId),
-        codings: own.get(a.transcriptId) ?? 0,
-      }));
-    const showAll = isOwner || everyoneVisible;
-    return {
-      id: round.id,
-      name: round.name,
-      mode: round.mode,
-      status: round.status,
-      ownerMayLook: round.ownerMayLook,
-      createdAt: round.createdAt,
-      revealedAt: round.revealedAt,
-      forced: round.forced,
-      segmentation: roundSegmentation(round),
-      sample: round.sample && {
-        percent: round.sample.percent,
-        seed: round.sample.seed,
-        populationSize: round.sample.population.length,
-      },
-      codebook: {
-        docName: docName({ kind: 'roundCodebook', project: round.projectId, round: round.id }),
-        sha256: round.codebookSnapshot?.sha256 ?? null,
-      },
-      adjudicators: round.adjudicators.map((userId) => ({ userId, name: userName(userId) })),
-      mayAdjudicate: isOwner || round.adjudicators.includes(actor.userId),
-      transcripts: showAll
-        ? round.assignments.map((a) => ({ transcriptId: a.transcriptId, title: titleOf(a.transcriptId) }))
-        : mine.map(({ transcriptId, title }) => ({ transcriptId, title })),
-      coders: showAll
-        ? [...new Set(round.assignments.flatMap((a) => a.coders))].map((userId) => ({ userId, name: userName(userId) }))
-        : [],
-      myAssignments: mine,
-      progress: showAll
-        ? round.assignments.flatMap((a) =>
-            a.coders.map((coder) => ({
-              transcriptId: a.transcriptId,
-              coder,
-              done: isDone(a.transcriptId, coder),
-              ...(counts ? { codings: counts.get(`${a.transcriptId}/${coder}`) ?? 0 } : {}),
-            })),
-          )
-        : [],
-      layers: visibleLayers(ctx, actor.userId, round),
-      codebookChanges: round.status === 'revealed' ? round.codebookChanges : [],
-    };
-  };
-
-  /** A round a member can see at all: owners all, others those they code in or that are open or revealed. */
-  const listed = (actor: RoundActor, round: Round) =>
-    actor.role === 'owner' ||
-    round.mode === 'open' ||
-    round.status === 'revealed' ||
-    round.assignments.some((a) => a.coders.includes(actor.userId));
-
-  const visibleRound = (req: Request, action: 'view' | 'manage' = 'view') => {
-    const found = roundFor(req, action);
-    if (!listed(found.actor, found.round)) throw notFound('no such round');
-    return found;
-  };
-
   const unitOf = (req: Request): UnitChoice => {
     const query = parse(unitQuery, req.query, 'query');
     return { unit: query.unit, minCoverage: query.minCoverage };
   };
 
   router.get('/projects/:project/rounds', async (req, res) => {
-    const actor = actorFor(req, 'view');
-    const rounds = ctx.store.data.rounds.filter((r) => r.projectId === actor.project.id && listed(actor, r));
-    res.json({
-      rounds: await Promise.all(rounds.map((round) => roundView(actor, round, false))),
-    } satisfies RoundsResponse);
+    const actor = await actorFor(req, 'view');
+    res.json({ rounds: await listRounds(ctx, actor) } satisfies RoundsResponse);
   });
 
   router.post('/projects/:project/rounds', async (req, res) => {
-    const actor = actorFor(req, 'manage');
+    const actor = await actorFor(req, 'manage');
     const { round, warnings } = await createRound(ctx, actor, parse(newRound, req.body));
-    res.status(201).json({ round: await roundView(actor, round), warnings } satisfies CreateRoundResponse);
+    res.status(201).json({ round: await roundView(ctx, actor, round), warnings } satisfies CreateRoundResponse);
   });
 
   /** Per round, the mean headline coefficients over codes: does agreement improve as the codebook is refined? */
   router.get('/projects/:project/agreement-history', async (req, res) => {
-    const actor = actorFor(req, 'view');
-    const choice = unitOf(req);
-    const history: HistoryEntry[] = [];
-    for (const round of ctx.store.data.rounds) {
-      if (round.projectId !== actor.project.id || round.status !== 'revealed') continue;
-      try {
-        requireRoundData(ctx, actor, round, 'history');
-      } catch {
-        continue;
-      }
-      const codes = await roundCodes(ctx, round);
-      const result = computeRoundAgreement(
-        await loadRoundData(ctx, round),
-        choice,
-        thresholdsOf(actor.project),
-        codes.all,
-      );
-      history.push({
-        round: { id: round.id, name: round.name, mode: round.mode, revealedAt: round.revealedAt },
-        codebookSha256: round.codebookSnapshot?.sha256 ?? null,
-        codebookChanges: round.codebookChanges.length,
-        meanKappa: meanOf(result.codes, (c) => c.kappa),
-        meanAlpha: meanOf(result.codes, (c) => c.alpha),
-        codes: result.codes.map((c) => ({
-          code: c.code,
-          name: c.name,
-          kappa: c.kappa.value,
-          alpha: c.alpha.value,
-          flags: c.flags,
-        })),
-      });
-    }
-    res.json({ unit: choice, history } satisfies AgreementHistoryResponse);
+    const actor = await actorFor(req, 'view');
+    res.json((await agreementHistory(ctx, actor, unitOf(req))) satisfies AgreementHistoryResponse);
   });
 
   router.get('/projects/:project/rounds/:round', async (req, res) => {
-    const { actor, round } = visibleRound(req);
-    res.json({ round: await roundView(actor, round) } satisfies RoundResponse);
+    const { actor, round } = await visible(req);
+    res.json({ round: await roundView(ctx, actor, round) } satisfies RoundResponse);
   });
 
   router.put('/projects/:project/rounds/:round/transcripts/:transcript/done', async (req, res) => {
-    const { actor, round } = visibleRound(req);
+    const { actor, round } = await visible(req);
     const updated = await markDone(ctx, actor, round.id, String(req.params.transcript), parse(doneBody, req.body).done);
-    res.json({ round: await roundView(actor, updated) } satisfies RoundResponse);
+    res.json({ round: await roundView(ctx, actor, updated) } satisfies RoundResponse);
   });
 
   router.post('/projects/:project/rounds/:round/reveal', async (req, res) => {
-    const { actor, round } = roundFor(req, 'manage');
+    const actor = await actorFor(req, 'manage');
+    const round = await findRound(ctx, actor.project, String(req.params.round));
     const { force } = parse(revealBody, req.body);
     const result = await revealRound(ctx, actor, round.id, force);
     res.json({
-      round: await roundView(actor, result.round),
-      warning:
-        result.notDone.length > 0
-          ? `revealed before ${result.notDone.length} coder layer(s) were marked done: ${result.notDone.map((n) => `${userName(n.coder)} on ${titleOf(n.transcriptId)}`).join('; ')}`
-          : null,
+      round: await roundView(ctx, actor, result.round),
+      warning: await revealWarning(ctx, result.round, result.notDone),
     } satisfies RevealResponse);
   });
 
   /** The AGREEMENT.md `spans` input of the round: pipe it to `accord agreement` to check any figure. */
   router.get('/projects/:project/rounds/:round/spans', async (req, res) => {
-    const { actor, round } = visibleRound(req);
+    const { actor, round } = await visible(req);
     const query = parse(spansQuery, req.query, 'query');
-    requireRoundData(ctx, actor, round, 'spans');
-    const data = await loadRoundData(ctx, round);
     const bootstrap = query.bootstrap === undefined ? undefined : { samples: query.bootstrap, seed: query.seed ?? 1 };
-    res.json(
-      roundSpansInput(data, { unit: query.unit, minCoverage: query.minCoverage }, bootstrap) satisfies SpansInput,
-    );
+    const choice = { unit: query.unit, minCoverage: query.minCoverage };
+    res.json((await roundSpans(ctx, actor, round, choice, bootstrap)) satisfies SpansInput);
   });
 
   router.get('/projects/:project/rounds/:round/agreement', async (req, res) => {
-    const { actor, round } = visibleRound(req);
-    const choice = unitOf(req);
-    requireRoundData(ctx, actor, round, 'agreement');
-    const data = await loadRoundData(ctx, round);
-    const codes = await roundCodes(ctx, round);
-    const result = computeRoundAgreement(data, choice, thresholdsOf(actor.project), codes.all, {
-      intervals: data.source === 'snapshot',
-    });
-    res.json({
-      source: data.source,
-      unit: choice,
-      segmentation: result.segmentation,
-      thresholds: result.thresholds,
-      coders: result.input.coders.map((userId) => ({ userId, name: userName(userId) })),
-      transcripts: data.transcripts.map((t) => ({ transcriptId: t.id, title: titleOf(t.id), length: t.text.length })),
-      codes: result.codes,
-      agreement: result.agreement,
-    } satisfies AgreementResponse);
+    const { actor, round } = await visible(req);
+    res.json((await roundAgreement(ctx, actor, round, unitOf(req))) satisfies AgreementResponse);
   });
 
   router.get('/projects/:project/rounds/:round/disagreements', async (req, res) => {
-    const { actor, round } = visibleRound(req);
+    const { actor, round } = await visible(req);
     const query = parse(reviewQuery, req.query, 'query');
-    requireRoundData(ctx, actor, round, 'disagreements');
-    const data = await loadRoundData(ctx, round);
-    const items = await reviewList(ctx, round, data, {
+    const filter = {
       ...(query.code !== undefined ? { code: query.code } : {}),
       ...(query.coderA !== undefined && query.coderB !== undefined
         ? { coders: [query.coderA, query.coderB] as [string, string] }
         : {}),
       ...(query.transcript !== undefined ? { transcript: query.transcript } : {}),
       ...(query.kind !== undefined ? { kind: query.kind } : {}),
-    });
-    res.json({ source: data.source, disagreements: items } satisfies DisagreementsResponse);
+    };
+    res.json((await roundDisagreements(ctx, actor, round, filter)) satisfies DisagreementsResponse);
   });
 
   router.get('/projects/:project/rounds/:round/consensus', async (req, res) => {
-    const { actor, round } = visibleRound(req);
-    // A consensus layer is hidden while a blind round runs: an owner's permitted look at it is audited.
-    const reads = new DocReads(ctx, actor.userId, 'consensus');
-    for (const { transcriptId } of round.assignments) {
-      const ref = { kind: 'consensus', project: round.projectId, transcript: transcriptId } as const;
-      if (reads.access(ref) === 'none') throw notFound('no such round');
-    }
-    reads.recordLooks();
-    const transcripts: ConsensusResponse['transcripts'] = [];
-    for (const { transcriptId } of round.assignments) {
-      const name = consensusDocName(round.projectId, transcriptId);
-      const consensus = await copyOfLiveDoc(ctx, name);
-      const text = await copyOfLiveDoc(ctx, textDocName(round.projectId, transcriptId));
-      transcripts.push({
-        transcriptId,
-        docName: name,
-        codings: readConsensus(consensus, text).filter((c) => c.provenance.round === round.id),
-        decisions: readDecisions(consensus).filter((d) => d.round === round.id),
-      });
-    }
-    res.json({ transcripts } satisfies ConsensusResponse);
+    const { actor, round } = await visible(req);
+    res.json((await roundConsensus(ctx, actor, round)) satisfies ConsensusResponse);
   });
 
   router.post('/projects/:project/rounds/:round/consensus', async (req, res) => {
-    const { actor, round } = visibleRound(req);
+    const { actor, round } = await visible(req);
     const body = parse(decisionBody, req.body);
-    requireRoundData(ctx, actor, round, 'consensus');
-    const ref = { kind: 'consensus', project: round.projectId, transcript: body.transcriptId } as const;
-    if (docAccess(ctx, actor.userId, ref) === 'none') throw notFound('no such transcript in this round');
-    requireAdjudicator(round, actor.userId, actor.role);
-    const codes = await roundCodes(ctx, round);
-    const decision = await decide(
-      ctx,
-      round,
-      actor.userId,
-      {
-        transcriptId: body.transcriptId,
-        disagreement: body.disagreement,
-        choice: body.choice,
-        memo: body.memo,
-        ...(body.code !== undefined ? { code: body.code } : {}),
-      },
-      new Set(codes.all.keys()),
-    );
+    const decision = await resolveDisagreement(ctx, actor, round, {
+      transcriptId: body.transcriptId,
+      disagreement: body.disagreement,
+      choice: body.choice,
+      memo: body.memo,
+      ...(body.code !== undefined ? { code: body.code } : {}),
+    });
     res.status(201).json({ decision } satisfies DecisionResponse);
   });
 
   /** A definition refined while reviewing: changed in the live codebook and linked to this round. */
   router.patch('/projects/:project/rounds/:round/codes/:code', async (req, res) => {
-    const { actor, round } = visibleRound(req);
-    requireRoundData(ctx, actor, round, 'codebook change');
-    requireAdjudicator(round, actor.userId, actor.role);
-    if (round.status !== 'revealed')
-      throw conflict('not_revealed', 'codebook changes are linked to a round during its review');
-    if (docAccess(ctx, actor.userId, { kind: 'codebook', project: round.projectId }) !== 'write') {
-      throw notFound('no such code');
-    }
+    const { actor, round } = await visible(req);
     const { memo, ...change } = parse(codeChange, req.body);
-    const updated = await changeCodeDuringReview(ctx, actor, round, String(req.params.code), change, memo);
+    const updated = await refineCode(ctx, actor, round, String(req.params.code), change, memo);
     res.json({ codebookChanges: updated.codebookChanges } satisfies CodebookChangesResponse);
   });
 
   router.get('/projects/:project/rounds/:round/report', async (req, res) => {
-    const { actor, round } = visibleRound(req);
+    const { actor, round } = await visible(req);
     const query = parse(reportQuery, req.query, 'query');
-    requireRoundData(ctx, actor, round, 'report');
-    if (round.status !== 'revealed')
-      throw conflict('not_revealed', 'the reliability report is computed from the reveal snapshots');
-    const report = await roundReport(ctx, actor.project, round, { unit: query.unit, minCoverage: query.minCoverage });
-    ctx.audit.record({
-      actor: actor.userId,
-      action: 'round.report',
-      project: round.projectId,
-      details: { round: round.id, format: query.format, unit: query.unit },
-    });
-    const filename = `reliability-${round.id}-${query.unit}`;
-    if (query.format === 'csv') {
-      res
-        .type('text/csv')
-        .attachment(`${filename}.csv`)
-        .send(reportCsv(report, { formulaSafe: query.formulaSafe === 'true' }));
-    } else if (query.format === 'html') {
-      res.setHeader('Content-Security-Policy', PRINTABLE_CSP);
-      res.type('text/html').send(reportHtml(report));
-    } else if (query.format === 'md') {
-      res.type('text/markdown').attachment(`${filename}.md`).send(reportMarkdown(report));
-    } else {
-      res.json(report);
+    const choice = { unit: query.unit, minCoverage: query.minCoverage };
+    const out = await reliabilityReport(ctx, actor, round, choice, query.format, query.formulaSafe === 'true');
+    if (out.format === 'json') {
+      res.json(out.report);
+      return;
     }
+    if (out.filename !== undefined) res.attachment(out.filename);
+    if (out.format === 'html') res.setHeader('Content-Security-Policy', PRINTABLE_CSP);
+    res.type(out.type).send(out.body);
   });
 
   return router;

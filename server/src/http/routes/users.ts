@@ -22,15 +22,15 @@ const passwordChange = z.strictObject({ currentPassword: z.string().max(1024), p
 export function userRoutes(ctx: AppContext): Router {
   const router = Router();
 
-  router.get('/users', (req, res) => {
+  router.get('/users', async (req, res) => {
     requireAdmin(req);
-    res.json({ users: ctx.store.data.users.map(accountView) });
+    res.json({ users: (await ctx.metadata.users.list()).map(accountView) });
   });
 
   router.post('/users', async (req, res) => {
     const { user: admin } = requireAdmin(req);
-    const user = await createUser(ctx.store, parse(newUser, req.body));
-    ctx.audit.record({
+    const user = await createUser(ctx.metadata, parse(newUser, req.body));
+    await ctx.metadata.audit.record({
       actor: admin.id,
       action: 'user.create',
       details: { user: user.id, email: user.email, admin: user.admin },
@@ -45,26 +45,30 @@ export function userRoutes(ctx: AppContext): Router {
   router.post('/users/:id/deactivate', async (req, res) => {
     const { user: admin } = requireAdmin(req);
     const user = await deactivateAccount(ctx, String(req.params.id), admin.id);
-    ctx.audit.record({ actor: admin.id, action: 'user.deactivate', details: { user: user.id, email: user.email } });
+    await ctx.metadata.audit.record({
+      actor: admin.id,
+      action: 'user.deactivate',
+      details: { user: user.id, email: user.email },
+    });
     res.json({ user: accountView(user) });
   });
 
   router.post('/users/:id/reactivate', async (req, res) => {
     const { user: admin } = requireAdmin(req);
-    const user = await reactivateUser(ctx.store, String(req.params.id));
+    const user = await reactivateUser(ctx.metadata, String(req.params.id));
     ctx.recheckConnections();
-    ctx.audit.record({ actor: admin.id, action: 'user.reactivate', details: { user: user.id, email: user.email } });
+    await ctx.metadata.audit.record({
+      actor: admin.id,
+      action: 'user.reactivate',
+      details: { user: user.id, email: user.email },
+    });
     res.json({ user: accountView(user) });
   });
 
   router.patch('/users/me', async (req, res) => {
     const { user } = requireAuth(req);
     const { name } = parse(profile, req.body);
-    const updated = await ctx.store.mutate((data) => {
-      const me = data.users.find((candidate) => candidate.id === user.id)!;
-      me.name = name;
-      return me;
-    });
+    const updated = await ctx.metadata.users.rename(user.id, name);
     res.json({ user: publicUser(updated) });
   });
 
@@ -82,7 +86,7 @@ export function userRoutes(ctx: AppContext): Router {
     }
     await ctx.limiter.succeed({ clear: [account.key], release: [] });
     await changePassword(ctx, user.id, password);
-    ctx.audit.record({ actor: user.id, action: 'user.password' });
+    await ctx.metadata.audit.record({ actor: user.id, action: 'user.password' });
     res.status(204).end();
   });
 
