@@ -4,7 +4,7 @@
  * through `Intl` in the interface's locale. The language is the user's choice where they made one (kept on their
  * account), else the best match of the browser's languages; `<html lang>` and `dir` follow it.
  */
-import { type ReactNode, useContext, useEffect, useState, useSyncExternalStore } from 'react';
+import { type ReactNode, useContext, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import {
   createIntl,
   createIntlCache,
@@ -180,7 +180,7 @@ export type Translate = (id: MessageId, values?: MessageValues) => string;
 /** `t(id, values)`: a message as plain text in the interface's language. */
 export function useT(): Translate {
   const intl = useIntl();
-  return (id, values) => formatText(intl, id, values);
+  return useMemo<Translate>(() => (id, values) => formatText(intl, id, values), [intl]);
 }
 
 /**

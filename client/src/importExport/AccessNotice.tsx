@@ -1,4 +1,5 @@
 import { useContext, useSyncExternalStore } from 'react';
+import { useT } from '../i18n/index.js';
 import { PoolContext } from '../sync/context.js';
 import { lostAccessMessage } from './lostAccess.js';
 
@@ -9,17 +10,18 @@ import { lostAccessMessage } from './lostAccess.js';
 export function AccessNotice() {
   const pool = useContext(PoolContext);
   const lost = useSyncExternalStore(pool.subscribeLost, pool.getLost);
-  const message = lostAccessMessage(lost);
+  const t = useT();
+  const message = lostAccessMessage(lost, t);
   if (message === null) return null;
   return (
     <div className="access-notice" role="status" aria-live="polite" data-testid="access-notice">
       <p>{message}</p>
       <div className="row">
         <button type="button" onClick={() => location.reload()}>
-          Reload
+          {t('access.reload')}
         </button>
         <button type="button" onClick={() => pool.dismissLost()}>
-          Dismiss
+          {t('access.dismiss')}
         </button>
       </div>
     </div>

@@ -3,6 +3,7 @@ import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { errorText } from '../api/errors.js';
 import type { TranscriptMeta } from '../api.js';
 import { buildTree, flattenTree } from '../codebook/tree.js';
+import { useT } from '../i18n/index.js';
 import { useDoc } from '../sync/hooks.js';
 import { useCodebook } from '../sync/model.js';
 import { Button } from '../ui/Button.js';
@@ -12,6 +13,7 @@ import {
   type ExportFormat,
   exportProblem,
   exportUrl,
+  MATRIX_UNIT_LABELS,
   MATRIX_UNITS,
   type MatrixUnit,
   progressText,
@@ -47,10 +49,11 @@ export function ExportMenu({
   const [recal, setRecal] = useState(false);
   /** Null while the server prepares the file; bytes received once it is sent. */
   const [progress, setProgress] = useState<DownloadProgress | null>(null);
+  const t = useT();
 
   const info = EXPORT_FORMATS.find((f) => f.format === format)!;
   const options = { format, code, coder, transcript, unit, recal };
-  const problem = exportProblem(options);
+  const problem = exportProblem(options, t);
 
   /** Stops the running export (while the server prepares it or while it arrives). */
   const abort = useRef<AbortController | null>(null);
@@ -65,20 +68,29 @@ export function ExportMenu({
   });
   const download = () => {
     if (problem === null)
-      exported.mutate({ url: exportUrl(projectId, options), fileName: `${projectName}.${format}`, label: info.label });
+      exported.mutate({
+        url: exportUrl(projectId, options),
+        fileName: `${projectName}.${format}`,
+        label: t(info.label),
+      });
   };
   const busy = exported.isPending;
   const wasCancelled = isCancelled(exported.error);
-  const saved = exported.isSuccess ? `Downloaded ${exported.data}` : wasCancelled ? 'Export cancelled.' : null;
+  const saved = exported.isSuccess
+    ? t('export.downloaded', { file: exported.data })
+    : wasCancelled
+      ? t('export.cancelled')
+      : null;
   const message = exported.error && !wasCancelled ? errorText(exported.error) : null;
   // The export knows coders by their codings: a member who has coded nothing is "no coder" to it.
-  const error = message && /^no coder /.test(message) ? 'this coder has no codings in the project yet' : message;
+  const error =
+    exported.error && !wasCancelled && /^no coder /.test(exported.error.message) ? t('export.noCodings') : message;
 
   return (
     <section className="export-menu" aria-labelledby={`${id}-title`}>
-      <h2 id={`${id}-title`}>Export</h2>
+      <h2 id={`${id}-title`}>{t('export.title')}</h2>
       <fieldset>
-        <legend>Format</legend>
+        <legend>{t('export.format')}</legend>
         {EXPORT_FORMATS.map((f) => (
           <label key={f.format} className="export-format">
             <input
@@ -88,17 +100,17 @@ export function ExportMenu({
               checked={format === f.format}
               onChange={() => setFormat(f.format)}
             />{' '}
-            {f.label} <span className="muted">— {f.detail}</span>
+            {t(f.label)} <span className="muted">— {t(f.detail)}</span>
           </label>
         ))}
       </fieldset>
       {(info.filters || format === 'matrix') && (
         <fieldset className="export-filters">
-          <legend>{format === 'matrix' ? 'Matrix' : 'Filters'}</legend>
+          <legend>{t(format === 'matrix' ? 'export.matrix' : 'export.filters')}</legend>
           <label>
-            {format === 'matrix' ? 'Code (with its subcodes)' : 'Code'}{' '}
+            {t(format === 'matrix' ? 'export.codeWithSubcodes' : 'export.code')}{' '}
             <select value={code} onChange={(event) => setCode(event.target.value)}>
-              <option value="">{format === 'matrix' ? 'Choose a code…' : 'All codes'}</option>
+              <option value="">{t(format === 'matrix' ? 'export.chooseCode' : 'export.allCodes')}</option>
               {codes.map((node) => (
                 <option key={node.code.id} value={node.code.id}>
                   {node.path.join(' › ')}
@@ -109,9 +121,9 @@ export function ExportMenu({
           {info.filters && (
             <>
               <label>
-                Coder{' '}
+                {t('export.coder')}{' '}
                 <select value={coder} onChange={(event) => setCoder(event.target.value)}>
-                  <option value="">All coders</option>
+                  <option value="">{t('export.allCoders')}</option>
                   {coders.map((c) => (
                     <option key={c.id} value={c.id}>
                       {c.name}
@@ -120,12 +132,12 @@ export function ExportMenu({
                 </select>
               </label>
               <label>
-                Transcript{' '}
+                {t('export.transcript')}{' '}
                 <select value={transcript} onChange={(event) => setTranscript(event.target.value)}>
-                  <option value="">All transcripts</option>
-                  {transcripts.map((t) => (
-                    <option key={t.id} value={t.id}>
-                      {t.title}
+                  <option value="">{t('export.allTranscripts')}</option>
+                  {transcripts.map((entry) => (
+                    <option key={entry.id} value={entry.id}>
+                      {entry.title}
                     </option>
                   ))}
                 </select>
@@ -135,18 +147,18 @@ export function ExportMenu({
           {format === 'matrix' && (
             <>
               <label>
-                Unit{' '}
+                {t('export.unit')}{' '}
                 <select value={unit} onChange={(event) => setUnit(event.target.value as MatrixUnit)}>
                   {MATRIX_UNITS.map((u) => (
                     <option key={u} value={u}>
-                      {u}
+                      {t(MATRIX_UNIT_LABELS[u])}
                     </option>
                   ))}
                 </select>
               </label>
               <label>
-                <input type="checkbox" checked={recal} onChange={(event) => setRecal(event.target.checked)} /> ReCal
-                form (no header, units every coder rated)
+                <input type="checkbox" checked={recal} onChange={(event) => setRecal(event.target.checked)} />{' '}
+                {t('export.recal')}
               </label>
             </>
           )}
@@ -154,9 +166,9 @@ export function ExportMenu({
       )}
       <div className="row">
         <button type="button" onClick={download} disabled={busy || problem !== null}>
-          {busy ? 'Preparing…' : 'Download'}
+          {t(busy ? 'export.preparingButton' : 'export.download')}
         </button>
-        {problem && <span className="muted">To download, {problem}.</span>}
+        {problem && <span className="muted">{t('export.toDownload', { problem })}</span>}
         {busy && exported.variables && (
           <ExportProgress
             label={exported.variables.label}
@@ -167,7 +179,7 @@ export function ExportMenu({
       </div>
       {error && (
         <p className="error" role="alert">
-          The export failed: {error}
+          {t('export.failed', { error })}
         </p>
       )}
       <output className="ok" aria-live="polite">
@@ -191,7 +203,8 @@ function ExportProgress({
   progress: DownloadProgress | null;
   onCancel: () => void;
 }) {
-  const text = progressText(label, progress);
+  const t = useT();
+  const text = progressText(label, progress, t);
   return (
     <span className="export-progress" data-testid="export-progress">
       {progress?.total ? (
@@ -200,8 +213,8 @@ function ExportProgress({
         <progress aria-label={text} />
       )}{' '}
       <span className="muted">{text}</span>{' '}
-      <Button size="sm" variant="quiet" onPress={onCancel} aria-label={`Cancel the export of ${label}`}>
-        Cancel
+      <Button size="sm" variant="quiet" onPress={onCancel} aria-label={t('export.cancelOf', { label })}>
+        {t('export.cancel')}
       </Button>
     </span>
   );

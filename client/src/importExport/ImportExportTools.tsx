@@ -1,5 +1,6 @@
 import { useId, useMemo, useState } from 'react';
 import type { ProjectData } from '../app/projectData.js';
+import { useT } from '../i18n/index.js';
 import { ExportMenu } from './ExportMenu.js';
 import { ImportWizard } from './ImportWizard.js';
 import './importExport.css';
@@ -10,13 +11,14 @@ export function ImportExportTools({ data, onImported }: { data: ProjectData; onI
   const { project } = data;
   const [open, setOpen] = useState<'import' | 'export' | null>(null);
   const canImport = !project.archived;
+  const t = useT();
   const coders = useMemo(() => {
     const names = new Map(data.members.map((member) => [member.userId, member.name]));
     const ids = new Set(data.docs.flatMap((doc) => (doc.kind === 'codings' && doc.coder ? [doc.coder] : [])));
     return [...ids]
-      .map((coder) => ({ id: coder, name: names.get(coder) ?? `Former member (${coder})` }))
+      .map((coder) => ({ id: coder, name: names.get(coder) ?? t('tools.formerMember', { id: coder }) }))
       .sort((a, b) => a.name.localeCompare(b.name));
-  }, [data.members, data.docs]);
+  }, [data.members, data.docs, t]);
   const toggle = (panel: 'import' | 'export') => setOpen((was) => (was === panel ? null : panel));
   return (
     <div className="import-export">
@@ -28,7 +30,7 @@ export function ImportExportTools({ data, onImported }: { data: ProjectData; onI
             aria-controls={`${id}-import`}
             onClick={() => toggle('import')}
           >
-            Import…
+            {t('tools.import')}
           </button>
         )}
         <button
@@ -37,7 +39,7 @@ export function ImportExportTools({ data, onImported }: { data: ProjectData; onI
           aria-controls={`${id}-export`}
           onClick={() => toggle('export')}
         >
-          Export…
+          {t('tools.export')}
         </button>
       </div>
       {open === 'import' && canImport && (

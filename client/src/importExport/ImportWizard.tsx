@@ -3,6 +3,7 @@ import { useMutation } from '@tanstack/react-query';
 import { type DragEvent, type FormEvent, useCallback, useId, useRef, useState } from 'react';
 import { errorText } from '../api/errors.js';
 import type { Member } from '../api.js';
+import { type Translate, useIntl, useT } from '../i18n/index.js';
 import { type ImportResult, importExportApi } from './api.js';
 import {
   ACCEPT_ATTRIBUTE,
@@ -89,6 +90,7 @@ export function ImportWizard({
   const [coders, setCoders] = useState<Record<string, CoderChoice>>({});
   const [dragging, setDragging] = useState(false);
   const [done, setDone] = useState<ImportResult | null>(null);
+  const t = useT();
   // Importing is one mutation; it reloads the project's data (transcripts, documents) when it is through.
   const imported = useMutation({
     mutationFn: (body: ImportRequest) => importExportApi.confirm(projectId, body),
@@ -145,7 +147,7 @@ export function ImportWizard({
       const added: Item[] = [];
       for (const file of files) {
         const key = `f${nextKey++}`;
-        const problem = fileProblem(file.name, file.body.size, taken);
+        const problem = fileProblem(file.name, file.body.size, taken, t);
         taken.push(file.name);
         if (problem !== null) {
           added.push({ key, name: file.name, pasted: file.pasted, state: 'error', error: problem });
@@ -163,7 +165,7 @@ export function ImportWizard({
       current.current = [...current.current, ...added];
       setItems((all) => [...all, ...added]);
     },
-    [update, read, imported.reset],
+    [update, read, imported.reset, t],
   );
 
   /** Switches an item's clean-up on or off: the text chosen is uploaded again for a new preview. */
@@ -202,18 +204,18 @@ export function ImportWizard({
   const failed = items.filter((item) => item.state === 'error');
   const speakerIssues = ready.flatMap((item) =>
     item.preview.transcripts.flatMap((transcript, i) =>
-      speakerProblems(transcript.speakers, item.edits[i] ?? {}).map((problem) => `${transcript.title}: ${problem}`),
+      speakerProblems(transcript.speakers, item.edits[i] ?? {}, t).map((problem) => `${transcript.title}: ${problem}`),
     ),
   );
   const blocked =
     items.length === 0
-      ? 'Choose, drop or paste something to import.'
+      ? t('wizard.nothingYet')
       : uploading > 0
-        ? `Reading ${uploading} file${uploading === 1 ? '' : 's'}…`
+        ? t('wizard.reading', { count: uploading })
         : failed.length > 0
-          ? `Remove ${failed.length === 1 ? 'the file' : 'the files'} that could not be read (or fix and add again).`
+          ? t('wizard.removeFailed', { count: failed.length })
           : speakerIssues.length > 0
-            ? `Speakers: ${speakerIssues.join('; ')}.`
+            ? t('wizard.speakers', { issues: speakerIssues.join('; ') })
             : null;
 
   const confirm = () => {
@@ -223,12 +225,8 @@ export function ImportWizard({
 
   return (
     <section className="import-wizard" aria-labelledby={`${id}-title`}>
-      <h2 id={`${id}-title`}>Import</h2>
-      <p className="muted">
-        Transcripts (.txt, .md, .docx, .odt, .pdf, Zoom or Teams .vtt, .srt), whole projects (REFI-QDA .qdpx), codebooks
-        (.qdc, .csv) and participant attributes (.csv). Each file is read for a preview first; nothing is imported until
-        you confirm.
-      </p>
+      <h2 id={`${id}-title`}>{t('wizard.title')}</h2>
+      <p className="muted">{t('wizard.intro')}</p>
       {/* biome-ignore lint/a11y/noStaticElementInteractions: dropping is a shortcut; the file input does the same */}
       <div
         className={dragging ? 'drop-zone dragging' : 'drop-zone'}
@@ -240,7 +238,7 @@ export function ImportWizard({
         onDrop={onDrop}
         data-testid="drop-zone"
       >
-        <label htmlFor={`${id}-files`}>Choose files to import</label>
+        <label htmlFor={`${id}-files`}>{t('wizard.choose')}</label>
         <input
           id={`${id}-files`}
           ref={fileInput}
@@ -249,7 +247,7 @@ export function ImportWizard({
           accept={ACCEPT_ATTRIBUTE}
           onChange={(event) => onFiles(event.target.files)}
         />
-        <span className="muted">or drop them here</span>
+        <span className="muted">{t('wizard.orDrop')}</span>
       </div>
       <PasteForm
         onAdd={(title, text) =>
@@ -257,17 +255,23 @@ export function ImportWizard({
         }
       />
       {items.length > 0 && (
-        <ul className="import-items" aria-label="Files to import">
+        <ul className="import-items" aria-label={t('wizard.files')}>
           {items.map((item) => (
             <li key={item.key} className="import-item card" aria-busy={item.state === 'uploading'}>
               <div className="import-item-head">
-                <strong>{item.pasted ? `Pasted: ${item.name.replace(/\.txt$/, '')}` : item.name}</strong>
-                <span className="muted"> · {kindLabel(item.name) ?? 'unsupported'}</span>
-                {item.state === 'uploading' && <span className="muted"> · reading…</span>}
-                {item.state === 'ready' && <span> · {describeSummary(item.preview.summary)}</span>}
+                <strong>
+                  {item.pasted ? t('wizard.pasted', { title: item.name.replace(/\.txt$/, '') }) : item.name}
+                </strong>
+                <span className="muted"> · {kindLabel(item.name, t) ?? t('wizard.unsupported')}</span>
+                {item.state === 'uploading' && <span className="muted">{t('wizard.readingOne')}</span>}
+                {item.state === 'ready' && <span> · {describeSummary(item.preview.summary, t)}</span>}
                 <span className="spacer" />
-                <button type="button" onClick={() => remove(item.key)} aria-label={`Remove ${item.name}`}>
-                  Remove
+                <button
+                  type="button"
+                  onClick={() => remove(item.key)}
+                  aria-label={t('wizard.removeName', { name: item.name })}
+                >
+                  {t('wizard.remove')}
                 </button>
               </div>
               {item.cleanup && (
@@ -298,27 +302,29 @@ export function ImportWizard({
       )}
       {error && (
         <p className="error" role="alert">
-          Nothing was imported. {error}
+          {t('wizard.nothingImported', { error })}
         </p>
       )}
       <div className="row import-confirm">
         <button type="button" className="primary" disabled={blocked !== null || busy} onClick={confirm}>
           {busy
-            ? 'Importing…'
-            : `Import ${ready.length === 0 ? '' : `${ready.length} ${ready.length === 1 ? 'item' : 'items'}`}`.trim()}
+            ? t('wizard.importing')
+            : ready.length === 0
+              ? t('wizard.import')
+              : t('wizard.importItems', { count: ready.length })}
         </button>
         {blocked !== null && items.length > 0 && <span className="muted">{blocked}</span>}
       </div>
       <output aria-live="polite" className="ok">
         {done &&
-          `Imported ${describeSummary(done.summary)}.${
-            done.createdAccounts.length > 0
-              ? ` New accounts (an administrator sets their passwords): ${done.createdAccounts.map((a) => a.name).join(', ')}.`
-              : ''
-          }${done.reusedCodes > 0 ? ` ${done.reusedCodes} codes were already in the codebook and were reused.` : ''}`}
+          t('wizard.imported', { summary: describeSummary(done.summary, t) }) +
+            (done.createdAccounts.length > 0
+              ? t('wizard.newAccounts', { names: done.createdAccounts.map((a) => a.name).join(', ') })
+              : '') +
+            (done.reusedCodes > 0 ? t('wizard.reused', { count: done.reusedCodes }) : '')}
       </output>
       {done && done.warnings.length > 0 && (
-        <ul className="warnings" aria-label="Import warnings">
+        <ul className="warnings" aria-label={t('wizard.warnings')}>
           {done.warnings.map((warning) => (
             <li key={warning}>{warning}</li>
           ))}
@@ -339,17 +345,12 @@ function previewLines(text: string): string {
   return shown.trimEnd().length < text.trimEnd().length ? `${shown.trimEnd()} …` : shown.trimEnd();
 }
 
-function describeCleanup(report: CleanupReport): string {
+function describeCleanup(report: CleanupReport, t: Translate): string {
   const parts: string[] = [];
-  if (report.lineNumbers > 0) {
-    parts.push(`${report.lineNumbers} line number${report.lineNumbers === 1 ? '' : 's'} removed`);
-  }
-  if (report.joinedLines > 0) {
-    parts.push(`${report.joinedLines} line break${report.joinedLines === 1 ? '' : 's'} inside paragraphs joined`);
-  }
+  if (report.lineNumbers > 0) parts.push(t('cleanup.lineNumbers', { count: report.lineNumbers }));
+  if (report.joinedLines > 0) parts.push(t('cleanup.joined', { count: report.joinedLines }));
   const headers = report.headersAndFooters.length;
-  if (headers > 0)
-    parts.push(`${headers} running header${headers === 1 ? '' : 's'} or footer${headers === 1 ? '' : 's'} removed`);
+  if (headers > 0) parts.push(t('cleanup.headers', { count: headers }));
   return parts.join(', ');
 }
 
@@ -368,18 +369,20 @@ function CleanupPreview({
   disabled: boolean;
   onChange: (applied: boolean) => void;
 }) {
+  const t = useT();
   return (
     <fieldset className="cleanup">
       <legend className="cleanup-title">
-        <strong>{name} looks like text from a page layout.</strong> Clean-up: {describeCleanup(offer.report)}.
+        <strong>{t('cleanup.looksLike', { name })}</strong>{' '}
+        {t('cleanup.what', { what: describeCleanup(offer.report, t) })}
       </legend>
       <div className="cleanup-compare">
         <figure>
-          <figcaption>Before</figcaption>
+          <figcaption>{t('cleanup.before')}</figcaption>
           <pre data-testid="cleanup-before">{previewLines(offer.before)}</pre>
         </figure>
         <figure>
-          <figcaption>After clean-up</figcaption>
+          <figcaption>{t('cleanup.after')}</figcaption>
           <pre data-testid="cleanup-after">{previewLines(offer.after)}</pre>
         </figure>
       </div>
@@ -390,7 +393,7 @@ function CleanupPreview({
           disabled={disabled}
           onChange={(event) => onChange(event.target.checked)}
         />{' '}
-        Import the cleaned text (line numbers removed, wrapped lines joined)
+        {t('cleanup.apply')}
       </label>
     </fieldset>
   );
@@ -400,6 +403,7 @@ function PasteForm({ onAdd }: { onAdd: (title: string, text: string) => void }) 
   const id = useId();
   const [title, setTitle] = useState('');
   const [text, setText] = useState('');
+  const t = useT();
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (title.trim() === '' || text.trim() === '') return;
@@ -409,9 +413,9 @@ function PasteForm({ onAdd }: { onAdd: (title: string, text: string) => void }) 
   };
   return (
     <details className="paste">
-      <summary>Paste a transcript instead</summary>
-      <form className="form" onSubmit={submit} aria-label="Paste a transcript">
-        <label htmlFor={`${id}-title`}>Title</label>
+      <summary>{t('paste.summary')}</summary>
+      <form className="form" onSubmit={submit} aria-label={t('paste.label')}>
+        <label htmlFor={`${id}-title`}>{t('paste.title')}</label>
         <input
           id={`${id}-title`}
           required
@@ -419,9 +423,9 @@ function PasteForm({ onAdd }: { onAdd: (title: string, text: string) => void }) 
           value={title}
           onChange={(event) => setTitle(event.target.value)}
         />
-        <label htmlFor={`${id}-text`}>Text (speaker turns as “Name: words”, one per line)</label>
+        <label htmlFor={`${id}-text`}>{t('paste.text')}</label>
         <textarea id={`${id}-text`} required rows={8} value={text} onChange={(event) => setText(event.target.value)} />
-        <button type="submit">Add pasted text</button>
+        <button type="submit">{t('paste.add')}</button>
       </form>
     </details>
   );
@@ -441,10 +445,11 @@ function UploadDetails({
   onEdit: (transcript: number, speaker: string, edit: SpeakerEdit) => void;
 }) {
   const { preview } = item;
+  const t = useT();
   return (
     <div className="import-details">
       {preview.warnings.length > 0 && (
-        <ul className="warnings" aria-label={`Warnings for ${preview.name}`}>
+        <ul className="warnings" aria-label={t('details.warningsFor', { name: preview.name })}>
           {preview.warnings.map((warning) => (
             <li key={warning}>{warning}</li>
           ))}
@@ -460,13 +465,17 @@ function UploadDetails({
       ))}
       {preview.codes.length > 0 && (
         <p className="muted">
-          Codes:{' '}
-          {preview.codes
-            .slice(0, 12)
-            .map((code) => code.name)
-            .join(', ')}
-          {preview.codes.length > 12 ? `, and ${preview.codes.length - 12} more` : ''}. Codes already in the codebook
-          (same name and place) are reused.
+          {(() => {
+            const shown = preview.codes
+              .slice(0, 12)
+              .map((code) => code.name)
+              .join(', ');
+            const codes =
+              preview.codes.length > 12
+                ? t('details.andMore', { codes: shown, count: preview.codes.length - 12 })
+                : shown;
+            return t('details.codes', { codes });
+          })()}
         </p>
       )}
       {preview.coders.length > 0 && (
@@ -487,26 +496,28 @@ function TranscriptSpeakers({
 }) {
   const id = useId();
   const after = resultingSpeakers(transcript.speakers, edits);
+  const t = useT();
+  const intl = useIntl();
   return (
     <div className="import-transcript">
       <h3 id={`${id}-title`}>{transcript.title}</h3>
       <p className="muted">
-        {transcript.characters.toLocaleString()} characters · {transcript.turns} turns
+        {t('details.size', { characters: intl.formatNumber(transcript.characters), turns: transcript.turns })}
       </p>
-      <blockquote className="excerpt" aria-label={`Start of ${transcript.title}`}>
+      <blockquote className="excerpt" aria-label={t('details.start', { title: transcript.title })}>
         {transcript.excerpt.length > 300 ? `${transcript.excerpt.slice(0, 300)}…` : transcript.excerpt}
       </blockquote>
       {transcript.speakers.length === 0 ? (
-        <p className="muted">No speakers detected: the text is imported as paragraphs.</p>
+        <p className="muted">{t('details.noSpeakers')}</p>
       ) : (
         <table className="speakers" aria-labelledby={`${id}-caption`}>
-          <caption id={`${id}-caption`}>Speakers detected in {transcript.title}</caption>
+          <caption id={`${id}-caption`}>{t('details.speakersIn', { title: transcript.title })}</caption>
           <thead>
             <tr>
-              <th scope="col">Detected</th>
-              <th scope="col">Turns</th>
-              <th scope="col">Name in Accord</th>
-              <th scope="col">Not a speaker</th>
+              <th scope="col">{t('details.detected')}</th>
+              <th scope="col">{t('details.turns')}</th>
+              <th scope="col">{t('details.nameInAccord')}</th>
+              <th scope="col">{t('details.notSpeaker')}</th>
             </tr>
           </thead>
           <tbody>
@@ -518,24 +529,26 @@ function TranscriptSpeakers({
                   <th scope="row">
                     {speaker.name}
                     {speaker.similarTo && (
-                      <span className="hint"> (looks like a misspelling of {speaker.similarTo})</span>
+                      <span className="hint">{t('details.misspelling', { name: speaker.similarTo })}</span>
                     )}
                   </th>
                   <td>{speaker.turns}</td>
                   <td>
                     <input
-                      aria-label={`New name for ${speaker.name} in ${transcript.title}`}
+                      aria-label={t('details.newName', { speaker: speaker.name, title: transcript.title })}
                       value={edit.name}
                       disabled={edit.drop}
                       maxLength={200}
                       onChange={(event) => onEdit(speaker.name, { ...edit, name: event.target.value })}
                     />
-                    {merged.length > 0 && <span className="hint"> merged with {merged.join(', ')}</span>}
+                    {merged.length > 0 && (
+                      <span className="hint">{t('details.mergedWith', { names: merged.join(', ') })}</span>
+                    )}
                   </td>
                   <td>
                     <input
                       type="checkbox"
-                      aria-label={`Drop ${speaker.name} in ${transcript.title} (not a speaker)`}
+                      aria-label={t('details.drop', { speaker: speaker.name, title: transcript.title })}
                       checked={edit.drop}
                       onChange={(event) => onEdit(speaker.name, { ...edit, drop: event.target.checked })}
                     />
@@ -548,7 +561,10 @@ function TranscriptSpeakers({
       )}
       {transcript.speakers.length > 0 && (
         <p className="muted" data-testid="speakers-after">
-          After import: {after.length === 0 ? 'no speakers' : after.map((s) => `${s.name} (${s.turns})`).join(', ')}
+          {t('details.after', {
+            speakers:
+              after.length === 0 ? t('details.noneAfter') : after.map((s) => `${s.name} (${s.turns})`).join(', '),
+          })}
         </p>
       )}
     </div>
@@ -567,14 +583,15 @@ function CoderAccounts({
   onCoder: (guid: string, choice: CoderChoice) => void;
 }) {
   const id = useId();
+  const t = useT();
   return (
     <table className="coders" aria-labelledby={`${id}-caption`}>
-      <caption id={`${id}-caption`}>Coders in {preview.name}</caption>
+      <caption id={`${id}-caption`}>{t('coders.in', { name: preview.name })}</caption>
       <thead>
         <tr>
-          <th scope="col">Coder in the file</th>
-          <th scope="col">Codings</th>
-          <th scope="col">Account in Accord</th>
+          <th scope="col">{t('coders.inFile')}</th>
+          <th scope="col">{t('coders.codings')}</th>
+          <th scope="col">{t('coders.account')}</th>
         </tr>
       </thead>
       <tbody>
@@ -587,13 +604,13 @@ function CoderAccounts({
               <td>{preview.summary.codingsPerCoder[coder.name || coder.guid] ?? 0}</td>
               <td>
                 <select
-                  aria-label={`Account for ${coder.name || coder.guid}`}
+                  aria-label={t('coders.accountFor', { name: coder.name || coder.guid })}
                   value={value}
                   onChange={(event) =>
                     onCoder(coder.guid, event.target.value === 'create' ? 'create' : { account: event.target.value })
                   }
                 >
-                  {accountOptions(coder, members).map(([optionValue, label]) => (
+                  {accountOptions(coder, members, t).map(([optionValue, label]) => (
                     <option key={optionValue} value={optionValue}>
                       {label}
                     </option>
@@ -609,14 +626,14 @@ function CoderAccounts({
 }
 
 /** Create an account, the account the server matched, or any member of the project. */
-function accountOptions(coder: CoderPreview, members: readonly Member[]): [string, string][] {
-  const options: [string, string][] = [['create', 'Create a new account']];
+function accountOptions(coder: CoderPreview, members: readonly Member[], t: Translate): [string, string][] {
+  const options: [string, string][] = [['create', t('coders.create')]];
   const suggested = coder.suggestedAccount;
   if (suggested !== null && !members.some((member) => member.userId === suggested)) {
-    options.push([suggested, `Existing account “${coder.name}” (same name or earlier import)`]);
+    options.push([suggested, t('coders.existing', { name: coder.name })]);
   }
   for (const member of members) {
-    const note = member.userId === suggested ? ' (matched)' : '';
+    const note = member.userId === suggested ? t('coders.matched') : '';
     options.push([member.userId, `${member.name} <${member.email}>${note}`]);
   }
   return options;

@@ -1,3 +1,5 @@
+import { currentIntl, type MessageId, msg, type Translate, translate } from '../i18n/index.js';
+
 /** The export menu's formats and the download URL of each, as `GET /api/projects/:project/export` takes them. */
 export type ExportFormat =
   | 'qdpx'
@@ -12,34 +14,45 @@ export type MatrixUnit = 'transcript' | 'turn' | 'paragraph' | 'character';
 
 export interface ExportFormatInfo {
   format: ExportFormat;
-  label: string;
-  detail: string;
+  label: MessageId;
+  detail: MessageId;
   /** Takes the code, coder and transcript filters (coded segments). */
   filters: boolean;
 }
 
 export const EXPORT_FORMATS: readonly ExportFormatInfo[] = [
-  { format: 'csv', label: 'Coded segments (CSV)', detail: 'one row per coding, for R, pandas or Excel', filters: true },
-  { format: 'xlsx', label: 'Coded segments (Excel)', detail: 'the same rows as an .xlsx workbook', filters: true },
+  { format: 'csv', label: msg('export.csv.label'), detail: msg('export.csv.detail'), filters: true },
+  { format: 'xlsx', label: msg('export.xlsx.label'), detail: msg('export.xlsx.detail'), filters: true },
+  { format: 'qdpx', label: msg('export.qdpx.label'), detail: msg('export.qdpx.detail'), filters: false },
+  { format: 'qdc', label: msg('export.qdc.label'), detail: msg('export.qdc.detail'), filters: false },
   {
-    format: 'qdpx',
-    label: 'Whole project (REFI-QDA .qdpx)',
-    detail: 'for NVivo, ATLAS.ti, MAXQDA, QualCoder',
+    format: 'codebook-csv',
+    label: msg('export.codebookCsv.label'),
+    detail: msg('export.codebookCsv.detail'),
     filters: false,
   },
-  { format: 'qdc', label: 'Codebook (REFI-QDA .qdc)', detail: 'codes only', filters: false },
-  { format: 'codebook-csv', label: 'Codebook (CSV)', detail: 'Accord imports it back', filters: false },
-  { format: 'codebook-md', label: 'Codebook (Markdown)', detail: 'with up to three excerpts per code', filters: false },
-  { format: 'codebook-html', label: 'Codebook (printable HTML)', detail: 'print it or save it as PDF', filters: false },
   {
-    format: 'matrix',
-    label: 'Unit × coder matrix (CSV)',
-    detail: 'for one code, for R irr or ReCal',
+    format: 'codebook-md',
+    label: msg('export.codebookMd.label'),
+    detail: msg('export.codebookMd.detail'),
     filters: false,
   },
+  {
+    format: 'codebook-html',
+    label: msg('export.codebookHtml.label'),
+    detail: msg('export.codebookHtml.detail'),
+    filters: false,
+  },
+  { format: 'matrix', label: msg('export.matrix.label'), detail: msg('export.matrix.detail'), filters: false },
 ];
 
 export const MATRIX_UNITS: readonly MatrixUnit[] = ['transcript', 'turn', 'paragraph', 'character'];
+export const MATRIX_UNIT_LABELS: Record<MatrixUnit, MessageId> = {
+  transcript: msg('export.unit.transcript'),
+  turn: msg('export.unit.turn'),
+  paragraph: msg('export.unit.paragraph'),
+  character: msg('export.unit.character'),
+};
 
 export interface ExportOptions {
   format: ExportFormat;
@@ -51,8 +64,8 @@ export interface ExportOptions {
 }
 
 /** Why this export cannot be asked for yet, or null. */
-export function exportProblem(options: ExportOptions): string | null {
-  if (options.format === 'matrix' && !options.code) return 'choose the code the matrix is for';
+export function exportProblem(options: ExportOptions, t: Translate = translate): string | null {
+  if (options.format === 'matrix' && !options.code) return t('export.problem.matrixCode');
   return null;
 }
 
@@ -90,11 +103,11 @@ export interface DownloadProgress {
   total: number | null;
 }
 
-const kib = (bytes: number) => `${Math.max(1, Math.round(bytes / 1024)).toLocaleString()} KiB`;
-
 /** What a running export is doing, in words: the server preparing it, then the bytes received (of the total). */
-export function progressText(label: string, progress: DownloadProgress | null): string {
-  if (progress === null) return `Preparing ${label}…`;
-  if (progress.total === null) return `Downloading ${label}… ${kib(progress.received)}`;
-  return `Downloading ${label}… ${kib(progress.received)} of ${kib(progress.total)}`;
+export function progressText(label: string, progress: DownloadProgress | null, t: Translate = translate): string {
+  const kib = (bytes: number) =>
+    t('export.kib', { count: currentIntl().formatNumber(Math.max(1, Math.round(bytes / 1024))) });
+  if (progress === null) return t('export.preparing', { label });
+  if (progress.total === null) return t('export.downloading', { label, received: kib(progress.received) });
+  return t('export.downloadingOf', { label, received: kib(progress.received), total: kib(progress.total) });
 }

@@ -1,19 +1,20 @@
 import type { CoderPreview, TranscriptPreview, UploadPreview } from '@accord/shared';
+import { type MessageId, msg, type Translate, translate } from '../i18n/index.js';
 import type { SpeakerChoices, SpeakerEdits } from './speakers.js';
 import { speakerChoices } from './speakers.js';
 
 /** What the server reads (`server/src/import/index.ts` `guessKind`), by extension. */
-export const ACCEPTED: Readonly<Record<string, string>> = {
-  txt: 'transcript',
-  md: 'transcript',
-  docx: 'transcript (Word)',
-  odt: 'transcript (OpenDocument)',
-  vtt: 'transcript (subtitles)',
-  srt: 'transcript (subtitles)',
-  pdf: 'transcript (PDF)',
-  qdpx: 'project (REFI-QDA)',
-  qdc: 'codebook (REFI-QDA)',
-  csv: 'codebook or participant attributes',
+export const ACCEPTED: Readonly<Record<string, MessageId>> = {
+  txt: msg('kind.transcript'),
+  md: msg('kind.transcript'),
+  docx: msg('kind.transcriptWord'),
+  odt: msg('kind.transcriptOdt'),
+  vtt: msg('kind.transcriptSubtitles'),
+  srt: msg('kind.transcriptSubtitles'),
+  pdf: msg('kind.transcriptPdf'),
+  qdpx: msg('kind.project'),
+  qdc: msg('kind.codebook'),
+  csv: msg('kind.csv'),
 };
 
 /** The file input's `accept`. */
@@ -31,23 +32,30 @@ export function extensionOf(name: string): string {
 }
 
 /** A description of what the file will be read as, or null when the server would refuse its type. */
-export function kindLabel(name: string): string | null {
-  return ACCEPTED[extensionOf(name)] ?? null;
+export function kindLabel(name: string, t: Translate = translate): string | null {
+  const id = ACCEPTED[extensionOf(name)];
+  return id === undefined ? null : t(id);
 }
 
 /**
  * Why a chosen file cannot be uploaded, before sending it (the server checks all of it again): its type, its size,
  * or a name already in the list (speaker corrections and titles go by file name).
  */
-export function fileProblem(name: string, size: number, taken: readonly string[]): string | null {
+export function fileProblem(
+  name: string,
+  size: number,
+  taken: readonly string[],
+  t: Translate = translate,
+): string | null {
   if (kindLabel(name) === null) {
     const extension = extensionOf(name);
-    return `${name}: Accord does not import ${extension ? `“.${extension}”` : 'files without an extension'} (transcripts: .txt .md .docx .odt .vtt .srt .pdf; projects: .qdpx; codebooks: .qdc .csv)`;
+    const what = extension ? t('file.extension', { extension }) : t('file.noExtension');
+    return t('file.unsupported', { name, what });
   }
-  if (size === 0) return `${name}: the file is empty`;
-  if (size > MAX_FILE_BYTES) return `${name}: the file is larger than 64 MiB`;
-  if (name.length > 255) return `${name.slice(0, 40)}…: the file name is too long`;
-  if (taken.includes(name)) return `${name}: a file of this name is already in the list`;
+  if (size === 0) return t('file.empty', { name });
+  if (size > MAX_FILE_BYTES) return t('file.tooLarge', { name });
+  if (name.length > 255) return t('file.nameTooLong', { name: name.slice(0, 40) });
+  if (taken.includes(name)) return t('file.duplicate', { name });
   return null;
 }
 
@@ -106,16 +114,16 @@ export function buildImportRequest(
 }
 
 /** "2 transcripts, 14 codes, 3 coders" for a preview's summary (only what is there). */
-export function describeSummary(summary: UploadPreview['summary']): string {
+export function describeSummary(summary: UploadPreview['summary'], t: Translate = translate): string {
   const parts: string[] = [];
-  const add = (count: number, one: string, many: string) => {
-    if (count > 0) parts.push(`${count} ${count === 1 ? one : many}`);
+  const add = (count: number, id: MessageId) => {
+    if (count > 0) parts.push(t(id, { count }));
   };
-  add(summary.transcripts, 'transcript', 'transcripts');
-  add(summary.codes, 'code', 'codes');
-  add(summary.users, 'coder', 'coders');
+  add(summary.transcripts, 'summary.transcripts');
+  add(summary.codes, 'summary.codes');
+  add(summary.users, 'summary.coders');
   const codings = Object.values(summary.codingsPerCoder).reduce((sum, n) => sum + n, 0);
-  add(codings, 'coding', 'codings');
-  add(summary.memos, 'memo', 'memos');
-  return parts.length > 0 ? parts.join(', ') : 'nothing to import';
+  add(codings, 'summary.codings');
+  add(summary.memos, 'summary.memos');
+  return parts.length > 0 ? parts.join(', ') : t('summary.nothing');
 }

@@ -1,4 +1,5 @@
 import { parseDocName } from '@accord/shared';
+import { type Translate, translate } from '../i18n/index.js';
 
 /**
  * The server closes a document's socket with a 44xx code when reconnecting cannot help (`server/src/sync/peer.ts`
@@ -24,23 +25,23 @@ export function isPermanentClose(code: number): boolean {
 }
 
 /** What the document is, in words. */
-export function describeDoc(name: string): string {
+export function describeDoc(name: string, t: Translate = translate): string {
   const ref = parseDocName(name);
   switch (ref?.kind) {
     case 'codebook':
-      return 'the codebook';
+      return t('doc.codebook');
     case 'roundCodebook':
-      return 'a round’s codebook';
+      return t('doc.roundCodebook');
     case 'text':
-      return 'a transcript';
+      return t('doc.text');
     case 'codings':
-      return 'a coding layer';
+      return t('doc.codings');
     case 'consensus':
-      return 'a consensus layer';
+      return t('doc.consensus');
     case 'memo':
-      return 'a memo';
+      return t('doc.memo');
     default:
-      return 'a document';
+      return t('doc.other');
   }
 }
 
@@ -64,27 +65,26 @@ export function accessLost(name: string, listing: DocListing): boolean {
 }
 
 /** One sentence per notice; several closed documents of one kind of change make one notice. */
-export function lostAccessMessage(lost: readonly LostDoc[]): string | null {
+export function lostAccessMessage(lost: readonly LostDoc[], t: Translate = translate): string | null {
   if (lost.length === 0) return null;
-  const what = [...new Set(lost.map((doc) => describeDoc(doc.name)))];
-  const list = what.length <= 3 ? joinWords(what) : `${what.length} documents`;
+  const what = [...new Set(lost.map((doc) => describeDoc(doc.name, t)))];
+  const list = what.length <= 3 ? joinWords(what, t) : t('lost.documents', { count: what.length });
   const deleted = lost.every((doc) => doc.code === CLOSE_DELETED);
   const forbidden = lost.every((doc) => doc.code === CLOSE_FORBIDDEN);
   const refused = lost.every((doc) => doc.code === CLOSE_INVALID_CONTENT);
-  const closed = lost.length === 1 ? 'it is closed here' : 'they are closed here';
-  if (deleted) return `${capitalise(list)} ${lost.length === 1 ? 'was' : 'were'} deleted, so ${closed}.`;
+  const count = lost.length;
+  if (deleted) return capitalise(t('lost.deleted', { what: list, count }));
   if (refused) {
-    return `The server refused a change to ${list} that it cannot store (${lost[0]!.reason || 'invalid content'}), so ${closed}. Reload to go on from what the server has.`;
+    return t('lost.refused', { what: list, reason: lost[0]!.reason || t('lost.invalidContent'), count });
   }
-  if (forbidden) {
-    return `Your access to ${list} changed (for example your role, or a blind round started), so ${closed}. Reload to see what you can open now.`;
-  }
-  return `Your access to ${list} changed: the server closed ${lost.length === 1 ? 'it' : 'them'} (${lost[0]!.reason || `code ${lost[0]!.code}`}). Reload to open what you can now.`;
+  if (forbidden) return t('lost.forbidden', { what: list, count });
+  const reason = lost[0]!.reason || t('lost.code', { code: String(lost[0]!.code) });
+  return t('lost.other', { what: list, reason, count });
 }
 
-function joinWords(words: readonly string[]): string {
+function joinWords(words: readonly string[], t: Translate): string {
   if (words.length <= 1) return words[0] ?? '';
-  return `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
+  return t('lost.and', { rest: words.slice(0, -1).join(', '), last: words[words.length - 1]! });
 }
 
 function capitalise(text: string): string {

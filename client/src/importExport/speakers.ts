@@ -4,6 +4,7 @@
  * the server's `SpeakerChoices`: detected name → kept name, or null to drop. The text never changes.
  */
 import type { DetectedSpeaker } from '@accord/shared';
+import { type Translate, translate } from '../i18n/index.js';
 
 export type { DetectedSpeaker };
 
@@ -67,12 +68,16 @@ export function resultingSpeakers(speakers: readonly DetectedSpeaker[], edits: S
 }
 
 /** What keeps the speakers from being confirmed: a kept speaker without a name. */
-export function speakerProblems(speakers: readonly DetectedSpeaker[], edits: SpeakerEdits): string[] {
+export function speakerProblems(
+  speakers: readonly DetectedSpeaker[],
+  edits: SpeakerEdits,
+  t: Translate = translate,
+): string[] {
   const problems: string[] = [];
   for (const speaker of speakers) {
     const edit = editOf(edits, speaker);
-    if (!edit.drop && edit.name.trim() === '') problems.push(`give “${speaker.name}” a name, or drop it`);
-    else if (edit.name.trim().length > 200) problems.push(`the new name of “${speaker.name}” is too long`);
+    if (!edit.drop && edit.name.trim() === '') problems.push(t('speakers.needName', { name: speaker.name }));
+    else if (edit.name.trim().length > 200) problems.push(t('speakers.nameTooLong', { name: speaker.name }));
   }
   return problems;
 }
