@@ -2,7 +2,7 @@ import { addCode, addCoding, codesMap, codingsMap, initTranscript, memoText, upd
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { assignShortcuts, reassign } from '../src/codebook/shortcuts.js';
-import { buildBlocks, labelLength } from '../src/coding/blocks.js';
+import { buildBlocks, labelLength, textDirection } from '../src/coding/blocks.js';
 import { coderTags, initialsOf } from '../src/coding/initials.js';
 import { LOCAL_ORIGIN, local, UndoHistory, undoKey } from '../src/coding/undo.js';
 
@@ -15,6 +15,9 @@ describe('speaker labels shown once', () => {
     ['no label', 'Hello there', 'Dan', 0],
     ['no speaker', 'Dan: Hi', '', 0],
     ['a label and nothing after it', 'Dan: ', 'Dan', 0],
+    ['a full-width colon (Chinese, Japanese)', '访谈者：你好', '访谈者', 4],
+    ['a full-width colon and an ideographic space', 'A：\u3000はい', 'A', 3],
+    ['an Arabic speaker name', 'المحاور: كيف', 'المحاور', 9],
   ])('%s', (_name, text, speaker, expected) => {
     expect(labelLength(text, 0, text.length, speaker)).toBe(expected);
   });
@@ -31,6 +34,37 @@ describe('speaker labels shown once', () => {
       [15, 18, text.length],
     ]);
     expect(text.slice(blocks[1]!.bodyStart, blocks[1]!.end)).toBe('One.\n');
+  });
+});
+
+describe('a turn’s direction from its text', () => {
+  it.each([
+    ['Arabic', 'كانت صعبة في البداية.', 'rtl'],
+    ['Hebrew', 'שלום, מה שלומך?', 'rtl'],
+    ['Thaana', 'ފުރަތަމަ', 'rtl'],
+    ['Syriac', 'ܫܠܡܐ', 'rtl'],
+    ['Adlam (outside the BMP)', '𞤀𞤢𞤤', 'rtl'],
+    ['English', 'Hard at first.', 'ltr'],
+    ['Chinese', '我们都说没事。', 'ltr'],
+    ['digits and punctuation before the first letter', '« 3 » مرحبا', 'rtl'],
+    ['Arabic opening with a Latin word', 'WhatsApp كل يوم', 'ltr'],
+    ['English opening with an Arabic word', 'مرحبا, she said', 'rtl'],
+    ['no letter at all', '... 42 !', 'ltr'],
+    ['nothing', '', 'ltr'],
+    ['a right-to-left mark first', '\u200f(1) text', 'rtl'],
+    ['an isolate skipped', '\u2068English\u2069 عربي', 'rtl'],
+  ])('%s', (_name, text, expected) => {
+    expect(textDirection(text)).toBe(expected);
+  });
+
+  it('looks only at the turn’s spoken text, not its speaker label', () => {
+    const text = 'Interviewer: How was it?\nP1: كانت صعبة.\n';
+    const second = text.indexOf('P1:');
+    const blocks = buildBlocks(text, [
+      { start: 0, end: second, speaker: 'Interviewer' },
+      { start: second, end: text.length, speaker: 'P1' },
+    ]);
+    expect(blocks.map((b) => b.dir)).toEqual(['ltr', 'rtl']);
   });
 });
 
