@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite needs, when missing: Debian's Chromium (the browser tests drive it),
+# a font with Chinese characters (test/browser/scripts.test.ts lays out and screenshots a Chinese transcript),
 # and PostgreSQL, Redis and nginx (the scale-out tests start throwaway servers of each on loopback, see
 # test/setup/postgres.ts).
 set -euo pipefail
 missing=()
 have() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || [ -x "/usr/bin/$1" ]; }
 have chromium || missing+=(chromium)
+{ have fc-list && fc-list :lang=zh family | grep -q .; } || missing+=(fonts-wqy-microhei)
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 have redis-server || missing+=(redis-server)
 have nginx || missing+=(nginx)

@@ -1,3 +1,4 @@
+import { transcriptLanguage } from '@accord/shared/text/language';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import {
   type DragEvent,
@@ -75,6 +76,11 @@ export interface ReaderProps {
   onDropCode: (codeId: string) => void;
   /** Open scrolled to this passage and highlight it briefly (`?at=start-end`). */
   jump?: Passage | null;
+  /**
+   * The transcript's language (BCP 47), for line breaking and the choice of fonts (Chinese and Japanese share
+   * characters but not glyphs); when unset, guessed from the script of its letters (none for Latin script).
+   */
+  language?: string | undefined;
 }
 
 /**
@@ -128,6 +134,7 @@ export function Reader(props: ReaderProps) {
     overscan: 2,
   });
 
+  const language = useMemo(() => transcriptLanguage(text, props.language), [text, props.language]);
   const jumped = usePassageJump(scroller, virtualizer, blocks, props.jump, setFocusIndex);
 
   const maxLength = useMemo(() => codings.reduce((max, c) => Math.max(max, c.end - c.start), 0), [codings]);
@@ -282,7 +289,9 @@ export function Reader(props: ReaderProps) {
       };
       const key = event.key;
       if (event.shiftKey && (key === 'ArrowRight' || key === 'ArrowLeft')) {
-        extend(key === 'ArrowRight' ? 'forward' : 'backward', event.altKey ? 'character' : 'word');
+        // → reads on in a left-to-right turn, ← in a right-to-left one (its text starts at the right).
+        const onwards = key === (block.dir === 'rtl' ? 'ArrowLeft' : 'ArrowRight');
+        extend(onwards ? 'forward' : 'backward', event.altKey ? 'character' : 'word');
       } else if (event.shiftKey && (key === 'ArrowDown' || key === 'ArrowUp')) {
         extend(key === 'ArrowDown' ? 'forward' : 'backward', 'line');
       } else if (key === 'ArrowDown' || key === 'j') {
@@ -381,7 +390,7 @@ export function Reader(props: ReaderProps) {
       style={{ ['--margin' as string]: `${props.marginWidth}px` }}
       data-testid="reader"
     >
-      <div className="reader-inner" style={{ height: virtualizer.getTotalSize() }}>
+      <div className="reader-inner" lang={language} style={{ height: virtualizer.getTotalSize() }}>
         <div className="reader-window" style={{ transform: `translateY(${items[0]?.start ?? 0}px)` }}>
           {items.map((item) => {
             const block = blocks[item.index]!;

@@ -99,6 +99,9 @@ export const TurnBlock = memo(function TurnBlock(props: BlockProps) {
     <article
       className={`${correcting ? 'block correcting' : 'block'}${heard ? ' playing' : ''}`}
       aria-current={heard ? 'time' : undefined}
+      // The turn's direction from its own text: an Arabic or Hebrew turn reads from the right, its gutter on the
+      // right and its margin on the left; a turn in another script in the same transcript keeps its own.
+      dir={block.dir}
       data-block-start={block.start}
       data-block-end={block.end}
       data-index={index}
@@ -111,7 +114,7 @@ export const TurnBlock = memo(function TurnBlock(props: BlockProps) {
     >
       <header className="turn-gutter">
         {block.speaker && (
-          <span className="speaker" title={block.speaker}>
+          <span className="speaker" title={block.speaker} dir="auto">
             {block.speaker}
           </span>
         )}
@@ -300,7 +303,7 @@ const Margin = memo(function Margin(props: MarginProps) {
                 aria-hidden="true"
                 style={{ insetInlineStart: place.label.left, top: place.label.top }}
               >
-                {tag}
+                <Isolated tag={tag} />
               </span>
             )}
           </button>
@@ -313,13 +316,30 @@ const Margin = memo(function Margin(props: MarginProps) {
           aria-expanded={expanded}
           onClick={() => setExpanded((was) => !was)}
         >
-          <span className="more-count">{expanded ? 'Fewer' : `+${hidden}`}</span>
+          {/* In the interface's direction: "+2", not "2+", in a right-to-left turn of an English page. */}
+          <span className="more-count" dir="auto">
+            {expanded ? 'Fewer' : `+${hidden}`}
+          </span>
           <span className="visually-hidden"> codings in this turn</span>
         </button>
       )}
     </div>
   );
 });
+
+/**
+ * A bracket's tag, "code name · initials", with each part isolated: an Arabic code name beside Latin initials (or
+ * the other way round) keeps each part whole and in order, in a label of either direction.
+ */
+function Isolated({ tag }: { tag: string }) {
+  const at = tag.lastIndexOf(' · ');
+  if (at < 0) return <bdi>{tag}</bdi>;
+  return (
+    <>
+      <bdi>{tag.slice(0, at)}</bdi> · <bdi>{tag.slice(at + 3)}</bdi>
+    </>
+  );
+}
 
 /**
  * Measures the codings' extent in the laid-out text and places their brackets: lanes packed by pixels, labels
@@ -474,6 +494,7 @@ function TextCorrection({
       <textarea
         ref={area}
         aria-label="Corrected text of this turn"
+        dir="auto"
         value={draft}
         rows={Math.min(20, Math.max(3, Math.ceil(text.length / 80)))}
         onChange={(event) => setDraft(event.target.value)}
