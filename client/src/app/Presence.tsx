@@ -43,7 +43,11 @@ export function PresenceList({ codebook }: { codebook: OpenDoc | null }) {
     const id = state.user?.id;
     if (!id) continue;
     const person = people.get(id) ?? { name: state.user?.name ?? '?', colour: userColour(id), where: [] };
-    const where = state.location?.title ?? '';
+    // The project overview is named by each reader in their own language; a transcript by its title.
+    const where =
+      state.location?.transcript === null && state.location.title === 'project overview'
+        ? t('presence.projectOverview')
+        : (state.location?.title ?? '');
     if (where && !person.where.includes(where)) person.where.push(where);
     people.set(id, person);
   }

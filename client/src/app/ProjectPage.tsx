@@ -7,6 +7,8 @@ import { api, type Member, type Project } from '../api.js';
 import { CodebookPanel } from '../codebook/CodebookPanel.js';
 import { sumCounts } from '../codebook/counts.js';
 import { useLayerCounts } from '../codebook/useLayerCounts.js';
+import { type MessageId, msg, useT } from '../i18n/index.js';
+import { ROLE_LABEL } from '../i18n/labels.js';
 import { ImportExportTools } from '../importExport/ImportExportTools.js';
 import { UndoControls } from '../reader/UndoControls.js';
 import { Link } from '../router.js';
@@ -26,34 +28,35 @@ export function ProjectPage({ projectId, tab }: { projectId: string; tab: Tab })
   const { data, error, reload } = useProjectData(projectId);
   const codebookDoc = useDoc(docName({ kind: 'codebook', project: projectId }));
   usePublishLocation(codebookDoc, { transcript: null, title: 'project overview' });
+  const t = useT();
 
   if (!data) return <ProjectDataPending error={error} />;
   const { project } = data;
-  const tabs: [Tab, string][] = [
-    ['transcripts', 'Transcripts'],
-    ['codebook', 'Codebook'],
-    ['memo', 'Project memo'],
+  const tabs: [Tab, MessageId][] = [
+    ['transcripts', msg('project.tab.transcripts')],
+    ['codebook', msg('project.tab.codebook')],
+    ['memo', msg('project.tab.memo')],
   ];
-  if (project.role === 'owner') tabs.push(['settings', 'Settings']);
+  if (project.role === 'owner') tabs.push(['settings', msg('project.tab.settings')]);
 
   return (
     <div className="project-page">
       <div className="page">
-        <nav aria-label="Breadcrumb" className="crumbs">
-          <Link href={href.projects()}>Projects</Link> › <span>{project.name}</span>
+        <nav aria-label={t('project.breadcrumb')} className="crumbs">
+          <Link href={href.projects()}>{t('app.projects')}</Link> › <span>{project.name}</span>
         </nav>
         <h1>
-          {project.name} {project.archived && <span className="tag">archived</span>}
+          {project.name} {project.archived && <span className="tag">{t('project.archived')}</span>}
         </h1>
         {project.description && <p className="muted">{project.description}</p>}
-        <nav className="tabs" aria-label="Project sections">
+        <nav className="tabs" aria-label={t('project.sections')}>
           {tabs.map(([key, label]) => (
             <Link key={key} href={href.project(project.id, key)} aria-current={tab === key ? 'page' : undefined}>
-              {label}
+              {t(label)}
             </Link>
           ))}
-          <Link href={href.rounds(project.id)}>Rounds</Link>
-          <Link href={href.analysis(project.id)}>Analysis</Link>
+          <Link href={href.rounds(project.id)}>{t('project.tab.rounds')}</Link>
+          <Link href={href.analysis(project.id)}>{t('project.tab.analysis')}</Link>
         </nav>
         {tab === 'transcripts' && project.role === 'owner' && <ImportExportTools data={data} onImported={reload} />}
         {tab === 'transcripts' && <TranscriptList data={data} />}
@@ -68,13 +71,13 @@ export function ProjectPage({ projectId, tab }: { projectId: string; tab: Tab })
           <MemoEditor
             project={project.id}
             memo="project"
-            label="Project memo (shared with all members)"
+            label={t('project.memoLabel')}
             readOnly={project.role === 'viewer' || project.archived}
           />
         )}
         {tab === 'settings' && project.role === 'owner' && <Settings data={data} onChange={reload} />}
       </div>
-      <ResizablePanel id="project-side" label="Who is online" defaultWidth={300} className="side-panel">
+      <ResizablePanel id="project-side" label={t('project.whoIsOnline')} defaultWidth={300} className="side-panel">
         <PresenceList codebook={codebookDoc} />
       </ResizablePanel>
     </div>
@@ -82,7 +85,8 @@ export function ProjectPage({ projectId, tab }: { projectId: string; tab: Tab })
 }
 
 function TranscriptList({ data }: { data: ProjectData }) {
-  if (data.transcripts.length === 0) return <p>No transcripts yet. An owner can import them.</p>;
+  const t = useT();
+  if (data.transcripts.length === 0) return <p>{t('project.noTranscripts')}</p>;
   return (
     <ul className="card-list">
       {data.transcripts.map((transcript) => (
@@ -105,12 +109,10 @@ function ProjectCodebook({ data }: { data: ProjectData }) {
   const { layers, loading } = useLayerCounts(layerDocs, codebook.redirects);
   const counts = useMemo(() => sumCounts(layers.values()), [layers]);
   const ownLayers = docs.filter((doc) => doc.kind === 'codings' && doc.coder === user.id).length;
+  const t = useT();
   return (
     <>
-      <p className="muted">
-        Counts are over every coding layer you can see ({layerDocs.length}
-        {loading > 0 ? `, ${loading} loading` : ''}; {ownLayers} of them yours).
-      </p>
+      <p className="muted">{t('project.counts', { layers: layerDocs.length, loading, own: ownLayers })}</p>
       <CodebookPanel
         open={open}
         codebook={codebook}
@@ -118,7 +120,7 @@ function ProjectCodebook({ data }: { data: ProjectData }) {
         canEdit={entry?.access === 'write'}
         canWriteMemos={project.role !== 'viewer' && !project.archived}
         counts={counts}
-        countScope="in the project"
+        countScope={t('project.countScope')}
         layerDocs={layerDocs}
       />
     </>
@@ -137,8 +139,9 @@ function Settings({ data, onChange }: { data: ProjectData; onChange: () => Promi
   const run = (what: string, action: () => Promise<unknown>) => change.mutateAsync({ what, action }).catch(() => {});
   const error = change.error ? errorText(change.error) : null;
   const saved = change.isSuccess ? change.variables.what : null;
+  const t = useT();
   return (
-    <section aria-label="Project settings" className="settings">
+    <section aria-label={t('settings.label')} className="settings">
       {error && (
         <p className="error" role="alert">
           {error}
@@ -150,35 +153,32 @@ function Settings({ data, onChange }: { data: ProjectData; onChange: () => Promi
         </output>
       )}
       <ProjectFields project={project} run={run} />
-      <h2>Phase</h2>
-      <p className="muted">
-        Rounds (blind and open coding rounds) come later. An archived project is read-only for everyone; owners can
-        unarchive it.
-      </p>
+      <h2>{t('settings.phase')}</h2>
+      <p className="muted">{t('settings.phaseIntro')}</p>
       <div className="row">
         <label>
           <input
             type="checkbox"
             checked={project.settings.codersEditCodebook}
             onChange={(event) =>
-              run('Codebook permission saved', () =>
+              run(t('settings.codebookSaved'), () =>
                 api.updateProject(project.id, { settings: { codersEditCodebook: event.target.checked } }),
               )
             }
           />{' '}
-          Coders may add and edit codes (inductive coding)
+          {t('settings.codersEdit')}
         </label>
       </div>
       <div className="row">
         <button
           type="button"
           onClick={() =>
-            run(project.archived ? 'Project unarchived' : 'Project archived', () =>
+            run(t(project.archived ? 'settings.unarchived' : 'settings.archivedDone'), () =>
               api.updateProject(project.id, { archived: !project.archived }),
             )
           }
         >
-          {project.archived ? 'Unarchive project' : 'Archive project'}
+          {t(project.archived ? 'settings.unarchive' : 'settings.archive')}
         </button>
       </div>
       <Members project={project} members={members} run={run} />
@@ -191,38 +191,40 @@ type Run = (what: string, action: () => Promise<unknown>) => Promise<void>;
 function ProjectFields({ project, run }: { project: Project; run: Run }) {
   const [name, setName] = useState(project.name);
   const [description, setDescription] = useState(project.description);
+  const t = useT();
   useEffect(() => {
     setName(project.name);
     setDescription(project.description);
   }, [project.name, project.description]);
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    void run('Project saved', () => api.updateProject(project.id, { name, description }));
+    void run(t('settings.saved'), () => api.updateProject(project.id, { name, description }));
   };
   return (
-    <form className="form" onSubmit={submit} aria-label="Project details">
-      <label htmlFor="project-name">Name</label>
+    <form className="form" onSubmit={submit} aria-label={t('settings.details')}>
+      <label htmlFor="project-name">{t('settings.name')}</label>
       <input id="project-name" required maxLength={200} value={name} onChange={(e) => setName(e.target.value)} />
-      <label htmlFor="project-description">Description</label>
+      <label htmlFor="project-description">{t('settings.description')}</label>
       <textarea id="project-description" value={description} onChange={(e) => setDescription(e.target.value)} />
-      <button type="submit">Save</button>
+      <button type="submit">{t('settings.save')}</button>
     </form>
   );
 }
 
 function Members({ project, members, run }: { project: Project; members: Member[]; run: Run }) {
   const { user } = useSession();
+  const t = useT();
   return (
     <>
-      <h2>Members</h2>
+      <h2>{t('members.title')}</h2>
       <table className="members">
         <thead>
           <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Email</th>
-            <th scope="col">Role</th>
+            <th scope="col">{t('accounts.col.name')}</th>
+            <th scope="col">{t('accounts.col.email')}</th>
+            <th scope="col">{t('accounts.col.role')}</th>
             <th scope="col">
-              <span className="visually-hidden">Actions</span>
+              <span className="visually-hidden">{t('accounts.col.actions')}</span>
             </th>
           </tr>
         </thead>
@@ -230,24 +232,23 @@ function Members({ project, members, run }: { project: Project; members: Member[
           {members.map((member) => (
             <tr key={member.userId}>
               <td>
-                {member.name}
-                {member.userId === user.id ? ' (you)' : ''}
-                {member.deactivated && <span className="muted"> (deactivated: no access)</span>}
+                {member.userId === user.id ? t('accounts.you', { name: member.name }) : member.name}
+                {member.deactivated && <span className="muted">{t('members.deactivated')}</span>}
               </td>
               <td>{member.email}</td>
               <td>
                 <select
-                  aria-label={`Role of ${member.name}`}
+                  aria-label={t('members.roleOf', { name: member.name })}
                   value={member.role}
                   onChange={(event) =>
-                    run(`Role of ${member.name} changed`, () =>
+                    run(t('members.roleChanged', { name: member.name }), () =>
                       api.setRole(project.id, member.userId, event.target.value as Role),
                     )
                   }
                 >
                   {ROLES.map((r) => (
                     <option key={r} value={r}>
-                      {r}
+                      {t(ROLE_LABEL[r])}
                     </option>
                   ))}
                 </select>
@@ -256,12 +257,14 @@ function Members({ project, members, run }: { project: Project; members: Member[
                 <button
                   type="button"
                   onClick={() => {
-                    if (confirm(`Remove ${member.name} from the project? Their codings are kept.`)) {
-                      void run(`${member.name} removed`, () => api.removeMember(project.id, member.userId));
+                    if (confirm(t('members.confirmRemove', { name: member.name }))) {
+                      void run(t('members.removed', { name: member.name }), () =>
+                        api.removeMember(project.id, member.userId),
+                      );
                     }
                   }}
                 >
-                  Remove
+                  {t('members.remove')}
                 </button>
               </td>
             </tr>
