@@ -2,7 +2,7 @@ import { addCode, addCoding, codesMap, codingsMap, initTranscript, memoText, upd
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { assignShortcuts, reassign } from '../src/codebook/shortcuts.js';
-import { buildBlocks, labelLength, textDirection } from '../src/coding/blocks.js';
+import { buildBlocks, hasOtherDirection, labelLength, textDirection } from '../src/coding/blocks.js';
 import { coderTags, initialsOf } from '../src/coding/initials.js';
 import { LOCAL_ORIGIN, local, UndoHistory, undoKey } from '../src/coding/undo.js';
 
@@ -55,6 +55,18 @@ describe('a turn’s direction from its text', () => {
     ['an isolate skipped', '\u2068English\u2069 عربي', 'rtl'],
   ])('%s', (_name, text, expected) => {
     expect(textDirection(text)).toBe(expected);
+  });
+
+  it.each([
+    ['Trust · Cody C.', 'ltr', false],
+    ['Trust · Cody C.', 'rtl', true],
+    ['ثقة · Cora C.', 'ltr', true],
+    ['ثقة · Cora C.', 'rtl', true],
+    ['ثقة · م.', 'rtl', false],
+    ['信任 · 王', 'ltr', false],
+    ['1 · 2', 'rtl', false],
+  ] as const)('%j in a %s label has letters of the other direction: %s', (text, dir, expected) => {
+    expect(hasOtherDirection(text, dir)).toBe(expected);
   });
 
   it('looks only at the turn’s spoken text, not its speaker label', () => {

@@ -74,6 +74,12 @@ export function labelLength(text: string, start: number, end: number, speaker: s
 const RTL_LETTER =
   /[\p{sc=Hebrew}\p{sc=Arabic}\p{sc=Syriac}\p{sc=Thaana}\p{sc=Nko}\p{sc=Samaritan}\p{sc=Mandaic}\p{sc=Adlam}\p{sc=Hanifi_Rohingya}\p{sc=Yezidi}\p{sc=Mende_Kikakui}\p{sc=Imperial_Aramaic}\p{sc=Phoenician}\p{sc=Kharoshthi}\p{sc=Old_South_Arabian}\p{sc=Old_North_Arabian}\p{sc=Avestan}\p{sc=Inscriptional_Parthian}\p{sc=Inscriptional_Pahlavi}\p{sc=Psalter_Pahlavi}\p{sc=Old_Turkic}\p{sc=Old_Hungarian}\p{sc=Nabataean}\p{sc=Palmyrene}\p{sc=Manichaean}\p{sc=Hatran}\p{sc=Sogdian}\p{sc=Old_Sogdian}\p{sc=Elymaic}\p{sc=Chorasmian}\p{sc=Cypriot}\p{sc=Lydian}\p{sc=Meroitic_Cursive}\p{sc=Meroitic_Hieroglyphs}]/u;
 
+/** Whether `text` has a letter written in the other direction than `dir` (it needs isolating to read right). */
+export function hasOtherDirection(text: string, dir: 'ltr' | 'rtl'): boolean {
+  for (const [letter] of text.matchAll(/\p{L}/gu)) if (RTL_LETTER.test(letter) !== (dir === 'rtl')) return true;
+  return false;
+}
+
 /**
  * The direction of `text[from, to)` as the Unicode bidirectional algorithm gives a paragraph's (rules P2-P3, what
  * `dir="auto"` does): that of its first strong character, a letter (or a left-to-right or right-to-left mark),

@@ -1,5 +1,5 @@
 import { type KeyboardEvent, memo, type RefObject, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import { type Block, formatTime } from '../coding/blocks.js';
+import { type Block, formatTime, hasOtherDirection } from '../coding/blocks.js';
 import { highlightBackground } from '../coding/colours.js';
 import { packStripes, type StripeBox } from '../coding/lanes.js';
 import { offsetToPoint } from '../coding/offsets.js';
@@ -303,7 +303,7 @@ const Margin = memo(function Margin(props: MarginProps) {
                 aria-hidden="true"
                 style={{ insetInlineStart: place.label.left, top: place.label.top }}
               >
-                <Isolated tag={tag} />
+                <Isolated tag={tag} dir={block.dir} />
               </span>
             )}
           </button>
@@ -328,10 +328,12 @@ const Margin = memo(function Margin(props: MarginProps) {
 });
 
 /**
- * A bracket's tag, "code name · initials", with each part isolated: an Arabic code name beside Latin initials (or
- * the other way round) keeps each part whole and in order, in a label of either direction.
+ * A bracket's tag, "code name · initials", with each part isolated when the tag has letters of the other direction
+ * than its turn: an Arabic code name beside Latin initials, or a Latin tag in a right-to-left turn, keeps each part
+ * whole and in order. A tag all in its turn's direction (the usual case) stays a single text node.
  */
-function Isolated({ tag }: { tag: string }) {
+function Isolated({ tag, dir }: { tag: string; dir: 'ltr' | 'rtl' }) {
+  if (!hasOtherDirection(tag, dir)) return tag;
   const at = tag.lastIndexOf(' · ');
   if (at < 0) return <bdi>{tag}</bdi>;
   return (
