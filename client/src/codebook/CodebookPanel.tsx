@@ -15,6 +15,7 @@ import { Button as AriaButton, Collection, useDragAndDrop } from 'react-aria-com
 import { MemoEditor } from '../app/MemoEditor.js';
 import { nextCodeColour } from '../coding/colours.js';
 import { local, undoHistory } from '../coding/undo.js';
+import { useT } from '../i18n/index.js';
 import { CODE_DRAG_TYPE } from '../reader/Reader.js';
 import type { CodebookView } from '../sync/model.js';
 import type { OpenDoc } from '../sync/pool.js';
@@ -60,6 +61,7 @@ export function CodebookPanel(props: CodebookPanelProps) {
   const [newName, setNewName] = useState('');
   const treeRef = useRef<HTMLDivElement>(null);
   const filterId = useId();
+  const t = useT();
   // Codebook edits are steps of the tab's undo history (for those who may make them).
   useEffect(() => {
     if (open && canEdit) undoHistory.track(open.doc, [codesMap(open.doc), codeRedirects(open.doc)]);
@@ -121,30 +123,30 @@ export function CodebookPanel(props: CodebookPanelProps) {
   };
 
   return (
-    <section className="codebook" aria-label="Codebook">
+    <section className="codebook" aria-label={t('codebook.label')}>
       <div className="codebook-body">
         <div className="codebook-main">
           <div className="codebook-tools">
             <label htmlFor={filterId} className="visually-hidden">
-              Filter codes
+              {t('codebook.filter')}
             </label>
             <input
               id={filterId}
               type="search"
-              placeholder="Filter codes"
+              placeholder={t('codebook.filter')}
               value={filter}
               onChange={(event) => setFilter(event.target.value)}
             />
           </div>
-          {codebook.codes.length === 0 && <p className="muted">No codes yet.</p>}
+          {codebook.codes.length === 0 && <p className="muted">{t('codebook.none')}</p>}
           {/* Refines the tree's own arrow keys (capture phase): the element itself takes no input. */}
           <div className="code-tree-wrap" onKeyDownCapture={onTreeKey}>
             <Tree
               ref={treeRef}
-              aria-label="Codes"
+              aria-label={t('codebook.codes')}
               className="code-tree"
               items={items}
-              dependencies={[counts, shortcuts, onApply, filter, countScope]}
+              dependencies={[counts, shortcuts, onApply, filter, countScope, t]}
               selectionMode="single"
               selectionBehavior="replace"
               selectedKeys={selected === null ? [] : [selected]}
@@ -164,7 +166,9 @@ export function CodebookPanel(props: CodebookPanelProps) {
                 else setSelected(String(key));
               }}
               dragAndDropHooks={draggable ? dragAndDropHooks : undefined}
-              renderEmptyState={() => (codebook.codes.length > 0 ? <p className="muted">No code matches.</p> : null)}
+              renderEmptyState={() =>
+                codebook.codes.length > 0 ? <p className="muted">{t('codebook.noMatch')}</p> : null
+              }
             >
               {function row(node: CodeNode) {
                 const shortcut = shortcuts.indexOf(node.code.id);
@@ -173,7 +177,15 @@ export function CodebookPanel(props: CodebookPanelProps) {
                   <TreeRow
                     id={node.code.id}
                     textValue={node.code.name}
-                    aria-label={`${filter ? node.path.join(' › ') : node.code.name}${shortcut >= 0 ? `, key ${shortcut + 1}` : ''}, ${count} coding${count === 1 ? '' : 's'}`}
+                    aria-label={
+                      shortcut >= 0
+                        ? t('codebook.rowLabelKey', {
+                            name: filter ? node.path.join(' › ') : node.code.name,
+                            key: shortcut + 1,
+                            count,
+                          })
+                        : t('codebook.rowLabel', { name: filter ? node.path.join(' › ') : node.code.name, count })
+                    }
                     className="code-row"
                     content={() => (
                       <>
@@ -182,22 +194,25 @@ export function CodebookPanel(props: CodebookPanelProps) {
                           {filter ? node.path.join(' › ') : node.code.name}
                         </span>
                         {shortcut >= 0 && (
-                          <kbd className="shortcut" title={`Shortcut: ${shortcut + 1}`}>
+                          <kbd className="shortcut" title={t('codebook.shortcutTitle', { key: shortcut + 1 })}>
                             {shortcut + 1}
                           </kbd>
                         )}
-                        <span className="count" title={`codings ${countScope}`}>
+                        <span className="count" title={t('codebook.countTitle', { scope: countScope })}>
                           {count}
                         </span>
                         {onApply && (
                           <AriaButton className="apply" excludeFromTabOrder onPress={() => onApply(node.code.id)}>
-                            Apply
+                            {t('codebook.apply')}
                           </AriaButton>
                         )}
                       </>
                     )}
                   >
-                    <Collection items={node.children} dependencies={[counts, shortcuts, onApply, filter, countScope]}>
+                    <Collection
+                      items={node.children}
+                      dependencies={[counts, shortcuts, onApply, filter, countScope, t]}
+                    >
                       {row}
                     </Collection>
                   </TreeRow>
@@ -214,7 +229,7 @@ export function CodebookPanel(props: CodebookPanelProps) {
               }}
             >
               <label htmlFor={`${filterId}-new`}>
-                {current ? `New code under “${current.name}”` : 'New top-level code'}
+                {current ? t('codebook.newUnder', { name: current.name }) : t('codebook.newTop')}
               </label>
               <input
                 id={`${filterId}-new`}
@@ -222,19 +237,17 @@ export function CodebookPanel(props: CodebookPanelProps) {
                 maxLength={200}
                 onChange={(event) => setNewName(event.target.value)}
               />
-              <button type="submit">Add</button>
+              <button type="submit">{t('codebook.add')}</button>
               {current && (
                 <button type="button" onClick={() => setSelected(null)}>
-                  Top level
+                  {t('codebook.topLevel')}
                 </button>
               )}
             </form>
           )}
         </div>
         {!current && codebook.codes.length > 0 && (
-          <p className="code-details-hint muted">
-            Select a code to see {canEdit ? 'and edit ' : ''}its definition, criteria, examples and memo.
-          </p>
+          <p className="code-details-hint muted">{t(canEdit ? 'codebook.hintEdit' : 'codebook.hint')}</p>
         )}
         {current && (
           <CodeDetails
@@ -276,6 +289,7 @@ function CodeDetails({
   const siblings = codebook.codes.filter((other) => other.parent === code.parent);
   const position = siblings.findIndex((other) => other.id === code.id);
   const parentChoices = codebook.codes.filter((other) => open && !isSelfOrDescendant(open.doc, code.id, other.id));
+  const t = useT();
 
   return (
     <section className="code-details" aria-labelledby={`${id}-title`}>
@@ -284,7 +298,7 @@ function CodeDetails({
       </h3>
       {onAssignShortcut && (
         <p className="shortcut-field">
-          <label htmlFor={`${id}-key`}>Shortcut key</label>{' '}
+          <label htmlFor={`${id}-key`}>{t('codebook.shortcutKey')}</label>{' '}
           <select
             id={`${id}-key`}
             value={String(shortcuts.indexOf(code.id))}
@@ -293,14 +307,14 @@ function CodeDetails({
               onAssignShortcut(code.id, slot < 0 ? null : slot);
             }}
           >
-            <option value="-1">None</option>
+            <option value="-1">{t('codebook.noKey')}</option>
             {Array.from({ length: 9 }, (_, slot) => {
               const holder = shortcuts[slot] ? codebook.byId.get(shortcuts[slot]!) : undefined;
               return (
                 // biome-ignore lint/suspicious/noArrayIndexKey: the nine keys are fixed
                 <option key={slot} value={String(slot)}>
                   {slot + 1}
-                  {holder && holder.id !== code.id ? ` (now ${holder.name})` : ''}
+                  {holder && holder.id !== code.id ? t('codebook.keyNow', { name: holder.name }) : ''}
                 </option>
               );
             })}
@@ -309,43 +323,52 @@ function CodeDetails({
       )}
       {canEdit ? (
         <>
-          <Field label="Name" value={code.name} onCommit={(name) => name.trim() && update({ name: name.trim() })} />
+          <Field
+            label={t('codebook.name')}
+            value={code.name}
+            onCommit={(name) => name.trim() && update({ name: name.trim() })}
+          />
           <fieldset className="palette">
-            <legend>Colour</legend>
+            <legend>{t('codebook.colour')}</legend>
             {CODE_PALETTE.map((colour) => (
               <button
                 key={colour}
                 type="button"
                 className={colour === code.colour ? 'colour chosen' : 'colour'}
                 style={{ background: colour }}
-                aria-label={`Colour: ${colourName(colour)}`}
-                title={colourName(colour)}
+                aria-label={t('codebook.colourOf', { name: colourName(colour, t) })}
+                title={colourName(colour, t)}
                 aria-pressed={colour === code.colour}
                 onClick={() => update({ colour })}
               />
             ))}
           </fieldset>
           <Field
-            label="Definition"
+            label={t('codebook.definition')}
             multiline
             value={code.definition}
             onCommit={(definition) => update({ definition })}
           />
           <Field
-            label="Include when"
+            label={t('codebook.include')}
             multiline
             value={code.inclusion}
             onCommit={(inclusion) => update({ inclusion })}
           />
           <Field
-            label="Exclude when"
+            label={t('codebook.exclude')}
             multiline
             value={code.exclusion}
             onCommit={(exclusion) => update({ exclusion })}
           />
-          <Field label="Examples" multiline value={code.examples} onCommit={(examples) => update({ examples })} />
+          <Field
+            label={t('codebook.examples')}
+            multiline
+            value={code.examples}
+            onCommit={(examples) => update({ examples })}
+          />
           <div className="row">
-            <label htmlFor={`${id}-parent`}>Parent</label>
+            <label htmlFor={`${id}-parent`}>{t('codebook.parent')}</label>
             <select
               id={`${id}-parent`}
               value={code.parent ?? ''}
@@ -354,7 +377,7 @@ function CodeDetails({
                 local(open.doc, () => moveCode(open.doc, code.id, event.target.value || null, Number.MAX_SAFE_INTEGER))
               }
             >
-              <option value="">(top level)</option>
+              <option value="">{t('codebook.noParent')}</option>
               {parentChoices.map((other) => (
                 <option key={other.id} value={other.id}>
                   {other.name}
@@ -366,20 +389,20 @@ function CodeDetails({
               disabled={position <= 0}
               onClick={() => open && local(open.doc, () => moveCode(open.doc, code.id, code.parent, position - 1))}
             >
-              Move up
+              {t('codebook.moveUp')}
             </button>
             <button
               type="button"
               disabled={position >= siblings.length - 1}
               onClick={() => open && local(open.doc, () => moveCode(open.doc, code.id, code.parent, position + 1))}
             >
-              Move down
+              {t('codebook.moveDown')}
             </button>
           </div>
           <div className="row">
-            <label htmlFor={`${id}-merge`}>Merge into</label>
+            <label htmlFor={`${id}-merge`}>{t('codebook.mergeInto')}</label>
             <select id={`${id}-merge`} value={mergeInto} onChange={(event) => setMergeInto(event.target.value)}>
-              <option value="">(choose a code)</option>
+              <option value="">{t('codebook.chooseCode')}</option>
               {codebook.codes
                 .filter((other) => other.id !== code.id)
                 .map((other) => (
@@ -389,10 +412,10 @@ function CodeDetails({
                 ))}
             </select>
             <button type="button" disabled={!mergeInto} onClick={() => setConfirm({ kind: 'merge', into: mergeInto })}>
-              Merge…
+              {t('codebook.mergeButton')}
             </button>
             <button type="button" className="danger" onClick={() => setConfirm({ kind: 'delete' })}>
-              Delete…
+              {t('codebook.deleteButton')}
             </button>
           </div>
         </>
@@ -400,10 +423,10 @@ function CodeDetails({
         <dl className="code-fields">
           {(
             [
-              ['Definition', code.definition],
-              ['Include when', code.inclusion],
-              ['Exclude when', code.exclusion],
-              ['Examples', code.examples],
+              [t('codebook.definition'), code.definition],
+              [t('codebook.include'), code.inclusion],
+              [t('codebook.exclude'), code.exclusion],
+              [t('codebook.examples'), code.examples],
             ] as const
           ).map(([label, value]) =>
             value ? (
@@ -415,7 +438,7 @@ function CodeDetails({
           )}
         </dl>
       )}
-      <MemoEditor project={projectId} memo={`code-${code.id}`} label="Code memo" readOnly={!canWriteMemos} />
+      <MemoEditor project={projectId} memo={`code-${code.id}`} label={t('codebook.memo')} readOnly={!canWriteMemos} />
       {confirm && open && (
         <ConfirmChange
           kind={confirm.kind}
@@ -503,28 +526,29 @@ function ConfirmChange({
 }) {
   const { layers, loading } = useLayerCounts(layerDocs, redirects);
   const impact = impactOf(layers.values(), code.id);
+  const t = useT();
   const what =
     kind === 'merge'
-      ? `Merge “${code.name}” into “${into?.name ?? '?'}”?`
-      : `Delete “${code.name}”? Its sub-codes move up one level.`;
+      ? t('codebook.confirmMerge', { name: code.name, into: into?.name ?? '?' })
+      : t('codebook.confirmDelete', { name: code.name });
   const effect =
     kind === 'merge'
-      ? `${impact.codings} coding${impact.codings === 1 ? '' : 's'} will be recoded as “${into?.name ?? '?'}”`
-      : `${impact.codings} coding${impact.codings === 1 ? '' : 's'} will be removed`;
+      ? t('codebook.recoded', { count: impact.codings, into: into?.name ?? '?' })
+      : t('codebook.removed', { count: impact.codings });
   return (
     // A ui/Dialog (React Aria): focus kept inside and given back, the page behind inert; Escape cancels.
     <Dialog title={what} role="alertdialog" isOpen onOpenChange={(isOpen) => !isOpen && onCancel()}>
       <p data-testid="impact" aria-live="polite">
         {loading > 0
-          ? `Counting codings… (${loading} layers loading)`
-          : `${effect}, in ${impact.layers} coding layer${impact.layers === 1 ? '' : 's'} (coder × transcript) that you can see.`}
+          ? t('codebook.counting', { count: loading })
+          : t('codebook.impact', { effect, layers: impact.layers })}
       </p>
       <div className="actions">
         <Button autoFocus onPress={onCancel}>
-          Cancel
+          {t('common.cancel')}
         </Button>
         <Button variant="danger" isDisabled={loading > 0} onPress={onConfirm}>
-          {kind === 'merge' ? 'Merge' : 'Delete'}
+          {t(kind === 'merge' ? 'codebook.merge' : 'codebook.delete')}
         </Button>
       </div>
     </Dialog>
