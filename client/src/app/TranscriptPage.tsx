@@ -26,6 +26,9 @@ import { applyCorrection } from '../coding/correction.js';
 import { coderTags } from '../coding/initials.js';
 import { assignLanes } from '../coding/lanes.js';
 import { local, undoHistory } from '../coding/undo.js';
+import { day } from '../i18n/format.js';
+import { useIntl, useT } from '../i18n/index.js';
+import { ROLE_LABEL } from '../i18n/labels.js';
 import { parseAt } from '../importExport/passage.js';
 import { setBlockTime } from '../media/align.js';
 import { CodingTime } from '../media/CodingTime.js';
@@ -60,12 +63,13 @@ type SideTab = 'codebook' | 'memos' | 'online';
 
 export function TranscriptPage({ projectId, transcriptId }: { projectId: string; transcriptId: string }) {
   const { data, error, reload } = useProjectData(projectId);
+  const t = useT();
   if (!data) return <ProjectDataPending error={error} />;
   const meta = data.transcripts.find((transcript) => transcript.id === transcriptId);
   if (!meta) {
     return (
       <p className="error" role="alert">
-        No such transcript. <Link href={href.project(projectId)}>Back to the project</Link>
+        {t('transcript.missing')} <Link href={href.project(projectId)}>{t('transcript.back')}</Link>
       </p>
     );
   }
@@ -74,6 +78,8 @@ export function TranscriptPage({ projectId, transcriptId }: { projectId: string;
 
 function Workspace({ data, meta, reload }: { data: ProjectData; meta: TranscriptMeta; reload: () => Promise<void> }) {
   const { user } = useSession();
+  const t = useT();
+  const intl = useIntl();
   const { project, docs, members } = data;
   const textEntry = docs.find((doc) => doc.kind === 'text' && doc.transcript === meta.id);
   const codebookEntry = docs.find((doc) => doc.kind === 'codebook');
@@ -144,8 +150,8 @@ function Workspace({ data, meta, reload }: { data: ProjectData; meta: Transcript
 
   const names = useMemo(() => new Map(members.map((member) => [member.userId, member.name])), [members]);
   const coderName = useCallback(
-    (coder: string) => (coder === user.id ? 'you' : (names.get(coder) ?? 'former member')),
-    [names, user.id],
+    (coder: string) => (coder === user.id ? t('transcript.you') : (names.get(coder) ?? t('transcript.formerMember'))),
+    [names, user.id, t],
   );
   const colourOf = useCallback(
     (coding: LayerCoding) => codebook.byId.get(coding.resolvedCode)?.colour ?? '#999999',
@@ -153,16 +159,16 @@ function Workspace({ data, meta, reload }: { data: ProjectData; meta: Transcript
   );
   const describe = useCallback(
     (coding: LayerCoding) => ({
-      title: codebook.byId.get(coding.resolvedCode)?.name ?? 'Unknown code',
-      detail: `${coderName(coding.coder)} · ${new Date(coding.createdAt).toLocaleDateString()}`,
+      title: codebook.byId.get(coding.resolvedCode)?.name ?? t('transcript.unknownCode'),
+      detail: `${coderName(coding.coder)} · ${day(intl, coding.createdAt)}`,
     }),
-    [codebook.byId, coderName],
+    [codebook.byId, coderName, t, intl],
   );
   const initials = useMemo(() => coderTags(members), [members]);
   const tagOf = useCallback(
     (coding: LayerCoding) =>
-      `${codebook.byId.get(coding.resolvedCode)?.name ?? 'Unknown code'} · ${initials.get(coding.coder) ?? '?'}`,
-    [codebook.byId, initials],
+      `${codebook.byId.get(coding.resolvedCode)?.name ?? t('transcript.unknownCode')} · ${initials.get(coding.coder) ?? '?'}`,
+    [codebook.byId, initials, t],
   );
   const labelOf = useCallback(
     (coding: LayerCoding) => {
@@ -399,15 +405,15 @@ function Workspace({ data, meta, reload }: { data: ProjectData; meta: Transcript
   return (
     <div className="transcript-page">
       <div className="transcript-head">
-        <nav aria-label="Breadcrumb" className="crumbs">
-          <Link href={href.projects()}>Projects</Link> › <Link href={href.project(project.id)}>{project.name}</Link> ›{' '}
-          <span>{meta.title}</span>
+        <nav aria-label={t('transcript.breadcrumb')} className="crumbs">
+          <Link href={href.projects()}>{t('app.projects')}</Link> ›{' '}
+          <Link href={href.project(project.id)}>{project.name}</Link> › <span>{meta.title}</span>
         </nav>
         <h1>{meta.title}</h1>
         <dl className="attributes">
           {meta.participant && (
             <div>
-              <dt>Participant</dt>
+              <dt>{t('transcript.participant')}</dt>
               <dd>{meta.participant}</dd>
             </div>
           )}
@@ -419,14 +425,14 @@ function Workspace({ data, meta, reload }: { data: ProjectData; meta: Transcript
           ))}
         </dl>
         <div className="notices" aria-live="polite">
-          {!canCode && <p className="notice">You can read this transcript but not code it ({project.role}).</p>}
+          {!canCode && <p className="notice">{t('transcript.readOnly', { role: t(ROLE_LABEL[project.role]) })}</p>}
           {project.role === 'owner' && textEntry?.access === 'read' && !project.archived && (
-            <p className="notice">The text is read-only while a round that contains it is running.</p>
+            <p className="notice">{t('transcript.textLocked')}</p>
           )}
-          {othersHidden && <p className="notice">Other coders’ codings are hidden (blind round).</p>}
+          {othersHidden && <p className="notice">{t('transcript.othersHidden')}</p>}
         </div>
         <fieldset className="layers">
-          <legend>Coding layers</legend>
+          <legend>{t('transcript.layers')}</legend>
           {layerEntries.map((entry) => (
             <label key={entry.name}>
               <input
@@ -441,13 +447,15 @@ function Workspace({ data, meta, reload }: { data: ProjectData; meta: Transcript
                   })
                 }
               />{' '}
-              {entry.coder === user.id ? 'Your codings' : (names.get(entry.coder!) ?? 'former member')}
+              {entry.coder === user.id
+                ? t('transcript.yourCodings')
+                : (names.get(entry.coder!) ?? t('transcript.formerMember'))}
             </label>
           ))}
           {layerEntries.length > 1 && (
             <label>
-              <input type="checkbox" checked={compare} onChange={() => setCompare((was) => !was)} /> Compare coders side
-              by side
+              <input type="checkbox" checked={compare} onChange={() => setCompare((was) => !was)} />{' '}
+              {t('transcript.compare')}
             </label>
           )}
         </fieldset>
@@ -460,7 +468,7 @@ function Workspace({ data, meta, reload }: { data: ProjectData; meta: Transcript
               aria-pressed={correcting}
               onClick={() => setCorrecting((was) => !was)}
             >
-              {correcting ? 'Done correcting' : 'Correct text'}
+              {t(correcting ? 'transcript.doneCorrecting' : 'transcript.correct')}
             </button>
           )}
         </div>
@@ -498,10 +506,10 @@ function Workspace({ data, meta, reload }: { data: ProjectData; meta: Transcript
           </MediaProvider>
         ) : (
           <p className="reader loading" aria-busy="true">
-            Loading the transcript…
+            {t('transcript.loading')}
           </p>
         )}
-        <ResizablePanel id="reader-side" label="Side panel" className="side-panel">
+        <ResizablePanel id="reader-side" label={t('transcript.sidePanel')} className="side-panel">
           <MediaPanel
             projectId={project.id}
             transcriptId={meta.id}
@@ -515,10 +523,10 @@ function Workspace({ data, meta, reload }: { data: ProjectData; meta: Transcript
             onChanged={reload}
           />
           <Tabs className="side-tabs" selectedKey={sideTab} onSelectionChange={(key) => setSideTab(key as SideTab)}>
-            <TabList aria-label="Side panel">
-              <Tab id="codebook">Codebook</Tab>
-              <Tab id="memos">Memos</Tab>
-              <Tab id="online">Online</Tab>
+            <TabList aria-label={t('transcript.sidePanel')}>
+              <Tab id="codebook">{t('transcript.tab.codebook')}</Tab>
+              <Tab id="memos">{t('transcript.tab.memos')}</Tab>
+              <Tab id="online">{t('transcript.tab.online')}</Tab>
             </TabList>
             <TabPanel id="codebook">
               <CodebookPanel
@@ -528,7 +536,7 @@ function Workspace({ data, meta, reload }: { data: ProjectData; meta: Transcript
                 canEdit={canEditCodebook}
                 canWriteMemos={canWriteMemos}
                 counts={shownCounts}
-                countScope="in the shown layers of this transcript"
+                countScope={t('transcript.countScope')}
                 layerDocs={docs.filter((doc) => doc.kind === 'codings').map((doc) => doc.name)}
                 shortcuts={shortcuts}
                 onAssignShortcut={assignShortcut}
@@ -539,10 +547,15 @@ function Workspace({ data, meta, reload }: { data: ProjectData; meta: Transcript
               <MemoEditor
                 project={project.id}
                 memo={`t-${meta.id}`}
-                label="Transcript memo"
+                label={t('transcript.memo')}
                 readOnly={!canWriteMemos}
               />
-              <MemoEditor project={project.id} memo="project" label="Project memo" readOnly={!canWriteMemos} />
+              <MemoEditor
+                project={project.id}
+                memo="project"
+                label={t('transcript.projectMemo')}
+                readOnly={!canWriteMemos}
+              />
             </TabPanel>
             <TabPanel id="online">
               <PresenceList codebook={codebookOpen} />
