@@ -1,6 +1,6 @@
 import { type KeyboardEvent, memo, type RefObject, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { type Block, formatTime, hasOtherDirection } from '../coding/blocks.js';
-import { highlightBackground } from '../coding/colours.js';
+import { highlightBackground, textOn } from '../coding/colours.js';
 import { packStripes, type StripeBox } from '../coding/lanes.js';
 import { offsetToPoint } from '../coding/offsets.js';
 import { type Segment, segment } from '../coding/segments.js';
@@ -469,7 +469,8 @@ function Overlays(props: {
             key={`${overlay.key}-${i}`}
             className={rect.width <= 2 ? 'remote-caret' : 'remote-selection'}
             data-name={overlay.name}
-            style={{ ...rect, ['--who' as string]: overlay.colour }}
+            // The name in black or white, whichever reads on the person's colour (in either theme).
+            style={{ ...rect, ['--who' as string]: overlay.colour, ['--who-text' as string]: textOn(overlay.colour) }}
           >
             {i === 0 && <span className="remote-name">{overlay.name}</span>}
           </div>
