@@ -47,6 +47,7 @@ export async function exportSegments(
       title: `Retrieval: ${caller.project.name}`,
       description: `${description}. ${dataset.counted.text}`,
       layerName,
+      lang: caller.project.settings.language,
     }),
   };
 }

@@ -1,5 +1,14 @@
 import { fixedDigits, type RetrievedSegment } from '@accord/shared';
-import { type Html, type HtmlValue, html, htmlDocument, joinHtml, PRINTABLE_CSP } from '../render/html.js';
+import {
+  type Html,
+  type HtmlValue,
+  html,
+  htmlDocument,
+  joinHtml,
+  localeDateTime,
+  PRINTABLE_CSP,
+  pageLanguage,
+} from '../render/html.js';
 import type { FinalReport, ReportCode, ReportQuote, ReportTheme } from './finalReport.js';
 
 /**
@@ -16,7 +25,14 @@ th,td{border:1px solid #bbb;padding:.25rem .4rem;text-align:left;vertical-align:
 .warn{background:#fdecea}.status{display:inline-block;padding:0 .4rem;border:1px solid #888;border-radius:3px;font-size:12px}
 .theme{break-inside:avoid-page}@media print{body{margin:0;max-width:none}a{color:inherit}}`;
 
-const page = (title: string, body: HtmlValue) => htmlDocument({ title, style: STYLE, body });
+const page = (title: string, body: HtmlValue, lang?: string | null) =>
+  htmlDocument({ title, style: STYLE, body, lang: pageLanguage(lang) });
+
+/** When a page was made: ISO 8601 in English (the default), else as the project's report language writes it. */
+const madeAt = (at: number, lang: string | null | undefined) => {
+  const tag = pageLanguage(lang);
+  return tag === 'en' || tag.startsWith('en-') ? new Date(at).toISOString() : localeDateTime(at, tag);
+};
 const lines = (parts: readonly HtmlValue[]) => joinHtml(parts, html`\n`);
 
 export interface SegmentsPageOptions {
@@ -24,13 +40,15 @@ export interface SegmentsPageOptions {
   /** The filters in words, e.g. "code Barriers (with subcodes); age group 18-30". */
   description: string;
   layerName: (layer: string) => string;
+  /** The project's report language (`ProjectSettings.language`): `<html lang>` and the date's locale. */
+  lang?: string | null;
 }
 
 /** A retrieval as a printable page: segments grouped by transcript, each with its speaker, coder and code. */
 export function segmentsHtml(segments: readonly RetrievedSegment[], options: SegmentsPageOptions): string {
   const parts: Html[] = [
     html`<h1>${options.title}</h1>`,
-    html`<p class="meta">${options.description} · ${segments.length} segment${segments.length === 1 ? '' : 's'} · printed ${new Date().toISOString()}</p>`,
+    html`<p class="meta">${options.description} · ${segments.length} segment${segments.length === 1 ? '' : 's'} · printed ${madeAt(Date.now(), options.lang)}</p>`,
   ];
   let transcript: string | null = null;
   for (const segment of segments) {
@@ -53,7 +71,7 @@ export function segmentsHtml(segments: readonly RetrievedSegment[], options: Seg
       html`<p class="meta">${about.join(' · ')}</p><blockquote>${segment.text}</blockquote>${segment.memo && html`<p class="meta">Memo: ${segment.memo}</p>`}`,
     );
   }
-  return page(options.title, lines(parts));
+  return page(options.title, lines(parts), options.lang);
 }
 
 const fixed = (value: number | null) => (value === null ? '—' : fixedDigits(value, 2));
@@ -119,17 +137,18 @@ function reliabilitySection(report: FinalReport): Html {
 <table><thead><tr><th>Code</th><th>${r.codes[0]?.kappaName ?? 'Kappa'}</th><th>Krippendorff's alpha</th><th>Flags</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
-export function finalReportHtml(report: FinalReport): string {
+/** The final report as a printable page; `lang` is the project's report language (`<html lang>`, the date). */
+export function finalReportHtml(report: FinalReport, options: { lang?: string | null } = {}): string {
   const title = `Final report: ${report.project.name}`;
   const final = report.themes.filter((t) => t.status === 'final').length;
   const body = [
     html`<h1>${title}</h1>`,
     report.project.description && html`<p>${report.project.description}</p>`,
-    html`<p class="meta">${report.themes.length} themes (${final} final) · generated ${new Date(report.generatedAt).toISOString()}</p>`,
+    html`<p class="meta">${report.themes.length} themes (${final} final) · generated ${madeAt(report.generatedAt, options.lang)}</p>`,
     html`<p class="counted"><strong>What is counted.</strong> ${report.counted.text}</p>`,
     ...report.themes.map(themeSection),
     report.unthemedCodes.length > 0 && html`<h2>Codes in no theme</h2>${codesTable(report.unthemedCodes, null)}`,
     reliabilitySection(report),
   ];
-  return page(title, lines(body.filter(Boolean)));
+  return page(title, lines(body.filter(Boolean)), options.lang);
 }

@@ -29,6 +29,8 @@ export function codebookCsv(codes: readonly BundleCode[], options: { formulaSafe
 export interface CodebookDocOptions {
   /** Coded excerpts to show under each code (0 for none). */
   excerptsPerCode?: number;
+  /** HTML only: the project's report language, the page's `<html lang>` (the labels stay English). */
+  lang?: string | null;
 }
 
 interface CodeNode {
@@ -126,6 +128,7 @@ export function codebookHtml(bundle: ProjectBundle, options: CodebookDocOptions 
   );
   return htmlDocument({
     title: `Codebook: ${bundle.name}`,
+    lang: options.lang,
     style: CODEBOOK_STYLE,
     body: html`<h1>Codebook: ${bundle.name}</h1>
 ${joinHtml(sections, html`\n`)}`,

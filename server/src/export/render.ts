@@ -34,6 +34,8 @@ export async function render(
     formulaSafe?: boolean;
     /** `.qdpx` only: the transcripts' recordings (`recordingsForExport`), as audio and video sources. */
     recordings?: readonly QdpxRecording[];
+    /** The project's report language (`ProjectSettings.language`): the codebook page's `<html lang>`. */
+    lang?: string | null;
   },
 ): Promise<string | Uint8Array> {
   const csv = { formulaSafe: options.formulaSafe ?? true };
@@ -51,7 +53,7 @@ export async function render(
     case 'codebook-md':
       return codebookMarkdown(bundle, { excerptsPerCode: 3 });
     case 'codebook-html':
-      return codebookHtml(bundle, { excerptsPerCode: 3 });
+      return codebookHtml(bundle, { excerptsPerCode: 3, lang: options.lang });
     case 'matrix': {
       const [code] = codeGuids(bundle, options.code ?? '');
       return matrixCsv(unitCoderMatrix(bundle, code!, options.unit), options.recal ? 'recal' : 'irr', csv);

@@ -37,6 +37,8 @@ export const projectSettingsSchema = z.object({
   codersEditCodebook: z.boolean(),
   kappaThreshold: z.number(),
   alphaThreshold: z.number(),
+  /** The language of exports and reports (absent in files written before it existed: English). */
+  language: z.string().max(64).nullable().optional(),
 }) satisfies z.ZodType<ProjectSettings>;
 
 export const projectSchema = z.object({

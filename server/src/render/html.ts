@@ -74,10 +74,31 @@ export function cssColour(value: unknown): string | null {
   return normaliseColour(value);
 }
 
-/** A complete page: doctype, UTF-8, title, one inline style sheet (itself a fragment), the body. */
-export function htmlDocument(page: { title: string; style: Html; body: HtmlValue }): string {
+/**
+ * The language a page is written for: the project's report language (`ProjectSettings.language`) when it is a
+ * BCP 47 tag the platform knows, else English. Goes into `<html lang>` and picks the locale of `localeDateTime`.
+ */
+export function pageLanguage(language: string | null | undefined): string {
+  if (!language) return 'en';
+  try {
+    return Intl.getCanonicalLocales(language)[0] ?? 'en';
+  } catch {
+    return 'en';
+  }
+}
+
+/** A moment as people of `lang` write it (`6 December 2026 at 15:04 UTC`, `6. Dezember 2026 um 15:04 UTC`). */
+export function localeDateTime(at: number, lang: string): string {
+  return `${new Intl.DateTimeFormat(pageLanguage(lang), { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }).format(at)} UTC`;
+}
+
+/**
+ * A complete page: doctype, UTF-8, `<html lang>` (English unless the project's report language says otherwise),
+ * title, one inline style sheet (itself a fragment), the body.
+ */
+export function htmlDocument(page: { title: string; style: Html; body: HtmlValue; lang?: string | null }): string {
   return `${html`<!doctype html>
-<html lang="en">
+<html lang="${pageLanguage(page.lang)}">
 <head>
 <meta charset="utf-8">
 <title>${page.title}</title>

@@ -328,7 +328,7 @@ export async function reliabilityReport(
     case 'csv':
       return { format, type: 'text/csv', filename: `${filename}.csv`, body: reportCsv(report, { formulaSafe }) };
     case 'html':
-      return { format, type: 'text/html', body: reportHtml(report) };
+      return { format, type: 'text/html', body: reportHtml(report, { lang: actor.project.settings.language }) };
     case 'md':
       return { format, type: 'text/markdown', filename: `${filename}.md`, body: reportMarkdown(report) };
     default:

@@ -232,7 +232,7 @@ export function analysisRoutes(ctx: AppContext): Router {
       res.json(report satisfies FinalReportView);
     } else {
       res.setHeader('Content-Security-Policy', PRINTABLE_CSP);
-      res.type('text/html').send(finalReportHtml(report));
+      res.type('text/html').send(finalReportHtml(report, { lang: project.settings.language }));
     }
   });
 

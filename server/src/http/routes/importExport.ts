@@ -192,6 +192,7 @@ export function importExportRoutes(ctx: AppContext): Router {
       code: query.code,
       formulaSafe: query.formulaSafe === 'true',
       recordings: query.format === 'qdpx' ? await recordingsForExport(ctx, project.id, bundle) : [],
+      lang: project.settings.language,
     });
     await ctx.metadata.audit.record({
       actor: user.id,

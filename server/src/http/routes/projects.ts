@@ -55,6 +55,13 @@ const projectPatch = z.strictObject({
       codersEditCodebook: z.boolean().optional(),
       kappaThreshold: z.number().min(-1).max(1).optional(),
       alphaThreshold: z.number().min(-1).max(1).optional(),
+      /** The language of exports and reports (BCP 47); null: English. */
+      language: z
+        .string()
+        .max(64)
+        .refine(isLanguageTag, 'must be a BCP 47 language tag such as "de" or "pt-BR"')
+        .nullable()
+        .optional(),
     })
     .optional(),
 });
