@@ -10,10 +10,14 @@ const available = fs
   .filter((entry) => entry.isDirectory() && fs.existsSync(path.join(here, entry.name, 'run.mjs')))
   .map((entry) => entry.name)
   .sort();
-const [name, ...args] = process.argv.slice(2);
+/** Names that differ from their directory. */
+const aliases = { 'scale-out': 'scaleout' };
+const [given, ...args] = process.argv.slice(2);
+const name = aliases[given] ?? given;
 if (name === undefined || !available.includes(name)) {
-  if (name !== undefined) process.stderr.write(`no benchmark "${name}"\n`);
-  process.stdout.write(`Usage: pnpm bench <name> [args]\nBenchmarks: ${available.join(', ')}\n`);
+  if (name !== undefined) process.stderr.write(`no benchmark "${given}"\n`);
+  const listed = available.map((dir) => Object.keys(aliases).find((alias) => aliases[alias] === dir) ?? dir);
+  process.stdout.write(`Usage: pnpm bench <name> [args]\nBenchmarks: ${listed.join(', ')}\n`);
   process.exit(name === undefined ? 0 : 2);
 }
 const result = spawnSync(process.execPath, [path.join(here, name, 'run.mjs'), ...args], { stdio: 'inherit' });

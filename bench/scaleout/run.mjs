@@ -1,0 +1,395 @@
+// `pnpm bench scale-out [--quick]`: the session workload of bench/sync (25 transcripts x 4 coders) and a throughput
+// ceiling, in ONE run, side by side on three deployments of the real `accord serve`:
+//   embedded      one instance, lowdb + the file engine (--data)
+//   pg+redis      one instance, --postgres URL --redis URL
+//   2 x nginx     two instances on the same PostgreSQL and Redis, nginx in front (the site of docs/deploy.md),
+//                 every client through nginx, so round robin spreads them over both instances
+// Prints p50/p99 delivery (and, behind nginx, cross-instance deliveries alone), CPU per update of the Accord
+// processes (and of PostgreSQL, Redis and nginx beside them), the throughput ceiling, each figure against its target,
+// and a projection of the instances a 2,000-coder deployment needs.
+import os from 'node:os';
+import * as Y from 'yjs';
+import { Deliveries, fullClient, lightClient, now } from './clients.mjs';
+import { seed, startAccord, startNginx, startPostgres, startRedis } from './cluster.mjs';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const SESSION_MS = quick ? 8_000 : 20_000;
+const STEP_MS = quick ? 2_000 : 3_000;
+const CEILING_RATES = quick ? [250, 1000, 4000] : [250, 500, 1000, 2000, 4000, 8000];
+const TRANSCRIPTS = 25;
+const CODERS = 4;
+/** The session workload's rates (bench/sync/run.mjs, `session`): a coding every 2 s, a cursor move every second. */
+const WRITE_PERIOD_MS = 2000;
+const CURSOR_PERIOD_MS = 1000;
+/** How long the instances' idle CPU is measured before the session connects. */
+const IDLE_MS = quick ? 2_000 : 4_000;
+
+process.setMaxListeners(0);
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const ms = (value) => (Number.isFinite(value) ? `${value.toFixed(1)} ms` : 'n/a');
+
+/** A coding as the web client writes it (code id, two encoded relative positions, a time), as bench/sync writes. */
+const anchors = (() => {
+  const doc = new Y.Doc();
+  const text = doc.getText('text');
+  text.insert(0, 'Interviewer: How was treatment? P1: Hard at first, then a nurse listened.');
+  const at = (index, assoc) => Y.encodeRelativePosition(Y.createRelativePositionFromTypeIndex(text, index, assoc));
+  return { start: at(37, 0), end: at(50, -1) };
+})();
+const codingValue = (i) => ({ code: `code${i % 30}`, ...anchors, createdAt: Date.now() });
+
+function every(periodMs, index, count, fn) {
+  const handle = { timer: null };
+  handle.timer = setTimeout(
+    () => {
+      fn();
+      handle.timer = setInterval(fn, periodMs);
+    },
+    Math.floor((index / count) * periodMs),
+  );
+  return handle;
+}
+const stopAll = (handles) => {
+  for (const handle of handles) {
+    clearTimeout(handle.timer);
+    clearInterval(handle.timer);
+  }
+};
+
+/** CPU (ms) of every server-side process of a deployment, by role. */
+function cpuOf(deployment) {
+  return {
+    accord: deployment.instances.reduce((sum, instance) => sum + instance.cpuMs(), 0),
+    postgres: deployment.postgres?.cpuMs() ?? 0,
+    redis: deployment.redis?.cpuMs() ?? 0,
+    nginx: deployment.nginx?.cpuMs() ?? 0,
+  };
+}
+const cpuSince = (deployment, before) => {
+  const after = cpuOf(deployment);
+  return Object.fromEntries(Object.keys(after).map((key) => [key, after[key] - before[key]]));
+};
+
+/**
+ * bench/sync's session workload against a real server: each of 25 transcripts x 4 coders has the text doc (full
+ * provider, cursor at 1 Hz), its own codings doc (full provider, a coding every 2 s), and the other three coders'
+ * codings docs (light receivers, every tenth a full provider): 500 sockets, 50 updates/s.
+ */
+async function session(deployment) {
+  const { target, seeded } = deployment;
+  // What the instances cost with nobody connected (timers, sweeps, the Redis connections), and their memory then.
+  const rssIdle = deployment.instances.reduce((sum, instance) => sum + instance.rssBytes(), 0);
+  const idleBefore = cpuOf(deployment);
+  const idleStart = now();
+  await sleep(IDLE_MS);
+  const idle = cpuSince(deployment, idleBefore);
+  const idleSeconds = (now() - idleStart) / 1000;
+  const deliveries = new Deliveries();
+  const clients = [];
+  const writers = [];
+  let reader = 0;
+  for (let t = 0; t < TRANSCRIPTS; t++) {
+    for (let coder = 0; coder < CODERS; coder++) {
+      const cookie = seeded.coders[coder].cookie;
+      const text = fullClient(target, seeded.text(t), cookie);
+      clients.push(text);
+      for (let other = 0; other < CODERS; other++) {
+        const room = seeded.layer(t, other);
+        if (other === coder) {
+          const client = fullClient(target, room, cookie);
+          deliveries.trackWriter(client);
+          clients.push(client);
+          writers.push({ client, text });
+        } else {
+          clients.push(
+            reader++ % 10 === 0
+              ? fullClient(target, room, cookie, deliveries)
+              : lightClient(target, room, cookie, deliveries),
+          );
+        }
+      }
+    }
+  }
+  await Promise.all(clients.map((client) => client.synced));
+  let n = 0;
+  let writes = 0;
+  const timers = writers.flatMap(({ client, text }, i) => [
+    every(WRITE_PERIOD_MS, i, writers.length, () => {
+      n++;
+      writes++;
+      deliveries.write(() => client.doc.getMap('codings').set(`k${i}-${n}`, codingValue(n)));
+    }),
+    every(CURSOR_PERIOD_MS, i, writers.length, () =>
+      text.awareness.setLocalStateField('cursor', { anchor: n, head: n + 5 }),
+    ),
+  ]);
+  await sleep(3000);
+  const cpuBefore = cpuOf(deployment);
+  const writesBefore = writes;
+  deliveries.reset();
+  const t0 = now();
+  await sleep(SESSION_MS);
+  const summary = deliveries.summary();
+  const cpu = cpuSince(deployment, cpuBefore);
+  const seconds = (now() - t0) / 1000;
+  const updates = writes - writesBefore;
+  const rss = deployment.instances.reduce((sum, instance) => sum + instance.rssBytes(), 0);
+  stopAll(timers);
+  const spread = new Map();
+  for (const client of clients) spread.set(client.instance(), (spread.get(client.instance()) ?? 0) + 1);
+  for (const client of clients) client.destroy();
+  // Per role: CPU ms per second with nobody connected, and the session's CPU per update net of that.
+  const idlePerSecond = Object.fromEntries(Object.entries(idle).map(([role, ms]) => [role, ms / idleSeconds]));
+  const netPerUpdate = Object.fromEntries(
+    Object.entries(cpu).map(([role, ms]) => [role, Math.max(0, ms - idlePerSecond[role] * seconds) / updates]),
+  );
+  return {
+    ...summary,
+    cpu,
+    idlePerSecond,
+    netPerUpdate,
+    seconds,
+    updates,
+    sockets: clients.length,
+    rss,
+    rssIdle,
+    spread,
+  };
+}
+
+/**
+ * Throughput ceiling: 100 codings docs (each coder's layer of each transcript), each with its coder as a full-provider
+ * writer and another coder as a light reader; the aggregate write rate steps up until p99 > 100 ms or fewer than
+ * 90 % of the writes are delivered (writes owed computed from elapsed time). A failed step is run once more.
+ */
+async function ceiling(deployment) {
+  const { target, seeded } = deployment;
+  const deliveries = new Deliveries();
+  const pairs = [];
+  for (let t = 0; t < TRANSCRIPTS; t++) {
+    for (let coder = 0; coder < CODERS; coder++) {
+      const room = seeded.layer(t, coder);
+      const writer = fullClient(target, room, seeded.coders[coder].cookie);
+      deliveries.trackWriter(writer);
+      const reader = lightClient(target, room, seeded.coders[(coder + 1) % CODERS].cookie, deliveries);
+      pairs.push({ writer, reader });
+    }
+  }
+  await Promise.all(pairs.flatMap((pair) => [pair.writer.synced, pair.reader.synced]));
+  let n = 0;
+  const step = async (rate) => {
+    const t0 = now();
+    let issued = 0;
+    const tick = setInterval(() => {
+      const owed = Math.floor(((now() - t0) / 1000) * rate) - issued;
+      for (let i = 0; i < owed; i++, issued++, n++) {
+        const { writer } = pairs[n % pairs.length];
+        deliveries.write(() => writer.doc.getMap('codings').set(`k${n % 50}`, codingValue(n)));
+      }
+    }, 10);
+    await sleep(1000);
+    const cpuBefore = cpuOf(deployment);
+    const generatorBefore = process.cpuUsage();
+    deliveries.reset();
+    const measured = now();
+    await sleep(STEP_MS);
+    const summary = deliveries.summary();
+    const wall = now() - measured;
+    const cpu = cpuSince(deployment, cpuBefore);
+    const generator = process.cpuUsage(generatorBefore);
+    clearInterval(tick);
+    await sleep(1000);
+    // One delivery per write (one reader per doc).
+    const ok = summary.p99 <= 100 && summary.perSec >= rate * 0.9;
+    return {
+      rate,
+      ok,
+      p99: summary.p99,
+      perSec: summary.perSec,
+      accordCpu: cpu.accord / wall,
+      generatorCpu: (generator.user + generator.system) / 1000 / wall,
+    };
+  };
+  const steps = [];
+  let best = 0;
+  await step(CEILING_RATES[0]); // warm-up, not measured
+  for (const rate of CEILING_RATES) {
+    let result = await step(rate);
+    if (!result.ok) result = await step(rate);
+    steps.push(result);
+    if (!result.ok) break;
+    best = rate;
+  }
+  for (const { writer, reader } of pairs) {
+    writer.destroy();
+    reader.destroy();
+  }
+  return { ceiling: best, steps, bounded: steps.at(-1).ok };
+}
+
+const DEPLOYMENTS = [
+  { key: 'embedded', label: 'embedded (lowdb + file engine), 1 instance' },
+  { key: 'pg', label: 'PostgreSQL + Redis, 1 instance' },
+  { key: 'cluster', label: 'PostgreSQL + Redis, 2 instances behind nginx' },
+];
+
+async function deploy(key, shared) {
+  if (key === 'embedded') {
+    const instance = await startAccord();
+    const seeded = await seed(instance.url, { transcripts: TRANSCRIPTS, coders: CODERS });
+    return {
+      instances: [instance],
+      seeded,
+      target: { wsUrl: `ws://${instance.address}/ws`, origin: instance.url, direct: instance.address },
+      stop: () => instance.stop(),
+    };
+  }
+  const database = await shared.postgres.createDatabase();
+  const flags = ['--postgres', database, '--redis', shared.redis.url, '--trust-proxy', '127.0.0.1'];
+  const first = await startAccord(flags);
+  const instances = [first];
+  if (key === 'cluster') instances.push(await startAccord(flags));
+  const nginx = key === 'cluster' ? await startNginx(instances.map((instance) => instance.address)) : null;
+  const base = nginx?.url ?? first.url;
+  const seeded = await seed(base, { transcripts: TRANSCRIPTS, coders: CODERS });
+  return {
+    instances,
+    postgres: shared.postgres,
+    redis: shared.redis,
+    nginx,
+    seeded,
+    target: nginx
+      ? { wsUrl: `${nginx.url.replace('http', 'ws')}/ws`, origin: nginx.url }
+      : { wsUrl: `ws://${first.address}/ws`, origin: first.url, direct: first.address },
+    stop: async () => {
+      await nginx?.stop();
+      await Promise.all(instances.map((instance) => instance.stop()));
+    },
+  };
+}
+
+const loadAverage = () =>
+  os
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ');
+
+async function main() {
+  console.log(
+    `# Accord scale-out benchmark (${quick ? 'quick' : 'full'}), node ${process.version}, ${new Date().toISOString()}, ` +
+      `${os.cpus().length} CPUs, load average ${loadAverage()}`,
+  );
+  const shared = { postgres: await startPostgres(), redis: await startRedis() };
+  const results = {};
+  for (const { key, label } of DEPLOYMENTS) {
+    const deployment = await deploy(key, shared);
+    try {
+      const s = await session(deployment);
+      const c = await ceiling(deployment);
+      results[key] = { session: s, ceiling: c, instances: deployment.instances.length };
+      const perUpdate = (cpuMs) => (cpuMs / s.updates).toFixed(2);
+      console.log(
+        `${label}\n` +
+          `  session  ${s.sockets} sockets (${[...s.spread].map(([at, count]) => `${count} on ${at}`).join(', ')}), ` +
+          `${s.updates} updates in ${s.seconds.toFixed(0)} s\n` +
+          `           delivery p50 ${ms(s.p50)}  p99 ${ms(s.p99)}  (n=${s.n})` +
+          (key === 'cluster'
+            ? `; cross-instance p50 ${ms(s.cross.p50)} p99 ${ms(s.cross.p99)} (n=${s.cross.n}), same-instance p99 ${ms(s.same.p99)} (n=${s.same.n})`
+            : '') +
+          `\n           CPU per update: Accord ${perUpdate(s.cpu.accord)} ms` +
+          (key === 'embedded'
+            ? ''
+            : `, PostgreSQL ${perUpdate(s.cpu.postgres)} ms, Redis ${perUpdate(s.cpu.redis)} ms` +
+              (key === 'cluster' ? `, nginx ${perUpdate(s.cpu.nginx)} ms` : '')) +
+          ` (Accord at ${((s.cpu.accord / (s.seconds * 1000)) * 100).toFixed(0)} % of one core, ` +
+          `${((s.idlePerSecond.accord / 1000) * 100).toFixed(1)} % with nobody connected; net of that ` +
+          `${s.netPerUpdate.accord.toFixed(2)} ms per update; RSS ${(s.rss / 2 ** 20).toFixed(0)} MB, ` +
+          `${(s.rssIdle / 2 ** 20).toFixed(0)} MB idle)\n` +
+          `  ceiling  ${c.ceiling}/s${c.bounded ? ' (every step passed: at least this)' : ''}; steps ` +
+          c.steps
+            .map(
+              (x) =>
+                `${x.rate}/s: p99 ${x.p99.toFixed(0)} ms, ${x.perSec.toFixed(0)}/s delivered, Accord CPU ${(x.accordCpu * 100).toFixed(0)} %, generator ${(x.generatorCpu * 100).toFixed(0)} %${x.ok ? '' : ' FAILED'}`,
+            )
+            .join('; '),
+      );
+    } finally {
+      await deployment.stop();
+    }
+  }
+  shared.postgres.stop();
+  await shared.redis.stop();
+  report(results);
+  process.exit(0);
+}
+
+function report(results) {
+  const verdict = (ok) => (ok ? 'met' : 'MISSED');
+  const embedded = results.embedded.session;
+  const pg = results.pg.session;
+  const cluster = results.cluster.session;
+  const cpuPerUpdate = (s) => s.cpu.accord / s.updates;
+  console.log(`# Targets (load average now ${loadAverage()}; ${os.cpus().length} CPUs shared with everything else)`);
+  const crossRatio = cluster.cross.p99 / embedded.p99;
+  console.log(
+    `cross-instance delivery p99 ${ms(cluster.cross.p99)} vs single-instance p99 ${ms(embedded.p99)} (embedded): ` +
+      `x${crossRatio.toFixed(2)} (target <= x2.00, ${verdict(crossRatio <= 2)}); ` +
+      `vs the single PostgreSQL+Redis instance ${ms(pg.p99)}: x${(cluster.cross.p99 / pg.p99).toFixed(2)}`,
+  );
+  const cpuRatio = cpuPerUpdate(pg) / cpuPerUpdate(embedded);
+  const withInfra = (s) => (s.cpu.accord + s.cpu.postgres + s.cpu.redis) / s.updates;
+  console.log(
+    `PostgreSQL path CPU per update (Accord process) ${cpuPerUpdate(pg).toFixed(2)} ms vs file engine ${cpuPerUpdate(embedded).toFixed(2)} ms: ` +
+      `x${cpuRatio.toFixed(2)} (target <= x1.50, ${verdict(cpuRatio <= 1.5)}); ` +
+      `with PostgreSQL's and Redis's own CPU ${withInfra(pg).toFixed(2)} ms (x${(withInfra(pg) / cpuPerUpdate(embedded)).toFixed(2)}); ` +
+      `net of idle instances, Accord ${pg.netPerUpdate.accord.toFixed(2)} vs ${embedded.netPerUpdate.accord.toFixed(2)} ms ` +
+      `(x${(pg.netPerUpdate.accord / embedded.netPerUpdate.accord).toFixed(2)})`,
+  );
+  const ceilingOf = (key) =>
+    results[key].ceiling.ceiling === 0 ? `below ${CEILING_RATES[0]}/s` : `${results[key].ceiling.ceiling}/s`;
+  console.log(
+    `throughput ceiling (p99 <= 100 ms, >= 90 % delivered): embedded ${ceilingOf('embedded')}, PostgreSQL+Redis ` +
+      `${ceilingOf('pg')}, 2 instances behind nginx ${ceilingOf('cluster')} (the load generator shares this machine)`,
+  );
+
+  // Projection, from per-update costs net of what idle instances cost. An update is accepted (validated, integrated,
+  // relayed, stored, published) by the instance its writer is on, and applied (and relayed to its own peers) by every
+  // other instance that has the document loaded: accept = the single PostgreSQL+Redis instance's cost per update,
+  // apply = what each further copy of a document costs, from the two-instance deployment against the single one.
+  // A layer is open by its four coders, each socket put on an instance by round robin: the expected number of
+  // instances holding it is N (1 - (1 - 1/N)^4) (1.88 of 2 in the measured cluster).
+  const copies = (instances) => instances * (1 - (1 - 1 / instances) ** CODERS);
+  const accept = pg.netPerUpdate.accord;
+  const apply = Math.max(0, cluster.netPerUpdate.accord - accept) / (copies(results.cluster.instances) - 1);
+  const idlePerInstance = cluster.idlePerSecond.accord / results.cluster.instances;
+  const coders = 2000;
+  const updatesPerCoderPerSecond = 1000 / WRITE_PERIOD_MS;
+  const headroom = 0.5;
+  const socketsPerCoder = 1 + CODERS; // the text doc and the four layers
+  const coresAt = (instances) =>
+    (instances * idlePerInstance + coders * updatesPerCoderPerSecond * (accept + (copies(instances) - 1) * apply)) /
+    1000;
+  let needed = 1;
+  while (coresAt(needed) > needed * headroom && needed < 1000) needed++;
+  const perUpdate = (role) => (cluster.netPerUpdate[role] * coders * updatesPerCoderPerSecond) / 1000;
+  const rssPerSocket = Math.max(0, (cluster.rss - cluster.rssIdle) / cluster.sockets);
+  console.log(
+    `projection for ${coders} coders at once: ${needed} instance(s) ` +
+      `(Accord CPU ${coresAt(needed).toFixed(2)} cores in all, ${((coresAt(needed) / needed) * 100).toFixed(0)} % of one core each); ` +
+      `PostgreSQL ~${perUpdate('postgres').toFixed(2)} cores, Redis ~${perUpdate('redis').toFixed(2)} cores, nginx ~${perUpdate('nginx').toFixed(2)} cores; ` +
+      `${coders * socketsPerCoder} sockets, ~${((rssPerSocket * coders * socketsPerCoder) / needed / 2 ** 20).toFixed(0)} MB RSS each instance for them.\n` +
+      `  Assumptions: each coder works as in the session workload (${(updatesPerCoderPerSecond * 60).toFixed(0)} codings a ` +
+      `minute, a cursor move a second, ${socketsPerCoder} open documents); CPU per coding (its share of the cursor ` +
+      `traffic included), net of idle instances' own ${idlePerInstance.toFixed(1)} ms/s: accept ${accept.toFixed(2)} ms ` +
+      `(one PostgreSQL+Redis instance), apply on each further instance holding the document ${apply.toFixed(2)} ms ` +
+      `(from two instances against one); sockets spread by round robin, so a layer open by its ${CODERS} coders is held by ` +
+      `${copies(needed).toFixed(1)} of ${needed} instances on average; one Node process uses one core, kept at most ${headroom * 100} % busy for ` +
+      `bursts, reconnect storms and garbage collection; ~${(rssPerSocket / 1024).toFixed(0)} KB RSS per socket, measured behind nginx.`,
+  );
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
