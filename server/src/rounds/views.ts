@@ -199,7 +199,10 @@ export async function agreementHistory(
   return { unit: choice, history };
 }
 
-/** The AGREEMENT.md `spans` input of the round: pipe it to `accord agreement` to check any figure. */
+/**
+ * The `spans` input of the round (docs/agreement.md, "The input"): pipe it to `accord agreement` to check any
+ * figure.
+ */
 export async function roundSpans(
   ctx: AppContext,
   actor: RoundActor,

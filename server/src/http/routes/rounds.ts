@@ -162,7 +162,10 @@ export function roundRoutes(ctx: AppContext): Router {
     } satisfies RevealResponse);
   });
 
-  /** The AGREEMENT.md `spans` input of the round: pipe it to `accord agreement` to check any figure. */
+  /**
+   * The `spans` input of the round (docs/agreement.md, "The input"): pipe it to `accord agreement` to check any
+   * figure.
+   */
   router.get('/projects/:project/rounds/:round/spans', async (req, res) => {
     const { actor, round } = await visible(req);
     const query = parse(spansQuery, req.query, 'query');
