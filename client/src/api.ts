@@ -93,7 +93,4 @@ export const api = {
   transcripts: (id: string) => request<TranscriptsResponse>('GET', `/api/projects/${id}/transcripts`),
   transcript: (id: string, tid: string) => request<TranscriptResponse>('GET', `/api/projects/${id}/transcripts/${tid}`),
   docs: (id: string) => request<DocsResponse>('GET', `/api/projects/${id}/docs`),
-  /** Edits the signed-in account: its name, or its interface language (a catalogue's tag; null: the browser's). */
-  updateMe: (patch: { name?: string; locale?: string | null }) =>
-    request<{ user: User }>('PATCH', '/api/users/me', patch),
 };

@@ -11,8 +11,10 @@ import {
   LOCALES,
   LocaleProvider,
   loadLocale,
+  localeChoice,
   negotiateLocale,
   setLocaleChoice,
+  setLocaleUser,
 } from '../src/i18n/index.js';
 import de from '../src/i18n/messages/de.json';
 import en from '../src/i18n/messages/en.json';
@@ -153,6 +155,26 @@ describe('the interface language', () => {
     expect(negotiateLocale([], ['en', 'de'])).toBe('en');
     expect(negotiateLocale(['pt'], ['en', 'pt-BR'])).toBe('pt-BR');
     expect(negotiateLocale(['pt-PT', 'pt-BR'], ['en', 'pt-BR', 'pt-PT'])).toBe('pt-PT');
+  });
+
+  it('is chosen per account in this browser; an account that never chose follows the browser', () => {
+    localStorage.clear();
+    setLocaleUser('u1');
+    expect(localeChoice()).toBeNull();
+    setLocaleChoice('de');
+    expect(localeChoice()).toBe('de');
+    expect(localStorage.getItem('accord.locale.u1')).toBe('de');
+    // The sign-in page shows the last choice made in this browser.
+    expect(localStorage.getItem('accord.locale')).toBe('de');
+    setLocaleUser('u2');
+    expect(localeChoice()).toBeNull();
+    setLocaleUser('u1');
+    expect(localeChoice()).toBe('de');
+    // A tag no catalogue has is no choice.
+    setLocaleChoice('xx');
+    expect(localeChoice()).toBeNull();
+    expect(localStorage.getItem('accord.locale.u1')).toBeNull();
+    setLocaleUser(null);
   });
 
   it('sets <html lang>, formats dates and numbers by locale and translates errors by their code', async () => {

@@ -5,7 +5,7 @@ import { AccountsPage } from '../admin/AccountsPage.js';
 import { InvitePage } from '../admin/InvitePage.js';
 import { AnalysisPage } from '../analysis/AnalysisPage.js';
 import { ApiError, api, onSessionExpired, setCsrfToken, type User } from '../api.js';
-import { Msg, setLocaleChoice, useT } from '../i18n/index.js';
+import { Msg, setLocaleUser, useT } from '../i18n/index.js';
 import { AccessNotice } from '../importExport/AccessNotice.js';
 import { accessLost, CLOSE_FORBIDDEN, type DocListing } from '../importExport/lostAccess.js';
 import { RoundsPage } from '../rounds/RoundsPage.js';
@@ -37,11 +37,11 @@ export function App() {
   const route = parseRoute(path);
   const t = useT();
 
-  // The interface language follows the signed-in account's choice (none: the browser's).
-  const accountLocale = session.state === 'signedIn' ? (session.user.locale ?? null) : undefined;
+  // The interface language follows the signed-in account's choice in this browser (none: the browser's).
+  const signedInAs = session.state === 'signedIn' || session.state === 'expired' ? session.user.id : null;
   useEffect(() => {
-    if (accountLocale !== undefined) setLocaleChoice(accountLocale);
-  }, [accountLocale]);
+    if (signedInAs !== null) setLocaleUser(signedInAs);
+  }, [signedInAs]);
 
   useEffect(() => {
     api

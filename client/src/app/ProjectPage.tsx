@@ -7,7 +7,7 @@ import { api, type Member, type Project } from '../api.js';
 import { CodebookPanel } from '../codebook/CodebookPanel.js';
 import { sumCounts } from '../codebook/counts.js';
 import { useLayerCounts } from '../codebook/useLayerCounts.js';
-import { type MessageId, msg, useT } from '../i18n/index.js';
+import { LOCALES, type MessageId, msg, useT } from '../i18n/index.js';
 import { ROLE_LABEL } from '../i18n/labels.js';
 import { ImportExportTools } from '../importExport/ImportExportTools.js';
 import { UndoControls } from '../reader/UndoControls.js';
@@ -169,6 +169,33 @@ function Settings({ data, onChange }: { data: ProjectData; onChange: () => Promi
           {t('settings.codersEdit')}
         </label>
       </div>
+      <div className="row">
+        <label htmlFor="project-language">{t('settings.language')}</label>
+        <select
+          id="project-language"
+          aria-describedby="project-language-hint"
+          value={project.settings.language ?? 'en'}
+          onChange={(event) =>
+            run(t('settings.languageSaved'), () =>
+              api.updateProject(project.id, {
+                settings: { language: event.target.value === 'en' ? null : event.target.value },
+              }),
+            )
+          }
+        >
+          {LOCALES.map(({ tag, name }) => (
+            <option key={tag} value={tag} lang={tag}>
+              {name}
+            </option>
+          ))}
+          {project.settings.language && !LOCALES.some((entry) => entry.tag === project.settings.language) && (
+            <option value={project.settings.language}>{project.settings.language}</option>
+          )}
+        </select>
+      </div>
+      <p className="muted" id="project-language-hint">
+        {t('settings.languageHint')}
+      </p>
       <div className="row">
         <button
           type="button"

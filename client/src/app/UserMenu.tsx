@@ -1,6 +1,6 @@
 import type { Key } from 'react-aria-components';
 import { Header as MenuHeader, MenuSection } from 'react-aria-components';
-import { api, type User } from '../api.js';
+import type { User } from '../api.js';
 import { browserLocale, LOCALES, type MessageId, msg, setLocaleChoice, useLocaleChoice, useT } from '../i18n/index.js';
 import { navigate } from '../router.js';
 import { MenuButton, MenuItem, MenuSeparator } from '../ui/Menu.js';
@@ -20,15 +20,12 @@ function initials(name: string): string {
   return ((parts[0]?.[0] ?? '?') + (parts.length > 1 ? (parts.at(-1)?.[0] ?? '') : '')).toUpperCase();
 }
 
-/** Keeps the interface language on the account (the choice holds in this browser even if that fails). */
-function chooseLocale(tag: string | null): void {
-  setLocaleChoice(tag);
-  api.updateMe({ locale: tag }).catch((error: unknown) => console.warn('the language choice was not saved', error));
-}
+/** The interface language of this account in this browser (docs/i18n.md). */
+const chooseLocale = (tag: string | null) => setLocaleChoice(tag);
 
 /**
- * The header's user menu: who is signed in, the interface language (kept on the account; the browser's by default),
- * the colour theme (remembered in this browser), signing out.
+ * The header's user menu: who is signed in, the interface language (remembered per account in this browser; the
+ * browser's by default), the colour theme (remembered in this browser), signing out.
  */
 export function UserMenu({ user, onSignOut }: { user: User; onSignOut: () => void }) {
   const theme = useThemeChoice();

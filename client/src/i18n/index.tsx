@@ -49,39 +49,59 @@ function browserLanguages(): readonly string[] {
 /** The browser's language among the catalogues: what "browser default" means in the user menu. */
 export const browserLocale = (): string => negotiateLocale(browserLanguages());
 
-// The user's explicit choice: null follows the browser. Kept on the account (PATCH /api/users/me) and cached in
-// this browser, so the sign-in page and the first paint before the session loads show the last choice made here.
+// The user's explicit choice: null follows the browser. Kept per account in this browser (`accord.locale.<user>`),
+// and the last choice made here (`accord.locale`) for the sign-in page and the first paint before the session loads.
 const CACHE_KEY = 'accord.locale';
+const userKey = (user: string) => `${CACHE_KEY}.${user}`;
 const listeners = new Set<() => void>();
-let choice: string | null = readCachedChoice();
+let user: string | null = null;
+let choice: string | null = readChoice(CACHE_KEY);
 
-function readCachedChoice(): string | null {
+function readChoice(key: string): string | null {
   try {
-    const stored = localStorage.getItem(CACHE_KEY);
+    const stored = localStorage.getItem(key);
     return stored !== null && tags().includes(stored) ? stored : null;
   } catch {
     return null;
   }
 }
 
-/** The language chosen (a catalogue's tag) or null for the browser's. */
-export const localeChoice = (): string | null => choice;
-
-/**
- * Sets the user's choice (from their account when the session loads, or from the user menu). An unknown tag (a
- * catalogue since removed) counts as no choice.
- */
-export function setLocaleChoice(next: string | null): void {
-  const known = next !== null && tags().includes(next) ? next : null;
+function store(key: string, tag: string | null): void {
   try {
-    if (known === null) localStorage.removeItem(CACHE_KEY);
-    else localStorage.setItem(CACHE_KEY, known);
+    if (tag === null) localStorage.removeItem(key);
+    else localStorage.setItem(key, tag);
   } catch {
     // Storage refused (private mode): the choice holds for this page.
   }
-  if (known === choice) return;
-  choice = known;
+}
+
+function announce(next: string | null): void {
+  if (next === choice) return;
+  choice = next;
   for (const listener of listeners) listener();
+}
+
+/**
+ * The signed-in account (null: signed out): its own choice applies from now on. An account that never chose
+ * follows the browser, whatever the account before it on this browser chose.
+ */
+export function setLocaleUser(next: string | null): void {
+  user = next;
+  if (next === null) return;
+  const own = readChoice(userKey(next));
+  store(CACHE_KEY, own);
+  announce(own);
+}
+
+/** The language chosen (a catalogue's tag) or null for the browser's. */
+export const localeChoice = (): string | null => choice;
+
+/** Sets the signed-in user's choice (the user menu). An unknown tag (a catalogue since removed) is no choice. */
+export function setLocaleChoice(next: string | null): void {
+  const known = next !== null && tags().includes(next) ? next : null;
+  if (user !== null) store(userKey(user), known);
+  store(CACHE_KEY, known);
+  announce(known);
 }
 
 /** The interface's language now: the choice, else the browser's. */

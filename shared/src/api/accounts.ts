@@ -12,11 +12,6 @@ export interface User {
   email: string;
   name: string;
   admin: boolean;
-  /**
-   * The interface language this person chose (a BCP 47 tag of one of the client's catalogues); absent: their
-   * browser's. Only in answers about the signed-in account itself (`/api/session`, `PATCH /api/users/me`).
-   */
-  locale?: string;
 }
 
 /** `GET /api/session`, `POST /api/auth/login`, `POST /api/setup`. */
