@@ -281,6 +281,34 @@ describe('accord serve --postgres', () => {
     expect([...graceful.accepted.keys()].filter((key) => !keptAfterTerm.has(key))).toEqual([]);
   }, 120_000);
 
+  it('first-run setups racing on two instances: exactly one creates the administrator', async () => {
+    const url = await cluster.createDatabase();
+    const folder = tempDataDir();
+    folders.push(folder);
+    const instances = await Promise.all([serve(url, folder), serve(url, folder)]);
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        new ApiClient(instances[i % 2]!.url).post('/api/setup', {
+          email: `admin${i}@example.org`,
+          name: `Admin ${i}`,
+          password: PASSWORD,
+        }),
+      ),
+    );
+    expect(answers.filter((a) => a.status === 200)).toHaveLength(1);
+    for (const refused of answers.filter((a) => a.status !== 200)) {
+      expect(refused.status).toBe(409);
+      expect(refused.body.error.code).toBe('setup_done');
+    }
+    const users = await cluster.query<{ n: string }>(
+      'SELECT count(*) AS n FROM users',
+      [],
+      new URL(url).pathname.slice(1),
+    );
+    expect(Number(users[0]?.n)).toBe(1);
+    for (const served of instances) await stop(served);
+  }, 120_000);
+
   it('refuses a database that a newer Accord migrated, changing nothing', async () => {
     const url = await cluster.createDatabase();
     const folder = tempDataDir();
