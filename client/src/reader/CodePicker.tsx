@@ -1,6 +1,7 @@
 import { type KeyboardEvent, useMemo, useRef, useState } from 'react';
 import { Autocomplete, Input, TextField } from 'react-aria-components';
 import { buildTree, type CodeNode, filterCodes, flattenTree } from '../codebook/tree.js';
+import { useT } from '../i18n/index.js';
 import type { CodebookView } from '../sync/model.js';
 import { ListBox, ListBoxItem } from '../ui/ListBox.js';
 import './CodePicker.css';
@@ -41,6 +42,7 @@ export function CodePicker(props: PickerProps) {
   const { codebook, shortcuts, anchor, applied } = props;
   const [query, setQuery] = useState('');
   const input = useRef<HTMLInputElement>(null);
+  const t = useT();
   /** Whether Shift was down when the pointer pressed an option (keep the picker open). */
   const shift = useRef(false);
   const nodes = useMemo(() => flattenTree(buildTree(codebook.codes)), [codebook.codes]);
@@ -86,7 +88,7 @@ export function CodePicker(props: PickerProps) {
     <div
       className="picker"
       role="dialog"
-      aria-label="Apply a code"
+      aria-label={t('picker.label')}
       style={{ top, left }}
       onKeyDownCapture={onKeyDownCapture}
       onPointerDownCapture={(event) => {
@@ -102,25 +104,25 @@ export function CodePicker(props: PickerProps) {
     >
       <p className="excerpt">“{props.excerpt}”</p>
       <Autocomplete inputValue={query} onInputChange={setQuery}>
-        <TextField aria-label="Code to apply" className="picker-field">
+        <TextField aria-label={t('picker.field')} className="picker-field">
           <Input
             ref={input}
             // A combo box whose list is always shown (ARIA 1.2): the field filters, the list below it applies.
             role="combobox"
             aria-expanded="true"
             className="ui-input"
-            placeholder="Type to filter, Enter to apply"
+            placeholder={t('picker.placeholder')}
             autoFocus
           />
         </TextField>
         <ListBox
-          aria-label="Codes"
+          aria-label={t('picker.codes')}
           className="picker-list"
           items={options}
-          dependencies={[applied, shortcuts, query]}
+          dependencies={[applied, shortcuts, query, t]}
           autoFocus="first"
           onAction={(key) => choose(String(key), shift.current)}
-          renderEmptyState={() => <p className="muted picker-empty">No code matches.</p>}
+          renderEmptyState={() => <p className="muted picker-empty">{t('picker.noMatch')}</p>}
         >
           {(option) =>
             option.node ? (
@@ -129,20 +131,20 @@ export function CodePicker(props: PickerProps) {
                 <span className="option-name" style={{ paddingLeft: `${query ? 0 : option.node.depth}em` }}>
                   {query ? option.node.path.join(' › ') : option.node.code.name}
                 </span>
-                {applied.has(option.id) && <span className="muted"> (applied)</span>}
+                {applied.has(option.id) && <span className="muted">{t('picker.applied')}</span>}
                 {shortcuts.indexOf(option.id) >= 0 && (
                   <kbd className="shortcut">{shortcuts.indexOf(option.id) + 1}</kbd>
                 )}
               </ListBoxItem>
             ) : (
-              <ListBoxItem id={CREATE} textValue={`Create code ${name} and apply`} className="option create">
-                Create code “{name}” and apply
+              <ListBoxItem id={CREATE} textValue={t('picker.createText', { name })} className="option create">
+                {t('picker.create', { name })}
               </ListBoxItem>
             )
           }
         </ListBox>
       </Autocomplete>
-      <p className="hint muted">Enter applies · Shift+Enter applies another · 1-9 shortcuts · Esc closes</p>
+      <p className="hint muted">{t('picker.hint')}</p>
     </div>
   );
 }

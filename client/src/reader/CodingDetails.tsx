@@ -1,5 +1,7 @@
 import { type ReactNode, useEffect, useId, useRef, useState } from 'react';
 import { Dialog, Popover } from 'react-aria-components';
+import { dateTime } from '../i18n/format.js';
+import { useIntl, useT } from '../i18n/index.js';
 import './CodingDetails.css';
 import type { CodebookView, LayerCoding } from '../sync/model.js';
 
@@ -26,6 +28,7 @@ export interface DetailsProps {
 export function CodingDetails(props: DetailsProps) {
   const { codings, codebook, anchor } = props;
   const titleId = useId();
+  const t = useT();
   // The popover is placed against an element: an invisible one over the spot that was clicked.
   const spot = useRef<HTMLSpanElement>(null);
   return (
@@ -52,17 +55,15 @@ export function CodingDetails(props: DetailsProps) {
       >
         <Dialog aria-labelledby={titleId} className="details-dialog">
           <div className="details-head">
-            <h2 id={titleId}>
-              {codings.length} coding{codings.length === 1 ? '' : 's'} here
-            </h2>
-            <button type="button" onClick={props.onClose} aria-label="Close">
+            <h2 id={titleId}>{t('details.here', { count: codings.length })}</h2>
+            <button type="button" onClick={props.onClose} aria-label={t('details.close')}>
               ×
             </button>
           </div>
           {codings.map((coding) => (
             <CodingRow key={coding.id} {...props} coding={coding} own={coding.coder === props.ownCoder} />
           ))}
-          {codebook.codes.length === 0 && <p className="muted">The codebook is empty.</p>}
+          {codebook.codes.length === 0 && <p className="muted">{t('details.emptyCodebook')}</p>}
         </Dialog>
       </Popover>
     </>
@@ -85,18 +86,23 @@ function CodingRow({
   useEffect(() => setMemo(coding.memo ?? ''), [coding.memo]);
   const id = useId();
   const excerpt = text.slice(coding.start, coding.end);
+  const t = useT();
+  const intl = useIntl();
   return (
-    <section className="coding-row" aria-label={`${code?.name ?? 'Unknown code'} by ${coderName(coding.coder)}`}>
+    <section
+      className="coding-row"
+      aria-label={t('details.by', { code: code?.name ?? t('details.unknownCode'), coder: coderName(coding.coder) })}
+    >
       <p>
         <span className="swatch" style={{ background: code?.colour ?? '#999' }} aria-hidden="true" />{' '}
-        <strong>{code?.name ?? 'Unknown code'}</strong> · {coderName(coding.coder)} ·{' '}
-        <time dateTime={new Date(coding.createdAt).toISOString()}>{new Date(coding.createdAt).toLocaleString()}</time>
+        <strong>{code?.name ?? t('details.unknownCode')}</strong> · {coderName(coding.coder)} ·{' '}
+        <time dateTime={new Date(coding.createdAt).toISOString()}>{dateTime(intl, coding.createdAt)}</time>
       </p>
       <blockquote className="excerpt">{excerpt.length > 200 ? `${excerpt.slice(0, 200)}…` : excerpt}</blockquote>
       {timeOf?.(coding)}
       {own ? (
         <>
-          <label htmlFor={`${id}-memo`}>Memo</label>
+          <label htmlFor={`${id}-memo`}>{t('details.memo')}</label>
           <textarea
             id={`${id}-memo`}
             rows={2}
@@ -105,7 +111,7 @@ function CodingRow({
             onBlur={() => memo !== (coding.memo ?? '') && onMemo(coding, memo)}
           />
           <div className="row">
-            <label htmlFor={`${id}-recode`}>Recode as</label>
+            <label htmlFor={`${id}-recode`}>{t('details.recodeAs')}</label>
             <select
               id={`${id}-recode`}
               value={coding.resolvedCode}
@@ -118,12 +124,12 @@ function CodingRow({
               ))}
             </select>
             <button type="button" className="danger" onClick={() => onRemove(coding)}>
-              Remove coding
+              {t('details.remove')}
             </button>
           </div>
         </>
       ) : (
-        coding.memo && <p className="memo-preview">Memo: {coding.memo}</p>
+        coding.memo && <p className="memo-preview">{t('details.memoPreview', { memo: coding.memo })}</p>
       )}
     </section>
   );

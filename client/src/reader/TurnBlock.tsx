@@ -4,6 +4,7 @@ import { highlightBackground, textOn } from '../coding/colours.js';
 import { packStripes, type StripeBox } from '../coding/lanes.js';
 import { offsetToPoint } from '../coding/offsets.js';
 import { type Segment, segment } from '../coding/segments.js';
+import { useT } from '../i18n/index.js';
 import { AlignTurn, TurnTime, useCurrentTurn } from '../media/turns.js';
 import type { LayerCoding } from '../sync/model.js';
 
@@ -95,6 +96,7 @@ export const TurnBlock = memo(function TurnBlock(props: BlockProps) {
   const time = block.time !== undefined ? formatTime(block.time) : null;
   // The turn being heard in the recording (media/turns.tsx); always false without one.
   const heard = useCurrentTurn(index);
+  const t = useT();
   return (
     <article
       className={`${correcting ? 'block correcting' : 'block'}${heard ? ' playing' : ''}`}
@@ -119,7 +121,7 @@ export const TurnBlock = memo(function TurnBlock(props: BlockProps) {
           </span>
         )}
         <span className="turn-meta">
-          <span className="turn-number" title="Turn">
+          <span className="turn-number" title={t('turn.turn')}>
             {index + 1}
           </span>
           <TurnTime block={block} index={index} />
@@ -129,10 +131,10 @@ export const TurnBlock = memo(function TurnBlock(props: BlockProps) {
           <button
             type="button"
             className="edit-text"
-            aria-label={`Correct the text of turn ${index + 1}`}
+            aria-label={t('turn.correct', { number: index + 1 })}
             onClick={() => setEditing(true)}
           >
-            Edit
+            {t('turn.edit')}
           </button>
         )}
       </header>
@@ -251,6 +253,7 @@ const Margin = memo(function Margin(props: MarginProps) {
   const { block, codings, segments, editing, width, textRoot, lanesWidth, stripeLane, stripeBase } = props;
   const [expanded, setExpanded] = useState(false);
   const [layout, setLayout] = useState<MarginLayout | null>(null);
+  const t = useT();
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: segments and width re-measure after the text re-wraps
   useLayoutEffect(() => {
@@ -272,7 +275,7 @@ const Margin = memo(function Margin(props: MarginProps) {
     <div
       role="group"
       className={expanded ? 'stripes expanded' : 'stripes'}
-      aria-label="Codings in this turn"
+      aria-label={t('turn.codings')}
       style={expanded && layout ? { minHeight: layout.minHeight } : undefined}
     >
       {layout?.placed.map((place) => {
@@ -318,9 +321,9 @@ const Margin = memo(function Margin(props: MarginProps) {
         >
           {/* In the interface's direction: "+2", not "2+", in a right-to-left turn of an English page. */}
           <span className="more-count" dir="auto">
-            {expanded ? 'Fewer' : `+${hidden}`}
+            {expanded ? t('turn.fewer') : `+${hidden}`}
           </span>
-          <span className="visually-hidden"> codings in this turn</span>
+          <span className="visually-hidden">{t('turn.moreCodings')}</span>
         </button>
       )}
     </div>
@@ -491,24 +494,25 @@ function TextCorrection({
 }) {
   const [draft, setDraft] = useState(text);
   const area = useRef<HTMLTextAreaElement>(null);
+  const t = useT();
   useLayoutEffect(() => area.current?.focus(), []);
   return (
     <div className="correction">
       <textarea
         ref={area}
-        aria-label="Corrected text of this turn"
+        aria-label={t('turn.corrected')}
         dir="auto"
         value={draft}
         rows={Math.min(20, Math.max(3, Math.ceil(text.length / 80)))}
         onChange={(event) => setDraft(event.target.value)}
         onKeyDown={(event) => event.key === 'Escape' && onCancel()}
       />
-      <p className="muted">Codings stay on the words they were on; a coding whose text you delete disappears.</p>
+      <p className="muted">{t('turn.correctionHint')}</p>
       <button type="button" onClick={() => onSave(draft)}>
-        Save correction
+        {t('turn.save')}
       </button>
       <button type="button" onClick={onCancel}>
-        Cancel
+        {t('common.cancel')}
       </button>
     </div>
   );

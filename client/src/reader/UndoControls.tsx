@@ -1,5 +1,6 @@
 import { useEffect, useSyncExternalStore } from 'react';
 import { undoHistory, undoKey } from '../coding/undo.js';
+import { useT } from '../i18n/index.js';
 
 const MAC = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
 const MOD = MAC ? '⌘' : 'Ctrl+';
@@ -11,6 +12,7 @@ const MOD = MAC ? '⌘' : 'Ctrl+';
  */
 export function UndoControls() {
   const { canUndo, canRedo } = useSyncExternalStore(undoHistory.subscribe, undoHistory.getSnapshot);
+  const t = useT();
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       const action = undoKey(event);
@@ -34,9 +36,9 @@ export function UndoControls() {
         disabled={!canUndo}
         onClick={() => undoHistory.undo()}
         aria-keyshortcuts={MAC ? 'Meta+Z' : 'Control+Z'}
-        title={`Undo (${MOD}Z)`}
+        title={t('undo.undoTitle', { keys: `${MOD}Z` })}
       >
-        <span aria-hidden="true">↶</span> Undo
+        <span aria-hidden="true">↶</span> {t('undo.undo')}
       </button>
       <button
         type="button"
@@ -44,9 +46,9 @@ export function UndoControls() {
         disabled={!canRedo}
         onClick={() => undoHistory.redo()}
         aria-keyshortcuts={MAC ? 'Meta+Shift+Z' : 'Control+Shift+Z Control+Y'}
-        title={`Redo (${MOD}Shift+Z)`}
+        title={t('undo.redoTitle', { keys: `${MOD}Shift+Z` })}
       >
-        <span aria-hidden="true">↷</span> Redo
+        <span aria-hidden="true">↷</span> {t('undo.redo')}
       </button>
     </span>
   );
