@@ -1,4 +1,5 @@
 import type { CodingTimes } from '@accord/shared';
+import { useT } from '../i18n/index.js';
 import { clock, type Playback } from './playback.js';
 
 /**
@@ -6,11 +7,12 @@ import { clock, type Playback } from './playback.js';
  * attached, a button plays from its start.
  */
 export function CodingTime({ span, playback }: { span: CodingTimes; playback: Playback | null }) {
+  const t = useT();
   const from = clock(span.startTime, true);
   const to = span.endTime === null ? null : clock(span.endTime, true);
   return (
     <p className="coding-time" data-testid="coding-time">
-      <span className="muted">In the recording: </span>
+      <span className="muted">{t('codingTime.inRecording')}</span>
       <time dateTime={`PT${span.startTime}S`}>{from}</time>
       {to !== null && (
         <>
@@ -22,7 +24,7 @@ export function CodingTime({ span, playback }: { span: CodingTimes; playback: Pl
         <>
           {' '}
           <button type="button" className="coding-play" onClick={() => playback.playFrom(span.startTime)}>
-            Play from {clock(span.startTime)}
+            {t('codingTime.playFrom', { time: clock(span.startTime) })}
           </button>
         </>
       )}

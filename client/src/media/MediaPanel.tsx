@@ -1,6 +1,7 @@
 import { useMutation } from '@tanstack/react-query';
 import { type ChangeEvent, useCallback, useId, useRef, useState, useSyncExternalStore } from 'react';
 import { errorText } from '../api/errors.js';
+import { currentIntl, useT } from '../i18n/index.js';
 import { Button } from '../ui/Button.js';
 import { Dialog } from '../ui/Dialog.js';
 import {
@@ -44,6 +45,7 @@ const COLLAPSED_KEY = 'accord.player.collapsed';
 export function MediaPanel(props: MediaPanelProps) {
   const { media, canManage } = props;
   const id = useId();
+  const t = useT();
   const [collapsed, setCollapsedState] = useState(() => {
     try {
       return localStorage.getItem(COLLAPSED_KEY) === '1';
@@ -67,7 +69,7 @@ export function MediaPanel(props: MediaPanelProps) {
       data-testid="media-panel"
     >
       <div className="media-head">
-        <h2 id={`${id}-title`}>Recording</h2>
+        <h2 id={`${id}-title`}>{t('media.recording')}</h2>
         {media && (
           <span className="media-name" title={media.name}>
             {media.name}
@@ -81,8 +83,8 @@ export function MediaPanel(props: MediaPanelProps) {
             aria-controls={`${id}-more`}
             onClick={() => setCollapsed(!collapsed)}
           >
-            {collapsed ? 'More' : 'Less'}
-            <span className="visually-hidden"> player controls</span>
+            {t(collapsed ? 'media.more' : 'media.less')}
+            <span className="visually-hidden">{t('media.playerControls')}</span>
           </button>
         )}
       </div>
@@ -100,10 +102,7 @@ export function MediaPanel(props: MediaPanelProps) {
           timed={props.timed}
         />
       ) : (
-        <p className="muted media-none">
-          No recording yet. Attach the interview’s audio or video to listen while you code; turns with timestamps play
-          from their time.
-        </p>
+        <p className="muted media-none">{t('media.none')}</p>
       )}
       {canManage && (!collapsed || !media) && (
         <MediaManage
@@ -142,7 +141,8 @@ function Player({
   const attach = useCallback((element: HTMLMediaElement | null) => playback.attach(element), [playback]);
   const video = media.type.startsWith('video/');
   const rateIndex = RATES.indexOf(state.rate as (typeof RATES)[number]);
-  const position = `${spokenClock(state.time)} of ${spokenClock(state.duration)}`;
+  const t = useT();
+  const position = t('media.position', { time: spokenClock(state.time, t), duration: spokenClock(state.duration, t) });
   return (
     <div className="player">
       {video ? (
@@ -161,13 +161,13 @@ function Player({
         <audio ref={attach} src={src} preload="metadata" data-testid="player-media" />
       )}
       {/* biome-ignore lint/a11y/useSemanticElements: a toolbar of buttons, not a form's fieldset */}
-      <div className="player-controls" role="group" aria-label="Player">
+      <div className="player-controls" role="group" aria-label={t('media.player')}>
         <button
           type="button"
           className="player-button"
-          aria-label={`Back ${SKIP_SECONDS} seconds`}
+          aria-label={t('media.back', { seconds: SKIP_SECONDS })}
           aria-keyshortcuts={PLAYER_KEYS.back.aria}
-          title={`Back ${SKIP_SECONDS} s (${PLAYER_KEYS.back.label})`}
+          title={t('media.backTitle', { seconds: SKIP_SECONDS, key: PLAYER_KEYS.back.label })}
           onClick={() => playback.skip(-SKIP_SECONDS)}
         >
           <SkipIcon />
@@ -178,9 +178,12 @@ function Player({
         <button
           type="button"
           className="player-button play"
-          aria-label={state.playing ? 'Pause' : 'Play'}
+          aria-label={t(state.playing ? 'media.pause' : 'media.play')}
           aria-keyshortcuts={PLAYER_KEYS.toggle.aria}
-          title={`${state.playing ? 'Pause' : 'Play'} (${PLAYER_KEYS.toggle.label})`}
+          title={t('media.toggleTitle', {
+            action: t(state.playing ? 'media.pause' : 'media.play'),
+            key: PLAYER_KEYS.toggle.label,
+          })}
           onClick={() => playback.toggle()}
         >
           {state.playing ? <PauseIcon /> : <PlayIcon />}
@@ -188,9 +191,9 @@ function Player({
         <button
           type="button"
           className="player-button"
-          aria-label={`Forward ${SKIP_SECONDS} seconds`}
+          aria-label={t('media.forward', { seconds: SKIP_SECONDS })}
           aria-keyshortcuts={PLAYER_KEYS.forward.aria}
-          title={`Forward ${SKIP_SECONDS} s (${PLAYER_KEYS.forward.label})`}
+          title={t('media.forwardTitle', { seconds: SKIP_SECONDS, key: PLAYER_KEYS.forward.label })}
           onClick={() => playback.skip(SKIP_SECONDS)}
         >
           <span className="skip-seconds" aria-hidden="true">
@@ -211,7 +214,7 @@ function Player({
       <input
         type="range"
         className="player-seek"
-        aria-label="Position in the recording"
+        aria-label={t('media.seek')}
         aria-valuetext={position}
         min={0}
         max={state.duration || 0}
@@ -223,30 +226,30 @@ function Player({
       <div id={moreId} className="player-more" hidden={collapsed}>
         <div className="player-options">
           {/* biome-ignore lint/a11y/useSemanticElements: two buttons and their value, not a form's fieldset */}
-          <div className="player-rate" role="group" aria-label="Playback speed">
+          <div className="player-rate" role="group" aria-label={t('media.speed')}>
             <span className="player-label" aria-hidden="true">
-              Speed
+              {t('media.speedLabel')}
             </span>
             <button
               type="button"
               className="player-button small"
-              aria-label="Slower"
+              aria-label={t('media.slower')}
               aria-keyshortcuts={PLAYER_KEYS.slower.aria}
-              title={`Slower (${PLAYER_KEYS.slower.label})`}
+              title={t('media.slowerTitle', { key: PLAYER_KEYS.slower.label })}
               disabled={rateIndex === 0}
               onClick={() => playback.stepRate(-1)}
             >
               −
             </button>
-            <output className="player-rate-value" aria-live="polite" aria-label="Playback speed">
+            <output className="player-rate-value" aria-live="polite" aria-label={t('media.speed')}>
               {formatRate(state.rate)}
             </output>
             <button
               type="button"
               className="player-button small"
-              aria-label="Faster"
+              aria-label={t('media.faster')}
               aria-keyshortcuts={PLAYER_KEYS.faster.aria}
-              title={`Faster (${PLAYER_KEYS.faster.label})`}
+              title={t('media.fasterTitle', { key: PLAYER_KEYS.faster.label })}
               disabled={rateIndex === RATES.length - 1}
               onClick={() => playback.stepRate(1)}
             >
@@ -257,40 +260,34 @@ function Player({
             type="button"
             className="player-toggle"
             aria-pressed={state.follow}
-            title="Scroll the transcript to the turn being heard"
+            title={t('media.followTitle')}
             onClick={() => playback.setFollow(!state.follow)}
           >
-            <FollowIcon /> Follow
+            <FollowIcon /> {t('media.follow')}
           </button>
           {canAlign && (
             <button
               type="button"
               className="player-toggle"
               aria-pressed={aligning}
-              title="Each turn offers “Set start”: its start time becomes the playback position"
+              title={t('media.alignTitle')}
               onClick={() => onAligningChange(!aligning)}
             >
-              Set turn starts
+              {t('media.align')}
             </button>
           )}
         </div>
-        {!timed && (
-          <p className="muted player-hint">
-            {canAlign
-              ? 'This transcript has no timestamps. Turn on “Set turn starts”, play, and press “Set start” on each turn as you hear it begin.'
-              : 'This transcript has no timestamps: the turns cannot follow the recording until an owner aligns them.'}
-          </p>
-        )}
+        {!timed && <p className="muted player-hint">{t(canAlign ? 'media.noTimesAlign' : 'media.noTimes')}</p>}
         <p className="muted player-keys">
-          Keys:{' '}
+          {t('media.keys')}{' '}
           <span>
-            <kbd>{PLAYER_KEYS.toggle.label}</kbd> play or pause ·
+            <kbd>{PLAYER_KEYS.toggle.label}</kbd> {t('media.keyToggle')}
           </span>{' '}
           <span>
-            <kbd>Alt+←/→</kbd> {SKIP_SECONDS} s back or on ·
+            <kbd>Alt+←/→</kbd> {t('media.keySkip', { seconds: SKIP_SECONDS })}
           </span>{' '}
           <span>
-            <kbd>Alt+↓/↑</kbd> slower or faster
+            <kbd>Alt+↓/↑</kbd> {t('media.keyRate')}
           </span>
         </p>
       </div>
@@ -304,13 +301,15 @@ function Player({
 }
 
 function formatRate(rate: number): string {
-  return `${rate.toLocaleString(undefined, { maximumFractionDigits: 2 })}×`;
+  return `${currentIntl().formatNumber(rate, { maximumFractionDigits: 2 })}×`;
 }
 
 function formatBytes(bytes: number): string {
-  if (bytes < 1024 * 1024) return `${Math.max(1, Math.round(bytes / 1024))} KB`;
-  if (bytes < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
-  return `${(bytes / 1024 ** 3).toFixed(2)} GB`;
+  const number = (value: number, digits: number) =>
+    currentIntl().formatNumber(value, { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  if (bytes < 1024 * 1024) return `${number(Math.max(1, Math.round(bytes / 1024)), 0)} KB`;
+  if (bytes < 1024 ** 3) return `${number(bytes / 1024 ** 2, 1)} MB`;
+  return `${number(bytes / 1024 ** 3, 2)} GB`;
 }
 
 function MediaManage({
@@ -330,6 +329,7 @@ function MediaManage({
   const [done, setDone] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
   const cancel = useRef<AbortController | null>(null);
+  const t = useT();
 
   const upload = useMutation({
     mutationFn: async (file: File) => {
@@ -350,14 +350,14 @@ function MediaManage({
     },
     onSuccess: async (attached) => {
       await onChanged();
-      setDone(`Attached ${attached.name} (${formatBytes(attached.bytes)}).`);
+      setDone(t('media.attached', { name: attached.name, size: formatBytes(attached.bytes) }));
     },
   });
   const remove = useMutation({
     mutationFn: () => removeMedia(projectId, transcriptId),
     onSuccess: async () => {
       await onChanged();
-      setDone('The recording was removed.');
+      setDone(t('media.removed'));
     },
   });
 
@@ -368,7 +368,7 @@ function MediaManage({
     setDone(null);
     upload.reset();
     remove.reset();
-    const why = mediaFileProblem(file);
+    const why = mediaFileProblem(file, t);
     setProblem(why);
     if (why === null) upload.mutate(file);
   };
@@ -376,9 +376,9 @@ function MediaManage({
   const busy = upload.isPending || remove.isPending;
   const error =
     problem !== null || upload.error
-      ? `Nothing was attached. ${problem ?? uploadErrorText(upload.error)}`
+      ? t('media.nothingAttached', { why: problem ?? uploadErrorText(upload.error, t) })
       : remove.error
-        ? `The recording was not removed. ${errorText(remove.error)}`
+        ? t('media.notRemoved', { why: errorText(remove.error) })
         : null;
   const percent = progress && progress.total > 0 ? Math.floor((progress.sent / progress.total) * 100) : 0;
   return (
@@ -388,17 +388,17 @@ function MediaManage({
         type="file"
         accept={MEDIA_ACCEPT}
         hidden
-        aria-label="Recording file"
+        aria-label={t('media.file')}
         data-testid="media-file"
         onChange={choose}
       />
       <div className="media-actions">
         <Button size="sm" isDisabled={busy} onPress={() => input.current?.click()}>
-          {media ? 'Replace recording…' : 'Attach a recording…'}
+          {t(media ? 'media.replace' : 'media.attach')}
         </Button>
         {media && (
           <Button size="sm" variant="danger" isDisabled={busy} onPress={() => setConfirming(true)}>
-            Remove recording
+            {t('media.remove')}
           </Button>
         )}
       </div>
@@ -407,14 +407,14 @@ function MediaManage({
           <progress
             value={progress.sent}
             max={Math.max(1, progress.total)}
-            aria-label={`Uploading ${progress.name}`}
+            aria-label={t('media.uploading', { name: progress.name })}
             aria-valuetext={`${percent}%`}
           />
           <span className="muted" data-testid="upload-progress">
-            {percent}% · {formatBytes(progress.sent)} of {formatBytes(progress.total)}
+            {t('media.progress', { percent, sent: formatBytes(progress.sent), total: formatBytes(progress.total) })}
           </span>
           <Button size="sm" variant="quiet" onPress={() => cancel.current?.abort()}>
-            Cancel upload
+            {t('media.cancelUpload')}
           </Button>
         </div>
       )}
@@ -428,17 +428,14 @@ function MediaManage({
       </output>
       {confirming && media && (
         <Dialog
-          title="Remove the recording?"
+          title={t('media.removeTitle')}
           role="alertdialog"
           isOpen
           onOpenChange={(open) => !open && setConfirming(false)}
         >
           {(close) => (
             <>
-              <p>
-                {media.name} is removed from this transcript for everyone. The transcript, its timestamps and all
-                codings stay.
-              </p>
+              <p>{t('media.removeBody', { name: media.name })}</p>
               <div className="row">
                 <Button
                   variant="danger"
@@ -450,9 +447,9 @@ function MediaManage({
                     remove.mutate();
                   }}
                 >
-                  Remove
+                  {t('media.removeButton')}
                 </Button>
-                <Button onPress={close}>Keep it</Button>
+                <Button onPress={close}>{t('media.keep')}</Button>
               </div>
             </>
           )}

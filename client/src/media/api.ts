@@ -1,6 +1,7 @@
 import type { MediaResponse, TranscriptMedia } from '@accord/shared';
-import { ApiError } from '../api/errors.js';
+import { ApiError, errorText } from '../api/errors.js';
 import { api, request } from '../api.js';
+import { type MessageId, msg, type Translate, translate } from '../i18n/index.js';
 
 /**
  * A transcript's recording (`server/src/http/routes/media.ts`, docs/media.md): the address the player reads it from
@@ -63,11 +64,12 @@ export function mediaTypeOf(file: { name: string; type: string }): string | null
  * Why a file cannot be attached, before a byte is sent (the server checks everything again, from the bytes): an
  * empty file, or one that is not a recording format Accord keeps.
  */
-export function mediaFileProblem(file: { name: string; type: string; size: number }): string | null {
-  if (file.size === 0) return `${file.name}: the file is empty (0 bytes)`;
-  if (mediaTypeOf(file) === null) {
-    return `${file.name}: not a recording Accord keeps; attach MP3, M4A, WAV, Ogg, MP4 or WebM (convert other formats first, e.g. with ffmpeg)`;
-  }
+export function mediaFileProblem(
+  file: { name: string; type: string; size: number },
+  t: Translate = translate,
+): string | null {
+  if (file.size === 0) return t('media.fileEmpty', { name: file.name });
+  if (mediaTypeOf(file) === null) return t('media.notRecording', { name: file.name });
   return null;
 }
 
@@ -169,17 +171,18 @@ export const removeMedia = (project: string, transcript: string) =>
   request<void>('DELETE', `/api/projects/${project}/transcripts/${transcript}/media`);
 
 /** What to tell the owner about a refused upload: the server's message names the file and what was wrong. */
-export function uploadErrorText(error: unknown): string {
+export function uploadErrorText(error: unknown, t: Translate = translate): string {
   if (!(error instanceof ApiError)) return error instanceof Error ? error.message : String(error);
-  const hint: Record<string, string> = {
-    unsupported_media_type: 'Attach MP3, M4A, WAV, Ogg, MP4 or WebM.',
-    media_type_mismatch: 'The file’s contents are not what its name or type says.',
-    too_large: 'The file is larger than this server accepts.',
-    empty_file: 'The file is empty.',
-    truncated_media: 'The file is cut short (an interrupted copy or download?).',
-    malformed_media: 'The file is damaged or not a well-formed recording.',
-    in_round: 'A running round contains this transcript.',
+  const hint: Record<string, MessageId> = {
+    unsupported_media_type: msg('media.hint.unsupported'),
+    media_type_mismatch: msg('media.hint.mismatch'),
+    too_large: msg('media.hint.tooLarge'),
+    empty_file: msg('media.hint.empty'),
+    truncated_media: msg('media.hint.truncated'),
+    malformed_media: msg('media.hint.malformed'),
+    in_round: msg('media.hint.inRound'),
   };
   const extra = hint[error.code];
-  return extra ? `${extra} ${error.message}` : error.message;
+  // The server's message names the file and what was wrong (in the interface's language where the code is known).
+  return extra ? `${t(extra)} ${errorText(error)}` : errorText(error);
 }

@@ -3,6 +3,7 @@
  * follows it, and which turn is being heard. Components read it with `useSyncExternalStore`; each turn of the
  * reader asks only "am I the current turn?", so a `timeupdate` re-renders at most the two turns that change.
  */
+import { type Translate, translate } from '../i18n/index.js';
 
 /** Playback rates offered, slowest first (transcription tools go down to half speed and up to double). */
 export const RATES = [0.5, 0.6, 0.75, 0.9, 1, 1.1, 1.25, 1.5, 1.75, 2] as const;
@@ -95,8 +96,8 @@ export class Playback {
         playing: false,
         error:
           element.error?.code === MediaError.MEDIA_ERR_SRC_NOT_SUPPORTED
-            ? 'This browser cannot play this recording’s format (its codec); try another browser, or convert it to MP3 or MP4 (H.264/AAC).'
-            : 'The recording could not be loaded.',
+            ? translate('media.codec')
+            : translate('media.loadFailed'),
       });
     const events = [
       'timeupdate',
@@ -223,14 +224,14 @@ export function clock(seconds: number, tenths = false): string {
 }
 
 /** "1 minute 5 seconds": a position as a screen reader should say it. */
-export function spokenClock(seconds: number): string {
+export function spokenClock(seconds: number, t: Translate = translate): string {
   const whole = Math.floor(Number.isFinite(seconds) && seconds > 0 ? seconds : 0);
   const h = Math.floor(whole / 3600);
   const m = Math.floor((whole % 3600) / 60);
   const s = whole % 60;
   const parts: string[] = [];
-  if (h > 0) parts.push(`${h} hour${h === 1 ? '' : 's'}`);
-  if (m > 0) parts.push(`${m} minute${m === 1 ? '' : 's'}`);
-  if (s > 0 || parts.length === 0) parts.push(`${s} second${s === 1 ? '' : 's'}`);
+  if (h > 0) parts.push(t('clock.hours', { count: h }));
+  if (m > 0) parts.push(t('clock.minutes', { count: m }));
+  if (s > 0 || parts.length === 0) parts.push(t('clock.seconds', { count: s }));
   return parts.join(' ');
 }

@@ -1,5 +1,6 @@
 import { createContext, useContext, useSyncExternalStore } from 'react';
 import { type Block, formatTime } from '../coding/blocks.js';
+import { useT } from '../i18n/index.js';
 import type { Playback } from './playback.js';
 
 /**
@@ -34,6 +35,7 @@ export function useCurrentTurn(index: number): boolean {
  */
 export function TurnTime({ block, index }: { block: Block; index: number }) {
   const media = useContext(TurnMediaContext);
+  const t = useT();
   if (block.time === undefined) return null;
   const time = formatTime(block.time);
   if (!media) return <span className="time">{time}</span>;
@@ -41,8 +43,8 @@ export function TurnTime({ block, index }: { block: Block; index: number }) {
     <button
       type="button"
       className="time time-button"
-      aria-label={`Play from ${time} (turn ${index + 1})`}
-      title="Play from here"
+      aria-label={t('turnTime.playFrom', { time, number: index + 1 })}
+      title={t('turnTime.playFromHere')}
       onClick={() => media.playback.playFrom(block.time!)}
     >
       {time}
@@ -53,15 +55,16 @@ export function TurnTime({ block, index }: { block: Block; index: number }) {
 /** While aligning by hand: "Set start" on each turn, to the playback position. */
 export function AlignTurn({ block, index }: { block: Block; index: number }) {
   const media = useContext(TurnMediaContext);
+  const t = useT();
   if (!media?.aligning) return null;
   return (
     <button
       type="button"
       className="align-turn"
-      aria-label={`Set start of turn ${index + 1} to the current playback time`}
+      aria-label={t('turnTime.setStartOf', { number: index + 1 })}
       onClick={() => media.align(block, index)}
     >
-      Set start
+      {t('turnTime.setStart')}
     </button>
   );
 }
