@@ -409,7 +409,7 @@ function Workspace({ data, meta, reload }: { data: ProjectData; meta: Transcript
           <Link href={href.projects()}>{t('app.projects')}</Link> ›{' '}
           <Link href={href.project(project.id)}>{project.name}</Link> › <span>{meta.title}</span>
         </nav>
-        <h1>{meta.title}</h1>
+        <h1 dir="auto">{meta.title}</h1>
         <dl className="attributes">
           {meta.participant && (
             <div>
@@ -478,6 +478,7 @@ function Workspace({ data, meta, reload }: { data: ProjectData; meta: Transcript
           <MediaProvider value={turnMedia}>
             <Reader
               text={transcript.text}
+              language={meta.language}
               blocks={blocks}
               codings={codings}
               colourOf={colourOf}
