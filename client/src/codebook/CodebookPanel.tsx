@@ -10,7 +10,18 @@ import {
   moveCode,
   updateCode,
 } from '@accord/shared';
-import { type KeyboardEvent, useEffect, useId, useMemo, useRef, useState } from 'react';
+import {
+  type KeyboardEvent,
+  memo,
+  type RefObject,
+  useCallback,
+  useDeferredValue,
+  useEffect,
+  useId,
+  useMemo,
+  useRef,
+  useState,
+} from 'react';
 import { Button as AriaButton, Collection, useDragAndDrop } from 'react-aria-components';
 import { MemoEditor } from '../app/MemoEditor.js';
 import { nextCodeColour } from '../coding/colours.js';
@@ -24,6 +35,7 @@ import { Dialog } from '../ui/Dialog.js';
 import { colourName } from '../ui/palette.js';
 import { Tree, TreeRow } from '../ui/Tree.js';
 import { impactOf } from './counts.js';
+import { type CodeRow, rowsOf, useCalmValue } from './rows.js';
 import { buildTree, type CodeNode, filterCodes, flattenTree } from './tree.js';
 import './codebook.css';
 import { useLayerCounts } from './useLayerCounts.js';
@@ -54,7 +66,7 @@ export interface CodebookPanelProps {
  * passage being coded, or else shows its details; codes drag onto the text where `onApply` or shortcuts are given.
  */
 export function CodebookPanel(props: CodebookPanelProps) {
-  const { open, codebook, canEdit, counts, countScope, shortcuts = [], onApply } = props;
+  const { open, codebook, canEdit, countScope, shortcuts = [], onApply } = props;
   const [filter, setFilter] = useState('');
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
   const [selected, setSelected] = useState<string | null>(null);
@@ -66,32 +78,39 @@ export function CodebookPanel(props: CodebookPanelProps) {
   useEffect(() => {
     if (open && canEdit) undoHistory.track(open.doc, [codesMap(open.doc), codeRedirects(open.doc)]);
   }, [open, canEdit]);
+  // Counts change with every coding (own, a co-coder's, each layer as it arrives): the tree takes them at most every
+  // 100 ms, in a transition, so the reader's highlight paints first; the tree itself mounts after the first paint.
+  const counts = useCalmValue(props.counts, 100);
+  const mounted = useDeferredValue(true, false);
 
   const roots = useMemo(() => buildTree(codebook.codes), [codebook.codes]);
   const all = useMemo(() => flattenTree(roots), [roots]);
   // Filtering shows the matches as a flat list, each with its path.
-  const items = useMemo(
-    () => (filter ? filterCodes(all, filter).map((node) => ({ ...node, children: [] })) : roots),
-    [all, roots, filter],
-  );
+  const shown = useMemo(() => (filter ? filterCodes(all, filter) : roots), [all, roots, filter]);
+  // Rows are kept as the same objects while their content is unchanged, so React Aria re-renders only the rows
+  // whose count or key changed (and their ancestors), not the whole tree.
+  const rowCache = useRef(new Map<string, CodeRow>());
+  const items = useMemo(() => {
+    const next = new Map<string, CodeRow>();
+    const rows = rowsOf(shown, Boolean(filter), counts, shortcuts, rowCache.current, next);
+    rowCache.current = next;
+    return rows;
+  }, [shown, filter, counts, shortcuts]);
   const expandedKeys = useMemo(
     () => new Set(all.filter((node) => node.children.length > 0 && !collapsed.has(node.code.id)).map((n) => n.code.id)),
     [all, collapsed],
   );
   const current = selected !== null ? codebook.byId.get(selected) : undefined;
   const draggable = onApply !== undefined || props.onAssignShortcut !== undefined;
-  // Drag a code onto the passage being coded (the keyboard alternative: Enter on the code, or its Apply button).
-  const { dragAndDropHooks } = useDragAndDrop({
-    getItems: (keys) => [...keys].map((key) => ({ [CODE_DRAG_TYPE]: String(key) })),
-    getAllowedDropOperations: () => ['copy'],
-  });
+  // The page passes a new onApply on each render: the rows call the latest through a stable function.
+  const applyRef = useRef(onApply);
+  applyRef.current = onApply;
+  const apply = useCallback((id: string) => applyRef.current?.(id), []);
 
   const focusItem = (id: string) => {
     setSelected(id);
-    requestAnimationFrame(() => rowOf(id)?.focus());
+    requestAnimationFrame(() => rowOf(treeRef, id)?.focus());
   };
-  const rowOf = (id: string) =>
-    treeRef.current?.querySelector<HTMLElement>(`[role="row"][data-key="${CSS.escape(id)}"]`);
 
   const create = () => {
     if (!open || !newName.trim()) return;
@@ -108,18 +127,6 @@ export function CodebookPanel(props: CodebookPanelProps) {
     setNewName('');
     if (parent) setCollapsed((was) => withOut(was, parent));
     focusItem(id);
-  };
-
-  /** → on an expanded code goes to its first subcode (React Aria would go into the row's buttons). */
-  const onTreeKey = (event: KeyboardEvent) => {
-    if (event.key !== 'ArrowRight' || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
-    const row = (event.target as Element).closest<HTMLElement>('[role="row"]');
-    const node = row?.dataset.key ? all.find((n) => n.code.id === row.dataset.key) : undefined;
-    const child = node && expandedKeys.has(node.code.id) && !filter ? node.children[0] : undefined;
-    if (!child || event.target !== row) return;
-    event.preventDefault();
-    event.stopPropagation();
-    focusItem(child.code.id);
   };
 
   return (
@@ -139,87 +146,22 @@ export function CodebookPanel(props: CodebookPanelProps) {
             />
           </div>
           {codebook.codes.length === 0 && <p className="muted">{t('codebook.none')}</p>}
-          {/* Refines the tree's own arrow keys (capture phase): the element itself takes no input. */}
-          <div className="code-tree-wrap" onKeyDownCapture={onTreeKey}>
-            <Tree
-              ref={treeRef}
-              aria-label={t('codebook.codes')}
-              className="code-tree"
+          {mounted && (
+            <CodeTree
+              treeRef={treeRef}
               items={items}
-              dependencies={[counts, shortcuts, onApply, filter, countScope, t]}
-              selectionMode="single"
-              selectionBehavior="replace"
-              selectedKeys={selected === null ? [] : [selected]}
-              onSelectionChange={(keys) => {
-                const [key] = keys === 'all' ? [] : [...keys];
-                setSelected(key === undefined ? null : String(key));
-              }}
-              expandedKeys={filter ? new Set() : expandedKeys}
-              onExpandedChange={(keys) => {
-                if (!filter)
-                  setCollapsed(
-                    new Set(all.filter((n) => n.children.length > 0 && !keys.has(n.code.id)).map((n) => n.code.id)),
-                  );
-              }}
-              onAction={(key) => {
-                if (onApply) onApply(String(key));
-                else setSelected(String(key));
-              }}
-              dragAndDropHooks={draggable ? dragAndDropHooks : undefined}
-              renderEmptyState={() =>
-                codebook.codes.length > 0 ? <p className="muted">{t('codebook.noMatch')}</p> : null
-              }
-            >
-              {function row(node: CodeNode) {
-                const shortcut = shortcuts.indexOf(node.code.id);
-                const count = counts.get(node.code.id) ?? 0;
-                return (
-                  <TreeRow
-                    id={node.code.id}
-                    textValue={node.code.name}
-                    aria-label={
-                      shortcut >= 0
-                        ? t('codebook.rowLabelKey', {
-                            name: filter ? node.path.join(' › ') : node.code.name,
-                            key: shortcut + 1,
-                            count,
-                          })
-                        : t('codebook.rowLabel', { name: filter ? node.path.join(' › ') : node.code.name, count })
-                    }
-                    className="code-row"
-                    content={() => (
-                      <>
-                        <span className="swatch" style={{ background: node.code.colour }} aria-hidden="true" />
-                        <span className="code-name" title={node.code.definition || undefined}>
-                          {filter ? node.path.join(' › ') : node.code.name}
-                        </span>
-                        {shortcut >= 0 && (
-                          <kbd className="shortcut" title={t('codebook.shortcutTitle', { key: shortcut + 1 })}>
-                            {shortcut + 1}
-                          </kbd>
-                        )}
-                        <span className="count" title={t('codebook.countTitle', { scope: countScope })}>
-                          {count}
-                        </span>
-                        {onApply && (
-                          <AriaButton className="apply" excludeFromTabOrder onPress={() => onApply(node.code.id)}>
-                            {t('codebook.apply')}
-                          </AriaButton>
-                        )}
-                      </>
-                    )}
-                  >
-                    <Collection
-                      items={node.children}
-                      dependencies={[counts, shortcuts, onApply, filter, countScope, t]}
-                    >
-                      {row}
-                    </Collection>
-                  </TreeRow>
-                );
-              }}
-            </Tree>
-          </div>
+              all={all}
+              expandedKeys={expandedKeys}
+              filtered={Boolean(filter)}
+              selected={selected}
+              setSelected={setSelected}
+              setCollapsed={setCollapsed}
+              apply={onApply ? apply : undefined}
+              draggable={draggable}
+              countScope={countScope}
+              hasCodes={codebook.codes.length > 0}
+            />
+          )}
           {canEdit && (
             <form
               className="inline-form"
@@ -262,6 +204,140 @@ export function CodebookPanel(props: CodebookPanelProps) {
     </section>
   );
 }
+
+function rowOf(treeRef: RefObject<HTMLDivElement | null>, id: string) {
+  return treeRef.current?.querySelector<HTMLElement>(`[role="row"][data-key="${CSS.escape(id)}"]`);
+}
+
+interface CodeTreeProps {
+  treeRef: RefObject<HTMLDivElement | null>;
+  items: CodeRow[];
+  all: CodeNode[];
+  expandedKeys: ReadonlySet<string>;
+  filtered: boolean;
+  selected: string | null;
+  setSelected: (id: string | null) => void;
+  setCollapsed: (collapsed: ReadonlySet<string>) => void;
+  /** Stable; given when a passage is selected. */
+  apply: ((id: string) => void) | undefined;
+  draggable: boolean;
+  countScope: string;
+  hasCodes: boolean;
+}
+
+/** The tree itself: re-rendered only when its rows, expansion or selection change, not on every page render. */
+const CodeTree = memo(function CodeTree({
+  treeRef,
+  items,
+  all,
+  expandedKeys,
+  filtered,
+  selected,
+  setSelected,
+  setCollapsed,
+  apply,
+  draggable,
+  countScope,
+  hasCodes,
+}: CodeTreeProps) {
+  const t = useT();
+  // Drag a code onto the passage being coded (the keyboard alternative: Enter on the code, or its Apply button).
+  const { dragAndDropHooks } = useDragAndDrop({
+    getItems: (keys) => [...keys].map((key) => ({ [CODE_DRAG_TYPE]: String(key) })),
+    getAllowedDropOperations: () => ['copy'],
+  });
+  const selectedKeys = useMemo(() => (selected === null ? [] : [selected]), [selected]);
+  const noKeys = useMemo(() => new Set<string>(), []);
+  const canApply = apply !== undefined;
+
+  /** → on an expanded code goes to its first subcode (React Aria would go into the row's buttons). */
+  const onTreeKey = (event: KeyboardEvent) => {
+    if (event.key !== 'ArrowRight' || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    const row = (event.target as Element).closest<HTMLElement>('[role="row"]');
+    const node = row?.dataset.key ? all.find((n) => n.code.id === row.dataset.key) : undefined;
+    const child = node && expandedKeys.has(node.code.id) && !filtered ? node.children[0] : undefined;
+    if (!child || event.target !== row) return;
+    event.preventDefault();
+    event.stopPropagation();
+    setSelected(child.code.id);
+    requestAnimationFrame(() => rowOf(treeRef, child.code.id)?.focus());
+  };
+
+  // Rows are cached by React Aria per item object until these change.
+  const dependencies = [canApply, countScope, t];
+  const row = (item: CodeRow) => (
+    <TreeRow
+      id={item.node.code.id}
+      textValue={item.node.code.name}
+      aria-label={
+        item.shortcut >= 0
+          ? t('codebook.rowLabelKey', { name: item.label, key: item.shortcut + 1, count: item.count })
+          : t('codebook.rowLabel', { name: item.label, count: item.count })
+      }
+      className="code-row"
+      content={() => (
+        <>
+          <span className="swatch" style={{ background: item.node.code.colour }} aria-hidden="true" />
+          <span className="code-name" title={item.node.code.definition || undefined}>
+            {item.label}
+          </span>
+          {item.shortcut >= 0 && (
+            <kbd className="shortcut" title={t('codebook.shortcutTitle', { key: item.shortcut + 1 })}>
+              {item.shortcut + 1}
+            </kbd>
+          )}
+          <span className="count" title={t('codebook.countTitle', { scope: countScope })}>
+            {item.count}
+          </span>
+          {apply && (
+            <AriaButton className="apply" excludeFromTabOrder onPress={() => apply(item.node.code.id)}>
+              {t('codebook.apply')}
+            </AriaButton>
+          )}
+        </>
+      )}
+    >
+      <Collection items={item.children} dependencies={dependencies}>
+        {row}
+      </Collection>
+    </TreeRow>
+  );
+
+  return (
+    // Refines the tree's own arrow keys (capture phase): the element itself takes no input.
+    <div className="code-tree-wrap" onKeyDownCapture={onTreeKey}>
+      <Tree
+        ref={treeRef}
+        aria-label={t('codebook.codes')}
+        className="code-tree"
+        items={items}
+        dependencies={dependencies}
+        selectionMode="single"
+        selectionBehavior="replace"
+        selectedKeys={selectedKeys}
+        onSelectionChange={(keys) => {
+          const [key] = keys === 'all' ? [] : [...keys];
+          setSelected(key === undefined ? null : String(key));
+        }}
+        expandedKeys={filtered ? noKeys : expandedKeys}
+        onExpandedChange={(keys) => {
+          if (!filtered)
+            setCollapsed(
+              new Set(all.filter((n) => n.children.length > 0 && !keys.has(n.code.id)).map((n) => n.code.id)),
+            );
+        }}
+        onAction={(key) => {
+          if (apply) apply(String(key));
+          else setSelected(String(key));
+        }}
+        dragAndDropHooks={draggable ? dragAndDropHooks : undefined}
+        renderEmptyState={() => (hasCodes ? <p className="muted">{t('codebook.noMatch')}</p> : null)}
+      >
+        {row}
+      </Tree>
+    </div>
+  );
+});
 
 function withOut(set: ReadonlySet<string>, id: string): ReadonlySet<string> {
   if (!set.has(id)) return set;
