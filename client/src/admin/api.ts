@@ -5,8 +5,8 @@ export type { Account, InvitationView };
 import { useQuery } from '@tanstack/react-query';
 import { keys } from '../api/queries.js';
 import { request, type User } from '../api.js';
+import { currentIntl, type MessageId, msg } from '../i18n/core.js';
 import { dateTime } from '../i18n/format.js';
-import { currentIntl, type MessageId, msg } from '../i18n/index.js';
 
 /** The accounts and invitations part of the REST API (docs/admin.md, docs/API.md). */
 

@@ -2,11 +2,10 @@ import type { AnalysisScope } from '@accord/shared';
 import { useContext } from 'react';
 import { QueryStatus } from '../app/QueryStatus.js';
 import { fixed } from '../i18n/format.js';
-import { type MessageId, msg, useIntl, useT } from '../i18n/index.js';
+import { type MessageId, useIntl, useT } from '../i18n/index.js';
 import { FLAG_LABEL, THEME_STATUS } from '../i18n/labels.js';
 import { analysisApi, useFinalReport } from './api.js';
 import { countedText, ScopeContext } from './ScopeSelector.js';
-
 
 /**
  * The final report in the app (themes with definitions, codes, chosen quotes, counts and the reliability

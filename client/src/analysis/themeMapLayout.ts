@@ -1,5 +1,5 @@
 import { type Code, type Theme, type ThemeNode, themeTree } from '@accord/shared';
-import { type Translate, translate } from '../i18n/index.js';
+import { type Translate, translate } from '../i18n/core.js';
 
 /**
  * The theme map as a layered graph: themes on the left (in the board's order, sub-themes indented under their

@@ -2,7 +2,7 @@
  * Errors of the REST API, as the client shows them. A leaf module: pages and hooks import it without importing the
  * app shell (which imports them), so no import cycle runs through the shell.
  */
-import { currentIntl, SOURCE_LOCALE, translates } from '../i18n/index.js';
+import { currentIntl, SOURCE_LOCALE, translates } from '../i18n/core.js';
 
 export class ApiError extends Error {
   constructor(

@@ -1,4 +1,4 @@
-import en from './messages/en.json';
+import en from './messages/en.json' with { type: 'json' };
 
 /** Every message id the interface uses: the keys of the English (source) catalogue. */
 export type MessageId = keyof typeof en;

@@ -1,4 +1,4 @@
-import { currentIntl, type MessageId, msg, type Translate, translate } from '../i18n/index.js';
+import { currentIntl, type MessageId, msg, type Translate, translate } from '../i18n/core.js';
 
 /** The export menu's formats and the download URL of each, as `GET /api/projects/:project/export` takes them. */
 export type ExportFormat =

@@ -1,5 +1,5 @@
 import type { CoderPreview, TranscriptPreview, UploadPreview } from '@accord/shared';
-import { type MessageId, msg, type Translate, translate } from '../i18n/index.js';
+import { type MessageId, msg, type Translate, translate } from '../i18n/core.js';
 import type { SpeakerChoices, SpeakerEdits } from './speakers.js';
 import { speakerChoices } from './speakers.js';
 

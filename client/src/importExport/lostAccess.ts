@@ -1,5 +1,5 @@
 import { parseDocName } from '@accord/shared';
-import { type Translate, translate } from '../i18n/index.js';
+import { type Translate, translate } from '../i18n/core.js';
 
 /**
  * The server closes a document's socket with a 44xx code when reconnecting cannot help (`server/src/sync/peer.ts`

@@ -4,7 +4,7 @@
  * the server's `SpeakerChoices`: detected name → kept name, or null to drop. The text never changes.
  */
 import type { DetectedSpeaker } from '@accord/shared';
-import { type Translate, translate } from '../i18n/index.js';
+import { type Translate, translate } from '../i18n/core.js';
 
 export type { DetectedSpeaker };
 

@@ -1,7 +1,7 @@
 import type { MediaResponse, TranscriptMedia } from '@accord/shared';
 import { ApiError, errorText } from '../api/errors.js';
 import { api, request } from '../api.js';
-import { type MessageId, msg, type Translate, translate } from '../i18n/index.js';
+import { type MessageId, msg, type Translate, translate } from '../i18n/core.js';
 
 /**
  * A transcript's recording (`server/src/http/routes/media.ts`, docs/media.md): the address the player reads it from

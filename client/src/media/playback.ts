@@ -3,7 +3,7 @@
  * follows it, and which turn is being heard. Components read it with `useSyncExternalStore`; each turn of the
  * reader asks only "am I the current turn?", so a `timeupdate` re-renders at most the two turns that change.
  */
-import { type Translate, translate } from '../i18n/index.js';
+import { type Translate, translate } from '../i18n/core.js';
 
 /** Playback rates offered, slowest first (transcription tools go down to half speed and up to double). */
 export const RATES = [0.5, 0.6, 0.75, 0.9, 1, 1.1, 1.25, 1.5, 1.75, 2] as const;

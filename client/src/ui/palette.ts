@@ -22,7 +22,7 @@ import {
   filterDeficiencyTrit,
   parse,
 } from 'culori';
-import { type MessageId, msg, type Translate, translate } from '../i18n/index.js';
+import { type MessageId, msg, type Translate, translate } from '../i18n/core.js';
 
 export const MIN_DISTANCE_FIRST = 15;
 export const MIN_DISTANCE_ALL = 9;

@@ -1,5 +1,5 @@
 import { type CsvValue, toCsv } from '@accord/shared';
-import { translate } from '../../i18n/index.js';
+import { translate } from '../../i18n/core.js';
 import { forExport } from './figures.js';
 import { type SvgNode, svgDocument } from './svg.js';
 

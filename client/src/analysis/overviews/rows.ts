@@ -1,5 +1,5 @@
 import type { CsvValue, OverviewCode } from '@accord/shared';
-import { currentIntl } from '../../i18n/index.js';
+import { currentIntl } from '../../i18n/core.js';
 import type { FigureRow } from './figures.js';
 import type { GridRow } from './HeatGrid.js';
 

@@ -1,7 +1,7 @@
 import type { Code, FrequencyCell, Theme, ThemeNode } from '@accord/shared';
 import { createContext, useContext } from 'react';
 import type * as Y from 'yjs';
-import { translate } from '../../i18n/index.js';
+import { translate } from '../../i18n/core.js';
 
 /** Which field of the details sheet to focus when it opens. */
 export type DetailsFocus = 'name' | 'definition' | null;
