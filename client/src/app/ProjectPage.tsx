@@ -160,11 +160,12 @@ function Settings({ data, onChange }: { data: ProjectData; onChange: () => Promi
           <input
             type="checkbox"
             checked={project.settings.codersEditCodebook}
-            onChange={(event) =>
-              run(t('settings.codebookSaved'), () =>
-                api.updateProject(project.id, { settings: { codersEditCodebook: event.target.checked } }),
-              )
-            }
+            onChange={(event) => {
+              const codersEditCodebook = event.target.checked;
+              void run(t('settings.codebookSaved'), () =>
+                api.updateProject(project.id, { settings: { codersEditCodebook } }),
+              );
+            }}
           />{' '}
           {t('settings.codersEdit')}
         </label>
@@ -175,13 +176,10 @@ function Settings({ data, onChange }: { data: ProjectData; onChange: () => Promi
           id="project-language"
           aria-describedby="project-language-hint"
           value={project.settings.language ?? 'en'}
-          onChange={(event) =>
-            run(t('settings.languageSaved'), () =>
-              api.updateProject(project.id, {
-                settings: { language: event.target.value === 'en' ? null : event.target.value },
-              }),
-            )
-          }
+          onChange={(event) => {
+            const language = event.target.value === 'en' ? null : event.target.value;
+            void run(t('settings.languageSaved'), () => api.updateProject(project.id, { settings: { language } }));
+          }}
         >
           {LOCALES.map(({ tag, name }) => (
             <option key={tag} value={tag} lang={tag}>
@@ -267,11 +265,13 @@ function Members({ project, members, run }: { project: Project; members: Member[
                 <select
                   aria-label={t('members.roleOf', { name: member.name })}
                   value={member.role}
-                  onChange={(event) =>
-                    run(t('members.roleChanged', { name: member.name }), () =>
-                      api.setRole(project.id, member.userId, event.target.value as Role),
-                    )
-                  }
+                  onChange={(event) => {
+                    // Read now: by the time the request is made, React has set the controlled select back.
+                    const role = event.target.value as Role;
+                    void run(t('members.roleChanged', { name: member.name }), () =>
+                      api.setRole(project.id, member.userId, role),
+                    );
+                  }}
                 >
                   {ROLES.map((r) => (
                     <option key={r} value={r}>
