@@ -1,5 +1,5 @@
 /** Labels many pages share, as message ids. */
-import { CONSENSUS_LAYER, MERGED_LAYER, type Role } from '@accord/shared';
+import { CONSENSUS_LAYER, INTERVAL_METHOD, MERGED_LAYER, type Role } from '@accord/shared';
 import { type MessageId, msg } from './catalogue.js';
 
 export const ROLE_LABEL: Record<Role, MessageId> = {
@@ -33,6 +33,7 @@ const AGREEMENT_WORDS: Record<string, MessageId> = {
   tentative: msg('interpretation.tentative'),
   unreliable: msg('interpretation.unreliable'),
   discuss: msg('flag.discuss'),
+  [INTERVAL_METHOD]: msg('interval.method'),
 };
 
 /** An agreement word from the engine in the interface's language (unknown words as they are). */

@@ -230,7 +230,7 @@ export function Dashboard({
               kappaName,
               kappa: thresholds.kappa,
               alpha: thresholds.alpha,
-              method: INTERVAL_METHOD,
+              method: agreementWord(INTERVAL_METHOD, t),
               samples: ROUND_BOOTSTRAP.samples,
               seed: String(ROUND_BOOTSTRAP.seed),
             })}
