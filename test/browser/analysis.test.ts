@@ -162,7 +162,7 @@ describe('analysis in the browser', () => {
     const report = page.getByRole('region', { name: 'Final report' });
     await report.waitFor();
     expect(await report.getByTestId('counted').textContent()).toMatch(/layers read: Cody Coder, Cora Coder/);
-    expect(await report.textContent()).toContain('Fees: 1 codings, 1 transcripts');
+    expect(await report.textContent()).toContain('Fees: 1 coding, 1 transcript');
     await screenshot(page, 'analysis-open-coding-report');
   });
 });
