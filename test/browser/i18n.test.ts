@@ -228,6 +228,7 @@ describe('the interface in German', () => {
         }).format(value),
       );
       expect(await kappa.textContent()).toMatch(/^-?\d,\d{3}$/);
+      await page.getByText(/unter 0,6 → besprechen; α unter 0,667 → nicht reliabel/).waitFor();
 
       // A server error in German, translated by its code: the only owner cannot stop being one (409 last_owner).
       await page.goto(`${test.url}/p/${study.project.id}/settings`);
