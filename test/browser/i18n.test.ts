@@ -205,7 +205,11 @@ describe('the interface in German', () => {
           const english = patterns.find(({ pattern }) => pattern.test(text));
           if (english) left.push(`${visit.name}: “${text}” (${english.id})`);
         }
-        if (['project', 'reader', 'round-dashboard', 'analysis-statistics'].includes(visit.name)) {
+        if (
+          ['project', 'project-settings', 'reader', 'round-dashboard', 'analysis-statistics', 'user-menu'].includes(
+            visit.name,
+          )
+        ) {
           await screenshot(page, `i18n-de-${visit.name}`);
         }
       }
