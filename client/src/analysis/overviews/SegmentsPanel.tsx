@@ -56,7 +56,14 @@ export function SegmentsPanel({
                   · <strong>{segment.codePath.join(' › ')}</strong>
                 </span>
                 {segment.speakers.length > 0 && <span> · {segment.speakers.join(', ')}</span>}
-                <span> · {segment.layers.map(layerName).join(' & ')}</span>
+                <span>
+                  {' '}
+                  ·{' '}
+                  {segment.layers
+                    .map(layerName)
+                    .sort((a, b) => a.localeCompare(b))
+                    .join(' & ')}
+                </span>
               </div>
               <blockquote>{segment.text}</blockquote>
             </li>
