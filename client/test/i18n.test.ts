@@ -1,6 +1,8 @@
 // @vitest-environment happy-dom
+
 import fs from 'node:fs';
 import path from 'node:path';
+import { INTERFACE_LOCALES } from '@accord/shared';
 import { act, createElement } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createIntl } from 'react-intl';
@@ -174,6 +176,28 @@ describe('the interface language', () => {
     setLocaleChoice('xx');
     expect(localeChoice()).toBeNull();
     expect(localStorage.getItem('accord.locale.u1')).toBeNull();
+    setLocaleUser(null);
+  });
+
+  it('lists the same languages as the server accepts for an account (INTERFACE_LOCALES)', () => {
+    expect(LOCALES.map((entry) => entry.tag)).toEqual([...INTERFACE_LOCALES]);
+  });
+
+  it("takes the account's saved choice at sign-in over this browser's cache, which it replaces", () => {
+    localStorage.clear();
+    setLocaleUser('u3');
+    setLocaleChoice('en');
+    // Another browser saved German on the account: the server's value wins and becomes this browser's cache.
+    setLocaleUser('u3', 'de');
+    expect(localeChoice()).toBe('de');
+    expect(localStorage.getItem('accord.locale.u3')).toBe('de');
+    expect(localStorage.getItem('accord.locale')).toBe('de');
+    // Saved as "the browser's" (null), or as a tag no catalogue has: no choice.
+    setLocaleUser('u3', null);
+    expect(localeChoice()).toBeNull();
+    expect(localStorage.getItem('accord.locale.u3')).toBeNull();
+    setLocaleUser('u3', 'xx');
+    expect(localeChoice()).toBeNull();
     setLocaleUser(null);
   });
 

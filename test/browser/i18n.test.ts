@@ -10,7 +10,7 @@ import { type Study, seedStudy } from './pages.js';
  * Issue 26 item 3's evidence: with the browser's language set to German, every main page speaks German: no string
  * of the English catalogue that German translates is left visible (text, labels, tooltips, placeholders, options),
  * `<html lang>` says `de`, and dates and numbers are written the German way. An English browser can switch to
- * German in the user menu, and the choice stays with the account.
+ * German in the user menu, and the choice stays with the account, in any browser it signs in with.
  */
 
 const catalogue = (tag: string): Record<string, string> =>
@@ -255,7 +255,7 @@ describe('the interface in German', () => {
     }
   }, 240_000);
 
-  it('switches an English browser to German from the user menu, per account', async () => {
+  it('switches an English browser to German from the user menu, per account, in every browser', async () => {
     const context = await browser.newContext({ locale: 'en-US' });
     context.setDefaultTimeout(15_000);
     try {
@@ -266,9 +266,29 @@ describe('the interface in German', () => {
       const english = (await shownStrings(page)).filter((text) => patterns.some(({ pattern }) => pattern.test(text)));
       expect(english).toEqual(expect.arrayContaining(['Your projects', 'New project', 'Create', 'Skip to content']));
       await page.locator('.user-menu-trigger').click();
+      const saved = page.waitForResponse(
+        (response) => response.url().endsWith('/api/users/me') && response.request().method() === 'PATCH',
+      );
       await page.getByRole('menuitemradio', { name: 'Language: Deutsch' }).click();
       await page.getByRole('heading', { name: 'Ihre Projekte' }).waitFor();
       expect(await page.evaluate(() => document.documentElement.lang)).toBe('de');
+      // The choice is saved on the account: another browser (a fresh context, English, nothing stored) that signs
+      // in as the same person starts in German.
+      expect((await (await saved).json()).user.locale).toBe('de');
+      const elsewhere = await browser.newContext({ locale: 'en-US' });
+      elsewhere.setDefaultTimeout(15_000);
+      try {
+        const other = await elsewhere.newPage();
+        await other.goto(`${test.url}/login`);
+        await other.getByLabel('Email').fill(study.owner.email);
+        await other.getByLabel('Password').fill(TEST_PASSWORD);
+        await other.getByRole('button', { name: 'Sign in' }).click();
+        await other.getByRole('heading', { name: 'Ihre Projekte' }).waitFor();
+        expect(await other.evaluate(() => document.documentElement.lang)).toBe('de');
+        expect(await other.evaluate(() => localStorage.getItem('accord.locale'))).toBe('de');
+      } finally {
+        await elsewhere.close();
+      }
       // A page of the shell in German too: accounts, which only administrators manage.
       await page.goto(`${test.url}/admin/accounts`);
       await page.getByRole('heading', { name: 'Konten' }).waitFor();

@@ -37,11 +37,12 @@ export function App() {
   const route = parseRoute(path);
   const t = useT();
 
-  // The interface language follows the signed-in account's choice in this browser (none: the browser's).
+  // The interface language follows the signed-in account's choice, as the server keeps it (none: the browser's).
   const signedInAs = session.state === 'signedIn' || session.state === 'expired' ? session.user.id : null;
+  const savedLocale = session.state === 'signedIn' || session.state === 'expired' ? session.user.locale : undefined;
   useEffect(() => {
-    if (signedInAs !== null) setLocaleUser(signedInAs);
-  }, [signedInAs]);
+    if (signedInAs !== null) setLocaleUser(signedInAs, savedLocale);
+  }, [signedInAs, savedLocale]);
 
   useEffect(() => {
     api

@@ -1,6 +1,6 @@
 import type { Key } from 'react-aria-components';
 import { Header as MenuHeader, MenuSection } from 'react-aria-components';
-import type { User } from '../api.js';
+import { request, type User } from '../api.js';
 import { browserLocale, LOCALES, type MessageId, msg, setLocaleChoice, useLocaleChoice, useT } from '../i18n/index.js';
 import { navigate } from '../router.js';
 import { MenuButton, MenuItem, MenuSeparator } from '../ui/Menu.js';
@@ -20,12 +20,21 @@ function initials(name: string): string {
   return ((parts[0]?.[0] ?? '?') + (parts.length > 1 ? (parts.at(-1)?.[0] ?? '') : '')).toUpperCase();
 }
 
-/** The interface language of this account in this browser (docs/i18n.md). */
-const chooseLocale = (tag: string | null) => setLocaleChoice(tag);
+/**
+ * The interface language of this account: applied and cached in this browser at once, and saved on the account so
+ * that other browsers start in it (docs/i18n.md). If saving fails (offline), this browser keeps the choice; the
+ * account's saved language wins again at the next sign-in.
+ */
+function chooseLocale(tag: string | null): void {
+  const chosen = setLocaleChoice(tag);
+  request<{ user: User }>('PATCH', '/api/users/me', { locale: chosen }).catch((error: unknown) => {
+    console.warn('the interface language was not saved on the account', error);
+  });
+}
 
 /**
- * The header's user menu: who is signed in, the interface language (remembered per account in this browser; the
- * browser's by default), the colour theme (remembered in this browser), signing out.
+ * The header's user menu: who is signed in, the interface language (saved on the account, cached in this browser;
+ * the browser's by default), the colour theme (remembered in this browser), signing out.
  */
 export function UserMenu({ user, onSignOut }: { user: User; onSignOut: () => void }) {
   const theme = useThemeChoice();

@@ -44,7 +44,8 @@ function browserLanguages(): readonly string[] {
 /** The browser's language among the catalogues: what "browser default" means in the user menu. */
 export const browserLocale = (): string => negotiateLocale(browserLanguages());
 
-// The user's explicit choice: null follows the browser. Kept per account in this browser (`accord.locale.<user>`),
+// The user's explicit choice: null follows the browser. The account keeps it on the server (`locale`, so it follows
+// the person to every browser) and it wins at sign-in; this browser caches it per account (`accord.locale.<user>`)
 // and the last choice made here (`accord.locale`) for the sign-in page and the first paint before the session loads.
 const CACHE_KEY = 'accord.locale';
 const userKey = (user: string) => `${CACHE_KEY}.${user}`;
@@ -52,10 +53,12 @@ const listeners = new Set<() => void>();
 let user: string | null = null;
 let choice: string | null = readChoice(CACHE_KEY);
 
+const known = (tag: string | null | undefined): string | null =>
+  tag !== null && tag !== undefined && tags().includes(tag) ? tag : null;
+
 function readChoice(key: string): string | null {
   try {
-    const stored = localStorage.getItem(key);
-    return stored !== null && tags().includes(stored) ? stored : null;
+    return known(localStorage.getItem(key));
   } catch {
     return null;
   }
@@ -77,13 +80,16 @@ function announce(next: string | null): void {
 }
 
 /**
- * The signed-in account (null: signed out): its own choice applies from now on. An account that never chose
- * follows the browser, whatever the account before it on this browser chose.
+ * The signed-in account (null: signed out): its own choice applies from now on. `saved` is the choice the server
+ * keeps for the account (`User.locale`: a tag, or null for the browser's); it wins over this browser's cache, which it
+ * replaces. Without it (undefined) the cache answers. An account that never chose follows the browser, whatever the
+ * account before it on this browser chose.
  */
-export function setLocaleUser(next: string | null): void {
+export function setLocaleUser(next: string | null, saved?: string | null): void {
   user = next;
   if (next === null) return;
-  const own = readChoice(userKey(next));
+  const own = saved === undefined ? readChoice(userKey(next)) : known(saved);
+  store(userKey(next), own);
   store(CACHE_KEY, own);
   announce(own);
 }
@@ -91,12 +97,16 @@ export function setLocaleUser(next: string | null): void {
 /** The language chosen (a catalogue's tag) or null for the browser's. */
 export const localeChoice = (): string | null => choice;
 
-/** Sets the signed-in user's choice (the user menu). An unknown tag (a catalogue since removed) is no choice. */
-export function setLocaleChoice(next: string | null): void {
-  const known = next !== null && tags().includes(next) ? next : null;
-  if (user !== null) store(userKey(user), known);
-  store(CACHE_KEY, known);
-  announce(known);
+/**
+ * Sets the signed-in user's choice in this browser (the user menu, which also saves it on the account). An unknown
+ * tag (a catalogue since removed) is no choice. Answers the choice made.
+ */
+export function setLocaleChoice(next: string | null): string | null {
+  const chosen = known(next);
+  if (user !== null) store(userKey(user), chosen);
+  store(CACHE_KEY, chosen);
+  announce(chosen);
+  return chosen;
 }
 
 /** The interface's language now: the choice, else the browser's. */

@@ -1,5 +1,6 @@
 /**
- * The interface languages Accord ships: the one file a lab edits to add its own (docs/i18n.md). Each entry is a
+ * The interface languages Accord ships: the file a lab edits to add its own, with `INTERFACE_LOCALES` in
+ * shared/src/api/accounts.ts, the tags the server accepts as an account's choice (docs/i18n.md). Each entry is a
  * BCP 47 tag, the language's name in that language (how the user menu lists it), its writing direction, and how to
  * load its catalogue. English is the source language: every message is written in en.json first, and any id a
  * catalogue lacks shows in English.

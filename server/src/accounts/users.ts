@@ -10,9 +10,16 @@ export interface PublicUser {
   email: string;
   name: string;
   admin: boolean;
+  locale: string | null;
 }
 
-export const publicUser = ({ id, email, name, admin }: User): PublicUser => ({ id, email, name, admin });
+export const publicUser = ({ id, email, name, admin, locale }: User): PublicUser => ({
+  id,
+  email,
+  name,
+  admin,
+  locale: locale ?? null,
+});
 
 /** What administrators see of an account: its status too (`Account` in shared/src/api). */
 export type AccountView = Account;

@@ -77,6 +77,13 @@ function users(db: Backing): UsersRepo {
         user.name = name;
         return copy(user);
       }),
+    setLocale: (id, locale) =>
+      db.write((data) => {
+        const user = userIn(data, id);
+        if (locale === null) delete user.locale;
+        else user.locale = locale;
+        return copy(user);
+      }),
     setPasswordHash: (id, passwordHash) =>
       db.write((data) => {
         userIn(data, id).passwordHash = passwordHash;

@@ -47,6 +47,13 @@ export const MIGRATIONS: readonly Migration[] = [
         : data.rounds,
     }),
   },
+  {
+    from: 2,
+    description:
+      'users may carry their chosen interface language (`locale`); nothing to rewrite, the version only keeps ' +
+      'an older Accord from opening, and silently dropping, what it does not know',
+    up: (data) => ({ ...data }),
+  },
 ];
 
 /** The format version this build writes. */

@@ -45,6 +45,8 @@ export interface UsersRepo {
   createFirstAdministrator(user: User): Promise<User>;
   /** `no such user` (404). */
   rename(id: string, name: string): Promise<User>;
+  /** Sets the account's interface language (a validated BCP 47 tag), or clears it with null. `no such user` (404). */
+  setLocale(id: string, locale: string | null): Promise<User>;
   /**
    * Sets a new password hash and deletes every session of the account in the same step; answers the ids
    * (`tokenHash`) of the sessions ended, whose sockets the caller closes. `no such user` (404).

@@ -19,6 +19,11 @@ export const userSchema = z.object({
   createdAt: timestamp,
   /** Set while the account is deactivated (absent in files written before deactivation existed: active). */
   deactivatedAt: timestamp.optional(),
+  /**
+   * The interface language the user chose (a BCP 47 tag of a shipped catalogue, `INTERFACE_LOCALES`); absent: the
+   * browser's language. Added in metadata version 3.
+   */
+  locale: z.string().optional(),
 });
 
 export const sessionSchema = z.object({

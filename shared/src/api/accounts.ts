@@ -12,6 +12,20 @@ export interface User {
   email: string;
   name: string;
   admin: boolean;
+  /** The interface language the user chose (one of `INTERFACE_LOCALES`); null: the browser's language. */
+  locale: string | null;
+}
+
+/**
+ * The interface languages whose catalogues the web client ships (client/src/i18n/locales.ts lists the same tags):
+ * the values `PATCH /api/users/me` accepts for `locale`.
+ */
+export const INTERFACE_LOCALES: readonly string[] = ['en', 'de'];
+
+/** `PATCH /api/users/me`: either field or both; `locale: null` goes back to the browser's language. */
+export interface ProfileChange {
+  name?: string;
+  locale?: string | null;
 }
 
 /** `GET /api/session`, `POST /api/auth/login`, `POST /api/setup`. */

@@ -1,3 +1,4 @@
+import { INTERFACE_LOCALES } from '@accord/shared';
 import { Router } from 'express';
 import { z } from 'zod';
 import { changePassword, deactivateAccount } from '../../accounts/sessionEnds.js';
@@ -15,7 +16,21 @@ const newUser = z.strictObject({
   password: z.string().max(1024),
   admin: z.boolean().default(false),
 });
-const profile = z.strictObject({ name: z.string().trim().min(1).max(200) });
+/** A BCP 47 tag of a shipped catalogue, compared case-insensitively and stored as the catalogue spells it. */
+const interfaceLocale = z
+  .string()
+  .max(35)
+  .transform((tag, ctx) => {
+    const known = INTERFACE_LOCALES.find((entry) => entry.toLowerCase() === tag.toLowerCase());
+    if (known === undefined) {
+      ctx.addIssue({ code: 'custom', message: `not an interface language (${INTERFACE_LOCALES.join(', ')})` });
+      return z.NEVER;
+    }
+    return known;
+  });
+const profile = z
+  .strictObject({ name: z.string().trim().min(1).max(200).optional(), locale: interfaceLocale.nullable().optional() })
+  .refine((body) => body.name !== undefined || body.locale !== undefined, { message: 'nothing to change' });
 const passwordChange = z.strictObject({ currentPassword: z.string().max(1024), password: z.string().max(1024) });
 
 /** Accounts are created by administrators (a lab server has no self sign-up); anyone may edit their own. */
@@ -67,8 +82,10 @@ export function userRoutes(ctx: AppContext): Router {
 
   router.patch('/users/me', async (req, res) => {
     const { user } = requireAuth(req);
-    const { name } = parse(profile, req.body);
-    const updated = await ctx.metadata.users.rename(user.id, name);
+    const { name, locale } = parse(profile, req.body);
+    let updated = user;
+    if (name !== undefined) updated = await ctx.metadata.users.rename(user.id, name);
+    if (locale !== undefined) updated = await ctx.metadata.users.setLocale(user.id, locale);
     res.json({ user: publicUser(updated) });
   });
 

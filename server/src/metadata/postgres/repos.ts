@@ -118,6 +118,12 @@ function users(scope: Scope): UsersRepo {
         if (rows.length === 0) throw failures.noUser();
         return (await selectUsers(db, sql`id = ${id}`))[0]!;
       }),
+    setLocale: (id, locale) =>
+      scope.atomic(async (db) => {
+        const { rows } = await sql`UPDATE users SET locale = ${locale} WHERE id = ${id} RETURNING id`.execute(db);
+        if (rows.length === 0) throw failures.noUser();
+        return (await selectUsers(db, sql`id = ${id}`))[0]!;
+      }),
     setPasswordHash: (id, passwordHash) =>
       scope.atomic(async (db) => {
         // The row lock the UPDATE takes makes a racing sign-in (sessions.create locks it FOR SHARE) wait, then

@@ -38,9 +38,10 @@ export interface UserRow {
   admin: boolean;
   created_at: string;
   deactivated_at: string | null;
+  locale: string | null;
 }
 
-export const USER_COLUMNS = sql.raw('id, email, name, password_hash, admin, created_at, deactivated_at');
+export const USER_COLUMNS = sql.raw('id, email, name, password_hash, admin, created_at, deactivated_at, locale');
 
 export function toUser(row: UserRow): User {
   const user: User = {
@@ -52,6 +53,7 @@ export function toUser(row: UserRow): User {
     createdAt: num(row.created_at),
   };
   if (row.deactivated_at !== null) user.deactivatedAt = num(row.deactivated_at);
+  if (row.locale !== null) user.locale = row.locale;
   return user;
 }
 
@@ -67,9 +69,9 @@ export async function selectUsers(
 
 export async function insertUserRow(db: Db, user: User): Promise<void> {
   await sql`
-    INSERT INTO users (id, email, name, password_hash, admin, created_at, deactivated_at)
+    INSERT INTO users (id, email, name, password_hash, admin, created_at, deactivated_at, locale)
     VALUES (${user.id}, ${user.email}, ${user.name}, ${user.passwordHash}, ${user.admin}, ${user.createdAt},
-            ${user.deactivatedAt ?? null})`.execute(db);
+            ${user.deactivatedAt ?? null}, ${user.locale ?? null})`.execute(db);
 }
 
 // --- sessions ---

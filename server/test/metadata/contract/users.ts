@@ -41,6 +41,22 @@ export function usersContract(t: ContractContext): void {
       await refused(t.metadata.users.rename('nobody', 'X'), 404, 'not_found');
     });
 
+    it('[MC-U8] sets and clears the interface language; it survives a reopen; a missing account is not found', async () => {
+      const a = await t.metadata.users.create(aUser());
+      expect((await t.metadata.users.get(a.id))?.locale).toBeUndefined();
+      expect((await t.metadata.users.setLocale(a.id, 'de')).locale).toBe('de');
+      expect((await t.metadata.users.get(a.id))?.locale).toBe('de');
+      expect((await t.metadata.users.findByEmail(a.email))?.locale).toBe('de');
+      if (t.reopen !== undefined) {
+        const reopened = await t.reopen();
+        expect((await reopened.users.get(a.id))?.locale).toBe('de');
+      }
+      const cleared = await t.metadata.users.setLocale(a.id, null);
+      expect(cleared.locale).toBeUndefined();
+      expect(await t.metadata.users.get(a.id)).toEqual({ ...a });
+      await refused(t.metadata.users.setLocale('nobody', 'de'), 404, 'not_found');
+    });
+
     it('[MC-U5] a password change ends every session of the account, and only of it, in the same step', async () => {
       const { users, sessions } = t.metadata;
       const a = await users.create(aUser());
