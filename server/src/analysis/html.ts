@@ -1,4 +1,5 @@
 import { fixedDigits, type RetrievedSegment } from '@accord/shared';
+import { type ReportMessageId, reportLocale, translator } from '../i18n/index.js';
 import {
   type Html,
   type HtmlValue,
@@ -34,6 +35,8 @@ const madeAt = (at: number, lang: string | null | undefined) => {
   return tag === 'en' || tag.startsWith('en-') ? new Date(at).toISOString() : localeDateTime(at, tag);
 };
 const lines = (parts: readonly HtmlValue[]) => joinHtml(parts, html`\n`);
+/** The page's words, in the project's report language (server/src/i18n). */
+type T = (id: ReportMessageId, args?: Record<string, string | number>) => string;
 
 export interface SegmentsPageOptions {
   title: string;
@@ -46,9 +49,10 @@ export interface SegmentsPageOptions {
 
 /** A retrieval as a printable page: segments grouped by transcript, each with its speaker, coder and code. */
 export function segmentsHtml(segments: readonly RetrievedSegment[], options: SegmentsPageOptions): string {
+  const t = translator(reportLocale(options.lang));
   const parts: Html[] = [
     html`<h1>${options.title}</h1>`,
-    html`<p class="meta">${options.description} · ${segments.length} segment${segments.length === 1 ? '' : 's'} · printed ${madeAt(Date.now(), options.lang)}</p>`,
+    html`<p class="meta">${t('segments.meta', { description: options.description, count: segments.length, date: madeAt(Date.now(), options.lang) })}</p>`,
   ];
   let transcript: string | null = null;
   for (const segment of segments) {
@@ -68,7 +72,7 @@ export function segmentsHtml(segments: readonly RetrievedSegment[], options: Seg
       `${segment.start}–${segment.end}`,
     ].filter(Boolean);
     parts.push(
-      html`<p class="meta">${about.join(' · ')}</p><blockquote>${segment.text}</blockquote>${segment.memo && html`<p class="meta">Memo: ${segment.memo}</p>`}`,
+      html`<p class="meta">${about.join(' · ')}</p><blockquote>${segment.text}</blockquote>${segment.memo && html`<p class="meta">${t('segments.memo', { memo: segment.memo })}</p>`}`,
     );
   }
   return page(options.title, lines(parts), options.lang);
@@ -77,8 +81,8 @@ export function segmentsHtml(segments: readonly RetrievedSegment[], options: Seg
 const fixed = (value: number | null) => (value === null ? '—' : fixedDigits(value, 2));
 const date = (at: number | null) => (at === null ? '' : new Date(at).toISOString().slice(0, 10));
 
-function codesTable(codes: readonly ReportCode[], reliability: ReportTheme['finalisedWith']): Html {
-  if (codes.length === 0) return html`<p class="muted">No codes.</p>`;
+function codesTable(codes: readonly ReportCode[], reliability: ReportTheme['finalisedWith'], t: T): Html {
+  if (codes.length === 0) return html`<p class="muted">${t('final.noCodes')}</p>`;
   const byCode = new Map((reliability?.codes ?? []).map((c) => [c.code, c]));
   const rows = codes.map((code) => {
     const figure = byCode.get(code.id);
@@ -87,11 +91,11 @@ function codesTable(codes: readonly ReportCode[], reliability: ReportTheme['fina
       figure === undefined
         ? ''
         : figure.reliability === 'neverDoubleCoded'
-          ? 'never double-coded'
-          : `κ ${fixed(figure.kappa)}, α ${fixed(figure.alpha)}${figure.reliability === 'belowThreshold' ? ' (under threshold)' : ''}`;
+          ? t('final.neverDoubleCoded')
+          : `κ ${fixed(figure.kappa)}, α ${fixed(figure.alpha)}${figure.reliability === 'belowThreshold' ? ` ${t('final.underThreshold')}` : ''}`;
     return html`<tr${flagged && html` class="warn"`}><td>${code.path.join(' › ')}</td><td>${code.definition}</td><td>${code.codings}</td><td>${code.transcripts}</td>${reliability && html`<td>${agreement}</td>`}</tr>`;
   });
-  return html`<table><thead><tr><th>Code</th><th>Definition</th><th>Codings</th><th>Transcripts</th>${reliability && html`<th>Agreement when finalised</th>`}</tr></thead><tbody>${rows}</tbody></table>`;
+  return html`<table><thead><tr><th>${t('final.code')}</th><th>${t('final.definition')}</th><th>${t('final.codings')}</th><th>${t('final.transcripts')}</th>${reliability && html`<th>${t('final.agreementWhenFinalised')}</th>`}</tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 /** Who said it and where: the participant, the speakers and the transcript title, each once (no repeated title). */
@@ -103,52 +107,70 @@ export function quoteSource(quote: Pick<ReportQuote, 'speakers' | 'participant' 
   return parts.join(' · ');
 }
 
-function themeSection(theme: ReportTheme): Html {
+function themeSection(theme: ReportTheme, t: T): Html {
   const heading = theme.depth === 0 ? html`h2` : html`h3`;
-  const prefix = theme.depth > 0 ? `${'— '.repeat(theme.depth)}Sub-theme: ` : '';
+  const prefix = theme.depth > 0 ? `${'— '.repeat(theme.depth)}${t('final.subTheme')}` : '';
   const finalisedWith = theme.finalisedWith;
   const finalised =
     finalisedWith &&
-    html`<p class="meta">Finalised ${date(finalisedWith.at)} on ${finalisedWith.roundName ? html`round “${finalisedWith.roundName}”` : 'no revealed round'}${finalisedWith.report && html` (report ${finalisedWith.report.digest.slice(0, 12)}…, unit ${finalisedWith.report.unit})`}${finalisedWith.warningsAcknowledged && '; reliability warnings were acknowledged'}.</p>`;
+    html`<p class="meta">${t('final.finalised', {
+      date: date(finalisedWith.at),
+      round: finalisedWith.roundName ? t('final.onRound', { name: finalisedWith.roundName }) : t('final.noRound'),
+    })}${finalisedWith.report && t('final.finalisedReport', { digest: finalisedWith.report.digest.slice(0, 12), unit: finalisedWith.report.unit })}${finalisedWith.warningsAcknowledged && t('final.acknowledged')}.</p>`;
   const quotes = theme.quotes.map(
     (quote) =>
-      html`<blockquote>${quote.text}</blockquote><p class="meta">— ${quoteSource(quote)}${quote.asChosen && ' (passage since removed from the transcript; text as chosen)'}</p>`,
+      html`<blockquote>${quote.text}</blockquote><p class="meta">— ${quoteSource(quote)}${quote.asChosen && t('final.asChosen')}</p>`,
   );
   return html`<section class="theme" id="theme-${theme.id}">
 <${heading}>${prefix + theme.name} <span class="status">${theme.status}</span></${heading}>
-<p><strong>Definition.</strong> ${theme.definition ? theme.definition : html`<span class="muted">not yet defined</span>`}</p>
-${theme.memo && html`<p><strong>Memo.</strong> <span style="white-space:pre-wrap">${theme.memo}</span></p>`}
-<p class="meta">${theme.counts.codings} codings in ${theme.counts.transcripts} transcripts (${theme.counts.participants} participants).</p>
+<p><strong>${t('final.definitionLabel')}</strong> ${theme.definition ? theme.definition : html`<span class="muted">${t('final.notDefined')}</span>`}</p>
+${theme.memo && html`<p><strong>${t('final.memo')}</strong> <span style="white-space:pre-wrap">${theme.memo}</span></p>`}
+<p class="meta">${t('final.themeCounts', { codings: theme.counts.codings, transcripts: theme.counts.transcripts, participants: theme.counts.participants })}</p>
 ${finalised}
-${codesTable(theme.codes, theme.finalisedWith)}
-${quotes.length > 0 ? html`<p><strong>Representative quotes</strong></p>${lines(quotes)}` : html`<p class="muted">No quotes chosen yet.</p>`}
+${codesTable(theme.codes, theme.finalisedWith, t)}
+${quotes.length > 0 ? html`<p><strong>${t('final.quotes')}</strong></p>${lines(quotes)}` : html`<p class="muted">${t('final.noQuotes')}</p>`}
 </section>`;
 }
 
-function reliabilitySection(report: FinalReport): Html {
+function reliabilitySection(report: FinalReport, t: T): Html {
   const r = report.reliability;
-  if (r.unavailable !== null) return html`<h2>Reliability</h2><p class="muted">${r.unavailable}.</p>`;
+  if (r.unavailable !== null) return html`<h2>${t('final.reliability')}</h2><p class="muted">${r.unavailable}.</p>`;
   const rows = r.codes.map(
     (c) =>
       html`<tr${c.flags.length > 0 && html` class="warn"`}><td>${c.name}</td><td>${fixed(c.kappa)}</td><td>${fixed(c.alpha)}</td><td>${c.flags.join(', ')}</td></tr>`,
   );
-  return html`<h2>Reliability</h2>
-<p>Latest revealed round: <strong>${r.round?.name ?? ''}</strong>, revealed ${date(r.round?.revealedAt ?? null)} (report ${r.digest?.slice(0, 12) ?? ''}…). Mean kappa ${fixed(r.meanKappa)}, mean alpha ${fixed(r.meanAlpha)} over ${r.codes.length} codes; thresholds: kappa ${r.thresholds.kappa}, alpha ${r.thresholds.alpha}.</p>
-<table><thead><tr><th>Code</th><th>${r.codes[0]?.kappaName ?? 'Kappa'}</th><th>Krippendorff's alpha</th><th>Flags</th></tr></thead><tbody>${rows}</tbody></table>`;
+  // The round's name in bold: the message is split where it goes (`{name}` is left unfilled).
+  const [before, after] = t('final.latestRound', {
+    date: date(r.round?.revealedAt ?? null),
+    digest: r.digest?.slice(0, 12) ?? '',
+    kappa: fixed(r.meanKappa),
+    alpha: fixed(r.meanAlpha),
+    codes: r.codes.length,
+    kappaThreshold: r.thresholds.kappa,
+    alphaThreshold: r.thresholds.alpha,
+  }).split('{name}');
+  return html`<h2>${t('final.reliability')}</h2>
+<p>${before}<strong>${r.round?.name ?? ''}</strong>${after}</p>
+<table><thead><tr><th>${t('final.code')}</th><th>${r.codes[0]?.kappaName ?? 'Kappa'}</th><th>${t('final.alpha')}</th><th>${t('final.flags')}</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
-/** The final report as a printable page; `lang` is the project's report language (`<html lang>`, the date). */
+/**
+ * The final report as a printable page; `lang` is the project's report language: `<html lang>`, the date, and the
+ * headings and labels (server/src/i18n). The counting note, statuses and the unavailability reason stay English.
+ */
 export function finalReportHtml(report: FinalReport, options: { lang?: string | null } = {}): string {
-  const title = `Final report: ${report.project.name}`;
-  const final = report.themes.filter((t) => t.status === 'final').length;
+  const t = translator(reportLocale(options.lang));
+  const title = t('final.title', { name: report.project.name });
+  const final = report.themes.filter((theme) => theme.status === 'final').length;
   const body = [
     html`<h1>${title}</h1>`,
     report.project.description && html`<p>${report.project.description}</p>`,
-    html`<p class="meta">${report.themes.length} themes (${final} final) · generated ${madeAt(report.generatedAt, options.lang)}</p>`,
-    html`<p class="counted"><strong>What is counted.</strong> ${report.counted.text}</p>`,
-    ...report.themes.map(themeSection),
-    report.unthemedCodes.length > 0 && html`<h2>Codes in no theme</h2>${codesTable(report.unthemedCodes, null)}`,
-    reliabilitySection(report),
+    html`<p class="meta">${t('final.themes', { count: report.themes.length, final })} · ${t('final.generated', { date: madeAt(report.generatedAt, options.lang) })}</p>`,
+    html`<p class="counted"><strong>${t('final.counted')}</strong> ${report.counted.text}</p>`,
+    ...report.themes.map((theme) => themeSection(theme, t)),
+    report.unthemedCodes.length > 0 &&
+      html`<h2>${t('final.unthemed')}</h2>${codesTable(report.unthemedCodes, null, t)}`,
+    reliabilitySection(report, t),
   ];
   return page(title, lines(body.filter(Boolean)), options.lang);
 }
