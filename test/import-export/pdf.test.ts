@@ -1,6 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import zlib from 'node:zlib';
 import { cleanupText } from '@accord/shared/import/cleanup';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ImportError } from '../../server/src/import/errors.js';
@@ -193,5 +196,116 @@ describe('PDF through the REST upload and accord import', () => {
     const refused = await runCli(['import', scan, '--project', 'Pilot', '--data', dir]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/scan\.pdf: the PDF has no text to import/);
+  });
+});
+
+/** A one-page PDF whose content stream is `content`, Flate-compressed (a decompression bomb when it is large). */
+function flatePdf(content: Buffer): Buffer {
+  const objects: (string | Buffer)[] = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [4 0 R] /Count 1 >>',
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> /Contents 5 0 R >>',
+    content,
+  ];
+  const chunks: Buffer[] = [Buffer.from('%PDF-1.4\n', 'latin1')];
+  let offset = chunks[0]!.length;
+  const offsets: number[] = [];
+  objects.forEach((body, index) => {
+    offsets.push(offset);
+    const parts =
+      typeof body === 'string'
+        ? [Buffer.from(`${index + 1} 0 obj\n${body}\nendobj\n`, 'latin1')]
+        : [
+            Buffer.from(`${index + 1} 0 obj\n<< /Filter /FlateDecode /Length ${body.length} >>\nstream\n`, 'latin1'),
+            body,
+            Buffer.from('\nendstream\nendobj\n', 'latin1'),
+          ];
+    for (const part of parts) {
+      chunks.push(part);
+      offset += part.length;
+    }
+  });
+  const xref = offsets.map((at) => `${String(at).padStart(10, '0')} 00000 n \n`).join('');
+  chunks.push(
+    Buffer.from(
+      `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${xref}trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${offset}\n%%EOF\n`,
+      'latin1',
+    ),
+  );
+  return Buffer.concat(chunks);
+}
+
+/** `megabytes` MiB of blanks, deflated (about 1 KB per MiB), streamed so the test never holds them whole. */
+async function deflatedBlanks(megabytes: number): Promise<Buffer> {
+  const blanks = Buffer.alloc(1024 * 1024, 0x20);
+  const out: Buffer[] = [];
+  const deflate = zlib.createDeflate({ level: 9 });
+  deflate.on('data', (chunk: Buffer) => out.push(chunk));
+  await pipeline(
+    Readable.from(
+      (function* () {
+        for (let i = 0; i < megabytes; i++) yield blanks;
+      })(),
+    ),
+    deflate,
+  );
+  return Buffer.concat(out);
+}
+
+describe('PDF bombs through the REST upload', () => {
+  const cleanup: TestServer[] = [];
+  afterEach(async () => {
+    for (const server of cleanup.splice(0)) await server.close();
+  });
+
+  it('a decompression bomb and a page-count bomb are refused with a clear error, nothing kept, server responsive', async () => {
+    const test = await startTestServer();
+    cleanup.push(test);
+    const { project, owner } = await seedProject(test);
+    const upload = (name: string, bytes: Uint8Array) =>
+      fetch(`${test.url}/api/projects/${project.id}/import/files?name=${encodeURIComponent(name)}`, {
+        method: 'POST',
+        headers: {
+          cookie: owner.client.cookie!,
+          'x-csrf-token': owner.client.csrfToken!,
+          'content-type': 'application/octet-stream',
+        },
+        body: Buffer.from(bytes),
+      });
+    const before = (await metadataOf(test.server.ctx)).transcripts.length;
+
+    // About 1 MB that unpacks to 1 GiB of blanks: refused before pdf.js unpacks it (it would take 1 GiB of memory).
+    const bomb = flatePdf(await deflatedBlanks(1024));
+    expect(bomb.length).toBeLessThan(2 * 1024 * 1024);
+    const order: string[] = [];
+    const refusing = upload('bomb.pdf', bomb).then(async (response) => {
+      order.push('upload');
+      return { status: response.status, body: (await response.json()) as { error: { code: string; message: string } } };
+    });
+    // While the reading thread works, the server answers others.
+    const health = await fetch(`${test.url}/api/health`);
+    order.push('health');
+    expect(health.status).toBe(200);
+    const refused = await refusing;
+    expect(order).toEqual(['health', 'upload']);
+    expect(refused.status).toBe(413);
+    expect(refused.body.error).toMatchObject({
+      code: 'too_large',
+      message: 'bomb.pdf: its compressed content unpacks to more than 256 MiB (a decompression bomb?)',
+    });
+
+    // 2,001 empty pages: one more than the limit.
+    const pages = pdfDocument(Array.from({ length: 2001 }, () => ({ content: '' })));
+    const tooMany = await upload('pages.pdf', pages);
+    expect(tooMany.status).toBe(413);
+    expect(((await tooMany.json()) as { error: { code: string; message: string } }).error).toMatchObject({
+      code: 'too_large',
+      message: 'pages.pdf: the PDF has 2001 pages, over the limit of 2000',
+    });
+
+    expect((await metadataOf(test.server.ctx)).transcripts).toHaveLength(before);
+    // The server still reads an honest PDF afterwards.
+    expect((await upload('Interview 7.pdf', fixture('pdf/two-page.pdf'))).status).toBe(201);
   });
 });

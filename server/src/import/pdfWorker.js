@@ -22,6 +22,14 @@
  */
 
 import { parentPort } from 'node:worker_threads';
+import zlib from 'node:zlib';
+
+/**
+ * What the PDF's compressed streams may unpack to, images aside (they are never decoded). pdf.js unpacks a stream
+ * whole into an ArrayBuffer, outside the thread's heap limit, so a 1 MB file of compressed blanks would take 1 GB of
+ * the server's memory before its text is even looked at: measured first, without keeping what it unpacks.
+ */
+const MAX_UNPACKED_BYTES = 256 * 1024 * 1024;
 
 /** @type {Promise<typeof import('pdfjs-dist/legacy/build/pdf.mjs')> | null} */
 let pdfjs = null;
@@ -71,6 +79,7 @@ function describeFailure(id, error) {
 
 /** @param {PdfRequest} request */
 async function readPages({ bytes, maxPages, maxCharacters }) {
+  checkUnpackedSize(bytes);
   pdfjs ??= import('pdfjs-dist/legacy/build/pdf.mjs');
   const { getDocument } = await pdfjs;
   const task = getDocument({
@@ -111,6 +120,44 @@ async function readPages({ bytes, maxPages, maxCharacters }) {
     return { pages: toLines(pages), characters };
   } finally {
     await document.destroy();
+  }
+}
+
+/**
+ * Refuses a PDF whose Flate-compressed streams (images aside) unpack to more than MAX_UNPACKED_BYTES: a
+ * decompression bomb. Each stream is unpacked with a cap on its output, so measuring never holds more than the budget
+ * left; streams zlib cannot read are left to pdf.js, which decides about them as before.
+ * @param {Uint8Array} bytes
+ */
+function checkUnpackedSize(bytes) {
+  const raw = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const text = raw.toString('latin1');
+  const streams = /stream\r?\n/g;
+  let total = 0;
+  for (let found = streams.exec(text); found !== null; found = streams.exec(text)) {
+    if (found.index >= 3 && text.slice(found.index - 3, found.index) === 'end') continue;
+    const start = found.index + found[0].length;
+    const end = text.indexOf('endstream', start);
+    if (end < 0) break;
+    streams.lastIndex = end + 'endstream'.length;
+    const dictionary = text.slice(Math.max(0, text.lastIndexOf(' obj', found.index)), found.index);
+    if (!dictionary.includes('/FlateDecode') || /\/Subtype\s*\/Image/.test(dictionary)) continue;
+    const left = MAX_UNPACKED_BYTES - total;
+    try {
+      total += zlib.inflateSync(raw.subarray(start, end), {
+        maxOutputLength: left + 1,
+        finishFlush: zlib.constants.Z_SYNC_FLUSH,
+      }).length;
+    } catch (error) {
+      if (/** @type {{ code?: string }} */ (error).code !== 'ERR_BUFFER_TOO_LARGE') continue;
+      total = MAX_UNPACKED_BYTES + 1;
+    }
+    if (total > MAX_UNPACKED_BYTES) {
+      throw new Refused(
+        'too_large',
+        `its compressed content unpacks to more than ${MAX_UNPACKED_BYTES / 1024 / 1024} MiB (a decompression bomb?)`,
+      );
+    }
   }
 }
 
