@@ -204,8 +204,8 @@ describe('keyboard-only coding', () => {
     await screenshot(page, 'coding-details');
     await page.keyboard.press('Escape');
     await page.locator('.details').waitFor({ state: 'detached' });
-    // The focus is back in the text, on the turn.
-    expect(await focus(page)).toBe('turn 3');
+    // The focus is back in the text, on the turn (restored once the popover has closed).
+    await expect.poll(() => focus(page)).toBe('turn 3');
 
     // Cmd+Z (macOS) undoes like Ctrl+Z, Cmd+Shift+Z redoes.
     await page.keyboard.press('Meta+z');

@@ -47,7 +47,7 @@ export function AddMembers({ projectId, run }: { projectId: string; run: Run }) 
       {pending.error && (
         <QueryStatus error={pending.error} what="loading.invitations" onRetry={() => void pending.refetch()} />
       )}
-      <PickAccount candidates={candidates} projectId={projectId} run={runAndReload} />
+      <PickAccount candidates={candidates} loaded={listed.isSuccess} projectId={projectId} run={runAndReload} />
       <InviteByEmail projectId={projectId} run={runAndReload} onMade={setMade} />
       {made && <CopyLink made={made} label={t('accounts.invitationCreated')} />}
       {invitations.length > 0 && (
@@ -97,7 +97,18 @@ function RoleSelect({ id, value, onChange }: { id: string; value: Role; onChange
   );
 }
 
-function PickAccount({ candidates, projectId, run }: { candidates: Candidate[]; projectId: string; run: Run }) {
+function PickAccount({
+  candidates,
+  loaded,
+  projectId,
+  run,
+}: {
+  candidates: Candidate[];
+  /** False until the list of accounts has arrived: the picker waits for it rather than opening empty. */
+  loaded: boolean;
+  projectId: string;
+  run: Run;
+}) {
   const id = useId();
   const [selected, setSelected] = useState<Key | null>(null);
   const [input, setInput] = useState('');
@@ -121,7 +132,8 @@ function PickAccount({ candidates, projectId, run }: { candidates: Candidate[]; 
     <form className="inline-form add-member-form" aria-label={t('members.addAccount')} onSubmit={submit}>
       <ComboBox
         label={t('members.addAccount')}
-        description={candidates.length === 0 ? t('members.noCandidates') : undefined}
+        description={loaded && candidates.length === 0 ? t('members.noCandidates') : undefined}
+        isDisabled={!loaded}
         items={shown}
         selectedKey={selected}
         onSelectionChange={(key) => {
