@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-import { execFileSync } from 'node:child_process';
 // Import/export speed (issue 6): 50 interview transcripts of ~60,000 characters as .docx imported in one batch
 // (target < 10 s in total), then a .qdpx export of that project with 4 coders x 10,000 codings (target < 5 s).
 // Then small exports (one short transcript): through the real HTTP server and as `accord export`, each < 1 s.
+// Last, media.mjs: a 1 GB recording upload with flat server memory and other users' sync latency unchanged.
 // Runs on the built server (`npx tsc -b` first). Usage: pnpm bench import-export [--transcripts N] [--codings N]
+// [--only media] [--media-megabytes N] (--only media runs just the upload case).
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -11,7 +13,26 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 
 const server = new URL('../../server/', import.meta.url);
-const { values } = parseArgs({ options: { transcripts: { type: 'string' }, codings: { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    transcripts: { type: 'string' },
+    codings: { type: 'string' },
+    only: { type: 'string' },
+    'media-megabytes': { type: 'string' },
+  },
+});
+/** The 1 GB upload case, in its own process (it starts `accord serve` and measures that process). */
+function runMedia() {
+  const args = values['media-megabytes'] === undefined ? [] : ['--megabytes', values['media-megabytes']];
+  const media = spawnSync(process.execPath, [new URL('media.mjs', import.meta.url).pathname, ...args], {
+    stdio: 'inherit',
+  });
+  if (media.status !== 0) process.exitCode = 1;
+}
+if (values.only === 'media') {
+  runMedia();
+  process.exit();
+}
 const TRANSCRIPTS = Number(values.transcripts ?? 50);
 const CODINGS_PER_CODER = Number(values.codings ?? 10_000);
 const CHARACTERS = 60_000;
@@ -274,3 +295,5 @@ try {
 } finally {
   fs.rmSync(smallDir, { recursive: true, force: true });
 }
+
+runMedia();
