@@ -1,17 +1,20 @@
 import {
   codePath,
   docName,
+  type FinalReportView,
   frequencyByTranscript,
   meanOf,
   memoText,
+  type ReliabilitySummaryView,
+  type ReportCodeView,
+  type ReportQuoteView,
+  type ReportThemeView,
   type Role,
   readThemes,
   resolveQuote,
   rollUpTargets,
   selfAndDescendants,
   storedQuote,
-  type ThemeFinalisation,
-  type ThemeStatus,
   themeMemoId,
   turnsOverlapping,
 } from '@accord/shared';
@@ -20,74 +23,20 @@ import { AccordError } from '../errors.js';
 import type { Project } from '../metadata/schema.js';
 import { decideDocAccess } from '../projects/docAccess.js';
 import { thresholdsOf } from '../rounds/report.js';
-import { type CountedDescription, copyOfDoc, type LayerInfo } from './dataset.js';
+import { copyOfDoc } from './dataset.js';
 import { type AnalysisFilters, load } from './queries.js';
 import { latestAgreement } from './reliability.js';
 
 /**
  * The final report of a project: its themes (depth-first, sub-themes under their parent) with definitions,
  * memos, codes, the quotes the team chose and counts, and the reliability summary of the latest revealed round.
+ * Its shape is the REST response type in shared/src/api/analysis.ts, so the client reads what this builds.
  */
-export interface ReportCode {
-  id: string;
-  path: string[];
-  definition: string;
-  /** Codings (segments, by the scope's counting rule) of the code and its subcodes, and their transcripts. */
-  codings: number;
-  transcripts: number;
-}
-
-export interface ReportQuote {
-  text: string;
-  transcript: string;
-  participant: string;
-  speakers: string[];
-  /** The passage was deleted from the transcript since it was chosen: this is the text as chosen. */
-  asChosen: boolean;
-}
-
-export interface ReportTheme {
-  id: string;
-  name: string;
-  definition: string;
-  memo: string;
-  status: ThemeStatus;
-  depth: number;
-  codes: ReportCode[];
-  quotes: ReportQuote[];
-  counts: { codings: number; transcripts: number; participants: number };
-  finalisedWith: (ThemeFinalisation & { roundName: string | null }) | null;
-}
-
-export interface ReliabilitySummary {
-  round: { id: string; name: string; revealedAt: number | null } | null;
-  digest: string | null;
-  thresholds: { kappa: number; alpha: number };
-  meanKappa: number | null;
-  meanAlpha: number | null;
-  codes: {
-    code: string;
-    name: string;
-    kappaName: string;
-    kappa: number | null;
-    alpha: number | null;
-    flags: string[];
-  }[];
-  /** Why there is no summary (no round revealed, or not readable now). */
-  unavailable: string | null;
-}
-
-export interface FinalReport {
-  project: { id: string; name: string; description: string };
-  generatedAt: number;
-  /** What the counts count: the scope, the layers read and the counting rule. */
-  counted: CountedDescription;
-  layers: LayerInfo[];
-  themes: ReportTheme[];
-  /** Codes in no theme: what the themes leave out is part of the analysis too. */
-  unthemedCodes: ReportCode[];
-  reliability: ReliabilitySummary;
-}
+export type ReportCode = ReportCodeView;
+export type ReportQuote = ReportQuoteView;
+export type ReportTheme = ReportThemeView;
+export type ReliabilitySummary = ReliabilitySummaryView;
+export type FinalReport = FinalReportView;
 
 export async function buildFinalReport(
   ctx: AppContext,
