@@ -8,6 +8,7 @@ import { ExportMenu } from './ExportMenu.js';
 import type { Exportable } from './exportFile.js';
 import { heatFigure } from './figures.js';
 import { HeatGrid } from './HeatGrid.js';
+import { MeasureSelect } from './MeasureSelect.js';
 import { type CellQuery, type GroupBy, useCellSegments, useGroupComparison } from './queries.js';
 import { csvPath, csvPercent, figureRows, formatCount, formatPercent, gridRows, largest, pathOf } from './rows.js';
 import { SegmentsPanel } from './SegmentsPanel.js';
@@ -154,20 +155,7 @@ export function GroupsView({
             <option value={SPEAKER}>{t('groups.speakerOption')}</option>
           </select>
         </span>
-        <span className="overview-control">
-          <label htmlFor={`${headingId}-measure`}>{t('overview.show')}</label>
-          <select
-            id={`${headingId}-measure`}
-            value={measure}
-            onChange={(event) => setMeasure(event.target.value as GroupMeasure)}
-          >
-            {MEASURES.map((m) => (
-              <option key={m.id} value={m.id}>
-                {t(m.label)}
-              </option>
-            ))}
-          </select>
-        </span>
+        <MeasureSelect id={`${headingId}-measure`} value={measure} measures={MEASURES} onChange={setMeasure} />
         <span className="spacer" />
         <ExportMenu what={exportable} label={t('groups.exportLabel')} />
       </div>

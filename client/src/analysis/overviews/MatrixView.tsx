@@ -8,6 +8,7 @@ import { ExportMenu } from './ExportMenu.js';
 import type { Exportable } from './exportFile.js';
 import { heatFigure } from './figures.js';
 import { HeatGrid } from './HeatGrid.js';
+import { MeasureSelect } from './MeasureSelect.js';
 import { type CellQuery, useCellSegments } from './queries.js';
 import { csvPath, csvPercent, figureRows, formatCount, formatPercent, gridRows, largest, pathOf } from './rows.js';
 import { SegmentsPanel } from './SegmentsPanel.js';
@@ -160,20 +161,7 @@ export function MatrixView({
     <section className="overview" aria-labelledby={`${measureId}-heading`} data-overview="matrix">
       <div className="overview-head">
         <h2 id={`${measureId}-heading`}>{t('matrix.heading')}</h2>
-        <span className="overview-control">
-          <label htmlFor={`${measureId}-measure`}>{t('overview.show')}</label>
-          <select
-            id={`${measureId}-measure`}
-            value={measure}
-            onChange={(event) => setMeasure(event.target.value as MatrixMeasure)}
-          >
-            {MATRIX_MEASURES.map((m) => (
-              <option key={m.id} value={m.id}>
-                {t(m.label)}
-              </option>
-            ))}
-          </select>
-        </span>
+        <MeasureSelect id={`${measureId}-measure`} value={measure} measures={MATRIX_MEASURES} onChange={setMeasure} />
         <span className="spacer" />
         <ExportMenu what={exportable} label={t('matrix.exportLabel')} />
       </div>
