@@ -9,7 +9,7 @@ import WebSocket from 'ws';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { now, percentile, syncMessage, updateId } from '../sync/clients.mjs';
+import { awarenessEcho, now, percentile, syncMessage, updateId } from '../sync/clients.mjs';
 
 export { now, percentile };
 
@@ -123,7 +123,6 @@ export function fullClient(target, room, cookie, deliveries) {
 
 const EMPTY_STATE_VECTOR = Y.encodeStateVector(new Y.Doc());
 const EMPTY_UPDATE = Y.encodeStateAsUpdate(new Y.Doc());
-const NULL_STATE = Buffer.from('null');
 
 function awarenessMessage(update) {
   const encoder = encoding.createEncoder();
@@ -144,8 +143,6 @@ export function lightClient(target, room, cookie, deliveries) {
     landed = landingOf(target, response);
   });
   const awareness = new awarenessProtocol.Awareness(new Y.Doc());
-  const clocks = new Map();
-  const present = new Set();
   let resolveSynced;
   const synced = new Promise((resolve) => {
     resolveSynced = resolve;
@@ -185,33 +182,6 @@ export function lightClient(target, room, cookie, deliveries) {
     }
   });
   ws.on('error', () => {});
-  const echoAwareness = (update) => {
-    const decoder = decoding.createDecoder(update);
-    const count = decoding.readVarUint(decoder);
-    const echo = [];
-    for (let i = 0; i < count; i++) {
-      const clientId = decoding.readVarUint(decoder);
-      const clock = decoding.readVarUint(decoder);
-      const state = decoding.readVarUint8Array(decoder);
-      if (clientId === awareness.clientID) continue;
-      const isNull = state.length === 4 && NULL_STATE.equals(state);
-      const current = clocks.get(clientId) ?? 0;
-      if (current < clock || (current === clock && isNull && present.has(clientId))) {
-        clocks.set(clientId, clock);
-        if (isNull) present.delete(clientId);
-        else present.add(clientId);
-        echo.push(clientId, clock, state);
-      }
-    }
-    if (echo.length === 0) return;
-    const encoder = encoding.createEncoder();
-    encoding.writeVarUint(encoder, echo.length / 3);
-    for (let i = 0; i < echo.length; i += 3) {
-      encoding.writeVarUint(encoder, echo[i]);
-      encoding.writeVarUint(encoder, echo[i + 1]);
-      encoding.writeVarUint8Array(encoder, echo[i + 2]);
-    }
-    send(awarenessMessage(encoding.toUint8Array(encoder)));
-  };
+  const echoAwareness = awarenessEcho(awareness.clientID, send);
   return client;
 }

@@ -147,8 +147,6 @@ export function lightClient(server, room, recorder) {
   const ws = new WebSocket(`${server.url}/${room}`, { perMessageDeflate: false });
   // A real y-protocols Awareness for this client's own state (its doc is never written to).
   const awareness = new awarenessProtocol.Awareness(new Y.Doc());
-  const clocks = new Map();
-  const present = new Set();
   let resolveSynced;
   const synced = new Promise((resolve) => {
     resolveSynced = resolve;
@@ -180,8 +178,25 @@ export function lightClient(server, room, recorder) {
     }
   });
   ws.on('error', () => {});
-  /** What applyAwarenessUpdate + y-websocket's rebroadcast do, on the raw entries. */
-  const echoAwareness = (update) => {
+  const echoAwareness = awarenessEcho(awareness.clientID, send);
+  return {
+    awareness,
+    synced,
+    destroy() {
+      awareness.destroy();
+      ws.close();
+    },
+  };
+}
+
+/**
+ * What applyAwarenessUpdate + y-websocket's rebroadcast do, on the raw entries: a light client's handler for an
+ * incoming awareness update that sends back the entries new to it (its own excepted), as a real client would.
+ */
+export function awarenessEcho(ownClientId, send) {
+  const clocks = new Map();
+  const present = new Set();
+  return (update) => {
     const decoder = decoding.createDecoder(update);
     const count = decoding.readVarUint(decoder);
     const echo = [];
@@ -189,7 +204,7 @@ export function lightClient(server, room, recorder) {
       const clientId = decoding.readVarUint(decoder);
       const clock = decoding.readVarUint(decoder);
       const state = decoding.readVarUint8Array(decoder);
-      if (clientId === awareness.clientID) continue;
+      if (clientId === ownClientId) continue;
       const isNull = state.length === 4 && NULL_STATE.equals(state);
       const current = clocks.get(clientId) ?? 0;
       if (current < clock || (current === clock && isNull && present.has(clientId))) {
@@ -208,13 +223,5 @@ export function lightClient(server, room, recorder) {
       encoding.writeVarUint8Array(encoder, echo[i + 2]);
     }
     send(awarenessMessage(encoding.toUint8Array(encoder)));
-  };
-  return {
-    awareness,
-    synced,
-    destroy() {
-      awareness.destroy();
-      ws.close();
-    },
   };
 }
