@@ -135,6 +135,25 @@ describe('MAXQDA interview exports (real PDFs)', () => {
   });
 });
 
+/** Posts `bytes` as the file `name` to the project's import upload, as the web client does. */
+function uploadFile(
+  test: TestServer,
+  projectId: string,
+  owner: { client: { cookie?: string | null; csrfToken?: string | null } },
+  name: string,
+  bytes: Uint8Array,
+) {
+  return fetch(`${test.url}/api/projects/${projectId}/import/files?name=${encodeURIComponent(name)}`, {
+    method: 'POST',
+    headers: {
+      cookie: owner.client.cookie!,
+      'x-csrf-token': owner.client.csrfToken!,
+      'content-type': 'application/octet-stream',
+    },
+    body: Buffer.from(bytes),
+  });
+}
+
 describe('PDF through the REST upload and accord import', () => {
   const cleanup: TestServer[] = [];
   afterEach(async () => {
@@ -145,16 +164,7 @@ describe('PDF through the REST upload and accord import', () => {
     const test = await startTestServer();
     cleanup.push(test);
     const { project, owner } = await seedProject(test);
-    const upload = (name: string, bytes: Uint8Array) =>
-      fetch(`${test.url}/api/projects/${project.id}/import/files?name=${encodeURIComponent(name)}`, {
-        method: 'POST',
-        headers: {
-          cookie: owner.client.cookie!,
-          'x-csrf-token': owner.client.csrfToken!,
-          'content-type': 'application/octet-stream',
-        },
-        body: Buffer.from(bytes),
-      });
+    const upload = (name: string, bytes: Uint8Array) => uploadFile(test, project.id, owner, name, bytes);
     const previewed = await upload('Interview 7.pdf', fixture('pdf/two-page.pdf'));
     expect(previewed.status).toBe(201);
     const { upload: preview } = (await previewed.json()) as {
@@ -263,16 +273,7 @@ describe('PDF bombs through the REST upload', () => {
     const test = await startTestServer();
     cleanup.push(test);
     const { project, owner } = await seedProject(test);
-    const upload = (name: string, bytes: Uint8Array) =>
-      fetch(`${test.url}/api/projects/${project.id}/import/files?name=${encodeURIComponent(name)}`, {
-        method: 'POST',
-        headers: {
-          cookie: owner.client.cookie!,
-          'x-csrf-token': owner.client.csrfToken!,
-          'content-type': 'application/octet-stream',
-        },
-        body: Buffer.from(bytes),
-      });
+    const upload = (name: string, bytes: Uint8Array) => uploadFile(test, project.id, owner, name, bytes);
     const before = (await metadataOf(test.server.ctx)).transcripts.length;
 
     // About 1 MB that unpacks to 1 GiB of blanks: refused before pdf.js unpacks it (it would take 1 GiB of memory).
