@@ -1,6 +1,8 @@
 import { type FinalReportView, type Role, segmentsCsv } from '@accord/shared';
 import type { AppContext } from '../context.js';
 import { AccordError } from '../errors.js';
+import { reportLocale } from '../i18n/index.js';
+import { countedText } from '../i18n/words.js';
 import { layerNamer } from './dataset.js';
 import { buildFinalReport } from './finalReport.js';
 import { finalReportHtml, segmentsHtml } from './html.js';
@@ -54,7 +56,9 @@ export async function exportSegments(
 
 /**
  * The final report (themes, codes, quotes, counts, reliability) as data, audited as an export. It takes a scope
- * and transcripts; code, attribute and text filters would make it a different report, so they are refused.
+ * and transcripts; code, attribute and text filters would make it a different report, so they are refused. For the
+ * printable page (`html`), what it counted (`counted.text`) is written in the project's report language; the JSON
+ * keeps the server's English sentence, as every analysis answer has it (the web client writes its own).
  */
 export async function finalReport(
   ctx: AppContext,
@@ -72,7 +76,14 @@ export async function finalReport(
     project: caller.project.id,
     details: { what: 'finalReport', format, counted: report.counted.scope },
   });
-  return report;
+  const locale = reportLocale(caller.project.settings.language);
+  if (format === 'json' || locale === 'en') return report;
+  const round = filters.scope.kind === 'round' ? await ctx.metadata.rounds.get(filters.scope.round) : null;
+  const names = {
+    layer: await layerNamer(ctx),
+    round: (id: string) => (round?.id === id ? round.name : id),
+  };
+  return { ...report, counted: { ...report.counted, text: countedText(locale, filters.scope, report.counted, names) } };
 }
 
 export { finalReportHtml };

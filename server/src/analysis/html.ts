@@ -1,5 +1,6 @@
 import { fixedDigits, type RetrievedSegment } from '@accord/shared';
 import { type ReportMessageId, reportLocale, translator } from '../i18n/index.js';
+import { agreementWord, unitName } from '../i18n/words.js';
 import {
   type Html,
   type HtmlValue,
@@ -78,10 +79,48 @@ export function segmentsHtml(segments: readonly RetrievedSegment[], options: Seg
   return page(options.title, lines(parts), options.lang);
 }
 
-const fixed = (value: number | null) => (value === null ? '—' : fixedDigits(value, 2));
-const date = (at: number | null) => (at === null ? '' : new Date(at).toISOString().slice(0, 10));
+/**
+ * The final report's words and figures in its language: English as ever (decimal points, ISO 8601 days), German
+ * through the catalogue and `Intl` in the project's tag (`0,61`, `5. Dezember 2026`).
+ */
+function finalFormats(language: string | null | undefined) {
+  const locale = reportLocale(language);
+  const lang = pageLanguage(language);
+  const english = locale === 'en';
+  const two = new Intl.NumberFormat(lang, {
+    minimumFractionDigits: 2,
+    maximumFractionDigits: 2,
+    signDisplay: 'negative',
+  });
+  const day = new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeZone: 'UTC' });
+  return {
+    locale,
+    t: translator(locale),
+    fixed: (value: number | null) => (value === null ? '—' : english ? fixedDigits(value, 2) : two.format(value)),
+    date: (at: number | null) =>
+      at === null ? '' : english ? new Date(at).toISOString().slice(0, 10) : day.format(at),
+    number: (value: number) => (english ? String(value) : new Intl.NumberFormat(lang).format(value)),
+  };
+}
+type Formats = ReturnType<typeof finalFormats>;
 
-function codesTable(codes: readonly ReportCode[], reliability: ReportTheme['finalisedWith'], t: T): Html {
+const STATUS: Record<string, ReportMessageId> = {
+  candidate: 'final.status.candidate',
+  reviewed: 'final.status.reviewed',
+  final: 'final.status.final',
+};
+
+/** Why there is no reliability summary (finalReport.ts and analysis/reliability.ts say it in English). */
+const UNAVAILABLE: Record<string, ReportMessageId> = {
+  'no round has been revealed yet': 'final.noRevealedRound',
+  'the latest revealed round cannot be read by you while a blind round runs': 'final.blindRoundRuns',
+};
+
+const inCatalogue = (table: Record<string, ReportMessageId>, value: string, t: T) =>
+  Object.hasOwn(table, value) ? t(table[value]!) : value;
+
+function codesTable(codes: readonly ReportCode[], reliability: ReportTheme['finalisedWith'], f: Formats): Html {
+  const { t, fixed } = f;
   if (codes.length === 0) return html`<p class="muted">${t('final.noCodes')}</p>`;
   const byCode = new Map((reliability?.codes ?? []).map((c) => [c.code, c]));
   const rows = codes.map((code) => {
@@ -107,7 +146,8 @@ export function quoteSource(quote: Pick<ReportQuote, 'speakers' | 'participant' 
   return parts.join(' · ');
 }
 
-function themeSection(theme: ReportTheme, t: T): Html {
+function themeSection(theme: ReportTheme, f: Formats): Html {
+  const { t, date, number } = f;
   const heading = theme.depth === 0 ? html`h2` : html`h3`;
   const prefix = theme.depth > 0 ? `${'— '.repeat(theme.depth)}${t('final.subTheme')}` : '';
   const finalisedWith = theme.finalisedWith;
@@ -116,28 +156,42 @@ function themeSection(theme: ReportTheme, t: T): Html {
     html`<p class="meta">${t('final.finalised', {
       date: date(finalisedWith.at),
       round: finalisedWith.roundName ? t('final.onRound', { name: finalisedWith.roundName }) : t('final.noRound'),
-    })}${finalisedWith.report && t('final.finalisedReport', { digest: finalisedWith.report.digest.slice(0, 12), unit: finalisedWith.report.unit })}${finalisedWith.warningsAcknowledged && t('final.acknowledged')}.</p>`;
+    })}${finalisedWith.report && t('final.finalisedReport', { digest: finalisedWith.report.digest.slice(0, 12), unit: unitName(f.locale, finalisedWith.report.unit) })}${finalisedWith.warningsAcknowledged && t('final.acknowledged')}.</p>`;
   const quotes = theme.quotes.map(
     (quote) =>
       html`<blockquote>${quote.text}</blockquote><p class="meta">— ${quoteSource(quote)}${quote.asChosen && t('final.asChosen')}</p>`,
   );
   return html`<section class="theme" id="theme-${theme.id}">
-<${heading}>${prefix + theme.name} <span class="status">${theme.status}</span></${heading}>
+<${heading}>${prefix + theme.name} <span class="status">${inCatalogue(STATUS, theme.status, t)}</span></${heading}>
 <p><strong>${t('final.definitionLabel')}</strong> ${theme.definition ? theme.definition : html`<span class="muted">${t('final.notDefined')}</span>`}</p>
 ${theme.memo && html`<p><strong>${t('final.memo')}</strong> <span style="white-space:pre-wrap">${theme.memo}</span></p>`}
-<p class="meta">${t('final.themeCounts', { codings: theme.counts.codings, transcripts: theme.counts.transcripts, participants: theme.counts.participants })}</p>
+<p class="meta">${t('final.themeCounts', {
+    codings: t('final.codingCount', { count: theme.counts.codings, countText: number(theme.counts.codings) }),
+    transcripts: t('final.transcriptCount', {
+      count: theme.counts.transcripts,
+      countText: number(theme.counts.transcripts),
+    }),
+    participants: t('final.participantCount', {
+      count: theme.counts.participants,
+      countText: number(theme.counts.participants),
+    }),
+  })}</p>
 ${finalised}
-${codesTable(theme.codes, theme.finalisedWith, t)}
+${codesTable(theme.codes, theme.finalisedWith, f)}
 ${quotes.length > 0 ? html`<p><strong>${t('final.quotes')}</strong></p>${lines(quotes)}` : html`<p class="muted">${t('final.noQuotes')}</p>`}
 </section>`;
 }
 
-function reliabilitySection(report: FinalReport, t: T): Html {
+function reliabilitySection(report: FinalReport, f: Formats): Html {
+  const { t, fixed, date, number } = f;
+  const word = (text: string) => agreementWord(f.locale, text);
   const r = report.reliability;
-  if (r.unavailable !== null) return html`<h2>${t('final.reliability')}</h2><p class="muted">${r.unavailable}.</p>`;
+  if (r.unavailable !== null) {
+    return html`<h2>${t('final.reliability')}</h2><p class="muted">${inCatalogue(UNAVAILABLE, r.unavailable, t)}.</p>`;
+  }
   const rows = r.codes.map(
     (c) =>
-      html`<tr${c.flags.length > 0 && html` class="warn"`}><td>${c.name}</td><td>${fixed(c.kappa)}</td><td>${fixed(c.alpha)}</td><td>${c.flags.join(', ')}</td></tr>`,
+      html`<tr${c.flags.length > 0 && html` class="warn"`}><td>${c.name}</td><td>${fixed(c.kappa)}</td><td>${fixed(c.alpha)}</td><td>${c.flags.map(word).join(', ')}</td></tr>`,
   );
   // The round's name in bold: the message is split where it goes (`{name}` is left unfilled).
   const [before, after] = t('final.latestRound', {
@@ -145,32 +199,35 @@ function reliabilitySection(report: FinalReport, t: T): Html {
     digest: r.digest?.slice(0, 12) ?? '',
     kappa: fixed(r.meanKappa),
     alpha: fixed(r.meanAlpha),
-    codes: r.codes.length,
-    kappaThreshold: r.thresholds.kappa,
-    alphaThreshold: r.thresholds.alpha,
+    codes: number(r.codes.length),
+    kappaThreshold: number(r.thresholds.kappa),
+    alphaThreshold: number(r.thresholds.alpha),
   }).split('{name}');
   return html`<h2>${t('final.reliability')}</h2>
 <p>${before}<strong>${r.round?.name ?? ''}</strong>${after}</p>
-<table><thead><tr><th>${t('final.code')}</th><th>${r.codes[0]?.kappaName ?? 'Kappa'}</th><th>${t('final.alpha')}</th><th>${t('final.flags')}</th></tr></thead><tbody>${rows}</tbody></table>`;
+<table><thead><tr><th>${t('final.code')}</th><th>${r.codes[0] ? word(r.codes[0].kappaName) : t('final.kappa')}</th><th>${t('final.alpha')}</th><th>${t('final.flags')}</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 /**
- * The final report as a printable page; `lang` is the project's report language: `<html lang>`, the date, and the
- * headings and labels (server/src/i18n). The counting note, statuses and the unavailability reason stay English.
+ * The final report as a printable page; `lang` is the project's report language: `<html lang>`, dates and figures,
+ * and every word of the page (server/src/i18n): headings, labels, theme statuses, flags, the kappa's name, why
+ * reliability is unavailable. `report.counted.text` is printed as given: `finalReport` (exports.ts) writes it in
+ * the project's language for this page.
  */
 export function finalReportHtml(report: FinalReport, options: { lang?: string | null } = {}): string {
-  const t = translator(reportLocale(options.lang));
+  const f = finalFormats(options.lang);
+  const { t } = f;
   const title = t('final.title', { name: report.project.name });
   const final = report.themes.filter((theme) => theme.status === 'final').length;
   const body = [
     html`<h1>${title}</h1>`,
     report.project.description && html`<p>${report.project.description}</p>`,
-    html`<p class="meta">${t('final.themes', { count: report.themes.length, final })} · ${t('final.generated', { date: madeAt(report.generatedAt, options.lang) })}</p>`,
+    html`<p class="meta">${t('final.themes', { count: report.themes.length, countText: f.number(report.themes.length), final: f.number(final) })} · ${t('final.generated', { date: madeAt(report.generatedAt, options.lang) })}</p>`,
     html`<p class="counted"><strong>${t('final.counted')}</strong> ${report.counted.text}</p>`,
-    ...report.themes.map((theme) => themeSection(theme, t)),
+    ...report.themes.map((theme) => themeSection(theme, f)),
     report.unthemedCodes.length > 0 &&
-      html`<h2>${t('final.unthemed')}</h2>${codesTable(report.unthemedCodes, null, t)}`,
-    reliabilitySection(report, t),
+      html`<h2>${t('final.unthemed')}</h2>${codesTable(report.unthemedCodes, null, f)}`,
+    reliabilitySection(report, f),
   ];
   return page(title, lines(body.filter(Boolean)), options.lang);
 }

@@ -1,6 +1,6 @@
 import type { ReportMessage } from './index.js';
 
-/** The source messages of the server-written pages (English); de.ts translates them. */
+/** The source messages of the server-written pages and documents (English); de.ts translates them. */
 export const EN = {
   // The reliability report (server/src/rounds/report.ts).
   'reliability.title': 'Reliability report: {name}',
@@ -29,7 +29,11 @@ export const EN = {
   'reliability.percentAgreement': '% agreement',
   'reliability.flags': 'Flags',
   'reliability.intervalNote':
-    '95% CI: {method} ({samples} resamples, seed {seed}), given when at least {minimum} transcripts were coded by both coders; * marks an approximate interval (fewer than 10 transcripts). The dashboard shows the same intervals. Undefined values (0/0) are shown as "undefined" with their reason.',
+    '95% CI: {method} ({samples} resamples, seed {seed}), given when at least {minimum} transcripts were coded by both coders; * marks an approximate interval (fewer than 10 transcripts).',
+  'reliability.intervalNoteMore':
+    'The dashboard shows the same intervals. Undefined values (0/0) are shown as "undefined" with their reason.',
+  'reliability.noIntervalFor': 'No interval for {codes}: {warning}.',
+  'reliability.undefined': 'undefined',
   'reliability.pairs': 'Coder pairs',
   'reliability.pair': 'Pair',
   'reliability.transcripts': 'Transcripts',
@@ -47,6 +51,144 @@ export const EN = {
   'reliability.snapshots': 'Snapshots',
   'reliability.document': 'Document',
   'reliability.references': 'References',
+  'reliability.mode.blind': 'blind',
+  'reliability.mode.open': 'open',
+
+  // The generated method text of the reliability report (`methodText`): one sentence per message, composed.
+  'method.assessed':
+    'Intercoder reliability was assessed on {selection}, each coded by {perTranscript} of {coders} coders ({names}) using {codebook}.',
+  'method.sample': 'a random sample of {n} of {population} transcripts ({percent}%, drawn with seed {seed})',
+  'method.selected': {
+    one: '# transcript selected by the research team',
+    other: '# transcripts selected by the research team',
+  },
+  'method.or': ' or ',
+  'method.frozenCodebook': {
+    other: 'the codebook as frozen at the start of the round (# codes; SHA-256 {digest}…)',
+  },
+  'method.projectCodebook': 'the project codebook',
+  'method.blind':
+    'Coders worked independently and could not see one another’s codings, cursors or selections until the round was revealed; the server enforced this and logged every reveal.',
+  'method.open': 'Coders could see one another’s codings while coding (an open round).',
+  'method.forced':
+    'The round was revealed by its owner before every coder had marked their transcripts done (a forced reveal), so some layers may be unfinished.',
+  'method.computed':
+    "Agreement was computed per code with Accord {version}, taking {unit} as the unit of analysis{coverage}: for each code, every unit was classed as coded or not coded by each coder, a coder's own overlapping codings counting once, and a coder not assigned a transcript was treated as missing.",
+  'method.coverageAtLeast': 'a unit counted as coded when a coding covered at least {percent}% of it',
+  'method.coverageAny': 'a unit counted as coded when a coding covered any part of it',
+  'method.coefficients':
+    'Tables were pooled across transcripts. We report percent agreement, {kappa} ({kappaCitation}), {chanceFree}, {ac1} (Gwet, 2008) and {alpha} (nominal; Krippendorff, 2004).',
+  'method.pabak': 'PABAK (Byrt, Bishop & Carlin, 1993)',
+  'method.brennanPrediger': 'Brennan and Prediger’s coefficient (Brennan & Prediger, 1981)',
+  'method.noIntervals':
+    'No confidence intervals are reported: the round has {transcripts}, and an interval needs at least {minimum} (units within a transcript are not independent, so transcripts are the units to resample, and a bootstrap over fewer has too few distinct resamples to give an interval).',
+  'method.transcripts': { one: '# transcript', other: '# transcripts' },
+  'method.intervals':
+    'Because characters and segments within a transcript are not independent units, 95% confidence intervals were obtained by a {method} ({samples} resamples, seed {seed}), for codes coded by both coders in at least {minimum} transcripts.',
+  'method.withoutInterval':
+    'No interval is given for {codes} (too few transcripts coded by both coders, or the coefficient undefined in too many resamples).',
+  'method.fewTranscripts': 'With fewer than 10 transcripts these intervals are approximate and tend to be too narrow.',
+  'method.range': '{kappa} ranged from {min} to {max} across {codes}.',
+  'method.rangeUndefined': '{kappa} ranged from undefined for every code across {codes}.',
+  'method.codes': { one: '# code', other: '# codes' },
+  'method.thresholds':
+    'Codes with kappa below {kappa} were flagged for discussion and alpha below {alpha} was considered unreliable (Landis & Koch, 1977; Krippendorff, 2004){flagged}.',
+  'method.flagged': '; flagged: {codes}',
+  'method.notRevealed':
+    'The round had not been revealed when this report was generated: the figures are from the coders’ live layers and no disagreement had been reviewed.',
+  'method.noDisagreement': 'The coders’ layers did not disagree on any passage, so there was nothing to resolve.',
+  'method.noneResolved':
+    'Of {disagreements} between coders, none had been resolved when this report was generated; the consensus layer holds only the codings identical in every layer.',
+  'method.allResolved': {
+    one: 'All # disagreement between coders were resolved into a consensus layer by {by}, each decision recorded with its adjudicator, time and rationale.',
+    other:
+      'All # disagreements between coders were resolved into a consensus layer by {by}, each decision recorded with its adjudicator, time and rationale.',
+  },
+  'method.someResolved': {
+    one: 'Of {disagreements} between coders, # was resolved into a consensus layer by {by} (each decision recorded with its adjudicator, time and rationale) and {open} remained unresolved when this report was generated, so the consensus layer is incomplete.',
+    other:
+      'Of {disagreements} between coders, # were resolved into a consensus layer by {by} (each decision recorded with its adjudicator, time and rationale) and {open} remained unresolved when this report was generated, so the consensus layer is incomplete.',
+  },
+  'method.adjudicator': '{name} ({decisions})',
+  'method.changes': {
+    one: 'During review, # code definition was changed; each change is recorded with the round.',
+    other: 'During review, # code definitions were changed; each change is recorded with the round.',
+  },
+  'method.reproduce':
+    "The coders' layers were snapshotted at reveal (SHA-256 digests listed in the report); running `accord agreement` on the exported input reproduces every figure.",
+  'list.and': '{rest} and {last}',
+
+  // The unit of analysis in words (`unitText`), and how sentences, paragraphs and turns were cut.
+  'unit.character': 'the character (UTF-16 code unit of the transcript text)',
+  'unit.sentence': 'the sentence',
+  'unit.paragraph': 'the paragraph',
+  'unit.speakerTurn': 'the speaker turn',
+  'unit.transcript': 'the whole transcript (presence or absence of each code)',
+  'unit.cut': '{unit} ({cut}; Accord segmentation version {version})',
+  'unit.cut1.sentence': 'sentences ending after ".", "!", "?" or "…" followed by whitespace, or at a line break',
+  'unit.cut1.paragraph': 'paragraphs being lines of text',
+  'unit.cut1.speakerTurn': 'speaker turns as recorded at import, or starting at "Name:" labels',
+  'unit.cut2.sentence':
+    "sentence boundaries by the Unicode text segmentation rules (UAX #29) with each transcript's language",
+  'unit.cut2.paragraph': 'paragraphs being lines of text, also ended by Unicode line and paragraph separators',
+  'unit.cut2.speakerTurn': 'speaker turns as recorded at import, or starting at speaker labels in any script',
+  // A unit's short name, as the final report names the unit a theme was finalised at (the engine's own word).
+  'unitName.character': 'character',
+  'unitName.sentence': 'sentence',
+  'unitName.paragraph': 'paragraph',
+  'unitName.speakerTurn': 'speakerTurn',
+  'unitName.transcript': 'transcript',
+
+  // Words the agreement engine (shared/src/agreement) gives in English, mapped by server/src/i18n/words.ts. The
+  // English messages are exactly the engine's words (test/i18n/reportLanguage.test.ts checks it).
+  'coefficient.cohenKappa': "Cohen's kappa",
+  'coefficient.fleissKappa': "Fleiss' kappa",
+  'coefficient.krippendorffAlpha': "Krippendorff's alpha",
+  'coefficient.gwetAc1': "Gwet's AC1",
+  'interpretation.almostPerfect': 'almost perfect',
+  'interpretation.substantial': 'substantial',
+  'interpretation.moderate': 'moderate',
+  'interpretation.fair': 'fair',
+  'interpretation.slight': 'slight',
+  'interpretation.poor': 'poor',
+  'interpretation.reliable': 'reliable',
+  'interpretation.tentative': 'tentative',
+  'interpretation.unreliable': 'unreliable',
+  'flag.discuss': 'discuss',
+  'flag.unreliable': 'unreliable',
+  'interval.method': 'percentile bootstrap over transcripts',
+  'interval.tooFew': {
+    one: '# transcript coded by both coders; an interval needs at least {minimum} (bootstrap over transcripts)',
+    other: '# transcripts coded by both coders; an interval needs at least {minimum} (bootstrap over transcripts)',
+  },
+  'interval.undefinedIn': 'the coefficient is undefined in {undefined} of {total} resamples of the transcripts',
+  'interval.approximate':
+    'approximate: only {transcripts} transcripts (a bootstrap over few transcripts tends to be too narrow)',
+  'interval.notComputed': 'intervals are computed from the reveal snapshots, once the round is revealed',
+  'reason.noUnits': 'no units',
+  'reason.noUnitsForPair': 'no units for this pair (neither coder was assigned a document here, or it is empty)',
+  'reason.kappaAllOrNone': 'both coders coded all units or none, so chance agreement is 1 and kappa is 0/0',
+  'reason.piAllOrNone': 'both coders coded all units or none, so chance agreement is 1 and pi is 0/0',
+  'reason.alphaSameValue': 'every unit has the same value (all coded or all uncoded), so alpha is 0/0',
+  'reason.undefinedInEveryDocument': 'undefined in every document of this pair',
+  'reason.noUnitByBoth': 'no unit was rated by both coders',
+  'reason.oneCategoryPair':
+    'both coders put every unit in one and the same category, so chance agreement is 1 and kappa is 0/0',
+  'reason.noPairs': 'no unit has ratings from two or more coders',
+  'reason.oneCategoryKappa': 'every rating is in one category, so chance agreement is 1 and kappa is 0/0',
+  'reason.gwetCategories': 'Gwet’s chance agreement needs at least two categories',
+  'reason.oneCategoryChance': 'with a single category, chance agreement 1/q is 1 and the coefficient is 0/0',
+  'reason.alphaAlike': 'all pairable values are alike, so expected disagreement is 0 and alpha is 0/0',
+  'reason.fewerThanTwo': 'fewer than two pairable values',
+  // A review decision in words (`describeDecision` in shared/src/rounds/resolution.ts says the same in English).
+  'decision.keepA': 'kept {coder}’s coding',
+  'decision.keepB': 'kept {coder}’s coding',
+  'decision.merge': 'merged both codings',
+  'decision.drop': 'dropped both codings',
+  'decision.recode': 'recoded the passage',
+  'decision.recodeAs': 'recoded the passage as “{code}”',
+  'decision.agreed': 'identical in every layer (agreed at reveal)',
+
   // The final report and a retrieval's printable page (server/src/analysis/html.ts).
   'final.title': 'Final report: {name}',
   'final.themes': { one: '# theme ({final} final)', other: '# themes ({final} final)' },
@@ -71,7 +213,7 @@ export const EN = {
   'final.definitionLabel': 'Definition.',
   'final.notDefined': 'not yet defined',
   'final.memo': 'Memo.',
-  'final.themeCounts': '{codings} codings in {transcripts} transcripts ({participants} participants).',
+  'final.themeCounts': '{codings} in {transcripts} ({participants}).',
   'final.quotes': 'Representative quotes',
   'final.noQuotes': 'No quotes chosen yet.',
   'final.reliability': 'Reliability',
@@ -79,11 +221,39 @@ export const EN = {
     'Latest revealed round: {name}, revealed {date} (report {digest}…). Mean kappa {kappa}, mean alpha {alpha} over {codes} codes; thresholds: kappa {kappaThreshold}, alpha {alphaThreshold}.',
   'final.alpha': "Krippendorff's alpha",
   'final.flags': 'Flags',
+  'final.kappa': 'Kappa',
+  'final.status.candidate': 'candidate',
+  'final.status.reviewed': 'reviewed',
+  'final.status.final': 'final',
+  'final.noRevealedRound': 'no round has been revealed yet',
+  'final.blindRoundRuns': 'the latest revealed round cannot be read by you while a blind round runs',
+  'final.codingCount': { other: '# codings' },
+  'final.transcriptCount': { other: '# transcripts' },
+  'final.participantCount': { other: '# participants' },
+  // What the final report counted (the scope, the layers read, the counting rule): `countedDescription`'s words.
+  'counted.text': 'Counted: {what}; layers read: {layers}.',
+  'counted.textMerged': 'Counted: {what}; layers read: {layers}; {rule}.',
+  'counted.all': 'all coding you can see (consensus and every coder, merged)',
+  'counted.coder': 'the coding of {name}',
+  'counted.consensus': 'the consensus layer only',
+  'counted.consensusElseCoders': 'the consensus layer where a transcript has one, else its coders’ coding merged',
+  'counted.round': 'the reveal snapshots of round “{name}” (its coders’ coding, merged)',
+  'counted.noLayers': 'none with codings',
+  'counted.rule':
+    'a passage coded with the same code (same start and end) in several layers counts once, as one segment naming every layer that coded it',
+  'layer.consensus': 'Consensus',
+  'layer.merged': 'Merged',
   'segments.meta': {
     one: '{description} · # segment · printed {date}',
     other: '{description} · # segments · printed {date}',
   },
   'segments.memo': 'Memo: {memo}',
+  // The codebook as a document (server/src/export/codebookDocs.ts): HTML and Markdown.
+  'codebook.title': 'Codebook: {name}',
+  'codebook.definition': 'Definition',
+  'codebook.inclusion': 'Inclusion criteria',
+  'codebook.exclusion': 'Exclusion criteria',
+  'codebook.examples': 'Examples',
 } satisfies Record<string, ReportMessage>;
 
 export type ReportMessageId = keyof typeof EN;

@@ -2,8 +2,8 @@ import {
   BINARY_KEYS,
   buildSpansInput,
   type CodeSummary,
+  type Coefficient,
   type CsvValue,
-  describeDecision,
   docName,
   fixedDigits,
   INTERVAL_METHOD,
@@ -21,7 +21,8 @@ import {
 import { SEGMENTATION_METHODS, type SegmentationVersion } from '@accord/shared/text/index';
 import * as Y from 'yjs';
 import type { AppContext } from '../context.js';
-import { reportLocale, translator } from '../i18n/index.js';
+import { t as message, type ReportLocale, type ReportMessageId, reportLocale, translator } from '../i18n/index.js';
+import { agreementWord, decisionWords, intervalWarning, undefinedReason } from '../i18n/words.js';
 import type { Project, Round, SnapshotRecord } from '../metadata/schema.js';
 import { type Html, html, htmlDocument, joinHtml, localeDateTime, pageLanguage } from '../render/html.js';
 import { nameDoc } from '../sync/skippedEntries.js';
@@ -144,7 +145,7 @@ export interface ReviewSummary {
     passage: string;
     codes: string[];
     decision: string;
-    /** The decision in words: "kept Cora Coder’s coding". */
+    /** The decision in words, in the report's language: "kept Cora Coder’s coding". */
     words: string;
     by: string;
     at: number;
@@ -159,12 +160,15 @@ async function roundNames(ctx: AppContext, round: Round) {
   return { userName: (id: string) => names.get(id) ?? id, titles };
 }
 
+/** What happened in review; each decision in words in the project's report language `language`. */
 export async function reviewSummary(
   ctx: AppContext,
   round: Round,
   data: RoundData,
   codeNames: ReadonlyMap<string, CodeInfo>,
+  language: string | null = null,
 ): Promise<ReviewSummary> {
+  const locale = reportLocale(language);
   const { userName, titles } = await roundNames(ctx, round);
   const codeName = (id: string) => codeNames.get(id)?.name ?? id;
   const items = round.status === 'revealed' ? await reviewList(ctx, round, data, {}) : [];
@@ -186,7 +190,7 @@ export async function reviewSummary(
         passage: item.text,
         codes: item.codes.map(codeName),
         decision: resolution.decision,
-        words: describeDecision(resolution.decision, {
+        words: decisionWords(locale, resolution.decision, {
           coderA: userName(item.coders[0]),
           coderB: userName(item.coders[1]),
           code: resolution.code === undefined ? undefined : codeName(resolution.code),
@@ -201,6 +205,12 @@ export async function reviewSummary(
 
 export interface ReliabilityReport {
   generator: { name: 'Accord'; version: string; generatedAt: number };
+  /**
+   * The project's report language (`settings.language`, null for English): the language of `method` and of the
+   * decisions' `words`, and the default of `reportHtml` and `reportMarkdown`. Keys and the engine's values stay
+   * English.
+   */
+  language: string | null;
   round: {
     id: string;
     name: string;
@@ -238,34 +248,26 @@ export interface ReliabilityReport {
   agreement: SpansReport;
 }
 
-const UNIT_TEXT: Record<UnitKind, string> = {
-  character: 'the character (UTF-16 code unit of the transcript text)',
-  sentence: 'the sentence',
-  paragraph: 'the paragraph',
-  speakerTurn: 'the speaker turn',
-  transcript: 'the whole transcript (presence or absence of each code)',
-};
-
 /** How the report's units were cut, in words: only sentences, paragraphs and text-labelled turns depend on it. */
-const CUT_TEXT: Record<SegmentationVersion, Partial<Record<UnitKind, string>>> = {
-  1: {
-    sentence: 'sentences ending after ".", "!", "?" or "…" followed by whitespace, or at a line break',
-    paragraph: 'paragraphs being lines of text',
-    speakerTurn: 'speaker turns as recorded at import, or starting at "Name:" labels',
-  },
-  2: {
-    sentence: "sentence boundaries by the Unicode text segmentation rules (UAX #29) with each transcript's language",
-    paragraph: 'paragraphs being lines of text, also ended by Unicode line and paragraph separators',
-    speakerTurn: 'speaker turns as recorded at import, or starting at speaker labels in any script',
-  },
+const CUT_TEXT: Record<SegmentationVersion, Partial<Record<UnitKind, ReportMessageId>>> = {
+  1: { sentence: 'unit.cut1.sentence', paragraph: 'unit.cut1.paragraph', speakerTurn: 'unit.cut1.speakerTurn' },
+  2: { sentence: 'unit.cut2.sentence', paragraph: 'unit.cut2.paragraph', speakerTurn: 'unit.cut2.speakerTurn' },
 };
 
-/** The unit with how it was cut, e.g. "the sentence (… ; Accord segmentation version 2)". */
-export function unitText(unit: UnitKind, segmentation: Pick<SegmentationInfo, 'version'>): string {
+/**
+ * The unit with how it was cut, e.g. "the sentence (… ; Accord segmentation version 2)", in the report language
+ * `locale` ("der Satz (…; Accord-Segmentierungsversion 2)").
+ */
+export function unitText(
+  unit: UnitKind,
+  segmentation: Pick<SegmentationInfo, 'version'>,
+  locale: ReportLocale = 'en',
+): string {
   const cut = CUT_TEXT[segmentation.version][unit];
+  const text = message(locale, `unit.${unit}`);
   return cut === undefined
-    ? UNIT_TEXT[unit]
-    : `${UNIT_TEXT[unit]} (${cut}; Accord segmentation version ${segmentation.version})`;
+    ? text
+    : message(locale, 'unit.cut', { unit: text, cut: message(locale, cut), version: segmentation.version });
 }
 
 export async function buildReport(
@@ -276,10 +278,12 @@ export async function buildReport(
   codes: { frozen: CodeInfo[] },
   choice: UnitChoice,
   review: ReviewSummary,
+  language: string | null = null,
 ): Promise<ReliabilityReport> {
   const { userName, titles } = await roundNames(ctx, round);
   const report: ReliabilityReport = {
     generator: { name: 'Accord', version: VERSION, generatedAt: Date.now() },
+    language,
     round: {
       id: round.id,
       name: round.name,
@@ -328,88 +332,191 @@ export async function buildReport(
   return report;
 }
 
-const fixed = (value: number | null | undefined, digits = 2) =>
-  value === null || value === undefined ? 'undefined' : fixedDigits(value, digits);
-/** `fixed` under another name, for `reportHtml`'s own (locale-aware) `fixed`. */
-const fixedIn = fixed;
+/**
+ * How a report in `language` writes its words, numbers and moments. English (the default) as ever: decimal points
+ * (`fixedDigits`), ISO 8601 moments, plain integers. German: the catalogue's words, and numbers and dates through
+ * `Intl` in the project's tag (`0,623`, `1.000`, `6. Dezember 2026 um 15:04 UTC`). `page` is the same for the HTML
+ * page's tables and dates, which have always followed any tag (`fr` too); the prose of the method text and the
+ * Markdown follow `locale`, so an English text never carries another language's decimal commas.
+ */
+export function reportFormats(language: string | null | undefined, options: { page?: boolean } = {}) {
+  const lang = pageLanguage(language);
+  const locale = reportLocale(language);
+  const english = options.page ? lang === 'en' || lang.startsWith('en-') : locale === 'en';
+  const numbers = (digits: number) =>
+    new Intl.NumberFormat(lang, {
+      minimumFractionDigits: digits,
+      maximumFractionDigits: digits,
+      signDisplay: 'negative',
+    });
+  const say = translator(locale);
+  const format = {
+    lang,
+    locale,
+    english,
+    t: say,
+    /** A figure to `digits` decimals; "undefined" (in the report's language) when there is none. */
+    fixed: (value: number | null | undefined, digits = 2): string =>
+      value === null || value === undefined || !Number.isFinite(value)
+        ? say('reliability.undefined')
+        : english
+          ? fixedDigits(value, digits)
+          : numbers(digits).format(value),
+    /** A count or a threshold as given (`0.6`, `1000`). */
+    number: (value: number): string => (english ? String(value) : new Intl.NumberFormat(lang).format(value)),
+    moment: (at: number): string => (english ? new Date(at).toISOString() : localeDateTime(at, lang)),
+    minute: (at: number): string =>
+      english ? new Date(at).toISOString().slice(0, 16).replace('T', ' ') : localeDateTime(at, lang),
+    /** The report's one interval reading (the dashboard's): bounds, or the reason there are none. */
+    ci: (reading: IntervalReading): string =>
+      reading.ci95
+        ? `[${format.fixed(reading.ci95[0], 3)}, ${format.fixed(reading.ci95[1], 3)}]${reading.warning ? ' *' : ''}`
+        : '—',
+    /** An interpretation, flag or coefficient name from the engine, in the report's language. */
+    word: (word: string): string => agreementWord(locale, word),
+    /** "A, B and C". */
+    list: (names: readonly string[]): string =>
+      names.length <= 1
+        ? (names[0] ?? '')
+        : say('list.and', { rest: names.slice(0, -1).join(', '), last: names[names.length - 1]! }),
+  };
+  return format;
+}
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
-const listNames = (names: readonly string[]) =>
-  names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+type Formats = ReturnType<typeof reportFormats>;
 
 /** How review went, in the words of a methods section: never claims more than the decisions recorded. */
-function reviewSentence(report: ReliabilityReport): string {
+function reviewSentence(report: ReliabilityReport, f: Formats): string {
+  const { t, number } = f;
   const r = report.review;
-  if (!r.revealed) {
-    return 'The round had not been revealed when this report was generated: the figures are from the coders’ live layers and no disagreement had been reviewed.';
-  }
-  if (r.disagreements === 0)
-    return 'The coders’ layers did not disagree on any passage, so there was nothing to resolve.';
-  const by = listNames(r.by.map((a) => (r.by.length > 1 ? `${a.name} (${a.decisions})` : a.name)));
-  if (r.resolved === 0) {
-    return `Of ${plural(r.disagreements, 'disagreement')} between coders, none had been resolved when this report was generated; the consensus layer holds only the codings identical in every layer.`;
-  }
+  if (!r.revealed) return t('method.notRevealed');
+  if (r.disagreements === 0) return t('method.noDisagreement');
+  const by = f.list(
+    r.by.map((a) =>
+      r.by.length > 1 ? t('method.adjudicator', { name: a.name, decisions: number(a.decisions) }) : a.name,
+    ),
+  );
+  const disagreements = t('reliability.disagreements', { count: r.disagreements, countText: number(r.disagreements) });
+  if (r.resolved === 0) return t('method.noneResolved', { disagreements });
   if (r.open === 0) {
-    return `All ${plural(r.disagreements, 'disagreement')} between coders were resolved into a consensus layer by ${by}, each decision recorded with its adjudicator, time and rationale.`;
+    return t('method.allResolved', { count: r.disagreements, countText: number(r.disagreements), by });
   }
-  return `Of ${plural(r.disagreements, 'disagreement')} between coders, ${r.resolved} ${r.resolved === 1 ? 'was' : 'were'} resolved into a consensus layer by ${by} (each decision recorded with its adjudicator, time and rationale) and ${r.open} remained unresolved when this report was generated, so the consensus layer is incomplete.`;
+  return t('method.someResolved', {
+    count: r.resolved,
+    countText: number(r.resolved),
+    disagreements,
+    by,
+    open: number(r.open),
+  });
 }
 
 /** How the intervals were obtained, and where there are none. */
-function intervalSentence(report: ReliabilityReport): string {
+function intervalSentence(report: ReliabilityReport, f: Formats): string {
+  const { t, number } = f;
   const i = report.intervals;
   const n = report.transcripts.length;
   if (n < i.minimumTranscripts) {
-    return `No confidence intervals are reported: the round has ${plural(n, 'transcript')}, and an interval needs at least ${i.minimumTranscripts} (units within a transcript are not independent, so transcripts are the units to resample, and a bootstrap over fewer has too few distinct resamples to give an interval).`;
+    return t('method.noIntervals', {
+      transcripts: t('method.transcripts', { count: n, countText: number(n) }),
+      minimum: number(i.minimumTranscripts),
+    });
   }
-  const without =
-    i.without.length > 0
-      ? ` No interval is given for ${listNames(i.without.map((w) => w.name))} (too few transcripts coded by both coders, or the coefficient undefined in too many resamples).`
-      : '';
-  const few =
-    n < 10 ? ' With fewer than 10 transcripts these intervals are approximate and tend to be too narrow.' : '';
-  return `Because characters and segments within a transcript are not independent units, 95% confidence intervals were obtained by a ${i.method} (${i.samples} resamples, seed ${i.seed}), for codes coded by both coders in at least ${i.minimumTranscripts} transcripts.${without}${few}`;
+  return [
+    t('method.intervals', {
+      method: f.word(i.method),
+      samples: number(i.samples),
+      seed: String(i.seed),
+      minimum: number(i.minimumTranscripts),
+    }),
+    i.without.length > 0 && t('method.withoutInterval', { codes: f.list(i.without.map((w) => w.name)) }),
+    n < 10 && t('method.fewTranscripts'),
+  ]
+    .filter(Boolean)
+    .join(' ');
 }
 
-/** A paragraph a researcher can paste into a methods section, generated from what happened in this round. */
-export function methodText(report: ReliabilityReport): string {
+/**
+ * A paragraph a researcher can paste into a methods section, generated from what happened in this round, in the
+ * report's language (`language`, by default the one it was built in): each sentence is a catalogue message
+ * (server/src/i18n, `method.*`) with its figures and names as arguments.
+ */
+export function methodText(report: ReliabilityReport, language: string | null = report.language ?? null): string {
+  const f = reportFormats(language);
+  const { t, number } = f;
   const n = report.transcripts.length;
   const coders = report.coders.length;
   const sample = report.round.sample;
   const selection = sample
-    ? `a random sample of ${n} of ${sample.populationSize} transcripts (${sample.percent}%, drawn with seed ${sample.seed})`
-    : `${plural(n, 'transcript')} selected by the research team`;
-  const perTranscript = [...new Set(report.transcripts.map((t) => t.coders.length))].sort().join(' or ');
-  const blind =
-    report.round.mode === 'blind'
-      ? 'Coders worked independently and could not see one another’s codings, cursors or selections until the round was revealed; the server enforced this and logged every reveal.'
-      : 'Coders could see one another’s codings while coding (an open round).';
-  const forced = report.round.forcedReveal
-    ? ' The round was revealed by its owner before every coder had marked their transcripts done (a forced reveal), so some layers may be unfinished.'
-    : '';
+    ? t('method.sample', {
+        n: number(n),
+        population: number(sample.populationSize),
+        percent: number(sample.percent),
+        seed: String(sample.seed),
+      })
+    : t('method.selected', { count: n, countText: number(n) });
+  const perTranscript = [...new Set(report.transcripts.map((t) => t.coders.length))]
+    .sort()
+    .map(number)
+    .join(t('method.or'));
   const codebook = report.codebook
-    ? `the codebook as frozen at the start of the round (${report.codebook.codes.length} codes; SHA-256 ${report.codebook.sha256.slice(0, 12)}…)`
-    : 'the project codebook';
+    ? t('method.frozenCodebook', {
+        count: report.codebook.codes.length,
+        countText: number(report.codebook.codes.length),
+        digest: report.codebook.sha256.slice(0, 12),
+      })
+    : t('method.projectCodebook');
   const headline = report.codes.map((c) => c.kappa.value).filter((v): v is number => v !== null);
-  const range =
-    headline.length > 0
-      ? `${fixed(Math.min(...headline))} to ${fixed(Math.max(...headline))}`
-      : 'undefined for every code';
-  const kappaName = coders > 2 ? "Fleiss' kappa" : "Cohen's kappa";
+  const kappaName = f.word(coders > 2 ? "Fleiss' kappa" : "Cohen's kappa");
+  const codes = t('method.codes', { count: report.codes.length, countText: number(report.codes.length) });
   const flagged = report.codes.filter((c) => c.flags.length > 0).map((c) => c.name);
   const changes = report.codebookChanges.length;
+  const coverage =
+    report.unit.unit === 'character'
+      ? ''
+      : ` (${
+          report.unit.minCoverage > 0
+            ? t('method.coverageAtLeast', { percent: number(report.unit.minCoverage * 100) })
+            : t('method.coverageAny')
+        })`;
   return [
-    `Intercoder reliability was assessed on ${selection}, each coded by ${perTranscript} of ${coders} coders (${report.coders.map((c) => c.name).join(', ')}) using ${codebook}.`,
-    blind + forced,
-    `Agreement was computed per code with Accord ${report.generator.version}, taking ${unitText(report.unit.unit, report.segmentation)} as the unit of analysis${report.unit.unit === 'character' ? '' : ` (a unit counted as coded when a coding covered ${report.unit.minCoverage > 0 ? `at least ${report.unit.minCoverage * 100}% of it` : 'any part of it'})`}: for each code, every unit was classed as coded or not coded by each coder, a coder's own overlapping codings counting once, and a coder not assigned a transcript was treated as missing.`,
-    `Tables were pooled across transcripts. We report percent agreement, ${kappaName} (${coders > 2 ? 'Fleiss, 1971' : 'Cohen, 1960'}), ${coders > 2 ? 'Brennan and Prediger’s coefficient (Brennan & Prediger, 1981)' : 'PABAK (Byrt, Bishop & Carlin, 1993)'}, Gwet's AC1 (Gwet, 2008) and Krippendorff's alpha (nominal; Krippendorff, 2004).`,
-    intervalSentence(report),
-    `${kappaName} ranged from ${range} across ${plural(report.codes.length, 'code')}. Codes with kappa below ${report.thresholds.kappa} were flagged for discussion and alpha below ${report.thresholds.alpha} was considered unreliable (Landis & Koch, 1977; Krippendorff, 2004)${flagged.length > 0 ? `; flagged: ${flagged.join(', ')}` : ''}.`,
-    reviewSentence(report),
-    changes > 0
-      ? `During review, ${plural(changes, 'code definition')} ${changes === 1 ? 'was' : 'were'} changed; each change is recorded with the round.`
-      : '',
-    `The coders' layers were snapshotted at reveal (SHA-256 digests listed in the report); running \`accord agreement\` on the exported input reproduces every figure.`,
+    t('method.assessed', {
+      selection,
+      perTranscript,
+      coders: number(coders),
+      names: report.coders.map((c) => c.name).join(', '),
+      codebook,
+    }),
+    t(report.round.mode === 'blind' ? 'method.blind' : 'method.open'),
+    report.round.forcedReveal && t('method.forced'),
+    t('method.computed', {
+      version: report.generator.version,
+      unit: unitText(report.unit.unit, report.segmentation, f.locale),
+      coverage,
+    }),
+    t('method.coefficients', {
+      kappa: kappaName,
+      kappaCitation: coders > 2 ? 'Fleiss, 1971' : 'Cohen, 1960',
+      chanceFree: t(coders > 2 ? 'method.brennanPrediger' : 'method.pabak'),
+      ac1: f.word("Gwet's AC1"),
+      alpha: f.word("Krippendorff's alpha"),
+    }),
+    intervalSentence(report, f),
+    headline.length > 0
+      ? t('method.range', {
+          kappa: kappaName,
+          min: f.fixed(Math.min(...headline)),
+          max: f.fixed(Math.max(...headline)),
+          codes,
+        })
+      : t('method.rangeUndefined', { kappa: kappaName, codes }),
+    t('method.thresholds', {
+      kappa: number(report.thresholds.kappa),
+      alpha: number(report.thresholds.alpha),
+      flagged: flagged.length > 0 ? t('method.flagged', { codes: flagged.join(', ') }) : '',
+    }),
+    reviewSentence(report, f),
+    changes > 0 && t('method.changes', { count: changes, countText: number(changes) }),
+    t('method.reproduce'),
   ]
     .filter(Boolean)
     .join(' ');
@@ -465,13 +572,7 @@ export function reportCsv(report: ReliabilityReport, options: { formulaSafe?: bo
   const rows: CsvValue[][] = [header];
   const names = new Map(report.codes.map((c) => [c.code, c.name]));
   const flags = new Map(report.codes.map((c) => [c.code, c.flags.join(' ')]));
-  const push = (
-    code: string,
-    coders: string[],
-    statistic: string,
-    c: import('@accord/shared').Coefficient,
-    flagged = '',
-  ) =>
+  const push = (code: string, coders: string[], statistic: string, c: Coefficient, flagged = '') =>
     rows.push([
       report.round.id,
       report.unit.unit,
@@ -518,10 +619,6 @@ export function reportCsv(report: ReliabilityReport, options: { formulaSafe?: bo
   return toCsv(rows, { formulaSafe: options.formulaSafe ?? true });
 }
 
-/** The report's one interval reading (the dashboard's): bounds, or the reason there are none. */
-const ci = (reading: IntervalReading) =>
-  reading.ci95 ? `[${fixed(reading.ci95[0], 3)}, ${fixed(reading.ci95[1], 3)}]${reading.warning ? ' *' : ''}` : '—';
-
 const REPORT_STYLE = html`body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:60rem;color:#111;padding:0 1rem}
 table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem}th,td{border:1px solid #bbb;padding:.25rem .4rem;text-align:left;vertical-align:top}
 th{background:#eee}tr.flag td{background:#fdecea}code{font-size:12px;word-break:break-all}.method{background:#f6f6f6;padding:1rem;border-left:4px solid #0072b2}
@@ -529,44 +626,50 @@ th{background:#eee}tr.flag td{background:#fdecea}code{font-size:12px;word-break:
 @media print{@page{margin:18mm}body{margin:0;max-width:none;font-size:10.5pt;padding:0}a{color:inherit}.noprint{display:none}
 h2{break-after:avoid}table,tr,.method{break-inside:avoid}th{background:#eee !important;-webkit-print-color-adjust:exact;print-color-adjust:exact}}`;
 
-const reviewLine = (r: ReviewSummary) =>
-  !r.revealed
-    ? 'The round has not been revealed: no disagreement has been reviewed.'
-    : `${plural(r.disagreements, 'disagreement')}: ${r.resolved} resolved${r.by.length > 0 ? ` (${r.by.map((a) => `${a.name}: ${a.decisions}`).join(', ')})` : ''}, ${r.open} unresolved.`;
+/** The review in one line: how many disagreements, how many resolved and by whom, how many remain. */
+function reviewLine(r: ReviewSummary, f: Formats): string {
+  const { t, number } = f;
+  if (!r.revealed) return t('reliability.notRevealedReview');
+  return t('reliability.reviewLine', {
+    disagreements: t('reliability.disagreements', { count: r.disagreements, countText: number(r.disagreements) }),
+    resolved: number(r.resolved),
+    by: r.by.length > 0 ? ` (${r.by.map((a) => `${a.name}: ${number(a.decisions)}`).join(', ')})` : '',
+    open: number(r.open),
+  });
+}
+
+/** Why the codes in `intervals.without` have no interval (the first one's reading), in the report's language. */
+function withoutIntervalWarning(report: ReliabilityReport, f: Formats): string {
+  const first = report.intervals.without[0]!;
+  const reading = report.codes.find((c) => c.code === first.code)?.intervals.kappa;
+  return (reading && intervalWarning(f.locale, reading, f.number)) ?? first.warning;
+}
 
 /**
  * A self-contained printable page (no scripts, no external resources), built with `html`, which escapes. `lang` is
- * the project's report language: the page's `<html lang>`, and its dates and figures are written in that locale
- * (without one, in English: ISO 8601 dates and decimal points, as the Markdown and CSV have them). Its headings and
- * fixed labels are in that language too (server/src/i18n: German for `de…`, else English); the generated method
- * text, interpretations and flags stay English (docs/i18n.md).
+ * the project's report language (by default the report's own): the page's `<html lang>`, and its dates and figures
+ * are written in that locale (without one, in English: ISO 8601 dates and decimal points, as the Markdown and CSV
+ * have them). Its words are in that language too (server/src/i18n: German for `de…`, else English): headings,
+ * labels, the method text, interpretations, reasons, flags, warnings and coefficient names.
  */
 export function reportHtml(report: ReliabilityReport, options: { lang?: string | null } = {}): string {
-  const lang = pageLanguage(options.lang);
-  const t = translator(reportLocale(options.lang));
-  const english = lang === 'en' || lang.startsWith('en-');
-  const numbers = (digits: number) =>
-    new Intl.NumberFormat(lang, {
-      minimumFractionDigits: digits,
-      maximumFractionDigits: digits,
-      signDisplay: 'negative',
-    });
-  const fixed = (value: number | null | undefined, digits = 2) =>
-    english || value === null || value === undefined || !Number.isFinite(value)
-      ? fixedIn(value, digits)
-      : numbers(digits).format(value);
-  const ci = (reading: IntervalReading) =>
-    reading.ci95 ? `[${fixed(reading.ci95[0], 3)}, ${fixed(reading.ci95[1], 3)}]${reading.warning ? ' *' : ''}` : '—';
-  const moment = (at: number) => (english ? new Date(at).toISOString() : localeDateTime(at, lang));
-  const minute = (at: number) =>
-    english ? new Date(at).toISOString().slice(0, 16).replace('T', ' ') : localeDateTime(at, lang);
-  const threshold = (value: number) => (english ? String(value) : new Intl.NumberFormat(lang).format(value));
+  const language = options.lang !== undefined ? options.lang : report.language;
+  const page = reportFormats(language, { page: true });
+  const prose = reportFormats(language);
+  const { lang, locale, fixed, ci } = page;
+  const { t, word } = prose;
   const names = new Map(report.coders.map((c) => [c.id, c.name]));
   const rows = (items: readonly Html[]) => joinHtml(items, html`\n`);
+  const reading = (c: Coefficient) =>
+    c.interpretation !== undefined
+      ? word(c.interpretation)
+      : c.reason !== undefined
+        ? undefinedReason(locale, c.reason)
+        : '';
   const codeRows = rows(
     report.codes.map(
       (c) =>
-        html`<tr${c.flags.length > 0 && html` class="flag"`}><td>${c.name}</td><td>${fixed(c.kappa.value, 3)}</td><td title="${c.intervals.kappa.warning ?? ''}">${ci(c.intervals.kappa)}</td><td>${c.kappa.interpretation ?? c.kappa.reason ?? ''}</td><td>${fixed(c.percentAgreement.value, 3)}</td><td>${fixed(c.pabak.value, 3)}</td><td>${fixed(c.ac1.value, 3)}</td><td>${fixed(c.alpha.value, 3)}</td><td>${ci(c.intervals.alpha)}</td><td>${c.alpha.interpretation ?? ''}</td><td>${c.flags.join(', ')}</td></tr>`,
+        html`<tr${c.flags.length > 0 && html` class="flag"`}><td>${c.name}</td><td>${fixed(c.kappa.value, 3)}</td><td title="${intervalWarning(locale, c.intervals.kappa, prose.number) ?? ''}">${ci(c.intervals.kappa)}</td><td>${reading(c.kappa)}</td><td>${fixed(c.percentAgreement.value, 3)}</td><td>${fixed(c.pabak.value, 3)}</td><td>${fixed(c.ac1.value, 3)}</td><td>${fixed(c.alpha.value, 3)}</td><td>${ci(c.intervals.alpha)}</td><td>${c.alpha.interpretation === undefined ? '' : word(c.alpha.interpretation)}</td><td>${c.flags.map(word).join(', ')}</td></tr>`,
     ),
   );
   const pairRows = rows(
@@ -589,33 +692,24 @@ export function reportHtml(report: ReliabilityReport, options: { lang?: string |
   const decisionRows = rows(
     report.review.decisions.map(
       (d) =>
-        html`<tr><td>${d.transcript}</td><td>${d.passage}</td><td>${d.codes.join(', ')}</td><td>${d.words}</td><td>${d.by}</td><td>${minute(d.at)}</td><td>${d.memo}</td></tr>`,
+        html`<tr><td>${d.transcript}</td><td>${d.passage}</td><td>${d.codes.join(', ')}</td><td>${d.words}</td><td>${d.by}</td><td>${page.minute(d.at)}</td><td>${d.memo}</td></tr>`,
     ),
   );
-  const intervalWarning =
+  const intervalWarningBox =
     report.intervals.without.length > 0 &&
     html`<p class="warning">${t('reliability.noInterval', {
       codes:
         report.intervals.without.length === report.codes.length
           ? t('reliability.noIntervalAny')
           : report.intervals.without.map((w) => w.name).join(', '),
-      warning: report.intervals.without[0]!.warning,
+      warning: withoutIntervalWarning(report, prose),
     })}</p>`;
-  const r = report.review;
-  const review = !r.revealed
-    ? t('reliability.notRevealedReview')
-    : t('reliability.reviewLine', {
-        disagreements: t('reliability.disagreements', { count: r.disagreements }),
-        resolved: r.resolved,
-        by: r.by.length > 0 ? ` (${r.by.map((a) => `${a.name}: ${a.decisions}`).join(', ')})` : '',
-        open: r.open,
-      });
   const [roundBefore, roundAfter] = t('reliability.round', {
-    mode: report.round.mode,
-    revealed: report.round.revealedAt ? moment(report.round.revealedAt) : t('reliability.notRevealed'),
+    mode: t(`reliability.mode.${report.round.mode}`),
+    revealed: report.round.revealedAt ? page.moment(report.round.revealedAt) : t('reliability.notRevealed'),
   }).split('{id}');
-  const ths = (ids: readonly Parameters<typeof t>[0][]) => joinHtml(ids.map((id) => html`<th>${t(id)}</th>`));
-  const kappaName = report.coders.length > 2 ? "Fleiss' kappa" : "Cohen's kappa";
+  const ths = (ids: readonly ReportMessageId[]) => joinHtml(ids.map((id) => html`<th>${t(id)}</th>`));
+  const kappaName = word(report.coders.length > 2 ? "Fleiss' kappa" : "Cohen's kappa");
   const title = t('reliability.title', { name: report.round.name });
   return htmlDocument({
     title,
@@ -623,17 +717,17 @@ export function reportHtml(report: ReliabilityReport, options: { lang?: string |
     style: REPORT_STYLE,
     body: html`<h1>${title}</h1>
 <p class="noprint">${t('reliability.printHint')}</p>
-<p>${roundBefore}<code>${report.round.id}</code>${roundAfter}${report.round.forcedReveal && html` <strong>${t('reliability.forced')}</strong>`}. ${t('reliability.unit', { unit: unitText(report.unit.unit, report.segmentation) })} ${t('reliability.generated', { version: report.generator.version, date: moment(report.generator.generatedAt) })}</p>
-<p>${t('reliability.coders', { names: report.coders.map((c) => c.name).join(', ') })} ${t('reliability.codebook')} <code>${report.codebook?.sha256 ?? t('reliability.noCodebook')}</code>. ${t('reliability.thresholds', { kappa: threshold(report.thresholds.kappa), alpha: threshold(report.thresholds.alpha) })}</p>
-<p><strong>${t('reliability.review')}</strong> ${review}</p>
-<h2>${t('reliability.method')}</h2><p class="method">${report.method}</p>
+<p>${roundBefore}<code>${report.round.id}</code>${roundAfter}${report.round.forcedReveal && html` <strong>${t('reliability.forced')}</strong>`}. ${t('reliability.unit', { unit: unitText(report.unit.unit, report.segmentation, locale) })} ${t('reliability.generated', { version: report.generator.version, date: page.moment(report.generator.generatedAt) })}</p>
+<p>${t('reliability.coders', { names: report.coders.map((c) => c.name).join(', ') })} ${t('reliability.codebook')} <code>${report.codebook?.sha256 ?? t('reliability.noCodebook')}</code>. ${t('reliability.thresholds', { kappa: page.number(report.thresholds.kappa), alpha: page.number(report.thresholds.alpha) })}</p>
+<p><strong>${t('reliability.review')}</strong> ${reviewLine(report.review, prose)}</p>
+<h2>${t('reliability.method')}</h2><p class="method">${methodText(report, language)}</p>
 <h2>${t('reliability.perCode')}</h2>
-${intervalWarning}
-<table><thead><tr><th>${t('reliability.code')}</th><th>${kappaName}</th>${ths(['reliability.ci', 'reliability.interpretation', 'reliability.percentAgreement'])}<th>PABAK</th><th>AC1</th><th>Krippendorff's alpha</th>${ths(['reliability.ci', 'reliability.interpretation', 'reliability.flags'])}</tr></thead>
+${intervalWarningBox}
+<table><thead><tr><th>${t('reliability.code')}</th><th>${kappaName}</th>${ths(['reliability.ci', 'reliability.interpretation', 'reliability.percentAgreement'])}<th>PABAK</th><th>AC1</th><th>${word("Krippendorff's alpha")}</th>${ths(['reliability.ci', 'reliability.interpretation', 'reliability.flags'])}</tr></thead>
 <tbody>${codeRows}</tbody></table>
-<p>${t('reliability.intervalNote', { method: report.intervals.method, samples: report.intervals.samples, seed: report.intervals.seed, minimum: report.intervals.minimumTranscripts })}</p>
+<p>${t('reliability.intervalNote', { method: word(report.intervals.method), samples: prose.number(report.intervals.samples), seed: String(report.intervals.seed), minimum: prose.number(report.intervals.minimumTranscripts) })} ${t('reliability.intervalNoteMore')}</p>
 <h2>${t('reliability.pairs')}</h2>
-<table><thead><tr>${ths(['reliability.code', 'reliability.pair', 'reliability.transcripts'])}<th>Cohen's kappa</th>${ths(['reliability.percentAgreement'])}</tr></thead><tbody>${pairRows}</tbody></table>
+<table><thead><tr>${ths(['reliability.code', 'reliability.pair', 'reliability.transcripts'])}<th>${word("Cohen's kappa")}</th>${ths(['reliability.percentAgreement'])}</tr></thead><tbody>${pairRows}</tbody></table>
 <h2>${t('reliability.decisions')}</h2>
 ${report.review.decisions.length > 0 ? html`<table><thead><tr>${ths(['reliability.transcript', 'reliability.passage', 'reliability.codes', 'reliability.decision', 'reliability.by', 'reliability.when', 'reliability.rationale'])}</tr></thead><tbody>${decisionRows}</tbody></table>` : html`<p>${t('reliability.noDecision')}</p>`}
 <h2>${t('reliability.transcripts')}</h2>
@@ -648,30 +742,51 @@ ${report.review.decisions.length > 0 ? html`<table><thead><tr>${ths(['reliabilit
 /** Markdown characters that would change the meaning of a table cell or line, escaped. */
 const md = (text: string) => text.replace(/([\\`*_{}[\]<>#|])/g, '\\$1').replace(/\r?\n/g, ' ');
 
-/** The report as Markdown, for a paper's supplement or a pandoc conversion to DOCX. */
-export function reportMarkdown(report: ReliabilityReport): string {
-  const kappaName = report.coders.length > 2 ? "Fleiss' kappa" : "Cohen's kappa";
+/**
+ * The report as Markdown, for a paper's supplement or a pandoc conversion to DOCX, in the report's language (or
+ * `lang`): English with ISO 8601 dates and decimal points, German with German words, numbers and dates.
+ */
+export function reportMarkdown(report: ReliabilityReport, options: { lang?: string | null } = {}): string {
+  const language = options.lang !== undefined ? options.lang : report.language;
+  const f = reportFormats(language);
+  const { t, word, fixed, ci } = f;
+  const kappaName = word(report.coders.length > 2 ? "Fleiss' kappa" : "Cohen's kappa");
   const table = (header: string[], body: string[][]) =>
     [
       `| ${header.join(' | ')} |`,
       `|${header.map(() => '---').join('|')}|`,
       ...body.map((r) => `| ${r.join(' | ')} |`),
     ].join('\n');
+  const [roundBefore, roundAfter] = t('reliability.round', {
+    mode: t(`reliability.mode.${report.round.mode}`),
+    revealed: report.round.revealedAt ? f.moment(report.round.revealedAt) : t('reliability.notRevealed'),
+  }).split('{id}');
+  const without = report.intervals.without;
   const lines = [
-    `# Reliability report: ${md(report.round.name)}`,
+    `# ${t('reliability.title', { name: md(report.round.name) })}`,
     '',
-    `Round \`${report.round.id}\` (${report.round.mode}), revealed ${report.round.revealedAt ? new Date(report.round.revealedAt).toISOString() : 'not yet'}${report.round.forcedReveal ? ' (forced before every coder was done)' : ''}. Unit: ${unitText(report.unit.unit, report.segmentation)}. Generated by Accord ${report.generator.version} on ${new Date(report.generator.generatedAt).toISOString()}.`,
+    `${roundBefore}\`${report.round.id}\`${roundAfter}${report.round.forcedReveal ? ` ${t('reliability.forced')}` : ''}. ${t('reliability.unit', { unit: unitText(report.unit.unit, report.segmentation, f.locale) })} ${t('reliability.generated', { version: report.generator.version, date: f.moment(report.generator.generatedAt) })}`,
     '',
-    `**Review:** ${md(reviewLine(report.review))}`,
+    `**${t('reliability.review')}** ${md(reviewLine(report.review, f))}`,
     '',
-    '## Method',
+    `## ${t('reliability.method')}`,
     '',
-    md(report.method),
+    md(methodText(report, language)),
     '',
-    '## Agreement per code',
+    `## ${t('reliability.perCode')}`,
     '',
     table(
-      ['Code', kappaName, '95% CI', '% agreement', 'PABAK', 'AC1', "Krippendorff's alpha", '95% CI', 'Flags'],
+      [
+        t('reliability.code'),
+        kappaName,
+        t('reliability.ci'),
+        t('reliability.percentAgreement'),
+        'PABAK',
+        'AC1',
+        word("Krippendorff's alpha"),
+        t('reliability.ci'),
+        t('reliability.flags'),
+      ],
       report.codes.map((c) => [
         md(c.name),
         fixed(c.kappa.value, 3),
@@ -681,18 +796,25 @@ export function reportMarkdown(report: ReliabilityReport): string {
         fixed(c.ac1.value, 3),
         fixed(c.alpha.value, 3),
         ci(c.intervals.alpha),
-        c.flags.join(', '),
+        c.flags.map(word).join(', '),
       ]),
     ),
     '',
-    `95% CI: ${report.intervals.method} (${report.intervals.samples} resamples, seed ${report.intervals.seed}), given when at least ${report.intervals.minimumTranscripts} transcripts were coded by both coders; * marks an approximate interval (fewer than 10 transcripts).${report.intervals.without.length > 0 ? ` No interval for ${report.intervals.without.map((w) => md(w.name)).join(', ')}: ${md(report.intervals.without[0]!.warning)}.` : ''}`,
+    `${t('reliability.intervalNote', { method: word(report.intervals.method), samples: f.number(report.intervals.samples), seed: String(report.intervals.seed), minimum: f.number(report.intervals.minimumTranscripts) })}${without.length > 0 ? ` ${t('reliability.noIntervalFor', { codes: without.map((w) => md(w.name)).join(', '), warning: md(withoutIntervalWarning(report, f)) })}` : ''}`,
     '',
-    '## Decisions',
+    `## ${t('reliability.decisions')}`,
     '',
     report.review.decisions.length === 0
-      ? 'No decision recorded.'
+      ? t('reliability.noDecision')
       : table(
-          ['Transcript', 'Passage', 'Codes', 'Decision', 'By', 'Rationale'],
+          [
+            t('reliability.transcript'),
+            t('reliability.passage'),
+            t('reliability.codes'),
+            t('reliability.decision'),
+            t('reliability.by'),
+            t('reliability.rationale'),
+          ],
           report.review.decisions.map((d) => [
             md(d.transcript),
             md(d.passage),
@@ -703,7 +825,7 @@ export function reportMarkdown(report: ReliabilityReport): string {
           ]),
         ),
     '',
-    '## References',
+    `## ${t('reliability.references')}`,
     '',
     ...report.references.map((r) => `- ${md(r)}`),
     '',
@@ -721,6 +843,7 @@ export async function roundReport(
   const data = await loadRoundData(ctx, round);
   const codes = await roundCodes(ctx, round);
   const result = computeRoundAgreement(data, choice, thresholdsOf(project), codes.all, { intervals: true });
-  const review = await reviewSummary(ctx, round, data, codes.all);
-  return buildReport(ctx, round, data, result, codes, choice, review);
+  const language = project.settings.language ?? null;
+  const review = await reviewSummary(ctx, round, data, codes.all, language);
+  return buildReport(ctx, round, data, result, codes, choice, review, language);
 }
