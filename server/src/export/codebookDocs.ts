@@ -1,4 +1,5 @@
 import { codePath, toCsv } from '@accord/shared';
+import { type ReportMessageId, reportLocale, translator } from '../i18n/index.js';
 import type { BundleCode, ProjectBundle } from '../interchange/bundle.js';
 import { normaliseColour } from '../interchange/colour.js';
 import { cssColour, type Html, html, htmlDocument, joinHtml } from '../render/html.js';
@@ -29,7 +30,10 @@ export function codebookCsv(codes: readonly BundleCode[], options: { formulaSafe
 export interface CodebookDocOptions {
   /** Coded excerpts to show under each code (0 for none). */
   excerptsPerCode?: number;
-  /** HTML only: the project's report language, the page's `<html lang>` (the labels stay English). */
+  /**
+   * The project's report language (`ProjectSettings.language`): the title and section labels (German for `de…`,
+   * else English, server/src/i18n), and the HTML page's `<html lang>`.
+   */
   lang?: string | null;
 }
 
@@ -69,19 +73,22 @@ function excerpts(bundle: ProjectBundle, limit: number): Map<string, { text: str
 }
 
 const SECTIONS = [
-  ['definition', 'Definition'],
-  ['inclusion', 'Inclusion criteria'],
-  ['exclusion', 'Exclusion criteria'],
-  ['examples', 'Examples'],
-] as const;
+  ['definition', 'codebook.definition'],
+  ['inclusion', 'codebook.inclusion'],
+  ['exclusion', 'codebook.exclusion'],
+  ['examples', 'codebook.examples'],
+] as const satisfies readonly (readonly [keyof BundleCode, ReportMessageId])[];
+
+type Translate = ReturnType<typeof translator>;
 
 export function codebookMarkdown(bundle: ProjectBundle, options: CodebookDocOptions = {}): string {
+  const t = translator(reportLocale(options.lang));
   const coded = excerpts(bundle, options.excerptsPerCode ?? 0);
-  const lines = [`# Codebook: ${bundle.name}`, ''];
+  const lines = [`# ${t('codebook.title', { name: bundle.name })}`, ''];
   for (const { code, depth } of depthFirst(bundle.codes)) {
     lines.push(`${'#'.repeat(Math.min(depth + 2, 6))} ${code.name}`, '');
     for (const [field, label] of SECTIONS) {
-      if (code[field] !== '') lines.push(`**${label}.** ${code[field]}`, '');
+      if (code[field] !== '') lines.push(`**${t(label)}.** ${code[field]}`, '');
     }
     for (const excerpt of coded.get(code.guid) ?? []) {
       lines.push(`> ${excerpt.text.replaceAll('\n', '\n> ')}`, `> — ${excerpt.source}`, '');
@@ -106,13 +113,18 @@ cite { display: block; font-size: .85em; color: #555; }
 @media print { body { margin: 0; max-width: none; } }`;
 
 /** One code: heading with its colour, the filled-in sections, the excerpts. */
-function codeSection(code: BundleCode, depth: number, excerpts: readonly { text: string; source: string }[]): Html {
+function codeSection(
+  code: BundleCode,
+  depth: number,
+  excerpts: readonly { text: string; source: string }[],
+  t: Translate,
+): Html {
   const level = Math.min(depth + 2, 6);
   // The colour is checked again here: a document can hold whatever a client wrote, and it goes into a style.
   const colour = cssColour(code.colour);
   const swatch = colour === null ? '' : html`<span class="swatch" style="background:${colour}"></span>`;
   const fields = SECTIONS.filter(([field]) => code[field] !== '');
-  const definitions = joinHtml(fields.map(([field, label]) => html`<dt>${label}</dt><dd>${code[field]}</dd>\n`));
+  const definitions = joinHtml(fields.map(([field, label]) => html`<dt>${t(label)}</dt><dd>${code[field]}</dd>\n`));
   const quotes = excerpts.map(
     (excerpt) => html`<blockquote>${excerpt.text}<cite>${excerpt.source}</cite></blockquote>\n`,
   );
@@ -122,15 +134,17 @@ ${fields.length > 0 && html`<dl>\n${definitions}</dl>\n`}${quotes}</section>`;
 }
 
 export function codebookHtml(bundle: ProjectBundle, options: CodebookDocOptions = {}): string {
+  const t = translator(reportLocale(options.lang));
   const coded = excerpts(bundle, options.excerptsPerCode ?? 0);
   const sections = depthFirst(bundle.codes).map(({ code, depth }) =>
-    codeSection(code, depth, coded.get(code.guid) ?? []),
+    codeSection(code, depth, coded.get(code.guid) ?? [], t),
   );
+  const title = t('codebook.title', { name: bundle.name });
   return htmlDocument({
-    title: `Codebook: ${bundle.name}`,
+    title,
     lang: options.lang,
     style: CODEBOOK_STYLE,
-    body: html`<h1>Codebook: ${bundle.name}</h1>
+    body: html`<h1>${title}</h1>
 ${joinHtml(sections, html`\n`)}`,
   });
 }

@@ -34,7 +34,10 @@ export async function render(
     formulaSafe?: boolean;
     /** `.qdpx` only: the transcripts' recordings (`recordingsForExport`), as audio and video sources. */
     recordings?: readonly QdpxRecording[];
-    /** The project's report language (`ProjectSettings.language`): the codebook page's `<html lang>`. */
+    /**
+     * The project's report language (`ProjectSettings.language`): the codebook document's labels (HTML and
+     * Markdown) and the HTML page's `<html lang>`. The machine-readable formats keep their English keys.
+     */
     lang?: string | null;
   },
 ): Promise<string | Uint8Array> {
@@ -51,7 +54,7 @@ export async function render(
     case 'codebook-csv':
       return codebookCsv(bundle.codes, csv);
     case 'codebook-md':
-      return codebookMarkdown(bundle, { excerptsPerCode: 3 });
+      return codebookMarkdown(bundle, { excerptsPerCode: 3, lang: options.lang });
     case 'codebook-html':
       return codebookHtml(bundle, { excerptsPerCode: 3, lang: options.lang });
     case 'matrix': {
