@@ -6,6 +6,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
+import { createPool } from '../../server/src/db/index.js';
+import { silentLogger } from '../../server/src/log.js';
 import { ApiClient, TEST_PASSWORD } from '../helpers/server.js';
 import {
   type ClusterCast,
@@ -339,6 +341,68 @@ describe('three Accord instances on PostgreSQL and Redis behind nginx', () => {
     );
     expect(JSON.stringify(rows[0]?.details)).toContain('"ip":"127.0.0.2"');
   });
+
+  it('an update relayed before its commit outlives its instance: killed -9 uncommitted, another instance logs it', async () => {
+    // Updates cross instances as soon as they are accepted, in parallel with their commit (scaleout/relay.ts). Here
+    // the victim's commit is held by a lock on the updates table, the update reaches the witness, the victim is
+    // killed -9 and its waiting INSERT terminated: the update was never committed by its instance. The witness, not
+    // hearing it confirmed durable, logs it itself; the stored rows then hold it with nobody connected.
+    const [witness, victim] = [instances[1]!, instances[2]!];
+    const database = new URL(cluster.databaseUrl).pathname.slice(1);
+    const writer = open(victim, codebook(), cast.owner);
+    const watcher = open(witness, codebook(), cast.owner);
+    await Promise.all([writer.synced, watcher.synced]);
+    const pool = createPool({ url: cluster.databaseUrl, logger: silentLogger, maxConnections: 1 });
+    const locker = await pool.connect();
+    try {
+      await locker.query('BEGIN');
+      // SHARE mode: reads go on, INSERTs wait for the lock.
+      await locker.query('LOCK TABLE document_updates IN SHARE MODE');
+      writer.doc.getMap('redirects').set('relayed-early', 'kept');
+      await waitFor(() => watcher.doc.getMap('redirects').has('relayed-early'), 'the update on the witness');
+      const waitingInserts = () =>
+        cluster.postgres.query<{ pid: number }>(
+          `SELECT pid FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock'
+             AND query LIKE 'INSERT INTO document_updates%'`,
+          [database],
+          database,
+        );
+      let waiting: { pid: number }[] = [];
+      await waitFor(async () => {
+        waiting = await waitingInserts();
+        return waiting.length > 0;
+      }, "the victim's INSERT waiting");
+      await victim.kill();
+      writer.destroy();
+      // A dead client's INSERT would still run once the lock is free: end it, as a crash before the commit does.
+      for (const { pid } of waiting) await cluster.postgres.query('SELECT pg_terminate_backend($1)', [pid], database);
+      await waitFor(() => witness.log().includes('relay.unconfirmed_logged'), 'the witness logging the update', 10_000);
+      await locker.query('COMMIT');
+    } finally {
+      locker.release();
+      await pool.end();
+    }
+    watcher.destroy();
+    // What the database holds for the document (its base and its updates since), read with no instance involved.
+    const stored = new Y.Doc();
+    await waitFor(async () => {
+      const [document] = await cluster.postgres.query<{ base: Buffer | null }>(
+        'SELECT base FROM documents WHERE name = $1',
+        [codebook()],
+        database,
+      );
+      const updates = await cluster.postgres.query<{ payload: Buffer }>(
+        'SELECT payload FROM document_updates WHERE doc_name = $1 ORDER BY id',
+        [codebook()],
+        database,
+      );
+      for (const payload of [document?.base, ...updates.map((row) => row.payload)]) {
+        if (payload) Y.applyUpdate(stored, new Uint8Array(payload));
+      }
+      return stored.getMap('redirects').get('relayed-early') === 'kept';
+    }, 'the update in the stored rows');
+    await victim.restart();
+  }, 90_000);
 
   it('kill -9 of an instance mid-session: nothing accepted 100 ms before is lost; its clients reconnect through nginx and sync within 15 s', async () => {
     // Coders' tabs through nginx (some land on the victim), writing all along; a reference tab straight on instance 0.

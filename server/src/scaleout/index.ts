@@ -34,6 +34,9 @@ export interface ScaleOutOptions {
   connectTimeoutMs?: number;
   checkIntervalMs?: number;
   recoveryWindowMs?: number;
+  /** See RelayOptions (relay.ts); tests shorten them. */
+  confirmWithinMs?: number;
+  ackDelayMs?: number;
 }
 
 /**
@@ -64,6 +67,8 @@ export async function startScaleOut(options: ScaleOutOptions): Promise<ScaleOut>
     readStored: options.readStored,
     checkIntervalMs: options.checkIntervalMs,
     recoveryWindowMs: options.recoveryWindowMs,
+    confirmWithinMs: options.confirmWithinMs,
+    ackDelayMs: options.ackDelayMs,
   });
   const control = new ControlChannel(bus, instanceId, prefix, logger);
   await bus.start();

@@ -21,6 +21,13 @@ export interface RelayOptions {
   /** After a recovery, how often every loaded document's state vector is offered again, and for how long. */
   checkIntervalMs?: number;
   recoveryWindowMs?: number;
+  /**
+   * How long another instance's update is held here waiting for its `durable` confirmation before this instance
+   * logs it itself (its origin may have died before its commit). Default 1 s.
+   */
+  confirmWithinMs?: number;
+  /** How long `durable` confirmations are gathered before they are published (one per document). Default 50 ms. */
+  ackDelayMs?: number;
 }
 
 /** How long a graceful stop waits for publications under way (Redis may be away). */
@@ -40,6 +47,17 @@ export interface RelayStats {
   storageReads: number;
   /** State-vector checks sent after a recovery. */
   checks: number;
+  /** `durable` confirmations published; other instances' updates confirmed; those logged here for want of one. */
+  acks: number;
+  confirmed: number;
+  persistedUnconfirmed: number;
+}
+
+/** Another instance's update, applied here, that its origin has not yet confirmed durable. */
+interface Unconfirmed {
+  seq: number;
+  update: Uint8Array;
+  receivedAt: number;
 }
 
 /**
@@ -47,12 +65,15 @@ export interface RelayStats {
  * does); the durable log is the shared storage, so Redis holds nothing that is only there. This is the sync engine's
  * hooks (sync/hooks.ts) for that:
  *
- * - An update accepted here is published on the document's channel once it is durable (never before: whoever
- *   applies it elsewhere, and does not log it again, can rely on it being in storage). Updates of one event-loop
- *   turn go out together, after one flush.
+ * - An update accepted here is published on the document's channel at once (the updates of one event-loop turn
+ *   merged into one, with a sequence number), in parallel with its commit, so that crossing instances costs a Redis
+ *   hop and not a commit too. Once it is durable, a `durable` message confirms it (gathered for `ackDelayMs`, one
+ *   per document).
  * - Another instance's update is applied as a remote update: it reaches the peers here and is not logged or
- *   published again. One that does not apply whole (it depends on an update this copy missed) is dropped, and the
- *   document catches up.
+ *   published again, but is held until its origin confirms it durable. One not confirmed within `confirmWithinMs`
+ *   (its origin died before its commit, or its log failed) is logged here: an update that reached any instance
+ *   is never lost with the instance that accepted it. One that does not apply whole (it depends on an update this
+ *   copy missed) is dropped, and the document catches up.
  * - Catching up: a sync step 1 (this copy's state vector) on the channel; every instance with the document loaded
  *   answers with what it has beyond it (sync step 2, durable first), and when asked to (`reply`) or when the state
  *   vector names something it lacks, with a step 1 of its own. Plus, when a reader of the shared storage is given,
@@ -73,7 +94,22 @@ export class DocRelay implements SyncHooks {
     catchUps: 0,
     storageReads: 0,
     checks: 0,
+    acks: 0,
+    confirmed: 0,
+    persistedUnconfirmed: 0,
   };
+  /** The sequence number of this instance's last published update (every document's). */
+  private seq = 0;
+  /** Per document, the last of this instance's updates known durable, not yet confirmed on the channel. */
+  private readonly acks = new Map<string, number>();
+  private ackTimer: NodeJS.Timeout | null = null;
+  /** Per document and origin instance, its updates applied here and not yet confirmed, oldest first. */
+  private readonly unconfirmed = new Map<string, Map<string, Unconfirmed[]>>();
+  private sweepTimer: NodeJS.Timeout | null = null;
+  private readonly confirmWithinMs: number;
+  private readonly ackDelayMs: number;
+  /** Publications under way (waited for by `close`). */
+  private readonly sending = new Set<Promise<void>>();
   private readonly docs = new Map<string, HookedDoc>();
   /** Updates accepted in the current turn, per document, published together once durable. */
   private readonly pending = new Map<string, { doc: HookedDoc; updates: Uint8Array[] }>();
@@ -93,6 +129,8 @@ export class DocRelay implements SyncHooks {
     this.logger = options.logger;
     this.checkIntervalMs = options.checkIntervalMs ?? 2_000;
     this.recoveryWindowMs = options.recoveryWindowMs ?? 30_000;
+    this.confirmWithinMs = options.confirmWithinMs ?? 1_000;
+    this.ackDelayMs = options.ackDelayMs ?? 50;
     options.bus.onRecovered(() => this.recover());
   }
 
@@ -109,6 +147,9 @@ export class DocRelay implements SyncHooks {
 
   onUnloaded(docName: string): void {
     this.docs.delete(docName);
+    // Nobody has it open here any more: an update its origin never confirms lives on in the client that sent it,
+    // which resends it to whichever instance it reconnects to (that instance lacks it).
+    this.unconfirmed.delete(docName);
     this.options.bus.unsubscribe(this.channel(docName));
   }
 
@@ -134,6 +175,10 @@ export class DocRelay implements SyncHooks {
     if (!pending) return;
     this.pending.delete(docName);
     const { doc, updates } = pending;
+    const update = updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
+    const seq = ++this.seq;
+    // Publications leave in the order they are made: one Redis connection, commands written in order.
+    this.launch(this.send(docName, '', { kind: 'update', update, seq }));
     // Asked for now: covers exactly the updates taken above (and maybe later ones, which is harmless). Once the
     // relay is closed the engine is too, and closing flushed every log: they are durable already.
     const durable = this.closed ? Promise.resolve() : doc.whenDurable();
@@ -141,13 +186,40 @@ export class DocRelay implements SyncHooks {
       try {
         await durable;
       } catch (error) {
-        // The log failed: the engine closes the document's peers, who resend their edits when they reconnect.
+        // The log failed: the engine closes the document's peers, who resend their edits when they reconnect; the
+        // other instances log what they applied of it when no confirmation comes.
         this.logger.warn('relay.not_durable', { docName, error });
         return;
       }
-      const update = updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
-      await this.send(docName, '', { kind: 'update', update });
+      this.confirm(docName, seq);
     });
+  }
+
+  /** `seq` is durable: confirm it (with every earlier one) on the document's channel within `ackDelayMs`. */
+  private confirm(docName: string, seq: number): void {
+    this.acks.set(docName, seq);
+    if (this.ackTimer !== null) return;
+    if (this.closed) {
+      this.sendAcks();
+      return;
+    }
+    this.ackTimer = setTimeout(() => this.sendAcks(), this.ackDelayMs);
+    this.ackTimer.unref();
+  }
+
+  private sendAcks(): void {
+    if (this.ackTimer !== null) clearTimeout(this.ackTimer);
+    this.ackTimer = null;
+    for (const [docName, seq] of this.acks) {
+      this.stats.acks++;
+      this.launch(this.send(docName, '', { kind: 'durable', seq }));
+    }
+    this.acks.clear();
+  }
+
+  private launch(sending: Promise<void>): void {
+    this.sending.add(sending);
+    void sending.finally(() => this.sending.delete(sending));
   }
 
   /** Runs `task` after every publication queued before it for the same document. */
@@ -196,8 +268,13 @@ export class DocRelay implements SyncHooks {
   private handle(doc: HookedDoc, from: string, message: RelayMessage): void {
     switch (message.kind) {
       case 'update':
+        if (this.applyRemote(doc, message.update)) this.hold(doc.name, from, message.seq, message.update);
+        return;
       case 'step2':
         this.applyRemote(doc, message.update);
+        return;
+      case 'durable':
+        this.confirmed(doc.name, from, message.seq);
         return;
       case 'step1':
         this.answer(doc, from, message.stateVector, message.reply);
@@ -213,12 +290,75 @@ export class DocRelay implements SyncHooks {
     }
   }
 
-  private applyRemote(doc: HookedDoc, update: Uint8Array): void {
+  /** Applies another instance's update; true when it was applied. */
+  private applyRemote(doc: HookedDoc, update: Uint8Array): boolean {
     const result = doc.applyRemote(update);
     if (result === 'applied') this.stats.applied++;
     else if (result === 'incomplete') {
       this.stats.incomplete++;
       this.catchUp(doc.name);
+    }
+    return result === 'applied';
+  }
+
+  // --- confirmations -------------------------------------------------------------------------------------------
+
+  /** How many of other instances' updates are held here waiting for their confirmation. */
+  heldUpdates(): number {
+    let count = 0;
+    for (const byOrigin of this.unconfirmed.values()) for (const held of byOrigin.values()) count += held.length;
+    return count;
+  }
+
+  /** Holds an applied update of `from` until `from` confirms it durable (or logs it here: `sweep`). */
+  private hold(docName: string, from: string, seq: number, update: Uint8Array): void {
+    const byOrigin = this.unconfirmed.get(docName) ?? new Map<string, Unconfirmed[]>();
+    this.unconfirmed.set(docName, byOrigin);
+    const held = byOrigin.get(from) ?? [];
+    byOrigin.set(from, held);
+    held.push({ seq, update, receivedAt: Date.now() });
+    if (this.sweepTimer === null) {
+      this.sweepTimer = setInterval(() => this.sweep(), Math.max(10, this.confirmWithinMs / 4));
+      this.sweepTimer.unref();
+    }
+  }
+
+  private confirmed(docName: string, from: string, seq: number): void {
+    const byOrigin = this.unconfirmed.get(docName);
+    const held = byOrigin?.get(from);
+    if (!byOrigin || !held) return;
+    let count = 0;
+    while (count < held.length && held[count]!.seq <= seq) count++;
+    this.stats.confirmed += count;
+    held.splice(0, count);
+    if (held.length === 0) byOrigin.delete(from);
+    if (byOrigin.size === 0) this.unconfirmed.delete(docName);
+  }
+
+  /**
+   * Logs here every held update older than `confirmWithinMs`: its origin did not confirm it (killed before its
+   * commit, its log failed, or the confirmation was lost with Redis). Logging an update twice is harmless in Yjs.
+   */
+  private sweep(): void {
+    const before = Date.now() - this.confirmWithinMs;
+    for (const [docName, byOrigin] of this.unconfirmed) {
+      const doc = this.docs.get(docName);
+      for (const [from, held] of byOrigin) {
+        let count = 0;
+        while (count < held.length && held[count]!.receivedAt <= before) count++;
+        if (count === 0) continue;
+        const updates = held.splice(0, count).map((entry) => entry.update);
+        if (held.length === 0) byOrigin.delete(from);
+        if (!doc?.live) continue;
+        doc.persistRemote(updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates));
+        this.stats.persistedUnconfirmed += count;
+        this.logger.warn('relay.unconfirmed_logged', { docName, from, updates: count });
+      }
+      if (byOrigin.size === 0) this.unconfirmed.delete(docName);
+    }
+    if (this.unconfirmed.size === 0 && this.sweepTimer !== null) {
+      clearInterval(this.sweepTimer);
+      this.sweepTimer = null;
     }
   }
 
@@ -237,8 +377,8 @@ export class DocRelay implements SyncHooks {
     const durable = doc.whenDurable();
     this.chain(doc.name, async () => {
       await durable;
-      if (diff !== null) await this.send(doc.name, from, { kind: 'step2', update: diff });
-      if (own !== null) await this.send(doc.name, from, { kind: 'step1', stateVector: own, reply: false });
+      if (diff !== null) this.launch(this.send(doc.name, from, { kind: 'step2', update: diff }));
+      if (own !== null) this.launch(this.send(doc.name, from, { kind: 'step1', stateVector: own, reply: false }));
     });
   }
 
@@ -325,10 +465,15 @@ export class DocRelay implements SyncHooks {
   async close(): Promise<void> {
     this.closed = true;
     if (this.checkTimer) clearInterval(this.checkTimer);
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
     for (const docName of [...this.pending.keys()]) this.publishPending(docName);
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
-      Promise.all([...this.chains.values()]),
+      // Every chain ends with its confirmation sent at once (the relay is closed), then the publications drain.
+      Promise.all([...this.chains.values()]).then(() => {
+        this.sendAcks();
+        return Promise.all([...this.sending]);
+      }),
       new Promise((resolve) => {
         timer = setTimeout(resolve, CLOSE_WAIT_MS);
       }),

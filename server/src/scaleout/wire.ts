@@ -7,11 +7,16 @@ import type { RelayedAwarenessEntry } from '../sync/hooks.js';
  * instance id, the instance it is meant for ('' for every one), then one message. Every subscriber of the channel
  * receives every message; each drops its own and those meant for another instance.
  */
-export const WIRE_VERSION = 1;
+export const WIRE_VERSION = 2;
 
 export type RelayMessage =
-  /** An update the sender accepted and made durable. */
-  | { kind: 'update'; update: Uint8Array }
+  /**
+   * An update the sender accepted, published at once; `seq` (increasing per sender) is what a later `durable`
+   * confirms.
+   */
+  | { kind: 'update'; update: Uint8Array; seq: number }
+  /** Every update the sender published on this channel up to `seq` is durable in the shared storage. */
+  | { kind: 'durable'; seq: number }
   /** The sender's state vector; `reply`: answer with your own state vector too (the sender just (re)joined). */
   | { kind: 'step1'; stateVector: Uint8Array; reply: boolean }
   /** What the sender has that a step 1 lacked (durable before it was sent). */
@@ -27,7 +32,7 @@ export interface Envelope {
   message: RelayMessage;
 }
 
-const KIND = { update: 0, step1: 1, step2: 2, awareness: 3, queryAwareness: 4 } as const;
+const KIND = { update: 0, step1: 1, step2: 2, awareness: 3, queryAwareness: 4, durable: 5 } as const;
 
 export function encodeEnvelope({ from, to, message }: Envelope): Buffer {
   const encoder = encoding.createEncoder();
@@ -37,8 +42,14 @@ export function encodeEnvelope({ from, to, message }: Envelope): Buffer {
   encoding.writeVarUint(encoder, KIND[message.kind]);
   switch (message.kind) {
     case 'update':
+      encoding.writeVarUint8Array(encoder, message.update);
+      encoding.writeVarUint(encoder, message.seq);
+      break;
     case 'step2':
       encoding.writeVarUint8Array(encoder, message.update);
+      break;
+    case 'durable':
+      encoding.writeVarUint(encoder, message.seq);
       break;
     case 'step1':
       encoding.writeVarUint8Array(encoder, message.stateVector);
@@ -77,8 +88,12 @@ export function readHeader(data: Uint8Array): { from: string; to: string; decode
 export function readMessage(decoder: decoding.Decoder): RelayMessage {
   const kind = decoding.readVarUint(decoder);
   switch (kind) {
-    case KIND.update:
-      return { kind: 'update', update: decoding.readVarUint8Array(decoder) };
+    case KIND.update: {
+      const update = decoding.readVarUint8Array(decoder);
+      return { kind: 'update', update, seq: decoding.readVarUint(decoder) };
+    }
+    case KIND.durable:
+      return { kind: 'durable', seq: decoding.readVarUint(decoder) };
     case KIND.step2:
       return { kind: 'step2', update: decoding.readVarUint8Array(decoder) };
     case KIND.step1:

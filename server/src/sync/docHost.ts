@@ -220,7 +220,8 @@ export class DocHost implements HookedDoc {
     // Relay first, then append: both happen in this synchronous handler and the log's write is only issued at the
     // end of the turn (setImmediate), so durability is the same either way, and peers do not wait for the CRC/copy.
     this.relay(encodeSyncMessage(SYNC_UPDATE, update), origin, () => Y.encodeStateVector(tr.beforeState));
-    // Another instance's update is durable already (it is published only then): logging it again would only copy it.
+    // Another instance's update is logged by that instance (and by the relay here, through `persistRemote`, should
+    // that instance never confirm it): logging it here too would only copy it.
     if (origin !== REMOTE_ORIGIN) this.append(update);
   };
 
@@ -313,6 +314,10 @@ export class DocHost implements HookedDoc {
     if (!isSelfContained(doc, update)) return 'incomplete';
     Y.applyUpdate(doc, update, REMOTE_ORIGIN);
     return 'applied';
+  }
+
+  persistRemote(update: Uint8Array): void {
+    if (this.live) this.log.append(update);
   }
 
   applyRemoteAwareness(entries: readonly RelayedAwarenessEntry[]): void {

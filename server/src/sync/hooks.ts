@@ -29,11 +29,16 @@ export interface HookedDoc {
   /** Whether `stateVector` names anything this copy lacks. */
   lacksAnyOf(stateVector: Uint8Array): boolean;
   /**
-   * Applies an update that another instance accepted and made durable (or that was read back from the shared
-   * storage): it reaches this instance's peers, but is neither appended to the log nor reported to `onUpdate`.
+   * Applies an update that another instance accepted (and logs itself), or that was read back from the shared
+   * storage: it reaches this instance's peers, but is neither appended to the log nor reported to `onUpdate`.
    * 'incomplete': it depends on something this copy lacks, and nothing was applied (catch up, then it comes whole).
    */
   applyRemote(update: Uint8Array): 'applied' | 'incomplete' | 'unavailable';
+  /**
+   * Appends to this instance's log an update already applied through `applyRemote` (its origin did not confirm
+   * it durable); not reported to `onUpdate`. Nothing happens once the document is not live.
+   */
+  persistRemote(update: Uint8Array): void;
   /** Awareness states of other instances' connections: relayed to the peers here by their policy, shown to joiners. */
   applyRemoteAwareness(entries: readonly RelayedAwarenessEntry[]): void;
   /** The current awareness states of this instance's own connections (to answer another instance's query). */

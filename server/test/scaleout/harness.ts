@@ -152,6 +152,7 @@ export async function startInstance(
     readStored: options.readStored,
     checkIntervalMs: 500,
     recoveryWindowMs: 5_000,
+    confirmWithinMs: 300,
   });
   const engine = await createSyncEngine({
     storage: options.storage,

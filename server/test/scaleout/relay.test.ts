@@ -203,10 +203,66 @@ describe('Redis relay between two sync engines', () => {
     const incomplete = a.scaleOut.relay.stats.incomplete;
     await a.scaleOut.bus.publish(
       `t${n}:doc:${doc}`,
-      encodeEnvelope({ from: 'ghost', to: '', message: { kind: 'update', update: updates[1]! } }),
+      encodeEnvelope({ from: 'ghost', to: '', message: { kind: 'update', update: updates[1]!, seq: 2 } }),
     );
     await waitFor(() => onA.doc.getText('t').toString() === 'one two', 'caught up');
     expect(a.scaleOut.relay.stats.incomplete).toBe(incomplete + 1);
+  });
+
+  it('an update its instance never confirms durable is logged by the instance that applied it', async () => {
+    // "ghost" accepted an update, published it at once and died before its commit: no confirmation ever comes.
+    const { a } = await pair();
+    const doc = 'p/lost/t/t1/c/u1';
+    const onA = open(a, doc, 'u1');
+    await onA.synced;
+    const ghost = new Y.Doc();
+    ghost.getText('t').insert(0, 'published before its commit');
+    const update = Y.encodeStateAsUpdate(ghost);
+    await a.scaleOut.bus.publish(
+      `t${n}:doc:${doc}`,
+      encodeEnvelope({ from: 'ghost', to: '', message: { kind: 'update', update, seq: 1 } }),
+    );
+    await waitFor(() => onA.doc.getText('t').toString() === 'published before its commit', 'applied on A');
+    expect(storage.appended.get(doc) ?? 0).toBe(0);
+    await waitFor(() => a.scaleOut.relay.stats.persistedUnconfirmed === 1, 'logged by A for want of a confirmation');
+    await waitFor(() => storage.appended.get(doc) === 1, 'stored');
+    expect(storage.state(doc).getText('t').toString()).toBe('published before its commit');
+    expect(a.scaleOut.relay.heldUpdates()).toBe(0);
+  });
+
+  it('a confirmed update is released, never logged twice; confirmations cover every earlier update', async () => {
+    const { a, b } = await pair();
+    const doc = 'p/acked/t/t1/c/u1';
+    const onA = open(a, doc, 'u1');
+    const onB = open(b, doc, 'u2');
+    await Promise.all([onA.synced, onB.synced]);
+    // B's own updates: published at once, confirmed once durable; A releases each of them.
+    for (let i = 0; i < 5; i++) onB.doc.getMap('m').set(`k${i}`, i);
+    await waitFor(() => a.scaleOut.relay.stats.confirmed >= 1 && a.scaleOut.relay.heldUpdates() === 0, 'released');
+    // A ghost's two updates, then one confirmation naming the second: both released.
+    const ghost = new Y.Doc();
+    const updates: Uint8Array[] = [];
+    ghost.on('update', (update: Uint8Array) => updates.push(update));
+    ghost.getText('g').insert(0, 'one ');
+    ghost.getText('g').insert(4, 'two');
+    const channel = `t${n}:doc:${doc}`;
+    for (const [i, update] of updates.entries()) {
+      await a.scaleOut.bus.publish(
+        channel,
+        encodeEnvelope({ from: 'ghost', to: '', message: { kind: 'update', update, seq: i + 1 } }),
+      );
+    }
+    await waitFor(() => a.scaleOut.relay.heldUpdates() === 2, 'both held');
+    const confirmed = a.scaleOut.relay.stats.confirmed;
+    await a.scaleOut.bus.publish(
+      channel,
+      encodeEnvelope({ from: 'ghost', to: '', message: { kind: 'durable', seq: 2 } }),
+    );
+    await waitFor(() => a.scaleOut.relay.stats.confirmed === confirmed + 2, 'both confirmed');
+    expect(a.scaleOut.relay.heldUpdates()).toBe(0);
+    // Nothing is held, so nothing can be logged again: A stored only what it was given by its own client (none).
+    expect(a.scaleOut.relay.stats.persistedUnconfirmed).toBe(0);
+    expect(b.scaleOut.relay.stats.acks).toBeGreaterThan(0);
   });
 
   it('without a storage reader, a copy catches up from the other instances that have the document loaded', async () => {
