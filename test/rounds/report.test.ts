@@ -157,3 +157,57 @@ describe('a round on too few transcripts', () => {
     expect(html).not.toMatch(/\[0\.\d+, 0\.\d+\]/);
   });
 });
+
+describe("a report in the project's language", () => {
+  it('tells the review, the decisions and the intervals in German, and in English again without one', async () => {
+    const { base } = await revealedRound('Sprache', 6);
+    const { body } = await cast.owner.client.get(`${base}/disagreements`);
+    const total = body.disagreements.length as number;
+    const first = body.disagreements.find((d: any) => d.kind === 'differentBoundaries');
+    const decided = await cast.owner.client.post(`${base}/consensus`, {
+      transcriptId: first.transcriptId,
+      disagreement: first.id,
+      choice: 'keepB',
+      memo: 'die Besuche, nicht die Person',
+    });
+    expect(decided.status, JSON.stringify(decided.body)).toBe(201);
+    const language = (value: string | null) =>
+      cast.owner.client.patch(`/api/projects/${p}`, { settings: { language: value } });
+    expect((await language('de')).status).toBe(200);
+    try {
+      const report = (await cast.viewer.client.get(`${base}/report`)).body;
+      expect(report.language).toBe('de');
+      expect(report.method).toContain(
+        `Von ${total} Abweichungen zwischen den Codierenden wurde 1 von Olive Owner in einer Konsensebene aufgelöst`,
+      );
+      expect(report.method).toContain(`bei Erstellung dieses Berichts noch offen: ${total - 1}`);
+      expect(report.method).toContain('(erzwungenes Aufdecken)');
+      expect(report.review.decisions).toEqual([
+        expect.objectContaining({ decision: 'keepB', words: 'Codierung von Cora Coder behalten' }),
+      ]);
+      // The engine's values stay as they are in the data.
+      expect(report.codes.find((row: any) => row.name === 'support').intervals.kappa.warning).toMatch(
+        /approximate: only 6 transcripts/,
+      );
+
+      const html = (await cast.viewer.client.get(`${base}/report?format=html`)).body as string;
+      expect(html).toContain(`${total} Abweichungen: 1 aufgelöst (Olive Owner: 1), ${total - 1} offen.`);
+      expect(html).toContain('<td>Codierung von Cora Coder behalten</td>');
+      expect(html).toContain(
+        'title="ungefähr: nur 6 Transkripte (ein Bootstrap über wenige Transkripte fällt meist zu schmal aus)"',
+      );
+      expect(html).not.toContain('approximate');
+      const markdown = (await cast.viewer.client.get(`${base}/report?format=md`)).body as string;
+      expect(markdown).toMatch(/^# Reliabilitätsbericht: Sprache\n/);
+      expect(markdown).toContain('| Code | Cohens Kappa | 95-%-KI |');
+      expect(markdown).toContain('| Codierung von Cora Coder behalten | Olive Owner | die Besuche, nicht die Person |');
+      expect(markdown).toContain('## Literatur');
+    } finally {
+      expect((await language(null)).status).toBe(200);
+    }
+    const english = (await cast.viewer.client.get(`${base}/report`)).body;
+    expect(english.language).toBeNull();
+    expect(english.method).toContain(`Of ${total} disagreements between coders, 1 was resolved into a consensus layer`);
+    expect(english.review.decisions[0].words).toBe('kept Cora Coder’s coding');
+  });
+});
