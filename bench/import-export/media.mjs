@@ -3,8 +3,14 @@
 // unchanged while it runs. Spawns the real server (`accord serve`), signs in an owner and a coder, and measures:
 // - the server process's RSS (/proc/<pid>/status VmRSS, sampled every 25 ms; VmHWM at the end), idle vs during the
 //   upload: flat = peak growth < 64 MiB;
-// - sync latency: the coder adds a coding every 50 ms on a transcript (a real y-websocket client), the owner, on
+// - sync latency: the coder adds a coding every 10 ms on a transcript (a real y-websocket client), the owner, on
 //   another connection, sees it arrive; p50/p95 before vs during the upload: unchanged = p95 during <= 2x before.
+// The uploader stands for a browser on another machine. On this machine it is a thread of the bench that sends as
+// fast as the server takes (hundreds of MiB/s on loopback), which costs a core of its own: run at normal priority it
+// takes CPU from the server and the coders' clients that, in a real deployment, is the uploader's own computer's.
+// So the upload runs twice: first with the uploader thread at the lowest priority (nice 19; it still sends as fast
+// as the server takes when a core is free), then at normal priority (the bench's own contention on top); the target
+// is checked on both.
 // The body is a real, complete WAV file: a 44-byte RIFF header declaring ~1 GB of 16-bit PCM, then that many zero
 // samples (silence), streamed from a generator with backpressure, so the bench process never holds it either.
 // Runs on the built server (`npx tsc -b` first). Usage: node bench/import-export/media.mjs [--megabytes N]
@@ -21,7 +27,9 @@ import * as Y from 'yjs';
 
 if (!isMainThread) {
   // The uploader thread: streams the WAV with backpressure and reports the server's answer.
-  const { url, headers, header, pcmBytes } = workerData;
+  const { url, headers, header, pcmBytes, lowPriority } = workerData;
+  // Linux: the calling thread's nice value (a thread is a task), not the whole bench's.
+  if (lowPriority) os.setPriority(19);
   const zeros = Buffer.alloc(1024 * 1024);
   const answer = await new Promise((resolve, reject) => {
     const request = http.request(url, { method: 'POST', headers }, (response) => {
@@ -49,6 +57,8 @@ if (!isMainThread) {
 const { values } = parseArgs({ options: { megabytes: { type: 'string' } } });
 const PCM_BYTES = Number(values.megabytes ?? 1000) * 1_000_000;
 const TOTAL = 44 + PCM_BYTES;
+/** Often enough for a few hundred samples during a 1 GB upload (p95 of fewer rests on a handful of them). */
+const CODING_EVERY_MS = 10;
 
 const shared = await import(new URL('../../shared/dist/index.js', import.meta.url).href);
 const server = new URL('../../server/', import.meta.url);
@@ -56,6 +66,8 @@ const load = (module) => import(new URL(`dist/${module}`, server).href);
 const { openContext } = await load('app.js');
 const { resolveConfig } = await load('config.js');
 const { createUser } = await load('accounts/users.js');
+// The flags `accord serve` runs with in production (server/src/nodeFlags.ts says why).
+const { SERVE_NODE_FLAGS } = await load('nodeFlags.js');
 
 const PASSWORD = 'a long password';
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'accord-bench-media-'));
@@ -70,7 +82,17 @@ await opened.close();
 
 const child = spawn(
   process.execPath,
-  [new URL('bin/accord.js', server).pathname, 'serve', '--data', dataDir, '--port', '0', '--host', '127.0.0.1'],
+  [
+    ...SERVE_NODE_FLAGS,
+    new URL('bin/accord.js', server).pathname,
+    'serve',
+    '--data',
+    dataDir,
+    '--port',
+    '0',
+    '--host',
+    '127.0.0.1',
+  ],
   { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ACCORD_LOG_LEVEL: 'info' } },
 );
 const url = await new Promise((resolve, reject) => {
@@ -178,7 +200,7 @@ try {
   const codeFor = async (stop) => {
     while (!stop()) {
       codeOne();
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await new Promise((resolve) => setTimeout(resolve, CODING_EVERY_MS));
     }
   };
 
@@ -210,44 +232,53 @@ try {
   header.writeUInt16LE(16, 34);
   header.write('data', 36);
   header.writeUInt32LE(PCM_BYTES, 40);
-  let uploading = true;
-  const started = performance.now();
-  // The uploader is another user on another machine: its own thread here, so that writing 1 GB never holds the
-  // event loop of the clients whose latency is measured.
-  const uploader = new Worker(new URL(import.meta.url), {
-    workerData: {
-      url: `${url}/api/projects/${project.id}/transcripts/${transcript.id}/media?name=silence.wav`,
-      headers: {
-        cookie: owner.cookie,
-        origin: url,
-        'x-csrf-token': owner.csrfToken,
-        'content-type': 'audio/wav',
-        'content-length': String(TOTAL),
+  const uploadWhileCoding = async (lowPriority) => {
+    samples = [];
+    peak = 0;
+    let uploading = true;
+    const started = performance.now();
+    const uploader = new Worker(new URL(import.meta.url), {
+      workerData: {
+        url: `${url}/api/projects/${project.id}/transcripts/${transcript.id}/media?name=silence.wav`,
+        headers: {
+          cookie: owner.cookie,
+          origin: url,
+          'x-csrf-token': owner.csrfToken,
+          'content-type': 'audio/wav',
+          'content-length': String(TOTAL),
+        },
+        header,
+        pcmBytes: PCM_BYTES,
+        lowPriority,
       },
-      header,
-      pcmBytes: PCM_BYTES,
-    },
-  });
-  const upload = new Promise((resolve, reject) => {
-    uploader.once('message', resolve);
-    uploader.once('error', reject);
-  });
-  const coding = codeFor(() => !uploading);
-  const answer = await upload.finally(() => {
-    uploading = false;
-  });
-  const seconds = (performance.now() - started) / 1000;
-  await coding;
+    });
+    const upload = new Promise((resolve, reject) => {
+      uploader.once('message', resolve);
+      uploader.once('error', reject);
+    });
+    const coding = codeFor(() => !uploading);
+    const answer = await upload.finally(() => {
+      uploading = false;
+    });
+    const seconds = (performance.now() - started) / 1000;
+    await coding;
+    if (answer.status !== 201) throw new Error(`upload: ${answer.status} ${answer.body}`);
+    const stored = JSON.parse(answer.body).media;
+    if (stored.bytes !== TOTAL) throw new Error(`stored ${stored.bytes} bytes, sent ${TOTAL}`);
+    return { samples, peak, hwm: rss().hwm, seconds };
+  };
+  const during = await uploadWhileCoding(true);
+  const contended = await uploadWhileCoding(false);
   clearInterval(sampler);
-  const during = { samples, peak, hwm: rss().hwm };
-  if (answer.status !== 201) throw new Error(`upload: ${answer.status} ${answer.body}`);
-  const stored = JSON.parse(answer.body).media;
-  if (stored.bytes !== TOTAL) throw new Error(`stored ${stored.bytes} bytes, sent ${TOTAL}`);
+  const seconds = during.seconds;
 
+  // Memory over both uploads.
+  during.peak = Math.max(during.peak, contended.peak);
+  during.hwm = Math.max(during.hwm, contended.hwm);
   const growth = during.peak - before.peak;
   const p = (s, q) => quantile(s, q).toFixed(1);
   const ratio = quantile(during.samples, 0.95) / quantile(before.samples, 0.95);
-  const line = (label, value, target) => `${label.padEnd(64)}${value}${target ? `   (target ${target})` : ''}`;
+  const line = (label, value, target) => `${label.padEnd(68)}${value}${target ? `   (target ${target})` : ''}`;
   console.log(`media upload benchmark, node ${process.version}, ${os.cpus().length} cores, load ${os.loadavg()[0]}`);
   console.log(
     line(
@@ -258,25 +289,32 @@ try {
   console.log(line('server RSS peak, idle', MiB(before.peak)));
   console.log(
     line(
-      'server RSS peak during the upload (growth)',
+      'server RSS peak during the uploads (growth)',
       `${MiB(during.peak)} (${growth >= 0 ? '+' : ''}${MiB(growth)}; VmHWM ${MiB(during.hwm)})`,
       'flat: growth < 64 MiB',
     ),
   );
   console.log(
     line(
-      `sync latency before (${before.samples.length} codings), p50/p95`,
-      `${p(before.samples, 0.5)} / ${p(before.samples, 0.95)} ms`,
+      `sync latency before the upload, p50/p95`,
+      `${p(before.samples, 0.5)} / ${p(before.samples, 0.95)} ms (${before.samples.length} codings)`,
     ),
   );
-  console.log(
-    line(
-      `sync latency during (${during.samples.length} codings), p50/p95`,
-      `${p(during.samples, 0.5)} / ${p(during.samples, 0.95)} ms (p95 ratio ${ratio.toFixed(2)})`,
-      'unchanged: p95 ratio <= 2',
-    ),
-  );
-  exitCode = growth < 64 * 1024 * 1024 && ratio <= 2 ? 0 : 1;
+  const contendedRatio = quantile(contended.samples, 0.95) / quantile(before.samples, 0.95);
+  for (const [label, run, r] of [
+    ['during the upload (uploader niced)', during, ratio],
+    ['during the upload (uploader not niced)', contended, contendedRatio],
+  ]) {
+    console.log(
+      line(
+        `sync latency ${label}`,
+        `${p(run.samples, 0.5)} / ${p(run.samples, 0.95)} ms (p95 ratio ${r.toFixed(2)}; ${run.samples.length} codings; ` +
+          `${(TOTAL / 1024 / 1024 / run.seconds).toFixed(0)} MiB/s)`,
+        'unchanged: p95 ratio <= 2',
+      ),
+    );
+  }
+  exitCode = growth < 64 * 1024 * 1024 && ratio <= 2 && contendedRatio <= 2 ? 0 : 1;
   for (const client of [textDoc, writer, reader]) client.provider.destroy();
 } finally {
   child.kill('SIGTERM');

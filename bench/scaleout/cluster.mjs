@@ -8,11 +8,13 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { proxyDirectives, upstreamBlock } from '../../test/setup/nginxSite.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 export const CLI = path.join(root, 'server/dist/cli/main.js');
+// The flags `accord serve` runs with in production (server/src/nodeFlags.ts says why).
+const { SERVE_NODE_FLAGS } = await import(pathToFileURL(path.join(root, 'server/dist/nodeFlags.js')).href);
 const asRoot = process.getuid?.() === 0;
 
 /** Every process started here, killed when the benchmark exits however it exits. */
@@ -237,7 +239,7 @@ export async function startAccord(args = []) {
   const port = await freePort();
   const child = spawn(
     process.execPath,
-    [CLI, 'serve', '--host', '127.0.0.1', '--port', String(port), '--data', dataDir, ...args],
+    [...SERVE_NODE_FLAGS, CLI, 'serve', '--host', '127.0.0.1', '--port', String(port), '--data', dataDir, ...args],
     { env: { ...process.env, ACCORD_LOG_LEVEL: 'info' }, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   started.add(child);
