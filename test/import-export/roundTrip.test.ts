@@ -16,7 +16,7 @@ import type { ProjectBundle } from '../../server/src/interchange/bundle.js';
 import { readBundle, writeBundle } from '../../server/src/projects/bundleIo.js';
 import { CODES, sampleBundle } from '../../server/test/export/sampleBundle.js';
 import { runCli } from '../helpers/cli.js';
-import { metadataOf } from '../helpers/metadata.js';
+import { editMetadata, metadataOf } from '../helpers/metadata.js';
 
 const FIXTURES = new URL('../fixtures/', import.meta.url);
 const schema = (name: string) => fs.readFileSync(new URL(`refi-qda/${name}`, FIXTURES), 'utf8');
@@ -212,6 +212,17 @@ describe('accord import / accord export', () => {
     expect(Object.keys(unzipSync(fs.readFileSync(out)))).toHaveLength(4);
     const csv = await runCli(['export', 'Pilot', '--format', 'csv', '--out', path.join(dir, 'out.csv'), '--data', dir]);
     expect(csv.code).toBe(0);
+
+    // The codebook document follows the project's language, as the web export does (docs/i18n.md).
+    const offline = await openContext(resolveConfig({ dataDir: dir, logLevel: 'silent' }, {}), 'test');
+    await editMetadata(offline.ctx, (data) => {
+      data.projects[0]!.settings.language = 'de';
+    });
+    await offline.close();
+    const html = path.join(dir, 'codebook.html');
+    const codebook = await runCli(['export', 'Pilot', '--format', 'codebook-html', '--out', html, '--data', dir]);
+    expect(codebook.code).toBe(0);
+    expect(fs.readFileSync(html, 'utf8')).toContain('Codebuch: Pilot');
 
     const bad = await runCli(['import', fixture('refi-qda/Project-mrt2019.xsd'), '--project', 'Pilot', '--data', dir]);
     expect(bad.code).toBe(1);

@@ -73,6 +73,8 @@ export async function run(argv: string[]): Promise<number> {
       code: values.code,
       formulaSafe: !values['raw-csv'],
       recordings: format === 'qdpx' ? await recordingsForExport(ctx, projectId, bundle) : [],
+      // The codebook documents' labels, as the web export writes them (docs/i18n.md).
+      lang: (await ctx.metadata.projects.get(projectId))?.settings.language ?? null,
     });
     await writeFile(values.out!, content);
     await ctx.metadata.audit.record({
