@@ -1,16 +1,9 @@
-import {
-  buildSpansInput,
-  DEFAULT_THRESHOLDS,
-  INTERVAL_METHOD,
-  MIN_INTERVAL_TRANSCRIPTS,
-  ROUND_BOOTSTRAP,
-  roundAgreement,
-  type UnitKind,
-} from '@accord/shared';
+import { buildSpansInput, DEFAULT_THRESHOLDS, roundAgreement, type UnitKind } from '@accord/shared';
 import type { SegmentationVersion } from '@accord/shared/text/index';
 import { reportLocale } from '../../server/src/i18n/index.js';
 import { decisionWords } from '../../server/src/i18n/words.js';
 import {
+  intervalsOf,
   methodText,
   type ReliabilityReport,
   type ReviewSummary,
@@ -171,15 +164,7 @@ export function fixtureReport(options: FixtureOptions = {}): ReliabilityReport {
       () => ({}),
     ) as ReliabilityReport['codebookChanges'],
     review,
-    intervals: {
-      method: INTERVAL_METHOD,
-      samples: ROUND_BOOTSTRAP.samples,
-      seed: ROUND_BOOTSTRAP.seed,
-      minimumTranscripts: MIN_INTERVAL_TRANSCRIPTS,
-      without: codes
-        .filter((c) => c.intervals.kappa.ci95 === null && c.intervals.kappa.warning !== null)
-        .map((c) => ({ code: c.code, name: c.name, warning: c.intervals.kappa.warning! })),
-    },
+    intervals: intervalsOf(codes),
     method: '',
     references: [],
     input: used,

@@ -270,6 +270,19 @@ export function unitText(
     : message(locale, 'unit.cut', { unit: text, cut: message(locale, cut), version: segmentation.version });
 }
 
+/** How the report's intervals were computed, and the codes left without one (with the reason). */
+export function intervalsOf(codes: ReliabilityReport['codes']): ReliabilityReport['intervals'] {
+  return {
+    method: INTERVAL_METHOD,
+    samples: ROUND_BOOTSTRAP.samples,
+    seed: ROUND_BOOTSTRAP.seed,
+    minimumTranscripts: MIN_INTERVAL_TRANSCRIPTS,
+    without: codes
+      .filter((c) => c.intervals.kappa.ci95 === null && c.intervals.kappa.warning !== null)
+      .map((c) => ({ code: c.code, name: c.name, warning: c.intervals.kappa.warning! })),
+  };
+}
+
 export async function buildReport(
   ctx: AppContext,
   round: Round,
@@ -313,15 +326,7 @@ export async function buildReport(
     codes: result.codes,
     codebookChanges: round.codebookChanges,
     review,
-    intervals: {
-      method: INTERVAL_METHOD,
-      samples: ROUND_BOOTSTRAP.samples,
-      seed: ROUND_BOOTSTRAP.seed,
-      minimumTranscripts: MIN_INTERVAL_TRANSCRIPTS,
-      without: result.codes
-        .filter((c) => c.intervals.kappa.ci95 === null && c.intervals.kappa.warning !== null)
-        .map((c) => ({ code: c.code, name: c.name, warning: c.intervals.kappa.warning! })),
-    },
+    intervals: intervalsOf(result.codes),
     method: '',
     references: [],
     input: result.input,
