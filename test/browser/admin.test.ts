@@ -12,7 +12,8 @@ import { launchChromium, screenshot, signIn } from './browser.js';
 
 const TEXT = 'Interviewer: How was treatment?\nP1: Hard at first. A nurse who listened made the difference.\n';
 const NEW_PASSWORD = 'my own long passphrase 9';
-const CLIENT_DIST = fileURLToPath(new URL('../../client/dist', import.meta.url));
+// The client build the server serves (copied, so that a test can change it): a private build when one is named.
+const CLIENT_DIST = process.env.ACCORD_TEST_CLIENT_DIR ?? fileURLToPath(new URL('../../client/dist', import.meta.url));
 const axeSource: string = createRequire(import.meta.url)('axe-core').source;
 
 /** Serious and critical WCAG 2 A/AA violations axe-core finds on the page, one line per node. */
