@@ -113,6 +113,9 @@ export function heat(value: number | null): string {
   return `hsl(${hue.toFixed(0)} 70% ${(75 - v * 25).toFixed(0)}%)`;
 }
 
+/** The angle of the column labels above the coder-pair matrix. */
+const ANGLE = (35 * Math.PI) / 180;
+
 /** The coder-pair matrix of Cohen's kappa for one code. */
 export function PairHeatmap({
   coders,
@@ -126,30 +129,34 @@ export function PairHeatmap({
   const t = useT();
   const intl = useIntl();
   const cell = 64;
-  const label = 120;
-  const size = label + coders.length * cell;
-  // Room on the right for the last rotated column label.
-  const width = size + label;
+  // The margins fit the longest name (about 7 px a character at the label size): the row labels on the left, the
+  // column labels rotated by 35 degrees above, and the last of those running out to the right.
+  const longest = Math.max(1, ...coders.map((coder) => (names.get(coder) ?? coder).length)) * 7;
+  const left = Math.min(200, longest + 12);
+  const top = Math.ceil(longest * Math.sin(ANGLE)) + 16;
+  const grid = coders.length * cell;
+  const width = left + grid + Math.max(0, Math.ceil(longest * Math.cos(ANGLE)) - cell / 2);
+  const height = top + grid;
   return (
     <svg
       className="pair-heatmap"
       width={width}
-      height={size}
-      viewBox={`0 0 ${width} ${size}`}
+      height={height}
+      viewBox={`0 0 ${width} ${height}`}
       role="img"
       aria-label={t('charts.pairsLabel')}
     >
       <title>{t('charts.pairsLabel')}</title>
       {coders.map((coder, i) => (
         <g key={coder}>
-          <text x={label - 6} y={label + i * cell + cell / 2 + 4} textAnchor="end" className="bar-label">
+          <text x={left - 6} y={top + i * cell + cell / 2 + 4} textAnchor="end" className="bar-label">
             {names.get(coder) ?? coder}
           </text>
           <text
-            x={label + i * cell + cell / 2}
-            y={label - 6}
+            x={left + i * cell + cell / 2}
+            y={top - 6}
             textAnchor="start"
-            transform={`rotate(-35 ${label + i * cell + cell / 2} ${label - 6})`}
+            transform={`rotate(-35 ${left + i * cell + cell / 2} ${top - 6})`}
             className="bar-label"
           >
             {names.get(coder) ?? coder}
@@ -162,8 +169,8 @@ export function PairHeatmap({
           return (
             <g key={`${a}-${b}`}>
               <rect
-                x={label + j * cell}
-                y={label + i * cell}
+                x={left + j * cell}
+                y={top + i * cell}
                 width={cell - 2}
                 height={cell - 2}
                 fill={i === j ? '#f4f4f4' : heat(value)}
@@ -172,8 +179,8 @@ export function PairHeatmap({
               </rect>
               {i !== j && (
                 <text
-                  x={label + j * cell + cell / 2 - 1}
-                  y={label + i * cell + cell / 2 + 4}
+                  x={left + j * cell + cell / 2 - 1}
+                  y={top + i * cell + cell / 2 + 4}
                   textAnchor="middle"
                   className="cell"
                 >
