@@ -8,12 +8,12 @@ import { EXPORT_FORMATS, type ExportFormat, render, segmentFilter } from '../exp
 import { formatSummary, summariseBundle } from '../interchange/bundle.js';
 import { recordingsForExport } from '../media/interchange.js';
 import { readBundle } from '../projects/bundleIo.js';
-import { DATA_OPTION, parseFlags, UsageError } from './args.js';
-import { offline } from './import.js';
+import { parseFlags, UsageError } from './args.js';
+import { commandTarget, TARGET_OPTIONS, withContext } from './offline.js';
 
-export const summary = 'export a project: REFI-QDA, coded segments, codebook, unit x coder matrix (offline)';
+export const summary = 'export a project: REFI-QDA, coded segments, codebook, unit x coder matrix';
 
-const HELP = `Usage: accord export PROJECT --format FORMAT --out FILE [options] [--data DIR]
+const HELP = `Usage: accord export PROJECT --format FORMAT --out FILE [options] [--data DIR | --postgres URL [--redis URL]]
 
 PROJECT is a project id or name. Formats:
   qdpx           REFI-QDA project (NVivo, ATLAS.ti, MAXQDA, QualCoder): every coder, stable GUIDs
@@ -24,7 +24,12 @@ PROJECT is a project id or name. Formats:
                  default turn; --recal for ReCal's header-less form)
 CSV cells that a spreadsheet would run as a formula (starting with =, +, -, @) get a leading '; --raw-csv writes
 them exactly as they are (for R or pandas; never open such a file in a spreadsheet).
-The directory of --out must exist (it is not created). Works on a data directory that no server holds.
+The directory of --out must exist (it is not created).
+--data DIR (default ./data, or ACCORD_DATA): a data directory that no server holds. --postgres URL (or
+ACCORD_POSTGRES_URL when no --data is given): a PostgreSQL deployment, while its instances run; the export
+reads what they have committed (each edit is committed within milliseconds of its arrival). --redis URL (or
+ACCORD_REDIS_URL) joins the deployment's Redis as an instance does; an export does not require it. Both
+--data and --postgres is a usage error. Prefer the environment variables: a flag shows in the process list.
 `;
 
 export async function run(argv: string[]): Promise<number> {
@@ -39,7 +44,7 @@ export async function run(argv: string[]): Promise<number> {
       unit: { type: 'string' },
       recal: { type: 'boolean' },
       'raw-csv': { type: 'boolean' },
-      ...DATA_OPTION,
+      ...TARGET_OPTIONS,
     },
     true,
   );
@@ -56,13 +61,14 @@ export async function run(argv: string[]): Promise<number> {
   const unit = (values.unit ?? 'turn') as MatrixUnit;
   if (!MATRIX_UNITS.includes(unit)) throw new UsageError(`--unit must be one of ${MATRIX_UNITS.join(', ')}`);
   if (format === 'matrix' && !values.code) throw new UsageError('--format matrix needs --code');
+  const target = await commandTarget(values);
   const out = path.resolve(values.out);
   // Before the data directory is opened: a wrong path is the operator's typo, not worth a project read.
   if (!fs.statSync(path.dirname(out), { throwIfNoEntry: false })?.isDirectory()) {
     process.stderr.write(`accord export: cannot write ${values.out}: no directory ${path.dirname(out)}\n`);
     return 1;
   }
-  return offline('accord export', values.data, async (ctx) => {
+  return withContext('accord export', target, async (ctx) => {
     const started = performance.now();
     const projectId = await findProject(ctx, project);
     const bundle = await readBundle(ctx, projectId);

@@ -1,8 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { openContext } from '../app.js';
-import { ConfigError, resolveConfig } from '../config.js';
 import type { AppContext } from '../context.js';
 import { AccordError } from '../errors.js';
 import { ImportError } from '../import/errors.js';
@@ -12,14 +10,13 @@ import { formatSummary } from '../interchange/bundle.js';
 import { MEDIA_FORMATS } from '../media/formats.js';
 import { attachImportedRecordings } from '../media/interchange.js';
 import { type CheckedRecording, commitRecording, discardRecording, receiveRecording } from '../media/media.js';
-import { DataDirLockedError } from '../metadata/lock.js';
-import { CorruptMetadataError } from '../metadata/store.js';
 import { writeBundle } from '../projects/bundleIo.js';
-import { DATA_OPTION, parseFlags, UsageError } from './args.js';
+import { parseFlags, UsageError } from './args.js';
+import { commandTarget, OFFLINE_OPTION, TARGET_OPTIONS, withContext } from './offline.js';
 
-export const summary = 'import transcripts, codebooks, attributes and REFI-QDA projects into a project (offline)';
+export const summary = 'import transcripts, codebooks, attributes and REFI-QDA projects into a project';
 
-const HELP = `Usage: accord import FILE... --project NAME_OR_ID [--as EMAIL] [--codebook FILE] [--data DIR]
+const HELP = `Usage: accord import FILE... --project NAME_OR_ID [--as EMAIL] [--codebook FILE] [TARGET]
 
 Reads every FILE first, then writes them into the project in one go: if any file is bad, nothing is imported.
   transcripts   .txt .md .docx .odt .vtt .srt .pdf (speaker turns detected; check them in the web preview)
@@ -30,13 +27,29 @@ Reads every FILE first, then writes them into the project in one go: if any file
   attributes    .csv with a participant (or id, case) column, attached to the transcripts of each participant
 --project is a project id or name; a name that matches no project creates it, owned by --as (default: the
 first administrator). Coders in a .qdpx become the account with their name, or new accounts (set their
-passwords with "accord user passwd"). Works on a data directory that no server holds.
+passwords with "accord user passwd").
+
+TARGET is one of:
+  --data DIR                 a data directory (default ./data, or ACCORD_DATA) that no server holds
+  --postgres URL --redis URL a PostgreSQL deployment, while its instances run: the import is written and relayed
+                             as an instance writes it, so people with the project open see the new transcripts,
+                             codes and codings at once (ACCORD_POSTGRES_URL and ACCORD_REDIS_URL are used when no
+                             --data is given; prefer them, a flag shows in the process list)
+  --postgres URL --offline   a PostgreSQL database on which no instance is running
+On PostgreSQL, Redis or --offline is required: without Redis, instances that have the project's documents open
+would not see the import until they load them again. Both --data and --postgres is a usage error.
 `;
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseFlags(
     argv,
-    { project: { type: 'string' }, as: { type: 'string' }, codebook: { type: 'string' }, ...DATA_OPTION },
+    {
+      project: { type: 'string' },
+      as: { type: 'string' },
+      codebook: { type: 'string' },
+      ...TARGET_OPTIONS,
+      ...OFFLINE_OPTION,
+    },
     true,
   );
   if (values.help) {
@@ -46,6 +59,7 @@ export async function run(argv: string[]): Promise<number> {
   const codebooks = values.codebook === undefined ? [] : [values.codebook];
   if (!values.project) throw new UsageError('--project is required');
   if (positionals.length === 0 && codebooks.length === 0) throw new UsageError('no files to import');
+  const target = await commandTarget(values, { needsLiveInstances: true });
   let files: ImportFile[];
   let recordings: RecordingInput[];
   try {
@@ -57,7 +71,7 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`accord import: ${error.message}\n`);
     return 1;
   }
-  return offline('accord import', values.data, async (ctx) => {
+  return withContext('accord import', target, async (ctx) => {
     const started = performance.now();
     const { bundle, sources, recordings: archived, warnings } = await readImport(files, { limits: DEFAULT_LIMITS });
     const actor = await actingUser(ctx, values.as);
@@ -231,29 +245,4 @@ async function resolveProject(ctx: AppContext, nameOrId: string): Promise<{ id: 
   if (byName.length > 1)
     throw new AccordError(409, 'ambiguous', `several projects are named "${nameOrId}"; use the id`);
   return byName.length === 1 ? { id: byName[0]!.id } : { create: nameOrId };
-}
-
-/** Opens the data directory like the server does (lock, metadata, documents) and reports expected failures. */
-export async function offline(
-  command: string,
-  dataDir: string | undefined,
-  work: (ctx: AppContext) => Promise<number>,
-) {
-  let opened: Awaited<ReturnType<typeof openContext>> | undefined;
-  try {
-    opened = await openContext(resolveConfig({ dataDir, logLevel: 'warn' }), command);
-    return await work(opened.ctx);
-  } catch (error) {
-    const expected =
-      error instanceof ImportError ||
-      error instanceof AccordError ||
-      error instanceof DataDirLockedError ||
-      error instanceof CorruptMetadataError ||
-      error instanceof ConfigError;
-    if (!expected) throw error;
-    process.stderr.write(`${command}: ${(error as Error).message}\n`);
-    return 1;
-  } finally {
-    await opened?.close();
-  }
 }

@@ -23,12 +23,12 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
 
 const SUMMARIES: Record<string, string> = {
   serve: 'start the Accord server',
-  user: 'add accounts and set passwords (offline)',
+  user: 'add accounts, set passwords, print invitation links (data directory or PostgreSQL)',
   backup: 'write a consistent backup of the data directory (safe while the server runs)',
   restore: 'restore a backup into a data directory (offline)',
   agreement: 'compute inter-rater agreement from JSON (ratings, a table, or coded spans)',
-  import: 'import transcripts, codebooks, attributes and REFI-QDA projects into a project (offline)',
-  export: 'export a project: REFI-QDA, coded segments, codebook, unit x coder matrix (offline)',
+  import: 'import transcripts, codebooks, attributes and REFI-QDA projects into a project',
+  export: 'export a project: REFI-QDA, coded segments, codebook, unit x coder matrix',
   check: 'verify a data directory and say exactly what is damaged (offline)',
   'migrate-store': 'copy a data directory into an empty PostgreSQL database, verified (offline)',
 };

@@ -1,21 +1,31 @@
 import { createInvitation, linkPath } from '../accounts/invitations.js';
+import { changePassword } from '../accounts/sessionEnds.js';
 import { createUser, findUserByEmail, setPassword } from '../accounts/users.js';
-import { DATA_OPTION, parseFlags, promptHidden, readStdin, UsageError } from './args.js';
-import { withMetadata } from './offline.js';
+import { parseFlags, promptHidden, readStdin, UsageError } from './args.js';
+import { commandTarget, TARGET_OPTIONS, type Target, withMetadata } from './offline.js';
 
-export const summary = 'add accounts and set passwords (offline)';
+export const summary = 'add accounts, set passwords, print invitation links (data directory or PostgreSQL)';
 
 const HELP = `Usage:
-  accord user add --email EMAIL --name NAME [--admin] [--password-stdin] [--data DIR]
-  accord user passwd --email EMAIL [--password-stdin] [--data DIR]
-  accord user invite --email EMAIL [--admin] [--url URL] [--data DIR]
+  accord user add --email EMAIL --name NAME [--admin] [--password-stdin] [TARGET]
+  accord user passwd --email EMAIL [--password-stdin] [TARGET]
+  accord user invite --email EMAIL [--admin] [--url URL] [TARGET]
 
-Works on a data directory that no server holds (stop the server first, or use the web interface).
+TARGET is --data DIR (default ./data, or ACCORD_DATA), or --postgres URL [--redis URL]; ACCORD_POSTGRES_URL
+and ACCORD_REDIS_URL are used when no --data is given. Both --data and --postgres is a usage error.
+On a data directory the command refuses while a server holds it (stop the server first, or use the web
+interface). On PostgreSQL it works while the instances run, as one of them: accounts, passwords and links are
+at once valid on every instance (an empty database is first given this version's schema, as "accord serve"
+does, so the first administrator can be added before any instance starts). "passwd" ends every session of
+the account; with the deployment's Redis (--redis URL or ACCORD_REDIS_URL) the instances also close the
+account's open connections at once, without it each instance closes them at its next session sweep (within
+a minute). "add" and "invite" do not use Redis.
 Without --password-stdin the password is asked for on the terminal. An administrator creates accounts;
 the first administrator comes from this command or from the one-time setup page. On a running server,
 administrators manage accounts on the Accounts page of the web interface (docs/admin.md).
 "user invite" prints a one-time link (valid 7 days) with which the person chooses their own name and
 password; --url is the address people open Accord at (default ACCORD_PUBLIC_URL).
+Prefer the environment variables to --postgres and --redis: a flag shows in the process list.
 `;
 
 export async function run(argv: string[]): Promise<number> {
@@ -26,7 +36,7 @@ export async function run(argv: string[]): Promise<number> {
     admin: { type: 'boolean' },
     'password-stdin': { type: 'boolean' },
     url: { type: 'string' },
-    ...DATA_OPTION,
+    ...TARGET_OPTIONS,
   });
   if (values.help || action === '--help' || action === '-h') {
     process.stdout.write(HELP);
@@ -35,11 +45,15 @@ export async function run(argv: string[]): Promise<number> {
   if (action !== 'add' && action !== 'passwd' && action !== 'invite')
     throw new UsageError('expected "user add", "user passwd" or "user invite" (see --help)');
   if (!values.email) throw new UsageError('--email is required');
-  if (action === 'invite') return invite(values.email, values.admin ?? false, values.url, values.data);
+  const command = `accord user ${action}`;
+  const named = await commandTarget(values);
+  // Only a password change has something to tell the running instances (the sessions it ended).
+  const target: Target = named.kind === 'postgres' && action !== 'passwd' ? { ...named, redisUrl: null } : named;
+  if (action === 'invite') return invite(values.email, values.admin ?? false, values.url, target);
   if (action === 'add' && !values.name) throw new UsageError('--name is required');
   const password = values['password-stdin'] ? (await readStdin()).replace(/\r?\n$/, '') : await askTwice();
   const email = values.email;
-  return withMetadata(`accord user ${action}`, values.data, async (metadata) => {
+  return withMetadata(command, target, async (metadata, ctx) => {
     if (action === 'add') {
       const user = await createUser(metadata, { email, name: values.name!, password, admin: values.admin ?? false });
       await metadata.audit.record({
@@ -52,12 +66,21 @@ export async function run(argv: string[]): Promise<number> {
     }
     const user = await findUserByEmail(metadata, email);
     if (user === undefined) {
-      process.stderr.write(`accord user passwd: no account with email ${email}\n`);
+      process.stderr.write(`${command}: no account with email ${email}\n`);
       return 1;
     }
-    await setPassword(metadata, user.id, password);
+    // On PostgreSQL, as the web route does it: the new hash and the end of every session in one write, then their
+    // sockets closed here (none) and, with Redis, on every instance. On a data directory no server runs.
+    if (ctx === null) await setPassword(metadata, user.id, password);
+    else await changePassword(ctx, user.id, password);
     await metadata.audit.record({ actor: null, action: 'user.password', details: { user: user.id, via: 'cli' } });
-    process.stdout.write(`password of ${user.email} changed; their sessions were ended\n`);
+    const sockets =
+      ctx === null
+        ? ''
+        : ctx.crossInstance !== undefined
+          ? '; the instances close their open connections at once'
+          : '; each instance closes their open connections at its next session sweep (within a minute)';
+    process.stdout.write(`password of ${user.email} changed; their sessions were ended${sockets}\n`);
     return 0;
   });
 }
@@ -69,12 +92,12 @@ async function askTwice(): Promise<string> {
   return first;
 }
 
-/** An invitation made offline: printed, since the command has no mail relay; audited like one made in the web UI. */
-function invite(email: string, admin: boolean, url: string | undefined, dataDir: string | undefined): Promise<number> {
+/** An invitation made from the command line: printed (the command has no mail relay); audited like one made in the web UI. */
+function invite(email: string, admin: boolean, url: string | undefined, target: Target): Promise<number> {
   const base = (url ?? process.env.ACCORD_PUBLIC_URL ?? '').replace(/\/+$/, '');
   if (base !== '' && !/^https?:\/\/[^/]+$/.test(base))
     throw new UsageError('--url must be like https://accord.lab.example');
-  return withMetadata('accord user invite', dataDir, async (metadata) => {
+  return withMetadata('accord user invite', target, async (metadata) => {
     const { token, invitation } = await createInvitation(metadata, { email, admin, project: null, createdBy: null });
     await metadata.audit.record({
       actor: null,
