@@ -1,12 +1,14 @@
 /**
- * An error a caller caused and should be told about: REST answers `{error: {code, message}}` with `status`,
- * the CLI prints the message. Anything else that is thrown is a bug and answers 500 without details.
+ * An error a caller caused and should be told about: REST answers `{error: {code, message}}` with `status` (and
+ * `headers`, such as the `Retry-After` of a refused attempt), the CLI prints the message. Anything else that is
+ * thrown is a bug and answers 500 without details.
  */
 export class AccordError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(message);
   }

@@ -1,4 +1,3 @@
-import type { Response } from 'express';
 import { normaliseEmail } from '../accounts/users.js';
 import { AccordError } from '../errors.js';
 import type { LimitedKey, LoginLimiter } from './loginLimiter.js';
@@ -12,15 +11,16 @@ export const accountKey = (email: string): LimitedKey => ({ key: `account:${norm
 export const addressKey = (ip: string | undefined): LimitedKey => ({ key: `address:${ip ?? 'unknown'}`, max: 100 });
 export const lookupKey = (userId: string): LimitedKey => ({ key: `lookup:${userId}`, max: 20 });
 
-/** Reserves an attempt for every key, or answers 429 with `Retry-After` (nothing was checked, nothing counted). */
+/** Reserves an attempt for every key, or refuses with 429 and `Retry-After` (nothing was checked, nothing counted). */
 export async function reserveAttempt(
   limiter: LoginLimiter,
   keys: readonly LimitedKey[],
-  res: Response,
   what = 'sign-in attempts',
 ): Promise<void> {
   const reservation = await limiter.reserve(keys);
   if (reservation.allowed) return;
-  res.setHeader('Retry-After', String(reservation.retryAfterSeconds));
-  throw new AccordError(429, 'too_many_attempts', `too many ${what}; try again in ${reservation.retryAfterSeconds} s`);
+  const seconds = reservation.retryAfterSeconds;
+  throw new AccordError(429, 'too_many_attempts', `too many ${what}; try again in ${seconds} s`, {
+    'Retry-After': String(seconds),
+  });
 }

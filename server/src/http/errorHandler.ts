@@ -16,6 +16,7 @@ export function errorHandler(logger: Logger) {
   return (error: unknown, req: Request, res: Response, _next: NextFunction) => {
     const { status, code, message } = describe(error, req);
     if (status >= 500) logger.error('http.error', { method: req.method, path: req.path, error });
+    if (error instanceof AccordError) res.set(error.headers);
     res.status(status).json({ error: { code, message } });
   };
 }

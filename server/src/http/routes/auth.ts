@@ -62,7 +62,7 @@ export function authRoutes(ctx: AppContext): Router {
     const { email, password } = parse(credentials, req.body);
     const account = accountKey(email);
     const address = addressKey(req.ip);
-    await reserveAttempt(ctx.limiter, [account, address], res);
+    await reserveAttempt(ctx.limiter, [account, address]);
     const user = await findUserByEmail(ctx.metadata, email);
     const ok = user === undefined ? await verifyNothing(password) : await verifyPassword(password, user.passwordHash);
     if (!ok || user === undefined) {

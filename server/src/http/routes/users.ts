@@ -97,7 +97,7 @@ export function userRoutes(ctx: AppContext): Router {
     const { user } = requireAuth(req);
     const { currentPassword, password } = parse(passwordChange, req.body);
     const account = accountKey(user.email);
-    await reserveAttempt(ctx.limiter, [account], res, 'wrong passwords');
+    await reserveAttempt(ctx.limiter, [account], 'wrong passwords');
     if (!(await verifyPassword(currentPassword, user.passwordHash))) {
       throw new AccordError(401, 'bad_credentials', 'the current password is wrong');
     }
