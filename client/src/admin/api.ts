@@ -1,6 +1,15 @@
-import type { Account, InvitationStatus, InvitationView, Role } from '@accord/shared';
+import type {
+  Account,
+  Candidate,
+  InvitationStatus,
+  InvitationView,
+  LinkInfo,
+  MadeLink,
+  MemberAddedResponse,
+  Role,
+} from '@accord/shared';
 
-export type { Account, InvitationView };
+export type { Account, Candidate, InvitationView, LinkInfo, MadeLink };
 
 import { useQuery } from '@tanstack/react-query';
 import { keys } from '../api/queries.js';
@@ -11,29 +20,6 @@ import { dateTime } from '../i18n/format.js';
 /** The accounts and invitations part of the REST API (docs/admin.md, docs/API.md). */
 
 export type LinkStatus = InvitationStatus;
-
-/** A link just made: shown once to its maker (the server keeps only its hash); `sent` is null without a relay. */
-export interface MadeLink {
-  invitation: InvitationView;
-  link: string;
-  sent: boolean | null;
-  sendError?: string;
-}
-
-export interface LinkInfo {
-  kind: 'invite' | 'reset';
-  email: string;
-  project: { name: string; role: Role } | null;
-  invitedBy: string | null;
-  expiresAt: number;
-  status: LinkStatus;
-}
-
-export interface Candidate {
-  id: string;
-  name: string;
-  email: string;
-}
 
 export const adminApi = {
   accounts: () => request<{ users: Account[] }>('GET', '/api/users'),
@@ -55,7 +41,7 @@ export const adminApi = {
   projectInvitations: (project: string) =>
     request<{ invitations: InvitationView[] }>('GET', `/api/projects/${project}/invitations`),
   inviteToProject: (project: string, email: string, role: Role) =>
-    request<MadeLink | { added: Candidate & { role: Role } }>('POST', `/api/projects/${project}/invitations`, {
+    request<MadeLink | MemberAddedResponse>('POST', `/api/projects/${project}/invitations`, {
       email,
       role,
     }),

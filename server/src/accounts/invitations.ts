@@ -1,10 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { type InvitationStatus, type InvitationView, newId, type Role } from '@accord/shared';
 import { hashPassword } from '../auth/passwords.js';
-import { AccordError, conflict } from '../errors.js';
+import type { AppContext } from '../context.js';
+import { AccordError, conflict, notFound } from '../errors.js';
 import { checkUsable, failures, invitationStatus } from '../metadata/failures.js';
 import type { MetadataRepos } from '../metadata/repositories.js';
 import type { Invitation, User } from '../metadata/schema.js';
+import { roleOf } from '../projects/docAccess.js';
 import { checkPassword, newUserRecord, normaliseEmail } from './users.js';
 
 export { checkUsable, invitationStatus } from '../metadata/failures.js';
@@ -47,6 +49,17 @@ export async function invitationView(
     revokedAt: invitation.revokedAt,
     status: invitationStatus(invitation, now) satisfies InvitationStatus,
   };
+}
+
+/** Every link of the server (`projectId` null) or the invitations into one project, newest first. */
+export async function listInvitations(
+  metadata: MetadataRepos,
+  projectId: string | null,
+  now = Date.now(),
+): Promise<InvitationView[]> {
+  const links =
+    projectId === null ? await metadata.invitations.list() : await metadata.invitations.listForProject(projectId);
+  return (await Promise.all(links.map((invitation) => invitationView(metadata, invitation, now)))).reverse();
 }
 
 export interface NewInvitation {
@@ -125,6 +138,28 @@ export async function createResetLink(
 
 export function revokeInvitation(metadata: MetadataRepos, id: string, now = Date.now()): Promise<Invitation> {
   return metadata.invitations.revoke(id, now);
+}
+
+/**
+ * Withdraws a link, audited (`invitation.revoke`). Administrators withdraw any link; an owner withdraws the
+ * invitations into a project they own; to anyone else the link does not exist (404).
+ */
+export async function withdrawInvitation(
+  ctx: AppContext,
+  actor: Pick<User, 'id' | 'admin'>,
+  id: string,
+): Promise<void> {
+  const invitation = await ctx.metadata.invitations.get(id);
+  const projectId = invitation?.project?.id;
+  const owner = projectId !== undefined && roleOf(await ctx.metadata.projects.get(projectId), actor.id) === 'owner';
+  if (!actor.admin && !owner) throw notFound('no such invitation');
+  const revoked = await revokeInvitation(ctx.metadata, id);
+  await ctx.metadata.audit.record({
+    actor: actor.id,
+    action: 'invitation.revoke',
+    ...(revoked.project ? { project: revoked.project.id } : {}),
+    details: { invitation: revoked.id, email: revoked.email, kind: revoked.kind },
+  });
 }
 
 /** The link a token names, or null when no link has that token (a guess: the caller counts it). */

@@ -1,9 +1,10 @@
 import { docName, initTranscript, newId, type Turn, transcriptText } from '@accord/shared';
 import { canonicalLanguage } from '@accord/shared/text/index';
 import type { AppContext } from '../context.js';
-import { badRequest, notFound } from '../errors.js';
+import { AccordError, badRequest, notFound } from '../errors.js';
 import { forgetTranscriptMedia } from '../media/media.js';
 import type { TranscriptMeta } from '../metadata/schema.js';
+import { decideDocAccess } from './docAccess.js';
 
 export interface TranscriptInput {
   title: string;
@@ -22,6 +23,32 @@ export function transcriptsOf(ctx: AppContext, projectId: string): Promise<Trans
 export async function getTranscript(ctx: AppContext, projectId: string, transcriptId: string): Promise<TranscriptMeta> {
   const transcript = await ctx.metadata.transcripts.get(projectId, transcriptId);
   if (transcript === null) throw notFound('no such transcript');
+  return transcript;
+}
+
+/**
+ * The transcript, if `userId` may change or delete it: that needs write access to its text, which nobody has while a
+ * round containing the transcript runs (409 `in_round`; docs/architecture.md, "Documents").
+ */
+export async function writableTranscript(
+  ctx: AppContext,
+  userId: string,
+  projectId: string,
+  transcriptId: string,
+): Promise<TranscriptMeta> {
+  const transcript = await getTranscript(ctx, projectId, transcriptId);
+  const decision = await decideDocAccess(ctx.metadata, userId, {
+    kind: 'text',
+    project: projectId,
+    transcript: transcript.id,
+  });
+  if (decision.access !== 'write') {
+    throw new AccordError(
+      409,
+      'in_round',
+      'the transcript is part of a running round; it is read-only until the round ends',
+    );
+  }
   return transcript;
 }
 

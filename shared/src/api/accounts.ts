@@ -63,3 +63,58 @@ export interface InvitationView {
   revokedAt: number | null;
   status: InvitationStatus;
 }
+
+/** `GET /api/invitations` (administrators), `GET /api/projects/<p>/invitations` (owners): newest first. */
+export interface InvitationsResponse {
+  invitations: InvitationView[];
+}
+
+/**
+ * A link just made (`POST /api/invitations`, `POST /api/users/<id>/reset-link`, `POST /api/projects/<p>/invitations`):
+ * shown once to its maker, since the server keeps only its hash; `sent` is null without a mail relay, and
+ * `sendError` says why a mail was not sent.
+ */
+export interface MadeLink {
+  invitation: InvitationView;
+  link: string;
+  sent: boolean | null;
+  sendError?: string;
+}
+
+/** `POST /api/invite/lookup`: what the page of a link shows before the person accepts it. */
+export interface LinkInfo {
+  kind: 'invite' | 'reset';
+  email: string;
+  project: { name: string; role: Role } | null;
+  invitedBy: string | null;
+  expiresAt: number;
+  status: InvitationStatus;
+}
+
+/** An account an owner may pick when adding members. */
+export interface Candidate {
+  id: string;
+  name: string;
+  email: string;
+}
+
+/** `GET /api/projects/<p>/candidates`: by name. */
+export interface CandidatesResponse {
+  accounts: Candidate[];
+}
+
+/** `POST /api/projects/<p>/invitations` for an email that has an account: the account is a member at once. */
+export interface MemberAddedResponse {
+  added: { userId: string; name: string; email: string; role: Role };
+}
+
+/** Server-wide settings, changed by administrators. */
+export interface ServerSettings {
+  /** Owners may invite people who have no account yet into their projects (else only administrators invite). */
+  ownersInvite: boolean;
+}
+
+/** `GET` and `PATCH /api/server-settings`. */
+export interface ServerSettingsResponse {
+  settings: ServerSettings;
+}

@@ -1,9 +1,5 @@
 import {
-  type DocEntry,
-  type DocRef,
   type DocsResponse,
-  docName,
-  type Member,
   type MembersResponse,
   type ProjectAction,
   type ProjectDetailResponse,
@@ -17,12 +13,9 @@ import {
 import { isLanguageTag } from '@accord/shared/text/index';
 import { type Request, Router } from 'express';
 import { z } from 'zod';
-import { findUserByEmail } from '../../accounts/users.js';
-import { lookupKey, reserveAttempt } from '../../auth/attempts.js';
 import type { AppContext } from '../../context.js';
-import { AccordError, notFound } from '../../errors.js';
-import type { Project } from '../../metadata/schema.js';
-import { AccessReader, decideDocAccess } from '../../projects/docAccess.js';
+import { openableDocs } from '../../projects/docs.js';
+import { addMemberByEmail, changeMemberRole, findMember, membersOf } from '../../projects/members.js';
 import {
   createProject,
   deleteProject,
@@ -37,6 +30,7 @@ import {
   getTranscript,
   transcriptsOf,
   updateTranscript,
+  writableTranscript,
 } from '../../projects/transcripts.js';
 import { authoriseProject } from '../projectAuth.js';
 import { requireAuth } from '../session.js';
@@ -93,31 +87,24 @@ const transcriptPatch = z.strictObject({
   language: language.nullable().optional(),
 });
 
+/** Routes parse, authorise, call a domain function (server/src/projects/*) and serialise. */
 export function projectRoutes(ctx: AppContext): Router {
   const router = Router();
 
   const authorise = (req: Request, action: ProjectAction) => authoriseProject(ctx, req, action);
-
-  const members = async (project: Project): Promise<Member[]> => {
-    const users = new Map((await ctx.metadata.users.list()).map((user) => [user.id, user]));
-    return project.members.map((member) => {
-      const user = users.get(member.userId);
-      return {
-        userId: member.userId,
-        name: user?.name ?? '',
-        email: user?.email ?? '',
-        role: member.role,
-        addedAt: member.addedAt,
-        // Kept as a member so that their codings stay attributed, but they have no access (docs/admin.md).
-        deactivated: user?.deactivatedAt !== undefined,
-      };
-    });
+  /** The member named in the path, of a project the caller manages. */
+  const authoriseMember = async (req: Request) => {
+    const authorised = await authorise(req, 'manage');
+    return { ...authorised, member: findMember(authorised.project, String(req.params.user)) };
   };
-  /** The members of a project as they are now (after a change). */
-  const membersNow = async (projectId: string): Promise<Member[]> => {
-    const project = await ctx.metadata.projects.get(projectId);
-    if (project === null) throw notFound('no such project');
-    return members(project);
+  /** The transcript named in the path, if the caller may change it: never while a round containing it runs. */
+  const authoriseTextWrite = async (req: Request) => {
+    const authorised = await authorise(req, 'editTranscripts');
+    const { user, project } = authorised;
+    return {
+      ...authorised,
+      transcript: await writableTranscript(ctx, user.id, project.id, String(req.params.transcript)),
+    };
   };
 
   router.get('/projects', async (req, res) => {
@@ -133,7 +120,10 @@ export function projectRoutes(ctx: AppContext): Router {
 
   router.get('/projects/:project', async (req, res) => {
     const { project, role } = await authorise(req, 'view');
-    res.json({ project: summarise(project, role), members: await members(project) } satisfies ProjectDetailResponse);
+    res.json({
+      project: summarise(project, role),
+      members: await membersOf(ctx, project),
+    } satisfies ProjectDetailResponse);
   });
 
   router.patch('/projects/:project', async (req, res) => {
@@ -150,39 +140,29 @@ export function projectRoutes(ctx: AppContext): Router {
 
   router.get('/projects/:project/members', async (req, res) => {
     const { project } = await authorise(req, 'view');
-    res.json({ members: await members(project) } satisfies MembersResponse);
+    res.json({ members: await membersOf(ctx, project) } satisfies MembersResponse);
   });
 
-  /**
-   * Adding by email looks an account up, which tells the owner whether it exists: owners need that answer, but any
-   * signed-in user can own a project, so lookups that find nobody are limited per user (administrators, who list
-   * every account anyway, are not). A lookup that finds the account gives its reservation back.
-   */
+  /** Adding by email says whether the account exists: limited for owners who are not administrators (members.ts). */
   router.post('/projects/:project/members', async (req, res) => {
     const { user, project } = await authorise(req, 'manage');
-    const body = parse(newMember, req.body);
-    const lookup = lookupKey(user.id);
-    if (!user.admin) await reserveAttempt(ctx.limiter, [lookup], res, 'lookups of unknown accounts');
-    const member = await findUserByEmail(ctx.metadata, body.email);
-    if (member === undefined) throw notFound(`no account with email ${body.email}; an administrator must create it`);
-    if (!user.admin) await ctx.limiter.succeed({ clear: [], release: [lookup.key] });
-    await setMemberRole(ctx, user.id, project.id, member.id, body.role);
-    res.status(201).json({ members: await membersNow(project.id) } satisfies MembersResponse);
+    const { email, role } = parse(newMember, req.body);
+    res
+      .status(201)
+      .json({ members: await addMemberByEmail(ctx, user, project.id, email, role) } satisfies MembersResponse);
   });
 
   router.patch('/projects/:project/members/:user', async (req, res) => {
-    const { user, project } = await authorise(req, 'manage');
-    const memberId = String(req.params.user);
-    if (!project.members.some((member) => member.userId === memberId)) throw notFound('no such member');
-    await setMemberRole(ctx, user.id, project.id, memberId, parse(memberPatch, req.body).role);
-    res.json({ members: await membersNow(project.id) } satisfies MembersResponse);
+    const { user, project, member } = await authoriseMember(req);
+    const { role } = parse(memberPatch, req.body);
+    res.json({
+      members: await changeMemberRole(ctx, user.id, project.id, member.userId, role),
+    } satisfies MembersResponse);
   });
 
   router.delete('/projects/:project/members/:user', async (req, res) => {
-    const { user, project } = await authorise(req, 'manage');
-    const memberId = String(req.params.user);
-    if (!project.members.some((member) => member.userId === memberId)) throw notFound('no such member');
-    await setMemberRole(ctx, user.id, project.id, memberId, null);
+    const { user, project, member } = await authoriseMember(req);
+    await setMemberRole(ctx, user.id, project.id, member.userId, null);
     res.status(204).end();
   });
 
@@ -204,21 +184,6 @@ export function projectRoutes(ctx: AppContext): Router {
     } satisfies TranscriptResponse);
   });
 
-  /** Changing or deleting a transcript needs write access to its text: never while a round containing it runs. */
-  const authoriseTextWrite = async (req: Request) => {
-    const authorised = await authorise(req, 'editTranscripts');
-    const transcript = await getTranscript(ctx, authorised.project.id, String(req.params.transcript));
-    const ref: DocRef = { kind: 'text', project: authorised.project.id, transcript: transcript.id };
-    if ((await decideDocAccess(ctx.metadata, authorised.user.id, ref)).access !== 'write') {
-      throw new AccordError(
-        409,
-        'in_round',
-        'the transcript is part of a running round; it is read-only until the round ends',
-      );
-    }
-    return { ...authorised, transcript };
-  };
-
   router.patch('/projects/:project/transcripts/:transcript', async (req, res) => {
     const { project, transcript } = await authoriseTextWrite(req);
     const updated = await updateTranscript(ctx, project.id, transcript.id, parse(transcriptPatch, req.body));
@@ -234,24 +199,7 @@ export function projectRoutes(ctx: AppContext): Router {
   /** The documents this user may open, with their access: the only place a client learns doc names. */
   router.get('/projects/:project/docs', async (req, res) => {
     const { user, project } = await authorise(req, 'view');
-    const layerOwners = new Set([user.id, ...project.members.filter((m) => m.role !== 'viewer').map((m) => m.userId)]);
-    const refs: DocRef[] = [{ kind: 'codebook', project: project.id }];
-    const reader = new AccessReader(ctx.metadata);
-    for (const round of await reader.roundsOf(project.id)) {
-      refs.push({ kind: 'roundCodebook', project: project.id, round: round.id });
-    }
-    for (const transcript of await transcriptsOf(ctx, project.id)) {
-      refs.push({ kind: 'text', project: project.id, transcript: transcript.id });
-      refs.push({ kind: 'consensus', project: project.id, transcript: transcript.id });
-      for (const coder of layerOwners)
-        refs.push({ kind: 'codings', project: project.id, transcript: transcript.id, coder });
-    }
-    const docs: DocEntry[] = [];
-    for (const ref of refs) {
-      const decision = await reader.decide(user.id, ref);
-      if (decision.access !== 'none') docs.push({ name: docName(ref), ...ref, access: decision.access });
-    }
-    res.json({ docs } satisfies DocsResponse);
+    res.json({ docs: await openableDocs(ctx, user.id, project) } satisfies DocsResponse);
   });
 
   router.get('/projects/:project/audit', async (req, res) => {
