@@ -73,6 +73,7 @@ export class Deliveries {
       same: figures(this.same),
       samples: this.all.slice(),
       crossSamples: this.cross.slice(),
+      sameSamples: this.same.slice(),
     };
   }
 }
