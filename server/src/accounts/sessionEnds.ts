@@ -1,10 +1,10 @@
 import type { AppContext } from '../context.js';
-import { deactivateUser, setPassword } from './users.js';
+import { setPassword } from './users.js';
 
 /**
  * Ending a session is two things that must go together: the session leaves the metadata (no new request or socket
  * gets in with it) and every WebSocket it opened closes at once (no write from it lands afterwards). Sign-out,
- * password change, expiry and account removal all end sessions through here.
+ * password change, expiry and account deactivation (accountChanges.ts) all end sessions through here.
  */
 
 /**
@@ -38,18 +38,6 @@ export async function endUserSessions(ctx: AppContext, userId: string, reason: s
 /** A password change on a running server: the new hash and the end of every session in one write, then sockets. */
 export async function changePassword(ctx: AppContext, userId: string, password: string): Promise<void> {
   closeSessionSockets(ctx, await setPassword(ctx.metadata, userId, password), 'password changed');
-}
-
-/**
- * Deactivation: the flag and the end of every session in one write, then every socket of the account closes at
- * once (4401), so nothing the person has open keeps syncing. Connections are re-decided too, for any socket that
- * the session sweep has not reached (there should be none).
- */
-export async function deactivateAccount(ctx: AppContext, userId: string, actorId: string) {
-  const { user, ended } = await deactivateUser(ctx.metadata, userId, actorId);
-  closeSessionSockets(ctx, ended, 'account deactivated');
-  ctx.recheckConnections();
-  return user;
 }
 
 /**

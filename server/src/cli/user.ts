@@ -1,6 +1,6 @@
+import { addAccount, BY_COMMAND, setAccountPassword } from '../accounts/accountChanges.js';
 import { createInvitation, linkPath } from '../accounts/invitations.js';
-import { changePassword } from '../accounts/sessionEnds.js';
-import { createUser, findUserByEmail, setPassword } from '../accounts/users.js';
+import { findUserByEmail } from '../accounts/users.js';
 import { parseFlags, promptHidden, readStdin, UsageError } from './args.js';
 import { commandTarget, TARGET_OPTIONS, type Target, withMetadata } from './offline.js';
 
@@ -55,12 +55,8 @@ export async function run(argv: string[]): Promise<number> {
   const email = values.email;
   return withMetadata(command, target, async (metadata, ctx) => {
     if (action === 'add') {
-      const user = await createUser(metadata, { email, name: values.name!, password, admin: values.admin ?? false });
-      await metadata.audit.record({
-        actor: null,
-        action: 'user.create',
-        details: { user: user.id, email: user.email, admin: user.admin, via: 'cli' },
-      });
+      const input = { email, name: values.name!, password, admin: values.admin ?? false };
+      const user = await addAccount(metadata, input, BY_COMMAND);
       process.stdout.write(`added ${user.admin ? 'administrator' : 'user'} ${user.email} (id ${user.id})\n`);
       return 0;
     }
@@ -71,9 +67,7 @@ export async function run(argv: string[]): Promise<number> {
     }
     // On PostgreSQL, as the web route does it: the new hash and the end of every session in one write, then their
     // sockets closed here (none) and, with Redis, on every instance. On a data directory no server runs.
-    if (ctx === null) await setPassword(metadata, user.id, password);
-    else await changePassword(ctx, user.id, password);
-    await metadata.audit.record({ actor: null, action: 'user.password', details: { user: user.id, via: 'cli' } });
+    await setAccountPassword(metadata, ctx, user.id, password, BY_COMMAND);
     const sockets =
       ctx === null
         ? ''

@@ -1,12 +1,16 @@
-import { INTERFACE_LOCALES } from '@accord/shared';
+import { type Account, INTERFACE_LOCALES, type User } from '@accord/shared';
 import { Router } from 'express';
 import { z } from 'zod';
-import { changePassword, deactivateAccount } from '../../accounts/sessionEnds.js';
-import { accountView, createUser, publicUser, reactivateUser } from '../../accounts/users.js';
-import { accountKey, reserveAttempt } from '../../auth/attempts.js';
-import { verifyPassword } from '../../auth/passwords.js';
+import {
+  addAccount,
+  changeOwnPassword,
+  deactivateAccount,
+  editProfile,
+  listAccounts,
+  reactivateAccount,
+} from '../../accounts/accountChanges.js';
+import { accountView, publicUser } from '../../accounts/users.js';
 import type { AppContext } from '../../context.js';
-import { AccordError } from '../../errors.js';
 import { requireAdmin, requireAuth } from '../session.js';
 import { parse } from '../validate.js';
 
@@ -33,24 +37,22 @@ const profile = z
   .refine((body) => body.name !== undefined || body.locale !== undefined, { message: 'nothing to change' });
 const passwordChange = z.strictObject({ currentPassword: z.string().max(1024), password: z.string().max(1024) });
 
-/** Accounts are created by administrators (a lab server has no self sign-up); anyone may edit their own. */
+/**
+ * Accounts are created by administrators (a lab server has no self sign-up); anyone may edit their own. Routes parse,
+ * authorise, call an audited domain function (server/src/accounts/accountChanges.ts) and serialise.
+ */
 export function userRoutes(ctx: AppContext): Router {
   const router = Router();
 
   router.get('/users', async (req, res) => {
     requireAdmin(req);
-    res.json({ users: (await ctx.metadata.users.list()).map(accountView) });
+    res.json({ users: await listAccounts(ctx) } satisfies { users: Account[] });
   });
 
   router.post('/users', async (req, res) => {
     const { user: admin } = requireAdmin(req);
-    const user = await createUser(ctx.metadata, parse(newUser, req.body));
-    await ctx.metadata.audit.record({
-      actor: admin.id,
-      action: 'user.create',
-      details: { user: user.id, email: user.email, admin: user.admin },
-    });
-    res.status(201).json({ user: accountView(user) });
+    const user = await addAccount(ctx.metadata, parse(newUser, req.body), { actor: admin.id });
+    res.status(201).json({ user: accountView(user) } satisfies { user: Account });
   });
 
   /**
@@ -60,33 +62,19 @@ export function userRoutes(ctx: AppContext): Router {
   router.post('/users/:id/deactivate', async (req, res) => {
     const { user: admin } = requireAdmin(req);
     const user = await deactivateAccount(ctx, String(req.params.id), admin.id);
-    await ctx.metadata.audit.record({
-      actor: admin.id,
-      action: 'user.deactivate',
-      details: { user: user.id, email: user.email },
-    });
-    res.json({ user: accountView(user) });
+    res.json({ user: accountView(user) } satisfies { user: Account });
   });
 
   router.post('/users/:id/reactivate', async (req, res) => {
     const { user: admin } = requireAdmin(req);
-    const user = await reactivateUser(ctx.metadata, String(req.params.id));
-    ctx.recheckConnections();
-    await ctx.metadata.audit.record({
-      actor: admin.id,
-      action: 'user.reactivate',
-      details: { user: user.id, email: user.email },
-    });
-    res.json({ user: accountView(user) });
+    const user = await reactivateAccount(ctx, String(req.params.id), admin.id);
+    res.json({ user: accountView(user) } satisfies { user: Account });
   });
 
   router.patch('/users/me', async (req, res) => {
     const { user } = requireAuth(req);
-    const { name, locale } = parse(profile, req.body);
-    let updated = user;
-    if (name !== undefined) updated = await ctx.metadata.users.rename(user.id, name);
-    if (locale !== undefined) updated = await ctx.metadata.users.setLocale(user.id, locale);
-    res.json({ user: publicUser(updated) });
+    const updated = await editProfile(ctx, user, parse(profile, req.body));
+    res.json({ user: publicUser(updated) } satisfies { user: User });
   });
 
   /**
@@ -96,14 +84,7 @@ export function userRoutes(ctx: AppContext): Router {
   router.post('/users/me/password', async (req, res) => {
     const { user } = requireAuth(req);
     const { currentPassword, password } = parse(passwordChange, req.body);
-    const account = accountKey(user.email);
-    await reserveAttempt(ctx.limiter, [account], 'wrong passwords');
-    if (!(await verifyPassword(currentPassword, user.passwordHash))) {
-      throw new AccordError(401, 'bad_credentials', 'the current password is wrong');
-    }
-    await ctx.limiter.succeed({ clear: [account.key], release: [] });
-    await changePassword(ctx, user.id, password);
-    await ctx.metadata.audit.record({ actor: user.id, action: 'user.password' });
+    await changeOwnPassword(ctx, user, currentPassword, password);
     res.status(204).end();
   });
 
