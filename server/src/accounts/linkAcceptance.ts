@@ -3,9 +3,10 @@ import { reserveAttempt } from '../auth/attempts.js';
 import type { LimitedKey } from '../auth/loginLimiter.js';
 import type { AppContext } from '../context.js';
 import { AccordError } from '../errors.js';
-import type { Invitation, User } from '../metadata/schema.js';
+import type { Invitation } from '../metadata/schema.js';
 import { acceptLink, findByToken, invitationView } from './invitations.js';
 import { closeSessionSockets } from './sessionEnds.js';
+import { type OpenedSession, openSession } from './sessions.js';
 
 /**
  * What the person holding a link may do with it, before signing in: see what it is for, and accept it. `ip` is the
@@ -44,15 +45,15 @@ export async function previewLink(ctx: AppContext, ip: string | undefined, token
 
 /**
  * Accepts a link: creates the account (invitation, joining its project if it names one) or sets the new password
- * (reset, which ends the account's sessions and closes their sockets); audited. Answers the account, for the caller
- * to sign the person in.
+ * (reset, which ends the account's sessions and closes their sockets); audited. Then signs the person in: a new
+ * session of their own, which the caller hands to the browser.
  */
 export async function redeemLink(
   ctx: AppContext,
   ip: string | undefined,
   token: string,
   input: { name?: string; password: string },
-): Promise<User> {
+): Promise<OpenedSession> {
   await heldLink(ctx, ip, token);
   const { user, invitation, joined, ended } = await acceptLink(ctx.metadata, token, input);
   closeSessionSockets(ctx, ended, 'password reset');
@@ -78,5 +79,5 @@ export async function redeemLink(
     });
     ctx.recheckConnections();
   }
-  return user;
+  return openSession(ctx, user);
 }

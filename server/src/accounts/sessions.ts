@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { AppContext } from '../context.js';
 import type { MetadataRepos } from '../metadata/repositories.js';
 import type { Session, User } from '../metadata/schema.js';
 
@@ -35,6 +36,26 @@ export async function createSession(
   // The repository refuses it if the hash changed or the account was deactivated meanwhile (a race it wins).
   await metadata.sessions.create(session, verifiedHash, now);
   return { token, session };
+}
+
+/** A session just made for `user`: what the HTTP layer needs to hand it over (http/session.ts, `sendSession`). */
+export interface OpenedSession {
+  user: User;
+  /** The cookie's value; only its hash is stored. */
+  token: string;
+  session: Session;
+  /** How long the session lives (`sessionTtlHours`), for the cookie's `Max-Age`. */
+  lifetimeMs: number;
+}
+
+/**
+ * Signs `user` in with the server's session lifetime, once their password was checked against `user.passwordHash`
+ * (refused if that hash is no longer the account's or the account was deactivated meanwhile: see `createSession`).
+ */
+export async function openSession(ctx: AppContext, user: User): Promise<OpenedSession> {
+  const ttlHours = ctx.config.sessionTtlHours;
+  const { token, session } = await createSession(ctx.metadata, user.id, ttlHours, user.passwordHash);
+  return { user, token, session, lifetimeMs: ttlHours * 3600_000 };
 }
 
 /** The live session a cookie token names, with its account (null: none, expired, or its account is not active). */

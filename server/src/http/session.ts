@@ -1,6 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { SessionResponse } from '@accord/shared';
 import type { NextFunction, Request, Response } from 'express';
-import { findSession, readCookie, SESSION_COOKIE } from '../accounts/sessions.js';
+import { findSession, type OpenedSession, readCookie, SESSION_COOKIE } from '../accounts/sessions.js';
+import { publicUser } from '../accounts/users.js';
 import type { AppContext } from '../context.js';
 import { AccordError } from '../errors.js';
 import type { Session, User } from '../metadata/schema.js';
@@ -22,6 +24,32 @@ export function readSession(ctx: AppContext) {
       next();
     }, next);
   };
+}
+
+/** What the client is told of its session: who it is, the CSRF token for its writes, when the session ends. */
+export function sessionResponse(user: User, session: Session): SessionResponse {
+  return { user: publicUser(user), csrfToken: session.csrfToken, expiresAt: session.expiresAt };
+}
+
+/**
+ * Hands a session just opened (sign-in, first-run setup, an accepted link) to the browser on this response: the
+ * cookie (`HttpOnly`, `SameSite=Lax`, `Secure` when the request came over https) and, in the body, the session's
+ * CSRF token.
+ */
+export function sendSession(req: Request, res: Response, opened: OpenedSession): void {
+  res.cookie(SESSION_COOKIE, opened.token, {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: req.secure,
+    path: '/',
+    maxAge: opened.lifetimeMs,
+  });
+  res.json(sessionResponse(opened.user, opened.session));
+}
+
+/** Tells the browser to forget its session cookie (after signing out, or when it had none). */
+export function clearSessionCookie(res: Response): void {
+  res.clearCookie(SESSION_COOKIE, { path: '/' });
 }
 
 export function currentAuth(req: Request): Authenticated | undefined {

@@ -17,9 +17,8 @@ import { changeServerSettings, serverSettings } from '../../accounts/serverSetti
 import type { AppContext } from '../../context.js';
 import { candidatesFor, inviteToProject } from '../../projects/members.js';
 import { authoriseProject } from '../projectAuth.js';
-import { requireAdmin, requireAuth } from '../session.js';
+import { requireAdmin, requireAuth, sendSession } from '../session.js';
 import { parse } from '../validate.js';
-import { beginSession } from './auth.js';
 
 const role = z.enum(ROLES as [Role, ...Role[]]);
 const token = z.string().min(16).max(128);
@@ -94,8 +93,7 @@ export function invitationRoutes(ctx: AppContext): Router {
   /** Creates the account or sets the new password, then signs the person in (a new session of their own). */
   router.post('/invite/accept', async (req, res) => {
     const body = parse(acceptBody, req.body);
-    const user = await redeemLink(ctx, req.ip, body.token, { name: body.name, password: body.password });
-    await beginSession(ctx, req, res, user);
+    sendSession(req, res, await redeemLink(ctx, req.ip, body.token, { name: body.name, password: body.password }));
   });
 
   /** The accounts an owner may pick from when adding members (docs/admin.md, "Who can see which accounts"). */
