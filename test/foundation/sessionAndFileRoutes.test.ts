@@ -1,7 +1,14 @@
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeQdpx } from '../../server/src/export/refiQda.js';
+import { errorHandler } from '../../server/src/http/errorHandler.js';
+import { importExportRoutes } from '../../server/src/http/routes/importExport.js';
+import { csrfProtection, readSession } from '../../server/src/http/session.js';
+import { HeldUploads } from '../../server/src/import/uploads.js';
 import { summariseBundle } from '../../server/src/interchange/bundle.js';
 import { readAudit } from '../../server/src/metadata/audit.js';
 import { readBundle } from '../../server/src/projects/bundleIo.js';
@@ -632,6 +639,58 @@ describe('imports', () => {
     expect(speakers('Pasted')).toEqual(['Interviewer', 'A']);
     expect(bundle.transcripts.find((t) => t.title === 'Pasted')?.text).toBe('Q: asked\nA: answered');
     expectError(await confirm({ uploads: [id] }), ...unknown(id));
+  });
+});
+
+describe('the store of held uploads', () => {
+  it('past its bytes an upload is 503 busy, after the file was read, and nothing more is held', async () => {
+    // The server's store holds 1 GiB; a router of its own with a small one answers the same way sooner.
+    const { ctx } = test.server;
+    const app = express();
+    const api = express.Router();
+    api.use(express.json({ limit: '1mb' }));
+    api.use(readSession(ctx));
+    api.use(csrfProtection(ctx));
+    api.use(importExportRoutes(ctx, new HeldUploads({ maxBytes: 35 })));
+    api.use(errorHandler(ctx.logger));
+    app.use('/api', api);
+    const server = http.createServer(app);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const client = cast.owner.client;
+      const upload = async (name: string, body: string) => {
+        const response = await fetch(`${base}${p()}/import/files?name=${encodeURIComponent(name)}`, {
+          method: 'POST',
+          headers: {
+            cookie: client.cookie!,
+            'x-csrf-token': client.csrfToken!,
+            'content-type': 'application/octet-stream',
+          },
+          body,
+        });
+        return { status: response.status, headers: response.headers, body: await response.json() } as ApiResponse;
+      };
+      const first = await upload('a.txt', `A: ${'x'.repeat(26)}\n`);
+      expect(first.status).toBe(201);
+      expectError(
+        await upload('b.txt', 'B: eleven\n'),
+        503,
+        'busy',
+        'too many uploads waiting (30 B); confirm or retry later',
+      );
+      // A bad file is refused for what it is, before the store is asked.
+      expect((await upload('c.exe', 'MZ')).status).toBe(415);
+      const confirmed = await fetch(`${base}${p()}/import`, {
+        method: 'POST',
+        headers: { cookie: client.cookie!, 'x-csrf-token': client.csrfToken!, 'content-type': 'application/json' },
+        body: JSON.stringify({ uploads: [first.body.upload.id] }),
+      });
+      expect(confirmed.status).toBe(201);
+      expect((await upload('b.txt', 'B: eleven\n')).status).toBe(201);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
 

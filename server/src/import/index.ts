@@ -118,7 +118,8 @@ export async function readImport(files: readonly ImportFile[], options: ImportOp
   return { bundle, drafts, sources, recordings, warnings };
 }
 
-function transcriptFromDraft(draft: TranscriptDraft, turns: TranscriptDraft['turns']): BundleTranscript {
+/** A transcript of the bundle from a draft read from a file (or pasted), with its speaker turns as corrected. */
+export function transcriptFromDraft(draft: TranscriptDraft, turns: TranscriptDraft['turns']): BundleTranscript {
   return {
     guid: crypto.randomUUID(),
     title: draft.title,
