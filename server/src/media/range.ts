@@ -1,3 +1,5 @@
+import { AccordError } from '../errors.js';
+
 /**
  * HTTP range requests (RFC 9110 §14) for recordings: players ask for `bytes=START-` and seek with more ranges. One
  * range is served as 206; a range past the end is 416; what this server does not serve as a range (several ranges,
@@ -34,4 +36,11 @@ export function decideRange(
   if (last !== '' && end < start) return { kind: 'whole' };
   if (start >= size) return { kind: 'unsatisfiable' };
   return { kind: 'partial', start, end: Math.min(end, size - 1) };
+}
+
+/** The 416 of an unsatisfiable range; its `Content-Range` (`bytes *` then the size) tells the client the real size. */
+export function unsatisfiableRange(size: number): AccordError {
+  return new AccordError(416, 'range_not_satisfiable', `the recording has ${size} bytes; that range is outside it`, {
+    'Content-Range': `bytes */${size}`,
+  });
 }

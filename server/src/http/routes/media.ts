@@ -2,10 +2,10 @@ import { pipeline } from 'node:stream/promises';
 import type { MediaResponse } from '@accord/shared';
 import { type Request, type Response, Router } from 'express';
 import type { AppContext } from '../../context.js';
-import { AccordError, badRequest, notFound } from '../../errors.js';
-import { assertMayHear, transcriptFor } from '../../media/access.js';
-import { attachMedia, mediaKeyOf, mediaStore, removeMedia } from '../../media/media.js';
-import { decideRange } from '../../media/range.js';
+import { badRequest } from '../../errors.js';
+import { attachMedia, mediaStore, removeMedia } from '../../media/media.js';
+import { decideRange, unsatisfiableRange } from '../../media/range.js';
+import { servedRecording } from '../../media/serving.js';
 import { authoriseProject } from '../projectAuth.js';
 
 /**
@@ -16,6 +16,9 @@ import { authoriseProject } from '../projectAuth.js';
  * - `GET` (and `HEAD`) on the same path: the recording, with range requests (206, `Content-Range`, 416). Whoever
  *   may open the transcript.
  * - `DELETE` on the same path: removes it. Owners.
+ *
+ * Routes parse, authorise, call a domain function (server/src/media/) and serialise; for the recording that is its
+ * HTTP headers: ETag and 304, ranges (206, 416), the download name.
  */
 const PATH = '/projects/:project/transcripts/:transcript/media';
 
@@ -48,26 +51,8 @@ export function mediaRoutes(ctx: AppContext): Router {
 
   router.get(PATH, async (req, res) => {
     const { user, project } = await authoriseProject(ctx, req, 'view');
-    const transcript = await transcriptFor(ctx, project.id, String(req.params.transcript));
-    await assertMayHear(ctx, user.id, transcript);
-    const media = transcript.media;
-    const key = mediaKeyOf(transcript);
-    if (media === undefined || key === null) throw notFound('the transcript has no recording');
-    const store = await mediaStore(ctx);
-    const size = await store.size(key);
-    if (size !== media.bytes) {
-      ctx.logger.error('media.damaged', {
-        project: project.id,
-        transcript: transcript.id,
-        expected: media.bytes,
-        size,
-      });
-      throw new AccordError(
-        500,
-        'media_damaged',
-        'the recording is missing or damaged in the data folder; run "accord check" and restore it from a backup',
-      );
-    }
+    const recording = await servedRecording(ctx, user.id, project.id, String(req.params.transcript));
+    const { media, size } = recording;
     const etag = `"${media.sha256}"`;
     res.setHeader('ETag', etag);
     res.setHeader('Accept-Ranges', 'bytes');
@@ -79,10 +64,7 @@ export function mediaRoutes(ctx: AppContext): Router {
       return;
     }
     const range = decideRange(req.headers.range, size, { header: header(req, 'if-range'), etag });
-    if (range.kind === 'unsatisfiable') {
-      res.setHeader('Content-Range', `bytes */${size}`);
-      throw new AccordError(416, 'range_not_satisfiable', `the recording has ${size} bytes; that range is outside it`);
-    }
+    if (range.kind === 'unsatisfiable') throw unsatisfiableRange(size);
     res.setHeader('Content-Type', media.type);
     if (range.kind === 'partial') {
       res.status(206);
@@ -95,7 +77,7 @@ export function mediaRoutes(ctx: AppContext): Router {
       res.end();
       return;
     }
-    await send(ctx, res, store.read(key, range.kind === 'partial' ? range : undefined));
+    await send(ctx, res, recording.read(range.kind === 'partial' ? range : undefined));
   });
 
   router.delete(PATH, async (req, res) => {
