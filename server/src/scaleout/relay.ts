@@ -160,8 +160,10 @@ export class DocRelay implements SyncHooks {
       return;
     }
     this.pending.set(doc.name, { doc, updates: [update] });
-    // The log flushes at the end of this turn too (setImmediate); one flush then covers every update of the turn.
-    setImmediate(() => this.publishPending(doc.name));
+    // Published as soon as the message (or the server's own change) that made it has been handled: the updates of
+    // one message go out merged, and no later message of the same I/O turn delays what crosses instances. The
+    // update is appended to the log already; its flush at the end of the turn (setImmediate) confirms it.
+    queueMicrotask(() => this.publishPending(doc.name));
   }
 
   onAwareness(doc: HookedDoc, entries: readonly RelayedAwarenessEntry[]): void {
