@@ -81,6 +81,7 @@ export async function openContext(
         void scaleOut?.control.recheck();
       },
       crossInstance: scaleOut ? crossInstanceNotices(scaleOut.control) : undefined,
+      relayStats: scaleOut ? () => ({ ...scaleOut.relay.stats }) : undefined,
     };
     if (stores.media !== null) useMediaStore(ctx, stores.media);
     if (scaleOut) answerControl(ctx, scaleOut.control);
@@ -192,6 +193,7 @@ export function createApp(ctx: AppContext, startedAt: number): Express {
           : { postgres: redactUrl(ctx.config.postgresUrl) }),
         metadata: 'ok',
         sync: ctx.sync.metrics(),
+        ...(ctx.relayStats ? { relay: ctx.relayStats() } : {}),
       },
     });
   });

@@ -3,6 +3,7 @@ import type { LoginLimiter } from './auth/loginLimiter.js';
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
 import type { Metadata } from './metadata/repositories.js';
+import type { RelayStats } from './scaleout/relay.js';
 import type { PeerContext, SyncEngine } from './sync/index.js';
 
 /** What request handlers and services share: one per running server (or offline CLI command). */
@@ -21,6 +22,8 @@ export interface AppContext {
    * they close those sessions' sockets at once too (accounts/sessionEnds.ts calls it).
    */
   crossInstance?: { sessionsEnded(sessionIds: readonly string[], reason: string): void };
+  /** Set when several instances share Redis: the relay's counters since start (`/api/health` with the metrics token). */
+  relayStats?: () => Readonly<RelayStats>;
 }
 
 export type { Access, AwarenessPolicy, PeerContext };

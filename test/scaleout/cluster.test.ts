@@ -33,6 +33,9 @@ import { rawConnect, sleep, waitFor } from '../sync/helpers.js';
  * The tests run in order and share the cluster; the two that break something (an instance killed -9, Redis killed
  * -9 and restarted empty) come last.
  */
+/** What the instances answer `/api/health` with their details to (the relay's counters among them). */
+const METRICS_TOKEN = 'cluster-test-metrics-token-0123456789';
+
 describe('three Accord instances on PostgreSQL and Redis behind nginx', () => {
   let cluster: TestCluster;
   let cast: ClusterCast;
@@ -40,7 +43,7 @@ describe('three Accord instances on PostgreSQL and Redis behind nginx', () => {
   const tabs: Tab[] = [];
 
   beforeAll(async () => {
-    cluster = await startCluster({ instances: 3 });
+    cluster = await startCluster({ instances: 3, env: { ACCORD_METRICS_TOKEN: METRICS_TOKEN } });
     instances = cluster.instances;
     cast = await seedCluster(instances[0]!.url);
   }, 240_000);
@@ -217,6 +220,33 @@ describe('three Accord instances on PostgreSQL and Redis behind nginx', () => {
       selection: { from: 1, to: 4 },
       user: { id: cast.coder2.id },
     });
+
+    // Each instance's relay counters (docs/scale-out.md, "Operating Redis"): it published its coder's edits and
+    // applied the others'.
+    for (const instance of instances) {
+      const response = await fetch(`${instance.url}/api/health`, {
+        headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+      });
+      const { storage } = (await response.json()) as { storage: { relay: Record<string, number> } };
+      expect(storage.relay.published).toBeGreaterThan(0);
+      expect(storage.relay.applied).toBeGreaterThan(0);
+      expect(Object.keys(storage.relay).sort()).toEqual(
+        [
+          'acks',
+          'answered',
+          'applied',
+          'catchUps',
+          'checks',
+          'confirmed',
+          'incomplete',
+          'persistedUnconfirmed',
+          'publishFailures',
+          'published',
+          'received',
+          'storageReads',
+        ].sort(),
+      );
+    }
   });
 
   it('a blind round created on one instance closes other layers on all; revealed there, it opens them on all', async () => {
