@@ -6,7 +6,7 @@
 //   + nginx       deployed: the baseline that differs from the next one only by the second instance
 //   2 x nginx     two instances on the same PostgreSQL and Redis, nginx in front, every client through nginx, so
 //                 round robin spreads them over both instances
-// The session runs ROUNDS times per deployment, interleaved (so that the machine's load drifts over all of them
+// After an unmeasured warm-up round each, the session runs ROUNDS times per deployment, interleaved (so that the machine's load drifts over all of them
 // alike), and latencies are pooled over the rounds, as `bench sync` does: one round's p99 rests on a few dozen
 // samples. Prints p50/p99 delivery (and, behind nginx, cross-instance deliveries alone), CPU per update of the Accord
 // processes (and of PostgreSQL, Redis and nginx beside them), the throughput ceiling, each figure against its
@@ -28,12 +28,17 @@ const CODERS = 4;
 /** The session workload's rates (bench/sync/run.mjs, `session`): a coding every 2 s, a cursor move every second. */
 const WRITE_PERIOD_MS = 2000;
 const CURSOR_PERIOD_MS = 1000;
+/** The unmeasured warm-up round each deployment runs first. */
+const WARM_UP_MS = quick ? 2_000 : 5_000;
 /** How long CPU is still measured after a session's last write (see `session`). */
 const SETTLE_MS = 2_000;
 /** How long the instances' idle CPU is measured before the session connects. */
 const IDLE_MS = quick ? 2_000 : 4_000;
 
 process.setMaxListeners(0);
+// Every instance answers /api/health with its details (the relay's counters among them) to this token.
+const METRICS_TOKEN = `bench-${process.pid}-${Date.now()}`;
+process.env.ACCORD_METRICS_TOKEN = METRICS_TOKEN;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const ms = (value) => (Number.isFinite(value) ? `${value.toFixed(1)} ms` : 'n/a');
 
@@ -85,7 +90,7 @@ const cpuSince = (deployment, before) => {
  * codings docs (light receivers, every tenth a full provider): 500 sockets, 50 updates/s. With `measureIdle`, first
  * measures what the instances cost with nobody connected (timers, sweeps, the Redis connections) and their memory.
  */
-async function session(deployment, { measureIdle }) {
+async function session(deployment, { measureIdle, sessionMs = SESSION_MS }) {
   const { target, seeded } = deployment;
   let idle = null;
   if (measureIdle) {
@@ -139,7 +144,7 @@ async function session(deployment, { measureIdle }) {
   const writesBefore = writes;
   deliveries.reset();
   const t0 = now();
-  await sleep(SESSION_MS);
+  await sleep(sessionMs);
   const summary = deliveries.summary();
   const updates = writes - writesBefore;
   stopAll(timers);
@@ -326,6 +331,9 @@ async function main() {
   try {
     // Every deployment up at once, so that the rounds can interleave; the idle ones cost little (printed).
     for (const { key } of DEPLOYMENTS) deployments[key] = await deploy(key, shared);
+    // One short round each first, not measured: it compiles the paths a deployment's rounds take (the relay's
+    // receiving side runs only with two instances), which would otherwise weigh on its first measured round alone.
+    for (const { key } of DEPLOYMENTS) await session(deployments[key], { measureIdle: false, sessionMs: WARM_UP_MS });
     const rounds = Object.fromEntries(DEPLOYMENTS.map(({ key }) => [key, []]));
     for (let round = 0; round < ROUNDS; round++) {
       for (const { key } of DEPLOYMENTS) {
@@ -335,6 +343,7 @@ async function main() {
     const results = {};
     for (const { key, label, ceiling: withCeiling } of DEPLOYMENTS) {
       const s = pooled(rounds[key]);
+      s.relay = await relayCounters(deployments[key]);
       const c = withCeiling ? await ceiling(deployments[key]) : null;
       results[key] = { session: s, ceiling: c, instances: deployments[key].instances.length };
       printDeployment(key, label, s, c);
@@ -346,6 +355,20 @@ async function main() {
     await shared.redis.stop();
   }
   process.exit(0);
+}
+
+/** The relay's counters of every instance (summed), after the session rounds; null without Redis. */
+async function relayCounters(deployment) {
+  const sum = {};
+  for (const instance of deployment.instances) {
+    const response = await fetch(`${instance.url}/api/health`, {
+      headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+    });
+    const relay = (await response.json()).storage?.relay;
+    if (relay === undefined) return null;
+    for (const [name, count] of Object.entries(relay)) sum[name] = (sum[name] ?? 0) + count;
+  }
+  return sum;
 }
 
 function printDeployment(key, label, s, c) {
@@ -370,6 +393,11 @@ function printDeployment(key, label, s, c) {
       `${((s.idlePerSecond.accord / 1000) * 100).toFixed(1)} % with nobody connected; net of that ` +
       `${s.netPerUpdate.accord.toFixed(2)} ms per update; RSS ${(s.rss / 2 ** 20).toFixed(0)} MB, ` +
       `${(s.rssIdle / 2 ** 20).toFixed(0)} MB idle)` +
+      (s.relay === null
+        ? ''
+        : `\n           relay (all instances, since start): published ${s.relay.published}, received ${s.relay.received}, ` +
+          `applied ${s.relay.applied}, incomplete ${s.relay.incomplete}, catch-ups ${s.relay.catchUps}, ` +
+          `durable confirmations ${s.relay.acks}, logged for want of one ${s.relay.persistedUnconfirmed}`) +
       (c === null
         ? ''
         : `\n  ceiling  ${c.ceiling}/s${c.bounded ? ' (every step passed: at least this)' : ''}; steps ` +
