@@ -23,7 +23,7 @@ export interface CoderPreview {
   suggestedAccount: string | null;
 }
 
-/** `POST /api/projects/<p>/uploads`: one file read for a preview; nothing is written until the import. */
+/** `POST /api/projects/<p>/import/files`: one file read for a preview; nothing is written until the import. */
 export interface UploadPreview {
   id: string;
   name: string;
@@ -50,5 +50,7 @@ export interface ImportResponse {
   summary: UploadPreview['summary'];
   createdAccounts: { id: string; name: string; email: string }[];
   reusedCodes: number;
+  /** Each imported transcript's id in the project, by the GUID it had in the import. */
+  transcriptIds: { guid: string; id: string }[];
   warnings: string[];
 }
