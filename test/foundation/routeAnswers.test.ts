@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminOf, stranger, tokenOf } from '../accounts/helpers.js';
-import { type ApiResponse, seedProject, startTestServer, type TestServer } from '../helpers/server.js';
+import { expectError } from '../helpers/answers.js';
+import { seedProject, startTestServer, type TestServer } from '../helpers/server.js';
 
 /**
  * The exact answers of the member, transcript and link routes: status, error code and message, headers, the keys of
@@ -19,10 +20,6 @@ beforeAll(async () => {
   cast = await seedProject(test);
 });
 afterAll(() => test.close());
-
-function expectError(answer: ApiResponse, status: number, code: string, message: string) {
-  expect({ status: answer.status, body: answer.body }).toEqual({ status, body: { error: { code, message } } });
-}
 
 describe('members', () => {
   it('adding an email without an account is 404, naming the email as typed', async () => {

@@ -14,6 +14,7 @@ import { readAudit } from '../../server/src/metadata/audit.js';
 import { readBundle } from '../../server/src/projects/bundleIo.js';
 import { sampleBundle, USERS } from '../../server/test/export/sampleBundle.js';
 import { adminOf, stranger } from '../accounts/helpers.js';
+import { expectError } from '../helpers/answers.js';
 import { runCli } from '../helpers/cli.js';
 import { metadataOf } from '../helpers/metadata.js';
 import {
@@ -46,10 +47,6 @@ beforeAll(async () => {
   cast = await seedProject(test);
 });
 afterAll(() => test.close());
-
-function expectError(answer: ApiResponse, status: number, code: string, message: string) {
-  expect({ status: answer.status, body: answer.body }).toEqual({ status, body: { error: { code, message } } });
-}
 
 type Entry = { actor: string | null; action: string; project?: string; details?: Record<string, unknown> };
 

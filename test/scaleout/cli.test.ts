@@ -13,7 +13,7 @@ import { DEFAULT_LIMITS } from '../../server/src/import/limits.js';
 import { type CliResult, runCli } from '../helpers/cli.js';
 import { ApiClient, TEST_PASSWORD } from '../helpers/server.js';
 import { type ClusterInstance, login, startCluster, type TestCluster } from '../setup/cluster.js';
-import { waitFor } from '../sync/helpers.js';
+import { waitFor, whenSynced } from '../sync/helpers.js';
 
 /**
  * `accord user`, `accord import` and `accord export` on a running multi-instance deployment (docs/deploy.md,
@@ -110,13 +110,7 @@ describe('accord user, import and export on PostgreSQL while the instances run',
         resolve(event?.code ?? 0);
       }),
     );
-    const synced = new Promise<void>((resolve) => {
-      provider.on('sync', function onSync(isSynced: boolean) {
-        if (!isSynced) return;
-        provider.off('sync', onSync);
-        resolve();
-      });
-    });
+    const synced = whenSynced(provider);
     const tab: Tab = {
       doc,
       provider,

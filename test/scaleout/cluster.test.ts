@@ -21,7 +21,7 @@ import {
 } from '../setup/cluster.js';
 import { UPSTREAM_HEADER } from '../setup/nginx.js';
 import { DOCUMENTED_SITE, siteConfig } from '../setup/nginxSite.mjs';
-import { rawConnect, sleep, waitFor } from '../sync/helpers.js';
+import { rawConnect, sleep, waitFor, whenSynced } from '../sync/helpers.js';
 
 /**
  * The multi-instance deployment of docs/deploy.md, for real and on loopback: a throwaway PostgreSQL and Redis from
@@ -94,13 +94,7 @@ describe('three Accord instances on PostgreSQL and Redis behind nginx', () => {
       maxBackoffTime: options.maxBackoffTime ?? 300,
     });
     provider.on('connection-close', (event: CloseEvent | null) => closes.push(event?.code ?? 0));
-    const synced = new Promise<void>((resolve) => {
-      provider.on('sync', function onSync(isSynced: boolean) {
-        if (!isSynced) return;
-        provider.off('sync', onSync);
-        resolve();
-      });
-    });
+    const synced = whenSynced(provider);
     const tab: Tab = {
       doc,
       provider,

@@ -80,6 +80,19 @@ export interface Client {
   destroy(): void;
 }
 
+/** Resolves once the provider has synced with the server (at once if it has). */
+export function whenSynced(provider: WebsocketProvider): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (provider.synced) resolve();
+    else
+      provider.on('sync', function onSync(isSynced: boolean) {
+        if (!isSynced) return;
+        provider.off('sync', onSync);
+        resolve();
+      });
+  });
+}
+
 /** A stock y-websocket provider, authenticating through headers as a Node client passes its cookie. */
 export function connect(
   wsUrl: string,
@@ -109,19 +122,10 @@ export function connect(
     disableBc: true,
     maxBackoffTime: 300,
   });
-  const synced = new Promise<void>((resolve) => {
-    if (provider.synced) resolve();
-    else
-      provider.on('sync', function onSync(isSynced: boolean) {
-        if (!isSynced) return;
-        provider.off('sync', onSync);
-        resolve();
-      });
-  });
   return {
     doc,
     provider,
-    synced,
+    synced: whenSynced(provider),
     destroy: () => {
       provider.destroy();
       doc.destroy();
