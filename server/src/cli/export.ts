@@ -1,13 +1,14 @@
 import fs from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { BY_COMMAND } from '../accounts/accountChanges.js';
 import type { AppContext } from '../context.js';
 import { AccordError } from '../errors.js';
+import { downloadExport } from '../export/download.js';
 import { MATRIX_UNITS, type MatrixUnit } from '../export/matrix.js';
-import { EXPORT_FORMATS, type ExportFormat, render, segmentFilter } from '../export/render.js';
-import { formatSummary, summariseBundle } from '../interchange/bundle.js';
-import { recordingsForExport } from '../media/interchange.js';
-import { readBundle } from '../projects/bundleIo.js';
+import { EXPORT_FORMATS, type ExportFormat } from '../export/render.js';
+import { formatSummary } from '../interchange/bundle.js';
+import type { Project } from '../metadata/schema.js';
 import { parseFlags, UsageError } from './args.js';
 import { commandTarget, TARGET_OPTIONS, withContext } from './offline.js';
 
@@ -70,38 +71,30 @@ export async function run(argv: string[]): Promise<number> {
   }
   return withContext('accord export', target, async (ctx) => {
     const started = performance.now();
-    const projectId = await findProject(ctx, project);
-    const bundle = await readBundle(ctx, projectId);
-    const filter = segmentFilter(bundle, values);
-    const content = await render(bundle, format, filter, {
+    // The web route's function: the same file, audited the same way, with no actor and `via: 'cli'`.
+    const { content, summary } = await downloadExport(ctx, BY_COMMAND, await findProject(ctx, project), {
+      format,
+      code: values.code,
+      coder: values.coder,
+      transcript: values.transcript,
       unit,
       recal: values.recal ?? false,
-      code: values.code,
       formulaSafe: !values['raw-csv'],
-      recordings: format === 'qdpx' ? await recordingsForExport(ctx, projectId, bundle) : [],
-      // The codebook documents' labels, as the web export writes them (docs/i18n.md).
-      lang: (await ctx.metadata.projects.get(projectId))?.settings.language ?? null,
     });
     await writeFile(values.out!, content);
-    await ctx.metadata.audit.record({
-      actor: null,
-      action: 'project.export',
-      project: projectId,
-      details: { format, via: 'cli' },
-    });
     const seconds = ((performance.now() - started) / 1000).toFixed(2);
     const bytes = typeof content === 'string' ? Buffer.byteLength(content) : content.byteLength;
     process.stdout.write(
-      `exported ${format} to ${values.out} (${bytes} bytes) in ${seconds} s:\n${formatSummary(summariseBundle(bundle))}\n`,
+      `exported ${format} to ${values.out} (${bytes} bytes) in ${seconds} s:\n${formatSummary(summary)}\n`,
     );
     return 0;
   });
 }
 
-async function findProject(ctx: AppContext, nameOrId: string): Promise<string> {
+async function findProject(ctx: AppContext, nameOrId: string): Promise<Project> {
   const projects = await ctx.metadata.projects.list();
   const match = projects.filter((p) => p.id === nameOrId || p.name.toLowerCase() === nameOrId.trim().toLowerCase());
   if (match.length === 0) throw new AccordError(404, 'not_found', `no project "${nameOrId}"`);
   if (match.length > 1) throw new AccordError(409, 'ambiguous', `several projects are named "${nameOrId}"; use the id`);
-  return match[0]!.id;
+  return match[0]!;
 }

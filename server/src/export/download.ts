@@ -1,5 +1,7 @@
+import type { ChangedBy } from '../accounts/accountChanges.js';
 import type { AppContext } from '../context.js';
 import { AccordError } from '../errors.js';
+import { type BundleSummary, summariseBundle } from '../interchange/bundle.js';
 import { recordingsForExport } from '../media/interchange.js';
 import type { Project } from '../metadata/schema.js';
 import { readBundle } from '../projects/bundleIo.js';
@@ -10,8 +12,16 @@ import { type ExportFormat, render, segmentFilter } from './render.js';
 /**
  * A project export as a file download (`GET /api/projects/<p>/export`, owners only, since it holds every coder's
  * layer): rendered from the project as the reader may see it, audited (`project.export`), with the name, media type
- * and, for the codebook page, the content security policy it is served with.
+ * and, for the codebook page, the content security policy it is served with. `accord export` calls the same function
+ * (with `BY_COMMAND`), so the command and the web write the same file and audit it one way.
  */
+
+/**
+ * Who exports: a signed-in owner (their id, or `{ actor: id }`), who reads the project as they may; or the
+ * `accord export` command (`BY_COMMAND` from accounts/accountChanges.ts), which reads it as the operator's offline
+ * tools do, and whose audit entry has no actor and says `via: 'cli'`.
+ */
+export type Exporter = string | ChangedBy;
 
 export interface ExportRequest {
   format: ExportFormat;
@@ -33,6 +43,8 @@ export interface Download {
   /** Set on pages opened in a browser once downloaded (the codebook page). */
   contentSecurityPolicy?: string;
   content: string | Uint8Array;
+  /** What the export holds (transcripts, codes, users, memos, codings per coder): `accord export` prints it. */
+  summary: BundleSummary;
 }
 
 /** Each format's media type and file extension. */
@@ -58,18 +70,19 @@ export function downloadName(projectName: string, format: ExportFormat): string 
 }
 
 /**
- * Exports `project` for `readerId` in one format (400 `invalid_input` for a matrix without a code; 404 for a filter
+ * Exports `project` for `exporter` in one format (400 `invalid_input` for a matrix without a code; 404 for a filter
  * that names nothing), audited once rendered.
  */
 export async function downloadExport(
   ctx: AppContext,
-  readerId: string,
+  exporter: Exporter,
   project: Pick<Project, 'id' | 'name' | 'settings'>,
   request: ExportRequest,
 ): Promise<Download> {
+  const by: ChangedBy = typeof exporter === 'string' ? { actor: exporter } : exporter;
   if (request.format === 'matrix' && request.code === undefined)
     throw new AccordError(400, 'invalid_input', 'format matrix needs ?code=');
-  const bundle = await readBundle(ctx, project.id, readerId);
+  const bundle = await readBundle(ctx, project.id, by.actor ?? undefined);
   const filter = segmentFilter(bundle, request);
   const content = await render(bundle, request.format, filter, {
     unit: request.unit,
@@ -80,10 +93,10 @@ export async function downloadExport(
     lang: project.settings.language,
   });
   await ctx.metadata.audit.record({
-    actor: readerId,
+    actor: by.actor,
     action: 'project.export',
     project: project.id,
-    details: { format: request.format },
+    details: { format: request.format, ...(by.via === undefined ? {} : { via: by.via }) },
   });
   return {
     fileName: downloadName(project.name, request.format),
@@ -91,5 +104,6 @@ export async function downloadExport(
     // The codebook page is opened in a browser once downloaded; served, it is held to what the printable pages are.
     ...(request.format === 'codebook-html' ? { contentSecurityPolicy: PRINTABLE_CSP } : {}),
     content,
+    summary: summariseBundle(bundle),
   };
 }
