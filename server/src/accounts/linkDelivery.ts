@@ -1,13 +1,16 @@
 import type { MadeLink } from '@accord/shared';
 import type { AppContext } from '../context.js';
+import type { Metadata } from '../metadata/repositories.js';
 import type { Invitation, User } from '../metadata/schema.js';
+import { BY_COMMAND, type ChangedBy } from './accountChanges.js';
 import { createInvitation, createResetLink, invitationView, linkPath, type NewInvitation } from './invitations.js';
 import { linkMessage, mailerFor } from './mailer.js';
 
 /**
  * Making a one-time link and handing it over: the link goes back to its maker (shown once: only its hash is kept)
  * and by mail when a relay is configured, and its making is audited. `origin` is where links point: the configured
- * public address, else the address the maker's request came to.
+ * public address, else the address the maker's request came to. `accord user invite` makes its invitations here too
+ * (`issueCommandInvitation`), audited by the same function with no actor and `via: 'cli'`.
  */
 
 /** The people who make links: administrators, and owners inviting into their project. */
@@ -22,6 +25,25 @@ export async function issueInvitation(
 ): Promise<MadeLink> {
   const made = await createInvitation(ctx.metadata, { ...input, createdBy: maker.id });
   return handOver(ctx, maker, made, origin);
+}
+
+/**
+ * An invitation made by the `accord user invite` command (`BY_COMMAND`) to create an account, administrator or not:
+ * for no project, by no one (the command runs as whoever may open the data), never mailed (the command has no mail
+ * relay: it prints the link, and the operator hands it over). 409 `email_taken` if the email has an account.
+ */
+export async function issueCommandInvitation(
+  metadata: Metadata,
+  input: { email: string; admin: boolean },
+  origin: string,
+): Promise<MadeLink> {
+  const made = await createInvitation(metadata, { ...input, project: null, createdBy: null });
+  await audited(metadata, BY_COMMAND, made.invitation, null);
+  return {
+    invitation: await invitationView(metadata, made.invitation),
+    link: `${origin}${linkPath(made.token)}`,
+    sent: null,
+  };
 }
 
 /** A reset link for an account, so that its person chooses a new password: an administrator never chooses one. */
@@ -42,7 +64,7 @@ async function handOver(
   origin: string,
 ): Promise<MadeLink> {
   const answer = await deliver(ctx, made, maker.name, origin);
-  await audited(ctx, maker.id, made.invitation, answer.sent);
+  await audited(ctx.metadata, { actor: maker.id }, made.invitation, answer.sent);
   return answer;
 }
 
@@ -85,10 +107,14 @@ async function deliver(
   };
 }
 
-/** `invitation.create` or `password.reset`; never the token. */
-function audited(ctx: AppContext, actor: string, invitation: Invitation, sent: boolean | null): Promise<void> {
-  return ctx.metadata.audit.record({
-    actor,
+/**
+ * `invitation.create` or `password.reset`; never the token. A link made on the web names its maker, the project role
+ * it grants and whether it was mailed; one made by `accord user invite` is for no project and never mailed, so its
+ * entry has no actor and says `via: 'cli'` in their place.
+ */
+function audited(metadata: Metadata, by: ChangedBy, invitation: Invitation, sent: boolean | null): Promise<void> {
+  return metadata.audit.record({
+    actor: by.actor,
     action: invitation.kind === 'reset' ? 'password.reset' : 'invitation.create',
     ...(invitation.project ? { project: invitation.project.id } : {}),
     details: {
@@ -96,9 +122,9 @@ function audited(ctx: AppContext, actor: string, invitation: Invitation, sent: b
       email: invitation.email,
       ...(invitation.userId ? { user: invitation.userId } : {}),
       admin: invitation.admin,
-      role: invitation.project?.role ?? null,
+      ...(by.via === undefined ? { role: invitation.project?.role ?? null } : {}),
       expiresAt: invitation.expiresAt,
-      mailed: sent,
+      ...(by.via === undefined ? { mailed: sent } : { via: by.via }),
     },
   });
 }

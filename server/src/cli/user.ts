@@ -1,5 +1,4 @@
 import { addAccount, BY_COMMAND, setAccountPassword } from '../accounts/accountChanges.js';
-import { createInvitation, linkPath } from '../accounts/invitations.js';
 import { findUserByEmail } from '../accounts/users.js';
 import { parseFlags, promptHidden, readStdin, UsageError } from './args.js';
 import { commandTarget, TARGET_OPTIONS, type Target, withMetadata } from './offline.js';
@@ -86,26 +85,20 @@ async function askTwice(): Promise<string> {
   return first;
 }
 
-/** An invitation made from the command line: printed (the command has no mail relay); audited like one made in the web UI. */
+/**
+ * An invitation made from the command line: printed (the command has no mail relay); made and audited by the
+ * function the web's invitations share (accounts/linkDelivery.ts), with no actor and `via: 'cli'`.
+ */
 function invite(email: string, admin: boolean, url: string | undefined, target: Target): Promise<number> {
   const base = (url ?? process.env.ACCORD_PUBLIC_URL ?? '').replace(/\/+$/, '');
   if (base !== '' && !/^https?:\/\/[^/]+$/.test(base))
     throw new UsageError('--url must be like https://accord.lab.example');
   return withMetadata('accord user invite', target, async (metadata) => {
-    const { token, invitation } = await createInvitation(metadata, { email, admin, project: null, createdBy: null });
-    await metadata.audit.record({
-      actor: null,
-      action: 'invitation.create',
-      details: {
-        invitation: invitation.id,
-        email: invitation.email,
-        admin,
-        expiresAt: invitation.expiresAt,
-        via: 'cli',
-      },
-    });
+    // Loaded here: the mail relay's module is not worth loading for "add" and "passwd".
+    const { issueCommandInvitation } = await import('../accounts/linkDelivery.js');
+    const { link, invitation } = await issueCommandInvitation(metadata, { email, admin }, base);
     process.stdout.write(
-      `${base}${linkPath(token)}\n` +
+      `${link}\n` +
         `invitation for ${invitation.email}${admin ? ' (administrator)' : ''}, usable once until ` +
         `${new Date(invitation.expiresAt).toISOString()}${base === '' ? '; prefix the address of your server' : ''}\n`,
     );
