@@ -1,19 +1,26 @@
 import type {
   Account,
+  AccountResponse,
+  AccountsResponse,
   Candidate,
+  CandidatesResponse,
   InvitationStatus,
+  InvitationsResponse,
   InvitationView,
   LinkInfo,
   MadeLink,
   MemberAddedResponse,
   Role,
+  ServerSettings,
+  ServerSettingsResponse,
+  SessionResponse,
 } from '@accord/shared';
 
 export type { Account, Candidate, InvitationView, LinkInfo, MadeLink };
 
 import { useQuery } from '@tanstack/react-query';
 import { keys } from '../api/queries.js';
-import { request, type User } from '../api.js';
+import { request } from '../api.js';
 import { currentIntl, type MessageId, msg } from '../i18n/core.js';
 import { dateTime } from '../i18n/format.js';
 
@@ -22,24 +29,22 @@ import { dateTime } from '../i18n/format.js';
 export type LinkStatus = InvitationStatus;
 
 export const adminApi = {
-  accounts: () => request<{ users: Account[] }>('GET', '/api/users'),
+  accounts: () => request<AccountsResponse>('GET', '/api/users'),
   createAccount: (body: { email: string; name: string; password: string; admin: boolean }) =>
-    request<{ user: Account }>('POST', '/api/users', body),
-  deactivate: (id: string) => request<{ user: Account }>('POST', `/api/users/${id}/deactivate`),
-  reactivate: (id: string) => request<{ user: Account }>('POST', `/api/users/${id}/reactivate`),
+    request<AccountResponse>('POST', '/api/users', body),
+  deactivate: (id: string) => request<AccountResponse>('POST', `/api/users/${id}/deactivate`),
+  reactivate: (id: string) => request<AccountResponse>('POST', `/api/users/${id}/reactivate`),
   resetLink: (id: string) => request<MadeLink>('POST', `/api/users/${id}/reset-link`),
-  invitations: () => request<{ invitations: InvitationView[] }>('GET', '/api/invitations'),
+  invitations: () => request<InvitationsResponse>('GET', '/api/invitations'),
   invite: (email: string, admin: boolean) => request<MadeLink>('POST', '/api/invitations', { email, admin }),
   revoke: (id: string) => request<void>('DELETE', `/api/invitations/${id}`),
-  settings: () => request<{ settings: { ownersInvite: boolean } }>('GET', '/api/server-settings'),
-  setSettings: (settings: { ownersInvite: boolean }) =>
-    request<{ settings: { ownersInvite: boolean } }>('PATCH', '/api/server-settings', settings),
+  settings: () => request<ServerSettingsResponse>('GET', '/api/server-settings'),
+  setSettings: (settings: ServerSettings) => request<ServerSettingsResponse>('PATCH', '/api/server-settings', settings),
   lookupLink: (token: string) => request<LinkInfo>('POST', '/api/invite/lookup', { token }),
   acceptLink: (token: string, password: string, name?: string) =>
-    request<{ user: User; csrfToken: string }>('POST', '/api/invite/accept', { token, password, name }),
-  candidates: (project: string) => request<{ accounts: Candidate[] }>('GET', `/api/projects/${project}/candidates`),
-  projectInvitations: (project: string) =>
-    request<{ invitations: InvitationView[] }>('GET', `/api/projects/${project}/invitations`),
+    request<SessionResponse>('POST', '/api/invite/accept', { token, password, name }),
+  candidates: (project: string) => request<CandidatesResponse>('GET', `/api/projects/${project}/candidates`),
+  projectInvitations: (project: string) => request<InvitationsResponse>('GET', `/api/projects/${project}/invitations`),
   inviteToProject: (project: string, email: string, role: Role) =>
     request<MadeLink | MemberAddedResponse>('POST', `/api/projects/${project}/invitations`, {
       email,

@@ -46,6 +46,21 @@ export interface Account extends User {
   deactivatedAt: number | null;
 }
 
+/** `GET /api/users` (administrators): every account, in creation order. */
+export interface AccountsResponse {
+  users: Account[];
+}
+
+/** `POST /api/users` (201), `POST /api/users/<id>/deactivate` and `/reactivate` (administrators): the account now. */
+export interface AccountResponse {
+  user: Account;
+}
+
+/** `PATCH /api/users/me`: the signed-in user's own account after the change. */
+export interface ProfileResponse {
+  user: User;
+}
+
 /** Where a one-time link (invitation or password reset) stands. */
 export type InvitationStatus = 'pending' | 'used' | 'expired' | 'revoked';
 

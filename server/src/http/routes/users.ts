@@ -1,4 +1,4 @@
-import { type Account, INTERFACE_LOCALES, type User } from '@accord/shared';
+import { type AccountResponse, type AccountsResponse, INTERFACE_LOCALES, type ProfileResponse } from '@accord/shared';
 import { Router } from 'express';
 import { z } from 'zod';
 import {
@@ -46,13 +46,13 @@ export function userRoutes(ctx: AppContext): Router {
 
   router.get('/users', async (req, res) => {
     requireAdmin(req);
-    res.json({ users: await listAccounts(ctx) } satisfies { users: Account[] });
+    res.json({ users: await listAccounts(ctx) } satisfies AccountsResponse);
   });
 
   router.post('/users', async (req, res) => {
     const { user: admin } = requireAdmin(req);
     const user = await addAccount(ctx.metadata, parse(newUser, req.body), { actor: admin.id });
-    res.status(201).json({ user: accountView(user) } satisfies { user: Account });
+    res.status(201).json({ user: accountView(user) } satisfies AccountResponse);
   });
 
   /**
@@ -62,19 +62,19 @@ export function userRoutes(ctx: AppContext): Router {
   router.post('/users/:id/deactivate', async (req, res) => {
     const { user: admin } = requireAdmin(req);
     const user = await deactivateAccount(ctx, String(req.params.id), admin.id);
-    res.json({ user: accountView(user) } satisfies { user: Account });
+    res.json({ user: accountView(user) } satisfies AccountResponse);
   });
 
   router.post('/users/:id/reactivate', async (req, res) => {
     const { user: admin } = requireAdmin(req);
     const user = await reactivateAccount(ctx, String(req.params.id), admin.id);
-    res.json({ user: accountView(user) } satisfies { user: Account });
+    res.json({ user: accountView(user) } satisfies AccountResponse);
   });
 
   router.patch('/users/me', async (req, res) => {
     const { user } = requireAuth(req);
     const updated = await editProfile(ctx, user, parse(profile, req.body));
-    res.json({ user: publicUser(updated) } satisfies { user: User });
+    res.json({ user: publicUser(updated) } satisfies ProfileResponse);
   });
 
   /**
