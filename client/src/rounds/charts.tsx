@@ -173,7 +173,8 @@ export function PairHeatmap({
                 y={top + i * cell}
                 width={cell - 2}
                 height={cell - 2}
-                fill={i === j ? '#f4f4f4' : heat(value)}
+                fill={i === j ? undefined : heat(value)}
+                className={i === j ? 'self' : undefined}
               >
                 <title>{i === j ? '' : `${names.get(a) ?? a} / ${names.get(b) ?? b}: ${fmt(value, t, intl)}`}</title>
               </rect>
