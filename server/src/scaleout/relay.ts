@@ -65,10 +65,10 @@ interface Unconfirmed {
  * does); the durable log is the shared storage, so Redis holds nothing that is only there. This is the sync engine's
  * hooks (sync/hooks.ts) for that:
  *
- * - An update accepted here is published on the document's channel at once (the updates of one event-loop turn
- *   merged into one, with a sequence number), in parallel with its commit, so that crossing instances costs a Redis
- *   hop and not a commit too. Once it is durable, a `durable` message confirms it (gathered for `ackDelayMs`, one
- *   per document).
+ * - An update accepted here is published on the document's channel at once, with a sequence number, before this
+ *   instance's peers are sent it and in parallel with its commit, so that crossing instances costs a Redis hop and
+ *   neither a commit nor this instance's own fan-out. Once it is durable, a `durable` message confirms it
+ *   (gathered for `ackDelayMs`, one per document).
  * - Another instance's update is applied as a remote update: it reaches the peers here and is not logged or
  *   published again, but is held until its origin confirms it durable. One not confirmed within `confirmWithinMs`
  *   (its origin died before its commit, or its log failed) is logged here: an update that reached any instance
@@ -111,8 +111,8 @@ export class DocRelay implements SyncHooks {
   /** Publications under way (waited for by `close`). */
   private readonly sending = new Set<Promise<void>>();
   private readonly docs = new Map<string, HookedDoc>();
-  /** Updates accepted in the current turn, per document, published together once durable. */
-  private readonly pending = new Map<string, { doc: HookedDoc; updates: Uint8Array[] }>();
+  /** Per document, the last update published by the message being handled, its durability not yet asked for. */
+  private readonly unasked = new Map<string, { doc: HookedDoc; seq: number }>();
   /** Per document, the chain of publications (so that they leave in the order they were accepted). */
   private readonly chains = new Map<string, Promise<void>>();
   /** Documents with a catch-up scheduled or running, and those to run again after it. */
@@ -154,16 +154,19 @@ export class DocRelay implements SyncHooks {
   }
 
   onUpdate(doc: HookedDoc, update: Uint8Array): void {
-    const pending = this.pending.get(doc.name);
-    if (pending) {
-      pending.updates.push(update);
+    // Published at once, before the peers here are sent it (sync/hooks.ts): one write to Redis, and the other
+    // instances apply it while this one writes to its own sockets.
+    const seq = ++this.seq;
+    this.launch(this.send(doc.name, '', { kind: 'update', update, seq }));
+    const unasked = this.unasked.get(doc.name);
+    if (unasked) {
+      unasked.seq = seq;
       return;
     }
-    this.pending.set(doc.name, { doc, updates: [update] });
-    // Published as soon as the message (or the server's own change) that made it has been handled: the updates of
-    // one message go out merged, and no later message of the same I/O turn delays what crosses instances. The
-    // update is appended to the log already; its flush at the end of the turn (setImmediate) confirms it.
-    queueMicrotask(() => this.publishPending(doc.name));
+    this.unasked.set(doc.name, { doc, seq });
+    // Durability is asked for once the message that made the update has been handled: asking starts the commit
+    // (sync/hooks.ts `whenDurable`), which the peers here should not wait for.
+    queueMicrotask(() => this.awaitDurable(doc.name));
   }
 
   onAwareness(doc: HookedDoc, entries: readonly RelayedAwarenessEntry[]): void {
@@ -172,16 +175,12 @@ export class DocRelay implements SyncHooks {
 
   // --- publishing ----------------------------------------------------------------------------------------------
 
-  private publishPending(docName: string): void {
-    const pending = this.pending.get(docName);
-    if (!pending) return;
-    this.pending.delete(docName);
-    const { doc, updates } = pending;
-    const update = updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
-    const seq = ++this.seq;
-    // Publications leave in the order they are made: one Redis connection, commands written in order.
-    this.launch(this.send(docName, '', { kind: 'update', update, seq }));
-    // Asked for now: covers exactly the updates taken above (and maybe later ones, which is harmless). Once the
+  private awaitDurable(docName: string): void {
+    const unasked = this.unasked.get(docName);
+    if (!unasked) return;
+    this.unasked.delete(docName);
+    const { doc, seq } = unasked;
+    // Asked for now: covers exactly the updates published so far (and maybe later ones, which is harmless). Once the
     // relay is closed the engine is too, and closing flushed every log: they are durable already.
     const durable = this.closed ? Promise.resolve() : doc.whenDurable();
     this.chain(docName, async () => {
@@ -461,14 +460,14 @@ export class DocRelay implements SyncHooks {
   }
 
   /**
-   * Publishes what was accepted and waits for the publications under way, for at most a few seconds (a graceful
+   * Confirms what was accepted and waits for the publications under way, for at most a few seconds (a graceful
    * stop tells the other instances of everything before closing Redis). Call after the sync engine is closed.
    */
   async close(): Promise<void> {
     this.closed = true;
     if (this.checkTimer) clearInterval(this.checkTimer);
     if (this.sweepTimer) clearInterval(this.sweepTimer);
-    for (const docName of [...this.pending.keys()]) this.publishPending(docName);
+    for (const docName of [...this.unasked.keys()]) this.awaitDurable(docName);
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
       // Every chain ends with its confirmation sent at once (the relay is closed), then the publications drain.

@@ -27,9 +27,9 @@ const REMOTE_ORIGIN = Symbol('remote');
 
 /**
  * A loaded document: the Y.Doc, its peers, its awareness and its log. Every change is relayed and appended to the
- * log in the I/O turn it arrived in. A peer's incremental update is relayed as the frame it came in, as soon as it
- * is validated, then integrated by Yjs at the end of the turn, after every frame of the turn has been relayed (see
- * `doc`), and logged as received. Any other change (a sync step 2, the server's `withDoc`) is relayed and logged
+ * log in the I/O turn it arrived in. A peer's incremental update is relayed as the frame it came in and logged as
+ * received, as soon as it is validated, then integrated by Yjs at the end of the turn, after every frame of the turn
+ * has been relayed (see `doc`). Any other change (a sync step 2, the server's `withDoc`) is relayed and logged
  * from the doc's update event, encoded once. Either way the same buffer goes to every peer that is not behind.
  */
 export class DocHost implements HookedDoc {
@@ -170,16 +170,19 @@ export class DocHost implements HookedDoc {
       this.integrate(update, peer);
       return;
     }
-    this.relay(frame, peer, () => Y.encodeStateVector(doc));
     this.unapplied = { update, peer };
+    // Logged as received (a copy into the log's batch), and the hooks told, before the peers here are sent it: the
+    // Redis relay's one publication reaches the other instances while this one writes to its own sockets.
+    this.append(update);
+    this.relay(frame, peer, () => Y.encodeStateVector(doc));
     // At the end of the I/O turn: every frame that arrived in it, on any socket, is relayed before any is integrated,
-    // so after a stall the backlog reaches the peers at the cost of validation alone.
+    // so after a stall the backlog reaches the peers at the cost of validation (and a copy into the log) alone.
     this.integration ??= setImmediate(this.integrateUnapplied);
   }
 
   /**
-   * The update event is off meanwhile: the update is already relayed, and the log takes it as received, so Yjs
-   * need not encode the transaction again (a twentieth of the server's time at the throughput ceiling).
+   * The update event is off meanwhile: the update is already relayed and logged as received, so Yjs need not
+   * encode the transaction again (a twentieth of the server's time at the throughput ceiling).
    */
   private readonly integrateUnapplied = (): void => {
     this.integration = null;
@@ -187,13 +190,11 @@ export class DocHost implements HookedDoc {
     if (!unapplied) return;
     this.unapplied = null;
     this.ydoc.off('update', this.onUpdate);
-    let integrated: boolean;
     try {
-      integrated = this.integrate(unapplied.update, unapplied.peer);
+      this.integrate(unapplied.update, unapplied.peer);
     } finally {
       this.ydoc.on('update', this.onUpdate);
     }
-    if (integrated) this.append(unapplied.update);
   };
 
   /** Applies a validated update; false (and the sender closed) in the cases the validation rules out. */
@@ -217,12 +218,12 @@ export class DocHost implements HookedDoc {
   }
 
   private readonly onUpdate = (update: Uint8Array, origin: unknown, _doc: Y.Doc, tr: Y.Transaction): void => {
-    // Relay first, then append: both happen in this synchronous handler and the log's write is only issued at the
-    // end of the turn (setImmediate), so durability is the same either way, and peers do not wait for the CRC/copy.
-    this.relay(encodeSyncMessage(SYNC_UPDATE, update), origin, () => Y.encodeStateVector(tr.beforeState));
-    // Another instance's update is logged by that instance (and by the relay here, through `persistRemote`, should
-    // that instance never confirm it): logging it here too would only copy it.
+    // Append (and tell the hooks) first, then relay: the log's write is only issued at the end of the turn
+    // (setImmediate), so durability is the same either way, and the Redis relay publishes before the sockets here
+    // are written to. Another instance's update is logged by that instance (and by the relay here, through
+    // `persistRemote`, should that instance never confirm it): logging it here too would only copy it.
     if (origin !== REMOTE_ORIGIN) this.append(update);
+    this.relay(encodeSyncMessage(SYNC_UPDATE, update), origin, () => Y.encodeStateVector(tr.beforeState));
   };
 
   private append(update: Uint8Array): void {

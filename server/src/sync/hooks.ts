@@ -51,8 +51,10 @@ export interface SyncHooks {
   /** A document was loaded from storage (under its lock, before any peer is attached). */
   onLoaded?(doc: HookedDoc): void;
   /**
-   * An update accepted on this instance (from a client, or the server's own through `withDoc`), integrated and
-   * appended to the log (durable once `doc.whenDurable()` resolves). Never called for `applyRemote` updates.
+   * An update accepted on this instance (from a client, or the server's own through `withDoc`), validated and
+   * appended to the log (durable once `doc.whenDurable()` resolves), just before this instance's peers are sent it:
+   * what is done here synchronously delays them. A client's update is integrated by Yjs at the end of the turn
+   * (reading the document through this interface integrates it first). Never called for `applyRemote` updates.
    */
   onUpdate?(doc: HookedDoc, update: Uint8Array): void;
   /** Changes of this instance's own connections' awareness states: one batch per document per awareness tick. */
