@@ -10,6 +10,7 @@ import type {
   LinkInfo,
   MadeLink,
   MemberAddedResponse,
+  NewAccount,
   Role,
   ServerSettings,
   ServerSettingsResponse,
@@ -30,8 +31,7 @@ export type LinkStatus = InvitationStatus;
 
 export const adminApi = {
   accounts: () => request<AccountsResponse>('GET', '/api/users'),
-  createAccount: (body: { email: string; name: string; password: string; admin: boolean }) =>
-    request<AccountResponse>('POST', '/api/users', body),
+  createAccount: (body: NewAccount) => request<AccountResponse>('POST', '/api/users', body),
   deactivate: (id: string) => request<AccountResponse>('POST', `/api/users/${id}/deactivate`),
   reactivate: (id: string) => request<AccountResponse>('POST', `/api/users/${id}/reactivate`),
   resetLink: (id: string) => request<MadeLink>('POST', `/api/users/${id}/reset-link`),

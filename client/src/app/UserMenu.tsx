@@ -1,4 +1,4 @@
-import type { ProfileResponse } from '@accord/shared';
+import type { ProfileChange, ProfileResponse } from '@accord/shared';
 import type { Key } from 'react-aria-components';
 import { Header as MenuHeader, MenuSection } from 'react-aria-components';
 import { request, type User } from '../api.js';
@@ -28,9 +28,11 @@ function initials(name: string): string {
  */
 function chooseLocale(tag: string | null): void {
   const chosen = setLocaleChoice(tag);
-  request<ProfileResponse>('PATCH', '/api/users/me', { locale: chosen }).catch((error: unknown) => {
-    console.warn('the interface language was not saved on the account', error);
-  });
+  request<ProfileResponse>('PATCH', '/api/users/me', { locale: chosen } satisfies ProfileChange).catch(
+    (error: unknown) => {
+      console.warn('the interface language was not saved on the account', error);
+    },
+  );
 }
 
 /**

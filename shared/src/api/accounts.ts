@@ -22,6 +22,20 @@ export interface User {
  */
 export const INTERFACE_LOCALES: readonly string[] = ['en', 'de'];
 
+/** `POST /api/users` (administrators): a new account; `admin` defaults to false. */
+export interface NewAccount {
+  email: string;
+  name: string;
+  password: string;
+  admin?: boolean;
+}
+
+/** `POST /api/users/me/password`: the signed-in user's new password, with the current one. */
+export interface PasswordChange {
+  currentPassword: string;
+  password: string;
+}
+
 /** `PATCH /api/users/me`: either field or both; `locale: null` goes back to the browser's language. */
 export interface ProfileChange {
   name?: string;

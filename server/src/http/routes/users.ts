@@ -1,4 +1,12 @@
-import { type AccountResponse, type AccountsResponse, INTERFACE_LOCALES, type ProfileResponse } from '@accord/shared';
+import {
+  type AccountResponse,
+  type AccountsResponse,
+  INTERFACE_LOCALES,
+  type NewAccount,
+  type PasswordChange,
+  type ProfileChange,
+  type ProfileResponse,
+} from '@accord/shared';
 import { Router } from 'express';
 import { z } from 'zod';
 import {
@@ -19,7 +27,7 @@ const newUser = z.strictObject({
   name: z.string().trim().min(1).max(200),
   password: z.string().max(1024),
   admin: z.boolean().default(false),
-});
+}) satisfies z.ZodType<Required<NewAccount>, NewAccount>;
 /** A BCP 47 tag of a shipped catalogue, compared case-insensitively and stored as the catalogue spells it. */
 const interfaceLocale = z
   .string()
@@ -34,8 +42,13 @@ const interfaceLocale = z
   });
 const profile = z
   .strictObject({ name: z.string().trim().min(1).max(200).optional(), locale: interfaceLocale.nullable().optional() })
-  .refine((body) => body.name !== undefined || body.locale !== undefined, { message: 'nothing to change' });
-const passwordChange = z.strictObject({ currentPassword: z.string().max(1024), password: z.string().max(1024) });
+  .refine((body) => body.name !== undefined || body.locale !== undefined, {
+    message: 'nothing to change',
+  }) satisfies z.ZodType<ProfileChange, ProfileChange>;
+const passwordChange = z.strictObject({
+  currentPassword: z.string().max(1024),
+  password: z.string().max(1024),
+}) satisfies z.ZodType<PasswordChange>;
 
 /**
  * Accounts are created by administrators (a lab server has no self sign-up); anyone may edit their own. Routes parse,
