@@ -17,6 +17,8 @@ export type Route =
   | { page: 'rounds'; project: string; round: string | null; tab: RoundTab }
   | { page: 'analysis'; project: string; tab: AnalysisTab }
   | { page: 'accounts' }
+  /** The signed-in person's own account: display name, password. */
+  | { page: 'account' }
   /** A one-time link: the token travels in the fragment (`/invite#<token>`), or as a hand-typed last segment. */
   | { page: 'invite' }
   | { page: 'notFound' };
@@ -44,6 +46,7 @@ export const ROUTES: readonly RouteDef[] = [
   def('projects', '/?', () => ({ page: 'projects' })),
   def('login', '/login', () => ({ page: 'login' })),
   def('accounts', '/admin/accounts', () => ({ page: 'accounts' })),
+  def('account', '/account', () => ({ page: 'account' })),
   def('invite', '/invite(?:/.*)?', () => ({ page: 'invite' })),
   def('transcript', `/p/${ID}/t/${ID}`, (m) => ({ page: 'transcript', project: m[1]!, transcript: m[2]! })),
   def('rounds', `/p/${ID}/rounds(?:/${ID}(?:/(agreement|review))?)?`, (m) => ({
@@ -90,6 +93,8 @@ export function routeHref(route: Route): string {
       return '/login';
     case 'accounts':
       return '/admin/accounts';
+    case 'account':
+      return '/account';
     case 'invite':
       return '/invite';
     case 'project':
@@ -115,6 +120,7 @@ export const href = {
   projects: () => routeHref({ page: 'projects' }),
   login: () => routeHref({ page: 'login' }),
   accounts: () => routeHref({ page: 'accounts' }),
+  account: () => routeHref({ page: 'account' }),
   project: (project: string, tab: ProjectTab = 'transcripts') => routeHref({ page: 'project', project, tab }),
   /** The transcript page, scrolled to a passage when one is given. */
   transcript: (project: string, transcript: string, at?: At | null) => {

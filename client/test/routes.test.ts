@@ -7,6 +7,7 @@ const TABLE: [string, Route][] = [
   ['', { page: 'projects' }],
   ['/login', { page: 'login' }],
   ['/admin/accounts', { page: 'accounts' }],
+  ['/account', { page: 'account' }],
   ['/invite', { page: 'invite' }],
   ['/p/pr1', { page: 'project', project: 'pr1', tab: 'transcripts' }],
   ['/p/pr1/codebook', { page: 'project', project: 'pr1', tab: 'codebook' }],
@@ -58,6 +59,7 @@ describe('the route table', () => {
     ['analysis', href.analysis('pr1'), '/p/pr1/analysis'],
     ['an analysis tab', href.analysis('pr1', 'report'), '/p/pr1/analysis/report'],
     ['accounts', href.accounts(), '/admin/accounts'],
+    ['your account', href.account(), '/account'],
   ])('href: %s', (_name, built, expected) => {
     expect(built).toBe(expected);
   });

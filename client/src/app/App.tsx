@@ -1,11 +1,11 @@
 import { parseDocName } from '@accord/shared';
 import { useQueryClient } from '@tanstack/react-query';
-import { useCallback, useContext, useEffect, useState } from 'react';
+import { useCallback, useContext, useEffect, useRef, useState } from 'react';
 import { AccountsPage } from '../admin/AccountsPage.js';
 import { InvitePage } from '../admin/InvitePage.js';
 import { AnalysisPage } from '../analysis/AnalysisPage.js';
 import { ApiError, api, onSessionExpired, setCsrfToken, type User } from '../api.js';
-import { Msg, setLocaleUser, useT } from '../i18n/index.js';
+import { type MessageId, Msg, setLocaleUser, useT } from '../i18n/index.js';
 import { AccessNotice } from '../importExport/AccessNotice.js';
 import { accessLost, CLOSE_FORBIDDEN, type DocListing } from '../importExport/lostAccess.js';
 import { RoundsPage } from '../rounds/RoundsPage.js';
@@ -14,6 +14,7 @@ import { href, parseRoute, type Route } from '../routes.js';
 import { PoolContext } from '../sync/context.js';
 import { Button } from '../ui/Button.js';
 import { Dialog } from '../ui/Dialog.js';
+import { AccountPage } from './AccountPage.js';
 import { ConnectionBadge } from './ConnectionBadge.js';
 import { HeaderCrumb } from './HeaderCrumb.js';
 import { LoginForm, SetupForm } from './LoginPage.js';
@@ -25,7 +26,8 @@ import { UserMenu } from './UserMenu.js';
 
 type SessionState =
   | { state: 'loading' }
-  | { state: 'signedOut'; setupNeeded: boolean }
+  /** `notice`: why this page signs in again (a password changed here), with the account's `email` filled in. */
+  | { state: 'signedOut'; setupNeeded: boolean; notice?: MessageId; email?: string }
   | { state: 'signedIn'; user: User }
   | { state: 'expired'; user: User };
 
@@ -59,18 +61,22 @@ export function App() {
       });
   }, [pool]);
 
+  // True while this tab changes the account's password: the session ending then is the expected outcome.
+  const sessionsEnding = useRef(false);
   // An expired session keeps the page (and any unsynced codings) and asks to sign in again on top of it.
   useEffect(
     () =>
-      onSessionExpired(() =>
-        setSession((current) => (current.state === 'signedIn' ? { state: 'expired', user: current.user } : current)),
-      ),
+      onSessionExpired(() => {
+        if (sessionsEnding.current) return;
+        setSession((current) => (current.state === 'signedIn' ? { state: 'expired', user: current.user } : current));
+      }),
     [],
   );
   useEffect(() => {
     // The server ended the session behind a socket (signed out elsewhere, password changed, expired): asking for the
     // session answers 401, which shows the sign-in dialog over the page; signing in again resumes the documents.
     pool.onSessionEnded = () => {
+      if (sessionsEnding.current) return;
       api.session().catch(() => {});
     };
   }, [pool]);
@@ -126,6 +132,41 @@ export function App() {
     else await signOutNow();
   }, [pool, signOutNow]);
 
+  const updateUser = useCallback((user: User) => {
+    setSession((current) =>
+      current.state === 'signedIn' && current.user.id === user.id ? { ...current, user } : current,
+    );
+  }, []);
+  // A password change ends every session of the account, this one too (docs/client.md, "Your account"): the server
+  // has already signed this tab out, so it goes to the sign-in page with the account's email and says why, keeping
+  // unsent changes for the next sign-in as signing out does.
+  const endingSessions = useCallback(
+    async (request: () => Promise<void>) => {
+      sessionsEnding.current = true;
+      try {
+        await request();
+      } catch (error) {
+        sessionsEnding.current = false;
+        // Refused because the session had ended anyway: let the usual check ask to sign in again.
+        if (error instanceof ApiError && error.code === 'unauthenticated') api.session().catch(() => {});
+        throw error;
+      }
+      setCsrfToken(null);
+      // Whatever happens to this browser's copies, the password is changed: the sign-in page must show.
+      await pool.signOut().catch((error: unknown) => console.warn('local copies were not cleared', error));
+      queryClient.clear();
+      setSession((current) => ({
+        state: 'signedOut',
+        setupNeeded: false,
+        notice: 'account.password.changed',
+        email: 'user' in current ? current.user.email : undefined,
+      }));
+      sessionsEnding.current = false;
+      navigate(href.login());
+    },
+    [pool, queryClient],
+  );
+
   if (session.state === 'loading')
     return (
       <main className="loading">
@@ -143,14 +184,19 @@ export function App() {
           </span>
           Accord
         </h1>
-        {session.setupNeeded ? <SetupForm onDone={signedIn} /> : <LoginForm onDone={signedIn} />}
+        {session.notice && (
+          <p className="ok" role="alert">
+            {t(session.notice)}
+          </p>
+        )}
+        {session.setupNeeded ? <SetupForm onDone={signedIn} /> : <LoginForm email={session.email} onDone={signedIn} />}
       </main>
     );
   }
 
   const user = session.user;
   return (
-    <SessionContext.Provider value={{ user, signOut }}>
+    <SessionContext.Provider value={{ user, signOut, updateUser, endingSessions }}>
       <a className="skip-link" href="#main">
         {t('app.skipToContent')}
       </a>
@@ -231,6 +277,8 @@ function RoutePage({ route, path }: { route: Route; path: string }) {
       return <AnalysisPage path={path} />;
     case 'accounts':
       return <AccountsPage />;
+    case 'account':
+      return <AccountPage />;
     case 'invite':
     case 'notFound':
       return (

@@ -4,6 +4,7 @@ import { Header as MenuHeader, MenuSection } from 'react-aria-components';
 import { request, type User } from '../api.js';
 import { browserLocale, LOCALES, type MessageId, msg, setLocaleChoice, useLocaleChoice, useT } from '../i18n/index.js';
 import { navigate } from '../router.js';
+import { href } from '../routes.js';
 import { MenuButton, MenuItem, MenuSeparator } from '../ui/Menu.js';
 import { setThemeChoice, type ThemeChoice, useThemeChoice } from '../ui/theme.js';
 
@@ -36,8 +37,9 @@ function chooseLocale(tag: string | null): void {
 }
 
 /**
- * The header's user menu: who is signed in, the interface language (saved on the account, cached in this browser;
- * the browser's by default), the colour theme (remembered in this browser), signing out.
+ * The header's user menu: who is signed in, with their own account's page (name, password) and, for administrators,
+ * everyone's; the interface language (saved on the account, cached in this browser; the browser's by default), the
+ * colour theme (remembered in this browser), signing out.
  */
 export function UserMenu({ user, onSignOut }: { user: User; onSignOut: () => void }) {
   const theme = useThemeChoice();
@@ -45,7 +47,8 @@ export function UserMenu({ user, onSignOut }: { user: User; onSignOut: () => voi
   const t = useT();
   const onAction = (key: Key) => {
     if (key === 'sign-out') onSignOut();
-    else if (key === 'accounts') navigate('/admin/accounts');
+    else if (key === 'account') navigate(href.account());
+    else if (key === 'accounts') navigate(href.accounts());
     else if (key === BROWSER) chooseLocale(null);
     else if (typeof key === 'string' && key.startsWith('lang-')) chooseLocale(key.slice(5));
     else if (typeof key === 'string' && key.startsWith('theme-')) setThemeChoice(key.slice(6) as ThemeChoice);
@@ -66,6 +69,8 @@ export function UserMenu({ user, onSignOut }: { user: User; onSignOut: () => voi
     >
       <MenuSection className="ui-menu-section">
         <MenuHeader className="ui-menu-heading">{user.email}</MenuHeader>
+        <MenuItem id="account">{t('userMenu.yourAccount')}</MenuItem>
+        {user.admin && <MenuItem id="accounts">{t('userMenu.accounts')}</MenuItem>}
       </MenuSection>
       <MenuSeparator />
       <MenuSection
@@ -89,7 +94,6 @@ export function UserMenu({ user, onSignOut }: { user: User; onSignOut: () => voi
         ))}
       </MenuSection>
       <MenuSeparator />
-      {user.admin && <MenuItem id="accounts">{t('userMenu.accounts')}</MenuItem>}
       <MenuItem id="sign-out">{t('userMenu.signOut')}</MenuItem>
     </MenuButton>
   );
