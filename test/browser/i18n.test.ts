@@ -81,6 +81,7 @@ function visits(study: Study): Visit[] {
   const p = `/p/${study.project.id}`;
   return [
     { name: 'projects', path: '/', ready: (page) => page.getByRole('link', { name: study.project.name }).waitFor() },
+    { name: 'account', path: '/account', ready: (page) => page.locator('.account-facts').waitFor() },
     { name: 'project', path: p, ready: (page) => page.getByRole('link', { name: 'Interview 2' }).waitFor() },
     {
       name: 'project-codebook',

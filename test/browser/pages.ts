@@ -84,6 +84,7 @@ export function studyPages(study: Study): PageVisit[] {
     page.getByRole('heading', { name, level: 1 }).first().waitFor();
   return [
     { name: 'projects', path: '/', ready: heading('Your projects') },
+    { name: 'account', path: '/account', ready: heading('Your account') },
     {
       name: 'project-transcripts',
       path: p,
