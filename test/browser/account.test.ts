@@ -248,6 +248,10 @@ describe('your account, in the browser', () => {
     );
     await expect.poll(connections).toBe(0);
     expect(await page.getByLabel('Email').inputValue()).toBe(seed.coder.email);
+    // The email is filled in: the cursor waits in the password field.
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('autocomplete')))
+      .toBe('current-password');
     await screenshot(page, 'account-password-changed');
     expect(await seriousViolations(page)).toEqual([]);
     // Every session of the account ended: this browser's and the other one.

@@ -1,5 +1,5 @@
 import { useMutation } from '@tanstack/react-query';
-import { type FormEvent, useId, useState } from 'react';
+import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { errorText } from '../api/errors.js';
 import { api, type User } from '../api.js';
 import { useT } from '../i18n/index.js';
@@ -15,6 +15,11 @@ export function LoginForm({
   const [password, setPassword] = useState('');
   const id = useId();
   const t = useT();
+  const passwordField = useRef<HTMLInputElement>(null);
+  // The email is known (after a password change, or signing in again): the password is what is left to type.
+  useEffect(() => {
+    if (initialEmail) passwordField.current?.focus();
+  }, [initialEmail]);
   const login = useMutation({
     mutationFn: () => api.login(email, password),
     onSuccess: ({ user, csrfToken }) => onDone(user, csrfToken),
@@ -39,6 +44,7 @@ export function LoginForm({
       />
       <label htmlFor={`${id}-password`}>{t('login.password')}</label>
       <input
+        ref={passwordField}
         id={`${id}-password`}
         type="password"
         autoComplete="current-password"
