@@ -64,7 +64,13 @@ export async function request<T>(method: string, path: string, body?: unknown): 
     if (response.status === 401 && csrfToken !== null && error?.code === 'unauthenticated') {
       for (const listener of expiredListeners) listener();
     }
-    throw new ApiError(response.status, error?.code ?? 'http', error?.message ?? `request failed (${response.status})`);
+    const retryAfter = Number.parseInt(response.headers.get('retry-after') ?? '', 10);
+    throw new ApiError(
+      response.status,
+      error?.code ?? 'http',
+      error?.message ?? `request failed (${response.status})`,
+      Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : undefined,
+    );
   }
   return parsed as T;
 }

@@ -212,6 +212,9 @@ describe('the interface language', () => {
       expect(document.documentElement.lang).toBe('en');
       const taken = new ApiError(409, 'email_taken', 'an account with email a@b.c exists already');
       expect(errorText(taken)).toBe('an account with email a@b.c exists already');
+      expect(errorText(new ApiError(429, 'too_many_attempts', 'too many sign-ins; try again in 42 s', 42))).toBe(
+        'too many sign-ins; try again in 42 s',
+      );
       expect(currentIntl().formatNumber(1234.5)).toBe('1,234.5');
 
       await act(async () => setLocaleChoice('de'));
@@ -223,6 +226,16 @@ describe('the interface language', () => {
         'Die Eingabe ist ungültig: name: too long',
       );
       expect(errorText(new ApiError(400, 'brand_new_code', 'something new'))).toBe('something new');
+      // A refusal with Retry-After says how long to wait in the user's words; without one, the general message.
+      expect(errorText(new ApiError(429, 'too_many_attempts', 'too many sign-ins; try again in 42 s', 42))).toBe(
+        'Zu viele Versuche; versuchen Sie es in 42 Sekunden noch einmal.',
+      );
+      expect(errorText(new ApiError(429, 'too_many_attempts', 'too many sign-ins; try again in 1 s', 1))).toBe(
+        'Zu viele Versuche; versuchen Sie es in 1 Sekunde noch einmal.',
+      );
+      expect(errorText(new ApiError(429, 'too_many_attempts', 'too many sign-ins'))).toBe(
+        'Zu viele Versuche; versuchen Sie es später noch einmal.',
+      );
       expect(currentIntl().formatNumber(1234.5)).toBe('1.234,5');
       expect(currentIntl().formatDate(Date.UTC(2026, 11, 6, 12), { dateStyle: 'medium', timeZone: 'UTC' })).toBe(
         '06.12.2026',

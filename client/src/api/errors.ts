@@ -9,6 +9,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The answer's `Retry-After`, in seconds (a refusal for too many attempts says how long to wait). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }
@@ -21,7 +23,15 @@ export class ApiError extends Error {
  * not know shows the server's message.
  */
 export function errorText(error: unknown): string {
-  if (error instanceof ApiError) return codedText(error.code, error.message);
+  if (error instanceof ApiError) {
+    // A refusal that says how long to wait: `error.<code>.wait` puts the seconds in the user's words.
+    const intl = currentIntl();
+    const wait = `error.${error.code}.wait`;
+    if (error.retryAfterSeconds !== undefined && intl.locale !== SOURCE_LOCALE && translates(wait, intl)) {
+      return intl.formatMessage({ id: wait }, { seconds: error.retryAfterSeconds }) as string;
+    }
+    return codedText(error.code, error.message);
+  }
   return error instanceof Error ? error.message : String(error);
 }
 
