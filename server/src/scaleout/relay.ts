@@ -157,6 +157,7 @@ export class DocRelay implements SyncHooks {
     // Published at once, before the peers here are sent it (sync/hooks.ts): one write to Redis, and the other
     // instances apply it while this one writes to its own sockets.
     const seq = ++this.seq;
+    // Publications leave in the order they are made: one Redis connection, commands written in order.
     this.launch(this.send(doc.name, '', { kind: 'update', update, seq }));
     const unasked = this.unasked.get(doc.name);
     if (unasked) {

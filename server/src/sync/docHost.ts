@@ -197,14 +197,14 @@ export class DocHost implements HookedDoc {
     }
   };
 
-  /** Applies a validated update; false (and the sender closed) in the cases the validation rules out. */
-  private integrate(update: Uint8Array, peer: Peer): boolean {
+  /** Applies a validated update; closes the sender in the cases the validation rules out. */
+  private integrate(update: Uint8Array, peer: Peer): void {
     try {
       Y.applyUpdate(this.ydoc, update, peer);
     } catch (error) {
       // The validation decodes everything Yjs reads; still, never let a throw escape a tick callback.
       this.env.reject(peer, 'malformed', CLOSE.policy, error);
-      return false;
+      return;
     }
     const store = this.ydoc.store;
     if (store.pendingStructs !== null || store.pendingDs !== null) {
@@ -212,9 +212,7 @@ export class DocHost implements HookedDoc {
       store.pendingStructs = null;
       store.pendingDs = null;
       this.env.reject(peer, 'missingDependencies', CLOSE.policy);
-      return false;
     }
-    return true;
   }
 
   private readonly onUpdate = (update: Uint8Array, origin: unknown, _doc: Y.Doc, tr: Y.Transaction): void => {
