@@ -3,6 +3,9 @@ import type {
   DocsResponse,
   Member,
   MembersResponse,
+  PasswordChange,
+  ProfileChange,
+  ProfileResponse,
   Project,
   ProjectDetailResponse,
   ProjectResponse,
@@ -82,6 +85,9 @@ export const api = {
     request<SessionResponse>('POST', '/api/setup', body),
   login: (email: string, password: string) => request<SessionResponse>('POST', '/api/auth/login', { email, password }),
   logout: () => request<void>('POST', '/api/auth/logout'),
+  /** The signed-in user's own account: display name and interface language; the password (ends every session). */
+  changeProfile: (change: ProfileChange) => request<ProfileResponse>('PATCH', '/api/users/me', change),
+  changePassword: (change: PasswordChange) => request<void>('POST', '/api/users/me/password', change),
   projects: () => request<ProjectsResponse>('GET', '/api/projects'),
   createProject: (name: string, description: string) =>
     request<ProjectResponse>('POST', '/api/projects', { name, description }),

@@ -1,21 +1,15 @@
-import type { PasswordChange, ProfileChange, ProfileResponse } from '@accord/shared';
+import type { PasswordChange } from '@accord/shared';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useId, useRef, useState } from 'react';
 import { ApiError, errorText } from '../api/errors.js';
 import { keys } from '../api/queries.js';
-import { request } from '../api.js';
+import { api } from '../api.js';
 import { useT } from '../i18n/index.js';
 import { Link } from '../router.js';
 import { href } from '../routes.js';
 import { useSession } from './session.js';
 import '../admin/admin.css';
 import './account.css';
-
-/** The signed-in person's own account (`PATCH /api/users/me`, `POST /api/users/me/password`; docs/API.md). */
-const accountApi = {
-  rename: (name: string) => request<ProfileResponse>('PATCH', '/api/users/me', { name } satisfies ProfileChange),
-  changePassword: (change: PasswordChange) => request<void>('POST', '/api/users/me/password', change),
-};
 
 /**
  * `/account`: who you are (email, whether you administer the server), your display name, your password. Anyone
@@ -67,7 +61,7 @@ function NameForm() {
   const t = useT();
   const [name, setName] = useState(user.name);
   const save = useMutation({
-    mutationFn: (wanted: string) => accountApi.rename(wanted),
+    mutationFn: (name: string) => api.changeProfile({ name }),
     onSuccess: ({ user: saved }) => {
       updateUser(saved);
       setName(saved.name);
@@ -134,7 +128,7 @@ function PasswordForm() {
   const passwordRef = useRef<HTMLInputElement>(null);
   const repeatRef = useRef<HTMLInputElement>(null);
   const change = useMutation({
-    mutationFn: (body: PasswordChange) => endingSessions(() => accountApi.changePassword(body)),
+    mutationFn: (body: PasswordChange) => endingSessions(() => api.changePassword(body)),
     onError: (failure) => {
       const field = problemOf(failure).field;
       const input = field === 'current' ? currentRef.current : field === 'password' ? passwordRef.current : null;
@@ -165,7 +159,7 @@ function PasswordForm() {
       repeatRef.current?.focus();
       return;
     }
-    change.mutate({ currentPassword: current, password } satisfies PasswordChange);
+    change.mutate({ currentPassword: current, password });
   };
   /** The error shown under one field, tied to it for screen readers. */
   const fieldError = (field: PasswordProblem['field']) =>

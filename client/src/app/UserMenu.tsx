@@ -1,7 +1,6 @@
-import type { ProfileChange, ProfileResponse } from '@accord/shared';
 import type { Key } from 'react-aria-components';
 import { Header as MenuHeader, MenuSection } from 'react-aria-components';
-import { request, type User } from '../api.js';
+import { api, type User } from '../api.js';
 import { browserLocale, LOCALES, type MessageId, msg, setLocaleChoice, useLocaleChoice, useT } from '../i18n/index.js';
 import { navigate } from '../router.js';
 import { href } from '../routes.js';
@@ -29,11 +28,9 @@ function initials(name: string): string {
  */
 function chooseLocale(tag: string | null): void {
   const chosen = setLocaleChoice(tag);
-  request<ProfileResponse>('PATCH', '/api/users/me', { locale: chosen } satisfies ProfileChange).catch(
-    (error: unknown) => {
-      console.warn('the interface language was not saved on the account', error);
-    },
-  );
+  api.changeProfile({ locale: chosen }).catch((error: unknown) => {
+    console.warn('the interface language was not saved on the account', error);
+  });
 }
 
 /**
