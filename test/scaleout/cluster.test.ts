@@ -238,6 +238,7 @@ describe('three Accord instances on PostgreSQL and Redis behind nginx', () => {
           'published',
           'received',
           'storageReads',
+          'unshared',
         ].sort(),
       );
     }

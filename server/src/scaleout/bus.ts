@@ -135,15 +135,17 @@ export class RedisBus {
     if (this.sub.status === 'ready') this.sub.unsubscribe(channel).catch(() => {});
   }
 
-  /** Publishes; false (never a throw) when Redis did not take it. */
-  async publish(channel: string, message: Buffer | string): Promise<boolean> {
-    if (this.pub.status !== 'ready') return false;
+  /**
+   * Publishes; answers how many subscribers received the message (this instance's own subscriptions included), or
+   * null (never a throw) when Redis did not take it.
+   */
+  async publish(channel: string, message: Buffer | string): Promise<number | null> {
+    if (this.pub.status !== 'ready') return null;
     try {
-      await this.pub.publish(channel, message);
-      return true;
+      return await this.pub.publish(channel, message);
     } catch (error) {
       this.logError(error as Error);
-      return false;
+      return null;
     }
   }
 

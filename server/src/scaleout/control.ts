@@ -86,8 +86,8 @@ export class ControlChannel {
       | { type: 'sessionsEnded'; sessionIds: string[]; reason: string }
       | { type: 'resync' },
   ): Promise<void> {
-    const sent = await this.bus.publish(this.channel, JSON.stringify({ v: 1, from: this.instanceId, ...message }));
-    if (sent) this.stats.sent++;
+    const receivers = await this.bus.publish(this.channel, JSON.stringify({ v: 1, from: this.instanceId, ...message }));
+    if (receivers !== null) this.stats.sent++;
     else {
       // Redis is away: the other instances resync when they (or this one) get it back.
       this.stats.sendFailures++;

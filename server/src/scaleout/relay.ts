@@ -2,6 +2,7 @@ import * as Y from 'yjs';
 import type { Logger } from '../log.js';
 import type { HookedDoc, RelayedAwarenessEntry, SyncHooks } from '../sync/hooks.js';
 import type { RedisBus } from './bus.js';
+import { Sharing } from './sharing.js';
 import { encodeEnvelope, type RelayMessage, readHeader, readMessage } from './wire.js';
 
 /**
@@ -36,6 +37,11 @@ const CLOSE_WAIT_MS = 3_000;
 export interface RelayStats {
   /** Updates and answers this instance published; messages it took from other instances. */
   published: number;
+  /**
+   * Updates, awareness batches and `durable` confirmations not published because no other instance held their
+   * document (sharing.ts).
+   */
+  unshared: number;
   publishFailures: number;
   received: number;
   /** Other instances' updates and answers applied; those that depended on something missing here (dropped). */
@@ -82,10 +88,13 @@ interface Unconfirmed {
  *   state vector is offered again every `checkIntervalMs` for `recoveryWindowMs`.
  * - Awareness: the changes of the connections here are published (never stored); other instances' states are shown
  *   to the peers here by their policy, and expire when their instance stops renewing them.
+ * - A document no other instance holds has none of this published (updates, awareness, confirmations), and nothing
+ *   is held for it: Redis's answers to the publications and the other instances' messages tell (sharing.ts).
  */
 export class DocRelay implements SyncHooks {
   readonly stats: RelayStats = {
     published: 0,
+    unshared: 0,
     publishFailures: 0,
     received: 0,
     applied: 0,
@@ -111,6 +120,7 @@ export class DocRelay implements SyncHooks {
   /** Publications under way (waited for by `close`). */
   private readonly sending = new Set<Promise<void>>();
   private readonly docs = new Map<string, HookedDoc>();
+  private readonly sharing = new Sharing();
   /** Per document, the last update published by the message being handled, its durability not yet asked for. */
   private readonly unasked = new Map<string, { doc: HookedDoc; seq: number }>();
   /** Per document, the chain of publications (so that they leave in the order they were accepted). */
@@ -138,10 +148,16 @@ export class DocRelay implements SyncHooks {
     return `${this.options.prefix}doc:${docName}`;
   }
 
+  /** Whether another instance may hold the document (its updates are published only then: sharing.ts). */
+  mayBeShared(docName: string): boolean {
+    return this.sharing.mayBeShared(docName);
+  }
+
   // --- hooks ---------------------------------------------------------------------------------------------------
 
   onLoaded(doc: HookedDoc): void {
     this.docs.set(doc.name, doc);
+    this.sharing.track(doc.name);
     void this.join(doc);
   }
 
@@ -150,10 +166,15 @@ export class DocRelay implements SyncHooks {
     // Nobody has it open here any more: an update its origin never confirms lives on in the client that sent it,
     // which resends it to whichever instance it reconnects to (that instance lacks it).
     this.unconfirmed.delete(docName);
+    this.sharing.forget(docName);
     this.options.bus.unsubscribe(this.channel(docName));
   }
 
   onUpdate(doc: HookedDoc, update: Uint8Array): void {
+    if (!this.sharing.mayBeShared(doc.name)) {
+      this.stats.unshared++;
+      return;
+    }
     // Published at once, before the peers here are sent it (sync/hooks.ts): one write to Redis, and the other
     // instances apply it while this one writes to its own sockets.
     const seq = ++this.seq;
@@ -171,6 +192,10 @@ export class DocRelay implements SyncHooks {
   }
 
   onAwareness(doc: HookedDoc, entries: readonly RelayedAwarenessEntry[]): void {
+    if (!this.sharing.mayBeShared(doc.name)) {
+      this.stats.unshared++;
+      return;
+    }
     void this.send(doc.name, '', { kind: 'awareness', entries: [...entries] });
   }
 
@@ -213,6 +238,11 @@ export class DocRelay implements SyncHooks {
     if (this.ackTimer !== null) clearTimeout(this.ackTimer);
     this.ackTimer = null;
     for (const [docName, seq] of this.acks) {
+      // Whoever held the updates it confirms has unloaded the document since (and dropped what it held).
+      if (!this.sharing.mayBeShared(docName)) {
+        this.stats.unshared++;
+        continue;
+      }
       this.stats.acks++;
       this.launch(this.send(docName, '', { kind: 'durable', seq }));
     }
@@ -235,12 +265,19 @@ export class DocRelay implements SyncHooks {
   }
 
   private async send(docName: string, to: string, message: RelayMessage): Promise<void> {
-    const sent = await this.options.bus.publish(
+    const bus = this.options.bus;
+    // A message to every instance also tells, by how many received it, whether any other holds the document.
+    const ticket = to === '' ? this.sharing.ticket(docName, bus) : null;
+    const receivers = await bus.publish(
       this.channel(docName),
       encodeEnvelope({ from: this.options.instanceId, to, message }),
     );
-    if (sent) this.stats.published++;
-    else this.stats.publishFailures++;
+    if (receivers === null) {
+      this.stats.publishFailures++;
+      return;
+    }
+    this.stats.published++;
+    this.sharing.published(ticket, receivers, bus);
   }
 
   // --- receiving -----------------------------------------------------------------------------------------------
@@ -251,6 +288,8 @@ export class DocRelay implements SyncHooks {
     try {
       header = readHeader(data);
       if (header === null || header.from === this.options.instanceId) return;
+      // Another instance holds the document, whomever its message is for.
+      this.sharing.heard(docName);
       if (header.to !== '' && header.to !== this.options.instanceId) return;
       message = readMessage(header.decoder);
     } catch (error) {
@@ -391,6 +430,7 @@ export class DocRelay implements SyncHooks {
     const subscribed = await this.options.bus.subscribe(this.channel(doc.name), (data) => this.receive(doc.name, data));
     // Not subscribed: Redis is away, and the recovery catches every loaded document up.
     if (!subscribed || this.docs.get(doc.name) !== doc) return;
+    this.sharing.subscribed(doc.name);
     await this.send(doc.name, '', { kind: 'step1', stateVector: doc.stateVector(), reply: true });
     await this.send(doc.name, '', { kind: 'queryAwareness' });
   }
@@ -437,6 +477,7 @@ export class DocRelay implements SyncHooks {
   /** Both Redis connections are back and every channel subscribed again: every loaded document catches up. */
   private recover(): void {
     if (this.closed) return;
+    this.sharing.recovered();
     this.logger.info('relay.catching_up', { docs: this.docs.size });
     for (const docName of this.docs.keys()) this.catchUp(docName);
     this.checkUntil = Date.now() + this.recoveryWindowMs;

@@ -284,6 +284,54 @@ describe('Redis relay between two sync engines', () => {
     expect(a.scaleOut.relay.stats.storageReads + b.scaleOut.relay.stats.storageReads).toBe(0);
   });
 
+  it('a document one instance holds alone costs Redis nothing; another loading it gets everything, live', async () => {
+    const { a, b } = await pair({ unloadGraceMs: 20 });
+    const doc = 'p/alone/t/t1/c/u1';
+    const relayA = a.scaleOut.relay;
+    const onA = open(a, doc, 'u1');
+    await onA.synced;
+    // A's announcement (once subscribed, its step 1 and an awareness query) reached nobody else.
+    await waitFor(() => !relayA.mayBeShared(doc), 'A knows it holds the document alone');
+    const published = relayA.stats.published;
+    const unshared = relayA.stats.unshared;
+    for (let i = 0; i < 5; i++) onA.doc.getMap('m').set(`alone${i}`, i);
+    onA.provider.awareness.setLocalStateField('cursor', { anchor: 3 });
+    // Five updates and the awareness batch, none of them published (so there is nothing to confirm either): each
+    // one is either published or counted here.
+    await waitFor(() => relayA.stats.unshared === unshared + 6, 'updates and awareness kept here');
+    await waitFor(() => storage.appended.get(doc) === 5, 'stored as ever');
+    expect(relayA.stats.publishFailures).toBe(0);
+
+    // B loads it: its step 1 tells A, whose answer carries what B lacks; from then on everything crosses live.
+    const onB = open(b, doc, 'u2');
+    await onB.synced;
+    await waitFor(() => onB.doc.getMap('m').get('alone4') === 4, 'B has what A accepted alone');
+    await waitFor(() => relayA.mayBeShared(doc), 'A heard of B');
+    onA.doc.getMap('m').set('shared', 1);
+    await waitFor(() => onB.doc.getMap('m').get('shared') === 1, 'A to B, relayed');
+    onA.provider.awareness.setLocalStateField('cursor', { anchor: 9 });
+    await waitFor(
+      () => (onB.provider.awareness.getStates().get(onA.doc.clientID) as any)?.cursor?.anchor === 9,
+      "A's cursor on B",
+    );
+    expect(relayA.stats.published).toBeGreaterThan(published);
+    await waitFor(() => b.scaleOut.relay.heldUpdates() === 0, "B released A's update once A confirmed it");
+    expect(b.scaleOut.relay.stats.persistedUnconfirmed).toBe(0);
+
+    // B unloads it: A's next publication reaches only A, and A keeps the following ones here again.
+    onB.destroy();
+    await waitFor(() => b.engine.metrics().loadedDocs === 0, 'B unloaded the document');
+    let i = 0;
+    await waitFor(() => {
+      onA.doc.getMap('m').set(`after${i++}`, i);
+      return !relayA.mayBeShared(doc);
+    }, 'A knows it is alone again');
+    const unsharedAgain = relayA.stats.unshared;
+    onA.doc.getMap('m').set('last', 1);
+    await waitFor(() => relayA.stats.unshared > unsharedAgain, 'kept here');
+    await waitFor(() => contentOf(storage.state(doc)) === contentOf(onA.doc), 'everything stored');
+  });
+
   it('the control channel carries rechecks and ended sessions to the other instances, not back to the sender', async () => {
     const { a, b } = await pair();
     const heard: { instance: string; what: string }[] = [];
