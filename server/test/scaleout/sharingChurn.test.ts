@@ -1,19 +1,8 @@
+import { seededRandom } from '@accord/shared';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startRedis, type TestRedis } from '../../../test/setup/redis.js';
 import { type Client, connect, waitFor } from '../../../test/sync/helpers.js';
 import { type Instance, SharedStorage, startInstance } from './harness.js';
-
-/** A small seeded generator (mulberry32), so that a failing sequence can be replayed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * The relay publishes a document's updates only while another instance may hold it (scaleout/sharing.ts). Here three
@@ -44,7 +33,7 @@ describe('one document loaded and unloaded on three instances, edited throughout
   it.each([1, 2, 3, 4, 5, 6])(
     'every tab open at the end has every edit, and so has storage (seed %i)',
     async (seed) => {
-      const next = random(seed);
+      const next = seededRandom(seed);
       const storage = new SharedStorage();
       const common = {
         redisUrl: redis.url,
