@@ -443,37 +443,49 @@ function report(results) {
   );
 
   // Projection, from per-update costs net of what idle instances cost. An update is accepted (validated, integrated,
-  // relayed, stored, published) by the instance its writer is on, and applied (and relayed to its own peers) by every
-  // other instance that has the document loaded: accept = the single PostgreSQL+Redis instance's cost per update,
-  // apply = what each further copy of a document costs, from the two-instance deployment against the single one.
-  // A layer is open by its four coders, each socket put on an instance by round robin: the expected number of
-  // instances holding it is N (1 - (1 - 1/N)^4) (1.88 of 2 in the measured cluster).
+  // relayed, stored) by the instance its writer is on: accept = the single PostgreSQL+Redis instance's cost per
+  // update (it publishes nothing, holding every document alone). A document held by further instances costs more:
+  // its publication (with its confirmation and their echoes), paid once per update, and its application (and relay
+  // to its own peers) by every other instance holding it. One two-instance deployment cannot tell the two apart:
+  // there, both are paid for the same 0.88 of the updates. `extra` is their sum (the two instances against one,
+  // per shared update). A layer is open by its four coders, each socket put on an instance by round robin: the
+  // expected number of instances holding it is N (1 - (1 - 1/N)^4) (1.88 of 2), and it is held by more than one with
+  // probability 1 - N (1/N)^4. The projection counts `extra` once for every further copy (as if it were all
+  // application): an upper bound; counting it once per shared update (as if it were all publication) gives the
+  // lower bound printed beside it.
   const copies = (instances) => instances * (1 - (1 - 1 / instances) ** CODERS);
+  const shared = (instances) => 1 - instances * (1 / instances) ** CODERS;
   const accept = pg.netPerUpdate.accord;
-  const apply = Math.max(0, cluster.netPerUpdate.accord - accept) / (copies(results.cluster.instances) - 1);
+  const extra = Math.max(0, cluster.netPerUpdate.accord - accept) / (copies(results.cluster.instances) - 1);
   const idlePerInstance = cluster.idlePerSecond.accord / results.cluster.instances;
   const coders = 2000;
   const updatesPerCoderPerSecond = 1000 / WRITE_PERIOD_MS;
   const headroom = 0.5;
   const socketsPerCoder = 1 + CODERS; // the text doc and the four layers
-  const coresAt = (instances) =>
-    (instances * idlePerInstance + coders * updatesPerCoderPerSecond * (accept + (copies(instances) - 1) * apply)) /
-    1000;
-  let needed = 1;
-  while (coresAt(needed) > needed * headroom && needed < 1000) needed++;
+  const coresAt = (instances, furtherCopies = copies(instances) - 1) =>
+    (instances * idlePerInstance + coders * updatesPerCoderPerSecond * (accept + furtherCopies * extra)) / 1000;
+  const instancesFor = (cores) => {
+    let n = 1;
+    while (cores(n) > n * headroom && n < 1000) n++;
+    return n;
+  };
+  const needed = instancesFor((n) => coresAt(n));
+  const atLeast = instancesFor((n) => coresAt(n, shared(n)));
   const perUpdate = (role) => (cluster.netPerUpdate[role] * coders * updatesPerCoderPerSecond) / 1000;
   const rssPerSocket = Math.max(0, (cluster.rss - cluster.rssIdle) / cluster.sockets);
   console.log(
-    `projection for ${coders} coders at once: ${needed} instance(s) ` +
-      `(Accord CPU ${coresAt(needed).toFixed(2)} cores in all, ${((coresAt(needed) / needed) * 100).toFixed(0)} % of one core each); ` +
+    `projection for ${coders} coders at once: ${atLeast} to ${needed} instances ` +
+      `(at ${needed}: Accord CPU ${coresAt(needed).toFixed(2)} cores in all, ${((coresAt(needed) / needed) * 100).toFixed(0)} % of one core each); ` +
       `PostgreSQL ~${perUpdate('postgres').toFixed(2)} cores, Redis ~${perUpdate('redis').toFixed(2)} cores, nginx ~${perUpdate('nginx').toFixed(2)} cores; ` +
       `${coders * socketsPerCoder} sockets, ~${((rssPerSocket * coders * socketsPerCoder) / needed / 2 ** 20).toFixed(0)} MB RSS each instance for them.\n` +
       `  Assumptions: each coder works as in the session workload (${(updatesPerCoderPerSecond * 60).toFixed(0)} codings a ` +
       `minute, a cursor move a second, ${socketsPerCoder} open documents); CPU per coding (its share of the cursor ` +
       `traffic included), net of idle instances' own ${idlePerInstance.toFixed(1)} ms/s: accept ${accept.toFixed(2)} ms ` +
-      `(one PostgreSQL+Redis instance), apply on each further instance holding the document ${apply.toFixed(2)} ms ` +
-      `(from two instances against one); sockets spread by round robin, so a layer open by its ${CODERS} coders is held by ` +
-      `${copies(needed).toFixed(1)} of ${needed} instances on average; one Node process uses one core, kept at most ${headroom * 100} % busy for ` +
+      `(one PostgreSQL+Redis instance, which publishes nothing), ${extra.toFixed(2)} ms more for a document held by ` +
+      `further instances (from two instances against one), counted for each further instance holding it (an upper ` +
+      `bound: ${needed}; counted once per update, as if it were all publication, ${atLeast}); sockets spread by round ` +
+      `robin, so a layer open by its ${CODERS} coders is held by ${copies(needed).toFixed(1)} of ${needed} instances on ` +
+      `average; one Node process uses one core, kept at most ${headroom * 100} % busy for ` +
       `bursts, reconnect storms and garbage collection; ~${(rssPerSocket / 1024).toFixed(0)} KB RSS per socket, measured behind nginx.`,
   );
 }
