@@ -26,7 +26,8 @@ import { rawConnect, sleep, waitFor, whenSynced } from '../sync/helpers.js';
 /**
  * The multi-instance deployment of docs/deploy.md, for real and on loopback: a throwaway PostgreSQL and Redis from
  * the Debian packages, three `accord serve --postgres URL --redis URL` processes (the built CLI) sharing nothing
- * else, and nginx in front with the documented site (round robin without stickiness, WebSocket upgrades, TLS).
+ * else, and nginx in front with the documented site (REST by round robin without stickiness, each document's
+ * WebSockets to one instance, WebSocket upgrades, TLS; a test-only plain listener spreads WebSockets by round robin).
  * Clients are stock y-websocket providers with real session cookies, connected straight to chosen instances (to
  * know where each one is) or through nginx (as browsers are; nginx names the instance that answered in a header).
  *
@@ -83,7 +84,8 @@ describe('three Accord instances on PostgreSQL and Redis behind nginx', () => {
       constructor(url: string, protocols?: string | string[]) {
         super(url, protocols, { headers, ...(options.tls ? { ca: nginx.ca } : {}) });
         this.on('upgrade', (response) => {
-          landings.push(via === 'nginx' ? String(response.headers[UPSTREAM_HEADER]) : via.address);
+          // nginx lists every upstream it tried ("dead:port, live:port"): the last one answered.
+          landings.push(via === 'nginx' ? String(response.headers[UPSTREAM_HEADER]).split(', ').at(-1)! : via.address);
         });
       }
     };
@@ -494,6 +496,67 @@ describe('three Accord instances on PostgreSQL and Redis behind nginx', () => {
     );
     expect(accepted.size).toBeGreaterThan(100);
     expect(oldestMissing).toBeLessThanOrEqual(100);
+  }, 90_000);
+
+  it('the documented site sends every socket of a document to one instance; killed, its tabs move and sync', async () => {
+    // A transcript of its own, so that no other test's instance holds its documents.
+    const created = await cast.owner.client.post(`/api/projects/${cast.project.id}/transcripts`, {
+      title: 'Interview routed by document',
+      text: 'Interviewer: How was treatment? P1: Hard at first.',
+    });
+    expect(created.status).toBe(201);
+    const docName = `p/${cast.project.id}/t/${created.body.transcript.id}/c/${cast.coder.id}`;
+    const relay = async (instance: ClusterInstance) => {
+      const response = await fetch(`${instance.url}/api/health`, {
+        headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+      });
+      return ((await response.json()) as { storage: { relay: Record<string, number> } }).storage.relay;
+    };
+    const before = await Promise.all(instances.map(relay));
+
+    // Tabs through the documented TLS listener: the coder's in two, the owner's in two.
+    const people = [cast.coder, cast.coder, cast.owner, cast.owner];
+    const routed = people.map((who) => open('nginx', docName, who, { tls: true, maxBackoffTime: 1000 }));
+    await Promise.all(routed.map((tab) => tab.synced));
+    const home = routed[0]!.landings[0]!;
+    expect(routed.map((tab) => tab.landings[0])).toEqual(people.map(() => home));
+    const writers = routed.slice(0, 2);
+    writers.forEach((tab, n) => {
+      for (let i = 0; i < 10; i++) codings(tab).set(`r${n}-${i}`, coding(`c${n}`, i, i + 3));
+    });
+    await waitFor(
+      () => routed.every((tab) => codings(tab).size === 20 && same(tab, routed[0]!)),
+      'the routed tabs converged',
+    );
+    // No other instance holds the document: its edits were not published, and no other instance applied any.
+    const after = await Promise.all(instances.map(relay));
+    instances.forEach((instance, i) => {
+      if (instance.address === home) expect(after[i]!.unshared - before[i]!.unshared).toBeGreaterThanOrEqual(20);
+      else expect(after[i]!.applied - before[i]!.applied).toBe(0);
+    });
+
+    // The instance holding it is killed: nginx skips it, and every tab lands on one other instance, in sync.
+    const victim = instances.find((instance) => instance.address === home)!;
+    await victim.kill();
+    try {
+      codings(writers[0]!).set('during', coding('c9'));
+      await waitFor(
+        () => routed.every((tab) => tab.landings.length >= 2 && tab.provider.wsconnected),
+        'the routed tabs reconnected',
+        15_000,
+      );
+      const moved = routed[0]!.landings.at(-1)!;
+      expect(moved).not.toBe(home);
+      expect(routed.map((tab) => tab.landings.at(-1))).toEqual(people.map(() => moved));
+      codings(writers[1]!).set('after', coding('c8'));
+      await waitFor(
+        () => routed.every((tab) => codings(tab).size === 22 && same(tab, routed[0]!)),
+        'the routed tabs converged on another instance',
+        15_000,
+      );
+    } finally {
+      await victim.restart();
+    }
   }, 90_000);
 
   it('Redis killed -9 and restarted empty mid-session: within 10 s every instance and tab converged, none reconnected', async () => {

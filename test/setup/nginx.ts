@@ -3,17 +3,18 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { proxyDirectives, siteConfig } from './nginxSite.mjs';
+import { locations, proxyDirectives, siteConfig } from './nginxSite.mjs';
 
 /**
  * A throwaway nginx (Debian's `nginx` package) in front of Accord instances, in a temporary prefix directory with its
  * own configuration, pid file, temp paths and error log, on free loopback ports. It runs the site docs/deploy.md
- * shows (test/setup/nginxSite.mjs): a sticky-free round-robin upstream, WebSocket upgrades, `Host $http_host`,
- * X-Forwarded-For/-Proto, TLS with a self-signed certificate made by `openssl` here, and a plain listener that
- * redirects to TLS. Two listeners are added for tests only:
+ * shows (test/setup/nginxSite.mjs): REST by sticky-free round robin, each document's WebSockets to one instance by a
+ * hash of their path, WebSocket upgrades, `Host $http_host`, X-Forwarded-For/-Proto, TLS with a self-signed
+ * certificate made by `openssl` here, and a plain listener that redirects to TLS. Two listeners are added for tests
+ * only:
  *
- * - `url`: plain HTTP with exactly the same proxying (Node's fetch cannot be given a CA for one server, and most
- *   tests do not need TLS);
+ * - `url`: plain HTTP with the same proxying, but WebSockets by round robin too, so that the sockets of one document
+ *   land on every instance (Node's fetch cannot be given a CA for one server, and most tests do not need TLS);
  * - `hostWithoutPortUrl`: the same, but with `proxy_set_header Host $host`, which drops the port; WebSockets and
  *   writes through it fail the origin check, which is why the documented site passes `$http_host`.
  *
@@ -21,7 +22,7 @@ import { proxyDirectives, siteConfig } from './nginxSite.mjs';
  * WebSocket handshake's 101), so tests know where round robin put each request.
  */
 export interface TestNginx {
-  /** Plain HTTP, proxied as the TLS listener is. */
+  /** Plain HTTP, proxied as the TLS listener is but for WebSockets, spread by round robin. */
   url: string;
   wsUrl: string;
   /** The documented TLS listener (self-signed certificate for 127.0.0.1; `ca` verifies it). */
@@ -189,20 +190,19 @@ http {
     add_header X-Accord-Upstream $upstream_addr always;
 
 ${indent(site, '    ')}
-    # Test only: the same proxying over plain HTTP.
+    # Test only: the same proxying over plain HTTP, WebSockets by round robin too (every socket of one document
+    # spread over the instances: the instances need no routing).
     server {
         listen 127.0.0.1:${plain};
-        location / {
-${proxyDirectives('            ')}
-        }
+${proxyDirectives('        ')}
+${locations('        ', { byDocument: false })}
     }
 
     # Test only: the Host without its port ($host), which the origin check refuses.
     server {
         listen 127.0.0.1:${hostWithoutPort};
-        location / {
-${proxyDirectives('            ').replace('Host $http_host', 'Host $host')}
-        }
+${proxyDirectives('        ').replace('Host $http_host', 'Host $host')}
+${locations('        ', { byDocument: false })}
     }
 }
 `;

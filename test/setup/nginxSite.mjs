@@ -14,12 +14,12 @@
  */
 
 /**
- * The `location /` body every listener in front of Accord uses: sticky-free proxying of REST and WebSockets.
+ * The proxying every listener in front of Accord uses (server context, inherited by its locations): REST and
+ * WebSockets, sticky-free.
  * @param {string} indent
  */
-export function proxyDirectives(indent = '        ') {
+export function proxyDirectives(indent = '    ') {
   return [
-    'proxy_pass http://accord;',
     "# WebSockets (/ws/...): HTTP/1.1 to the instance, with the client's Upgrade and Connection headers.",
     'proxy_http_version 1.1;',
     'proxy_set_header Upgrade $http_upgrade;',
@@ -44,12 +44,36 @@ export function proxyDirectives(indent = '        ') {
 }
 
 /**
+ * The locations (server context): REST to every instance by round robin, and each document's WebSockets to one
+ * instance (`byDocument`, as docs/deploy.md shows) or, without it, by round robin too (a test-only listener: the
+ * instances need no routing at all).
+ * @param {string} indent
+ * @param {{ byDocument: boolean }} options
+ */
+export function locations(indent = '    ', { byDocument }) {
+  return [
+    `${indent}location / {`,
+    `${indent}    proxy_pass http://accord;`,
+    `${indent}}`,
+    ...(byDocument
+      ? [
+          '',
+          "# Each document's WebSockets (/ws/<document>) to one instance: accord_documents, above.",
+          'location /ws/ {',
+          '    proxy_pass http://accord_documents;',
+          '}',
+        ].map((line) => (line === '' ? '' : `${indent}${line}`))
+      : []),
+  ].join('\n');
+}
+
+/**
  * The upstream and the connection-header map (http context), shared by every listener.
  * @param {string[]} upstreams
  */
 export function upstreamBlock(upstreams) {
   return [
-    '# Every instance; plain round robin, no stickiness: any instance serves any request and any document.',
+    '# Every instance, for the REST API and the web client: plain round robin, no stickiness.',
     'upstream accord {',
     ...upstreams.map((address) => `    server ${address} max_fails=1 fail_timeout=5s;`),
     '    keepalive 16;',
@@ -64,12 +88,31 @@ export function upstreamBlock(upstreams) {
 }
 
 /**
- * The whole site, as docs/deploy.md shows it: upstream, TLS listener, and a plain listener that redirects.
+ * The WebSockets' upstream (http context, beside `upstream accord`): the same instances, every socket of a document
+ * sent to one of them by a consistent hash of its path (`/ws/<document>`).
+ * @param {string[]} upstreams
+ */
+export function documentUpstreamBlock(upstreams) {
+  return [
+    "# The same instances; each document's WebSockets to one of them, chosen by a hash of the path (/ws/<document>).",
+    '# Not stickiness: no client or session is pinned, and nothing depends on it (an instance that is down is skipped).',
+    'upstream accord_documents {',
+    '    hash $uri consistent;',
+    ...upstreams.map((address) => `    server ${address} max_fails=1 fail_timeout=5s;`),
+    '}',
+  ].join('\n');
+}
+
+/**
+ * The whole site, as docs/deploy.md shows it: the upstreams, a TLS listener (REST by round robin, each document's
+ * WebSockets to one instance), and a plain listener that redirects.
  * @param {SiteOptions} options
  */
 export function siteConfig(options) {
   return [
     upstreamBlock(options.upstreams),
+    '',
+    documentUpstreamBlock(options.upstreams),
     '',
     'server {',
     `    listen ${options.listen} ssl;`,
@@ -78,9 +121,9 @@ export function siteConfig(options) {
     `    ssl_certificate_key ${options.certificateKey};`,
     '    ssl_protocols TLSv1.2 TLSv1.3;',
     '',
-    '    location / {',
-    proxyDirectives('        '),
-    '    }',
+    proxyDirectives('    '),
+    '',
+    locations('    ', { byDocument: true }),
     '}',
     '',
     'server {',
