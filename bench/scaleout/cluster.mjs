@@ -9,7 +9,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { proxyDirectives, upstreamBlock } from '../../test/setup/nginxSite.mjs';
+import { documentUpstreamBlock, locations, proxyDirectives, upstreamBlock } from '../../test/setup/nginxSite.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 export const CLI = path.join(root, 'server/dist/cli/main.js');
@@ -185,8 +185,12 @@ export async function startRedis() {
   };
 }
 
-/** nginx with the documented proxying over plain HTTP (TLS would measure OpenSSL, the same for every deployment). */
-export async function startNginx(upstreams) {
+/**
+ * nginx with the documented proxying over plain HTTP (TLS would measure OpenSSL, the same for every deployment):
+ * with `byDocument`, each document's WebSockets to one instance as docs/deploy.md shows; without, every socket by
+ * round robin (the worst case for the relay: a document's sockets spread over every instance).
+ */
+export async function startNginx(upstreams, { byDocument = false } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'accord-bench-nginx-'));
   const port = await freePort();
   const at = (name) => path.join(dir, name);
@@ -201,11 +205,11 @@ http {
     scgi_temp_path ${at('scgi')};
     add_header X-Accord-Upstream $upstream_addr always;
 ${upstreamBlock(upstreams)}
+${documentUpstreamBlock(upstreams)}
     server {
         listen 127.0.0.1:${port};
-        location / {
-${proxyDirectives('            ')}
-        }
+${proxyDirectives('        ')}
+${locations('        ', { byDocument })}
     }
 }
 `;

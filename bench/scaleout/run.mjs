@@ -4,8 +4,9 @@
 //   pg+redis      one instance, --postgres URL --redis URL
 //   pg+redis      the same, reached through nginx (the site of docs/deploy.md), as a single instance with TLS is
 //   + nginx       deployed: the baseline that differs from the next one only by the second instance
-//   2 x nginx     two instances on the same PostgreSQL and Redis, nginx in front, every client through nginx, so
-//                 round robin spreads them over both instances
+//   2 x nginx     two instances on the same PostgreSQL and Redis, nginx in front, every client through nginx, the
+//                 sockets opened in a shuffled order, so that round robin spreads writers, readers and text docs
+//                 alike over both instances
 // After an unmeasured warm-up round each, the session runs ROUNDS times per deployment, interleaved (so that the machine's load drifts over all of them
 // alike), and latencies are pooled over the rounds, as `bench sync` does: one round's p99 rests on a few dozen
 // samples. Prints p50/p99 delivery (and, behind nginx, cross-instance deliveries alone), CPU per update of the Accord
@@ -13,6 +14,7 @@
 // target, and a projection of the instances a 2,000-coder deployment needs.
 import os from 'node:os';
 import * as Y from 'yjs';
+import { seededRandom } from '../../shared/dist/agreement/bootstrap.js';
 import { Deliveries, fullClient, lightClient, now, percentile } from './clients.mjs';
 import { seed, startAccord, startNginx, startPostgres, startRedis } from './cluster.mjs';
 
@@ -90,7 +92,7 @@ const cpuSince = (deployment, before) => {
  * codings docs (light receivers, every tenth a full provider): 500 sockets, 50 updates/s. With `measureIdle`, first
  * measures what the instances cost with nobody connected (timers, sweeps, the Redis connections) and their memory.
  */
-async function session(deployment, { measureIdle, sessionMs = SESSION_MS }) {
+async function session(deployment, { measureIdle, sessionMs = SESSION_MS, seedOfRound }) {
   const { target, seeded } = deployment;
   let idle = null;
   if (measureIdle) {
@@ -102,30 +104,47 @@ async function session(deployment, { measureIdle, sessionMs = SESSION_MS }) {
   }
   const deliveries = new Deliveries();
   const clients = [];
+  // Every socket is opened in a shuffled order: nginx's round robin follows the order connections arrive, and opened
+  // group by group (a coder's text doc, then the four layers) every writer would land on one instance and every text
+  // doc on the other, which no real team's browsers do. The same seed per round for every deployment.
+  const opens = [];
+  /** Per coder and transcript: the socket of the coder's own layer (the writer) and of the transcript's text. */
   const writers = [];
   let reader = 0;
   for (let t = 0; t < TRANSCRIPTS; t++) {
     for (let coder = 0; coder < CODERS; coder++) {
       const cookie = seeded.coders[coder].cookie;
-      const text = fullClient(target, seeded.text(t), cookie);
-      clients.push(text);
+      const group = { client: null, text: null };
+      writers.push(group);
+      opens.push(() => {
+        group.text = fullClient(target, seeded.text(t), cookie);
+        clients.push(group.text);
+      });
       for (let other = 0; other < CODERS; other++) {
         const room = seeded.layer(t, other);
         if (other === coder) {
-          const client = fullClient(target, room, cookie);
-          deliveries.trackWriter(client);
-          clients.push(client);
-          writers.push({ client, text });
+          opens.push(() => {
+            group.client = fullClient(target, room, cookie);
+            deliveries.trackWriter(group.client);
+            clients.push(group.client);
+          });
         } else {
-          clients.push(
-            reader++ % 10 === 0
-              ? fullClient(target, room, cookie, deliveries)
-              : lightClient(target, room, cookie, deliveries),
+          const full = reader++ % 10 === 0;
+          opens.push(() =>
+            clients.push(
+              full ? fullClient(target, room, cookie, deliveries) : lightClient(target, room, cookie, deliveries),
+            ),
           );
         }
       }
     }
   }
+  const random = seededRandom(seedOfRound);
+  for (let i = opens.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [opens[i], opens[j]] = [opens[j], opens[i]];
+  }
+  for (const open of opens) open();
   await Promise.all(clients.map((client) => client.synced));
   let n = 0;
   let writes = 0;
@@ -158,8 +177,11 @@ async function session(deployment, { measureIdle, sessionMs = SESSION_MS }) {
   const rss = deployment.instances.reduce((sum, instance) => sum + instance.rssBytes(), 0);
   const spread = new Map();
   for (const client of clients) spread.set(client.instance(), (spread.get(client.instance()) ?? 0) + 1);
+  const writersSpread = new Map();
+  for (const { client } of writers)
+    writersSpread.set(client.instance(), (writersSpread.get(client.instance()) ?? 0) + 1);
   for (const client of clients) client.destroy();
-  return { summary, cpu, seconds, updates, rss, idle, sockets: clients.length, spread };
+  return { summary, cpu, seconds, updates, rss, idle, sockets: clients.length, spread, writersSpread };
 }
 
 /** The rounds of one deployment's session, pooled: latencies over every round's samples, CPU and updates summed. */
@@ -199,6 +221,7 @@ function pooled(rounds) {
     rss: rounds.at(-1).rss,
     rssIdle: idle.rss,
     spread: rounds.at(-1).spread,
+    writersSpread: rounds.at(-1).writersSpread,
   };
 }
 
@@ -277,7 +300,10 @@ const DEPLOYMENTS = [
   { key: 'pg', label: 'PostgreSQL + Redis, 1 instance', ceiling: true },
   { key: 'pgProxied', label: 'PostgreSQL + Redis, 1 instance behind nginx', ceiling: false },
   { key: 'cluster', label: 'PostgreSQL + Redis, 2 instances behind nginx', ceiling: true },
+  { key: 'byDocument', label: 'PostgreSQL + Redis, 2 instances behind nginx routing by document', ceiling: true },
 ];
+/** The deployments with two instances behind nginx: round robin, and the by-document variant of docs/deploy.md. */
+const twoInstances = (key) => key === 'cluster' || key === 'byDocument';
 
 async function deploy(key, shared) {
   if (key === 'embedded') {
@@ -294,9 +320,14 @@ async function deploy(key, shared) {
   const flags = ['--postgres', database, '--redis', shared.redis.url, '--trust-proxy', '127.0.0.1'];
   const first = await startAccord(flags);
   const instances = [first];
-  if (key === 'cluster') instances.push(await startAccord(flags));
-  const proxied = key === 'cluster' || key === 'pgProxied';
-  const nginx = proxied ? await startNginx(instances.map((instance) => instance.address)) : null;
+  if (twoInstances(key)) instances.push(await startAccord(flags));
+  const proxied = twoInstances(key) || key === 'pgProxied';
+  const nginx = proxied
+    ? await startNginx(
+        instances.map((instance) => instance.address),
+        { byDocument: key === 'byDocument' },
+      )
+    : null;
   const base = nginx?.url ?? first.url;
   const seeded = await seed(base, { transcripts: TRANSCRIPTS, coders: CODERS });
   return {
@@ -333,11 +364,12 @@ async function main() {
     for (const { key } of DEPLOYMENTS) deployments[key] = await deploy(key, shared);
     // One short round each first, not measured: it compiles the paths a deployment's rounds take (the relay's
     // receiving side runs only with two instances), which would otherwise weigh on its first measured round alone.
-    for (const { key } of DEPLOYMENTS) await session(deployments[key], { measureIdle: false, sessionMs: WARM_UP_MS });
+    for (const { key } of DEPLOYMENTS)
+      await session(deployments[key], { measureIdle: false, sessionMs: WARM_UP_MS, seedOfRound: 1 });
     const rounds = Object.fromEntries(DEPLOYMENTS.map(({ key }) => [key, []]));
     for (let round = 0; round < ROUNDS; round++) {
       for (const { key } of DEPLOYMENTS) {
-        rounds[key].push(await session(deployments[key], { measureIdle: round === 0 }));
+        rounds[key].push(await session(deployments[key], { measureIdle: round === 0, seedOfRound: round + 2 }));
       }
     }
     const results = {};
@@ -373,14 +405,15 @@ async function relayCounters(deployment) {
 
 function printDeployment(key, label, s, c) {
   const perUpdate = (cpuMs) => (cpuMs / s.updates).toFixed(2);
-  const proxied = key === 'cluster' || key === 'pgProxied';
+  const proxied = twoInstances(key) || key === 'pgProxied';
   const rounds = (values, digits = 1) => values.map((value) => value.toFixed(digits)).join(', ');
   console.log(
     `${label}\n` +
-      `  session  ${s.sockets} sockets (${[...s.spread].map(([at, count]) => `${count} on ${at}`).join(', ')}), ` +
+      `  session  ${s.sockets} sockets (${[...s.spread].map(([at, count]) => `${count} on ${at}`).join(', ')}; ` +
+      `writers ${[...s.writersSpread].map(([at, count]) => `${count} on ${at}`).join(', ')}), ` +
       `${s.updates} updates in ${s.seconds.toFixed(0)} s over ${ROUNDS} rounds\n` +
       `           delivery p50 ${ms(s.p50)}  p99 ${ms(s.p99)}  (n=${s.n}; rounds' p99 ${rounds(s.roundP99)})` +
-      (key === 'cluster'
+      (twoInstances(key)
         ? `; cross-instance p50 ${ms(s.cross.p50)} p99 ${ms(s.cross.p99)} (n=${s.cross.n}; rounds' p99 ` +
           `${rounds(s.roundCrossP99)}), same-instance p99 ${ms(s.same.p99)} (n=${s.same.n})`
         : '') +
@@ -439,7 +472,15 @@ function report(results) {
     results[key].ceiling.ceiling === 0 ? `below ${CEILING_RATES[0]}/s` : `${results[key].ceiling.ceiling}/s`;
   console.log(
     `throughput ceiling (p99 <= 100 ms, >= 90 % delivered): embedded ${ceilingOf('embedded')}, PostgreSQL+Redis ` +
-      `${ceilingOf('pg')}, 2 instances behind nginx ${ceilingOf('cluster')} (the load generator shares this machine)`,
+      `${ceilingOf('pg')}, 2 instances behind nginx ${ceilingOf('cluster')}, the same routing by document ` +
+      `${ceilingOf('byDocument')} (the load generator shares this machine)`,
+  );
+  const byDocument = results.byDocument.session;
+  console.log(
+    `routing by document (docs/deploy.md): Accord CPU per update ${cpuPerUpdate(byDocument).toFixed(2)} ms on two ` +
+      `instances vs ${cpuPerUpdate(cluster).toFixed(2)} ms with round robin and ${cpuPerUpdate(pg).toFixed(2)} ms on one; ` +
+      `${byDocument.cross.n} of ${byDocument.n} deliveries crossed instances (round robin: ${cluster.cross.n} of ${cluster.n}); ` +
+      `delivery p99 ${ms(byDocument.p99)} (x${(byDocument.p99 / proxied.p99).toFixed(2)} the single instance behind nginx)`,
   );
 
   // Projection, from per-update costs net of what idle instances cost. An update is accepted (validated, integrated,
@@ -487,6 +528,19 @@ function report(results) {
       `robin, so a layer open by its ${CODERS} coders is held by ${copies(needed).toFixed(1)} of ${needed} instances on ` +
       `average; one Node process uses one core, kept at most ${headroom * 100} % busy for ` +
       `bursts, reconnect storms and garbage collection; ~${(rssPerSocket / 1024).toFixed(0)} KB RSS per socket, measured behind nginx.`,
+  );
+  // Routed by document, every document is held by one instance (until that instance fails), so an update costs what
+  // the two-instance deployment routed so measured per update, net of its idle instances, and nothing more.
+  const acceptByDocument = byDocument.netPerUpdate.accord;
+  const byDocumentIdle = byDocument.idlePerSecond.accord / results.byDocument.instances;
+  const coresByDocument = (instances) =>
+    (instances * byDocumentIdle + coders * updatesPerCoderPerSecond * acceptByDocument) / 1000;
+  const neededByDocument = instancesFor(coresByDocument);
+  console.log(
+    `projection for ${coders} coders at once, routing by document: ${neededByDocument} instances (Accord CPU ` +
+      `${coresByDocument(neededByDocument).toFixed(2)} cores in all; ${acceptByDocument.toFixed(2)} ms per coding net of ` +
+      `idle instances' own ${byDocumentIdle.toFixed(1)} ms/s, measured on two instances routed so; each document held by ` +
+      `one instance, as long as none fails; the same headroom).`,
   );
 }
 
