@@ -1,12 +1,14 @@
 // `pnpm bench scale-out [--quick]`: the session workload of bench/sync (25 transcripts x 4 coders) and a throughput
-// ceiling, in ONE run, side by side on four deployments of the real `accord serve`, all started at once:
+// ceiling, in ONE run, side by side on five deployments of the real `accord serve`, all started at once:
 //   embedded      one instance, lowdb + the file engine (--data)
 //   pg+redis      one instance, --postgres URL --redis URL
 //   pg+redis      the same, reached through nginx (the site of docs/deploy.md), as a single instance with TLS is
 //   + nginx       deployed: the baseline that differs from the next one only by the second instance
 //   2 x nginx     two instances on the same PostgreSQL and Redis, nginx in front, every client through nginx, the
-//                 sockets opened in a shuffled order, so that round robin spreads writers, readers and text docs
-//                 alike over both instances
+//   round robin   WebSockets by round robin too (the worst case for the relay: every document held by both), the
+//                 sockets opened in a shuffled order, so that writers, readers and text docs land alike on both
+//   2 x nginx     the same behind the documented site, which sends each document's WebSockets to one instance
+//   by document
 // After an unmeasured warm-up round each, the session runs ROUNDS times per deployment, interleaved (so that the machine's load drifts over all of them
 // alike), and latencies are pooled over the rounds, as `bench sync` does: one round's p99 rests on a few dozen
 // samples. Prints p50/p99 delivery (and, behind nginx, cross-instance deliveries alone), CPU per update of the Accord
@@ -299,8 +301,12 @@ const DEPLOYMENTS = [
   { key: 'embedded', label: 'embedded (lowdb + file engine), 1 instance', ceiling: true },
   { key: 'pg', label: 'PostgreSQL + Redis, 1 instance', ceiling: true },
   { key: 'pgProxied', label: 'PostgreSQL + Redis, 1 instance behind nginx', ceiling: false },
-  { key: 'cluster', label: 'PostgreSQL + Redis, 2 instances behind nginx', ceiling: true },
-  { key: 'byDocument', label: 'PostgreSQL + Redis, 2 instances behind nginx routing by document', ceiling: true },
+  { key: 'cluster', label: 'PostgreSQL + Redis, 2 instances behind nginx, WebSockets by round robin', ceiling: true },
+  {
+    key: 'byDocument',
+    label: 'PostgreSQL + Redis, 2 instances behind the documented nginx site (by document)',
+    ceiling: true,
+  },
 ];
 /** The deployments with two instances behind nginx: round robin, and the by-document variant of docs/deploy.md. */
 const twoInstances = (key) => key === 'cluster' || key === 'byDocument';
@@ -472,7 +478,7 @@ function report(results) {
     results[key].ceiling.ceiling === 0 ? `below ${CEILING_RATES[0]}/s` : `${results[key].ceiling.ceiling}/s`;
   console.log(
     `throughput ceiling (p99 <= 100 ms, >= 90 % delivered): embedded ${ceilingOf('embedded')}, PostgreSQL+Redis ` +
-      `${ceilingOf('pg')}, 2 instances behind nginx ${ceilingOf('cluster')}, the same routing by document ` +
+      `${ceilingOf('pg')}, 2 instances behind nginx by round robin ${ceilingOf('cluster')}, by document ` +
       `${ceilingOf('byDocument')} (the load generator shares this machine)`,
   );
   const byDocument = results.byDocument.session;
@@ -515,7 +521,7 @@ function report(results) {
   const perUpdate = (role) => (cluster.netPerUpdate[role] * coders * updatesPerCoderPerSecond) / 1000;
   const rssPerSocket = Math.max(0, (cluster.rss - cluster.rssIdle) / cluster.sockets);
   console.log(
-    `projection for ${coders} coders at once: ${atLeast} to ${needed} instances ` +
+    `projection for ${coders} coders at once, WebSockets by round robin: ${atLeast} to ${needed} instances ` +
       `(at ${needed}: Accord CPU ${coresAt(needed).toFixed(2)} cores in all, ${((coresAt(needed) / needed) * 100).toFixed(0)} % of one core each); ` +
       `PostgreSQL ~${perUpdate('postgres').toFixed(2)} cores, Redis ~${perUpdate('redis').toFixed(2)} cores, nginx ~${perUpdate('nginx').toFixed(2)} cores; ` +
       `${coders * socketsPerCoder} sockets, ~${((rssPerSocket * coders * socketsPerCoder) / needed / 2 ** 20).toFixed(0)} MB RSS each instance for them.\n` +
