@@ -520,6 +520,13 @@ describe('three Accord instances on PostgreSQL and Redis behind nginx', () => {
     await Promise.all(routed.map((tab) => tab.synced));
     const home = routed[0]!.landings[0]!;
     expect(routed.map((tab) => tab.landings[0])).toEqual(people.map(() => home));
+    // Its instance announced it once subscribed (a step 1 and an awareness query); their answers said nobody else
+    // holds it.
+    const homeAt = instances.findIndex((instance) => instance.address === home);
+    await waitFor(
+      async () => (await relay(instances[homeAt]!)).published - before[homeAt]!.published >= 2,
+      'the document announced on its channel',
+    );
     const writers = routed.slice(0, 2);
     writers.forEach((tab, n) => {
       for (let i = 0; i < 10; i++) codings(tab).set(`r${n}-${i}`, coding(`c${n}`, i, i + 3));
