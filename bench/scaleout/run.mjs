@@ -177,13 +177,17 @@ async function session(deployment, { measureIdle, sessionMs = SESSION_MS, seedOf
   const cpu = cpuSince(deployment, cpuBefore);
   const seconds = (now() - t0) / 1000;
   const rss = deployment.instances.reduce((sum, instance) => sum + instance.rssBytes(), 0);
-  const spread = new Map();
-  for (const client of clients) spread.set(client.instance(), (spread.get(client.instance()) ?? 0) + 1);
-  const writersSpread = new Map();
-  for (const { client } of writers)
-    writersSpread.set(client.instance(), (writersSpread.get(client.instance()) ?? 0) + 1);
+  const spread = perInstance(clients);
+  const writersSpread = perInstance(writers.map(({ client }) => client));
   for (const client of clients) client.destroy();
   return { summary, cpu, seconds, updates, rss, idle, sockets: clients.length, spread, writersSpread };
+}
+
+/** How many of `sockets` landed on each instance. */
+function perInstance(sockets) {
+  const counts = new Map();
+  for (const socket of sockets) counts.set(socket.instance(), (counts.get(socket.instance()) ?? 0) + 1);
+  return counts;
 }
 
 /** The rounds of one deployment's session, pooled: latencies over every round's samples, CPU and updates summed. */
@@ -310,6 +314,8 @@ const DEPLOYMENTS = [
 ];
 /** The deployments with two instances behind nginx: round robin, and the by-document variant of docs/deploy.md. */
 const twoInstances = (key) => key === 'cluster' || key === 'byDocument';
+/** The deployments reached through nginx. */
+const behindNginx = (key) => twoInstances(key) || key === 'pgProxied';
 
 async function deploy(key, shared) {
   if (key === 'embedded') {
@@ -327,8 +333,7 @@ async function deploy(key, shared) {
   const first = await startAccord(flags);
   const instances = [first];
   if (twoInstances(key)) instances.push(await startAccord(flags));
-  const proxied = twoInstances(key) || key === 'pgProxied';
-  const nginx = proxied
+  const nginx = behindNginx(key)
     ? await startNginx(
         instances.map((instance) => instance.address),
         { byDocument: key === 'byDocument' },
@@ -411,7 +416,6 @@ async function relayCounters(deployment) {
 
 function printDeployment(key, label, s, c) {
   const perUpdate = (cpuMs) => (cpuMs / s.updates).toFixed(2);
-  const proxied = twoInstances(key) || key === 'pgProxied';
   const rounds = (values, digits = 1) => values.map((value) => value.toFixed(digits)).join(', ');
   console.log(
     `${label}\n` +
@@ -427,7 +431,7 @@ function printDeployment(key, label, s, c) {
       (key === 'embedded'
         ? ''
         : `, PostgreSQL ${perUpdate(s.cpu.postgres)} ms, Redis ${perUpdate(s.cpu.redis)} ms` +
-          (proxied ? `, nginx ${perUpdate(s.cpu.nginx)} ms` : '')) +
+          (behindNginx(key) ? `, nginx ${perUpdate(s.cpu.nginx)} ms` : '')) +
       ` (Accord at ${((s.cpu.accord / (s.seconds * 1000)) * 100).toFixed(0)} % of one core, ` +
       `${((s.idlePerSecond.accord / 1000) * 100).toFixed(1)} % with nobody connected; net of that ` +
       `${s.netPerUpdate.accord.toFixed(2)} ms per update; RSS ${(s.rss / 2 ** 20).toFixed(0)} MB, ` +

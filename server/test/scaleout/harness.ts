@@ -1,6 +1,9 @@
 import http from 'node:http';
 import type { AwarenessPolicy } from '@accord/shared';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import * as Y from 'yjs';
+import { startRedis, type TestRedis } from '../../../test/setup/redis.js';
+import type { Client } from '../../../test/sync/helpers.js';
 import { createLogger } from '../../src/log.js';
 import {
   type DocLog,
@@ -191,5 +194,33 @@ export async function startInstance(
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
+  };
+}
+
+/**
+ * The hooks of a describe block of relay tests: one redis-server for the block, and the clients and instances a test
+ * pushes closed after it (clients first). `redis()` is valid from the first test on.
+ */
+export function relayTestBed(): { redis: () => TestRedis; clients: Client[]; instances: Instance[] } {
+  let redis: TestRedis | undefined;
+  const clients: Client[] = [];
+  const instances: Instance[] = [];
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterEach(async () => {
+    for (const client of clients.splice(0)) client.destroy();
+    for (const instance of instances.splice(0)) await instance.close();
+  });
+  afterAll(async () => {
+    await redis?.stop();
+  });
+  return {
+    redis: () => {
+      if (!redis) throw new Error('redis-server is started before the first test');
+      return redis;
+    },
+    clients,
+    instances,
   };
 }

@@ -1,38 +1,24 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { startRedis, type TestRedis } from '../../../test/setup/redis.js';
 import { type Client, connect, contentOf, waitFor } from '../../../test/sync/helpers.js';
 import { encodeEnvelope } from '../../src/scaleout/wire.js';
-import { type Instance, SharedStorage, startInstance } from './harness.js';
+import { type Instance, relayTestBed, SharedStorage, startInstance } from './harness.js';
 
 /**
  * Two sync engines sharing one document storage (as instances share PostgreSQL) and one real redis-server, with
  * stock y-websocket clients: the relay's rules from docs/scale-out.md, one by one.
  */
 describe('Redis relay between two sync engines', () => {
-  let redis: TestRedis;
-  const clients: Client[] = [];
-  const instances: Instance[] = [];
+  const { redis, clients, instances } = relayTestBed();
   let storage: SharedStorage;
   let n = 0;
-
-  beforeAll(async () => {
-    redis = await startRedis();
-  });
-  afterEach(async () => {
-    for (const client of clients.splice(0)) client.destroy();
-    for (const instance of instances.splice(0)) await instance.close();
-  });
-  afterAll(async () => {
-    await redis?.stop();
-  });
 
   const pair = async (options: { unloadGraceMs?: number; withStorageReads?: boolean } = {}) => {
     storage = new SharedStorage();
     const prefix = `t${++n}:`;
     const limits = options.unloadGraceMs === undefined ? undefined : { unloadGraceMs: options.unloadGraceMs };
     const readStored = options.withStorageReads === false ? undefined : (name: string) => storage.read(name);
-    const common = { redisUrl: redis.url, prefix, limits, readStored };
+    const common = { redisUrl: redis().url, prefix, limits, readStored };
     const a = await startInstance('a', { ...common, storage: storage.open() });
     const b = await startInstance('b', { ...common, storage: storage.open() });
     instances.push(a, b);
@@ -128,7 +114,7 @@ describe('Redis relay between two sync engines', () => {
     onA.doc.getText('t').insert(0, 'before. ');
     await waitFor(() => onB.doc.getText('t').toString() === 'before. ', 'relayed before the outage');
 
-    await redis.kill();
+    await redis().kill();
     await waitFor(() => !a.scaleOut.bus.connected && !b.scaleOut.bus.connected, 'both instances see the loss');
     // Edits on both sides, including a deletion (which no state vector shows) and text typed on both at once.
     onA.doc.getText('t').insert(0, 'A-outage. ');
@@ -142,7 +128,7 @@ describe('Redis relay between two sync engines', () => {
     expect(onA.doc.getText('t').toString()).not.toContain('B-outage');
 
     const recoveries = a.scaleOut.bus.recoveries + b.scaleOut.bus.recoveries;
-    await redis.restart();
+    await redis().restart();
     const returned = Date.now();
     await waitFor(
       () => contentOf(onA.doc) === contentOf(onB.doc) && contentOf(onA2.doc) === contentOf(onB.doc),
@@ -171,7 +157,7 @@ describe('Redis relay between two sync engines', () => {
     onA.doc.getText('t').insert(0, 'A. ');
     await waitFor(() => storage.appended.get(doc) === 1, 'stored');
 
-    await redis.kill();
+    await redis().kill();
     await waitFor(() => !a.scaleOut.bus.connected && !b.scaleOut.bus.connected, 'both instances see the loss');
     // B loads the document, a client edits it there and leaves, and B unloads it: only storage has the edit.
     const unloaded = b.engine.metrics().docsUnloaded;
@@ -183,7 +169,7 @@ describe('Redis relay between two sync engines', () => {
     await waitFor(() => b.engine.metrics().docsUnloaded > unloaded, 'B unloaded the document');
     const reads = a.scaleOut.relay.stats.storageReads;
 
-    await redis.restart();
+    await redis().restart();
     await waitFor(() => onA.doc.getText('t').toString() === 'A. B. ', 'A caught up from storage', 10_000);
     expect(a.scaleOut.relay.stats.storageReads).toBeGreaterThan(reads);
   });
@@ -271,11 +257,11 @@ describe('Redis relay between two sync engines', () => {
     const onA = open(a, doc, 'u1');
     const onB = open(b, doc, 'u2');
     await Promise.all([onA.synced, onB.synced]);
-    await redis.kill();
+    await redis().kill();
     await waitFor(() => !a.scaleOut.bus.connected && !b.scaleOut.bus.connected, 'both instances see the loss');
     onA.doc.getMap('m').set('a', 1);
     onB.doc.getMap('m').set('b', 1);
-    await redis.restart();
+    await redis().restart();
     await waitFor(
       () => onA.doc.getMap('m').get('b') === 1 && onB.doc.getMap('m').get('a') === 1,
       'exchange of step 1s after the restart',
@@ -355,7 +341,7 @@ describe('Redis relay between two sync engines', () => {
     ]);
 
     heard.length = 0;
-    await redis.restart();
+    await redis().restart();
     // Each instance resyncs itself when it recovers, and tells the others to.
     await waitFor(
       () => heard.some((entry) => entry.instance === 'a') && heard.some((entry) => entry.instance === 'b'),

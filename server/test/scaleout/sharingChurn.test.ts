@@ -1,8 +1,7 @@
 import { seededRandom } from '@accord/shared';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startRedis, type TestRedis } from '../../../test/setup/redis.js';
+import { describe, expect, it } from 'vitest';
 import { type Client, connect, waitFor } from '../../../test/sync/helpers.js';
-import { type Instance, SharedStorage, startInstance } from './harness.js';
+import { type Instance, relayTestBed, SharedStorage, startInstance } from './harness.js';
 
 /**
  * The relay publishes a document's updates only while another instance may hold it (scaleout/sharing.ts). Here three
@@ -13,22 +12,9 @@ import { type Instance, SharedStorage, startInstance } from './harness.js';
  * it and catches up, counted as `incomplete`, as for any update that arrives ahead of what it needs.)
  */
 describe('one document loaded and unloaded on three instances, edited throughout', () => {
-  let redis: TestRedis;
-  const clients: Client[] = [];
-  const instances: Instance[] = [];
+  const { redis, clients, instances } = relayTestBed();
   /** Over every seed: what the instances kept back, and what they published. */
   const totals = { unshared: 0, published: 0 };
-
-  beforeAll(async () => {
-    redis = await startRedis();
-  });
-  afterEach(async () => {
-    for (const client of clients.splice(0)) client.destroy();
-    for (const instance of instances.splice(0)) await instance.close();
-  });
-  afterAll(async () => {
-    await redis?.stop();
-  });
 
   it.each([1, 2, 3, 4, 5, 6])(
     'every tab open at the end has every edit, and so has storage (seed %i)',
@@ -36,7 +22,7 @@ describe('one document loaded and unloaded on three instances, edited throughout
       const next = seededRandom(seed);
       const storage = new SharedStorage();
       const common = {
-        redisUrl: redis.url,
+        redisUrl: redis().url,
         prefix: `churn${seed}:`,
         limits: { unloadGraceMs: 20 },
         readStored: (name: string) => storage.read(name),
