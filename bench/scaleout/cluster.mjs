@@ -9,7 +9,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { documentUpstreamBlock, locations, proxyDirectives, upstreamBlock } from '../../test/setup/nginxSite.mjs';
+import { listenerBody, upstreamBlocks } from '../../test/setup/nginxSite.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 export const CLI = path.join(root, 'server/dist/cli/main.js');
@@ -204,12 +204,10 @@ http {
     uwsgi_temp_path ${at('uwsgi')};
     scgi_temp_path ${at('scgi')};
     add_header X-Accord-Upstream $upstream_addr always;
-${upstreamBlock(upstreams)}
-${documentUpstreamBlock(upstreams)}
+${upstreamBlocks(upstreams)}
     server {
         listen 127.0.0.1:${port};
-${proxyDirectives('        ')}
-${locations('        ', { byDocument })}
+${listenerBody('        ', { byDocument })}
     }
 }
 `;

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { locations, proxyDirectives, siteConfig } from './nginxSite.mjs';
+import { listenerBody, siteConfig } from './nginxSite.mjs';
 
 /**
  * A throwaway nginx (Debian's `nginx` package) in front of Accord instances, in a temporary prefix directory with its
@@ -194,15 +194,13 @@ ${indent(site, '    ')}
     # spread over the instances: the instances need no routing).
     server {
         listen 127.0.0.1:${plain};
-${proxyDirectives('        ')}
-${locations('        ', { byDocument: false })}
+${listenerBody('        ', { byDocument: false })}
     }
 
     # Test only: the Host without its port ($host), which the origin check refuses.
     server {
         listen 127.0.0.1:${hostWithoutPort};
-${proxyDirectives('        ').replace('Host $http_host', 'Host $host')}
-${locations('        ', { byDocument: false })}
+${listenerBody('        ', { byDocument: false }).replace('Host $http_host', 'Host $host')}
     }
 }
 `;

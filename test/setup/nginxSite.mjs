@@ -18,7 +18,7 @@
  * WebSockets, sticky-free.
  * @param {string} indent
  */
-export function proxyDirectives(indent = '    ') {
+function proxyDirectives(indent = '    ') {
   return [
     "# WebSockets (/ws/...): HTTP/1.1 to the instance, with the client's Upgrade and Connection headers.",
     'proxy_http_version 1.1;',
@@ -50,7 +50,7 @@ export function proxyDirectives(indent = '    ') {
  * @param {string} indent
  * @param {{ byDocument: boolean }} options
  */
-export function locations(indent = '    ', { byDocument }) {
+function locations(indent = '    ', { byDocument }) {
   return [
     `${indent}location / {`,
     `${indent}    proxy_pass http://accord;`,
@@ -71,7 +71,7 @@ export function locations(indent = '    ', { byDocument }) {
  * The upstream and the connection-header map (http context), shared by every listener.
  * @param {string[]} upstreams
  */
-export function upstreamBlock(upstreams) {
+function upstreamBlock(upstreams) {
   return [
     '# Every instance, for the REST API and the web client: plain round robin, no stickiness.',
     'upstream accord {',
@@ -92,7 +92,7 @@ export function upstreamBlock(upstreams) {
  * sent to one of them by a consistent hash of its path (`/ws/<document>`).
  * @param {string[]} upstreams
  */
-export function documentUpstreamBlock(upstreams) {
+function documentUpstreamBlock(upstreams) {
   return [
     "# The same instances; each document's WebSockets to one of them, chosen by a hash of the path (/ws/<document>).",
     '# Not stickiness: no client or session is pinned, and nothing depends on it (an instance that is down is skipped).',
@@ -104,15 +104,30 @@ export function documentUpstreamBlock(upstreams) {
 }
 
 /**
+ * Both upstreams (http context): `accord` (round robin) and `accord_documents` (by document).
+ * @param {string[]} upstreams
+ */
+export function upstreamBlocks(upstreams) {
+  return `${upstreamBlock(upstreams)}\n\n${documentUpstreamBlock(upstreams)}`;
+}
+
+/**
+ * A listener's proxying and locations (server context), the same for every listener but for `byDocument`.
+ * @param {string} indent
+ * @param {{ byDocument: boolean }} options
+ */
+export function listenerBody(indent, options) {
+  return `${proxyDirectives(indent)}\n\n${locations(indent, options)}`;
+}
+
+/**
  * The whole site, as docs/deploy.md shows it: the upstreams, a TLS listener (REST by round robin, each document's
  * WebSockets to one instance), and a plain listener that redirects.
  * @param {SiteOptions} options
  */
 export function siteConfig(options) {
   return [
-    upstreamBlock(options.upstreams),
-    '',
-    documentUpstreamBlock(options.upstreams),
+    upstreamBlocks(options.upstreams),
     '',
     'server {',
     `    listen ${options.listen} ssl;`,
@@ -121,9 +136,7 @@ export function siteConfig(options) {
     `    ssl_certificate_key ${options.certificateKey};`,
     '    ssl_protocols TLSv1.2 TLSv1.3;',
     '',
-    proxyDirectives('    '),
-    '',
-    locations('    ', { byDocument: true }),
+    listenerBody('    ', { byDocument: true }),
     '}',
     '',
     'server {',
